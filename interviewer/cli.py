@@ -1,0 +1,519 @@
+"""The command line: the same engine and backends as the app, driven from a terminal.
+
+`interviewer` with no arguments opens the desktop app; the subcommands list content,
+run a whole timed interview in the terminal (answers from stdin, so it can be scripted
+through a pipe) and grade single answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import select
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import IO, Any
+
+from interviewer import __version__
+from interviewer.core.content import ContentLibrary, load_library
+from interviewer.core.engine import (
+    Finished,
+    InterviewEngine,
+    NeedAnswer,
+    NeedFollowUp,
+    NeedGrades,
+    NeedTurn,
+)
+from interviewer.core.errors import InterviewerError
+from interviewer.core.models import Grade, Turn
+from interviewer.core.requests import GradeRequest
+from interviewer.core.summary import SessionSummary, summarize
+from interviewer.llm import service
+from interviewer.llm.base import Backend
+from interviewer.llm.factory import make_backend
+from interviewer.llm.offline import OfflineCoach
+from interviewer.storage.paths import app_paths
+from interviewer.storage.secrets import SecretStore
+from interviewer.storage.settings import load_settings
+
+END_MARK = "."
+#: Gradings run in the background while the interview goes on; this many at once.
+GRADING_WORKERS = 2
+
+EPILOG = """\
+examples:
+  interviewer                                  open the desktop app
+  interviewer tracks
+  interviewer practice --track ml-technical --backend offline
+  printf 'my answer\\n.\\n' | interviewer practice --track ml-full-loop --questions 2
+  interviewer grade --question tech-bias-variance --answer "High bias means ..." --json
+
+answers: type your answer, then a line holding only '.' to submit it. End of input
+(Ctrl+D) ends the interview early and still prints the graded summary.
+
+environment:
+  OPENAI_API_KEY     key for the OpenAI backend (or save one in the app's Settings)
+  INTERVIEWER_HOME   root folder for every file the app reads or writes
+"""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _library() -> ContentLibrary:
+    lib = load_library(app_paths().content_dir)
+    for err in lib.errors:
+        print(f"warning: skipped broken content: {err}", file=sys.stderr)
+    return lib
+
+
+def _backend(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:
+    paths = app_paths()
+    settings = load_settings(paths.settings_file)
+    choice = make_backend(
+        settings,
+        SecretStore(),
+        backend=getattr(args, "backend", None),
+        model=getattr(args, "model", None),
+        base_url=getattr(args, "base_url", None),
+    )
+    if choice.notice:
+        print(f"note: {choice.notice}", file=sys.stderr)
+    return choice.backend, OfflineCoach()
+
+
+def _clock_text(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.5))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class AnswerReader:
+    """Reads answers line by line; stops at a '.' line, at end of input or at a deadline.
+
+    On a terminal or pipe that supports select(), the deadline is honoured while the
+    candidate is typing: what was written so far is submitted, never dropped.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.eof = False
+        try:
+            self._fd: int | None = stream.fileno()
+            select.select([self._fd], [], [], 0)
+        except (AttributeError, OSError, ValueError):
+            self._fd = None
+
+    def read(self, seconds_left: Callable[[], float]) -> tuple[str, bool]:
+        """Returns (text, timed_out)."""
+        lines: list[str] = []
+        while True:
+            if self._fd is not None:
+                remaining = seconds_left()
+                if remaining <= 0:
+                    return "\n".join(lines), True
+                ready, _, _ = select.select([self._fd], [], [], min(remaining, 1.0))
+                if not ready:
+                    continue
+            line = self.stream.readline()
+            if not line:
+                self.eof = True
+                return "\n".join(lines), False
+            line = line.rstrip("\r\n")
+            if line.strip() == END_MARK:
+                return "\n".join(lines), False
+            lines.append(line)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_tracks(args: argparse.Namespace) -> int:
+    lib = _library()
+    tracks = sorted(lib.tracks.values(), key=lambda t: t.id)
+    if args.json:
+        data = [
+            {
+                "id": t.id,
+                "name": t.name,
+                "description": t.description,
+                "categories": list(t.categories),
+                "duration_minutes": t.duration_minutes,
+                "question_count": t.question_count,
+                "difficulty": t.difficulty,
+                "follow_up_limit": t.follow_up_limit,
+                "available_questions": len(lib.questions_for(t)),
+            }
+            for t in tracks
+        ]
+        print(json.dumps(data, indent=2))
+        return 0
+    for t in tracks:
+        cats = ", ".join(c.replace("_", " ") for c in t.categories)
+        print(f"{t.id:<16} {t.name}")
+        print(f"{'':<16} {t.question_count} questions · {t.duration_minutes} min · {cats}")
+        print(f"{'':<16} {t.description}\n")
+    return 0
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    lib = _library()
+    if args.track:
+        questions = lib.questions_for(lib.track(args.track))
+    else:
+        questions = sorted(lib.questions.values(), key=lambda q: (q.category, q.id))
+    if args.json:
+        data = [
+            {
+                "id": q.id,
+                "category": q.category,
+                "text": q.text,
+                "rubric": q.rubric,
+                "topics": list(q.topics),
+                "difficulty": q.difficulty,
+                "answer_seconds": q.answer_seconds,
+            }
+            for q in questions
+        ]
+        print(json.dumps(data, indent=2))
+        return 0
+    for q in questions:
+        print(f"{q.id:<28} [{q.category}, {q.difficulty}] {q.text}")
+    return 0
+
+
+def _print_grade(grade: Grade, lib: ContentLibrary, out: IO[str]) -> None:
+    rubric = lib.rubrics.get(grade.rubric_id)
+    print(f"  score {grade.overall_score:.0f}/100  (graded by {grade.backend})", file=out)
+    if grade.flags:
+        print(f"  flags: {', '.join(grade.flags)}", file=out)
+    for c in grade.criteria:
+        name = c.criterion_id
+        if rubric is not None:
+            with contextlib.suppress(KeyError):
+                name = rubric.criterion(c.criterion_id).name
+        print(f"  - {name}: {c.score}/5", file=out)
+        for quote in c.evidence[:2]:
+            print(f'      "{quote}"', file=out)
+    for item in grade.star:
+        print(f"  STAR {item.component}: {item.status}", file=out)
+    if grade.strengths:
+        print("  strengths: " + "; ".join(grade.strengths), file=out)
+    if grade.improvements:
+        print("  to improve: " + "; ".join(grade.improvements), file=out)
+    if grade.missing_key_points:
+        print("  missed: " + "; ".join(grade.missing_key_points), file=out)
+    if grade.summary:
+        print(f"  {grade.summary}", file=out)
+
+
+def _print_summary(
+    engine: InterviewEngine, summary: SessionSummary, lib: ContentLibrary, out: IO[str]
+) -> None:
+    print("\n" + "=" * 60, file=out)
+    print("Graded summary", file=out)
+    print("=" * 60, file=out)
+    for rec, res in zip(engine.records, summary.questions, strict=True):
+        if res.status == "unasked":
+            continue
+        print(f"\n{rec.question.text}", file=out)
+        if rec.grade is not None:
+            _print_grade(rec.grade, lib, out)
+        elif res.status == "skipped":
+            print("  skipped (counts as 0)", file=out)
+        else:
+            print(f"  not graded: {rec.grade_error or 'grading did not finish'}", file=out)
+    print("", file=out)
+    if summary.overall_score is None:
+        print("Overall: no answers were graded.", file=out)
+    else:
+        print(f"Overall score: {summary.overall_score:.0f}/100", file=out)
+        for cat, score in summary.per_category.items():
+            print(f"  {cat.replace('_', ' ')}: {score:.0f}/100", file=out)
+        print(f"Signal: {summary.signal}. {summary.signal_reason}", file=out)
+    print(
+        f"Answered {summary.answered}, skipped {summary.skipped}, not reached {summary.unasked}.",
+        file=out,
+    )
+
+
+def cmd_practice(
+    args: argparse.Namespace, stdin: IO[str] | None = None, out: IO[str] | None = None
+) -> int:
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    lib = _library()
+    track = lib.track(args.track)
+    if args.questions is not None and args.questions < 1:
+        raise InterviewerError("--questions must be at least 1.")
+    questions = lib.select_questions(track, args.questions, difficulty=args.difficulty)
+    if not questions:
+        raise InterviewerError(f"No questions available for track {track.id}.")
+    duration = args.minutes * 60 if args.minutes else None
+    if duration is None and args.questions and args.questions != track.question_count:
+        # Scale the interview clock with the number of questions asked.
+        duration = track.duration_minutes * 60 * len(questions) / track.question_count
+    engine = InterviewEngine(
+        track,
+        questions,
+        lib.rubrics,
+        follow_ups=not args.no_follow_ups,
+        duration_seconds=duration,
+    )
+    backend, offline = _backend(args)
+    reader = AnswerReader(stdin)
+
+    def notice(msg: str) -> None:
+        print(f"\nnote: {msg}", file=sys.stderr)
+
+    print(
+        f"{track.name} · {len(questions)} question(s) · "
+        f"{_clock_text(engine.duration)} · {backend.label}",
+        file=out,
+    )
+    print(
+        f"Type each answer, then a line with only '{END_MARK}' to submit. "
+        "Ctrl+D ends the interview.\n",
+        file=out,
+    )
+    pool = ThreadPoolExecutor(max_workers=GRADING_WORKERS, thread_name_prefix="grader")
+    futures: dict[Future[Grade], GradeRequest] = {}
+
+    def dispatch() -> None:
+        for req in engine.take_grading_requests():
+            futures[pool.submit(service.grade, backend, req, offline)] = req
+
+    def collect(wait: bool) -> None:
+        for fut, req in list(futures.items()):
+            if wait or fut.done():
+                del futures[fut]
+                try:
+                    engine.on_grade(req.request_id, fut.result())
+                except InterviewerError as err:
+                    engine.on_grade_failed(req.request_id, str(err))
+
+    def stream(piece: str) -> None:
+        out.write(piece)
+        out.flush()
+
+    engine.start()
+    try:
+        while True:
+            dispatch()
+            collect(wait=False)
+            need = engine.need()
+            if isinstance(need, NeedTurn):
+                print("Interviewer: ", end="", file=out)
+                text = service.interviewer_turn(
+                    backend, need.request, offline, stream, notice=notice
+                )
+                print("\n", file=out)
+                engine.on_interviewer_text(text)
+            elif isinstance(need, NeedFollowUp):
+                decision = service.follow_up(backend, need.request, offline, notice=notice)
+                if decision.follow_up:
+                    print(f"Interviewer: {decision.question}\n", file=out)
+                engine.on_follow_up(decision)
+            elif isinstance(need, NeedAnswer):
+                if reader.eof:
+                    engine.end_early()
+                    continue
+                print(
+                    f"[{_clock_text(need.question_seconds_left)} for this answer · "
+                    f"{_clock_text(need.interview_seconds_left)} left in the interview]",
+                    file=out,
+                )
+                text, timed_out = reader.read(
+                    lambda: min(engine.question_seconds_left(), engine.interview_seconds_left())
+                )
+                engine.update_draft(text)
+                if reader.eof and not text.strip():
+                    print("\n(end of input: ending the interview)", file=out)
+                    engine.end_early()
+                elif timed_out or engine.tick():
+                    print("\n(time is up: your answer was submitted as written)", file=out)
+                    if engine.phase.value == "answering":
+                        engine.submit_answer(timed_out=True)
+                else:
+                    engine.submit_answer(text)
+                    if reader.eof:
+                        engine.end_early()
+                print("", file=out)
+            elif isinstance(need, NeedGrades):
+                print(f"Grading {need.pending} answer(s)...", file=out)
+                out.flush()
+                collect(wait=True)
+            elif isinstance(need, Finished):
+                break
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    summary = summarize(engine.records)
+    _print_summary(engine, summary, lib, out)
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    lib = _library()
+    question = lib.question(args.question)
+    if args.answer_file:
+        try:
+            with open(args.answer_file, encoding="utf-8", errors="replace") as fh:
+                answer = fh.read()
+        except OSError as exc:
+            raise InterviewerError(
+                f"Cannot read {args.answer_file}: {exc.strerror or exc}"
+            ) from None
+    else:
+        answer = args.answer
+    backend, offline = _backend(args)
+    request = GradeRequest(
+        request_id=1,
+        question=question,
+        rubric=lib.rubric_for(question),
+        exchange=(
+            Turn(role="interviewer", kind="question", text=question.text, question_id=question.id),
+            Turn(
+                role="candidate",
+                kind="answer",
+                text=answer,
+                question_id=question.id,
+                seconds=args.seconds,
+            ),
+        ),
+        answer_seconds=args.seconds or 0.0,
+    )
+    grade = service.grade(backend, request, offline)
+    if args.json:
+        print(json.dumps(_grade_json(grade), indent=2))
+    else:
+        print(question.text)
+        _print_grade(grade, lib, sys.stdout)
+    return 0
+
+
+def _grade_json(grade: Grade) -> dict[str, Any]:
+    data = grade.model_dump(mode="json")
+    data["criteria"] = [
+        {"id": c.criterion_id, "score": c.score, "evidence": c.evidence, "reasoning": c.reasoning}
+        for c in grade.criteria
+    ]
+    return data
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from interviewer.gui.app import run  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        print(
+            "The desktop app is not available in this build yet. Run an interview in the "
+            "terminal instead:\n  interviewer practice --track ml-technical\n"
+            "See `interviewer --help` for everything the command line can do.",
+            file=sys.stderr,
+        )
+        return 2
+    return int(run(args))
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="Timed, rubric-graded mock interviews for Machine Learning Engineer roles. "
+        "With no command, opens the desktop app.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"interviewer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("tracks", help="list the interview tracks")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_tracks)
+
+    p = sub.add_parser("questions", help="list the question bank")
+    p.add_argument("--track", metavar="ID", help="only the questions this track can ask")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_questions)
+
+    def backend_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--backend",
+            choices=["offline", "openai"],
+            help="offline: the built-in coach, no network; openai: OpenAI or any "
+            "OpenAI-compatible server (default: from settings; offline without a key or server)",
+        )
+        p.add_argument("--model", metavar="M", help="model name (default: from settings)")
+        p.add_argument(
+            "--base-url",
+            metavar="URL",
+            help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama",
+        )
+
+    p = sub.add_parser(
+        "practice",
+        help="run a timed interview in the terminal",
+        description="Run a complete timed interview in the terminal. Answers come from stdin; "
+        "end each with a line holding only '.'. End of input ends the interview early "
+        "and still prints the graded summary.",
+    )
+    p.add_argument(
+        "--track", required=True, metavar="ID", help="track id (see `interviewer tracks`)"
+    )
+    p.add_argument(
+        "--questions", type=int, metavar="N", help="number of questions (default: the track's)"
+    )
+    p.add_argument("--no-follow-ups", action="store_true", help="never ask follow-up questions")
+    p.add_argument(
+        "--difficulty",
+        choices=["easy", "medium", "hard", "mixed"],
+        help="prefer questions of this level",
+    )
+    p.add_argument(
+        "--minutes", type=float, metavar="M", help="interview length (default: the track's)"
+    )
+    backend_options(p)
+    p.set_defaults(func=cmd_practice)
+
+    p = sub.add_parser("grade", help="grade one answer to one question")
+    p.add_argument(
+        "--question", required=True, metavar="ID", help="question id (see `interviewer questions`)"
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--answer-file", metavar="FILE", help="read the answer from FILE")
+    src.add_argument("--answer", metavar="TEXT", help="the answer text")
+    p.add_argument(
+        "--seconds", type=float, default=0.0, help="seconds the answer took (for delivery metrics)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    backend_options(p)
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("gui", help="open the desktop app (the default)")
+    p.set_defaults(func=cmd_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", cmd_gui)
+    try:
+        return int(func(args))
+    except InterviewerError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into e.g. `head`: exit quietly like other command-line tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

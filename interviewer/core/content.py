@@ -1,0 +1,248 @@
+"""Load and validate tracks, rubrics and the question bank.
+
+Built-in content ships inside the package; users add their own files in the user content
+directory and they load beside the built-ins (a user file with the same id replaces the
+built-in one). A broken file never stops the rest from loading: its error is collected,
+naming the file, the field and the problem, and the loader carries on.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from interviewer.core.errors import ContentError
+from interviewer.core.models import Category, Question, QuestionFile, Rubric, RubricFile, Track
+
+_PKG_ROOT = Path(__file__).resolve().parent.parent
+M = TypeVar("M", bound=BaseModel)
+
+
+def builtin_content_root() -> Path:
+    """The folder holding prompts/, rubrics/ and tracks/.
+
+    An installed wheel carries them as interviewer/content/*; a source checkout keeps
+    them at the repository root, next to the package.
+    """
+    packaged = _PKG_ROOT / "content"
+    if (packaged / "tracks").is_dir():
+        return packaged
+    return _PKG_ROOT.parent
+
+
+def _field_path(loc: Iterable[Any], data: Any) -> str:
+    """Turn a pydantic error location into something a person can find in the file.
+
+    ("questions", 3, "key_points", 0, "terms") becomes
+    questions[3] (id=tech-knn).key_points[0].terms
+    """
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            if isinstance(node, list) and 0 <= item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label += f" (id={node['id']})"
+            else:
+                node = None
+            parts.append(label)
+        else:
+            parts.append(("." if parts else "") + str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def _validate(path: Path, model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = exc.error_count() - 1
+        problem = first["msg"]
+        if more:
+            problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ContentError(
+            str(path), _field_path(first["loc"], data) or "(file)", problem
+        ) from None
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(str(path), "", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ContentError(str(path), "", "not UTF-8 text") from None
+    except OSError as exc:
+        raise ContentError(str(path), "", f"cannot read: {exc.strerror or exc}") from None
+
+
+def load_model_file(path: Path, model: type[M]) -> M:
+    return _validate(path, model, load_toml(path))
+
+
+@dataclass
+class ContentLibrary:
+    """Everything the interview needs, plus the errors of files that did not load."""
+
+    tracks: dict[str, Track] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ lookups
+
+    def track(self, track_id: str) -> Track:
+        try:
+            return self.tracks[track_id]
+        except KeyError:
+            known = ", ".join(sorted(self.tracks)) or "none"
+            raise ContentError("tracks", track_id, f"no such track (known: {known})") from None
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            raise ContentError("questions", question_id, "no such question") from None
+
+    def rubric_for(self, question: Question) -> Rubric:
+        try:
+            return self.rubrics[question.rubric]
+        except KeyError:
+            raise ContentError(
+                str(self.sources.get(question.id, "questions")),
+                f"{question.id}.rubric",
+                f"rubric {question.rubric!r} does not exist",
+            ) from None
+
+    def questions_for(self, track: Track) -> list[Question]:
+        """Questions a track may ask: in its categories, topics and (unless mixed) level."""
+        pool = [q for q in self.questions.values() if q.category in track.categories]
+        if track.topics:
+            wanted = {t.lower() for t in track.topics}
+            pool = [q for q in pool if wanted & {t.lower() for t in q.topics}]
+        if track.difficulty != "mixed":
+            same = [q for q in pool if q.difficulty == track.difficulty]
+            pool = same or pool
+        return sorted(pool, key=lambda q: q.id)
+
+    def select_questions(
+        self,
+        track: Track,
+        count: int | None = None,
+        rng: random.Random | None = None,
+        difficulty: str | None = None,
+    ) -> list[Question]:
+        """Pick the questions for one interview following the track's selection rule."""
+        rng = rng or random.Random()
+        count = count or track.question_count
+        explicit = [self.questions[q] for q in track.questions if q in self.questions]
+        if difficulty and difficulty != "mixed":
+            track = track.model_copy(update={"difficulty": difficulty})
+        pool = [q for q in self.questions_for(track) if q not in explicit]
+        if track.selection == "random":
+            rng.shuffle(pool)
+        elif track.selection == "balanced":
+            pool = _round_robin(pool, track.categories, rng)
+        chosen = (explicit + pool)[:count]
+        return chosen
+
+    # ------------------------------------------------------------------ loading
+
+    def add_dir(self, root: Path) -> None:
+        """Load rubrics/, tracks/ and tracks/questions/ below root; collect errors."""
+        for path in sorted((root / "rubrics").glob("*.toml")):
+            self._load(path, RubricFile, self._add_rubrics)
+        for path in sorted((root / "tracks" / "questions").glob("*.toml")):
+            self._load(path, QuestionFile, self._add_questions)
+        for path in sorted((root / "tracks").glob("*.toml")):
+            self._load(path, Track, self._add_track)
+
+    def _load(self, path: Path, model: type[M], add: Any) -> None:
+        try:
+            add(path, load_model_file(path, model))
+        except ContentError as err:
+            self.errors.append(err)
+
+    def _add_rubrics(self, path: Path, data: RubricFile) -> None:
+        for rubric in data.rubrics:
+            self.rubrics[rubric.id] = rubric
+            self.sources[f"rubric:{rubric.id}"] = path
+
+    def _add_questions(self, path: Path, data: QuestionFile) -> None:
+        for q in data.questions:
+            self.questions[q.id] = q
+            self.sources[q.id] = path
+
+    def _add_track(self, path: Path, track: Track) -> None:
+        self.tracks[track.id] = track
+        self.sources[f"track:{track.id}"] = path
+
+    def check_references(self) -> None:
+        """Drop questions whose rubric is missing and tracks with nothing to ask."""
+        for q in list(self.questions.values()):
+            if q.rubric not in self.rubrics:
+                self.errors.append(
+                    ContentError(
+                        str(self.sources.get(q.id, "questions")),
+                        f"questions (id={q.id}).rubric",
+                        f"rubric {q.rubric!r} does not exist",
+                    )
+                )
+                del self.questions[q.id]
+        for t in list(self.tracks.values()):
+            unknown = [qid for qid in t.questions if qid not in self.questions]
+            if unknown:
+                self.errors.append(
+                    ContentError(
+                        str(self.sources.get(f"track:{t.id}", "tracks")),
+                        "questions",
+                        f"unknown question ids: {', '.join(unknown)}",
+                    )
+                )
+            if not self.questions_for(t):
+                self.errors.append(
+                    ContentError(
+                        str(self.sources.get(f"track:{t.id}", "tracks")),
+                        "categories",
+                        "no question in the bank matches this track",
+                    )
+                )
+                del self.tracks[t.id]
+
+
+def _round_robin(
+    pool: list[Question], categories: list[Category], rng: random.Random
+) -> list[Question]:
+    """Interleave categories so a mixed interview alternates kinds of question."""
+    by_cat: dict[str, list[Question]] = {c: [] for c in categories}
+    for q in pool:
+        by_cat.setdefault(q.category, []).append(q)
+    for qs in by_cat.values():
+        rng.shuffle(qs)
+    out: list[Question] = []
+    while any(by_cat.values()):
+        for cat in categories:
+            if by_cat.get(cat):
+                out.append(by_cat[cat].pop())
+    return out
+
+
+def load_library(user_dir: Path | None = None, builtin_root: Path | None = None) -> ContentLibrary:
+    """Built-ins first, then the user's own files (which may replace built-ins by id)."""
+    lib = ContentLibrary()
+    lib.add_dir(builtin_root or builtin_content_root())
+    if user_dir is not None and user_dir.is_dir():
+        lib.add_dir(user_dir)
+    lib.check_references()
+    return lib

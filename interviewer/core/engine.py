@@ -1,0 +1,487 @@
+"""The interview as a state machine that does no I/O (the h11 idea: protocol without sockets).
+
+The engine never waits on the network or a clock. `need()` says what it wants next (an
+interviewer turn, a follow-up decision, the candidate's answer, gradings) and the driver
+feeds results back (`on_interviewer_text`, `on_follow_up`, `submit_answer`, `on_grade`).
+Time comes from an injectable clock and is only read, never waited on: the driver calls
+`tick()` now and then and the engine turns expired clocks into submitted answers.
+
+Clocks run only while the candidate can answer (not while a model writes, not while
+paused), so a slow model never eats the candidate's time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+from interviewer.core.errors import InterviewerError
+from interviewer.core.models import FollowUpDecision, Grade, Question, Rubric, Track, Turn
+from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+
+Clock = Callable[[], float]
+QuestionStatus = Literal["unasked", "asking", "answering", "answered", "skipped"]
+
+#: Turns sent verbatim to the interviewer model; older ones are summarised in one line each,
+#: so the prompt for a turn does not grow with the number of questions already asked.
+HISTORY_WINDOW = 6
+#: A follow-up gets its own countdown: half the question's time, at least this much.
+MIN_FOLLOW_UP_SECONDS = 60
+
+
+class EngineError(InterviewerError):
+    """The driver asked for something the interview cannot do in its current phase."""
+
+
+class Phase(Enum):
+    READY = "ready"
+    ASKING = "asking"  # waiting for the interviewer's question text
+    ANSWERING = "answering"  # waiting for the candidate
+    DECIDING = "deciding"  # waiting for the follow-up decision
+    WRAP_UP = "wrap_up"  # waiting for the closing turn
+    GRADING = "grading"  # waiting for outstanding grades
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class NeedTurn:
+    request: TurnRequest
+
+
+@dataclass(frozen=True)
+class NeedFollowUp:
+    request: FollowUpRequest
+
+
+@dataclass(frozen=True)
+class NeedAnswer:
+    question: Question
+    prompt: str
+    is_follow_up: bool
+    question_seconds_left: float
+    interview_seconds_left: float
+
+
+@dataclass(frozen=True)
+class NeedGrades:
+    pending: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    pass
+
+
+Need = NeedTurn | NeedFollowUp | NeedAnswer | NeedGrades | Finished
+
+
+@dataclass
+class QuestionRecord:
+    question: Question
+    status: QuestionStatus = "unasked"
+    turns: list[Turn] = field(default_factory=list)
+    follow_ups_asked: int = 0
+    grade: Grade | None = None
+    grade_error: str = ""
+    request_id: int | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Submitted at least one answer (even an empty or timed-out one: it is graded)."""
+        return any(t.role == "candidate" and not t.skipped for t in self.turns)
+
+
+class InterviewEngine:
+    def __init__(
+        self,
+        track: Track,
+        questions: Sequence[Question],
+        rubrics: dict[str, Rubric],
+        *,
+        follow_ups: bool = True,
+        follow_up_limit: int | None = None,
+        duration_seconds: float | None = None,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        if not questions:
+            raise EngineError(f"Track {track.id!r} has no questions to ask.")
+        missing = sorted({q.rubric for q in questions} - set(rubrics))
+        if missing:
+            raise EngineError(f"No rubric loaded for: {', '.join(missing)}")
+        self.track = track
+        self.rubrics = rubrics
+        self.records = [QuestionRecord(q) for q in questions]
+        self.follow_up_limit = (
+            0
+            if not follow_ups
+            else (track.follow_up_limit if follow_up_limit is None else follow_up_limit)
+        )
+        self.duration = float(duration_seconds or track.duration_minutes * 60)
+        self.clock = clock
+        self.transcript: list[Turn] = []
+        self.phase = Phase.READY
+        self.index = 0
+        self.paused = False
+        self.ended_early = False
+        self.interview_timed_out = False
+        self.draft = ""
+        self._started_at = 0.0
+        self._interview_used = 0.0  # seconds of answering time used, all questions
+        self._answer_used = 0.0  # seconds used on the current answer
+        self._answer_limit = 0.0
+        self._running_since: float | None = None  # clock() when the clocks last started
+        self._next_request_id = 1
+        self._undispatched: list[GradeRequest] = []
+        self._outstanding: dict[int, QuestionRecord] = {}
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def current(self) -> QuestionRecord | None:
+        return self.records[self.index] if self.index < len(self.records) else None
+
+    def need(self) -> Need:
+        rec = self.current
+        if self.phase is Phase.ASKING and rec is not None:
+            return NeedTurn(self._turn_request("question", rec.question))
+        if self.phase is Phase.ANSWERING and rec is not None:
+            last = rec.turns[-1]
+            return NeedAnswer(
+                rec.question,
+                last.text,
+                last.kind == "follow_up",
+                self.question_seconds_left(),
+                self.interview_seconds_left(),
+            )
+        if self.phase is Phase.DECIDING and rec is not None:
+            return NeedFollowUp(
+                FollowUpRequest(
+                    track=self.track,
+                    question=rec.question,
+                    exchange=tuple(rec.turns),
+                    follow_ups_asked=rec.follow_ups_asked,
+                    follow_up_limit=self.follow_up_limit,
+                    seconds_left=self.interview_seconds_left(),
+                )
+            )
+        if self.phase is Phase.WRAP_UP:
+            return NeedTurn(self._turn_request("wrap_up", None))
+        if self.phase is Phase.GRADING:
+            return NeedGrades(len(self._outstanding) + len(self._undispatched))
+        if self.phase is Phase.DONE:
+            return Finished()
+        raise EngineError("The interview has not started yet.")
+
+    def _elapsed_running(self) -> float:
+        if self._running_since is None:
+            return 0.0
+        return max(0.0, self.clock() - self._running_since)
+
+    def interview_seconds_left(self) -> float:
+        return max(0.0, self.duration - self._interview_used - self._elapsed_running())
+
+    def question_seconds_left(self) -> float:
+        if self.phase is not Phase.ANSWERING:
+            return 0.0
+        return max(0.0, self._answer_limit - self._answer_used - self._elapsed_running())
+
+    @property
+    def asked_count(self) -> int:
+        return sum(1 for r in self.records if r.status != "unasked")
+
+    # ------------------------------------------------------------------ driving
+
+    def start(self) -> None:
+        if self.phase is not Phase.READY:
+            raise EngineError("The interview has already started.")
+        self._started_at = self.clock()
+        self._begin_question()
+
+    def on_interviewer_text(self, text: str) -> None:
+        text = text.strip()
+        if self.phase is Phase.ASKING:
+            rec = self._require_current()
+            if not text:
+                text = rec.question.text
+            self._add(
+                Turn(role="interviewer", kind="question", text=text, question_id=rec.question.id)
+            )
+            rec.status = "answering"
+            self._start_answer(rec.question.answer_seconds)
+        elif self.phase is Phase.WRAP_UP:
+            if text:
+                self._add(Turn(role="interviewer", kind="wrap_up", text=text))
+            self._after_wrap_up()
+        else:
+            raise EngineError(f"No interviewer turn was expected (phase: {self.phase.value}).")
+
+    def update_draft(self, text: str) -> None:
+        """The driver keeps the engine's copy of the draft current, so a time-out keeps it."""
+        self.draft = text
+
+    def submit_answer(self, text: str | None = None, *, timed_out: bool = False) -> None:
+        self._expect(Phase.ANSWERING, "submit an answer")
+        if self.paused:
+            raise EngineError("The interview is paused; resume it before answering.")
+        rec = self._require_current()
+        answer = self.draft if text is None else text
+        seconds = self._stop_clocks()
+        self._add(
+            Turn(
+                role="candidate",
+                kind="answer",
+                text=answer,
+                question_id=rec.question.id,
+                seconds=round(seconds, 2),
+                timed_out=timed_out,
+            )
+        )
+        self.draft = ""
+        if self.interview_seconds_left() <= 0:
+            self.interview_timed_out = True
+            self._finish_question(rec)
+            self._go_wrap_up()
+        elif rec.follow_ups_asked < self.follow_up_limit and answer.strip():
+            self.phase = Phase.DECIDING
+        else:
+            self._finish_question(rec)
+            self._advance()
+
+    def on_follow_up(self, decision: FollowUpDecision) -> None:
+        self._expect(Phase.DECIDING, "take a follow-up decision")
+        rec = self._require_current()
+        asked = {t.text.strip().lower() for t in rec.turns if t.kind == "follow_up"}
+        text = decision.question.strip()
+        if (
+            decision.follow_up
+            and rec.follow_ups_asked < self.follow_up_limit
+            and text
+            and text.lower() not in asked
+            and self.interview_seconds_left() > 0
+        ):
+            rec.follow_ups_asked += 1
+            self._add(
+                Turn(role="interviewer", kind="follow_up", text=text, question_id=rec.question.id)
+            )
+            limit = max(MIN_FOLLOW_UP_SECONDS, rec.question.answer_seconds // 2)
+            self._start_answer(limit)
+        else:
+            self._finish_question(rec)
+            self._advance()
+
+    def skip(self) -> None:
+        """Skip the current question; whatever was typed is kept in the transcript."""
+        if self.phase is Phase.DECIDING:
+            rec = self._require_current()
+            self._finish_question(rec)
+            self._advance()
+            return
+        self._expect(Phase.ANSWERING, "skip")
+        rec = self._require_current()
+        seconds = self._stop_clocks()
+        self._add(
+            Turn(
+                role="candidate",
+                kind="answer",
+                text=self.draft,
+                question_id=rec.question.id,
+                seconds=round(seconds, 2),
+                skipped=True,
+            )
+        )
+        self.draft = ""
+        self._finish_question(rec)
+        self._advance()
+
+    def pause(self) -> None:
+        if self.phase in (Phase.READY, Phase.DONE) or self.paused:
+            return
+        if self._running_since is not None:
+            self._bank_running()
+        self.paused = True
+
+    def resume(self) -> None:
+        if not self.paused:
+            return
+        self.paused = False
+        if self.phase is Phase.ANSWERING:
+            self._running_since = self.clock()
+
+    def end_early(self) -> None:
+        """Stop asking. A draft in progress is kept as the answer; nothing typed is lost."""
+        if self.phase in (Phase.WRAP_UP, Phase.GRADING, Phase.DONE):
+            return
+        self.ended_early = True
+        self.paused = False
+        rec = self.current
+        if self.phase is Phase.ANSWERING and rec is not None:
+            seconds = self._stop_clocks()
+            if self.draft.strip():
+                self._add(
+                    Turn(
+                        role="candidate",
+                        kind="answer",
+                        text=self.draft,
+                        question_id=rec.question.id,
+                        seconds=round(seconds, 2),
+                    )
+                )
+            self.draft = ""
+            self._finish_question(rec)
+        elif self.phase is Phase.DECIDING and rec is not None:
+            self._finish_question(rec)
+        elif self.phase is Phase.ASKING and rec is not None:
+            rec.status = "unasked"
+        if self.phase is Phase.READY:
+            self.phase = Phase.DONE
+            return
+        self._go_wrap_up()
+
+    def tick(self) -> list[str]:
+        """Turn expired clocks into submitted answers. Returns the events that happened."""
+        if self.phase is not Phase.ANSWERING or self.paused:
+            return []
+        if self.interview_seconds_left() <= 0:
+            self.submit_answer(timed_out=True)
+            return ["interview_timeout"]
+        if self.question_seconds_left() <= 0:
+            self.submit_answer(timed_out=True)
+            return ["question_timeout"]
+        return []
+
+    # ------------------------------------------------------------------ grading
+
+    def take_grading_requests(self) -> list[GradeRequest]:
+        """Requests not yet handed out; each is returned once. Grade them in any order."""
+        out, self._undispatched = self._undispatched, []
+        return out
+
+    def on_grade(self, request_id: int, grade: Grade) -> None:
+        rec = self._outstanding.pop(request_id, None)
+        if rec is None:
+            return  # a late or duplicate result (e.g. after a cancel): ignore
+        rec.grade = grade
+        self._maybe_done()
+
+    def on_grade_failed(self, request_id: int, message: str) -> None:
+        rec = self._outstanding.pop(request_id, None)
+        if rec is None:
+            return
+        rec.grade_error = message
+        self._maybe_done()
+
+    # ------------------------------------------------------------------ internals
+
+    def _require_current(self) -> QuestionRecord:
+        rec = self.current
+        if rec is None:
+            raise EngineError("There is no current question.")
+        return rec
+
+    def _expect(self, phase: Phase, action: str) -> None:
+        if self.phase is not phase:
+            raise EngineError(f"Cannot {action} now (phase: {self.phase.value}).")
+
+    def _add(self, turn: Turn) -> None:
+        self.transcript.append(turn.model_copy(update={"at": self.clock() - self._started_at}))
+        rec = self.current
+        if rec is not None and turn.question_id == rec.question.id:
+            rec.turns.append(self.transcript[-1])
+
+    def _begin_question(self) -> None:
+        rec = self.current
+        if rec is None:
+            self._go_wrap_up()
+            return
+        rec.status = "asking"
+        self.phase = Phase.ASKING
+
+    def _start_answer(self, limit: float) -> None:
+        self.phase = Phase.ANSWERING
+        self._answer_limit = float(limit)
+        self._answer_used = 0.0
+        self.draft = ""
+        self._running_since = None if self.paused else self.clock()
+
+    def _bank_running(self) -> None:
+        elapsed = self._elapsed_running()
+        self._interview_used += elapsed
+        self._answer_used += elapsed
+        self._running_since = None
+
+    def _stop_clocks(self) -> float:
+        if self._running_since is not None:
+            self._bank_running()
+        return self._answer_used
+
+    def _finish_question(self, rec: QuestionRecord) -> None:
+        if rec.answered:
+            rec.status = "answered"
+            request_id = self._next_request_id
+            self._next_request_id += 1
+            rec.request_id = request_id
+            seconds = sum(t.seconds or 0.0 for t in rec.turns if t.role == "candidate")
+            req = GradeRequest(
+                request_id=request_id,
+                question=rec.question,
+                rubric=self.rubrics[rec.question.rubric],
+                exchange=tuple(rec.turns),
+                answer_seconds=seconds,
+            )
+            self._undispatched.append(req)
+            self._outstanding[request_id] = rec
+        else:
+            rec.status = "skipped"
+
+    def _advance(self) -> None:
+        self.index += 1
+        self._begin_question()
+
+    def _go_wrap_up(self) -> None:
+        self.phase = Phase.WRAP_UP
+
+    def _after_wrap_up(self) -> None:
+        self.phase = Phase.GRADING
+        self._maybe_done()
+
+    def _maybe_done(self) -> None:
+        if self.phase is Phase.GRADING and not self._outstanding and not self._undispatched:
+            self.phase = Phase.DONE
+
+    def _turn_request(
+        self, purpose: Literal["question", "wrap_up"], question: Question | None
+    ) -> TurnRequest:
+        recent = self.transcript[-HISTORY_WINDOW:]
+        older = self.transcript[: max(0, len(self.transcript) - HISTORY_WINDOW)]
+        return TurnRequest(
+            purpose=purpose,
+            track=self.track,
+            question=question,
+            index=self.index if purpose == "question" else self.asked_count,
+            total=len(self.records),
+            history=tuple(recent),
+            earlier_summary=_summarise(older, self.records),
+        )
+
+
+def _summarise(older: list[Turn], records: list[QuestionRecord]) -> str:
+    """One short line per earlier question, so the model knows what was covered."""
+    if not older:
+        return ""
+    seen: list[str] = []
+    for t in older:
+        if t.question_id and t.question_id not in seen:
+            seen.append(t.question_id)
+    by_id = {r.question.id: r for r in records}
+    lines = []
+    for qid in seen:
+        rec = by_id.get(qid)
+        if rec is None:
+            continue
+        state = "skipped" if rec.status == "skipped" else "answered"
+        topic = ", ".join(rec.question.topics[:2])
+        lines.append(f"- {rec.question.category} question on {topic}: {state}")
+    return "\n".join(lines)

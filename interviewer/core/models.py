@@ -1,0 +1,270 @@
+"""Typed shapes shared by every layer: content (questions, rubrics, tracks) and results.
+
+Content models forbid unknown fields so a typo in a user's TOML file is reported
+instead of silently ignored. Result models (Grade, Turn, ...) are what the engine,
+the backends, the exports and the store exchange; they stay plain pydantic so they
+serialise to JSON without custom code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Category = Literal["technical", "behavioral", "case_study"]
+Difficulty = Literal["easy", "medium", "hard"]
+TrackDifficulty = Literal["easy", "medium", "hard", "mixed"]
+StarComponent = Literal["situation", "task", "action", "result", "reflection"]
+StarStatus = Literal["present", "weak", "missing"]
+# Which transparent heuristic the offline coach uses to score a criterion (see llm/offline.py).
+Heuristic = Literal["coverage", "depth", "examples", "structure", "star", "metrics", "tradeoffs"]
+Flag = Literal[
+    "empty",
+    "one_word",
+    "too_short",
+    "off_topic",
+    "gibberish",
+    "padded",
+    "injection",
+    "timed_out",
+    "skipped",
+    "offline_fallback",
+]
+CATEGORIES: tuple[Category, ...] = ("technical", "behavioral", "case_study")
+SCORE_LEVELS = (1, 2, 3, 4, 5)
+
+_ID = r"^[a-z0-9][a-z0-9_.-]*$"
+Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=80)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for content files: unknown keys are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- rubrics
+
+
+class Criterion(Strict):
+    id: Id
+    name: NonEmpty
+    weight: float = Field(gt=0, le=100)
+    description: NonEmpty
+    # Anchored description of every score level 1..5 (Prometheus-style rubric).
+    levels: dict[int, NonEmpty]
+    # For STAR rubrics: which STAR component this criterion measures.
+    star: StarComponent | None = None
+    # How the offline coach (no LLM) measures this criterion.
+    heuristic: Heuristic = "coverage"
+
+    @model_validator(mode="after")
+    def _star_heuristic(self) -> Criterion:
+        if self.heuristic == "star" and self.star is None:
+            raise ValueError("heuristic 'star' needs the criterion's star component set")
+        return self
+
+    @field_validator("levels")
+    @classmethod
+    def _all_levels(cls, v: dict[int, str]) -> dict[int, str]:
+        if sorted(v) != list(SCORE_LEVELS):
+            raise ValueError(
+                f"levels must describe exactly the scores 1, 2, 3, 4, 5 (got {sorted(v)})"
+            )
+        return dict(sorted(v.items()))
+
+
+class Rubric(Strict):
+    id: Id
+    name: NonEmpty
+    description: NonEmpty
+    category: Category | None = None
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique(cls, v: list[Criterion]) -> list[Criterion]:
+        ids = [c.id for c in v]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate criterion ids: {', '.join(dupes)}")
+        return v
+
+    @property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.criteria)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+
+class RubricFile(Strict):
+    rubrics: list[Rubric] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+class KeyPoint(Strict):
+    """One thing a strong answer covers; `terms` are words or phrases that show it."""
+
+    id: Id
+    text: NonEmpty
+    terms: list[NonEmpty] = Field(min_length=1)
+
+
+class Probe(Strict):
+    """A follow-up the interviewer can ask; `targets` are the key points it digs into."""
+
+    text: NonEmpty
+    targets: list[Id] = Field(default_factory=list)
+
+
+class Question(Strict):
+    id: Id
+    category: Category
+    text: NonEmpty
+    topics: list[NonEmpty] = Field(min_length=1)
+    difficulty: Difficulty
+    answer_seconds: int = Field(ge=30, le=3600)
+    key_points: list[KeyPoint] = Field(min_length=2)
+    follow_ups: list[Probe] = Field(min_length=2, max_length=4)
+    rubric: Id
+    # Outline of a strong answer, shown in feedback. Optional: derived from key points.
+    strong_answer: list[NonEmpty] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _probe_targets_exist(self) -> Question:
+        known = {k.id for k in self.key_points}
+        for probe in self.follow_ups:
+            unknown = [t for t in probe.targets if t not in known]
+            if unknown:
+                raise ValueError(
+                    f"follow_ups: probe {probe.text[:40]!r} targets unknown key points "
+                    f"{', '.join(unknown)}"
+                )
+        return self
+
+
+class QuestionFile(Strict):
+    questions: list[Question] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- tracks
+
+
+class Track(Strict):
+    id: Id
+    name: NonEmpty
+    description: NonEmpty
+    duration_minutes: int = Field(ge=1, le=480)
+    question_count: int = Field(ge=1, le=50)
+    categories: list[Category] = Field(min_length=1)
+    difficulty: TrackDifficulty = "mixed"
+    follow_up_limit: int = Field(default=1, ge=0, le=5)
+    selection: Literal["ordered", "random", "balanced"] = "balanced"
+    # Optional explicit question ids, asked in this order before any random pick.
+    questions: list[Id] = Field(default_factory=list)
+    topics: list[NonEmpty] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- results
+
+
+class CriterionScore(BaseModel):
+    criterion_id: str
+    evidence: list[str] = Field(default_factory=list)
+    reasoning: str = ""
+    score: int = Field(ge=1, le=5)
+
+
+class StarItem(BaseModel):
+    component: StarComponent
+    status: StarStatus
+    quote: str = ""
+
+
+class Grade(BaseModel):
+    """The verdict on one question: the main answer plus its follow-up answers."""
+
+    question_id: str
+    rubric_id: str
+    criteria: list[CriterionScore]
+    overall_score: float = Field(ge=0, le=100)
+    flags: list[str] = Field(default_factory=list)
+    missing_key_points: list[str] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    improvements: list[str] = Field(default_factory=list)
+    strong_answer: list[str] = Field(default_factory=list)
+    star: list[StarItem] = Field(default_factory=list)
+    summary: str = ""
+    dropped_quotes: int = 0
+    backend: str = ""
+
+
+class Turn(BaseModel):
+    role: Literal["interviewer", "candidate", "system"]
+    kind: Literal["question", "follow_up", "answer", "wrap_up", "notice"]
+    text: str
+    question_id: str | None = None
+    at: float = 0.0
+    seconds: float | None = None
+    timed_out: bool = False
+    skipped: bool = False
+
+
+class FollowUpDecision(BaseModel):
+    """Whether to probe deeper after an answer, and the probe to ask."""
+
+    reason: str = ""
+    follow_up: bool
+    question: str = ""
+
+    @model_validator(mode="after")
+    def _needs_text(self) -> FollowUpDecision:
+        if self.follow_up and not self.question.strip():
+            raise ValueError("follow_up is true but question is empty")
+        return self
+
+
+def normalise_ws(text: str) -> str:
+    """Collapse runs of whitespace; used wherever quotes are compared with answers."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --------------------------------------------------------------------------- model output
+# What a grader (LLM or offline coach) returns before core.grading checks it. Every field
+# is required and evidence/reasoning come before the score, so a model writes its reasons
+# first (structured output keeps the field order).
+
+ScoreValue = Literal[1, 2, 3, 4, 5]
+
+
+class CriterionDraft(BaseModel):
+    criterion_id: str
+    evidence: list[str]
+    reasoning: str
+    score: ScoreValue
+
+
+class StarDraft(BaseModel):
+    component: StarComponent
+    quote: str
+    status: StarStatus
+
+
+class GradeDraft(BaseModel):
+    criteria: list[CriterionDraft]
+    star: list[StarDraft]
+    missing_key_points: list[str]
+    strengths: list[str]
+    improvements: list[str]
+    strong_answer: list[str]
+    injection_attempt: bool
+    summary: str

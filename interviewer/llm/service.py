@@ -1,0 +1,132 @@
+"""Calls into a backend with retries and the offline coach as the stand-in.
+
+An interview must never stall or lose work because a model is down: each call is tried
+again where that can help, and if it still fails the offline coach does that one job,
+marked as such (a grade gets the `offline_fallback` flag; a turn gets a notice).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from interviewer.core.errors import BackendError, Cancelled, RateLimited
+from interviewer.core.grading import finalize
+from interviewer.core.models import FollowUpDecision, Grade
+from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+from interviewer.llm.base import Backend, CancelToken, DeltaCallback
+
+T = TypeVar("T")
+Notice = Callable[[str], None]
+
+#: Attempts per call (the first try plus retries) and the longest pause between them.
+ATTEMPTS = 2
+MAX_BACKOFF = 8.0
+
+
+def _retrying(
+    call: Callable[[], T], attempts: int = ATTEMPTS, sleep: Callable[[float], None] = time.sleep
+) -> T:
+    last: BackendError | None = None
+    for attempt in range(attempts):
+        try:
+            return call()
+        except Cancelled:
+            raise
+        except BackendError as err:
+            last = err
+            if not err.retryable or attempt == attempts - 1:
+                break
+            wait = min(MAX_BACKOFF, 0.5 * 2**attempt)
+            if isinstance(err, RateLimited) and err.retry_after:
+                wait = min(MAX_BACKOFF, err.retry_after)
+            sleep(wait)
+    assert last is not None
+    raise last
+
+
+def _is_offline(backend: Backend) -> bool:
+    return backend.name == "offline"
+
+
+def interviewer_turn(
+    backend: Backend,
+    request: TurnRequest,
+    offline: Backend | None,
+    on_delta: DeltaCallback | None = None,
+    cancel: CancelToken | None = None,
+    notice: Notice | None = None,
+) -> str:
+    """Streams are not retried once text has been shown: the stand-in would repeat it."""
+    shown: list[str] = []
+
+    def delta(piece: str) -> None:
+        shown.append(piece)
+        if on_delta is not None:
+            on_delta(piece)
+
+    def attempt() -> str:
+        if shown:  # a stream cut midway: do not stream the same words twice
+            raise BackendError("The stream was cut off.", retryable=False)
+        return backend.interviewer_turn(request, delta, cancel)
+
+    try:
+        return _retrying(attempt)
+    except Cancelled:
+        raise
+    except BackendError as err:
+        if offline is None or _is_offline(backend):
+            raise
+        if notice is not None:
+            notice(f"{err} The offline coach stands in for this turn.")
+        if shown:
+            # Keep what was already shown and let the coach finish with the plain question.
+            rest = request.question.text if request.question is not None else ""
+            text = "".join(shown).rstrip()
+            if rest and rest not in text:
+                extra = f"\n\n{rest}"
+                if on_delta is not None:
+                    on_delta(extra)
+                text += extra
+            return text
+        return offline.interviewer_turn(request, on_delta, cancel)
+
+
+def follow_up(
+    backend: Backend,
+    request: FollowUpRequest,
+    offline: Backend | None,
+    notice: Notice | None = None,
+) -> FollowUpDecision:
+    try:
+        return _retrying(lambda: backend.follow_up(request))
+    except BackendError as err:
+        if offline is None or _is_offline(backend):
+            raise
+        if notice is not None:
+            notice(f"{err} The offline coach chose the follow-up.")
+        return offline.follow_up(request)
+
+
+def grade(
+    backend: Backend,
+    request: GradeRequest,
+    offline: Backend | None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Grade:
+    """Grade with retries; if the model still fails, the offline coach grades, marked so."""
+    try:
+        draft = _retrying(lambda: backend.grade(request), sleep=sleep)
+        return finalize(draft, request, backend.name)
+    except Cancelled:
+        raise
+    except BackendError as err:
+        if offline is None or _is_offline(backend):
+            raise
+        result = finalize(offline.grade(request), request, offline.name)
+        flags = [*result.flags, "offline_fallback"]
+        summary = (
+            f"Graded by the offline coach because the model failed ({err}). {result.summary}"
+        ).strip()
+        return result.model_copy(update={"flags": flags, "summary": summary})

@@ -1,0 +1,75 @@
+"""User settings: provider, model, timeouts. Never the API key (that is in secrets.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interviewer.core.errors import ConfigError
+
+Provider = Literal["offline", "openai", "ollama", "lmstudio", "llamacpp", "vllm", "custom"]
+
+#: Default OpenAI-compatible addresses of the usual local servers.
+PROVIDER_URLS: dict[str, str] = {
+    "ollama": "http://127.0.0.1:11434/v1",
+    "lmstudio": "http://127.0.0.1:1234/v1",
+    "llamacpp": "http://127.0.0.1:8080/v1",
+    "vllm": "http://127.0.0.1:8000/v1",
+}
+PROVIDER_NAMES: dict[str, str] = {
+    "offline": "Offline coach",
+    "openai": "OpenAI",
+    "ollama": "Ollama",
+    "lmstudio": "LM Studio",
+    "llamacpp": "llama.cpp server",
+    "vllm": "vLLM",
+    "custom": "Custom server",
+}
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+class Settings(BaseModel):
+    """Stored as JSON in the config dir; unknown keys from newer versions are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    provider: Provider | None = None  # None: decide from the environment (key or not)
+    model: str = DEFAULT_OPENAI_MODEL
+    base_url: str = ""
+    temperature: float = Field(default=0.7, ge=0, le=2)
+    request_timeout: float = Field(default=60.0, gt=0, le=900)
+    connect_timeout: float = Field(default=5.0, gt=0, le=120)
+    max_retries: int = Field(default=2, ge=0, le=10)
+
+    def effective_base_url(self) -> str | None:
+        if self.base_url:
+            return self.base_url
+        if self.provider in PROVIDER_URLS:
+            return PROVIDER_URLS[self.provider]
+        return None
+
+
+def load_settings(path: Path) -> Settings:
+    if not path.exists():
+        return Settings()
+    try:
+        return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, ValidationError) as exc:
+        raise ConfigError(
+            f"Settings file {path} is not valid ({str(exc).splitlines()[0]}). "
+            "Fix it or delete it to start from the defaults."
+        ) from None
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically so a crash never leaves half a settings file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(settings.model_dump_json(indent=2))
+    os.replace(tmp, path)

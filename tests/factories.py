@@ -1,0 +1,110 @@
+"""Small content objects for tests that must not depend on the shipped bank."""
+
+from __future__ import annotations
+
+from interviewer.core.models import (
+    CriterionDraft,
+    FollowUpDecision,
+    GradeDraft,
+    Question,
+    Rubric,
+    Track,
+)
+
+LEVELS = {i: f"level {i} description" for i in range(1, 6)}
+
+
+def rubric(rid: str = "technical") -> Rubric:
+    return Rubric.model_validate(
+        {
+            "id": rid,
+            "name": "Technical",
+            "description": "d",
+            "criteria": [
+                {
+                    "id": "correctness",
+                    "name": "Correctness",
+                    "weight": 3,
+                    "description": "d",
+                    "levels": LEVELS,
+                },
+                {
+                    "id": "depth",
+                    "name": "Depth",
+                    "weight": 1,
+                    "description": "d",
+                    "levels": LEVELS,
+                    "heuristic": "depth",
+                },
+            ],
+        }
+    )
+
+
+def question(qid: str = "q1", seconds: int = 120, rubric_id: str = "technical") -> Question:
+    return Question.model_validate(
+        {
+            "id": qid,
+            "category": "technical",
+            "text": f"Explain the bias-variance trade-off ({qid}).",
+            "topics": ["bias-variance"],
+            "difficulty": "medium",
+            "answer_seconds": seconds,
+            "key_points": [
+                {
+                    "id": "bias",
+                    "text": "Bias is error from wrong assumptions.",
+                    "terms": ["bias", "underfit"],
+                },
+                {
+                    "id": "variance",
+                    "text": "Variance is sensitivity to the sample.",
+                    "terms": ["variance", "overfit"],
+                },
+            ],
+            "follow_ups": [
+                {"text": "How would you detect high variance?", "targets": ["variance"]},
+                {"text": "What reduces bias?", "targets": ["bias"]},
+            ],
+            "rubric": rubric_id,
+        }
+    )
+
+
+def track(limit: int = 1, minutes: int = 30, count: int = 2) -> Track:
+    return Track(
+        id="t",
+        name="Test track",
+        description="d",
+        duration_minutes=minutes,
+        question_count=count,
+        categories=["technical"],
+        follow_up_limit=limit,
+    )
+
+
+def draft(score: int = 3, quote: str = "") -> GradeDraft:
+    return GradeDraft(
+        criteria=[
+            CriterionDraft(
+                criterion_id="correctness",
+                evidence=[quote] if quote else [],
+                reasoning="r",
+                score=score,
+            ),  # type: ignore[arg-type]
+            CriterionDraft(
+                criterion_id="depth", evidence=[quote] if quote else [], reasoning="r", score=score
+            ),  # type: ignore[arg-type]
+        ],
+        star=[],
+        missing_key_points=[],
+        strengths=[],
+        improvements=[],
+        strong_answer=[],
+        injection_attempt=False,
+        summary="ok",
+    )
+
+
+def follow(text: str = "") -> FollowUpDecision:
+    return FollowUpDecision(follow_up=bool(text), question=text, reason="r")
