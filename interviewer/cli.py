@@ -416,6 +416,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(run(args))
 
 
+def cmd_screenshots(args: argparse.Namespace) -> int:
+    """Render every main screen offscreen with the scripted backend (for the README)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from pathlib import Path
+
+    from interviewer.gui.screenshots import render_all  # type: ignore[import-not-found,unused-ignore]
+
+    for path in render_all(Path(args.dir)):
+        print(path)
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -491,6 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     backend_options(p)
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("screenshots", help="render every main screen to PNG files in DIR")
+    p.add_argument("dir", metavar="DIR", help="folder for the PNG files (created if needed)")
+    p.set_defaults(func=cmd_screenshots)
 
     p = sub.add_parser("gui", help="open the desktop app (the default)")
     p.set_defaults(func=cmd_gui)
