@@ -40,6 +40,8 @@ from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import load_settings
 
 END_MARK = "."
+#: Items per list in the terminal summary; the full lists go into the report.
+LIST_LIMIT = 3
 #: Gradings run in the background while the interview goes on; this many at once.
 GRADING_WORKERS = 2
 
@@ -197,14 +199,19 @@ def _print_grade(grade: Grade, lib: ContentLibrary, out: IO[str]) -> None:
         print(f"  - {name}: {c.score}/5", file=out)
         for quote in c.evidence[:2]:
             print(f'      "{quote}"', file=out)
-    for item in grade.star:
-        print(f"  STAR {item.component}: {item.status}", file=out)
-    if grade.strengths:
-        print("  strengths: " + "; ".join(grade.strengths), file=out)
-    if grade.improvements:
-        print("  to improve: " + "; ".join(grade.improvements), file=out)
-    if grade.missing_key_points:
-        print("  missed: " + "; ".join(grade.missing_key_points), file=out)
+    for star in grade.star:
+        print(f"  STAR {star.component}: {star.status}", file=out)
+    for title, items in (
+        ("strengths", grade.strengths),
+        ("to improve", grade.improvements),
+        ("missed key points", grade.missing_key_points),
+    ):
+        if items:
+            print(f"  {title}:", file=out)
+            for item in items[:LIST_LIMIT]:
+                print(f"    * {item}", file=out)
+            if len(items) > LIST_LIMIT:
+                print(f"    (+{len(items) - LIST_LIMIT} more in the report)", file=out)
     if grade.summary:
         print(f"  {grade.summary}", file=out)
 

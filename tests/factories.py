@@ -8,6 +8,7 @@ from interviewer.core.models import (
     GradeDraft,
     Question,
     Rubric,
+    ScoreValue,
     Track,
 )
 
@@ -83,7 +84,7 @@ def track(limit: int = 1, minutes: int = 30, count: int = 2) -> Track:
     )
 
 
-def draft(score: int = 3, quote: str = "") -> GradeDraft:
+def draft(score: ScoreValue = 3, quote: str = "") -> GradeDraft:
     return GradeDraft(
         criteria=[
             CriterionDraft(
@@ -91,10 +92,10 @@ def draft(score: int = 3, quote: str = "") -> GradeDraft:
                 evidence=[quote] if quote else [],
                 reasoning="r",
                 score=score,
-            ),  # type: ignore[arg-type]
+            ),
             CriterionDraft(
                 criterion_id="depth", evidence=[quote] if quote else [], reasoning="r", score=score
-            ),  # type: ignore[arg-type]
+            ),
         ],
         star=[],
         missing_key_points=[],

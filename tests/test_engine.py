@@ -198,6 +198,16 @@ def test_end_early_keeps_draft_and_skips_the_rest() -> None:
     assert [r.status for r in eng.records] == ["answered", "unasked", "unasked"]
 
 
+def test_end_early_on_an_unanswered_question_counts_it_as_not_reached() -> None:
+    eng, _ = make(n=2)
+    eng.start()
+    ask(eng)
+    eng.end_early()
+    assert eng.records[0].status == "unasked"
+    assert eng.take_grading_requests() == []
+    assert eng.transcript[0].kind == "question"  # the transcript still shows it was asked
+
+
 def test_end_early_while_question_is_being_written() -> None:
     eng, _ = make(n=2)
     eng.start()

@@ -330,7 +330,10 @@ class InterviewEngine:
                     )
                 )
             self.draft = ""
-            self._finish_question(rec)
+            if any(t.role == "candidate" for t in rec.turns):
+                self._finish_question(rec)
+            else:
+                rec.status = "unasked"  # shown but never answered: not reached, not a 0
         elif self.phase is Phase.DECIDING and rec is not None:
             self._finish_question(rec)
         elif self.phase is Phase.ASKING and rec is not None:

@@ -61,7 +61,9 @@ class Report(BaseModel):
 
 def _criteria(rubric: Rubric) -> list[CriterionInfo]:
     return [
-        CriterionInfo(id=c.id, name=c.name, weight=c.weight, description=c.description, levels=dict(c.levels))
+        CriterionInfo(
+            id=c.id, name=c.name, weight=c.weight, description=c.description, levels=dict(c.levels)
+        )
         for c in rubric.criteria
     ]
 

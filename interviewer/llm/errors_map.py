@@ -1,0 +1,166 @@
+"""What each OpenAI client error means for the user: one table, not scattered excepts.
+
+Design rule 5 (anchor: Aider `aider/exceptions.py`, ExInfo). Rows are keyed by the
+exception's class *name*, so this module needs no openai import and the table can be read
+(and tested) on its own; `lookup` walks the raised exception's class hierarchy, nearest
+class first, so `APITimeoutError` finds its own row before its parent
+`APIConnectionError`. A few rows are narrowed by the error body's `code` (or by the
+pseudo-code `mid_stream` for failures after text has started to arrive).
+
+Messages are `str.format` templates. Fields: provider, model, base_url, status, detail,
+timeout and reach_hint (what to check when nothing answered: differs for local servers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from interviewer.core.errors import (
+    AuthenticationFailed,
+    BackendError,
+    BackendTimeout,
+    BackendUnavailable,
+    BadResponse,
+    ModelNotFound,
+    RateLimited,
+    ServerError,
+)
+
+
+@dataclass(frozen=True)
+class ExInfo:
+    error: type[BackendError]
+    retryable: bool
+    message: str
+
+
+MID_STREAM = "mid_stream"
+
+ERRORS: dict[str, ExInfo] = {
+    "APITimeoutError": ExInfo(
+        BackendTimeout,
+        True,
+        "{provider} did not answer within {timeout} seconds. Try again; a large or local "
+        "model may need a longer timeout in Settings.",
+    ),
+    "APIConnectionError": ExInfo(
+        BackendUnavailable,
+        True,
+        "No server answered at {base_url}. {reach_hint}",
+    ),
+    "AuthenticationError": ExInfo(
+        AuthenticationFailed,
+        False,
+        "The API key was rejected (401). Check it in Settings or OPENAI_API_KEY.",
+    ),
+    "PermissionDeniedError": ExInfo(
+        AuthenticationFailed,
+        False,
+        "The API key may not use model '{model}' (403). Check the key's project and "
+        "permissions, or pick another model in Settings.",
+    ),
+    "NotFoundError": ExInfo(
+        ModelNotFound,
+        False,
+        "Model '{model}' is not available on this server ({base_url}). Pick one of its "
+        "models in Settings.",
+    ),
+    "RateLimitError": ExInfo(
+        RateLimited,
+        True,
+        "{provider} is limiting how fast requests may be sent (429). Wait a moment and try again.",
+    ),
+    "InternalServerError": ExInfo(
+        ServerError,
+        True,
+        "{provider} had an internal error (HTTP {status}). Try again in a moment.",
+    ),
+    "ConflictError": ExInfo(
+        ServerError,
+        True,
+        "{provider} reported a conflict (409). Try again in a moment.",
+    ),
+    "BadRequestError": ExInfo(
+        BackendError,
+        False,
+        "{provider} rejected the request (400): {detail}",
+    ),
+    "UnprocessableEntityError": ExInfo(
+        BackendError,
+        False,
+        "{provider} could not process the request (422): {detail}",
+    ),
+    "APIResponseValidationError": ExInfo(
+        BadResponse,
+        True,
+        "{provider} sent a reply in an unexpected format. Try again.",
+    ),
+    "APIStatusError": ExInfo(
+        BackendError,
+        False,
+        "{provider} answered with HTTP {status}: {detail}",
+    ),
+    "APIError": ExInfo(
+        ServerError,
+        True,
+        "{provider} reported an error: {detail}. Try again.",
+    ),
+    # Raised by the client itself, e.g. when no API key is set anywhere.
+    "OpenAIError": ExInfo(
+        AuthenticationFailed,
+        False,
+        "No API key is set for {provider}. Add one in Settings or set OPENAI_API_KEY.",
+    ),
+}
+
+BY_CODE: dict[tuple[str, str], ExInfo] = {
+    ("RateLimitError", "insufficient_quota"): ExInfo(
+        RateLimited,
+        False,
+        "The account behind this API key has no quota left (429 insufficient_quota). "
+        "Check billing with {provider}, or pick another provider in Settings.",
+    ),
+    ("BadRequestError", "context_length_exceeded"): ExInfo(
+        BackendError,
+        False,
+        "The conversation is longer than model '{model}' can read. Pick a model with a "
+        "larger context window in Settings.",
+    ),
+    ("BadRequestError", "model_not_found"): ExInfo(
+        ModelNotFound,
+        False,
+        "Model '{model}' is not available on this server ({base_url}). Pick one of its "
+        "models in Settings.",
+    ),
+    ("APIConnectionError", MID_STREAM): ExInfo(
+        ServerError,
+        True,
+        "The connection to {provider} dropped in the middle of a reply. Try again.",
+    ),
+}
+
+FALLBACK = ExInfo(BackendError, False, "{provider} failed: {detail}")
+
+
+def lookup(class_names: Iterable[str], code: str | None = None) -> ExInfo:
+    """The row for an exception whose class hierarchy (nearest first) is `class_names`."""
+    for name in class_names:
+        if code is not None and (name, code) in BY_CODE:
+            return BY_CODE[(name, code)]
+        if name in ERRORS:
+            return ERRORS[name]
+    return FALLBACK
+
+
+def build_error(info: ExInfo, *, retry_after: float | None = None, **fields: Any) -> BackendError:
+    """Instantiate the row's error class with its filled-in message and retry flag."""
+    message = info.message.format(**fields)
+    err: BackendError
+    if issubclass(info.error, RateLimited):
+        err = info.error(message, retry_after=retry_after)
+    else:
+        err = info.error(message)
+    err.retryable = info.retryable
+    return err

@@ -1,0 +1,469 @@
+"""The backend for OpenAI and every OpenAI-compatible server (Ollama, LM Studio, llama.cpp,
+vLLM). The only module in the app that imports `openai`.
+
+Local servers differ in what they accept, so structured output degrades step by step
+and remembers what worked (per backend instance):
+
+1. `response_format` json_schema (strict) - OpenAI, recent Ollama, vLLM;
+2. `response_format` json_object, with the schema written into the prompt;
+3. no response_format at all, schema in the prompt, JSON fished out of the reply.
+
+A server that does not know json_schema may answer 400 or 422, or (llama-cpp-python)
+500; those probes go through a client copy with retries off, so an unsupported feature
+costs one request rather than a round of back-off. Whatever the mode, the reply is
+validated with pydantic, and a reply that does not fit gets exactly one repair round
+before it becomes BadResponse.
+
+Every openai exception is translated through the table in `errors_map` into a
+core.errors class with a message that says what to do; callers never see openai types.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
+import httpx2
+import openai
+from pydantic import BaseModel, ValidationError
+
+from interviewer.core.errors import BackendError, BadResponse, Cancelled, ModelNotFound
+from interviewer.core.models import FollowUpDecision, GradeDraft
+from interviewer.core.prompts import (
+    Message,
+    PromptLibrary,
+    default_library,
+    describe_validation_error,
+    extract_json,
+    repair_instruction,
+    schema_instruction,
+    strict_json_schema,
+)
+from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+from interviewer.llm.base import CancelToken, DeltaCallback
+from interviewer.llm.errors_map import MID_STREAM, build_error, lookup
+
+M = TypeVar("M", bound=BaseModel)
+Mode = Literal["json_schema", "json_object", "prompt"]
+MODES: tuple[Mode, ...] = ("json_schema", "json_object", "prompt")
+#: Statuses with which servers turn down a response_format they do not support.
+REJECTED_FORMAT = frozenset({400, 422, 500})
+OPENAI_URL = "https://api.openai.com/v1"
+_GENERIC_LABELS = {"custom server", "openai"}
+
+
+class _Invalid(Exception):
+    """A reply that is not the JSON we asked for; `str(self)` tells the model why."""
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "openai"
+
+
+def _detail(exc: BaseException) -> str:
+    """The server's own words about an error, short enough for a status bar."""
+    body = getattr(exc, "body", None)
+    text = ""
+    if isinstance(body, dict):
+        msg = body.get("message") or body.get("detail") or body.get("error")
+        text = msg if isinstance(msg, str) else str(body)
+    elif isinstance(body, str):
+        text = body
+    if not text:
+        text = getattr(exc, "message", "") or str(exc)
+    text = " ".join(text.split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    value = response.headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _about_temperature(exc: openai.BadRequestError) -> bool:
+    """Some models (reasoning ones) accept only their default temperature."""
+    if exc.param == "temperature":
+        return True
+    return "temperature" in _detail(exc).lower()
+
+
+class OpenAIBackend:
+    """A Backend (see llm/base.py) speaking the OpenAI chat completions API.
+
+    Synchronous on purpose: the GUI runs calls on worker threads (PySide6's asyncio
+    support cannot drive the async client), and the CLI simply waits.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None,
+        model: str,
+        base_url: str | None = None,
+        temperature: float = 0.7,
+        timeout: float = 60.0,
+        connect_timeout: float = 5.0,
+        max_retries: int = 2,
+        http_client: httpx2.Client | None = None,
+        provider_label: str = "OpenAI",
+        prompts: PromptLibrary | None = None,
+    ) -> None:
+        self.model = model
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.temperature = temperature
+        self.timeout = timeout
+        self.provider_label = provider_label
+        self.name = f"{_slug(provider_label)}:{model}"
+        self.label = f"{provider_label} · {model}"
+        self.prompts = prompts or default_library()
+        #: Token counts summed over every call, for the cost display.
+        self.usage_totals: dict[str, int] = {
+            "requests": 0,
+            "prompt_tokens": 0,
+            "cached_tokens": 0,
+            "completion_tokens": 0,
+        }
+        self._usage_lock = threading.Lock()
+        self._structured_mode: Mode | None = None
+        self._send_temperature = True
+        # stream_options is OpenAI's; some local servers reject unknown fields.
+        self._stream_usage = self.base_url is None
+        # Local servers ignore the key but the client insists on one.
+        key = api_key or ("not-needed" if self.base_url else None)
+        try:
+            self._client = openai.OpenAI(
+                api_key=key,
+                base_url=self.base_url,
+                timeout=httpx2.Timeout(timeout, connect=connect_timeout),
+                max_retries=max_retries,
+                http_client=http_client,
+            )
+        except openai.OpenAIError as exc:
+            raise self._map(exc) from None
+        self._probe_client = self._client.with_options(max_retries=0)
+
+    def close(self) -> None:
+        """Release pooled connections (the GUI calls this when settings change)."""
+        self._client.close()
+
+    @property
+    def structured_mode(self) -> Mode | None:
+        """The structured-output mode this server accepted, once one call has succeeded."""
+        return self._structured_mode
+
+    # ------------------------------------------------------------------ errors
+
+    @property
+    def display_url(self) -> str:
+        return self.base_url or OPENAI_URL
+
+    def _reach_hint(self) -> str:
+        if self.base_url is None:
+            return "Check your internet connection, or pick another provider in Settings."
+        who = (
+            "the server" if self.provider_label.lower() in _GENERIC_LABELS else self.provider_label
+        )
+        return f"Is {who} running? Start it or pick another provider in Settings."
+
+    def _map(self, exc: BaseException, *, mid_stream: bool = False) -> BackendError:
+        """Translate an openai exception via the error table (design rule 5)."""
+        names = [cls.__name__ for cls in type(exc).__mro__]
+        code: str | None = getattr(exc, "code", None)
+        if mid_stream and isinstance(exc, openai.APIConnectionError):
+            code = MID_STREAM
+        info = lookup(names, code)
+        return build_error(
+            info,
+            retry_after=_retry_after(exc),
+            provider=self.provider_label,
+            model=self.model,
+            base_url=self.display_url,
+            status=getattr(exc, "status_code", "?"),
+            detail=_detail(exc),
+            timeout=f"{self.timeout:g}",
+            reach_hint=self._reach_hint(),
+        )
+
+    # ------------------------------------------------------------------ transport
+
+    def _record_usage(self, usage: Any) -> None:
+        if usage is None:
+            return
+        details = getattr(usage, "prompt_tokens_details", None)
+        cached = getattr(details, "cached_tokens", None) if details is not None else None
+        with self._usage_lock:
+            self.usage_totals["requests"] += 1
+            self.usage_totals["prompt_tokens"] += getattr(usage, "prompt_tokens", 0) or 0
+            self.usage_totals["completion_tokens"] += getattr(usage, "completion_tokens", 0) or 0
+            self.usage_totals["cached_tokens"] += cached or 0
+
+    def _create(
+        self,
+        messages: list[Message],
+        *,
+        temperature: float | None,
+        stream: bool = False,
+        response_format: dict[str, Any] | None = None,
+        probing: bool = False,
+    ) -> Any:
+        """One chat completion request; openai exceptions propagate to the caller."""
+        kwargs: dict[str, Any] = {"model": self.model, "messages": messages}
+        if temperature is not None and self._send_temperature:
+            kwargs["temperature"] = temperature
+        if response_format is not None:
+            kwargs["response_format"] = response_format
+        if stream:
+            kwargs["stream"] = True
+            if self._stream_usage:
+                kwargs["stream_options"] = {"include_usage": True}
+        client = self._probe_client if probing else self._client
+        try:
+            return client.chat.completions.create(**kwargs)
+        except openai.BadRequestError as exc:
+            if "temperature" not in kwargs or not _about_temperature(exc):
+                raise
+            self._send_temperature = False
+            del kwargs["temperature"]
+            return client.chat.completions.create(**kwargs)
+
+    def _complete_text(
+        self,
+        messages: list[Message],
+        *,
+        temperature: float | None,
+        response_format: dict[str, Any] | None,
+        probing: bool = False,
+    ) -> str:
+        completion = self._create(
+            messages,
+            temperature=temperature,
+            response_format=response_format,
+            probing=probing,
+        )
+        self._record_usage(getattr(completion, "usage", None))
+        choices = getattr(completion, "choices", None) or []
+        if not choices:
+            return ""
+        content = choices[0].message.content
+        return content if isinstance(content, str) else ""
+
+    # ------------------------------------------------------------------ streaming turn
+
+    def interviewer_turn(
+        self,
+        request: TurnRequest,
+        on_delta: DeltaCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> str:
+        """Stream the turn; cancel is checked between chunks.
+
+        A server that stalls mid-stream is only noticed when the read timeout expires:
+        the check cannot interrupt a blocked read.
+        """
+        messages = self.prompts.build_turn_messages(request)
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled("Cancelled.")
+        try:
+            stream = self._create(messages, temperature=self.temperature, stream=True)
+        except openai.OpenAIError as exc:
+            raise self._map(exc) from exc
+        parts: list[str] = []
+        try:
+            with stream:
+                for chunk in stream:
+                    if cancel is not None and cancel.cancelled:
+                        raise Cancelled("Cancelled.")
+                    self._record_usage(getattr(chunk, "usage", None))
+                    if not chunk.choices:
+                        continue
+                    delta = chunk.choices[0].delta
+                    piece = delta.content if delta is not None else None
+                    if piece:
+                        parts.append(piece)
+                        if on_delta is not None:
+                            on_delta(piece)
+        except openai.OpenAIError as exc:
+            raise self._map(exc, mid_stream=bool(parts)) from exc
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled("Cancelled.")
+        text = "".join(parts)
+        if not text.strip():
+            raise BadResponse(f"{self.provider_label} sent an empty reply. Try again.")
+        return text
+
+    # ------------------------------------------------------------------ structured calls
+
+    def follow_up(self, request: FollowUpRequest) -> FollowUpDecision:
+        if request.follow_ups_asked >= request.follow_up_limit:
+            # The limit is a rule, not a suggestion to the model: no call needed.
+            return FollowUpDecision(
+                reason="The follow-up limit for this question is reached.", follow_up=False
+            )
+        messages = self.prompts.build_follow_up_messages(request)
+        return self._structured(
+            messages, FollowUpDecision, temperature=self.temperature, what="a follow-up decision"
+        )
+
+    def grade(self, request: GradeRequest) -> GradeDraft:
+        messages = self.prompts.build_grading_messages(request)
+        wanted = [c.id for c in request.rubric.criteria]
+
+        def check(draft: GradeDraft) -> None:
+            given = {c.criterion_id for c in draft.criteria}
+            missing = [cid for cid in wanted if cid not in given]
+            if missing:
+                raise _Invalid(
+                    "criteria needs one entry for each of "
+                    f"{', '.join(wanted)}; missing: {', '.join(missing)}"
+                )
+
+        return self._structured(messages, GradeDraft, temperature=0.0, what="a grade", check=check)
+
+    def _response_format(self, mode: Mode, model: type[BaseModel]) -> dict[str, Any] | None:
+        if mode == "json_schema":
+            return {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": model.__name__,
+                    "strict": True,
+                    "schema": strict_json_schema(model),
+                },
+            }
+        if mode == "json_object":
+            return {"type": "json_object"}
+        return None
+
+    def _messages_for(
+        self, messages: list[Message], mode: Mode, model: type[BaseModel]
+    ) -> list[Message]:
+        if mode == "json_schema":
+            return messages
+        hint = schema_instruction(strict_json_schema(model))
+        return [*messages, {"role": "user", "content": hint}]
+
+    def _first_reply(
+        self, messages: list[Message], model: type[BaseModel], temperature: float
+    ) -> tuple[Mode, list[Message], str]:
+        """Walk the modes until the server accepts one (or only one is left to try)."""
+        known = self._structured_mode
+        modes: tuple[Mode, ...] = (known,) if known is not None else MODES
+        for mode in modes:
+            probing = known is None and mode != "prompt"
+            msgs = self._messages_for(messages, mode, model)
+            try:
+                text = self._complete_text(
+                    msgs,
+                    temperature=temperature,
+                    response_format=self._response_format(mode, model),
+                    probing=probing,
+                )
+            except openai.APIStatusError as exc:
+                if probing and exc.status_code in REJECTED_FORMAT:
+                    continue
+                raise self._map(exc) from exc
+            except openai.OpenAIError as exc:
+                raise self._map(exc) from exc
+            self._structured_mode = mode
+            return mode, msgs, text
+        raise AssertionError("the last mode is never a probe")  # pragma: no cover
+
+    def _structured(
+        self,
+        messages: list[Message],
+        model: type[M],
+        *,
+        temperature: float,
+        what: str,
+        check: Callable[[M], None] | None = None,
+    ) -> M:
+        mode, msgs, text = self._first_reply(messages, model, temperature)
+        try:
+            return self._parse(text, model, check)
+        except _Invalid as exc:
+            problem = str(exc)
+        repair = [
+            *msgs,
+            {"role": "assistant", "content": text},
+            {"role": "user", "content": repair_instruction(problem)},
+        ]
+        try:
+            text = self._complete_text(
+                repair, temperature=temperature, response_format=self._response_format(mode, model)
+            )
+        except openai.OpenAIError as exc:
+            raise self._map(exc) from exc
+        try:
+            return self._parse(text, model, check)
+        except _Invalid as exc:
+            reason = str(exc)
+            if len(reason) > 200:
+                reason = reason[:200] + "…"
+            raise BadResponse(
+                f"{self.provider_label} returned {what} in the wrong format, even after one "
+                f"correction ({reason}). Try again, or pick a stronger model or the offline "
+                "coach in Settings."
+            ) from None
+
+    @staticmethod
+    def _parse(text: str, model: type[M], check: Callable[[M], None] | None) -> M:
+        if not text.strip():
+            raise _Invalid("the reply was empty")
+        try:
+            data = extract_json(text)
+        except ValueError as exc:
+            raise _Invalid(f"it is not valid JSON ({exc})") from None
+        try:
+            obj = model.model_validate(data)
+        except ValidationError as exc:
+            raise _Invalid(
+                f"it does not match the required format: {describe_validation_error(exc)}"
+            ) from None
+        if check is not None:
+            check(obj)
+        return obj
+
+    # ------------------------------------------------------------------ settings helpers
+
+    def list_models(self) -> list[str]:
+        """The model ids the server offers (GET /models)."""
+        try:
+            return sorted(m.id for m in self._client.models.list())
+        except openai.OpenAIError as exc:
+            raise self._map(exc) from exc
+
+    def test_connection(self) -> str:
+        """Check server, key and model; returns a line for Settings, raises BackendError."""
+        try:
+            models: list[str] | None = self.list_models()
+        except ModelNotFound:
+            models = None  # the server has no /models endpoint; a request will tell
+        if models is not None and self.model in models:
+            return (
+                f"Connected to {self.provider_label} at {self.display_url}. Model "
+                f"'{self.model}' is available ({len(models)} model"
+                f"{'s' if len(models) != 1 else ''} in all)."
+            )
+        # Not listed (some servers serve any name, or list aliases): ask the model itself.
+        try:
+            self._complete_text(
+                [{"role": "user", "content": "Reply with the single word OK."}],
+                temperature=None,
+                response_format=None,
+            )
+        except openai.OpenAIError as exc:
+            err = self._map(exc)
+            if isinstance(err, ModelNotFound) and models:
+                shown = ", ".join(models[:8]) + (", …" if len(models) > 8 else "")
+                raise ModelNotFound(f"{err} It offers: {shown}.") from exc
+            raise err from exc
+        return (
+            f"Connected to {self.provider_label} at {self.display_url}. Model "
+            f"'{self.model}' answered."
+        )

@@ -1,0 +1,332 @@
+"""A loopback fake of an OpenAI-compatible server, for backend tests without a network.
+
+A real HTTP server on 127.0.0.1 with an ephemeral port, so the real `openai` client, its
+SSE decoder and its error handling all run for real. Tests queue one scripted reply per
+chat call (text, JSON, an error status, a cut stream, a hang) and read back every request
+body afterwards (design rule 8: a queue of replies and a recorded history).
+
+    with FakeOpenAIServer() as server:
+        server.enqueue(text("Hello"), error(500, "boom"))
+        backend = OpenAIBackend(None, "m", base_url=server.base_url)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+CHAT_PATH = "/v1/chat/completions"
+MODELS_PATH = "/v1/models"
+
+
+@dataclass
+class Reply:
+    """One scripted answer. `kind` is text | error | cut | hang."""
+
+    kind: str
+    content: str = ""
+    chunks: list[str] | None = None  # how a streamed text is split; default: by word
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    usage: dict[str, Any] | None = None
+
+
+def text(
+    content: str, *, chunks: list[str] | None = None, usage: dict[str, Any] | None = None
+) -> Reply:
+    """Plain completion, or an SSE stream when the request asks for one."""
+    if chunks is not None:
+        assert "".join(chunks) == content, "chunks must join to the content"
+    return Reply("text", content=content, chunks=chunks, usage=usage)
+
+
+def json_content(obj: Any, *, usage: dict[str, Any] | None = None) -> Reply:
+    """A completion whose message content is `obj` serialised as JSON."""
+    return text(json.dumps(obj), usage=usage)
+
+
+def error(
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    type_: str = "invalid_request_error",
+    param: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    body = {"error": {"message": message, "type": type_, "code": code, "param": param}}
+    return Reply("error", status=status, body=body, headers=dict(headers or {}))
+
+
+def schema_rejected_500() -> Reply:
+    """How llama-cpp-python answers a json_schema response_format it cannot handle."""
+    return Reply(
+        "error",
+        status=500,
+        body={
+            "error": {
+                "message": "Unsupported response_format type: json_schema",
+                "type": "internal_server_error",
+                "code": None,
+            }
+        },
+    )
+
+
+def cut(chunks: list[str]) -> Reply:
+    """Stream these pieces, then drop the connection before the stream is complete."""
+    return Reply("cut", chunks=chunks)
+
+
+def hang() -> Reply:
+    """Accept the request and never answer (until the server closes)."""
+    return Reply("hang")
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    body: Any
+    headers: dict[str, str]
+
+
+def _chunk(piece: str | None, *, finish: str | None = None, role: bool = False) -> dict[str, Any]:
+    delta: dict[str, Any] = {}
+    if role:
+        delta["role"] = "assistant"
+    if piece is not None:
+        delta["content"] = piece
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "fake-model",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+def _split_words(content: str) -> list[str]:
+    pieces: list[str] = []
+    for word in content.split(" "):
+        pieces.append(word if not pieces else " " + word)
+    return pieces
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output clean."""
+
+    # A client that cancels or times out drops the socket under us; that is not a fault
+    # of the fake, so socket errors end the connection quietly. Anything else is recorded.
+    def handle(self) -> None:
+        with contextlib.suppress(OSError):
+            super().handle()
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _record(self, body: Any) -> None:
+        fake = self.server.fake
+        with fake.lock:
+            fake.requests.append(
+                Recorded(
+                    self.command, self.path, body, {k.lower(): v for k, v in self.headers.items()}
+                )
+            )
+
+    def _send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _start_sse(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+    def _write_chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _event(self, obj: Any) -> None:
+        payload = obj if isinstance(obj, str) else json.dumps(obj)
+        self._write_chunk(f"data: {payload}\n\n".encode())
+
+    # ------------------------------------------------------------------ endpoints
+
+    def do_GET(self) -> None:
+        self._record(None)
+        if self.path.rstrip("/") != MODELS_PATH:
+            self._send_json(
+                404, {"error": {"message": f"no route {self.path}", "type": "not_found"}}
+            )
+            return
+        fake = self.server.fake
+        if isinstance(fake.models, Reply):
+            self._send_json(fake.models.status, fake.models.body, fake.models.headers)
+            return
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in fake.models]
+        self._send_json(200, {"object": "list", "data": data})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode(errors="replace")
+        self._record(body)
+        if self.path.rstrip("/") != CHAT_PATH:
+            self._send_json(
+                404, {"error": {"message": f"no route {self.path}", "type": "not_found"}}
+            )
+            return
+        reply = self.server.fake.next_reply()
+        if reply is None:
+            # 418 is not retried by the client and maps to no special case: a test notices.
+            self._send_json(418, {"error": {"message": "fake server: no reply queued"}})
+            return
+        self._answer(reply, body if isinstance(body, dict) else {})
+
+    def _answer(self, reply: Reply, request: dict[str, Any]) -> None:
+        if reply.kind == "error":
+            self._send_json(reply.status, reply.body, reply.headers)
+        elif reply.kind == "hang":
+            self.server.fake.release.wait(timeout=10)
+            self.close_connection = True
+        elif reply.kind == "cut":
+            self._start_sse()
+            for i, piece in enumerate(reply.chunks or []):
+                self._event(_chunk(piece, role=i == 0))
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)  # no terminating chunk: a cut stream
+        elif request.get("stream"):
+            self._stream_text(reply, request)
+        else:
+            completion: dict[str, Any] = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": 1,
+                "model": "fake-model",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": reply.content},
+                        "finish_reason": "stop",
+                    }
+                ],
+            }
+            if reply.usage is not None:
+                completion["usage"] = reply.usage
+            self._send_json(200, completion)
+
+    def _stream_text(self, reply: Reply, request: dict[str, Any]) -> None:
+        pieces = reply.chunks if reply.chunks is not None else _split_words(reply.content)
+        self._start_sse()
+        for i, piece in enumerate(pieces):
+            self._event(_chunk(piece, role=i == 0))
+        self._event(_chunk(None, finish="stop"))
+        if reply.usage is not None:
+            usage_chunk = _chunk(None)
+            usage_chunk["choices"] = []
+            usage_chunk["usage"] = reply.usage
+            self._event(usage_chunk)
+        self._event("[DONE]")
+        self._write_chunk(b"")  # zero-length chunk ends the body
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeOpenAIServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Record handler crashes instead of printing them; tests can assert on them."""
+        import traceback
+
+        with self.fake.lock:
+            self.fake.errors.append(traceback.format_exc())
+
+
+class FakeOpenAIServer:
+    def __init__(self, models: list[str] | Reply | None = None) -> None:
+        self.lock = threading.Lock()
+        self.replies: deque[Reply] = deque()
+        self.requests: list[Recorded] = []
+        self.errors: list[str] = []
+        self.models: list[str] | Reply = models if models is not None else ["fake-model"]
+        self.release = threading.Event()
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.fake = self
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def enqueue(self, *replies: Reply) -> None:
+        with self.lock:
+            self.replies.extend(replies)
+
+    def next_reply(self) -> Reply | None:
+        with self.lock:
+            return self.replies.popleft() if self.replies else None
+
+    @property
+    def chat_bodies(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r.body for r in self.requests if r.path.rstrip("/") == CHAT_PATH]
+
+    def start(self) -> FakeOpenAIServer:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self.release.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeOpenAIServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

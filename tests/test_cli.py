@@ -1,0 +1,178 @@
+"""The command line end to end: real subprocesses, piped stdin, the offline coach."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from interviewer.cli import main
+
+
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
+
+
+def test_version_and_help() -> None:
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("interviewer ")
+    r = run("--help")
+    assert r.returncode == 0
+    for word in ("practice", "grade", "tracks", "questions", "INTERVIEWER_HOME"):
+        assert word in r.stdout
+
+
+def test_tracks_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tracks", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    ids = {t["id"] for t in data}
+    assert ids >= {"ml-technical", "ml-behavioral", "ml-case-study", "ml-full-loop"}
+    for t in data:
+        assert {"id", "name", "categories", "duration_minutes", "question_count"} <= set(t)
+
+
+def test_questions_json_filtered_by_track(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["questions", "--track", "ml-behavioral", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data and all(q["category"] == "behavioral" for q in data)
+    assert {"id", "category", "text", "rubric"} <= set(data[0])
+
+
+def test_unknown_track_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["questions", "--track", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert "no such track" in err and "ml-technical" in err
+
+
+def test_practice_from_a_pipe_ends_with_a_graded_summary() -> None:
+    r = run(
+        "practice",
+        "--track",
+        "ml-full-loop",
+        "--backend",
+        "offline",
+        "--questions",
+        "2",
+        stdin="my answer\n.\n",
+    )
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Graded summary" in out
+    assert "Overall score:" in out
+    assert "Answered 1, skipped 0, not reached 1." in out
+    assert "offline" in out.lower()
+
+
+def test_practice_full_interview_with_follow_ups_offline() -> None:
+    answers = "".join(
+        f"For question {i}: I would define the terms, give an example, discuss the "
+        "trade-offs and how I measured the result.\n.\n"
+        for i in range(12)
+    )
+    r = run(
+        "practice",
+        "--track",
+        "ml-technical",
+        "--backend",
+        "offline",
+        "--questions",
+        "2",
+        stdin=answers,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("Interviewer:") >= 3  # two questions plus wrap-up (and follow-ups)
+    assert "Answered 2, skipped 0, not reached 0." in r.stdout
+
+
+def test_practice_without_key_falls_back_to_offline_with_notice() -> None:
+    r = run("practice", "--track", "ml-technical", "--questions", "1", stdin="")
+    assert r.returncode == 0, r.stderr
+    assert "offline coach" in r.stderr
+    assert "OPENAI_API_KEY" in r.stderr
+
+
+def test_openai_backend_without_key_or_server_is_a_clear_error() -> None:
+    r = run("practice", "--track", "ml-technical", "--backend", "openai", stdin="")
+    assert r.returncode == 1
+    assert "OPENAI_API_KEY" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_grade_json(tmp_path: Path) -> None:
+    answer = tmp_path / "a.txt"
+    answer.write_text(
+        "Bias is error from overly simple assumptions, which causes underfitting; variance is "
+        "sensitivity to the training sample, which causes overfitting. Regularization or more "
+        "data lowers variance; a richer model lowers bias.",
+        encoding="utf-8",
+    )
+    qid = json.loads(run("questions", "--track", "ml-technical", "--json").stdout)[0]["id"]
+    r = run(
+        "grade", "--question", qid, "--answer-file", str(answer), "--backend", "offline", "--json"
+    )
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert 0 <= data["overall_score"] <= 100
+    assert data["backend"] == "offline"
+    assert isinstance(data["flags"], list)
+    assert data["criteria"] and all(
+        1 <= c["score"] <= 5 and "id" in c and "evidence" in c for c in data["criteria"]
+    )
+
+
+def test_grade_flags_empty_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["questions", "--json"]) == 0
+    qid = json.loads(capsys.readouterr().out)[0]["id"]
+    assert main(["grade", "--question", qid, "--answer", "", "--backend", "offline", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "empty" in data["flags"]
+    assert data["overall_score"] == 0
+
+
+def test_grade_missing_answer_file_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert (
+        main(
+            [
+                "grade",
+                "--question",
+                "x",
+                "--answer-file",
+                str(tmp_path / "none.txt"),
+                "--backend",
+                "offline",
+            ]
+        )
+        == 1
+    )
+    assert "error:" in capsys.readouterr().err
+
+
+def test_cli_writes_only_under_interviewer_home(tmp_path: Path, interviewer_home: Path) -> None:
+    fake_home = tmp_path / "fakehome"
+    fake_home.mkdir()
+    r = run(
+        "practice",
+        "--track",
+        "ml-technical",
+        "--questions",
+        "1",
+        stdin="answer\n.\n",
+        env={"HOME": str(fake_home)},
+    )
+    assert r.returncode == 0, r.stderr
+    assert list(fake_home.iterdir()) == []
