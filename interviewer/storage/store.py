@@ -1,0 +1,833 @@
+"""The session store: every interview, turn by turn, in one SQLite file.
+
+A candidate who has typed for forty minutes must never lose a word (issue 5), so:
+
+* Every call that changes something is one transaction, committed before it returns,
+  in WAL mode with ``synchronous=FULL``: a turn `add_turn` returned survives a SIGKILL
+  of the app (and a power cut) a moment later. The draft being typed is one upsert.
+* A database that cannot be read (garbage, truncated, damaged) or that a newer version
+  wrote is never deleted and never half-used: `SessionStore.open` moves it aside under
+  a timestamped name, starts a fresh one, and says so in `store.notice`.
+* When the disk cannot take writes (read-only folder, disk full, file vanished) the store
+  copies what it has into an in-memory database and carries on there, so the interview
+  goes on; `store.notice` (and `on_notice`, if set) tell the user to export before
+  quitting. This happens at open and also mid-interview, on the first failed write.
+
+`SessionStore(path)` is the strict constructor: it raises a `StoreError` subclass for
+every bad state above. `SessionStore.open(path)` is what drivers call: it recovers and
+always returns a usable store.
+
+Calls are serialised by a lock, so a driver may call from any thread. The API key is
+never stored: nothing in the schema holds it, and plan options with secret-looking
+names are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from interviewer.core.errors import InterviewerError
+from interviewer.core.models import Grade, Turn
+from interviewer.core.report import Report
+from interviewer.storage.migrations import SCHEMA_VERSION, migrate, user_version
+
+Status = Literal["in_progress", "finished", "abandoned"]
+T = TypeVar("T")
+
+#: Seconds to wait for another process (a second app window, the CLI) holding the lock.
+BUSY_TIMEOUT = 5.0
+#: Files SQLite keeps beside the database; they move with it, or a fresh database at the
+#: old name would replay a stale journal into itself.
+SIDECARS = ("-wal", "-shm", "-journal")
+#: The first 16 bytes of every SQLite 3 database file (an empty file is a new database).
+SQLITE_HEADER = b"SQLite format 3\x00"
+_SECRET_NAME = re.compile(
+    r"api[_-]?key|secret|token|password|passwd|authorization|credential", re.I
+)
+
+# Primary SQLite result codes (the low byte of the extended code Python reports).
+_SQLITE_PERM = 3
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_NOMEM = 7
+_SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
+_SQLITE_CANTOPEN = 14
+_SQLITE_NOTADB = 26
+_SQLITE_CONSTRAINT_FOREIGNKEY = 787
+_CORRUPT_CODES = {_SQLITE_CORRUPT, _SQLITE_NOTADB}
+_UNAVAILABLE_CODES = {
+    _SQLITE_PERM,
+    _SQLITE_BUSY,
+    _SQLITE_LOCKED,
+    _SQLITE_NOMEM,
+    _SQLITE_READONLY,
+    _SQLITE_IOERR,
+    _SQLITE_FULL,
+    _SQLITE_CANTOPEN,
+}
+
+_MEMORY_ONLY = (
+    "This interview is kept in memory only and is lost when the app closes: "
+    "export its report before quitting."
+)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StoreError(InterviewerError):
+    """The session database cannot be used as asked; the message says what and where."""
+
+
+class DatabaseCorrupt(StoreError):
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(f"The session database {path} is damaged or is not a database ({detail}).")
+
+
+class DatabaseTooNew(StoreError):
+    def __init__(self, path: Path, version: int) -> None:
+        self.path = path
+        self.version = version
+        super().__init__(
+            f"The session database {path} was written by a newer version of Interviewer "
+            f"(schema version {version}; this version reads up to {SCHEMA_VERSION})."
+        )
+
+
+class StorageUnavailable(StoreError):
+    """The data folder or file cannot be written: read-only, full, missing, locked."""
+
+    def __init__(self, path: Path | None, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        where = f"in {path.parent}" if path is not None else "to disk"
+        super().__init__(f"Cannot save sessions {where} ({reason}).")
+
+
+class SessionNotFound(StoreError):
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        super().__init__(f"No saved session with id {session_id!r}.")
+
+
+# --------------------------------------------------------------------------- records
+
+
+class SessionPlan(BaseModel):
+    """What it takes to rebuild the interview on resume: which questions, which clocks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_ids: list[str] = Field(min_length=1)
+    duration_seconds: float = Field(gt=0)
+    follow_ups: bool = True
+    follow_up_limit: int | None = None
+    difficulty: str | None = None
+    #: Per-question answer limits as asked, in case the content files change before resume.
+    answer_seconds: dict[str, int] = Field(default_factory=dict)
+    #: Anything else a driver needs to resume (never a secret: such names are refused).
+    options: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+    @field_validator("options")
+    @classmethod
+    def _no_secrets(
+        cls, v: dict[str, str | int | float | bool | None]
+    ) -> dict[str, str | int | float | bool | None]:
+        bad = sorted(k for k in v if _SECRET_NAME.search(k))
+        if bad:
+            raise ValueError(f"secrets are never stored; refused option(s): {', '.join(bad)}")
+        return v
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One line of history."""
+
+    id: str
+    track_id: str
+    track_name: str
+    backend: str
+    backend_label: str
+    started_at: str
+    ended_at: str | None
+    status: Status
+    overall_score: float | None
+    answers: int
+    duration_seconds: float
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The answer being typed when it was last saved, and both clocks at that moment."""
+
+    question_id: str
+    text: str
+    question_seconds_left: float
+    interview_seconds_left: float
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """Everything saved about one session: enough to resume it or to show it."""
+
+    row: SessionRow
+    plan: SessionPlan
+    turns: list[Turn]
+    draft: Draft | None
+    grades: dict[str, Grade]
+    report: Report | None
+
+    @property
+    def interview_seconds_left(self) -> float:
+        """The interview clock at the last save; without a draft, the duration minus answers."""
+        if self.draft is not None:
+            return self.draft.interview_seconds_left
+        used = sum(t.seconds or 0.0 for t in self.turns if t.role == "candidate")
+        return max(0.0, self.plan.duration_seconds - used)
+
+    @property
+    def question_seconds_left(self) -> float | None:
+        """The answer clock at the last save, or None when nothing was typed yet."""
+        return None if self.draft is None else self.draft.question_seconds_left
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _kind(exc: BaseException) -> Literal["corrupt", "unavailable"] | None:
+    """Sort an error into "the file is bad", "the disk is unusable" or neither (a bug)."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is None:
+            return None
+        primary = code & 0xFF
+        if primary in _CORRUPT_CODES:
+            return "corrupt"
+        if primary in _UNAVAILABLE_CODES:
+            return "unavailable"
+        return None
+    if isinstance(exc, OSError):
+        return "unavailable"
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _translate(path: Path, exc: BaseException) -> StoreError | None:
+    kind = _kind(exc)
+    if kind == "corrupt":
+        return DatabaseCorrupt(path, _reason(exc))
+    if kind == "unavailable":
+        return StorageUnavailable(path, _reason(exc))
+    return None
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def move_aside(path: Path, reason: str) -> Path:
+    """Rename the database (and its sidecars) to `<stem>.<reason>-<UTC time><suffix>`.
+
+    Never deletes, never overwrites. Sidecars move first: if the main file then refused to
+    move, they are put back, so a fresh database never meets a stale journal.
+    """
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = f"{path.stem}.{reason}-{stamp}"
+    target = path.with_name(base + path.suffix)
+    n = 1
+    while target.exists() or any(_sidecar(target, s).exists() for s in SIDECARS):
+        n += 1
+        target = path.with_name(f"{base}-{n}{path.suffix}")
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for suffix in SIDECARS:
+            side = _sidecar(path, suffix)
+            if side.exists():
+                side.rename(_sidecar(target, suffix))
+                moved.append((side, _sidecar(target, suffix)))
+        path.rename(target)
+    except OSError:
+        for src, dst in reversed(moved):
+            with contextlib.suppress(OSError):
+                dst.rename(src)
+        raise
+    return target
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    # FULL: the WAL is synced on every commit, so a committed turn survives a power cut
+    # too, not only a killed process. Commits here are small and seconds apart.
+    conn.execute("PRAGMA synchronous = FULL")
+    # Deleted sessions are overwritten, not left readable in free pages.
+    conn.execute("PRAGMA secure_delete = ON")
+
+
+def _connect_file(path: Path) -> sqlite3.Connection:
+    """Open, check and migrate the database at `path`; raise a StoreError on bad state."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageUnavailable(path, _reason(exc)) from exc
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        head = b""
+    except OSError as exc:
+        raise StorageUnavailable(path, _reason(exc)) from exc
+    if head and head != SQLITE_HEADER:
+        # Decided before SQLite opens it: SQLite would tidy (delete) sidecar files of a
+        # file it cannot read, and they go aside with it untouched instead.
+        raise DatabaseCorrupt(path, "not an SQLite database file")
+    try:
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        err = _translate(path, exc)
+        if err is None:
+            raise
+        raise err from exc
+    try:
+        version = user_version(conn)
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNew(path, version)
+        conn.execute("PRAGMA journal_mode = WAL")
+        _configure(conn)
+        check = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
+        if check != ["ok"]:
+            raise DatabaseCorrupt(path, "; ".join(check[:3]))
+        migrate(conn)
+        # A real write, so a read-only or full folder shows up now and not mid-answer.
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_opened_at', ?)",
+            (now_iso(),),
+        )
+    except StoreError:
+        conn.close()
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        conn.close()
+        err = _translate(path, exc)
+        if err is None:
+            raise
+        raise err from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _connect_memory() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    _configure(conn)
+    migrate(conn)
+    return conn
+
+
+_ROW_SQL = """
+SELECT s.id, s.track_id, s.track_name, s.backend, s.backend_label, s.started_at, s.ended_at,
+       s.status, s.overall_score,
+       COALESCE(
+           CASE WHEN s.report IS NOT NULL THEN json_extract(s.report, '$.summary.answered') END,
+           (SELECT COUNT(DISTINCT t.question_id) FROM turns AS t
+             WHERE t.session_id = s.id AND t.role = 'candidate' AND t.skipped = 0)
+       ) AS answers,
+       COALESCE(
+           s.duration_seconds,
+           json_extract(s.plan, '$.duration_seconds') - d.interview_seconds_left,
+           (SELECT SUM(t.seconds) FROM turns AS t
+             WHERE t.session_id = s.id AND t.role = 'candidate'),
+           0
+       ) AS duration
+  FROM sessions AS s
+  LEFT JOIN drafts AS d ON d.session_id = s.id
+"""
+
+
+def _row(r: sqlite3.Row | tuple[Any, ...]) -> SessionRow:
+    return SessionRow(
+        id=r[0],
+        track_id=r[1],
+        track_name=r[2],
+        backend=r[3],
+        backend_label=r[4],
+        started_at=r[5],
+        ended_at=r[6],
+        status=r[7],
+        overall_score=r[8],
+        answers=int(r[9] or 0),
+        duration_seconds=round(max(0.0, float(r[10] or 0.0)), 1),
+    )
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class SessionStore:
+    """Sessions, turns, drafts and grades in SQLite; see the module docstring."""
+
+    def __init__(self, path: Path | str) -> None:
+        """Strict open: raises DatabaseCorrupt, DatabaseTooNew or StorageUnavailable."""
+        self.path: Path | None = Path(path)
+        self._conn = _connect_file(self.path)
+        self._lock = threading.RLock()
+        #: The latest thing the user should be told about storage ("" when all is well).
+        self.notice = ""
+        #: Called with each new notice, e.g. when a failed write moves the store to memory.
+        self.on_notice: Callable[[str], None] | None = None
+        self.in_memory = False
+        # Sessions this store created: re-created if a fallback cannot copy the database.
+        self._created: dict[str, tuple[Any, ...]] = {}
+
+    @classmethod
+    def memory(cls, notice: str = "") -> SessionStore:
+        """A store that lives only as long as this process (tests, or when disks fail)."""
+        store = cls.__new__(cls)
+        store.path = None
+        store._conn = _connect_memory()
+        store._lock = threading.RLock()
+        store.notice = notice
+        store.on_notice = None
+        store.in_memory = True
+        store._created = {}
+        return store
+
+    @classmethod
+    def open(cls, path: Path | str) -> SessionStore:
+        """Always returns a usable store; `store.notice` says what went wrong, if anything.
+
+        A damaged or newer database is moved aside (never deleted) and a fresh one
+        started; a folder that cannot be written gives an in-memory store.
+        """
+        path = Path(path)
+        try:
+            return cls(path)
+        except (DatabaseCorrupt, DatabaseTooNew) as err:
+            reason = "corrupt" if isinstance(err, DatabaseCorrupt) else "newer"
+            try:
+                moved = move_aside(path, reason)
+            except OSError as exc:
+                return cls.memory(
+                    f"{err} It could not be moved aside ({_reason(exc)}), so it was left "
+                    f"untouched. {_MEMORY_ONLY}"
+                )
+            keep = (
+                " Rename it back when you use the newer version again." if reason == "newer" else ""
+            )
+            action = f"It was moved aside to {moved} (nothing was deleted)"
+            try:
+                store = cls(path)
+            except StoreError as err2:
+                return cls.memory(f"{err} {action}. {err2} {_MEMORY_ONLY}")
+            store.notice = f"{err} {action} and a new, empty session database was started.{keep}"
+            return store
+        except StorageUnavailable as err:
+            return cls.memory(f"{err} {_MEMORY_ONLY}")
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _tell(self, notice: str) -> None:
+        self.notice = notice
+        if self.on_notice is not None:
+            self.on_notice(notice)
+
+    def _transaction(self, fn: Callable[[sqlite3.Connection], T], session_id: str | None) -> T:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if (
+                isinstance(exc, sqlite3.IntegrityError)
+                and getattr(exc, "sqlite_errorcode", 0) == _SQLITE_CONSTRAINT_FOREIGNKEY
+            ):
+                raise SessionNotFound(session_id or "?") from exc
+            raise
+        return result
+
+    def _write(self, fn: Callable[[sqlite3.Connection], T], session_id: str | None = None) -> T:
+        """Run `fn` in one committed transaction; on a disk failure, move to memory and retry."""
+        with self._lock:
+            try:
+                return self._transaction(fn, session_id)
+            except (sqlite3.Error, OSError) as exc:
+                if self.in_memory or _kind(exc) is None:
+                    raise
+                self._fall_back_to_memory(exc)
+            # Once more, in memory: the interview carries on although the disk refused.
+            return self._transaction(fn, session_id)
+
+    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            try:
+                return fn(self._conn)
+            except (sqlite3.Error, OSError) as exc:
+                err = None if self.path is None else _translate(self.path, exc)
+                if err is None:
+                    raise
+                raise err from exc
+
+    def _fall_back_to_memory(self, exc: BaseException) -> None:
+        """Carry on in memory with a copy of everything the file still gives us."""
+        mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        copied = True
+        try:
+            self._conn.backup(mem)
+            _configure(mem)
+        except sqlite3.Error:
+            copied = False
+            mem.close()
+            mem = _connect_memory()
+            for params in self._created.values():
+                mem.execute(
+                    "INSERT OR IGNORE INTO sessions (id, track_id, track_name, backend, "
+                    "backend_label, started_at, status, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    params,
+                )
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._conn = mem
+        self.in_memory = True
+        kind = _kind(exc)
+        what = (
+            DatabaseCorrupt(self.path, _reason(exc))
+            if kind == "corrupt" and self.path is not None
+            else StorageUnavailable(self.path, _reason(exc))
+        )
+        lost = "" if copied else " Earlier answers of this interview could not be copied."
+        self._tell(f"{what}{lost} {_MEMORY_ONLY}")
+
+    # ------------------------------------------------------------------ writing
+
+    def create_session(
+        self,
+        *,
+        track_id: str,
+        track_name: str,
+        backend: str,
+        backend_label: str,
+        plan: SessionPlan,
+        started_at: str | None = None,
+        session_id: str | None = None,
+    ) -> str:
+        sid = session_id or uuid.uuid4().hex[:12]
+        params = (
+            sid,
+            track_id,
+            track_name,
+            backend,
+            backend_label,
+            started_at or now_iso(),
+            "in_progress",
+            plan.model_dump_json(),
+        )
+
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO sessions (id, track_id, track_name, backend, backend_label, "
+                "started_at, status, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                params,
+            )
+
+        try:
+            self._write(op, sid)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"A session with id {sid!r} already exists.") from exc
+        self._created[sid] = params
+        return sid
+
+    def add_turn(self, session_id: str, turn: Turn) -> int:
+        """Append a turn, committed before this returns; returns its sequence number.
+
+        A candidate's turn consumes the draft it was typed in, in the same transaction,
+        so a resume never offers an already-submitted answer as a draft.
+        """
+
+        def op(conn: sqlite3.Connection) -> int:
+            (seq,) = conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO turns (session_id, seq, role, kind, question_id, text, at, "
+                "seconds, timed_out, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    seq,
+                    turn.role,
+                    turn.kind,
+                    turn.question_id,
+                    turn.text,
+                    turn.at,
+                    turn.seconds,
+                    int(turn.timed_out),
+                    int(turn.skipped),
+                ),
+            )
+            if turn.role == "candidate":
+                conn.execute("DELETE FROM drafts WHERE session_id = ?", (session_id,))
+            return int(seq)
+
+        return self._write(op, session_id)
+
+    def save_draft(
+        self,
+        session_id: str,
+        question_id: str,
+        text: str,
+        question_seconds_left: float,
+        interview_seconds_left: float,
+    ) -> None:
+        """One upsert; cheap enough to call every few seconds while the candidate types."""
+
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO drafts (session_id, question_id, text, question_seconds_left, "
+                "interview_seconds_left, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (session_id) DO UPDATE SET question_id = excluded.question_id, "
+                "text = excluded.text, question_seconds_left = excluded.question_seconds_left, "
+                "interview_seconds_left = excluded.interview_seconds_left, "
+                "updated_at = excluded.updated_at",
+                (
+                    session_id,
+                    question_id,
+                    text,
+                    float(question_seconds_left),
+                    float(interview_seconds_left),
+                    now_iso(),
+                ),
+            )
+
+        self._write(op, session_id)
+
+    def save_grade(self, session_id: str, question_id: str, grade: Grade) -> None:
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO grades (session_id, question_id, grade) VALUES (?, ?, ?) "
+                "ON CONFLICT (session_id, question_id) DO UPDATE SET grade = excluded.grade",
+                (session_id, question_id, grade.model_dump_json()),
+            )
+
+        self._write(op, session_id)
+
+    def finish_session(self, session_id: str, report: Report) -> None:
+        """Store the report and close the session. The store's id wins over the report's."""
+        if report.session_id != session_id:
+            report = report.model_copy(update={"session_id": session_id})
+
+        def op(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "UPDATE sessions SET status = 'finished', ended_at = ?, overall_score = ?, "
+                "duration_seconds = ?, report = ? WHERE id = ?",
+                (
+                    report.ended_at,
+                    report.summary.overall_score,
+                    report.duration_seconds,
+                    report.model_dump_json(),
+                    session_id,
+                ),
+            )
+            conn.execute("DELETE FROM drafts WHERE session_id = ?", (session_id,))
+            return cur.rowcount
+
+        if self._write(op, session_id) == 0:
+            raise SessionNotFound(session_id)
+
+    def mark_abandoned(self, session_id: str) -> None:
+        """The user declined to resume: keep it in history as unfinished, draft and all."""
+
+        def op(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "UPDATE sessions SET status = 'abandoned', ended_at = COALESCE(ended_at, ?), "
+                "duration_seconds = COALESCE(duration_seconds, "
+                "  json_extract(plan, '$.duration_seconds') - (SELECT interview_seconds_left "
+                "    FROM drafts WHERE session_id = sessions.id), "
+                "  (SELECT SUM(seconds) FROM turns WHERE session_id = sessions.id "
+                "    AND role = 'candidate'), 0) "
+                "WHERE id = ? AND status = 'in_progress'",
+                (now_iso(), session_id),
+            )
+            if cur.rowcount == 0:
+                exists = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
+                return 1 if exists.fetchone() else 0
+            return cur.rowcount
+
+        if self._write(op, session_id) == 0:
+            raise SessionNotFound(session_id)
+
+    def delete_session(self, session_id: str) -> bool:
+        """Delete one session and everything under it; returns whether it existed."""
+
+        def op(conn: sqlite3.Connection) -> int:
+            return conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount
+
+        deleted = self._write(op, session_id) > 0
+        self._created.pop(session_id, None)
+        self._purge_wal()
+        return deleted
+
+    def delete_all(self) -> int:
+        """Delete every session; the file is rebuilt so no deleted text stays on disk."""
+
+        def op(conn: sqlite3.Connection) -> int:
+            return conn.execute("DELETE FROM sessions").rowcount
+
+        count = self._write(op)
+        self._created.clear()
+        # Best effort: secure_delete has already overwritten the rows themselves.
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.execute("VACUUM")
+        self._purge_wal()
+        return count
+
+    def _purge_wal(self) -> None:
+        """Copy the WAL into the file and empty it, so old page versions leave the disk."""
+        # Fails only while another process reads; its own checkpoint does this later.
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # ------------------------------------------------------------------ reading
+
+    def list_sessions(self, status: Status | None = None) -> list[SessionRow]:
+        """History, newest first."""
+        where = "" if status is None else " WHERE s.status = ?"
+        args: tuple[str, ...] = () if status is None else (status,)
+        rows = self._read(
+            lambda c: c.execute(
+                _ROW_SQL + where + " ORDER BY s.started_at DESC, s.rowid DESC", args
+            ).fetchall()
+        )
+        return [_row(r) for r in rows]
+
+    def interrupted_sessions(self) -> list[SessionRow]:
+        """Sessions still in progress: the app was closed, killed or crashed mid-interview."""
+        return self.list_sessions("in_progress")
+
+    def get_session(self, session_id: str) -> SessionRow | None:
+        r = self._read(lambda c: c.execute(_ROW_SQL + " WHERE s.id = ?", (session_id,)).fetchone())
+        return None if r is None else _row(r)
+
+    def load_session(self, session_id: str) -> StoredSession:
+        """Everything needed to resume or show a session: plan, turns, draft, clocks, grades."""
+
+        def op(conn: sqlite3.Connection) -> StoredSession:
+            r = conn.execute(_ROW_SQL + " WHERE s.id = ?", (session_id,)).fetchone()
+            if r is None:
+                raise SessionNotFound(session_id)
+            plan_json, report_json = conn.execute(
+                "SELECT plan, report FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+            turns = [
+                Turn(
+                    role=t[0],
+                    kind=t[1],
+                    question_id=t[2],
+                    text=t[3],
+                    at=t[4],
+                    seconds=t[5],
+                    timed_out=bool(t[6]),
+                    skipped=bool(t[7]),
+                )
+                for t in conn.execute(
+                    "SELECT role, kind, question_id, text, at, seconds, timed_out, skipped "
+                    "FROM turns WHERE session_id = ? ORDER BY seq",
+                    (session_id,),
+                )
+            ]
+            d = conn.execute(
+                "SELECT question_id, text, question_seconds_left, interview_seconds_left, "
+                "updated_at FROM drafts WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+            grades = {
+                qid: _parse(Grade, g, session_id, "grade")
+                for qid, g in conn.execute(
+                    "SELECT question_id, grade FROM grades WHERE session_id = ? "
+                    "ORDER BY question_id",
+                    (session_id,),
+                )
+            }
+            return StoredSession(
+                row=_row(r),
+                plan=_parse(SessionPlan, plan_json, session_id, "plan"),
+                turns=turns,
+                draft=None if d is None else Draft(d[0], d[1], float(d[2]), float(d[3]), d[4]),
+                grades=grades,
+                report=None
+                if report_json is None
+                else _parse(Report, report_json, session_id, "report"),
+            )
+
+        return self._read(op)
+
+    def get_report(self, session_id: str) -> Report | None:
+        """The finished session's report; None for an unknown or unfinished session."""
+        r = self._read(
+            lambda c: c.execute(
+                "SELECT report FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        )
+        if r is None or r[0] is None:
+            return None
+        return _parse(Report, r[0], session_id, "report")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(model: type[M], raw: str, session_id: str, what: str) -> M:
+    try:
+        return model.model_validate(json.loads(raw))
+    except ValueError as exc:  # pydantic's ValidationError is one
+        first = str(exc).splitlines()[0]
+        raise StoreError(
+            f"The saved {what} of session {session_id} cannot be read ({first})."
+        ) from exc
