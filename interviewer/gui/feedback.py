@@ -1,0 +1,790 @@
+"""The feedback screen: the overall verdict first, then every question with its evidence.
+
+A candidate trusts a score they can check, so each criterion shows the rubric's own
+wording for the level given and the quotes from the answer that support it. Nothing is
+hidden: skipped and ungraded questions, prompt-injection attempts and answers graded by
+the offline coach after a model failure are all shown as such.
+
+The view only displays; it never starts work. Export, Practise again and Back to home are
+signals the main window connects. Every string a candidate or a model wrote goes through
+plain-text labels or `style.esc`, so an answer containing markup is shown literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.core.engine import QuestionRecord
+from interviewer.core.models import Criterion, Grade, Question, Rubric, Turn
+from interviewer.core.summary import SessionSummary
+from interviewer.gui import style
+from interviewer.gui.style import Chip, ScoreBar, esc, plain_label, rich_label
+
+CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
+STAR_NAMES = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "reflection": "Reflection",
+}
+#: What each grading flag means, in the words shown to the candidate.
+FLAG_TEXT: dict[str, tuple[str, str]] = {
+    "empty": ("Empty answer", "Nothing was written, so every criterion gets the lowest score."),
+    "one_word": ("One-word answer", "A single word cannot show any of the criteria."),
+    "too_short": ("Very short", "Too short to show the depth the question asks for."),
+    "off_topic": ("Off topic", "The answer does not address the question asked."),
+    "gibberish": ("Unreadable", "The answer could not be read as text about the question."),
+    "padded": ("Padded", "Repetition or filler was not counted as content."),
+    "injection": (
+        "Tried to instruct the grader",
+        "The answer contained instructions aimed at the grader. They were ignored and "
+        "the answer was graded on its content only.",
+    ),
+    "timed_out": ("Time ran out", "The answer was submitted as written when the clock ran out."),
+    "skipped": ("Skipped", "The question was skipped and counts as 0."),
+    "offline_fallback": (
+        "Graded by the offline coach",
+        "Graded by the offline coach because the model failed; the score comes from "
+        "transparent heuristics, not from the model.",
+    ),
+}
+#: Flags important enough to repeat in the question index, with a short name.
+_GLANCE_FLAGS = {"injection": "Injection", "offline_fallback": "Offline coach"}
+_SEVERE_FLAGS = {"injection", "empty", "gibberish", "off_topic"}
+LINK_STYLE = (
+    "QPushButton { color: palette(link); border: none; background: transparent;"
+    " padding: 2px 4px; }"
+    " QPushButton:hover, QPushButton:focus { text-decoration: underline; }"
+)
+#: Answers longer than this are shown shortened, with a button to show all of them.
+LONG_ANSWER_CHARS = 1600
+
+
+def flag_text(flag: str) -> tuple[str, str]:
+    return FLAG_TEXT.get(flag, (flag.replace("_", " ").capitalize(), ""))
+
+
+def _flag_chip(flag: str) -> Chip:
+    title, detail = flag_text(flag)
+    colour = style.DANGER if flag in _SEVERE_FLAGS else style.WARNING
+    if flag == "skipped":
+        colour = style.NEUTRAL
+    chip = Chip(title, colour, tooltip=detail or title)
+    chip.setAccessibleName(f"Flag: {title}. {detail}".strip())
+    return chip
+
+
+def _heading(text: str, factor: float = 1.15, parent: QWidget | None = None) -> QLabel:
+    label = plain_label(text, parent=parent)
+    label.setFont(style.scaled_font(label.font(), factor, bold=True))
+    return label
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut at the last space before `limit`, so no word is split in half."""
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + " …"
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = round(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class _Section(QWidget):
+    """A titled block inside a question card (criteria, STAR, lists)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(6)
+        self.body.addWidget(style.section_title(title))
+
+
+class AnswerBox(QFrame):
+    """One candidate answer, selectable, shortened when very long."""
+
+    def __init__(self, turn: Turn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answer")
+        self.setStyleSheet(
+            "QFrame#answer { background-color: palette(alternate-base);"
+            f" border-left: 3px solid {style.INFO}; border-radius: 4px; }}"
+        )
+        self.full_text = turn.text
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 10, 8)
+        lay.setSpacing(4)
+        text = turn.text.strip()
+        if turn.skipped and not text:
+            shown = "(skipped, nothing written)"
+        elif not text:
+            shown = "(no answer)"
+        else:
+            shown = turn.text.rstrip()
+        self.long = len(shown) > LONG_ANSWER_CHARS
+        self.expanded = False
+        self._short = _shorten(shown, LONG_ANSWER_CHARS) if self.long else shown
+        self._full = shown
+        self.text_label = plain_label(self._short, selectable=True)
+        self.text_label.setAccessibleName("Your answer")
+        lay.addWidget(self.text_label)
+        meta = [f"{_word_count(turn.text)} words"]
+        if turn.seconds:
+            meta.append(f"{_duration(turn.seconds)} min")
+        if turn.timed_out:
+            meta.append("submitted when time ran out")
+        if turn.skipped:
+            meta.append("skipped")
+        foot = QHBoxLayout()
+        foot.setSpacing(8)
+        foot.addWidget(plain_label(" · ".join(meta), wrap=False, muted=True))
+        foot.addStretch(1)
+        self.toggle: QPushButton | None = None
+        if self.long:
+            self.toggle = QPushButton(f"Show the whole answer ({_word_count(turn.text)} words)")
+            self.toggle.setStyleSheet(LINK_STYLE)
+            self.toggle.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.toggle.setAccessibleName("Show the whole answer")
+            self.toggle.clicked.connect(self._on_toggle_clicked)
+            foot.addWidget(self.toggle)
+        lay.addLayout(foot)
+
+    def _on_toggle_clicked(self) -> None:
+        assert self.toggle is not None
+        self.expanded = not self.expanded
+        self.text_label.setText(style.soft_wrap(self._full if self.expanded else self._short))
+        label = (
+            "Show less"
+            if self.expanded
+            else f"Show the whole answer ({_word_count(self.full_text)} words)"
+        )
+        self.toggle.setText(label)
+        self.toggle.setAccessibleName(label)
+
+
+class CriterionRow(QWidget):
+    """A criterion's score, the rubric's wording for that level, the quotes and the reason."""
+
+    def __init__(
+        self,
+        criterion_id: str,
+        score: int,
+        evidence: Sequence[str],
+        reasoning: str,
+        criterion: Criterion | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        name = criterion.name if criterion else criterion_id.replace("_", " ").capitalize()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 2, 0, 6)
+        lay.setSpacing(3)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        title = plain_label(name, wrap=False)
+        title.setFont(style.scaled_font(title.font(), bold=True))
+        top.addWidget(title)
+        top.addStretch(1)
+        colour = style.level_colour(score)
+        bar = ScoreBar(score, 5, colour, accessible_name=f"{name}: {score} out of 5")
+        bar.setFixedWidth(140)
+        top.addWidget(bar)
+        self.chip = Chip(f"{score}/5", colour, tooltip=f"{name}: {score} out of 5")
+        top.addWidget(self.chip)
+        lay.addLayout(top)
+        self.level_text = ""
+        if criterion is not None and score in criterion.levels:
+            self.level_text = criterion.levels[score]
+            level = rich_label(f"<b>Level {score}:</b> {esc(self.level_text)}")
+            level.setAccessibleName(f"Rubric level {score}: {self.level_text}")
+            lay.addWidget(level)
+        self.quotes: list[QLabel] = []
+        for quote in evidence:
+            q = plain_label(f"“{quote.strip()}”", selectable=True)
+            font = q.font()
+            font.setItalic(True)
+            q.setFont(font)
+            q.setContentsMargins(14, 0, 0, 0)
+            q.setAccessibleName("Quoted evidence")
+            self.quotes.append(q)
+            lay.addWidget(q)
+        if not evidence:
+            lay.addWidget(
+                plain_label("No quote from your answer supports this criterion.", muted=True)
+            )
+        if reasoning.strip():
+            lay.addWidget(plain_label(f"Why: {reasoning.strip()}", muted=True, selectable=True))
+
+
+class QuestionCard(QFrame):
+    """Everything about one question: the exchange, the grade and how to improve."""
+
+    def __init__(
+        self,
+        number: int,
+        record: QuestionRecord,
+        rubric: Rubric | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("questionCard")
+        self.setStyleSheet(
+            "QFrame#questionCard { background-color: palette(base);"
+            " border: 1px solid palette(mid); border-radius: 10px; }"
+        )
+        self.record = record
+        q = record.question
+        grade = record.grade
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 14, 18, 16)
+        lay.setSpacing(10)
+
+        # -- header: number, category, score, flags
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        meta = plain_label(
+            f"Question {number} · {CATEGORY_NAMES.get(q.category, q.category)} · {q.difficulty}",
+            wrap=False,
+            muted=True,
+        )
+        head.addWidget(meta)
+        head.addStretch(1)
+        self.score_chip = self._score_chip(record)
+        head.addWidget(self.score_chip)
+        lay.addLayout(head)
+        title = _heading(q.text, 1.12)
+        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        title.setAccessibleName(f"Question {number}: {q.text}")
+        lay.addWidget(title)
+
+        flags = list(grade.flags) if grade else []
+        if record.status == "skipped" and "skipped" not in flags:
+            flags.insert(0, "skipped")
+        self.flag_chips: list[Chip] = []
+        self.flag_notes: list[QLabel] = []
+        if flags:
+            row = QHBoxLayout()
+            row.setSpacing(6)
+            for flag in flags:
+                chip = _flag_chip(flag)
+                self.flag_chips.append(chip)
+                row.addWidget(chip)
+            row.addStretch(1)
+            lay.addLayout(row)
+            for flag in flags:
+                detail = flag_text(flag)[1]
+                if flag in ("injection", "offline_fallback") and detail:
+                    note = plain_label(detail)
+                    style.set_message_colour(note, "danger" if flag == "injection" else "warning")
+                    self.flag_notes.append(note)
+                    lay.addWidget(note)
+
+        # -- the exchange
+        self.answers: list[AnswerBox] = []
+        self.criteria: list[CriterionRow] = []
+        self.star_rows: list[tuple[str, str, str]] = []
+        self._add_exchange(lay, record)
+
+        # -- the verdict
+        if record.status == "unasked":
+            lay.addWidget(plain_label("Not asked: the interview ended first.", muted=True))
+        elif record.status == "skipped":
+            lay.addWidget(
+                plain_label("Skipped: this question counts as 0 in the overall score.", muted=True)
+            )
+            self._add_outline(lay, q, None)
+        elif grade is None:
+            problem = record.grade_error.strip() or "The grade is not ready yet."
+            msg = plain_label(f"Not graded: {problem}", selectable=True)
+            style.set_message_colour(msg, "danger")
+            lay.addWidget(msg)
+            self._add_outline(lay, q, None)
+        else:
+            self._add_grade(lay, q, grade, rubric)
+
+    @staticmethod
+    def _score_chip(record: QuestionRecord) -> Chip:
+        grade = record.grade
+        if record.status == "unasked":
+            return Chip("not asked", style.NEUTRAL)
+        if record.status == "skipped":
+            return Chip("0 / 100 · skipped", style.NEUTRAL, tooltip="Skipped: counts as 0")
+        if grade is None:
+            return Chip("not graded", style.NEUTRAL)
+        score = grade.overall_score
+        return Chip(
+            f"{score:.0f} / 100", style.percent_colour(score), tooltip=f"Score {score:.0f} of 100"
+        )
+
+    def _add_exchange(self, lay: QVBoxLayout, record: QuestionRecord) -> None:
+        candidate = [t for t in record.turns if t.role == "candidate"]
+        if not candidate:
+            return
+        lay.addWidget(style.section_title("Your answer" if len(candidate) == 1 else "Your answers"))
+        for turn in record.turns:
+            if turn.role == "interviewer" and turn.kind == "follow_up":
+                follow = rich_label(f"<b>Follow-up:</b> {esc(turn.text)}")
+                follow.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                lay.addWidget(follow)
+            elif turn.role == "candidate":
+                box = AnswerBox(turn)
+                self.answers.append(box)
+                lay.addWidget(box)
+            elif turn.role == "system" and turn.text.strip():
+                lay.addWidget(plain_label(turn.text, muted=True))
+
+    def _add_grade(
+        self, lay: QVBoxLayout, q: Question, grade: Grade, rubric: Rubric | None
+    ) -> None:
+        if grade.summary.strip():
+            summary = plain_label(grade.summary.strip(), selectable=True)
+            summary.setAccessibleName("Grader's summary")
+            lay.addWidget(summary)
+
+        crit_section = _Section("Rubric scores")
+        for cs in grade.criteria:
+            criterion: Criterion | None = None
+            if rubric is not None:
+                try:
+                    criterion = rubric.criterion(cs.criterion_id)
+                except KeyError:
+                    criterion = None
+            row = CriterionRow(cs.criterion_id, cs.score, cs.evidence, cs.reasoning, criterion)
+            self.criteria.append(row)
+            crit_section.body.addWidget(row)
+        if grade.dropped_quotes:
+            n = grade.dropped_quotes
+            crit_section.body.addWidget(
+                plain_label(
+                    f"{n} quote{'s' if n != 1 else ''} offered by the grader "
+                    f"{'were' if n != 1 else 'was'} not in your answer and "
+                    f"{'were' if n != 1 else 'was'} discarded.",
+                    muted=True,
+                )
+            )
+        lay.addWidget(crit_section)
+
+        if grade.star:
+            star = _Section("STAR breakdown")
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(12)
+            grid.setVerticalSpacing(6)
+            grid.setColumnStretch(2, 1)
+            for i, item in enumerate(grade.star):
+                name = STAR_NAMES.get(item.component, item.component)
+                name_label = plain_label(name, wrap=False)
+                grid.addWidget(name_label, i, 0, Qt.AlignmentFlag.AlignTop)
+                chip = Chip(
+                    item.status,
+                    style.STATUS_COLOURS.get(item.status, style.NEUTRAL),
+                    tooltip=f"{name}: {item.status}",
+                )
+                grid.addWidget(chip, i, 1, Qt.AlignmentFlag.AlignTop)
+                # Centre the name on the chip's line, whatever the quote's length.
+                name_label.setFixedHeight(chip.sizeHint().height())
+                quote = f"“{item.quote.strip()}”" if item.quote.strip() else "not in your answer"
+                ql = plain_label(quote, selectable=True, muted=not item.quote.strip())
+                if item.quote.strip():
+                    f = ql.font()
+                    f.setItalic(True)
+                    ql.setFont(f)
+                grid.addWidget(ql, i, 2)
+                self.star_rows.append((name, item.status, item.quote))
+            star.body.addLayout(grid)
+            lay.addWidget(star)
+
+        lists: list[tuple[str, list[str], bool]] = [
+            ("What went well", list(grade.strengths), False),
+            ("What to improve", list(grade.improvements), False),
+            ("Key points you missed", self._missing(q, grade.missing_key_points), False),
+        ]
+        outline = grade.strong_answer or list(q.strong_answer) or [k.text for k in q.key_points]
+        lists.append(("A strong answer would cover", list(outline), True))
+        self._add_lists(lay, lists)
+        if grade.backend:
+            lay.addWidget(plain_label(f"Graded by: {grade.backend}", muted=True, wrap=False))
+
+    def _add_outline(self, lay: QVBoxLayout, q: Question, _grade: Grade | None) -> None:
+        outline = list(q.strong_answer) or [k.text for k in q.key_points]
+        self._add_lists(lay, [("A strong answer would cover", outline, True)])
+
+    @staticmethod
+    def _missing(q: Question, missing: Sequence[str]) -> list[str]:
+        """Graders may name key points by id; show the key point's text instead."""
+        by_id = {k.id: k.text for k in q.key_points}
+        return [by_id.get(m, m) for m in missing]
+
+    @staticmethod
+    def _add_lists(lay: QVBoxLayout, lists: Sequence[tuple[str, list[str], bool]]) -> None:
+        filled = [(t, items, ordered) for t, items, ordered in lists if items]
+        if not filled:
+            return
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(10)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        for i, (title, items, ordered) in enumerate(filled):
+            box = _Section(title)
+            tag = "ol" if ordered else "ul"
+            body = "".join(f"<li>{esc(item)}</li>" for item in items)
+            lst = rich_label(f"<{tag} style='margin-left:-18px'>{body}</{tag}>")
+            lst.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lst.setAccessibleName(title)
+            box.body.addWidget(lst)
+            box.body.addStretch(1)
+            if len(filled) == 1:
+                grid.addWidget(box, 0, 0, 1, 2, Qt.AlignmentFlag.AlignTop)
+            else:
+                grid.addWidget(box, i // 2, i % 2, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(grid)
+
+
+class _Content(QWidget):
+    """The scrolled page. Its minimum height is left to height-for-width.
+
+    QScrollArea sizes its widget to at least minimumSizeHint(), which a layout full of
+    word-wrapped labels computes at its narrowest width: far taller than needed at the
+    real width, leaving a large empty space at the end of the page.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), 0)
+
+
+class FeedbackView(QWidget):
+    """The results of one interview. Call `show_results`; connect the three signals."""
+
+    practise_again = Signal()
+    back_home = Signal()
+    export_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Feedback")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        bar = QWidget()
+        bar_lay = QHBoxLayout(bar)
+        bar_lay.setContentsMargins(18, 10, 18, 10)
+        bar_lay.setSpacing(8)
+        title = _heading("Feedback", 1.35)
+        bar_lay.addWidget(title)
+        bar_lay.addStretch(1)
+        self.export_button = QPushButton("&Export report…")
+        self.export_button.setAccessibleName("Export report")
+        self.export_button.setToolTip("Save this feedback as Markdown, HTML, PDF or JSON")
+        self.export_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.practise_button = QPushButton("&Practise again")
+        self.practise_button.setAccessibleName("Practise again")
+        self.practise_button.setToolTip("Start a new interview on the same track (Ctrl+R)")
+        self.practise_button.setShortcut(QKeySequence("Ctrl+R"))
+        self.home_button = QPushButton("&Back to home")
+        self.home_button.setAccessibleName("Back to home")
+        for b in (self.export_button, self.practise_button, self.home_button):
+            b.setAutoDefault(False)
+            bar_lay.addWidget(b)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.practise_button.clicked.connect(self._on_practise_clicked)
+        self.home_button.clicked.connect(self._on_home_clicked)
+        outer.addWidget(bar)
+        outer.addWidget(style.separator())
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.scroll_area.setAccessibleName("Feedback details")
+        outer.addWidget(self.scroll_area, 1)
+        self.setTabOrder(self.export_button, self.practise_button)
+        self.setTabOrder(self.practise_button, self.home_button)
+        self.setTabOrder(self.home_button, self.scroll_area)
+
+        self._shown: tuple[list[QuestionRecord], SessionSummary, dict[str, Rubric]] | None = None
+        self.overall_label: QLabel | None = None
+        self.signal_chip: Chip | None = None
+        self.cards: list[QuestionCard] = []
+        self._content: QWidget | None = None
+        self._show_empty()
+
+    # ------------------------------------------------------------------ public
+
+    def show_results(
+        self,
+        records: list[QuestionRecord],
+        summary: SessionSummary,
+        rubrics: dict[str, Rubric],
+    ) -> None:
+        self._shown = (records, summary, rubrics)
+        content = _Content()
+        content.setObjectName("feedbackContent")
+        lay = QVBoxLayout(content)
+        lay.setContentsMargins(18, 16, 18, 24)
+        lay.setSpacing(14)
+        lay.addWidget(self._overview(summary, rubrics))
+        self.cards = []
+        shown = [r for r in records if r.status != "unasked"]
+        unasked = [r for r in records if r.status == "unasked"]
+        if shown:
+            numbered = [(i, r) for i, r in enumerate(records, start=1) if r.status != "unasked"]
+            lay.addWidget(self._glance(numbered))
+        for number, rec in enumerate(records, start=1):
+            if rec.status == "unasked":
+                continue
+            rubric = rubrics.get(rec.grade.rubric_id if rec.grade else rec.question.rubric)
+            if rubric is None:
+                rubric = rubrics.get(rec.question.rubric)
+            card = QuestionCard(number, rec, rubric)
+            self.cards.append(card)
+            lay.addWidget(card)
+        if unasked:
+            box = style.card(name="unaskedCard")
+            bl = QVBoxLayout(box)
+            bl.setContentsMargins(18, 12, 18, 12)
+            bl.addWidget(style.section_title("Not asked (the interview ended first)"))
+            for rec in unasked:
+                bl.addWidget(plain_label(f"• {rec.question.text}", muted=True))
+            lay.addWidget(box)
+        lay.addStretch(1)
+        self._set_content(content)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    # ------------------------------------------------------------------ building
+
+    def _show_empty(self) -> None:
+        content = QWidget()
+        lay = QVBoxLayout(content)
+        lay.addStretch(1)
+        msg = plain_label("No results yet. Finish an interview to see its feedback here.")
+        msg.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(msg)
+        lay.addStretch(1)
+        self._set_content(content)
+
+    def _set_content(self, content: QWidget) -> None:
+        old = self.scroll_area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.scroll_area.setWidget(content)
+        self._content = content
+
+    def _overview(self, summary: SessionSummary, rubrics: dict[str, Rubric]) -> QFrame:
+        box = style.card(name="overviewCard")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(20, 16, 20, 18)
+        grid.setHorizontalSpacing(32)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        left = QVBoxLayout()
+        left.setSpacing(6)
+        score_row = QHBoxLayout()
+        score_row.setSpacing(10)
+        score = summary.overall_score
+        # One rich-text label (numbers only, nothing user-written) so "/ 100" shares the
+        # big number's baseline.
+        big = style.scaled_font(self.font(), 3.0).pointSizeF()
+        small = style.scaled_font(self.font(), 1.3).pointSizeF()
+        number = f"{score:.0f}" if score is not None else "—"
+        self.overall_label = rich_label(
+            f"<span style='font-size:{big:.1f}pt; font-weight:700;"
+            f" color:{style.percent_colour(score)}'>{number}</span>"
+            f"<span style='font-size:{small:.1f}pt; color:{style.muted_colour(self.palette())}'>"
+            "&nbsp;/ 100</span>"
+        )
+        self.overall_label.setWordWrap(False)
+        self.overall_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.overall_label.setAccessibleName(
+            f"Overall score {score:.0f} out of 100" if score is not None else "No overall score"
+        )
+        score_row.addWidget(self.overall_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        score_row.addSpacing(8)
+        self.signal_chip = Chip(
+            summary.signal.upper(),
+            style.SIGNAL_COLOURS.get(summary.signal, style.NEUTRAL),
+            tooltip=f"Hire signal: {summary.signal}",
+        )
+        self.signal_chip.setFont(style.scaled_font(self.signal_chip.font(), 1.1, bold=True))
+        score_row.addWidget(self.signal_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        score_row.addStretch(1)
+        left.addLayout(score_row)
+        left.addWidget(plain_label(summary.signal_reason))
+        counts = [f"{summary.answered} answered"]
+        if summary.skipped:
+            counts.append(f"{summary.skipped} skipped")
+        if summary.unasked:
+            counts.append(f"{summary.unasked} not asked")
+        left.addWidget(plain_label(" · ".join(counts), muted=True))
+        if summary.per_category:
+            left.addSpacing(6)
+            left.addWidget(style.section_title("By category"))
+            cat_grid = QGridLayout()
+            cat_grid.setHorizontalSpacing(10)
+            cat_grid.setColumnStretch(1, 1)
+            for i, (cat, value) in enumerate(sorted(summary.per_category.items())):
+                name = CATEGORY_NAMES.get(cat, cat)
+                cat_grid.addWidget(plain_label(name, wrap=False), i, 0)
+                cat_grid.addWidget(
+                    ScoreBar(
+                        value,
+                        100,
+                        style.percent_colour(value),
+                        accessible_name=f"{name}: {value:.0f} out of 100",
+                    ),
+                    i,
+                    1,
+                )
+                cat_grid.addWidget(plain_label(f"{value:.0f}", wrap=False), i, 2)
+            left.addLayout(cat_grid)
+        left.addStretch(1)
+        grid.addLayout(left, 0, 0)
+
+        right = QVBoxLayout()
+        right.setSpacing(6)
+        if summary.per_criterion:
+            names = _criterion_names(rubrics)
+            right.addWidget(style.section_title("By criterion (average of 5)"))
+            crit_grid = QGridLayout()
+            crit_grid.setHorizontalSpacing(10)
+            crit_grid.setColumnStretch(1, 1)
+            ordered = sorted(summary.per_criterion.items(), key=lambda kv: kv[1])
+            for i, (cid, value) in enumerate(ordered):
+                name = names.get(cid, cid.replace("_", " ").capitalize())
+                crit_grid.addWidget(plain_label(name, wrap=False), i, 0)
+                crit_grid.addWidget(
+                    ScoreBar(
+                        value,
+                        5,
+                        style.level_colour(round(value)),
+                        accessible_name=f"{name}: {value:.1f} out of 5",
+                    ),
+                    i,
+                    1,
+                )
+                crit_grid.addWidget(plain_label(f"{value:.1f}", wrap=False), i, 2)
+            right.addLayout(crit_grid)
+            weak = [(cid, v) for cid, v in ordered if v < 3.5][:3]
+            if weak:
+                right.addSpacing(6)
+                right.addWidget(style.section_title("Work on first"))
+                items = "".join(
+                    f"<li>{esc(names.get(cid, cid))} ({v:.1f}/5)</li>" for cid, v in weak
+                )
+                right.addWidget(rich_label(f"<ol style='margin-left:-18px'>{items}</ol>"))
+        right.addStretch(1)
+        grid.addLayout(right, 0, 1)
+        return box
+
+    def _glance(self, numbered: Sequence[tuple[int, QuestionRecord]]) -> QFrame:
+        """A clickable index of the questions, so ten of them stay easy to navigate."""
+        box = style.card(name="glanceCard")
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(20, 12, 20, 12)
+        lay.setSpacing(2)
+        lay.addWidget(style.section_title("Questions"))
+        for number, rec in numbered:
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            link = _ElidedButton(f"{number}. {' '.join(rec.question.text.split())}")
+            link.setAccessibleName(f"Go to question {number}")
+            link.setToolTip(rec.question.text)
+            link.clicked.connect(lambda _=False, r=rec: self._on_glance_clicked(r))
+            row.addWidget(link, 1)
+            for flag in rec.grade.flags if rec.grade else []:
+                if flag in _GLANCE_FLAGS:
+                    chip = _flag_chip(flag)
+                    chip.setText(_GLANCE_FLAGS[flag])
+                    row.addWidget(chip)
+            row.addWidget(QuestionCard._score_chip(rec))
+            lay.addLayout(row)
+        return box
+
+    def _on_glance_clicked(self, record: QuestionRecord) -> None:
+        for card in self.cards:
+            if card.record is record and self._content is not None:
+                y = card.mapTo(self._content, QPoint(0, 0)).y()
+                self.scroll_area.verticalScrollBar().setValue(max(0, y - 8))
+                return
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Rebuild when the system switches between light and dark, keeping the place."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
+            bar = self.scroll_area.verticalScrollBar()
+            share = bar.value() / bar.maximum() if bar.maximum() else 0.0
+            self.show_results(*self._shown)
+            QTimer.singleShot(0, lambda: bar.setValue(round(share * bar.maximum())))
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_export_clicked(self) -> None:
+        self.export_requested.emit()
+
+    def _on_practise_clicked(self) -> None:
+        self.practise_again.emit()
+
+    def _on_home_clicked(self) -> None:
+        self.back_home.emit()
+
+
+def _criterion_names(rubrics: dict[str, Rubric]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for rubric in rubrics.values():
+        for c in rubric.criteria:
+            names.setdefault(c.id, c.name)
+    return names
+
+
+class _ElidedButton(QPushButton):
+    """A flat, left-aligned link whose text is cut with "…" to the width it is given."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.full_text = text
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setStyleSheet(
+            "QPushButton { text-align: left; padding: 3px 4px; border: none;"
+            " background: transparent; }"
+            " QPushButton:hover, QPushButton:focus { text-decoration: underline; }"
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = max(0, self.width() - 16)
+        self.setText(
+            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width)
+        )
+
+
+__all__ = ["FLAG_TEXT", "FeedbackView", "QuestionCard", "flag_text"]

@@ -1,0 +1,617 @@
+"""The Settings dialog: which model answers, how to reach it, and the API key.
+
+The dialog edits a copy: nothing is saved until OK, and then it only emits
+`settings_saved` with the new Settings (the caller persists them) and hands the key to
+SecretStore, which puts it in the system keyring, never in the settings file. Where no
+keyring exists the store keeps the key in memory for this session and the dialog says so.
+
+"Test connection" and "Refresh" talk to the server on a thread-pool worker (design rule
+2): the worker gets a frozen `ConnectionParams` and returns plain data through a signal,
+so the dialog stays responsive and no widget is touched off the GUI thread. The global
+pool is used rather than one owned by the dialog, so closing the dialog never waits for
+a slow server.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpacerItem,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.core.errors import InterviewerError
+from interviewer.gui import style
+from interviewer.storage.secrets import ENV_KEY, SecretStore
+from interviewer.storage.settings import (
+    DEFAULT_OPENAI_MODEL,
+    PROVIDER_NAMES,
+    PROVIDER_URLS,
+    Settings,
+)
+
+log = logging.getLogger(__name__)
+
+#: Provider presets in the order shown, with the label the dialog uses for each.
+PRESETS: tuple[tuple[str, str], ...] = (
+    ("offline", PROVIDER_NAMES["offline"]),
+    ("openai", PROVIDER_NAMES["openai"]),
+    ("ollama", PROVIDER_NAMES["ollama"]),
+    ("lmstudio", PROVIDER_NAMES["lmstudio"]),
+    ("llamacpp", PROVIDER_NAMES["llamacpp"]),
+    ("vllm", PROVIDER_NAMES["vllm"]),
+    ("custom", "Custom base URL"),
+)
+HINTS: dict[str, str] = {
+    "offline": "Runs on this computer with no network and no model: questions from the "
+    "bank and transparent heuristic grading.",
+    "openai": "Uses the OpenAI API. Needs an API key.",
+    "ollama": "Start Ollama and pull a model first (for example: ollama pull llama3.1).",
+    "lmstudio": "Start LM Studio's local server and load a model.",
+    "llamacpp": "Start llama-server with a model; it serves the model it loaded.",
+    "vllm": "Start vLLM's OpenAI-compatible server (vllm serve MODEL).",
+    "custom": "Any server that speaks the OpenAI chat completions API.",
+}
+OPENAI_URL_HINT = "https://api.openai.com/v1 (default)"
+#: Short headings for the problems a connection test can find, by error class name.
+PROBLEMS: dict[str, str] = {
+    "BackendUnavailable": "No server answered",
+    "AuthenticationFailed": "The API key was not accepted",
+    "ModelNotFound": "Unknown model",
+    "BackendTimeout": "The server did not answer in time",
+    "RateLimited": "Rate limited",
+    "ServerError": "The server reported an error",
+    "BadResponse": "The server's reply was not understood",
+    "ConfigError": "Settings problem",
+}
+SOURCE_TEXT: dict[str, str] = {
+    "environment": f"Using the key from the {ENV_KEY} environment variable; it takes "
+    "precedence over a key saved here.",
+    "keyring": "A key is saved in the system keyring.",
+    "memory": "A key is kept in memory for this session only.",
+    "none": "No API key is saved.",
+}
+
+
+@dataclass(frozen=True)
+class ConnectionParams:
+    """Everything a worker needs to reach the server: plain values, never widgets."""
+
+    provider: str
+    base_url: str | None
+    model: str
+    api_key: str | None
+    timeout: float
+    connect_timeout: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ProbeOutcome:
+    ok: bool
+    value: Any = None  # str for a test, list[str] for a model listing
+    problem: str = ""  # error class name when not ok
+    message: str = ""
+
+
+def run_probe(params: ConnectionParams, action: Literal["test", "models"]) -> ProbeOutcome:
+    """Runs on a worker thread. Never raises: every failure becomes a ProbeOutcome."""
+    try:
+        from interviewer.llm.openai_backend import OpenAIBackend  # slow import, off-GUI
+
+        backend = OpenAIBackend(
+            api_key=params.api_key,
+            model=params.model,
+            base_url=params.base_url,
+            timeout=params.timeout,
+            connect_timeout=params.connect_timeout,
+            max_retries=0,  # a test should report the problem now, not after back-off
+            provider_label=params.label,
+        )
+        try:
+            value: Any = backend.test_connection() if action == "test" else backend.list_models()
+        finally:
+            backend.close()
+        return ProbeOutcome(True, value)
+    except InterviewerError as err:
+        return ProbeOutcome(False, problem=type(err).__name__, message=str(err))
+    except Exception as exc:  # a bug must not take the dialog down; the log has details
+        log.exception("connection %s failed", action)
+        return ProbeOutcome(
+            False,
+            problem=type(exc).__name__,
+            message=f"Something went wrong inside the app ({type(exc).__name__}).",
+        )
+
+
+class _ProbeSignals(QObject):
+    done = Signal(int, object)  # job id, ProbeOutcome
+
+
+class _ProbeJob(QRunnable):
+    def __init__(
+        self, job_id: int, params: ConnectionParams, action: Literal["test", "models"]
+    ) -> None:
+        super().__init__()
+        self.signals = _ProbeSignals()
+        self.job_id = job_id
+        self.params = params
+        self.action: Literal["test", "models"] = action
+
+    def run(self) -> None:
+        # The signals object belongs to this job, so emitting is safe even if the dialog
+        # has been closed and deleted meanwhile (its connection is then simply gone).
+        self.signals.done.emit(self.job_id, run_probe(self.params, self.action))
+
+
+class SettingsDialog(QDialog):
+    """Edit provider, model and key. Emits `settings_saved(Settings)` on OK."""
+
+    settings_saved = Signal(object)
+    #: Outcome of a finished "Test connection": success and the message shown.
+    connection_tested = Signal(bool, str)
+    #: Model ids listed by "Refresh" (empty when the listing failed).
+    models_refreshed = Signal(object)
+
+    def __init__(
+        self, settings: Settings, secrets: SecretStore, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.setMinimumWidth(560)
+        self._settings = settings
+        self._secrets = secrets
+        self._forget_key = False
+        self._has_key = False
+        self._initial_provider = ""
+        self._jobs: dict[int, _ProbeJob] = {}
+        self._next_job = 0
+        self._last_model = settings.model  # kept while the offline coach is selected
+        self.result_settings: Settings | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 16, 18, 14)
+        outer.setSpacing(10)
+
+        # ------------------------------------------------------------ model
+        # One form for both sections, so the label column lines up.
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        form.addRow(style.section_title("Model"))
+
+        self.provider_combo = QComboBox()
+        for key, label in PRESETS:
+            self.provider_combo.addItem(label, key)
+        self.provider_combo.setAccessibleName("Provider")
+        form.addRow("&Provider:", self.provider_combo)
+        self.provider_hint = style.plain_label("", muted=True)
+        form.addRow("", self.provider_hint)
+
+        self.base_url_edit = QLineEdit()
+        self.base_url_edit.setAccessibleName("Base URL")
+        self.base_url_edit.setToolTip("The server's OpenAI-compatible address, ending in /v1")
+        form.addRow("Base &URL:", self.base_url_edit)
+
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.model_combo.setAccessibleName("Model")
+        self.model_combo.setToolTip("Type a model name or press Refresh to list the server's")
+        self.refresh_button = QPushButton("&Refresh")
+        self.refresh_button.setAccessibleName("Refresh model list")
+        self.refresh_button.setToolTip("Ask the server which models it offers")
+        model_row = QHBoxLayout()
+        model_row.setSpacing(6)
+        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(self.refresh_button)
+        model_label = QLabel("&Model:")
+        model_label.setBuddy(self.model_combo)
+        form.addRow(model_label, model_row)
+
+        self.temperature_spin = QDoubleSpinBox()
+        self.temperature_spin.setRange(0.0, 2.0)
+        self.temperature_spin.setSingleStep(0.1)
+        self.temperature_spin.setDecimals(1)
+        self.temperature_spin.setAccessibleName("Temperature")
+        self.temperature_spin.setToolTip(
+            "How varied the interviewer's wording is. Grading always runs at 0."
+        )
+        form.addRow("&Temperature:", self.temperature_spin)
+
+        self.timeout_spin = QSpinBox()
+        self.timeout_spin.setRange(5, 900)
+        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setAccessibleName("Request timeout in seconds")
+        self.timeout_spin.setToolTip("How long to wait for one reply; local models may need more")
+        form.addRow("Request time&out:", self.timeout_spin)
+
+        # ------------------------------------------------------------ key
+        form.addItem(QSpacerItem(0, 6))
+        form.addRow(style.section_title("API key"))
+        key_form = form
+        self.key_edit = QLineEdit()
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setToolTip("Stored in the system keyring, never in the settings file")
+        self.show_key_check = QCheckBox("S&how")
+        self.show_key_check.setAccessibleName("Show API key")
+        self.forget_key_button = QPushButton("&Forget saved key")
+        self.forget_key_button.setAccessibleName("Forget saved API key")
+        key_row = QHBoxLayout()
+        key_row.setSpacing(6)
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.show_key_check)
+        key_row.addWidget(self.forget_key_button)
+        key_label = QLabel("API &key:")
+        key_label.setBuddy(self.key_edit)
+        key_form.addRow(key_label, key_row)
+        self.key_source_label = style.plain_label("", muted=True)
+        self.key_source_label.setAccessibleName("Where the API key comes from")
+        key_form.addRow("", self.key_source_label)
+        self.keyring_notice = style.plain_label("", selectable=True)
+        self.keyring_notice.setAccessibleName("Keyring notice")
+        style.set_message_colour(self.keyring_notice, "warning")
+        key_form.addRow("", self.keyring_notice)
+        outer.addLayout(form)
+
+        # ------------------------------------------------------------ test
+        outer.addSpacing(4)
+        outer.addWidget(style.section_title("Connection"))
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton("Test co&nnection")
+        self.test_button.setAccessibleName("Test connection")
+        self.test_button.setToolTip("Check the server, the key and the model with these values")
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        outer.addLayout(test_row)
+        self.status_label = style.rich_label("")
+        self.status_label.setAccessibleName("Connection status")
+        self.status_label.setMinimumHeight(self.fontMetrics().height() * 2)
+        outer.addWidget(self.status_label)
+        outer.addStretch(1)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        outer.addWidget(self.buttons)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setAccessibleName("Save settings")
+
+        for a, b in (
+            (self.provider_combo, self.base_url_edit),
+            (self.base_url_edit, self.model_combo),
+            (self.model_combo, self.refresh_button),
+            (self.refresh_button, self.temperature_spin),
+            (self.temperature_spin, self.timeout_spin),
+            (self.timeout_spin, self.key_edit),
+            (self.key_edit, self.show_key_check),
+            (self.show_key_check, self.forget_key_button),
+            (self.forget_key_button, self.test_button),
+            (self.test_button, self.buttons),
+        ):
+            QWidget.setTabOrder(a, b)
+
+        self._load(settings)
+
+        self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
+        self.refresh_button.clicked.connect(self._on_refresh_clicked)
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.show_key_check.toggled.connect(self._on_show_key_toggled)
+        self.forget_key_button.clicked.connect(self._on_forget_key_clicked)
+        self.key_edit.textEdited.connect(self._on_key_edited)
+        self.buttons.accepted.connect(self._on_accepted)
+        self.buttons.rejected.connect(self.reject)
+
+    # ------------------------------------------------------------------ state
+
+    def _load(self, settings: Settings) -> None:
+        provider = settings.provider
+        existing = self._secrets.get()  # also fills secrets.notice when there is no keyring
+        if provider is None:  # "decide from the environment": show what would be used
+            if settings.base_url:
+                provider = "custom"
+            elif existing:
+                provider = "openai"
+            else:
+                provider = "offline"
+        self._initial_provider = provider
+        self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(provider)))
+        self.base_url_edit.setText(settings.base_url or PROVIDER_URLS.get(provider, ""))
+        self.model_combo.setEditText(settings.model)
+        self.temperature_spin.setValue(settings.temperature)
+        self.timeout_spin.setValue(round(settings.request_timeout))
+        self._has_key = existing is not None
+        self._update_key_state()
+        self._apply_provider(provider, initial=True)
+
+    @property
+    def provider(self) -> str:
+        return str(self.provider_combo.currentData())
+
+    def _apply_provider(self, provider: str, *, initial: bool = False) -> None:
+        offline = provider == "offline"
+        for w in (
+            self.base_url_edit,
+            self.model_combo,
+            self.refresh_button,
+            self.temperature_spin,
+            self.timeout_spin,
+        ):
+            w.setEnabled(not offline)
+        self.provider_hint.setText(HINTS.get(provider, ""))
+        self.base_url_edit.setPlaceholderText(
+            OPENAI_URL_HINT if provider == "openai" else "http://127.0.0.1:8080/v1"
+        )
+        if initial:
+            return
+        if provider in PROVIDER_URLS:
+            self.base_url_edit.setText(PROVIDER_URLS[provider])
+        elif provider == "openai":
+            self.base_url_edit.clear()
+        elif provider == "custom":
+            if self.base_url_edit.text().strip() in PROVIDER_URLS.values():
+                self.base_url_edit.clear()
+            self.base_url_edit.setFocus()
+        current = self._model_text()
+        self._last_model = current
+        self.model_combo.clear()  # another server's model list means nothing here
+        self.model_combo.setEditText(current)
+        self._set_status("", "")
+
+    def _model_text(self) -> str:
+        return self.model_combo.currentText().strip() or self._last_model
+
+    def _update_key_state(self) -> None:
+        source = self._secrets.source() if self._has_key else "none"
+        if self._forget_key:
+            text = "The saved key will be removed when you press OK."
+        else:
+            text = SOURCE_TEXT.get(source, "")
+        self.key_source_label.setText(text)
+        self.key_edit.setPlaceholderText(
+            "A key is set – type a new one to replace it"
+            if self._has_key and not self._forget_key
+            else "Paste your API key"
+        )
+        can_forget = self._has_key and source in ("keyring", "memory") and not self._forget_key
+        self.forget_key_button.setEnabled(can_forget)
+        notice = self._secrets.notice
+        self.keyring_notice.setText(notice)
+        self.keyring_notice.setVisible(bool(notice))
+
+    def connection_params(self) -> ConnectionParams:
+        """The values as they stand in the dialog (not yet saved)."""
+        provider = self.provider
+        typed = self.key_edit.text().strip()
+        key = typed or (None if self._forget_key else self._secrets.get())
+        url = self.base_url_edit.text().strip() or None
+        label = dict(PRESETS).get(provider, "Custom server")
+        if provider == "custom":
+            label = PROVIDER_NAMES["custom"]
+        return ConnectionParams(
+            provider=provider,
+            base_url=url,
+            model=self.model_combo.currentText().strip(),
+            api_key=key,
+            timeout=float(self.timeout_spin.value()),
+            connect_timeout=self._settings.connect_timeout,
+            label=label,
+        )
+
+    def _set_status(self, kind: str, heading: str, detail: str = "") -> None:
+        """kind: success, danger, warning, busy, or "" to clear."""
+        if not kind:
+            self.status_label.clear()
+            return
+        mark = {"success": "✓ ", "danger": "✗ ", "warning": "! ", "busy": ""}[kind]
+        colour = (
+            style.message_colour(kind, self.palette())
+            if kind != "busy"
+            else style.muted_colour(self.palette())
+        )
+        text = f"<span style='color:{colour}'><b>{style.esc(mark + heading)}</b></span>"
+        if detail:
+            text += f"<br>{style.esc(detail)}"
+        self.status_label.setText(text)
+        self.status_label.setAccessibleDescription(f"{heading}. {detail}".strip())
+
+    def status_text(self) -> str:
+        """The status line as plain text (what a screen reader gets)."""
+        return self.status_label.accessibleDescription()
+
+    def _validate(self) -> str:
+        """A problem with the fields that makes a connection impossible, or ''."""
+        provider = self.provider
+        url = self.base_url_edit.text().strip()
+        if provider == "offline":
+            return ""
+        if provider == "custom" and not url:
+            self.base_url_edit.setFocus()
+            return "Enter the server's base URL, for example http://127.0.0.1:8080/v1."
+        if url and not url.startswith(("http://", "https://")):
+            self.base_url_edit.setFocus()
+            return "The base URL must start with http:// or https://."
+        if not self.model_combo.currentText().strip():
+            self.model_combo.setFocus()
+            return "Enter a model name, or press Refresh to list the server's models."
+        return ""
+
+    # ------------------------------------------------------------------ workers
+
+    def _start(self, action: Literal["test", "models"]) -> None:
+        self._next_job += 1
+        job = _ProbeJob(self._next_job, self.connection_params(), action)
+        self._jobs[job.job_id] = job
+        # A bound method of the dialog: Qt drops the connection if the dialog is deleted.
+        job.signals.done.connect(self._on_probe_done)
+        QThreadPool.globalInstance().start(job)
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_provider_changed(self, _index: int) -> None:
+        self._apply_provider(self.provider)
+
+    def _on_show_key_toggled(self, shown: bool) -> None:
+        self.key_edit.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
+
+    def _on_forget_key_clicked(self) -> None:
+        self._forget_key = True
+        self.key_edit.clear()
+        self._update_key_state()
+
+    def _on_key_edited(self, _text: str) -> None:
+        if self._forget_key and self.key_edit.text():
+            self._forget_key = False
+            self._update_key_state()
+
+    def _on_test_clicked(self) -> None:
+        if self.provider == "offline":
+            msg = "The offline coach runs on this computer and needs no connection."
+            self._set_status("success", "Ready", msg)
+            self.connection_tested.emit(True, self.status_text())
+            return
+        problem = self._validate()
+        if problem:
+            self._set_status("danger", "Cannot test yet", problem)
+            self.connection_tested.emit(False, self.status_text())
+            return
+        params = self.connection_params()
+        if self.provider == "openai" and not params.api_key:
+            self._set_status(
+                "danger",
+                "No API key",
+                f"Paste your OpenAI API key above, or set {ENV_KEY} in your environment.",
+            )
+            self.connection_tested.emit(False, self.status_text())
+            return
+        where = params.base_url or "api.openai.com"
+        self._set_status("busy", f"Testing the connection to {where}…")
+        self.test_button.setEnabled(False)
+        self._start("test")
+
+    def _on_probe_done(self, job_id: int, outcome: object) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is None or not isinstance(outcome, ProbeOutcome):
+            return
+        if job.params != self.connection_params():
+            # The fields changed while the server was asked: the answer is stale.
+            self.test_button.setEnabled(True)
+            self.refresh_button.setEnabled(self.provider != "offline")
+            self._set_status("", "")
+            return
+        if job.action == "test":
+            self._on_test_done(outcome)
+        else:
+            self._on_models_done(outcome)
+
+    def _on_test_done(self, outcome: ProbeOutcome) -> None:
+        self.test_button.setEnabled(True)
+        if outcome.ok:
+            self._set_status("success", "Connected", str(outcome.value))
+        else:
+            heading = PROBLEMS.get(outcome.problem, "The connection test failed")
+            self._set_status("danger", heading, outcome.message)
+        self.connection_tested.emit(outcome.ok, self.status_text())
+
+    def _on_refresh_clicked(self) -> None:
+        problem = self._validate()
+        if problem and not problem.startswith("Enter a model"):
+            self._set_status("danger", "Cannot list models yet", problem)
+            self.models_refreshed.emit([])
+            return
+        self._set_status("busy", "Asking the server for its models…")
+        self.refresh_button.setEnabled(False)
+        self._start("models")
+
+    def _on_models_done(self, outcome: ProbeOutcome) -> None:
+        self.refresh_button.setEnabled(self.provider != "offline")
+        if not outcome.ok:
+            heading = PROBLEMS.get(outcome.problem, "Could not list the models")
+            self._set_status("danger", heading, outcome.message)
+            self.models_refreshed.emit([])
+            return
+        models = [str(m) for m in outcome.value]
+        current = self.model_combo.currentText().strip()
+        self.model_combo.clear()
+        self.model_combo.addItems(models)
+        if current:
+            self.model_combo.setEditText(current)
+        elif models:
+            self.model_combo.setCurrentIndex(0)
+        if not models:
+            self._set_status("warning", "The server lists no models", "Load a model first.")
+        elif current and current not in models:
+            self._set_status(
+                "warning",
+                f"The server does not list '{current}'",
+                f"Pick one of its {len(models)} models from the list.",
+            )
+        else:
+            n = len(models)
+            self._set_status("success", f"{n} model{'s' if n != 1 else ''} available")
+        self.models_refreshed.emit(models)
+
+    def _on_accepted(self) -> None:
+        problem = self._validate()
+        if problem:
+            self._set_status("danger", "Check the settings", problem)
+            return
+        provider = self.provider
+        url = self.base_url_edit.text().strip()
+        if url == PROVIDER_URLS.get(provider, "") or provider == "offline":
+            url = ""  # the preset's own address: store nothing, follow future defaults
+        model = self._model_text()
+        data = self._settings.model_dump()
+        data.update(
+            provider=provider,
+            base_url=url,
+            model=model or DEFAULT_OPENAI_MODEL,
+            temperature=round(self.temperature_spin.value(), 2),
+            request_timeout=float(self.timeout_spin.value()),
+        )
+        if self._settings.provider is None and provider == self._initial_provider:
+            # Left on what "automatic" chose: stay automatic, so setting OPENAI_API_KEY
+            # later still switches to OpenAI without a visit to Settings.
+            data["provider"] = None
+        try:
+            new = Settings.model_validate(data)
+        except ValidationError as exc:
+            self._set_status("danger", "Check the settings", str(exc).splitlines()[0])
+            return
+        typed = self.key_edit.text().strip()
+        if typed:
+            self._secrets.set(typed)
+        elif self._forget_key:
+            self._secrets.set("")
+        self.key_edit.clear()
+        self.result_settings = new
+        self.settings_saved.emit(new)
+        self.accept()
+
+
+__all__ = ["PRESETS", "ConnectionParams", "ProbeOutcome", "SettingsDialog", "run_probe"]

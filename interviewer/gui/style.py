@@ -1,0 +1,311 @@
+"""Colours, fonts and small display widgets shared by the GUI screens.
+
+Score colours are mid-tone hues picked to read on both a light and a dark window, so no
+screen needs a second palette; everything else (card backgrounds, borders, muted text)
+is taken from the current QPalette so the app follows the system light/dark scheme.
+Label helpers default to plain text: anything a candidate or a model wrote is shown
+literally and can never be interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
+
+# Five steps from poor to strong, for 1-5 criterion scores.
+LEVEL_COLOURS: dict[int, str] = {
+    1: "#d64545",
+    2: "#e07b2e",
+    3: "#d9a21b",
+    4: "#72b043",
+    5: "#2f9e5b",
+}
+STATUS_COLOURS: dict[str, str] = {
+    "present": LEVEL_COLOURS[5],
+    "weak": LEVEL_COLOURS[3],
+    "missing": LEVEL_COLOURS[1],
+}
+SIGNAL_COLOURS: dict[str, str] = {
+    "hire": LEVEL_COLOURS[5],
+    "lean hire": LEVEL_COLOURS[4],
+    "lean no hire": LEVEL_COLOURS[2],
+    "no hire": LEVEL_COLOURS[1],
+}
+NEUTRAL = "#7d8590"
+DANGER = LEVEL_COLOURS[1]
+WARNING = LEVEL_COLOURS[3]
+SUCCESS = LEVEL_COLOURS[5]
+INFO = "#3d7fd9"
+
+#: A run of this many non-space characters gets invisible break points, so one pasted
+#: URL or hash cannot stretch a word-wrapped label wider than the window.
+_LONG_WORD = 40
+_ZWSP = "\u200b"
+
+
+def level_colour(score: int) -> str:
+    return LEVEL_COLOURS.get(max(1, min(5, score)), NEUTRAL)
+
+
+def percent_colour(score: float | None) -> str:
+    """Bands match the hire-signal thresholds, so a bar and its signal never disagree."""
+    if score is None:
+        return NEUTRAL
+    if score >= 75:
+        return LEVEL_COLOURS[5]
+    if score >= 60:
+        return LEVEL_COLOURS[4]
+    if score >= 40:
+        return LEVEL_COLOURS[3]
+    if score >= 20:
+        return LEVEL_COLOURS[2]
+    return LEVEL_COLOURS[1]
+
+
+def text_on(background: str) -> str:
+    """Black or white text, whichever reads better on the given background."""
+    c = QColor(background)
+
+    def channel(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+    return "#111111" if lum > 0.28 else "#ffffff"
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+#: Text colours for messages: the chip hues are too light for text on a white window.
+_TEXT_COLOURS = {
+    "danger": ("#b3261e", "#ff8a80"),
+    "warning": ("#8a5a00", "#f2c14e"),
+    "success": ("#1e7a44", "#7ddc9c"),
+}
+
+
+def message_colour(kind: str, palette: QPalette) -> str:
+    """`kind` is danger, warning or success; picks the shade that reads on this window."""
+    light, dark = _TEXT_COLOURS[kind]
+    return dark if is_dark(palette) else light
+
+
+def muted_colour(palette: QPalette) -> str:
+    """Secondary text: halfway between the text and the window colour."""
+    fg = palette.color(QPalette.ColorRole.WindowText)
+    bg = palette.color(QPalette.ColorRole.Window)
+    mixed = QColor(
+        (fg.red() * 3 + bg.red() * 2) // 5,
+        (fg.green() * 3 + bg.green() * 2) // 5,
+        (fg.blue() * 3 + bg.blue() * 2) // 5,
+    )
+    return mixed.name()
+
+
+def soft_wrap(text: str) -> str:
+    """Insert zero-width spaces into very long unbroken runs so they can wrap."""
+
+    def breakable(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return _ZWSP.join(word[i : i + 20] for i in range(0, len(word), 20))
+
+    return re.sub(rf"\S{{{_LONG_WORD},}}", breakable, text)
+
+
+def esc(text: str) -> str:
+    """Escape for Qt rich text, keeping line breaks and letting long words wrap."""
+    return html.escape(soft_wrap(text)).replace("\n", "<br>")
+
+
+def scaled_font(base: QFont, factor: float = 1.0, *, bold: bool = False) -> QFont:
+    """Sizes relative to the application font, so the user's font settings still apply."""
+    font = QFont(base)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    elif font.pixelSize() > 0:
+        font.setPixelSize(round(font.pixelSize() * factor))
+    font.setBold(bold)
+    return font
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label whose size hint is its height at the width it really has.
+
+    QLabel's own hint is measured at a narrow "balanced" width, so a one-line sentence
+    reports the height of three lines and form layouts pad it with empty space.
+    """
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.wordWrap() and self.width() > 0:
+            return QSize(hint.width(), self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.wordWrap() and event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
+
+def plain_label(
+    text: str = "",
+    *,
+    wrap: bool = True,
+    selectable: bool = False,
+    muted: bool = False,
+    parent: QWidget | None = None,
+) -> QLabel:
+    """A label that never interprets its text as markup."""
+    label = WrapLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(soft_wrap(text) if wrap else text)
+    label.setWordWrap(wrap)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setCursor(Qt.CursorShape.IBeamCursor)
+    if muted:
+        set_muted(label)
+    return label
+
+
+def rich_label(html_text: str, *, parent: QWidget | None = None) -> QLabel:
+    """A rich-text label; callers build `html_text` only from `esc()`-escaped pieces."""
+    label = WrapLabel(parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setText(html_text)
+    label.setWordWrap(True)
+    label.setOpenExternalLinks(False)
+    return label
+
+
+def set_muted(widget: QWidget) -> None:
+    pal = widget.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, QColor(muted_colour(pal)))
+    widget.setPalette(pal)
+
+
+def set_message_colour(widget: QWidget, kind: str) -> None:
+    pal = widget.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, QColor(message_colour(kind, pal)))
+    widget.setPalette(pal)
+
+
+def section_title(text: str, parent: QWidget | None = None) -> QLabel:
+    """A small upper-case heading that separates blocks without shouting."""
+    label = plain_label(text, wrap=False, muted=True, parent=parent)
+    font = scaled_font(label.font(), 0.9, bold=True)
+    font.setCapitalization(QFont.Capitalization.AllUppercase)
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
+    label.setFont(font)
+    return label
+
+
+def separator(parent: QWidget | None = None) -> QFrame:
+    """A 1px rule in the palette's mid colour (a sunken HLine glares in dark themes)."""
+    line = QFrame(parent)
+    line.setFixedHeight(1)
+    line.setObjectName("separator")
+    line.setStyleSheet("QFrame#separator { background-color: palette(mid); border: none; }")
+    return line
+
+
+class Chip(QLabel):
+    """A small pill-shaped badge: a score, a status or a flag.
+
+    Painted by hand rather than with a style sheet: Qt drops a style sheet's
+    border-radius when it exceeds half the height, which depends on the font.
+    """
+
+    def __init__(
+        self, text: str, colour: str, *, tooltip: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+        self.colour = colour
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, QColor(text_on(colour)))
+        self.setPalette(pal)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        self.setContentsMargins(9, 2, 9, 2)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if tooltip:
+            self.setToolTip(tooltip)
+        self.setAccessibleName(tooltip or text)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(self.colour))
+        r = QRectF(self.rect())
+        painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+        painter.end()
+        super().paintEvent(event)
+
+
+class ScoreBar(QWidget):
+    """A horizontal bar showing value out of maximum, coloured by band."""
+
+    def __init__(
+        self,
+        value: float | None,
+        maximum: float,
+        colour: str,
+        *,
+        accessible_name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.value = value
+        self.maximum = maximum
+        self.colour = colour
+        self.setMinimumWidth(60)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        if accessible_name:
+            self.setAccessibleName(accessible_name)
+            self.setToolTip(accessible_name)
+
+    def sizeHint(self) -> QSize:
+        return QSize(160, max(10, self.fontMetrics().height() // 2 + 2))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60, self.sizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        h = float(self.sizeHint().height())
+        rect = QRectF(0, (self.height() - h) / 2, self.width(), h)
+        track = self.palette().color(QPalette.ColorRole.Mid)
+        track.setAlpha(90)
+        painter.setBrush(track)
+        painter.drawRoundedRect(rect, h / 2, h / 2)
+        if self.value is not None and self.maximum > 0:
+            share = max(0.0, min(1.0, self.value / self.maximum))
+            if share > 0:
+                filled = QRectF(rect.x(), rect.y(), max(h, rect.width() * share), h)
+                painter.setBrush(QColor(self.colour))
+                painter.drawRoundedRect(filled, h / 2, h / 2)
+        painter.end()
+
+
+def card(parent: QWidget | None = None, name: str = "card") -> QFrame:
+    """A rounded panel on the base colour; styled through palette() so it follows the theme."""
+    frame = QFrame(parent)
+    frame.setObjectName(name)
+    frame.setStyleSheet(
+        f"QFrame#{name} {{ background-color: palette(base); border: 1px solid palette(mid);"
+        " border-radius: 10px; }"
+    )
+    return frame
