@@ -284,3 +284,70 @@ def test_turn_prompt_history_is_bounded() -> None:
     last = eng.need()
     assert isinstance(last, NeedTurn)
     assert last.request.earlier_summary.count("\n") >= 1
+
+
+def _interrupted() -> tuple[InterviewEngine, FakeClock]:
+    """Q0 answered with a follow-up, Q1 asked and half typed, then the process dies."""
+    eng, clock = make(limit=1, n=3)
+    eng.start()
+    ask(eng, "First?")
+    clock.advance(40)
+    eng.submit_answer("answer zero")
+    eng.on_follow_up(follow("Probe zero?"))
+    clock.advance(20)
+    eng.submit_answer("probe answer")
+    ask(eng, "Second?")
+    clock.advance(30)
+    eng.update_draft("half of answer one")
+    return eng, clock
+
+
+def test_restore_resumes_exactly_where_it_stopped() -> None:
+    live, _ = _interrupted()
+    q_left, i_left = live.question_seconds_left(), live.interview_seconds_left()
+    (req,) = live.take_grading_requests()
+    grade = a_grade("q0", 70)
+    clock = FakeClock()
+    eng = InterviewEngine.restore(
+        live.track,
+        [r.question for r in live.records],
+        live.rubrics,
+        live.transcript,
+        grades={"q0": grade},
+        draft=live.draft,
+        interview_seconds_left=i_left,
+        question_seconds_left=q_left,
+        clock=clock,
+    )
+    need = eng.need()
+    assert isinstance(need, NeedAnswer) and need.question.id == "q1" and need.prompt == "Second?"
+    assert eng.draft == "half of answer one"
+    assert eng.question_seconds_left() == q_left == 90
+    assert eng.interview_seconds_left() == i_left
+    assert eng.records[0].grade == grade and eng.take_grading_requests() == []
+    assert [t.text for t in eng.transcript] == [t.text for t in live.transcript]
+    clock.advance(90)
+    assert eng.tick() == ["question_timeout"]
+    assert eng.records[1].turns[-1].text == "half of answer one"
+
+
+def test_restore_hands_out_unsaved_gradings_again() -> None:
+    live, _ = _interrupted()
+    eng = InterviewEngine.restore(
+        live.track, [r.question for r in live.records], live.rubrics, live.transcript
+    )
+    (req,) = eng.take_grading_requests()
+    assert req.question.id == "q0"
+    assert req.answer_text == "answer zero\n\nprobe answer"
+    assert req.answer_seconds == 60
+
+
+def test_restore_after_an_answer_continues_with_the_follow_up_decision() -> None:
+    eng, _ = make(limit=1, n=2)
+    eng.start()
+    ask(eng, "First?")
+    eng.submit_answer("a")
+    restored = InterviewEngine.restore(
+        eng.track, [r.question for r in eng.records], eng.rubrics, eng.transcript
+    )
+    assert isinstance(restored.need(), NeedFollowUp)

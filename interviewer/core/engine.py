@@ -137,6 +137,96 @@ class InterviewEngine:
         self._undispatched: list[GradeRequest] = []
         self._outstanding: dict[int, QuestionRecord] = {}
 
+    @classmethod
+    def restore(
+        cls,
+        track: Track,
+        questions: Sequence[Question],
+        rubrics: dict[str, Rubric],
+        turns: Sequence[Turn],
+        *,
+        grades: dict[str, Grade] | None = None,
+        draft: str = "",
+        interview_seconds_left: float | None = None,
+        question_seconds_left: float | None = None,
+        follow_ups: bool = True,
+        follow_up_limit: int | None = None,
+        duration_seconds: float | None = None,
+        clock: Clock = time.monotonic,
+    ) -> InterviewEngine:
+        """Rebuild an interrupted interview from its saved turns, exactly where it stopped.
+
+        The turns are replayed through the normal transitions with a frozen clock, so a
+        resumed engine is in the same state a live one would be; then the saved clocks,
+        draft and grades are put back. Gradings not saved are handed out again.
+        """
+        frozen = [0.0]
+        eng = cls(
+            track,
+            questions,
+            rubrics,
+            follow_ups=follow_ups,
+            follow_up_limit=follow_up_limit,
+            duration_seconds=duration_seconds,
+            clock=lambda: frozen[0],
+        )
+        eng.start()
+        for turn in turns:
+            eng._replay(turn)
+        # Put the original turns (with their times) back in place of the replayed copies.
+        eng.transcript = list(turns)
+        by_q: dict[str, list[Turn]] = {}
+        for t in turns:
+            if t.question_id:
+                by_q.setdefault(t.question_id, []).append(t)
+        for rec in eng.records:
+            rec.turns = by_q.get(rec.question.id, [])
+        answered = sum(t.seconds or 0.0 for t in turns if t.role == "candidate")
+        left = eng.duration - answered if interview_seconds_left is None else interview_seconds_left
+        eng._interview_used = max(0.0, eng.duration - left)
+        if eng.phase is Phase.ANSWERING and question_seconds_left is not None:
+            eng._answer_used = max(0.0, eng._answer_limit - question_seconds_left)
+        eng._undispatched = [
+            GradeRequest(
+                request_id=r.request_id,
+                question=r.question,
+                rubric=r.rubric,
+                exchange=tuple(by_q.get(r.question.id, r.exchange)),
+                answer_seconds=sum(
+                    t.seconds or 0.0 for t in by_q.get(r.question.id, []) if t.role == "candidate"
+                ),
+            )
+            for r in eng._undispatched
+        ]
+        for req in list(eng._undispatched):
+            grade = (grades or {}).get(req.question.id)
+            if grade is not None:
+                eng._undispatched.remove(req)
+                eng.on_grade(req.request_id, grade)
+        eng.clock = clock
+        eng._started_at = clock() - (turns[-1].at if turns else 0.0)
+        if eng.phase is Phase.ANSWERING:
+            eng.draft = draft
+            eng._running_since = clock()
+        eng._maybe_done()
+        return eng
+
+    def _replay(self, turn: Turn) -> None:
+        if turn.role == "interviewer" and turn.kind in ("question", "wrap_up"):
+            if self.phase is Phase.DECIDING:
+                self.on_follow_up(FollowUpDecision(follow_up=False))
+            if self.phase in (Phase.ASKING, Phase.WRAP_UP):
+                self.on_interviewer_text(turn.text)
+        elif turn.role == "interviewer" and turn.kind == "follow_up":
+            if self.phase is Phase.DECIDING:
+                self.on_follow_up(FollowUpDecision(follow_up=True, question=turn.text))
+        elif turn.role == "candidate" and self.phase is Phase.ANSWERING:
+            if turn.skipped:
+                self.draft = turn.text
+                self.skip()
+            else:
+                self.submit_answer(turn.text, timed_out=turn.timed_out)
+
     # ------------------------------------------------------------------ queries
 
     @property
