@@ -305,7 +305,7 @@ def _interrupted() -> tuple[InterviewEngine, FakeClock]:
 def test_restore_resumes_exactly_where_it_stopped() -> None:
     live, _ = _interrupted()
     q_left, i_left = live.question_seconds_left(), live.interview_seconds_left()
-    (req,) = live.take_grading_requests()
+    (_req,) = live.take_grading_requests()
     grade = a_grade("q0", 70)
     clock = FakeClock()
     eng = InterviewEngine.restore(

@@ -344,10 +344,6 @@ class Sentence:
     tokens: tuple[str, ...]  # lower-case words
     stems: tuple[str, ...]
 
-    @property
-    def lower(self) -> str:
-        return match_form(self.text)
-
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences and list items, each kept exactly as written so it can be quoted."""
@@ -400,6 +396,10 @@ _OBJECT = (
     r"(?:me|us|this|my|the\s+candidate|this\s+candidate|the\s+(?:answer|response|submission)|"
     r"this\s+(?:answer|response|reply|submission|solution))"
 )
+_SUBJECT = (
+    r"(?:(?:this|my|the)\s+(?:answer|response|reply|submission|solution)|(?:the|this)\s+"
+    r"candidate)"
+)
 
 # Each pattern: (kind, regex). "line": the planted text runs to the end of the line
 # (role tags, headers); "sentence": it is removed with the sentence around it.
@@ -440,8 +440,23 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # asking for marks: "give full marks", "grade this 5/5", "this answer deserves a 10"
         (
             "sentence",
-            r"\b" + _ASK + r"\s+(?:" + _OBJECT + r"\s+|it\s+|all\s+|every\s+|each\s+|"
-            r"criteria\s+|criterion\s+)*" + _FULL + r"\s+(?:possible\s+)?" + _MARKS + r"\b",
+            r"\b" + _ASK + r"\s+(?:(?:" + _OBJECT + r"|it|all|every|each|criteria|criterion|"
+            r"the)\s+)*(?:full|maximum|max|perfect)\s+(?:possible\s+)?" + _MARKS + r"\b",
+        ),
+        (
+            "sentence",
+            r"\b" + _ASK + r"\s+" + _OBJECT + r"\s+(?:an?\s+|the\s+)?(?:top|highest|best|"
+            r"excellent|high|maximum|perfect|full)\s+(?:possible\s+)?" + _MARKS + r"\b",
+        ),
+        (
+            "sentence",
+            r"\b(?:full|maximum|max|perfect|top)\s+(?:marks|points|score|credit)\s*,?\s*please\b",
+        ),
+        (
+            "sentence",
+            r"\b(?:i|the\s+candidate)\s+(?:deserves?|merits?|should\s+(?:get|receive))\s+"
+            r"(?:an?\s+|the\s+)?(?:full|maximum|perfect|top|highest|5|five|10|ten|100)\s*"
+            r"(?:/\s*\d+|" + _MARKS + r"|out\s+of)",
         ),
         (
             "sentence",
@@ -450,7 +465,7 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "sentence",
-            r"\b" + _OBJECT + r"\s+(?:should|must|will|shall|deserves?|merits?|warrants?|"
+            r"\b" + _SUBJECT + r"\s+(?:should|must|will|shall|deserves?|merits?|warrants?|"
             r"is\s+worth|earns?)\s+(?:get\s+|receive\s+|be\s+(?:given|awarded|graded|scored)"
             r"\s+)?(?:an?\s+)?(?:" + _FULL + r"|5|five|10|ten|100|a\+|excellent|outstanding|"
             r"top|high)\b(?![%.,/]\d)",
@@ -464,7 +479,7 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "sentence",
             r"\b(?:note|message|instructions?|reminder|hint|p\.?s\.?)\s+(?:to|for)\s+"
-            r"(?:the\s+|any\s+|all\s+)?" + _GRADER + r"\b",
+            r"(?:the\s+|any\s+|all\s+)?(?:\w+\s+)?" + _GRADER + r"\b",
         ),
         (
             "sentence",
@@ -490,7 +505,7 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "sentence",
             r"\b" + _GRADER_LOOSE + r"\s+(?:must|should|shall|will|needs?\s+to|has\s+to|"
             r"is\s+(?:instructed|required|told)\s+to)\s+(?:give|award|assign|grade|score|rate|"
-            r"mark)\s+(?:" + _OBJECT + r"|" + _FULL + r"|5|10|100)\b",
+            r"mark)\s+(?:" + _OBJECT + r"|full|maximum|perfect|5|10|100)\b",
         ),
         (
             "sentence",
@@ -552,23 +567,46 @@ def _bracket_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[-\u2013\u2014]+\s")
+_TAG_OPEN = re.compile(r"<\|?\s*(im_start|system|assistant|instructions?|prompt)\s*\|?>", re.I)
+
+
 def _expand(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
+    """Widen a hit to everything planted with it, keeping the candidate's own words."""
     bracket = _bracket_around(text, start, end)
     if bracket is not None:
         return bracket
+    opener = text[start]
+    if opener in "[({":
+        closer = text.find(_OPENERS[opener], end - 1)
+        newline = text.find("\n", start)
+        if closer != -1 and (newline == -1 or closer < newline):
+            return start, closer + 1
+    if re.match(r"</|<\|?\s*(?:im_end|eot_id|endoftext)|\[/INST\]|<</SYS>>", text[start:end], re.I):
+        return start, end  # a closing tag: its opening tag's span holds the planted text
+    tag = _TAG_OPEN.match(text, start)
+    if tag is not None:
+        name = tag.group(1).lower()
+        close = re.compile(r"<\|?\s*(?:im_end|eot_id|/\s*" + name + r")\s*\|?>", re.I)
+        found = close.search(text, tag.end())
+        if found is not None:
+            return start, found.end()
     if kind == "line":
         left = text.rfind("\n", 0, start) + 1
         if text[left:start].strip():
-            # A tag mid-line: keep what came before it on the line.
-            left = start
+            left = start  # a tag mid-line: keep what came before it on the line
         right = text.find("\n", end)
         return left, len(text) if right == -1 else right
+    # A sentence: from the start of the clause the hit is in, to the end of the sentence.
     left = 0
     for m in _END_OF_SENTENCE.finditer(text, 0, start):
         left = m.end()
+    for m in _CLAUSE_BREAK.finditer(text, left, start):
+        left = m.end()
     m2 = _END_OF_SENTENCE.search(text, end)
     right = len(text) if m2 is None else m2.end()
-    return left, right
+    semicolon = text.find(";", end, right)
+    return left, right if semicolon == -1 else semicolon + 1
 
 
 def injection_spans(text: str) -> list[tuple[int, int]]:
@@ -667,7 +705,7 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
     for kp in question.key_points:
         terms = [(t, _term_tokens(t)) for t in kp.terms]
         term_stems = {s for _, tt in terms for s in tt}
-        kp_words = _content(stem(w) for w in words(kp.text)) - term_stems - _GENERIC
+        kp_words = _content(stem(w) for w in words(kp.text)) - term_stems - qstems - _GENERIC
         best = 0.0
         found_terms: list[str] = []
         where: list[int] = []
@@ -680,7 +718,7 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
                 if t not in found_terms:
                     found_terms.append(t)
             echo = all(all(s in qstems for s in tt) for _, tt in hit)
-            base = 0.35 if echo else 0.55
+            base = 0.2 if echo else 0.55
             sent_content = _content(sent.stems)
             overlap = sum(1 for w in kp_words if any(_token_match(w, s) for s in sent_content))
             extras = (len(hit) - 1) + overlap
@@ -857,8 +895,12 @@ class Analysis:
             return True
         if self.filler_share >= 0.12:
             return True
+        # Buzzword padding: the same few content words over and over.
         content = [s for s in self.stems if s not in STOPWORDS]
-        return len(content) >= 40 and _mattr(content, 30) < 0.45
+        if len(content) < 30:
+            return False
+        variety = _mattr(content, 30)
+        return variety < 0.33 or (variety < 0.42 and self.repetition >= 0.1)
 
     @cached_property
     def off_topic(self) -> bool:
@@ -927,7 +969,9 @@ _ACTION_VERBS = (
     r"identified|discovered|found|noticed|flagged|volunteered|stepped\s+in|owned|"
     r"cut|scoped|validated|instrumented|launched|shipped|built\s+out|created|ensured|"
     r"initiated|restructured|dug\s+into|looked\s+into|spent|pulled|sought|requested|"
-    r"acknowledged|apologi[sz]ed|offered|recommended|argued|showed|demonstrated|visuali[sz]ed)\b"
+    r"acknowledged|apologi[sz]ed|offered|recommended|argued|showed|demonstrated|visuali[sz]ed|"
+    r"kept|held|refused|insisted|moved|rebuilt|wrapped|reran|re-ran|rolled\s+back|"
+    r"split\s+up|broke\s+down|set\s+aside|blocked|batched|booked|wrote\s+down)\b"
 )
 _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
     "situation": (
@@ -956,8 +1000,13 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         ),
         (r"\bi\s+was\s+(?:working|leading|part\s+of|on\s+a|one\s+of|the\s+only)\b", 1.0),
         (
-            r"\b(?:on|during|in)\s+(?:a|one|my|our)\s+(?:recent\s+|previous\s+|past\s+)?"
-            r"(?:project|internship|team|sprint|launch|engagement)\b",
+            r"\b(?:on|during|in|at)\s+(?:a|one|my|our)\s+(?:recent|previous|past|last|former)"
+            r"\s+(?:project|internship|team|sprint|launch|engagement|job|role|company)\b",
+            1.0,
+        ),
+        (
+            r"\b(?:on|during|in)\s+(?:a|one|my|our)\s+(?:project|internship|team|sprint|"
+            r"launch|engagement)\b",
             0.6,
         ),
         (r"\b(?:there\s+was|we\s+had)\s+(?:a|an)\b", 0.5),
@@ -981,6 +1030,12 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         ),
         (r"\bi\s+(?:needed|had)\s+to\b|\bit\s+was\s+(?:my\s+job|up\s+to\s+me)\b", 1.0),
         (r"\bi\s+owned\b|\bi\s+took\s+(?:ownership|charge|the\s+lead)\b", 1.0),
+        (
+            r"\bi\s+was\s+(?:the|a|an)\s+(?:\w+\s+)?(?:lead|owner|engineer|manager|"
+            r"point\s+person|scientist|developer)\b[^.!?\n]{0,30}\b(?:responsible|for|on)\b",
+            1.0,
+        ),
+        (r"\bresponsible\s+for\b|\bin\s+charge\s+of\b", 0.8),
         (r"\bwe\s+(?:needed|had|wanted)\s+to\b|\b(?:goal|deadline|target)\b", 0.5),
     ),
     "action": (
@@ -1022,10 +1077,25 @@ _STAR_CUES: dict[StarComponent, tuple[tuple[re.Pattern[str], float], ...]] = {
     for comp, cues in _STAR_CUE_SOURCE.items()
 }
 
+_UNITS = (
+    r"(?:%|percent\b|x\b|times\b|ms\b|milliseconds|seconds|minutes|hours|days|weeks|months|"
+    r"points|pp\b|bps\b|k\b|m\b|million|thousand|users|customers|people|engineers|tickets|"
+    r"requests|dollars|gb\b|tb\b|incidents|bugs|releases)"
+)
+_NUMBER_WORDS = (
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|hundred|a\s+hundred|a\s+thousand|several|half\s+(?:a|the))"
+)
+# Something counted or measured: "40%", "$2k", "three days", "from 0.71 to 0.80".
 _QUANTITY = re.compile(
-    r"(?:\$\s?\d|\d(?:[\d,.]*\d)?\s*(?:%|percent\b|x\b|times\b|ms\b|milliseconds|seconds|"
-    r"minutes|hours|days|weeks|months|points|pp\b|bps\b|k\b|m\b|million|thousand|users|"
-    r"customers|people|engineers|tickets|requests|dollars|gb\b|tb\b)|\bfrom\s+\S+\s+to\s+\S*\d)",
+    r"(?:\$\s?\d|\d(?:[\d,.]*\d)?\s*"
+    + _UNITS
+    + r"|\b"
+    + _NUMBER_WORDS
+    + r"\s+"
+    + _UNITS
+    + r"|\bfrom\s+\S+\s+to\s+\S*\d|\b(?:halved|doubled|tripled|twice\s+as|zero\s+"
+    r"(?:incidents|bugs|downtime)|no\s+incidents)\b)",
     re.IGNORECASE,
 )
 
@@ -1052,13 +1122,18 @@ def detect_star(sentences: Sequence[Sentence]) -> dict[StarComponent, StarFindin
         where: list[int] = []
         actions: set[str] = set()
         numbers = 0
+        late = max(1, (len(sentences) + 1) // 2)
         for idx, sent in enumerate(sentences):
             w = 0.0
             for rx, weight in _STAR_CUES[comp]:
-                for m in rx.finditer(sent.text):
-                    w = max(w, weight)
-                    if comp == "action" and weight >= 1.0:
-                        actions.add(m.group(0).lower().split()[-1])
+                matches = list(rx.finditer(sent.text))
+                if matches:
+                    w += weight
+                if comp == "action" and weight >= 1.0:
+                    actions.update(m.group(0).lower().split()[-1] for m in matches)
+            w = min(2.0, w)
+            if comp == "reflection" and idx < late and len(sentences) >= 4:
+                w *= 0.5  # "I learned his concern was..." early on is discovery, not reflection
             if comp == "result" and w and _QUANTITY.search(sent.text):
                 numbers += 1
                 w += 0.5

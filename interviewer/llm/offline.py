@@ -71,7 +71,7 @@ _EXAMPLE_STRONG = re.compile(
     r"(?:we|you)|let'?s\s+say|consider\s+(?:a|an|the)|in\s+my\s+experience|in\s+(?:one|a|my|our)"
     r"\s+(?:previous\s+|past\s+|recent\s+)?(?:project|job|role|team|case)|at\s+my\s+(?:previous|"
     r"last|current)|we\s+(?:once\s+)?(?:used|had|built|saw|found)|i\s+(?:once\s+)?(?:used|"
-    r"built|saw|found|worked\s+on)|in\s+practice|a\s+(?:concrete|real|typical)\s+(?:example|"
+    r"built|saw|found|worked\s+on)|a\s+(?:concrete|real|typical)\s+(?:example|"
     r"case)|like\s+when)\b",
     re.IGNORECASE,
 )
@@ -365,8 +365,11 @@ def _coverage_verdict(a: Analysis) -> _Verdict:
         f"Covers {len(covered)} of {n} key points ({len(explained)} explained, not just named)"
         + (f"; missing: {'; '.join(missing)}." if missing else ".")
     )
+    score = _score(value)
+    if value > 0 and evidence:
+        score = max(score, 2)  # a relevant fragment is more than nothing
     return _Verdict(
-        _score(value),
+        score,
         evidence,
         reasoning,
         advice="Cover the missing key points: " + "; ".join(missing[:3]) if missing else "",
@@ -522,11 +525,11 @@ def _star_verdict(f: StarFinding, a: Analysis) -> _Verdict:
     if f.status == "missing":
         return _Verdict(1, [], f"No {name} found.", advice=STAR_ADVICE[name]["missing"])
     rich = {
-        "situation": f.detail >= 2 or bool(f.quote and _NUMBER.search(f.quote)),
+        "situation": f.weight >= 2.0,
         "task": f.weight >= 2.0,
         "action": f.detail >= 3,
-        "result": f.detail >= 1 and f.weight >= 2.0,
-        "reflection": f.detail >= 2,
+        "result": f.detail >= 1 and f.weight >= 2.5,
+        "reflection": f.weight >= 2.0,
     }[name]
     if f.status == "weak":
         score = 3 if f.weight >= 1.5 else 2
