@@ -1,0 +1,88 @@
+"""Start the desktop app: one QApplication, one main window, the event loop.
+
+Everything that can go wrong at start-up (a broken settings file, a backend that cannot
+be built, content files that do not load) is shown inside the window in plain words;
+the app still opens, with the offline coach if need be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from interviewer import __version__
+from interviewer.core.content import load_library
+from interviewer.core.errors import InterviewerError
+from interviewer.gui.controller import Controller
+from interviewer.gui.icon import app_icon
+from interviewer.gui.main_window import APP_NAME, MainWindow
+from interviewer.llm.base import Backend
+from interviewer.storage.paths import app_paths
+from interviewer.storage.secrets import SecretStore
+from interviewer.storage.settings import Settings, load_settings
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, created with the app's names and high-DPI policy."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("interviewer")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("interviewer")
+    app.setDesktopFileName("interviewer")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def build_window(args: argparse.Namespace | Any = None) -> MainWindow:
+    """Load settings, content and backend, and build the window around them."""
+    from interviewer.llm.factory import make_backend
+    from interviewer.llm.offline import OfflineCoach
+
+    paths = app_paths()
+    problems: list[str] = []
+    try:
+        settings = load_settings(paths.settings_file)
+    except InterviewerError as err:
+        problems.append(str(err))
+        settings = Settings()
+    secrets = SecretStore()
+    library = load_library(paths.content_dir)
+    offline: Backend = OfflineCoach()
+    backend: Backend | None = None
+    notice = ""
+    overrides = {
+        "backend": getattr(args, "backend", None),
+        "model": getattr(args, "model", None),
+        "base_url": getattr(args, "base_url", None),
+    }
+    try:
+        choice = make_backend(settings, secrets, **overrides)
+        backend, notice = choice.backend, choice.notice
+    except InterviewerError as err:
+        problems.append(f"{err} The offline coach runs until this is fixed in Settings.")
+        backend = offline
+    controller = Controller(library, settings, secrets, backend=backend, offline=offline)
+    controller.backend_notice = notice
+    window = MainWindow(controller)
+    if problems:
+        window.banner.show_message("error", " ".join(problems))
+    return window
+
+
+def run(args: argparse.Namespace | Any = None) -> int:
+    app = application()
+    window = build_window(args)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,465 @@
+"""The home screen: pick a track, set the options, see which model runs, start.
+
+The screen only collects choices; it emits `start_requested` with a `StartOptions` and
+the controller decides whether an interview can start. Broken content files are listed
+unobtrusively at the bottom (the good files still load), never in a dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.core.content import ContentLibrary
+from interviewer.core.errors import ContentError
+from interviewer.core.models import Track
+from interviewer.gui.controller import StartOptions
+from interviewer.gui.widgets import PRIMARY_BUTTON_CSS, scaled_font
+
+CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
+DIFFICULTIES = [
+    ("", "Track default"),
+    ("easy", "Easy"),
+    ("medium", "Medium"),
+    ("hard", "Hard"),
+    ("mixed", "Mixed"),
+]
+
+
+#: Widest the home screen gets (px); a wider window centres it.
+MAX_WIDTH = 1240
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+META_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def track_meta(track: Track) -> str:
+    cats = ", ".join(CATEGORY_NAMES.get(c, c) for c in track.categories)
+    n = track.question_count
+    return f"{track.duration_minutes} min · {n} question{'s' if n != 1 else ''} · {cats}"
+
+
+def _card(name: str) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setStyleSheet(
+        f"QFrame#{name} {{ background: palette(base); border: 1px solid palette(mid);"
+        " border-radius: 8px; }"
+    )
+    return frame
+
+
+class TrackDelegate(QStyledItemDelegate):
+    """Two lines per track: the name in bold, the duration and contents below, muted."""
+
+    PAD = 8
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        bold = QFont(option.font)
+        bold.setBold(True)
+        small = QFont(option.font)
+        if small.pointSizeF() > 0:
+            small.setPointSizeF(small.pointSizeF() * 0.9)
+        return bold, small
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        bold, small = self._fonts(option)
+        height = QFontMetrics(bold).height() + QFontMetrics(small).height() + 2 * self.PAD + 2
+        return QSize(200, height)
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # the base class paints background and selection; we paint text
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        name = str(index.data(NAME_ROLE) or "")
+        meta = str(index.data(META_ROLE) or "")
+        bold, small = self._fonts(option)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        main = pal.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = main if selected else pal.color(QPalette.ColorRole.PlaceholderText)
+        rect = option.rect.adjusted(self.PAD + 2, self.PAD, -self.PAD, -self.PAD)
+        painter.save()
+        painter.setFont(bold)
+        painter.setPen(main)
+        fm = QFontMetrics(bold)
+        painter.drawText(
+            rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            fm.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.setFont(small)
+        painter.setPen(muted)
+        rect.setTop(rect.top() + fm.height() + 2)
+        painter.drawText(
+            rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            QFontMetrics(small).elidedText(meta, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.restore()
+
+
+class FitScrollArea(QScrollArea):
+    """A scroll area that asks for its content's full height, and scrolls only when short
+    of room (a plain QScrollArea asks for a fixed, smaller size and scrolls too early)."""
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        width = self.viewport().width() or inner.sizeHint().width()
+        lay = inner.layout()
+        height = (
+            lay.totalHeightForWidth(width)
+            if lay is not None and lay.hasHeightForWidth()
+            else inner.sizeHint().height()
+        )
+        frame = 2 * self.frameWidth()
+        return QSize(inner.sizeHint().width() + frame, max(height, 0) + frame)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.updateGeometry()  # wrapped text changes height with the width
+
+
+class HomeView(QWidget):
+    start_requested = Signal(object)  # StartOptions
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Home")
+        self.library = ContentLibrary()
+        self._tracks: list[Track] = []
+        self._build_ui()
+
+    # -------------------------------------------------------------- construction
+
+    def _build_ui(self) -> None:
+        centre = QHBoxLayout(self)
+        centre.setContentsMargins(0, 0, 0, 0)
+        page = QWidget()
+        page.setMaximumWidth(MAX_WIDTH)
+        centre.addWidget(page)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(20, 16, 20, 14)
+        outer.setSpacing(12)
+
+        heading = QLabel("Practise a machine learning engineer interview")
+        heading.setFont(scaled_font(self, 1.5, bold=True))
+        heading.setWordWrap(True)
+        sub = QLabel(
+            "Pick a track, answer against the clock, and get every answer graded against "
+            "a rubric with quoted evidence."
+        )
+        sub.setWordWrap(True)
+        sub.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        outer.addWidget(heading)
+        outer.addWidget(sub)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        outer.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        tracks_label = QLabel("&Tracks")
+        tracks_label.setFont(scaled_font(self, 1.0, bold=True))
+        self.track_list = QListWidget()
+        self.track_list.setAccessibleName("Tracks")
+        self.track_list.setAccessibleDescription("Choose the kind of interview to practise")
+        self.track_list.setMinimumWidth(240)
+        self.track_list.setItemDelegate(TrackDelegate(self.track_list))
+        self.track_list.setUniformItemSizes(True)
+        self.track_list.currentRowChanged.connect(self._on_track_changed)
+        self.track_list.itemActivated.connect(lambda _item: self._on_start())
+        tracks_label.setBuddy(self.track_list)
+        left.addWidget(tracks_label)
+        left.addWidget(self.track_list, 1)
+        body.addLayout(left, 2)
+
+        # The right column scrolls rather than squeezing its wrapped text on small windows.
+        right_widget = QWidget()
+        right_widget.setObjectName("homeRight")
+        right_widget.setStyleSheet("QWidget#homeRight { background: transparent; }")
+        right = QVBoxLayout(right_widget)
+        right.setContentsMargins(0, 0, 4, 0)
+        right.setSpacing(12)
+        details = _card("trackCard")
+        dl = QVBoxLayout(details)
+        dl.setContentsMargins(16, 14, 16, 14)
+        self.track_name = QLabel()
+        self.track_name.setFont(scaled_font(self, 1.25, bold=True))
+        self.track_name.setWordWrap(True)
+        self.track_meta = QLabel()
+        self.track_meta.setWordWrap(True)
+        self.track_meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.track_description = QLabel()
+        self.track_description.setWordWrap(True)
+        self.track_description.setTextFormat(Qt.TextFormat.PlainText)
+        self.track_bank = QLabel()
+        self.track_bank.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        dl.addWidget(self.track_name)
+        dl.addWidget(self.track_meta)
+        dl.addSpacing(4)
+        dl.addWidget(self.track_description)
+        dl.addWidget(self.track_bank)
+        right.addWidget(details)
+
+        options = _card("optionsCard")
+        form = QFormLayout(options)
+        form.setContentsMargins(16, 14, 16, 14)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.difficulty = QComboBox()
+        for value, text in DIFFICULTIES:
+            self.difficulty.addItem(text, value)
+        self.difficulty.setAccessibleName("Difficulty")
+        self.count = QSpinBox()
+        self.count.setRange(1, 50)
+        self.count.setAccessibleName("Number of questions")
+        self.count.valueChanged.connect(self._on_count_changed)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 480)
+        self.minutes.setSuffix(" min")
+        self.minutes.setAccessibleName("Interview length in minutes")
+        self.follow_ups = QCheckBox("Ask follow-up questions")
+        self.follow_ups.setAccessibleName("Ask follow-up questions")
+        self.follow_ups.setChecked(True)
+        form.addRow("&Difficulty:", self.difficulty)
+        form.addRow("&Questions:", self.count)
+        form.addRow("&Length:", self.minutes)
+        form.addRow("", self.follow_ups)
+        right.addWidget(options)
+
+        model = _card("modelCard")
+        ml = QVBoxLayout(model)
+        ml.setContentsMargins(16, 12, 16, 12)
+        backend_row = QHBoxLayout()
+        self.backend_label = QLabel()
+        self.backend_label.setAccessibleName("Interviewer model")
+        self.backend_label.setWordWrap(True)
+        self.backend_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.settings_button = QPushButton("Se&ttings…")
+        self.settings_button.setAccessibleName("Open settings")
+        self.settings_button.setToolTip(
+            "Choose OpenAI, a local server or the offline coach (Ctrl+,)"
+        )
+        self.settings_button.clicked.connect(self.settings_requested)
+        backend_row.addWidget(self.backend_label, 1)
+        backend_row.addWidget(self.settings_button)
+        ml.addLayout(backend_row)
+        self.backend_notice = QLabel()
+        self.backend_notice.setWordWrap(True)
+        self.backend_notice.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.backend_notice.setVisible(False)
+        ml.addWidget(self.backend_notice)
+        right.addWidget(model)
+
+        scroll = FitScrollArea()
+        scroll.setWidget(right_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.viewport().setAutoFillBackground(False)
+        right_widget.setAutoFillBackground(False)
+        column = QVBoxLayout()
+        column.setSpacing(12)
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        column.addWidget(scroll)
+        start_row = QHBoxLayout()
+        self.start_button = QPushButton("&Start interview")
+        self.start_button.setAccessibleName("Start interview")
+        self.start_button.setToolTip("Start the interview (Enter)")
+        self.start_button.setDefault(True)
+        self.start_button.setObjectName("primaryButton")
+        self.start_button.setFont(scaled_font(self, 1.1, bold=True))
+        self.start_button.setMinimumHeight(40)
+        self.start_button.setStyleSheet(PRIMARY_BUTTON_CSS)
+        self.start_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.start_button.clicked.connect(self._on_start)
+        start_row.addWidget(self.start_button)
+        column.addLayout(start_row)
+        column.addStretch(1)
+        body.addLayout(column, 3)
+
+        # Content that failed to load: one quiet line, details on request.
+        errors_row = QHBoxLayout()
+        self.errors_label = QLabel()
+        self.errors_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.errors_toggle = QToolButton()
+        self.errors_toggle.setText("Show details")
+        self.errors_toggle.setAutoRaise(True)
+        self.errors_toggle.setCheckable(True)
+        self.errors_toggle.setAccessibleName("Show content errors")
+        self.errors_toggle.toggled.connect(self._on_errors_toggled)
+        errors_row.addWidget(self.errors_label)
+        errors_row.addWidget(self.errors_toggle)
+        errors_row.addStretch(1)
+        self.errors_box = QPlainTextEdit()
+        self.errors_box.setReadOnly(True)
+        self.errors_box.setAccessibleName("Content errors")
+        self.errors_box.setMaximumHeight(110)
+        self.errors_box.setVisible(False)
+        self.errors_widget = QWidget()
+        ew = QVBoxLayout(self.errors_widget)
+        ew.setContentsMargins(0, 0, 0, 0)
+        ew.addLayout(errors_row)
+        ew.addWidget(self.errors_box)
+        self.errors_widget.setVisible(False)
+        outer.addWidget(self.errors_widget)
+
+        QWidget.setTabOrder(self.track_list, self.difficulty)
+        QWidget.setTabOrder(self.difficulty, self.count)
+        QWidget.setTabOrder(self.count, self.minutes)
+        QWidget.setTabOrder(self.minutes, self.follow_ups)
+        QWidget.setTabOrder(self.follow_ups, self.settings_button)
+        QWidget.setTabOrder(self.settings_button, self.start_button)
+
+    # -------------------------------------------------------------- data in
+
+    def set_library(self, library: ContentLibrary) -> None:
+        self.library = library
+        self._tracks = sorted(library.tracks.values(), key=lambda t: (t.name.lower(), t.id))
+        self.track_list.clear()
+        for track in self._tracks:
+            item = QListWidgetItem(track.name)
+            item.setData(Qt.ItemDataRole.UserRole, track.id)
+            item.setData(NAME_ROLE, track.name)
+            item.setData(META_ROLE, track_meta(track))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{track.name}, {track_meta(track)}")
+            item.setToolTip(track.description)
+            self.track_list.addItem(item)
+        if self._tracks:
+            self.track_list.setCurrentRow(0)
+        else:
+            self._on_track_changed(-1)
+        self._show_errors(library.errors)
+
+    def set_backend(self, label: str, name: str, notice: str = "") -> None:
+        self.backend_label.setText(f"Interviewer model: {label}")
+        if name == "offline" and not notice:
+            notice = (
+                "The offline coach asks the questions as written and grades with transparent "
+                "heuristics, with no network. Open Settings to use OpenAI or a local model."
+            )
+        self.backend_notice.setText(notice)
+        self.backend_notice.setVisible(bool(notice))
+
+    def select_track(self, track_id: str) -> None:
+        for row, track in enumerate(self._tracks):
+            if track.id == track_id:
+                self.track_list.setCurrentRow(row)
+                return
+
+    def _show_errors(self, errors: list[ContentError]) -> None:
+        self.errors_widget.setVisible(bool(errors))
+        n = len(errors)
+        self.errors_label.setText(
+            f"{n} content file problem{'s' if n != 1 else ''}: the rest loaded normally."
+        )
+        self.errors_box.setPlainText("\n".join(str(e) for e in errors))
+
+    # -------------------------------------------------------------- data out
+
+    def current_track(self) -> Track | None:
+        row = self.track_list.currentRow()
+        return self._tracks[row] if 0 <= row < len(self._tracks) else None
+
+    def options(self) -> StartOptions | None:
+        track = self.current_track()
+        if track is None:
+            return None
+        difficulty = self.difficulty.currentData()
+        return StartOptions(
+            track_id=track.id,
+            question_count=self.count.value(),
+            minutes=float(self.minutes.value()),
+            difficulty=difficulty or None,
+            follow_ups=self.follow_ups.isChecked(),
+        )
+
+    # -------------------------------------------------------------- events
+
+    def _on_track_changed(self, row: int) -> None:
+        track = self._tracks[row] if 0 <= row < len(self._tracks) else None
+        self.start_button.setEnabled(track is not None)
+        for w in (self.difficulty, self.count, self.minutes, self.follow_ups):
+            w.setEnabled(track is not None)
+        if track is None:
+            self.track_name.setText("No tracks available")
+            self.track_meta.setText("")
+            self.track_description.setText(
+                "No interview track could be loaded. See the problems listed below."
+            )
+            self.track_bank.setText("")
+            return
+        self.track_name.setText(track.name)
+        self.track_meta.setText(track_meta(track))
+        self.track_description.setText(track.description)
+        available = len(self.library.questions_for(track))
+        self.track_bank.setText(f"{available} question{'s' if available != 1 else ''} in the bank")
+        self.difficulty.setCurrentIndex(0)
+        self.count.blockSignals(True)
+        self.count.setRange(1, max(1, available))
+        self.count.setValue(track.question_count)
+        self.count.blockSignals(False)
+        self.minutes.setValue(track.duration_minutes)
+        self.follow_ups.setChecked(track.follow_up_limit > 0)
+        self.follow_ups.setEnabled(track.follow_up_limit > 0)
+
+    def _on_count_changed(self, value: int) -> None:
+        """Scale the suggested length with the number of questions (the track's pace)."""
+        track = self.current_track()
+        if track is None:
+            return
+        per_question = track.duration_minutes / track.question_count
+        self.minutes.setValue(max(1, round(per_question * value)))
+
+    def _on_errors_toggled(self, shown: bool) -> None:
+        self.errors_box.setVisible(shown)
+        self.errors_toggle.setText("Hide details" if shown else "Show details")
+
+    def _on_start(self) -> None:
+        options = self.options()
+        if options is not None:
+            self.start_requested.emit(options)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter starts the interview from anywhere on this screen (buttons aside)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_start()
+            event.accept()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,612 @@
+"""The interview screen: transcript, answer box, two countdowns, and the interview actions.
+
+The view holds no interview rules. It shows what the controller's signals say and turns
+clicks and shortcuts into controller calls; every keystroke in the answer box is passed
+on (`controller.update_draft`) so the engine's copy of the draft is always current and a
+clock running out submits exactly what is on screen.
+
+The one decision the view makes itself is to ask before destructive actions (ending the
+interview, skipping past a typed answer): that is a GUI concern, and the question goes
+through `self.confirm` so tests can answer it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.core.engine import NeedAnswer
+from interviewer.core.models import Turn
+from interviewer.gui.controller import ClockState, Controller
+from interviewer.gui.widgets import (
+    PRIMARY_BUTTON_CSS,
+    ClockDisplay,
+    ask_yes_no,
+    format_clock,
+    scaled_font,
+)
+
+Confirm = Callable[[QWidget, str, str], bool]
+#: Widest the interview column gets (px); wider windows get margins instead.
+MAX_COLUMN = 1180
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _mix(a: QColor, b: QColor, amount: float) -> QColor:
+    return QColor(
+        round(a.red() * (1 - amount) + b.red() * amount),
+        round(a.green() * (1 - amount) + b.green() * amount),
+        round(a.blue() * (1 - amount) + b.blue() * amount),
+    )
+
+
+class AnswerEdit(QPlainTextEdit):
+    """The answer box. Ctrl+Enter submits; Tab moves focus on (answers rarely need tabs)."""
+
+    submit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            # Normally the window's Ctrl+Enter shortcut gets here first; this covers a
+            # window that is not active (the shortcut map then stays silent).
+            self.submit_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class Bubble(QFrame):
+    """One turn of the transcript: who spoke, and what they said."""
+
+    def __init__(self, role: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role = role
+        self.setObjectName("candidateBubble" if role == "candidate" else "interviewerBubble")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 10)
+        lay.setSpacing(4)
+        self.caption = QLabel(caption)
+        self.caption.setFont(scaled_font(self, 0.9, bold=True))
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.body.setOpenExternalLinks(True)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.body.setTextFormat(
+            Qt.TextFormat.PlainText if role == "candidate" else Qt.TextFormat.MarkdownText
+        )
+        self.meta = QLabel()
+        self.meta.setFont(scaled_font(self, 0.85))
+        self.meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.meta.setVisible(False)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.body)
+        lay.addWidget(self.meta)
+        self.text = ""
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.body.setText(text)
+        self.body.setAccessibleName(f"{self.caption.text()}: {text}")
+
+    def set_meta(self, text: str) -> None:
+        self.meta.setText(text)
+        self.meta.setVisible(bool(text))
+
+
+class Transcript(QScrollArea):
+    """The conversation so far; follows the newest turn unless the user scrolled up."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName("Transcript")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._inner = QWidget()
+        self._inner.setObjectName("transcriptInner")
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.setContentsMargins(16, 16, 16, 16)
+        self._layout.setSpacing(12)
+        self._layout.addStretch(1)
+        self.setWidget(self._inner)
+        self.bubbles: list[Bubble] = []
+        self._live: Bubble | None = None
+        self._stick = True
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range_changed)
+        bar.valueChanged.connect(self._on_scrolled)
+        self._apply_colours()
+
+    # -------------------------------------------------------------- content
+
+    def clear(self) -> None:
+        for bubble in list(self.bubbles):
+            self._remove(bubble)
+        self._live = None
+        self._stick = True
+
+    def _add(self, role: str, caption: str) -> Bubble:
+        # Each bubble sits in a row indented on the other speaker's side, like a chat.
+        row = QWidget(self._inner)
+        row_lay = QHBoxLayout(row)
+        indent = 56
+        if role == "candidate":
+            row_lay.setContentsMargins(indent, 0, 0, 0)
+        else:
+            row_lay.setContentsMargins(0, 0, indent, 0)
+        bubble = Bubble(role, caption, row)
+        row_lay.addWidget(bubble)
+        self._layout.insertWidget(self._layout.count() - 1, row)
+        self.bubbles.append(bubble)
+        return bubble
+
+    def _remove(self, bubble: Bubble) -> None:
+        self.bubbles.remove(bubble)
+        row = bubble.parentWidget()
+        (row if row is not None else bubble).deleteLater()
+
+    def add_turn(self, turn: Turn) -> None:
+        if turn.role == "interviewer":
+            caption = {"follow_up": "Interviewer · follow-up", "wrap_up": "Interviewer · closing"}
+            text = caption.get(turn.kind, "Interviewer")
+            bubble = self._live if self._live is not None else self._add("interviewer", text)
+            self._live = None
+            bubble.caption.setText(text)
+            bubble.set_text(turn.text)
+            return
+        if turn.role == "candidate":
+            bubble = self._add("candidate", "You · skipped" if turn.skipped else "You")
+            bubble.set_text(turn.text if turn.text.strip() else "(no answer)")
+            notes = []
+            if turn.seconds is not None:
+                notes.append(f"{format_clock(turn.seconds)} · {word_count(turn.text)} words")
+            if turn.timed_out:
+                notes.append("time ran out: submitted as written")
+            if turn.skipped and turn.text.strip():
+                notes.append("kept in the transcript, not graded")
+            bubble.set_meta(" · ".join(notes))
+            return
+        bubble = self._add("system", "Note")
+        bubble.set_text(turn.text)
+
+    def start_stream(self, purpose: str) -> None:
+        if self._live is None:
+            caption = "Interviewer · closing" if purpose == "wrap_up" else "Interviewer"
+            self._live = self._add("interviewer", caption)
+        self._live.set_text("…")
+        self._live.text = ""
+
+    def append_stream(self, piece: str) -> None:
+        if self._live is None:
+            self.start_stream("question")
+        assert self._live is not None
+        self._live.set_text(self._live.text + piece)
+
+    def reset_stream(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            self._remove(live)
+
+    @property
+    def streaming(self) -> bool:
+        return self._live is not None
+
+    # -------------------------------------------------------------- look
+
+    def _on_range_changed(self, _low: int, high: int) -> None:
+        if self._stick:
+            self.verticalScrollBar().setValue(high)
+
+    def _on_scrolled(self, value: int) -> None:
+        self._stick = value >= self.verticalScrollBar().maximum() - 8
+
+    def _apply_colours(self) -> None:
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Base)
+        window = pal.color(QPalette.ColorRole.Window)
+        highlight = pal.color(QPalette.ColorRole.Highlight)
+        mid = pal.color(QPalette.ColorRole.Mid)
+        mine = _mix(base, highlight, 0.12)
+        self._inner.setStyleSheet(
+            f"#transcriptInner {{ background: {window.name()}; }}"
+            f" #interviewerBubble {{ background: {base.name()}; border: 1px solid {mid.name()};"
+            " border-radius: 8px; }"
+            f" #candidateBubble {{ background: {mine.name()};"
+            f" border: 1px solid {_mix(mid, highlight, 0.3).name()}; border-radius: 8px; }}"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_colours()
+
+
+class InterviewView(QWidget):
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.confirm: Confirm = ask_yes_no
+        self.setAccessibleName("Interview")
+        self._build_actions()
+        self._build_ui()
+        c = controller
+        c.interview_started.connect(self._on_interview_started)
+        c.turn_added.connect(self.transcript.add_turn)
+        c.stream_started.connect(self.transcript.start_stream)
+        c.stream_delta.connect(self.transcript.append_stream)
+        c.stream_reset.connect(self.transcript.reset_stream)
+        c.answer_needed.connect(self._on_answer_needed)
+        c.answer_closed.connect(self._on_answer_closed)
+        c.busy_changed.connect(self._on_busy_changed)
+        c.call_failed.connect(self._on_call_failed)
+        c.clocks_changed.connect(self._on_clocks_changed)
+        c.paused_changed.connect(self._on_paused_changed)
+        c.state_changed.connect(self._update_actions)
+        self._update_actions()
+
+    # -------------------------------------------------------------- construction
+
+    def _action(self, text: str, keys: list[QKeySequence], slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        ctrl_enter = [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+        self.submit_action = self._action("&Submit answer", ctrl_enter, self._on_submit)
+        self.skip_action = self._action(
+            "S&kip question", [QKeySequence("Ctrl+Shift+S")], self._on_skip
+        )
+        self.pause_action = self._action("&Pause", [QKeySequence("Ctrl+P")], self._on_pause)
+        self.end_action = self._action(
+            "&End interview…", [QKeySequence("Ctrl+Shift+E")], self._on_end
+        )
+        self.cancel_action = self._action(
+            "&Cancel model reply", [QKeySequence(Qt.Key.Key_Escape)], self.controller.cancel
+        )
+        self.actions_list = [
+            self.submit_action,
+            self.skip_action,
+            self.pause_action,
+            self.end_action,
+            self.cancel_action,
+        ]
+
+    def _button(self, action: QAction, text: str, name: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(name)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{name} ({keys})" if keys else name)
+        button.clicked.connect(action.trigger)
+        return button
+
+    def _build_ui(self) -> None:
+        # One centred column, so lines stay readable on a wide window.
+        centre = QHBoxLayout(self)
+        centre.setContentsMargins(0, 0, 0, 0)
+        column = QWidget()
+        column.setMaximumWidth(MAX_COLUMN)
+        centre.addWidget(column)
+        outer = QVBoxLayout(column)
+        outer.setContentsMargins(12, 10, 12, 12)
+        outer.setSpacing(8)
+
+        # Header: where we are, the clocks, pause.
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        self.title = QLabel()
+        self.title.setFont(scaled_font(self, 1.3, bold=True))
+        self.progress = QLabel()
+        self.progress.setAccessibleName("Progress")
+        titles.addWidget(self.title)
+        titles.addWidget(self.progress)
+        header.addLayout(titles, 1)
+        self.pause_button = self._button(self.pause_action, "Pause", "Pause the interview")
+        self.question_clock = ClockDisplay("This answer", 0.25, 30)
+        self.interview_clock = ClockDisplay("Interview", 0.15, 120)
+        header.addWidget(self.pause_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addSpacing(12)
+        header.addWidget(self.question_clock)
+        header.addSpacing(12)
+        header.addWidget(self.interview_clock)
+        outer.addLayout(header)
+
+        # Content: the conversation and the answer box, or the paused notice.
+        self.content = QStackedWidget()
+        outer.addWidget(self.content, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.transcript = Transcript()
+        self.transcript.setMinimumHeight(120)
+        self.splitter.addWidget(self.transcript)
+
+        panel = QWidget()
+        panel_lay = QVBoxLayout(panel)
+        panel_lay.setContentsMargins(0, 6, 0, 0)
+        panel_lay.setSpacing(6)
+
+        self.busy_row = QWidget()
+        busy_lay = QHBoxLayout(self.busy_row)
+        busy_lay.setContentsMargins(0, 0, 0, 0)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedSize(90, 8)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_label = QLabel()
+        self.cancel_button = self._button(self.cancel_action, "Cancel", "Cancel the model reply")
+        busy_lay.addWidget(self.busy_bar)
+        busy_lay.addWidget(self.busy_label, 1)
+        busy_lay.addWidget(self.cancel_button)
+        self.busy_row.setVisible(False)
+        panel_lay.addWidget(self.busy_row)
+
+        self.failure_row = QFrame()
+        self.failure_row.setObjectName("failureRow")
+        self.failure_row.setStyleSheet(
+            "#failureRow { border: 1px solid palette(mid); border-left: 4px solid #d03b3b;"
+            " border-radius: 4px; }"
+        )
+        fail_lay = QHBoxLayout(self.failure_row)
+        fail_lay.setContentsMargins(10, 6, 6, 6)
+        self.failure_label = QLabel()
+        self.failure_label.setWordWrap(True)
+        self.failure_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.setAccessibleName("Try the model call again")
+        self.retry_button.clicked.connect(self._on_retry)
+        self.continue_button = QPushButton("Continue without the model")
+        self.continue_button.setAccessibleName("Continue without the model")
+        self.continue_button.setToolTip(
+            "Ask the question as written in the question bank, or move on without a follow-up"
+        )
+        self.continue_button.clicked.connect(self._on_continue)
+        fail_lay.addWidget(self.failure_label, 1)
+        fail_lay.addWidget(self.retry_button)
+        fail_lay.addWidget(self.continue_button)
+        self.failure_row.setVisible(False)
+        panel_lay.addWidget(self.failure_row)
+
+        self.answer = AnswerEdit()
+        self.answer.setAccessibleName("Your answer")
+        self.answer.setAccessibleDescription("Type your answer; Ctrl+Enter submits it.")
+        self.answer.setMinimumHeight(90)
+        self.answer.setReadOnly(True)
+        self.answer.setPlaceholderText("Wait for the question…")
+        self.answer.textChanged.connect(self._on_text_changed)
+        self.answer.submit_requested.connect(self._on_submit)
+        panel_lay.addWidget(self.answer, 1)
+
+        footer = QHBoxLayout()
+        self.words = QLabel("0 words")
+        self.words.setAccessibleName("Word count")
+        hint = QLabel("Ctrl+Enter submits")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        footer.addWidget(self.words)
+        footer.addSpacing(12)
+        footer.addWidget(hint)
+        footer.addStretch(1)
+        self.end_button = self._button(self.end_action, "End interview…", "End the interview")
+        self.skip_button = self._button(self.skip_action, "Skip", "Skip this question")
+        self.submit_button = self._button(self.submit_action, "Submit answer", "Submit answer")
+        self.submit_button.setObjectName("primaryButton")
+        self.submit_button.setStyleSheet(PRIMARY_BUTTON_CSS)
+        footer.addWidget(self.end_button)
+        footer.addWidget(self.skip_button)
+        footer.addWidget(self.submit_button)
+        panel_lay.addLayout(footer)
+
+        self.splitter.addWidget(panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self._sized = False
+        self.content.addWidget(self.splitter)
+
+        self.paused_page = QWidget()
+        paused_lay = QVBoxLayout(self.paused_page)
+        paused_lay.addStretch(1)
+        big = QLabel("Paused")
+        big.setFont(scaled_font(self, 2.0, bold=True))
+        big.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note = QLabel(
+            "Both clocks are stopped and the question is hidden.\n"
+            "Your answer so far is kept. Resume when you are ready."
+        )
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.resume_button = QPushButton("Resume (Ctrl+P)")
+        self.resume_button.setAccessibleName("Resume the interview")
+        self.resume_button.clicked.connect(self.controller.resume)
+        paused_lay.addWidget(big)
+        paused_lay.addWidget(note)
+        paused_lay.addSpacing(12)
+        paused_lay.addWidget(self.resume_button, 0, Qt.AlignmentFlag.AlignCenter)
+        paused_lay.addStretch(2)
+        self.content.addWidget(self.paused_page)
+
+        QWidget.setTabOrder(self.answer, self.submit_button)
+        QWidget.setTabOrder(self.submit_button, self.skip_button)
+        QWidget.setTabOrder(self.skip_button, self.end_button)
+        QWidget.setTabOrder(self.end_button, self.cancel_button)
+        QWidget.setTabOrder(self.cancel_button, self.pause_button)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Give the conversation most of the height the first time the screen appears."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            total = max(400, self.splitter.height())
+            answer = max(190, min(300, total * 2 // 5))
+            self.splitter.setSizes([total - answer, answer])
+
+    # -------------------------------------------------------------- controller events
+
+    def _on_interview_started(self) -> None:
+        self.transcript.clear()
+        self.answer.blockSignals(True)
+        self.answer.clear()
+        self.answer.blockSignals(False)
+        self.answer.setReadOnly(True)
+        self.answer.setPlaceholderText("Wait for the question…")
+        self.failure_row.setVisible(False)
+        self.content.setCurrentWidget(self.splitter)
+        engine = self.controller.engine
+        self.title.setText(engine.track.name if engine is not None else "")
+        self._update_words()
+        self._update_actions()
+
+    def _on_answer_needed(self, need: NeedAnswer) -> None:
+        self.answer.setReadOnly(False)
+        self.answer.setPlaceholderText(
+            "Type your answer to the follow-up…" if need.is_follow_up else "Type your answer…"
+        )
+        self.controller.update_draft(self.answer.toPlainText())
+        if not self.controller.paused:
+            self.answer.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_actions()
+
+    def _on_answer_closed(self) -> None:
+        # The engine holds the answer now (it is in the transcript): the box can go blank.
+        self.answer.setReadOnly(True)
+        self.answer.setPlaceholderText("Wait for the interviewer…")
+        self.answer.clear()
+
+    def _on_busy_changed(self, text: str) -> None:
+        self.busy_label.setText(text)
+        self.busy_row.setVisible(bool(text))
+        if text:
+            self.failure_row.setVisible(False)
+
+    def _on_call_failed(self, text: str) -> None:
+        self.failure_label.setText(
+            f"The model did not reply: {text}\n"
+            "Try again, or continue without it (the question is asked as written)."
+        )
+        self.failure_row.setVisible(True)
+        self.retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_clocks_changed(self, state: ClockState) -> None:
+        self.question_clock.set_time(state.question_left, state.question_limit, state.running)
+        self.interview_clock.set_time(state.interview_left, state.interview_total, state.running)
+
+    def _on_paused_changed(self, paused: bool) -> None:
+        self.content.setCurrentWidget(self.paused_page if paused else self.splitter)
+        if paused:
+            self.resume_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not self.answer.isReadOnly():
+            self.answer.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        c = self.controller
+        self.submit_action.setEnabled(c.can_submit)
+        self.skip_action.setEnabled(c.can_skip)
+        self.pause_action.setEnabled(c.can_pause or c.paused)
+        self.pause_action.setText("&Resume" if c.paused else "&Pause")
+        self.end_action.setEnabled(c.can_end)
+        self.cancel_action.setEnabled(c.can_cancel)
+        self.submit_button.setEnabled(c.can_submit)
+        self.skip_button.setEnabled(c.can_skip)
+        self.pause_button.setEnabled(c.can_pause or c.paused)
+        self.pause_button.setText("Resume" if c.paused else "Pause")
+        self.end_button.setEnabled(c.can_end)
+        self.cancel_button.setEnabled(c.can_cancel)
+        self.progress.setText(c.progress_text())
+
+    # -------------------------------------------------------------- user actions
+
+    def _on_text_changed(self) -> None:
+        if not self.answer.isReadOnly():
+            self.controller.update_draft(self.answer.toPlainText())
+        self._update_words()
+
+    def _update_words(self) -> None:
+        n = word_count(self.answer.toPlainText())
+        self.words.setText(f"{n} word" + ("" if n == 1 else "s"))
+
+    def _on_submit(self) -> None:
+        if not self.controller.can_submit:
+            return
+        text = self.answer.toPlainText()
+        if not text.strip() and not self.confirm(
+            self,
+            "Submit an empty answer?",
+            "The answer box is empty. An empty answer is graded as such.\n"
+            "To move on without answering, use Skip instead.",
+        ):
+            return
+        self.controller.submit_answer(text)
+
+    def _on_skip(self) -> None:
+        if not self.controller.can_skip:
+            return
+        if self.answer.toPlainText().strip() and not self.confirm(
+            self,
+            "Skip this question?",
+            "What you typed stays in the transcript, but a skipped question is not graded "
+            "and counts as zero.",
+        ):
+            return
+        self.controller.skip()
+
+    def _on_pause(self) -> None:
+        self.controller.toggle_pause()
+
+    def _on_end(self) -> None:
+        if not self.controller.can_end:
+            return
+        if self.confirm(
+            self,
+            "End the interview?",
+            "No more questions will be asked. What you are typing now is kept as your "
+            "answer, and every answer so far is graded.",
+        ):
+            self.controller.end_interview()
+
+    def _on_retry(self) -> None:
+        self.failure_row.setVisible(False)
+        self.controller.retry()
+
+    def _on_continue(self) -> None:
+        self.failure_row.setVisible(False)
+        self.controller.continue_without_model()

@@ -1,0 +1,294 @@
+"""Render every main screen to a PNG, offscreen, from a real run of the app.
+
+`interviewer screenshots DIR` calls `render_all`. Nothing is mocked up: the real main
+window runs a real interview through the controller and the worker threads, with the
+scripted backend standing in for a model (it is labelled as such on screen) and the
+offline coach's heuristics doing the grading. A frozen clock keeps the countdowns in the
+pictures the same on every run, and the candidate's answers are written from each
+question's own key points so they read like answers to that question.
+
+The run never touches the user's files: settings and window geometry go to a temporary
+folder, and the key store is a memory-only one (no keyring prompt).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QWidget
+
+from interviewer.core.content import ContentLibrary, load_library
+from interviewer.core.errors import InterviewerError
+from interviewer.core.models import FollowUpDecision, Question
+from interviewer.core.requests import FollowUpRequest, TurnRequest
+from interviewer.gui.controller import Controller, StartOptions
+from interviewer.gui.main_window import MainWindow
+from interviewer.llm.scripted import ScriptedBackend
+from interviewer.storage.secrets import SecretStore
+from interviewer.storage.settings import Settings
+
+SIZE = (1100, 760)
+TRACK = "ml-full-loop"
+QUESTIONS = 3
+SEED = 7
+
+
+class FrozenClock:
+    """A clock that only moves when told to, so the pictures show the same times."""
+
+    def __init__(self) -> None:
+        self.now = 10_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class MemorySecrets(SecretStore):
+    """A key store that never reaches the system keyring (no unlock prompt, nothing saved)."""
+
+    def get(self) -> str | None:
+        return self._memory
+
+    def set(self, value: str) -> str:
+        self._memory = value.strip() or None
+        return "memory"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Run the event loop until `condition` holds (the workers report through it)."""
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise InterviewerError("Rendering the screenshots took too long.")
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+
+
+def settle(widget: QWidget) -> None:
+    """Let layouts, word-wrapping and deferred deletes finish before grabbing."""
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
+        widget.updateGeometry()
+
+
+def answer_for(question: Question, short: bool = False) -> str:
+    """A plausible answer built from the question's own key points."""
+    points = [kp.text.rstrip(".") for kp in question.key_points]
+    if question.category == "behavioral":
+        story = (
+            "In my last role our fraud model's precision dropped sharply after a holiday "
+            "release, and I was the engineer on call for it. My task was to find the cause "
+            "and restore the model before the weekend peak. I compared the training and "
+            "serving feature distributions, found a timezone bug in one feature, fixed the "
+            "pipeline and retrained with a backfill. As a result precision recovered from "
+            "0.71 to 0.88 within two days, and we added drift alerts so it would not go "
+            "unnoticed again. I learned to check the data before touching the model."
+        )
+        return story if not short else story.split(". ")[0] + "."
+    lead = "Let me start with the core idea. "
+    body = ". ".join(points[: 2 if short else len(points)]) + "."
+    example = (
+        " For example, on a churn model I would check this on a held-out month before "
+        "trusting it, and weigh the cost of a false positive against a false negative."
+    )
+    return lead + body + ("" if short else example)
+
+
+def follow_up_answer(question: Question, probe: str, partial: bool = False) -> str:
+    """An answer to a follow-up, built from the key points the probe is aimed at."""
+    targets: list[str] = []
+    for p in question.follow_ups:
+        if p.text == probe:
+            targets = p.targets
+    points = [kp.text.rstrip(".") for kp in question.key_points if kp.id in targets]
+    points = points or [question.key_points[-1].text.rstrip(".")]
+    first = points[0][0].lower() + points[0][1:]
+    if partial:
+        return f"Good question. The first thing I would check is this: {first}, because"
+    sentences = [
+        f"Good question. The first thing I would check is this: {first}.",
+        *(f"{p}." for p in points[1:]),
+        "I would confirm it on a small sample before changing anything.",
+    ]
+    return " ".join(sentences)
+
+
+def _turn(request: TurnRequest) -> str:
+    if request.purpose == "wrap_up":
+        return (
+            "That's everything from me, thank you. You kept your answers concrete, which "
+            "helps a lot. Your feedback is being prepared now."
+        )
+    assert request.question is not None
+    q = request.question
+    if request.index == 0:
+        return (
+            "Thanks for joining today. We have three questions; I may ask a follow-up "
+            f"when something is worth digging into.\n\n**First question:** {q.text}"
+        )
+    return f"Thank you. **Next question:** {q.text}"
+
+
+def _follow_up(request: FollowUpRequest) -> FollowUpDecision:
+    if request.follow_ups_asked == 0 and request.question.follow_ups:
+        probe = request.question.follow_ups[0].text
+        return FollowUpDecision(follow_up=True, question=probe, reason="probe a key point")
+    return FollowUpDecision(follow_up=False, reason="covered")
+
+
+def demo_backend() -> ScriptedBackend:
+    from interviewer.llm.offline import OfflineCoach
+
+    coach = OfflineCoach()
+    return ScriptedBackend(
+        name="scripted",
+        label="Scripted demo (screenshots, no model)",
+        default_turn=_turn,
+        default_follow_up=_follow_up,
+        default_grade=coach.grade,
+    )
+
+
+def _type(window: MainWindow, text: str) -> None:
+    window.interview.answer.setPlainText(text)
+
+
+def render_all(out_dir: Path, library: ContentLibrary | None = None) -> list[Path]:
+    """Write home.png, interview.png, feedback.png and settings.png into out_dir."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from interviewer.gui.app import application
+
+    app = application()
+    previous = qInstallMessageHandler(_quiet)
+    try:
+        return _render(app, out_dir, library)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _quiet(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Drop the offscreen platform's chatter; pass on anything else."""
+    if "propagateSizeHints" in message:
+        return
+    sys.stderr.write(message + "\n")
+
+
+def _render(app: QApplication, out_dir: Path, library: ContentLibrary | None) -> list[Path]:
+    from interviewer.gui.settings_dialog import SettingsDialog
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    library = library or load_library()
+    if TRACK not in library.tracks:
+        raise InterviewerError(f"The screenshots need the built-in track {TRACK!r}.")
+    written: list[Path] = []
+    clock = FrozenClock()
+    with tempfile.TemporaryDirectory(prefix="interviewer-shots-") as tmp:
+        backend = demo_backend()
+        controller = Controller(
+            library,
+            Settings(),
+            MemorySecrets(),
+            backend=backend,
+            offline=None,
+            clock=clock,
+            rng=random.Random(SEED),
+        )
+        window = MainWindow(
+            controller,
+            confirm=lambda *_: True,
+            settings_file=Path(tmp) / "settings.json",
+            geometry_file=Path(tmp) / "window.json",
+        )
+        window.resize(*SIZE)
+        window.show()
+        app.processEvents()
+
+        def shot(name: str, widget: QWidget | None = None) -> None:
+            target = widget or window
+            settle(target)
+            path = out_dir / f"{name}.png"
+            if not target.grab().save(str(path)):
+                raise InterviewerError(f"Could not write {path}.")
+            written.append(path)
+
+        # 1. Home, with the full-loop track picked.
+        window.home.select_track(TRACK)
+        shot("home")
+
+        # 2. Interview: first answer given, a follow-up asked, the reply half written.
+        controller.start_interview(StartOptions(TRACK, question_count=QUESTIONS, minutes=30))
+        wait_until(lambda: controller.answering)
+        engine = controller.engine
+        assert engine is not None
+        first = engine.records[0].question
+        clock.advance(104)
+        _type(window, answer_for(first))
+        window.interview.submit_action.trigger()
+        wait_until(lambda: controller.answering)
+        clock.advance(21)
+        probe = engine.transcript[-1].text
+        _type(window, follow_up_answer(first, probe, partial=True))
+        controller.tick()
+        shot("interview")
+
+        # 3. Feedback, after answering everything.
+        _type(window, follow_up_answer(first, probe))
+        window.interview.submit_action.trigger()
+        while controller.in_interview:
+            wait_until(lambda: controller.answering or not controller.in_interview)
+            if not controller.in_interview:
+                break
+            rec = engine.current
+            assert rec is not None
+            clock.advance(80)
+            last = rec.turns[-1]
+            if last.kind == "follow_up":
+                _type(window, follow_up_answer(rec.question, last.text))
+            else:
+                _type(window, answer_for(rec.question, short=engine.index == 2))
+            window.interview.submit_action.trigger()
+        wait_until(lambda: controller.results is not None)
+        shot("feedback")
+
+        # 4. Settings, as opened from the window.
+        dialog = SettingsDialog(
+            Settings(provider="ollama", model="llama3.1:8b"), controller.secrets, window
+        )
+        dialog.show()
+        app.processEvents()
+        shot("settings", dialog)
+        dialog.close()
+        dialog.deleteLater()
+
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return written
+
+
+__all__ = ["render_all"]
+
+
+if __name__ == "__main__":  # pragma: no cover - a convenience for designers
+    for p in render_all(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")):
+        print(p)
+    QApplication.quit()
