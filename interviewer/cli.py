@@ -15,6 +15,7 @@ import select
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import IO, Any
 
 from interviewer import __version__
@@ -29,8 +30,10 @@ from interviewer.core.engine import (
 )
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import Grade, Turn
+from interviewer.core.report import build_report, now_iso
 from interviewer.core.requests import GradeRequest
-from interviewer.core.summary import SessionSummary, summarize
+from interviewer.core.summary import SessionSummary
+from interviewer.export import check_report_path, write_report
 from interviewer.llm import service
 from interviewer.llm.base import Backend
 from interviewer.llm.factory import make_backend
@@ -38,6 +41,7 @@ from interviewer.llm.offline import OfflineCoach
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import load_settings
+from interviewer.storage.store import SessionPlan, SessionStore
 
 END_MARK = "."
 #: Items per list in the terminal summary; the full lists go into the report.
@@ -51,7 +55,11 @@ examples:
   interviewer tracks
   interviewer practice --track ml-technical --backend offline
   printf 'my answer\\n.\\n' | interviewer practice --track ml-full-loop --questions 2
+  interviewer practice --track ml-technical --report report.html
   interviewer grade --question tech-bias-variance --answer "High bias means ..." --json
+  interviewer sessions                         past and interrupted sessions
+  interviewer resume SESSION_ID                carry on where an interview stopped
+  interviewer report SESSION_ID -o report.pdf  report of a finished session
 
 answers: type your answer, then a line holding only '.' to submit it. End of input
 (Ctrl+D) ends the interview early and still prints the graded summary.
@@ -108,8 +116,12 @@ class AnswerReader:
         except (AttributeError, OSError, ValueError):
             self._fd = None
 
-    def read(self, seconds_left: Callable[[], float]) -> tuple[str, bool]:
-        """Returns (text, timed_out)."""
+    def read(
+        self,
+        seconds_left: Callable[[], float],
+        on_line: Callable[[str], None] | None = None,
+    ) -> tuple[str, bool]:
+        """Returns (text, timed_out); on_line gets the text so far after every line."""
         lines: list[str] = []
         while True:
             if self._fd is not None:
@@ -127,6 +139,8 @@ class AnswerReader:
             if line.strip() == END_MARK:
                 return "\n".join(lines), False
             lines.append(line)
+            if on_line is not None:
+                on_line("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- commands
@@ -246,15 +260,21 @@ def _print_summary(
     )
 
 
+def _open_store() -> SessionStore:
+    store = SessionStore.open(app_paths().database)
+    if store.notice:
+        print(f"warning: {store.notice}", file=sys.stderr)
+    return store
+
+
 def cmd_practice(
     args: argparse.Namespace, stdin: IO[str] | None = None, out: IO[str] | None = None
 ) -> int:
-    stdin = stdin or sys.stdin
-    out = out or sys.stdout
     lib = _library()
     track = lib.track(args.track)
     if args.questions is not None and args.questions < 1:
         raise InterviewerError("--questions must be at least 1.")
+    _check_report(args.report)
     questions = lib.select_questions(track, args.questions, difficulty=args.difficulty)
     if not questions:
         raise InterviewerError(f"No questions available for track {track.id}.")
@@ -270,19 +290,128 @@ def cmd_practice(
         duration_seconds=duration,
     )
     backend, offline = _backend(args)
+    store = _open_store()
+    plan = SessionPlan(
+        question_ids=[q.id for q in questions],
+        duration_seconds=engine.duration,
+        follow_ups=not args.no_follow_ups,
+        follow_up_limit=engine.follow_up_limit,
+        difficulty=args.difficulty,
+        answer_seconds={q.id: q.answer_seconds for q in questions},
+    )
+    started_at = now_iso()
+    sid = store.create_session(
+        track_id=track.id,
+        track_name=track.name,
+        backend=backend.name,
+        backend_label=backend.label,
+        plan=plan,
+        started_at=started_at,
+    )
+    engine.start()
+    return _drive(engine, lib, backend, offline, store, sid, started_at, args, stdin, out)
+
+
+def cmd_resume(
+    args: argparse.Namespace, stdin: IO[str] | None = None, out: IO[str] | None = None
+) -> int:
+    lib = _library()
+    store = _open_store()
+    stored = store.load_session(args.session_id)
+    if stored.row.status == "finished":
+        raise InterviewerError(
+            f"Session {args.session_id} is already finished; see its report with "
+            f"`interviewer report {args.session_id} -o report.md`."
+        )
+    _check_report(args.report)
+    track = lib.track(stored.row.track_id)
+    missing = [q for q in stored.plan.question_ids if q not in lib.questions]
+    if missing:
+        raise InterviewerError(
+            f"Session {args.session_id} cannot be resumed: its question(s) "
+            f"{', '.join(missing)} are no longer in the question bank."
+        )
+    questions = [lib.questions[q] for q in stored.plan.question_ids]
+    draft = stored.draft
+    engine = InterviewEngine.restore(
+        track,
+        questions,
+        lib.rubrics,
+        stored.turns,
+        grades=stored.grades,
+        draft=draft.text if draft else "",
+        interview_seconds_left=stored.interview_seconds_left,
+        question_seconds_left=stored.question_seconds_left,
+        follow_ups=stored.plan.follow_ups,
+        follow_up_limit=stored.plan.follow_up_limit,
+        duration_seconds=stored.plan.duration_seconds,
+    )
+    backend, offline = _backend(args)
+    if draft and draft.text.strip():
+        out_ = out or sys.stdout
+        print("Your unsent draft for this question was:\n" + draft.text, file=out_)
+        print("(It is kept: whatever you type now is added after it.)\n", file=out_)
+    return _drive(
+        engine,
+        lib,
+        backend,
+        offline,
+        store,
+        args.session_id,
+        stored.row.started_at,
+        args,
+        stdin,
+        out,
+    )
+
+
+def _drive(
+    engine: InterviewEngine,
+    lib: ContentLibrary,
+    backend: Backend,
+    offline: OfflineCoach,
+    store: SessionStore,
+    sid: str,
+    started_at: str,
+    args: argparse.Namespace,
+    stdin: IO[str] | None,
+    out: IO[str] | None,
+) -> int:
+    """The terminal's loop around the engine: the same steps the GUI's controller takes."""
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
     reader = AnswerReader(stdin)
+    saved = len(engine.transcript)
 
     def notice(msg: str) -> None:
         print(f"\nnote: {msg}", file=sys.stderr)
 
+    def persist() -> None:
+        """Commit every new turn the moment it exists: nothing typed is lost."""
+        nonlocal saved
+        for turn in engine.transcript[saved:]:
+            store.add_turn(sid, turn)
+        saved = len(engine.transcript)
+
+    def save_draft(text: str) -> None:
+        rec = engine.current
+        if rec is not None:
+            store.save_draft(
+                sid,
+                rec.question.id,
+                text,
+                engine.question_seconds_left(),
+                engine.interview_seconds_left(),
+            )
+
     print(
-        f"{track.name} · {len(questions)} question(s) · "
-        f"{_clock_text(engine.duration)} · {backend.label}",
+        f"{engine.track.name} · {len(engine.records)} question(s) · "
+        f"{_clock_text(engine.interview_seconds_left())} · {backend.label} · session {sid}",
         file=out,
     )
     print(
         f"Type each answer, then a line with only '{END_MARK}' to submit. "
-        "Ctrl+D ends the interview.\n",
+        f"Ctrl+D ends the interview. Resume later with `interviewer resume {sid}`.\n",
         file=out,
     )
     pool = ThreadPoolExecutor(max_workers=GRADING_WORKERS, thread_name_prefix="grader")
@@ -297,17 +426,20 @@ def cmd_practice(
             if wait or fut.done():
                 del futures[fut]
                 try:
-                    engine.on_grade(req.request_id, fut.result())
+                    grade = fut.result()
                 except InterviewerError as err:
                     engine.on_grade_failed(req.request_id, str(err))
+                else:
+                    store.save_grade(sid, req.question.id, grade)
+                    engine.on_grade(req.request_id, grade)
 
     def stream(piece: str) -> None:
         out.write(piece)
         out.flush()
 
-    engine.start()
     try:
         while True:
+            persist()
             dispatch()
             collect(wait=False)
             need = engine.need()
@@ -332,9 +464,16 @@ def cmd_practice(
                     f"{_clock_text(need.interview_seconds_left)} left in the interview]",
                     file=out,
                 )
+                prefix = engine.draft
+
+                def on_line(so_far: str, prefix: str = prefix) -> None:
+                    save_draft(_join(prefix, so_far))
+
                 text, timed_out = reader.read(
-                    lambda: min(engine.question_seconds_left(), engine.interview_seconds_left())
+                    lambda: min(engine.question_seconds_left(), engine.interview_seconds_left()),
+                    on_line=on_line,
                 )
+                text = _join(prefix, text)
                 engine.update_draft(text)
                 if reader.eof and not text.strip():
                     print("\n(end of input: ending the interview)", file=out)
@@ -353,11 +492,85 @@ def cmd_practice(
                 out.flush()
                 collect(wait=True)
             elif isinstance(need, Finished):
+                persist()
                 break
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    summary = summarize(engine.records)
-    _print_summary(engine, summary, lib, out)
+    report = build_report(
+        engine,
+        backend=backend.name,
+        backend_label=backend.label,
+        started_at=started_at,
+        session_id=sid,
+    )
+    store.finish_session(sid, report)
+    _print_summary(engine, report.summary, lib, out)
+    if args.report:
+        path = write_report(report, Path(args.report))
+        print(f"\nReport written to {path}", file=out)
+    return 0
+
+
+def _check_report(path: str | None) -> None:
+    """Fail before the interview, not after forty minutes of answers."""
+    if path:
+        check_report_path(Path(path))
+
+
+def _join(prefix: str, text: str) -> str:
+    if prefix and text:
+        return f"{prefix}\n{text}"
+    return prefix or text
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    store = _open_store()
+    rows = store.list_sessions()
+    if args.json:
+        data = [
+            {
+                "id": r.id,
+                "track": r.track_id,
+                "track_name": r.track_name,
+                "started_at": r.started_at,
+                "ended_at": r.ended_at,
+                "status": r.status,
+                "overall_score": r.overall_score,
+                "answers": r.answers,
+                "backend": r.backend,
+                "duration_seconds": r.duration_seconds,
+            }
+            for r in rows
+        ]
+        print(json.dumps(data, indent=2))
+        return 0
+    if not rows:
+        print("No sessions yet. Start one with `interviewer practice --track ml-technical`.")
+        return 0
+    print(f"{'id':<13} {'started (UTC)':<20} {'track':<16} {'status':<12} {'score':>5}  answers")
+    for r in rows:
+        score = "-" if r.overall_score is None else f"{r.overall_score:.0f}"
+        started = r.started_at.replace("T", " ")[:19]
+        print(f"{r.id:<13} {started:<20} {r.track_id:<16} {r.status:<12} {score:>5}  {r.answers}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _check_report(args.output)
+    store = _open_store()
+    row = store.get_session(args.session_id)
+    if row is None:
+        raise InterviewerError(
+            f"No session {args.session_id!r}. See `interviewer sessions` for the ids."
+        )
+    report = store.get_report(args.session_id)
+    if report is None:
+        raise InterviewerError(
+            f"Session {args.session_id} is not finished ({row.status}); resume it with "
+            f"`interviewer resume {args.session_id}` to get a report."
+        )
+    path = write_report(report, Path(args.output))
+    print(f"Report written to {path}")
     return 0
 
 
@@ -426,8 +639,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_screenshots(args: argparse.Namespace) -> int:
     """Render every main screen offscreen with the scripted backend (for the README)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from pathlib import Path
-
     from interviewer.gui.screenshots import render_all  # type: ignore[import-not-found,unused-ignore]
 
     for path in render_all(Path(args.dir)):
@@ -494,8 +705,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--minutes", type=float, metavar="M", help="interview length (default: the track's)"
     )
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the report at the end; format from the extension (.md, .html, .pdf, .json)",
+    )
     backend_options(p)
     p.set_defaults(func=cmd_practice)
+
+    p = sub.add_parser(
+        "resume",
+        help="resume an interrupted interview where it stopped",
+        description="Resume an interrupted interview: the same questions, the saved "
+        "draft and the time left on both clocks.",
+    )
+    p.add_argument("session_id", metavar="SESSION_ID", help="see `interviewer sessions`")
+    p.add_argument(
+        "--report", metavar="FILE", help="write the report at the end (.md/.html/.pdf/.json)"
+    )
+    backend_options(p)
+    p.set_defaults(func=cmd_resume)
+
+    p = sub.add_parser("sessions", help="list past and interrupted sessions")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_sessions)
+
+    p = sub.add_parser("report", help="write the report of a finished session")
+    p.add_argument("session_id", metavar="SESSION_ID", help="see `interviewer sessions`")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="report file: .md, .html, .pdf or .json",
+    )
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("grade", help="grade one answer to one question")
     p.add_argument(

@@ -37,6 +37,7 @@ def test_wheel_contains_content_and_tokenizer_data(tmp_path: Path) -> None:
         "interviewer/content/tracks/ml-full-loop.toml",
         "interviewer/content/tracks/questions/technical.toml",
         "interviewer/data/o200k_base.tiktoken.gz",
+        "interviewer/export/report.schema.json",
     }
     assert expected <= names, sorted(expected - names)
     for folder in ("prompts", "rubrics", "tracks", "tracks/questions"):

@@ -1,0 +1,340 @@
+"""The report as a PDF, laid out by Qt's rich-text engine (the only export that needs Qt).
+
+QTextDocument turns a small HTML page into real, selectable text with the fonts embedded
+(QPdfWriter subsets them into the file), so the PDF reads well, searches, and copies.
+QTextDocument understands only a subset of HTML and CSS, so this page is its own simple
+template (tables for layout, `page-break-before` to start each question on a new page),
+not the browser page from html.py. The criterion chart is drawn with QPainter into an
+image at print resolution and added to the document as a resource.
+
+Qt needs a GUI application object for fonts and painting; `to_pdf` creates one when the
+caller (the CLI) has none, on the offscreen platform when there is no display, so it works
+on a headless machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import jinja2
+from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QApplication
+
+from interviewer.core.errors import InterviewerError
+from interviewer.core.report import Report
+from interviewer.export.html import SIGNAL_COLOURS, STATUS_COLOURS, level_colour
+from interviewer.export.view import Bar, ReportView, build_view
+
+CHART_URL = "interviewer-chart:criteria"
+#: The chart is drawn this many times larger than it is shown, so it prints sharply.
+CHART_SCALE = 4
+CHART_WIDTH = 600  # document pixels
+GREY = "#57606a"
+
+PAGE = """\
+<html><head><style>
+body { font-size: 10pt; color: #1f2328; }
+h1 { font-size: 18pt; margin-bottom: 6px; }
+h2 { font-size: 14pt; margin-top: 0; margin-bottom: 2px; }
+h3 { font-size: 11.5pt; margin-top: 14px; margin-bottom: 4px; }
+h4 { font-size: 9pt; margin-top: 12px; margin-bottom: 3px; color: #57606a; }
+p { margin-top: 3px; margin-bottom: 3px; }
+h2.page { page-break-before: always; }
+.muted { color: #57606a; }
+.answer { white-space: pre-wrap; }
+.quote { font-style: italic; }
+.chip { color: #ffffff; font-weight: bold; }
+.big { font-size: 26pt; font-weight: bold; }
+.asked { font-size: 11pt; font-weight: bold; margin-top: 8px; margin-bottom: 8px; }
+.turn { margin-top: 8px; }
+li { margin-bottom: 2px; }
+</style></head><body>
+<h1>{{ v.title }}</h1>
+<table cellspacing="0" cellpadding="2">
+{% for f in v.facts %}
+<tr><td class="muted"><b>{{ f.label }}</b></td><td width="12"></td><td>{{ f.value }}</td></tr>
+{% endfor %}
+</table>
+
+<h3>Overall</h3>
+<table cellspacing="0" cellpadding="0"><tr>
+<td valign="middle"><span class="big" style="color: {{ colour(v.overall_level) }}">
+{{- v.overall_text.split('/')[0] -}}</span>
+{% if v.overall is not none %}<span class="muted" style="font-size: 12pt"> / 100</span>{% endif %}
+</td><td width="18"></td>
+<td valign="middle"><table cellspacing="0" cellpadding="5"><tr><td bgcolor="{{ signal_colour }}">
+<span class="chip" style="font-size: 11pt">{{ v.signal|upper }}</span></td></tr></table></td>
+</tr></table>
+<p>{{ v.signal_reason }}</p>
+<p class="muted">{{ v.counts }}</p>
+
+<h3>Work on these first</h3>
+{% if v.focus %}
+<ol>
+{% for f in v.focus %}<li><b>{{ f.title }}.</b> {{ f.detail }}</li>
+{% endfor %}
+</ol>
+{% else %}
+<p>{{ v.focus_note }}</p>
+{% endif %}
+
+{% if v.categories %}
+<h3>By category</h3>
+<table cellspacing="0" cellpadding="3">
+{% for b in v.categories %}
+<tr><td width="110">{{ b.label }}</td>
+<td width="240"><table cellspacing="0" cellpadding="0" width="240"><tr>
+{% if b.fraction > 0 %}
+<td width="{{ (b.fraction * 240)|round|int }}" bgcolor="{{ colour(b.level) }}">&nbsp;</td>
+{% endif %}
+{% if b.fraction < 1 %}<td bgcolor="#eaeef2">&nbsp;</td>{% endif %}
+</tr></table></td>
+<td>&nbsp;{{ b.text }}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+
+{% if v.criteria %}
+<h3>By criterion (average of 5)</h3>
+<p><img src="{{ chart_url }}" width="{{ chart_w }}" height="{{ chart_h }}"></p>
+{% endif %}
+
+
+{% for q in v.questions %}
+<h2 class="page">{{ q.heading }}&nbsp;&nbsp;<span class="chip"
+ style="background-color: {{ colour(q.level) }}; font-size: 11pt">
+&nbsp;{{ q.score_text }}&nbsp;</span></h2>
+<p class="muted">{{ q.subheading }}</p>
+<p class="asked">{{ q.text }}</p>
+{% for f in q.flags %}
+<table width="100%" cellspacing="0" cellpadding="6">
+<tr><td bgcolor="{{ '#fdecea' if f.severe else '#fff8e6' }}">
+<b>{{ f.title }}.</b> {{ f.detail }}</td></tr></table>
+{% endfor %}
+{% if q.grade_error %}
+<table width="100%" cellspacing="0" cellpadding="6">
+<tr><td bgcolor="#fdecea"><b>Not graded.</b> {{ q.grade_error }}</td></tr></table>
+{% endif %}
+{% for item in q.exchange %}
+{% if item.kind == 'follow_up' %}
+<p class="turn"><b>Follow-up:</b> {{ item.text }}</p>
+{% elif item.kind == 'notice' %}
+<p class="muted">{{ item.text }}</p>
+{% else %}
+<p class="turn"><b>{{ item.label }}</b>
+{% if item.meta %}<span class="muted">({{ item.meta }})</span>{% endif %}</p>
+<table width="100%" cellspacing="0" cellpadding="7"><tr><td bgcolor="#f3f4f6">
+{% if item.empty %}
+<span class="muted"><i>(nothing written)</i></span>
+{% else %}
+<p class="answer">{{ item.text }}</p>
+{% endif %}
+</td></tr></table>
+{% endif %}
+{% endfor %}
+{% if q.summary %}<p class="turn"><b>Grader's summary:</b> {{ q.summary }}</p>{% endif %}
+{% if q.criteria %}
+<h4>RUBRIC SCORES · {{ q.rubric_name|upper }}</h4>
+<table width="100%" cellspacing="0" cellpadding="4">
+{% for c in q.criteria %}
+<tr><td width="46" valign="top">
+<span class="chip" style="background-color: {{ colour(c.score) }}">
+&nbsp;{{ c.score }}/5&nbsp;</span>
+</td>
+<td valign="top"><b>{{ c.name }}</b>
+{% if c.level_text %}
+<br><span class="muted">Rubric, level {{ c.score }}: {{ c.level_text }}</span>
+{% endif %}
+{% for e in c.evidence %}
+<br><span class="quote">“{{ e }}”</span>
+{% else %}
+<br><span class="muted">No evidence quoted from your answer.</span>
+{% endfor %}
+{% if c.reasoning %}<br>Why: {{ c.reasoning }}{% endif %}
+</td></tr>
+{% endfor %}
+</table>
+{% if q.dropped_note %}<p class="muted">{{ q.dropped_note }}</p>{% endif %}
+{% endif %}
+{% if q.star %}
+<h4>STAR BREAKDOWN</h4>
+<table width="100%" cellspacing="0" cellpadding="4">
+{% for s in q.star %}
+<tr><td width="80" valign="top">{{ s.part }}</td>
+<td width="86" valign="top">
+<span class="chip" style="background-color: {{ status_colour(s.status) }}">
+&nbsp;{{ s.status }}&nbsp;</span>
+</td>
+<td valign="top">
+{% if s.quote %}<span class="quote">“{{ s.quote }}”</span>
+{% else %}<span class="muted">—</span>{% endif %}
+</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+{% for title, items, ordered in q.lists %}
+{% if items %}
+<h4>{{ title|upper }}</h4>
+<{{ 'ol' if ordered else 'ul' }}>
+{% for i in items %}<li>{{ i }}</li>
+{% endfor %}
+</{{ 'ol' if ordered else 'ul' }}>
+{% endif %}
+{% endfor %}
+{% if q.delivery %}
+<h4>DELIVERY</h4>
+<table cellspacing="0" cellpadding="2">
+{% for f in q.delivery %}
+<tr><td class="muted"><b>{{ f.label }}</b></td><td width="12"></td><td>{{ f.value }}</td></tr>
+{% endfor %}
+</table>
+{% if q.delivery_notes %}
+<ul>{% for n in q.delivery_notes %}<li>{{ n }}</li>{% endfor %}</ul>
+{% endif %}
+{% endif %}
+{% if q.graded_by %}<p class="muted turn">Graded by: {{ q.graded_by }}</p>{% endif %}
+{% endfor %}
+
+{% if v.unasked %}
+<h2 style="margin-top: 24px">Not reached</h2>
+<p>These questions were not asked before the interview ended.</p>
+{% for q in v.unasked %}
+<p>{{ q.number }}. {{ q.text }}</p>
+{% endfor %}
+{% endif %}
+<p class="muted turn">Report schema {{ v.schema_version }} · session {{ v.session_id }}</p>
+</body></html>
+"""
+
+_ENV = jinja2.Environment(
+    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+)
+_PAGE = _ENV.from_string(PAGE)
+_APP: QCoreApplication | None = None
+
+
+def ensure_app() -> None:
+    """Make sure a Qt GUI application exists (fonts and painting need one).
+
+    A QApplication, not a QGuiApplication: if the process later shows widgets (or a
+    test suite creates its own), they must find a widgets-capable application.
+    """
+    global _APP
+    app = QCoreApplication.instance()
+    if app is None:
+        headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        if headless and sys.platform.startswith("linux"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _APP = QApplication([sys.argv[0] if sys.argv else "interviewer"])
+    elif not isinstance(app, QGuiApplication):
+        raise InterviewerError("PDF export needs a Qt GUI application; this one has none.")
+
+
+def chart_image(bars: list[Bar], font: QFont) -> QImage:
+    """A horizontal bar chart of 1-5 averages, drawn at CHART_SCALE times its size."""
+    s = CHART_SCALE
+    row = 26 if len(bars) <= 8 else 20  # a long list stays on the first page
+    top, label_w, axis_pad = 6, 210, 8
+    plot_w = CHART_WIDTH - label_w - 60
+    height = top + row * len(bars) + 20
+    image = QImage(CHART_WIDTH * s, height * s, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#ffffff"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    p.scale(s, s)
+    label_font = QFont(font)
+    label_font.setPixelSize(12)
+    tick_font = QFont(font)
+    tick_font.setPixelSize(10)
+    metrics = QFontMetricsF(label_font)
+    x0 = label_w
+    step = plot_w / 5
+    bottom = top + row * len(bars)
+    p.setFont(tick_font)
+    for t in range(6):
+        x = x0 + t * step
+        p.setPen(QPen(QColor("#d8dee4"), 0.8))
+        p.drawLine(int(x), top - 2, int(x), bottom)
+        p.setPen(QColor(GREY))
+        p.drawText(QRectF(x - 20, bottom + 2, 40, 16), Qt.AlignmentFlag.AlignCenter, str(t))
+    for i, bar in enumerate(bars):
+        y = top + i * row
+        p.setFont(label_font)
+        p.setPen(QColor("#1f2328"))
+        label = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_w - axis_pad - 4)
+        p.drawText(
+            QRectF(0, y, label_w - axis_pad, row),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            label,
+        )
+        w = bar.fraction * plot_w
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(level_colour(bar.level)))
+        p.drawRoundedRect(QRectF(x0, y + 5, max(w, 1.5), row - 10), 3, 3)
+        p.setPen(QColor("#1f2328"))
+        p.drawText(
+            QRectF(x0 + w + 6, y, 60, row),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            bar.text,
+        )
+    p.end()
+    return image
+
+
+def _document(view: ReportView) -> QTextDocument:
+    doc = QTextDocument()
+    font = QFont(QGuiApplication.font())
+    font.setPointSizeF(10)
+    # No ligatures: with them "fi" is one glyph, and text copied out of the PDF reads "ﬁ".
+    for tag in ("liga", "clig"):
+        font.setFeature(QFont.Tag(tag), 0)
+    doc.setDefaultFont(font)
+    chart_h = 0
+    if view.criteria:
+        image = chart_image(view.criteria, font)
+        chart_h = image.height() // CHART_SCALE
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_URL), image)
+    html = _PAGE.render(
+        v=view,
+        chart_url=CHART_URL,
+        chart_w=CHART_WIDTH,
+        chart_h=chart_h,
+        colour=level_colour,
+        status_colour=lambda s: STATUS_COLOURS.get(s, "#6e7781"),
+        signal_colour=SIGNAL_COLOURS.get(view.signal, "#6e7781"),
+    )
+    doc.setHtml(html)
+    return doc
+
+
+def to_pdf(report: Report, path: os.PathLike[str] | str) -> None:
+    """Write the report as a PDF at `path` (write_report adds the atomic replace)."""
+    ensure_app()
+    doc = _document(build_view(report))
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, report.track_name)
+    writer = QPdfWriter(os.fspath(path))
+    writer.setTitle(f"Interview report: {report.track_name}")
+    writer.setCreator("Interviewer")
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    # QTextDocument.print_ adds its own 2 cm margin and the page numbers inside it.
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    doc.print_(writer)
+    del writer  # QPdfWriter finishes the file when it is destroyed
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        raise InterviewerError(f"Qt could not write the PDF to {os.fspath(path)}.")

@@ -1,0 +1,559 @@
+"""What every export shows, worked out once: the formats only lay it out.
+
+Markdown, HTML and PDF must say the same things (the same "work on first" list, the same
+flag wording, the same honest account of skipped and unreached questions), so the
+decisions live here as plain data and each format is a thin layout over `ReportView`.
+Nothing here escapes text: that is each format's job, because each escapes differently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from interviewer.core.grading import DeliveryMetrics, delivery_metrics, words
+from interviewer.core.models import Grade
+from interviewer.core.report import CriterionInfo, QuestionReport, Report
+
+#: How each grading flag is explained to the candidate (the app's feedback screen uses
+#: the same words). Flags are shown plainly: a report that hides them cannot be trusted.
+FLAG_TEXT: dict[str, tuple[str, str]] = {
+    "empty": ("Empty answer", "Nothing was written, so every criterion gets the lowest score."),
+    "one_word": ("One-word answer", "A single word cannot show any of the criteria."),
+    "too_short": ("Very short", "Too short to show the depth the question asks for."),
+    "off_topic": ("Off topic", "The answer does not address the question asked."),
+    "gibberish": ("Unreadable", "The answer could not be read as text about the question."),
+    "padded": ("Padded", "Repetition or filler was not counted as content."),
+    "injection": (
+        "Tried to instruct the grader",
+        "The answer contained instructions aimed at the grader. They were ignored and the "
+        "answer was graded on its content only.",
+    ),
+    "timed_out": ("Time ran out", "The answer was submitted as written when the clock ran out."),
+    "skipped": ("Skipped", "The question was skipped and counts as 0."),
+    "offline_fallback": (
+        "Offline coach",
+        "Graded by the offline coach because the model failed; the score comes from "
+        "transparent heuristics, not from the model.",
+    ),
+}
+SEVERE_FLAGS = frozenset({"injection", "empty", "gibberish", "off_topic", "offline_fallback"})
+CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
+STAR_NAMES = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "reflection": "Reflection",
+}
+SIGNAL_NAMES = {
+    "hire": "Hire",
+    "lean hire": "Lean hire",
+    "lean no hire": "Lean no hire",
+    "no hire": "No hire",
+    "no signal": "No signal",
+}
+#: A criterion averaging below this is worth working on; at or above it, it is a strength.
+FOCUS_BELOW = 4.0
+FOCUS_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: `value` out of `maximum`, with the level it rounds to."""
+
+    label: str
+    value: float
+    maximum: float
+    text: str
+
+    @property
+    def fraction(self) -> float:
+        return max(0.0, min(1.0, self.value / self.maximum)) if self.maximum else 0.0
+
+    @property
+    def level(self) -> int:
+        """1-5, for colouring: scores out of 100 are mapped onto the rubric's five levels."""
+        five = self.value if self.maximum == 5 else 1 + self.fraction * 4
+        return max(1, min(5, math.floor(five + 0.5)))
+
+
+@dataclass(frozen=True)
+class FocusItem:
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ExchangeItem:
+    """One turn of a question's exchange: a follow-up asked, an answer given, a notice."""
+
+    kind: str  # "answer", "follow_up" or "notice"
+    label: str
+    text: str
+    meta: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class FlagView:
+    flag: str
+    title: str
+    detail: str
+    severe: bool
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    name: str
+    score: int
+    level_text: str  # the rubric's wording for the level awarded
+    evidence: list[str]
+    reasoning: str
+
+
+@dataclass(frozen=True)
+class StarRow:
+    part: str
+    status: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    number: int
+    total: int
+    question_id: str
+    category: str
+    difficulty: str
+    text: str
+    status: str  # answered / skipped / unasked
+    score: float | None
+    score_text: str
+    exchange: list[ExchangeItem]
+    flags: list[FlagView]
+    grade_error: str = ""
+    summary: str = ""
+    rubric_name: str = ""
+    criteria: list[CriterionView] = field(default_factory=list)
+    dropped_note: str = ""
+    star: list[StarRow] = field(default_factory=list)
+    strengths: list[str] = field(default_factory=list)
+    improvements: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    outline: list[str] = field(default_factory=list)
+    delivery: list[Fact] = field(default_factory=list)
+    delivery_notes: list[str] = field(default_factory=list)
+    graded_by: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"Question {self.number} of {self.total}"
+
+    @property
+    def subheading(self) -> str:
+        return f"{self.category} · {self.difficulty}"
+
+    @property
+    def level(self) -> int | None:
+        """1-5 for colouring the score; None when there is no graded score to colour."""
+        if self.status != "answered" or self.score is None:
+            return None
+        return Bar("", self.score, 100, "").level
+
+    @property
+    def lists(self) -> list[tuple[str, list[str], bool]]:
+        """(title, items, numbered) for the feedback lists, in the order they are shown."""
+        return [
+            ("What went well", self.strengths, False),
+            ("What to improve", self.improvements, False),
+            ("Key points you missed", self.missed, False),
+            ("A strong answer would cover", self.outline, True),
+        ]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: str
+    facts: list[Fact]
+    overall: float | None
+    overall_text: str
+    signal: str
+    signal_reason: str
+    counts: str
+    categories: list[Bar]
+    criteria: list[Bar]
+    focus: list[FocusItem]
+    focus_note: str  # shown instead of the list when it is empty
+    questions: list[QuestionView]  # asked: answered or skipped
+    unasked: list[QuestionView]
+    schema_version: int
+    session_id: str
+
+    @property
+    def overall_level(self) -> int | None:
+        return None if self.overall is None else Bar("", self.overall, 100, "").level
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def clock(seconds: float | None) -> str:
+    """m:ss (h:mm:ss past an hour): how the app's timers show time."""
+    if seconds is None:
+        return ""
+    s = max(0, round(seconds))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def when(iso: str) -> str:
+    try:
+        stamp = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC)
+        return stamp.strftime("%d %B %Y, %H:%M UTC").lstrip("0")
+    return stamp.strftime("%d %B %Y, %H:%M").lstrip("0")
+
+
+def _words(text: str) -> int:
+    """Counted the way delivery metrics count them, so the two numbers agree."""
+    return len(words(text))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def _criterion_index(report: Report) -> dict[str, CriterionInfo]:
+    """Criterion id -> its rubric entry (the first rubric that defines it wins)."""
+    out: dict[str, CriterionInfo] = {}
+    for q in report.questions:
+        for c in q.criteria:
+            out.setdefault(c.id, c)
+    return out
+
+
+def _criterion_name(cid: str, index: dict[str, CriterionInfo]) -> str:
+    info = index.get(cid)
+    return info.name if info is not None else cid.replace("_", " ").capitalize()
+
+
+def _exchange(q: QuestionReport) -> list[ExchangeItem]:
+    """The candidate's answers and the follow-ups between them.
+
+    The interviewer's opening turn is left out: the question's own text is shown above
+    it, and that text (not the model's phrasing of it) is what the rubric grades against.
+    """
+    items: list[ExchangeItem] = []
+    answers = 0
+    for t in q.turns:
+        if t.role == "candidate":
+            answers += 1
+            meta = []
+            if t.seconds is not None:
+                meta.append(clock(t.seconds))
+            meta.append(_plural(_words(t.text), "word"))
+            if t.timed_out:
+                meta.append("time ran out")
+            label = "Your answer" if answers == 1 else "Your follow-up answer"
+            if t.skipped:
+                label = "Skipped (what you had typed)" if t.text.strip() else "Skipped"
+            items.append(ExchangeItem("answer", label, t.text.strip("\n"), " · ".join(meta)))
+        elif t.kind == "follow_up":
+            items.append(ExchangeItem("follow_up", "Follow-up", t.text.strip()))
+        elif t.role == "system":
+            items.append(ExchangeItem("notice", "Note", t.text.strip()))
+    return items
+
+
+def _flags(flags: Sequence[str]) -> list[FlagView]:
+    out = []
+    for f in flags:
+        title, detail = FLAG_TEXT.get(f, (f.replace("_", " ").capitalize(), ""))
+        out.append(FlagView(f, title, detail, f in SEVERE_FLAGS))
+    return out
+
+
+def _delivery(q: QuestionReport) -> DeliveryMetrics | None:
+    """The grade's delivery metrics; computed from the answers when the grade has none.
+
+    Delivery needs no model (words, pace, filler, time used), so a report made before
+    grades carried it still shows it.
+    """
+    given: Any = getattr(q.grade, "delivery", None) if q.grade is not None else None
+    if isinstance(given, DeliveryMetrics):
+        return given
+    if isinstance(given, BaseModel):
+        return DeliveryMetrics.model_validate(given.model_dump())
+    if isinstance(given, dict):
+        return DeliveryMetrics.model_validate(given)
+    answers = [t for t in q.turns if t.role == "candidate" and not t.skipped]
+    text = "\n\n".join(t.text for t in answers if t.text.strip())
+    if not text.strip():
+        return None
+    seconds = sum(t.seconds or 0.0 for t in answers)
+    return delivery_metrics(text, seconds, q.suggested_seconds)
+
+
+def _counted(counts: dict[str, int]) -> str:
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"“{k}” ×{n}" for k, n in ranked[:6])
+
+
+def _delivery_facts(d: DeliveryMetrics) -> list[Fact]:
+    facts = [Fact("Words", str(d.words))]
+    if d.seconds:
+        used = clock(d.seconds)
+        if d.suggested_seconds:
+            used += f" of {clock(d.suggested_seconds)} suggested"
+            if d.time_used is not None:
+                used += f" ({d.time_used:.0%})"
+        facts.append(Fact("Time", used))
+    if d.words_per_minute is not None:
+        facts.append(Fact("Pace", f"{d.words_per_minute:.0f} words per minute"))
+    filler = str(d.filler_words)
+    if d.fillers:
+        filler += f": {_counted(d.fillers)}"
+    facts.append(Fact("Filler words", filler))
+    hedges = str(d.hedges)
+    if d.hedge_phrases:
+        hedges += f": {_counted(d.hedge_phrases)}"
+    facts.append(Fact("Hedges", hedges))
+    return facts
+
+
+def _criteria(q: QuestionReport, grade: Grade) -> list[CriterionView]:
+    infos = {c.id: c for c in q.criteria}
+    out = []
+    for cs in grade.criteria:
+        info = infos.get(cs.criterion_id)
+        out.append(
+            CriterionView(
+                name=info.name if info else cs.criterion_id,
+                score=cs.score,
+                level_text=info.levels.get(cs.score, "") if info else "",
+                evidence=[e for e in cs.evidence if e.strip()],
+                reasoning=cs.reasoning.strip(),
+            )
+        )
+    return out
+
+
+def _dropped_note(n: int) -> str:
+    if not n:
+        return ""
+    were = "were" if n != 1 else "was"
+    return (
+        f"{_plural(n, 'quote')} offered by the grader {were} not in your answer "
+        f"and {were} discarded."
+    )
+
+
+def _graded_by(grade: Grade, report: Report) -> str:
+    if "offline_fallback" in grade.flags:
+        return "the offline coach, because the model failed"
+    if grade.backend == report.backend and report.backend_label:
+        return report.backend_label
+    return grade.backend
+
+
+def _question(q: QuestionReport, number: int, report: Report) -> QuestionView:
+    grade = q.grade
+    base: dict[str, Any] = {
+        "number": number,
+        "total": len(report.questions),
+        "question_id": q.question_id,
+        "category": CATEGORY_NAMES.get(q.category, q.category),
+        "difficulty": q.difficulty,
+        "text": q.text.strip(),
+        "status": q.status,
+        "exchange": _exchange(q),
+        "outline": list(q.key_points),
+    }
+    if q.status == "unasked":
+        return QuestionView(**base, score=None, score_text="not reached", flags=[])
+    if q.status == "skipped":
+        return QuestionView(
+            **base, score=0.0, score_text="skipped, counts as 0", flags=_flags(["skipped"])
+        )
+    delivery = _delivery(q)
+    if delivery is not None:
+        base["delivery"] = _delivery_facts(delivery)
+        base["delivery_notes"] = list(delivery.notes)
+    if grade is None:
+        return QuestionView(
+            **base,
+            score=None,
+            score_text="not graded",
+            flags=[],
+            grade_error=q.grade_error or "The grading did not finish.",
+        )
+    base["outline"] = list(grade.strong_answer) or list(q.key_points)
+    return QuestionView(
+        **base,
+        score=grade.overall_score,
+        score_text=f"{grade.overall_score:.0f}/100",
+        flags=_flags(grade.flags),
+        summary=grade.summary.strip(),
+        rubric_name=q.rubric_name,
+        criteria=_criteria(q, grade),
+        dropped_note=_dropped_note(grade.dropped_quotes),
+        star=[
+            StarRow(STAR_NAMES.get(s.component, s.component), s.status, s.quote.strip())
+            for s in grade.star
+        ],
+        strengths=list(grade.strengths),
+        improvements=list(grade.improvements),
+        missed=list(grade.missing_key_points),
+        graded_by=_graded_by(grade, report),
+    )
+
+
+# --------------------------------------------------------------------------- work on first
+
+
+def focus_items(report: Report, limit: int = FOCUS_ITEMS) -> list[FocusItem]:
+    """The few things to work on first: weakest criteria and most-missed key points.
+
+    The two lists are interleaved, weakest criterion first, because a low criterion says
+    how to answer better in general and a missed key point says what to study; a
+    candidate needs both. Criteria at or above FOCUS_BELOW are strengths, not work.
+    """
+    index = _criterion_index(report)
+    answered: dict[str, int] = defaultdict(int)
+    for q in report.questions:
+        for c in q.grade.criteria if q.grade else []:
+            answered[c.criterion_id] += 1
+    weak: list[FocusItem] = []
+    # Ties go to the criterion that more answers were graded on: fixing it helps more.
+    ranked_criteria = sorted(
+        report.summary.per_criterion.items(),
+        key=lambda kv: (kv[1], -answered.get(kv[0], 0), _criterion_name(kv[0], index)),
+    )
+    for cid, avg in ranked_criteria:
+        if avg >= FOCUS_BELOW:
+            continue
+        name = _criterion_name(cid, index)
+        target = min(5, max(3, math.floor(avg) + 1))
+        info = index.get(cid)
+        aim = info.levels.get(target, "") if info else ""
+        detail = f"Averaged {avg:.1f}/5 over {_plural(answered.get(cid, 0), 'answer')}."
+        if aim:
+            detail += f" To reach {target}/5: {aim}"
+        weak.append(FocusItem(name, detail))
+
+    missed: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}
+    scores: dict[str, float] = {}
+    for number, q in enumerate(report.questions, 1):
+        if q.grade is None:
+            continue
+        for kp in q.grade.missing_key_points:
+            key = " ".join(kp.lower().split())
+            if not key:
+                continue
+            missed.setdefault(key, []).append(number)
+            shown.setdefault(key, kp.strip().rstrip("."))
+            scores[key] = min(scores.get(key, 100.0), q.grade.overall_score)
+    ranked = sorted(missed, key=lambda k: (-len(missed[k]), scores[k], missed[k][0]))
+    points = [
+        FocusItem(
+            "Key point to cover",
+            f"{shown[k]}. Missed in {'question' if len(missed[k]) == 1 else 'questions'} "
+            f"{_join([str(n) for n in missed[k]])}.",
+        )
+        for k in ranked
+    ]
+
+    out: list[FocusItem] = []
+    while len(out) < limit and (weak or points):
+        for source in (weak, points):
+            if source and len(out) < limit:
+                out.append(source.pop(0))
+    return out
+
+
+# --------------------------------------------------------------------------- the whole view
+
+
+def _ending(report: Report) -> str:
+    if report.timed_out:
+        return "The interview clock ran out"
+    if report.ended_early:
+        return "Ended early by the candidate"
+    return "Completed"
+
+
+def build_view(report: Report) -> ReportView:
+    s = report.summary
+    index = _criterion_index(report)
+    views = [_question(q, n, report) for n, q in enumerate(report.questions, 1)]
+    facts = [
+        Fact("Track", report.track_name),
+        Fact("Date", when(report.started_at)),
+        Fact("Backend", report.backend_label or report.backend),
+        Fact("Time answering", clock(report.duration_seconds)),
+        Fact("Ending", _ending(report)),
+    ]
+    counts = [f"{s.answered} answered"]
+    if s.skipped:
+        counts.append(f"{s.skipped} skipped (counted as 0)")
+    if s.unasked:
+        counts.append(f"{s.unasked} not reached")
+    categories = [
+        Bar(CATEGORY_NAMES.get(cat, cat), value, 100, f"{value:.0f}/100")
+        for cat, value in sorted(s.per_category.items())
+    ]
+    criteria = [
+        Bar(_criterion_name(cid, index), value, 5, f"{value:.1f}/5")
+        for cid, value in sorted(s.per_criterion.items(), key=lambda kv: (kv[1], kv[0]))
+    ]
+    return ReportView(
+        title=f"Interview report: {report.track_name}",
+        facts=facts,
+        overall=s.overall_score,
+        overall_text=f"{s.overall_score:.0f}/100" if s.overall_score is not None else "no score",
+        signal=SIGNAL_NAMES.get(s.signal, s.signal.capitalize()),
+        signal_reason=s.signal_reason,
+        counts=", ".join(counts) + ".",
+        categories=categories,
+        criteria=criteria,
+        focus=focus_items(report),
+        focus_note=(
+            "Nothing stands out: every criterion averaged 4/5 or more."
+            if s.per_criterion
+            else "No answer was graded, so there is nothing to rank yet."
+        ),
+        questions=[v for v in views if v.status != "unasked"],
+        unasked=[v for v in views if v.status == "unasked"],
+        schema_version=report.schema_version,
+        session_id=report.session_id,
+    )
