@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -67,8 +68,8 @@ FLAG_NOTES: dict[str, str] = {
         "criterion is capped at 1."
     ),
     "off_topic": (
-        "The answer does not address the question (none of its key terms or topics appear), "
-        "so every criterion is capped at 1."
+        "The answer does not address the question (hardly any of its key terms or topics "
+        "appear), so every criterion is capped at 1."
     ),
     "padded": (
         "The answer is padded with repetition or filler, so every criterion is capped at 1."
@@ -217,8 +218,10 @@ FIELD_WORDS: frozenset[str] = _wordset(
 #: Words so common in questions and answers that sharing them shows nothing about relevance.
 _GENERIC = _wordset(
     """answer approach ask case describe detail discuss example explain good handle happen
-    help how idea important know learn machine make mean ml model name need problem question
-    say show talk tell thing think time use way what when where which why work would"""
+    help how idea important know learn machine make made mean ml model name need problem
+    question say show talk tell thing think time use way what when where which why work would
+    give got turn usually often typically common let well also key multiple relative related
+    self real whole main"""
 )
 
 
@@ -277,6 +280,13 @@ def stem(word: str) -> str:
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
     return w
+
+
+#: Stop words as the stemmer leaves them ("because" -> "becaus").
+STOP_STEMS = STOPWORDS | frozenset(stem(w) for w in STOPWORDS)
+_COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS | FIELD_WORDS)
+_EVERYDAY_STEMS = frozenset(stem(w) for w in COMMON_WORDS) - frozenset(stem(w) for w in FIELD_WORDS)
+_GENERIC_STEMS = _GENERIC | frozenset(stem(w) for w in _GENERIC)
 
 
 def words(text: str) -> list[str]:
@@ -466,8 +476,10 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "sentence",
             r"\b" + _SUBJECT + r"\s+(?:should|must|will|shall|deserves?|merits?|warrants?|"
-            r"is\s+worth|earns?)\s+(?:get\s+|receive\s+|be\s+(?:given|awarded|graded|scored)"
-            r"\s+)?(?:an?\s+)?(?:" + _FULL + r"|5|five|10|ten|100|a\+|excellent|outstanding|"
+            r"is\s+worth|earns?)\s+(?:get\s+|receive\s+|be\s+(?:given|awarded|graded|scored|rated|"
+            r"marked)\s+)?(?:as\s+)?(?:an?\s+)?(?:"
+            + _FULL
+            + r"|5|five|10|ten|100|a\+|excellent|outstanding|"
             r"top|high)\b(?![%.,/]\d)",
         ),
         (
@@ -536,6 +548,38 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "sentence",
             r"\b(?:reveal|print|repeat|show|output)\s+(?:me\s+)?(?:your|the\s+(?:system|hidden|"
             r"original))\s+(?:system\s+|original\s+|hidden\s+)?(?:prompt|instructions)\b",
+        ),
+        # more ways to ask for marks: "give it 10 points", "a score of 5 for every criterion"
+        (
+            "sentence",
+            r"\b(?:(?:give|award|assign|grant)\s+(?:" + _OBJECT + r"|it)\s+(?:a\s+(?:full\s+)?)?|"
+            r"(?:deserves?|merits?|warrants?)\b[^.!?\n]{0,30}?)"
+            r"\b(?:5|five|10|ten|100)\s+(?:marks|points|stars)\b",
+        ),
+        (
+            "sentence",
+            r"\b(?:rate|grade|score|mark|evaluate|assess|judge)\s+(?:this|my|the)\s+(?:answer|"
+            r"response|submission|reply)\s+(?:as\s+)?(?:an?\s+)?(?:excellent|perfect|outstanding|"
+            r"exceptional|flawless|correct|strong|top|5|10|100|a\+)\b",
+        ),
+        (
+            "sentence",
+            r"\b(?:scores?|grades?|ratings?|marks?)\s+(?:of\s+)?(?:5|five|10|ten|100)\s*(?:/\s*\d+\s*)?"
+            r"(?:for|on|across|in)\s+(?:every|each|all)\b",
+        ),
+        (
+            "sentence",
+            r"\b(?:5|five|10|100)\s*(?:/\s*\d+\s*)?(?:for|on|across|in)\s+(?:every|each|all)\s+"
+            r"(?:the\s+)?(?:criteri(?:on|a)|categor(?:y|ies)|dimensions?|rubric)",
+        ),
+        (
+            "sentence",
+            r"\b(?:do\s+not|don'?t|never)\s+(?:deduct|take\s+off|subtract|remove)\s+(?:any\s+)?"
+            r"(?:points|marks)\b",
+        ),
+        (
+            "line",
+            r"(?:^|(?<=[.!?]))[ \t]*#{1,6}[ \t]*(?:system|instructions?|assistant|grader)\b",
         ),
     )
 )
@@ -686,7 +730,7 @@ class KeyPointHit:
 
 
 def _content(stems: Iterable[str]) -> set[str]:
-    return {s for s in stems if s not in STOPWORDS and len(s) >= 2 and not s.isdigit()}
+    return {s for s in stems if s not in STOP_STEMS and len(s) >= 2 and not s.isdigit()}
 
 
 def _question_stems(question: Question) -> set[str]:
@@ -705,7 +749,7 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
     for kp in question.key_points:
         terms = [(t, _term_tokens(t)) for t in kp.terms]
         term_stems = {s for _, tt in terms for s in tt}
-        kp_words = _content(stem(w) for w in words(kp.text)) - term_stems - qstems - _GENERIC
+        kp_words = _content(stem(w) for w in words(kp.text)) - term_stems - qstems - _GENERIC_STEMS
         best = 0.0
         found_terms: list[str] = []
         where: list[int] = []
@@ -738,8 +782,8 @@ _KEYBOARD_RUNS = tuple(
 )
 _FILLERS = re.compile(
     r"\b(?:um+|uh+|erm+|er|ah+|hmm+|mm+|basically|literally|you\s+know|i\s+mean|kind\s+of|sort"
-    r"\s+of|so\s+yeah|yeah|and\s+stuff|and\s+so\s+on|or\s+whatever|whatever|blah|like,|stuff|"
-    r"things\s+like\s+that|to\s+be\s+honest|honestly|very\s+very|really\s+really)\b",
+    r"\s+of|so\s+yeah|yeah|and\s+stuff|and\s+so\s+on|or\s+whatever|whatever|blah|like(?=\s*,)|"
+    r"stuff|things\s+like\s+that|to\s+be\s+honest|honestly|very\s+very|really\s+really)\b",
     re.IGNORECASE,
 )
 _HEDGES = re.compile(
@@ -812,11 +856,20 @@ class Analysis:
 
     @cached_property
     def topic_vocabulary(self) -> set[str]:
+        """Words that show an answer is about this question (everyday words do not)."""
         q = self.question
         texts = [q.text, *q.topics, *(k.text for k in q.key_points)]
         texts += [t for k in q.key_points for t in k.terms]
         texts += [p.text for p in q.follow_ups] + list(q.strong_answer)
-        return _content(stem(w) for t in texts for w in words(t)) - _GENERIC_STEMS
+        vocab = _content(stem(w) for t in texts for w in words(t))
+        return vocab - _GENERIC_STEMS - _EVERYDAY_STEMS
+
+    @cached_property
+    def question_hits(self) -> set[str]:
+        """Distinct words of the question itself (everyday ones too) that the answer uses."""
+        q = self.question
+        vocab = _content(stem(w) for t in (q.text, *q.topics) for w in words(t)) - _GENERIC_STEMS
+        return {v for v in vocab if any(_token_match(v, s) for s in set(self.stems))}
 
     @cached_property
     def topic_hits(self) -> set[str]:
@@ -896,7 +949,7 @@ class Analysis:
         if self.filler_share >= 0.12:
             return True
         # Buzzword padding: the same few content words over and over.
-        content = [s for s in self.stems if s not in STOPWORDS]
+        content = [s for s in self.stems if s not in STOP_STEMS]
         if len(content) < 30:
             return False
         variety = _mattr(content, 30)
@@ -904,9 +957,7 @@ class Analysis:
 
     @cached_property
     def off_topic(self) -> bool:
-        if any(h.strength > 0 for h in self.coverage):
-            return False
-        hits = len(self.topic_hits)
+        hits = len(self.topic_hits | self.question_hits)
         if hits == 0:
             return True
         # A long answer that brushes one topic word in passing is still about something else.
@@ -930,10 +981,6 @@ class Analysis:
         if n < MIN_WORDS:
             out.append("too_short")
         return out
-
-
-_COMMON_STEMS = frozenset(stem(w) for w in COMMON_WORDS | FIELD_WORDS)
-_GENERIC_STEMS = _GENERIC | frozenset(stem(w) for w in _GENERIC)
 
 
 def analyse(answer: str, question: Question) -> Analysis:
@@ -1014,6 +1061,11 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
     ),
     "task": (
         (
+            r"\b(?:asked|told|tasked|needed|wanted|expected|assigned)\s+me\s+to\b|"
+            r"\bi\s+was\s+asked\s+to\b",
+            1.0,
+        ),
+        (
             r"\bmy\s+(?:role|job|task|responsibility|goal|objective|assignment|mandate|part|"
             r"mission)\s+(?:was|is|involved|became|there)\b",
             1.0,
@@ -1061,6 +1113,15 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         ),
         (r"\b(?:which|this|that)\s+(?:led|meant|allowed|helped|let|enabled)\b", 0.6),
         (r"\bled\s+to\b|\bleading\s+to\b|\bsucceeded\b|\bsuccess(?:ful)?\b", 0.6),
+        (
+            r"\bwent\s+(?:from|up|down)\b|\b(?:rose|fell|climbed|jumped|dropped)\s+(?:from|to|by)\b"
+            r"|\bfrom\s+\S*\d\S*\s+to\s+\S*\d",
+            1.0,
+        ),
+        (
+            r"\b(?:shipped|launched|delivered|released|went\s+well|worked\s+out|paid\s+off)\b",
+            0.6,
+        ),
     ),
     "reflection": (
         (r"\bi\s+(?:have\s+|also\s+)?(?:learned|learnt|realized|realised|understood)\b", 1.0),
@@ -1068,7 +1129,11 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         (r"\bnext\s+time\b|\bin\s+hindsight\b|\blooking\s+back\b|\bin\s+retrospect\b", 1.0),
         (r"\bif\s+i\s+(?:did|do|were\s+to\s+do|had\s+to\s+do|could\s+do)\s+it\s+again\b", 1.0),
         (r"\b(?:taught|showed|reminded)\s+me\b|\bsince\s+then\b|\bnow\s+i\b", 1.0),
-        (r"\bdifferently\b|\bwould\s+have\b|\bi'?d\s+(?:now|also)\b|\bgoing\s+forward\b", 0.6),
+        (
+            r"\bdifferently\b|\b(?:would|should)\s+have\b|\bi'?d\s+(?:now|also)\b|"
+            r"\bgoing\s+forward\b",
+            0.6,
+        ),
     ),
 }
 # Cue phrases per component, each with a weight: 1.0 is a clear cue, less a hint.
@@ -1182,7 +1247,7 @@ class DeliveryMetrics(BaseModel):
 def delivery_metrics(text: str, seconds: float, suggested_seconds: int) -> DeliveryMetrics:
     """Pace, filler and time use: things a candidate can change before the next interview."""
     n = len(words(text))
-    seconds = max(0.0, float(seconds)) if seconds == seconds else 0.0  # NaN -> 0
+    seconds = max(0.0, float(seconds)) if math.isfinite(seconds) else 0.0
     fillers = Counter(re.sub(r"\s+", " ", m.lower()) for m in _FILLERS.findall(text))
     hedges = Counter(re.sub(r"\s+", " ", m.lower()) for m in _HEDGES.findall(text))
     wpm = round(n / (seconds / 60), 1) if seconds >= 1 else None

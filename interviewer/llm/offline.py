@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from interviewer.core.errors import Cancelled
 from interviewer.core.grading import (
@@ -22,7 +23,7 @@ from interviewer.core.grading import (
     JUNK_FLAGS,
     STAR_ADVICE,
     STAR_ORDER,
-    STOPWORDS,
+    STOP_STEMS,
     Analysis,
     KeyPointHit,
     Sentence,
@@ -39,6 +40,7 @@ from interviewer.core.models import (
     FollowUpDecision,
     GradeDraft,
     Question,
+    ScoreValue,
     StarComponent,
     StarDraft,
     Turn,
@@ -128,9 +130,15 @@ _METRICS = re.compile(
 # ------------------------------------------------------------------ helpers
 
 
-def _score(value: float) -> int:
+#: Where a 0-1 measure crosses into each score. Coverage is stricter at the top: a 5
+#: means every key point is explained, as the rubrics' level 5 says.
+_THRESHOLDS = ((0.8, 5), (0.6, 4), (0.4, 3), (0.15, 2))
+_COVERAGE_THRESHOLDS = ((0.9, 5), (0.65, 4), (0.4, 3), (0.15, 2))
+
+
+def _score(value: float, thresholds: tuple[tuple[float, int], ...] = _THRESHOLDS) -> int:
     """Map a 0-1 measure onto the 1-5 scale with fixed, documented thresholds."""
-    for threshold, score in ((0.8, 5), (0.6, 4), (0.4, 3), (0.15, 2)):
+    for threshold, score in thresholds:
         if value >= threshold:
             return score
     return 1
@@ -201,7 +209,7 @@ class OfflineCoach:
             asked = max(0, request.index)
             noun = "question" if asked == 1 else "questions"
             return (
-                f"That brings us to the end - thank you. We covered {asked} {noun}. "
+                f"That brings us to the end. Thank you! We covered {asked} {noun}. "
                 "Your grades come from the offline coach's heuristics (key-point coverage, "
                 "structure, examples and STAR checks), not from a language model, so treat "
                 "them as a guide and read the quoted evidence behind each score."
@@ -267,11 +275,15 @@ class OfflineCoach:
             else:
                 reason = "Every probe for the missing points has been asked already."
             return FollowUpDecision(follow_up=False, reason=reason)
-        names = [h.key_point.text for h in hits if h.key_point.id in set(choice.targets) & missed]
+        names = [
+            h.key_point.text.rstrip(".")
+            for h in hits
+            if h.key_point.id in set(choice.targets) & missed
+        ]
         return FollowUpDecision(
             follow_up=True,
             question=choice.text,
-            reason="Offline coach: the answer did not yet explain " + "; ".join(names),
+            reason=f"Offline coach: the answer did not yet explain {'; '.join(names)}.",
         )
 
     # -------------------------------------------------------------- grading
@@ -310,7 +322,7 @@ class OfflineCoach:
                 criterion_id=c.id,
                 evidence=v.evidence,
                 reasoning=v.reasoning,
-                score=v.score,  # type: ignore[arg-type]
+                score=cast(ScoreValue, v.score),
             )
             for c, v in verdicts
         ]
@@ -363,16 +375,16 @@ def _coverage_verdict(a: Analysis) -> _Verdict:
     missing = [h.key_point.text for h in hits if not h.covered]
     reasoning = (
         f"Covers {len(covered)} of {n} key points ({len(explained)} explained, not just named)"
-        + (f"; missing: {'; '.join(missing)}." if missing else ".")
+        + (f"; {len(missing)} missing (see the missing key points)." if missing else ".")
     )
-    score = _score(value)
+    score = _score(value, _COVERAGE_THRESHOLDS)
     if value > 0 and evidence:
         score = max(score, 2)  # a relevant fragment is more than nothing
     return _Verdict(
         score,
         evidence,
         reasoning,
-        advice="Cover the missing key points: " + "; ".join(missing[:3]) if missing else "",
+        advice="Cover the missing key points." if missing else "",
         strength=f"Covers {len(covered)} of {n} key points." if value >= 0.6 else "",
     )
 
@@ -389,9 +401,9 @@ def _depth_verdict(a: Analysis) -> _Verdict:
             kinds |= found
             idx.append(i)
     on_topic_vocab = len({s for s in a.stems if s in a.topic_vocabulary or s in a.topic_hits})
-    distinct = len({s for s in a.stems if len(s) >= 3} - STOPWORDS)
+    distinct = len({s for s in a.stems if len(s) >= 3} - STOP_STEMS)
     value = (
-        0.4 * min(1.0, len(explained) / max(2.0, 0.6 * n))
+        0.4 * min(1.0, len(explained) / max(2.0, 0.8 * n))
         + 0.3 * min(1.0, len(kinds) / 4)
         + 0.15 * min(1.0, distinct / 45)
         + 0.15 * min(1.0, on_topic_vocab / 8)
@@ -406,7 +418,7 @@ def _depth_verdict(a: Analysis) -> _Verdict:
         reasoning,
         advice="Go deeper: say why each point holds (because / which means / whereas), "
         "not just what it is.",
-        strength="Explains the reasoning, not just the terms.",
+        strength="explains the reasoning, not just the terms.",
     )
 
 
@@ -432,7 +444,7 @@ def _examples_verdict(a: Analysis) -> _Verdict:
         _quotes(a.sentences, strong + weak),
         reasoning,
         advice="Add a concrete example: a case you worked on, with the data, tool or number.",
-        strength="Grounds the answer in concrete examples.",
+        strength="grounded in concrete examples.",
     )
 
 
@@ -470,7 +482,7 @@ def _structure_verdict(a: Analysis) -> _Verdict:
         reasoning,
         advice="Structure the answer: lead with a one-line answer, then go point by point "
         "(first, then, finally) and close with a summary.",
-        strength="Clear structure: leads with the answer and goes point by point.",
+        strength="leads with the answer and goes point by point.",
     )
 
 
@@ -495,7 +507,7 @@ def _metrics_verdict(a: Analysis) -> _Verdict:
         reasoning,
         advice="Say how success is measured: name the offline metric, the online metric "
         "and a baseline to beat.",
-        strength="Names how success would be measured.",
+        strength="names how success would be measured.",
     )
 
 
@@ -516,7 +528,7 @@ def _tradeoffs_verdict(a: Analysis) -> _Verdict:
         reasoning,
         advice="Weigh the options: what each choice costs (latency, complexity, "
         "interpretability) and when you would pick the other.",
-        strength="Weighs trade-offs instead of naming one option.",
+        strength="weighs trade-offs instead of naming one option.",
     )
 
 
@@ -555,7 +567,7 @@ def _star_verdict(f: StarFinding, a: Analysis) -> _Verdict:
         _quotes(a.sentences, idx),
         reason,
         advice=STAR_ADVICE[name]["weak"] if score < 4 else "",
-        strength=f"Clear {name}: “{quote_of(f.quote, 14)}”",
+        strength=f"“{quote_of(f.quote, 14)}”",
     )
 
 
@@ -578,7 +590,7 @@ def _feedback(
     hits = a.coverage
     for h in hits:
         if h.explained:
-            strengths.append(f"Explained: {h.key_point.text}")
+            strengths.append(f"Covered well: {h.key_point.text}")
     for crit, v in verdicts:
         if v.score >= 4 and v.strength and crit.heuristic != "coverage":
             strengths.append(f"{crit.name}: {v.strength}")
