@@ -26,8 +26,7 @@ def _kind(body: dict[str, Any]) -> str:
     if (
         name == "GradeDraft"
         or "GradeDraft" in blob
-        or ("candidate_answer" in blob
-        and "criteria" in blob)
+        or ("candidate_answer" in blob and "criteria" in blob)
     ):
         return "grade"
     if name == "FollowUpDecision" or ("follow_up" in blob and "FollowUpDecision" in blob):
