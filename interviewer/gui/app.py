@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from interviewer import __version__
 from interviewer.core.content import load_library
 from interviewer.core.errors import InterviewerError
-from interviewer.gui.controller import Controller
+from interviewer.gui.controller import Controller, open_store
 from interviewer.gui.icon import app_icon
 from interviewer.gui.main_window import APP_NAME, MainWindow
 from interviewer.llm.base import Backend
@@ -73,11 +73,15 @@ def build_window(args: argparse.Namespace | Any = None) -> MainWindow:
     except InterviewerError as err:
         problems.append(f"{err} The offline coach runs until this is fixed in Settings.")
         backend = offline
-    controller = Controller(library, settings, secrets, backend=backend, offline=offline)
+    # The session database: interviews are saved as they happen and resumed after a crash.
+    store = open_store()
+    controller = Controller(
+        library, settings, secrets, backend=backend, offline=offline, store=store
+    )
     controller.backend_notice = notice
     window = MainWindow(controller)
     if problems:
-        window.banner.show_message("error", " ".join(problems))
+        window.banner.show_message("error", " ".join([*problems, store.notice]).strip())
     return window
 
 
@@ -85,4 +89,7 @@ def run(args: argparse.Namespace | Any = None) -> int:
     app = application()
     window = build_window(args)
     window.show()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        window.controller.store.close()

@@ -15,11 +15,19 @@ Only one "interactive" call (an interviewer turn or a follow-up decision) is in 
 a time; it is the thing the candidate waits for, so it can be cancelled, retried, or
 skipped with "continue without the model". Gradings run beside it in a separate pool,
 two at a time, from the moment the engine hands them out.
+
+Nothing typed is lost (issue 5): the controller writes the interview to the session store
+as it goes. Each transcript turn is committed the moment the engine adds it, each grade
+when it arrives, the draft being typed (with both clocks) every few seconds while it
+changes and on pause or close, and the report at the end. Store writes are one small
+transaction each, so they stay on the GUI thread. `resume_session` rebuilds an
+interrupted interview from the store with `InterviewEngine.restore`.
 """
 
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable
@@ -30,6 +38,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from interviewer.core.content import ContentLibrary
 from interviewer.core.engine import (
+    MIN_FOLLOW_UP_SECONDS,
     Finished,
     InterviewEngine,
     NeedAnswer,
@@ -40,19 +49,24 @@ from interviewer.core.engine import (
     QuestionRecord,
 )
 from interviewer.core.errors import InterviewerError
-from interviewer.core.models import FollowUpDecision, Rubric, Track, Turn
+from interviewer.core.models import FollowUpDecision, Question, Rubric, Track, Turn
+from interviewer.core.report import Report, build_report, now_iso
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
-from interviewer.core.summary import SessionSummary, summarize
+from interviewer.core.summary import SessionSummary
 from interviewer.gui.workers import Progress, TaskRunner
 from interviewer.llm import service
 from interviewer.llm.base import Backend, CancelToken
+from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings
+from interviewer.storage.store import SessionPlan, SessionStore, StoredSession
 
 #: Gradings run in the background while the interview goes on; this many at once.
 GRADING_WORKERS = 2
 #: How often the clocks are read (ms). Fast enough for a smooth countdown, cheap enough.
 TICK_MS = 250
+#: The draft being typed is saved at least this often (ms) while it or its clocks change.
+AUTOSAVE_MS = 3000
 
 BackendFactory = Callable[[Settings, SecretStore], tuple[Backend, str]]
 
@@ -66,6 +80,9 @@ class StartOptions:
     minutes: float | None = None
     difficulty: str | None = None
     follow_ups: bool = True
+    #: A track built for this interview (e.g. "practise my weak topics") instead of
+    #: `track_id`'s; `track_id` still names the library track it was built from.
+    track: Track | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,7 @@ class Results:
     summary: SessionSummary
     rubrics: dict[str, Rubric]
     ended_early: bool
+    report: Report | None = None
 
 
 @dataclass
@@ -97,6 +115,11 @@ class _Call:
     token: CancelToken
     purpose: str = ""
     streamed: list[str] = field(default_factory=list)
+
+
+def open_store() -> SessionStore:
+    """The user's session database; never fails (see `SessionStore.open`)."""
+    return SessionStore.open(app_paths().database)
 
 
 def default_backend_factory(settings: Settings, secrets: SecretStore) -> tuple[Backend, str]:
@@ -123,6 +146,7 @@ class Controller(QObject):
     message = Signal(str, str)  # level ("info", "warning", "error"), text
     grading_progress = Signal(int, int)  # graded, handed out
     finished = Signal(object)  # Results
+    draft_restored = Signal(str)  # a resumed interview's saved draft, for the answer box
 
     def __init__(
         self,
@@ -135,8 +159,11 @@ class Controller(QObject):
         backend_factory: BackendFactory = default_backend_factory,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        store: SessionStore | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """`store` defaults to an in-memory one, so a controller built for a test or for
+        the screenshots never touches the user's database; the app passes `open_store()`."""
         super().__init__(parent)
         self.library = library
         self.settings = settings
@@ -178,6 +205,19 @@ class Controller(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.tick)
+
+        self.store = store if store is not None else SessionStore.memory()
+        self.store.on_notice = self._on_store_notice
+        self.session_id: str | None = None
+        self._started_at = ""
+        self._session_backend = ("", "")
+        self._saved_turns = 0  # transcript turns already in the store
+        self._draft_saved: tuple[tuple[int, int], str, float] | None = None
+        self._grade_questions: dict[int, str] = {}  # request id -> question id
+        self._store_warned = False
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self._on_autosave)
 
     # ------------------------------------------------------------------ backend
 
@@ -291,7 +331,7 @@ class Controller(QObject):
     def start_interview(self, options: StartOptions) -> bool:
         """Build a fresh engine from the options; False (and a message) if that fails."""
         try:
-            track = self.library.track(options.track_id)
+            track = options.track or self.library.track(options.track_id)
             questions = self.library.select_questions(
                 track, options.question_count, rng=self.rng, difficulty=options.difficulty
             )
@@ -315,16 +355,144 @@ class Controller(QObject):
         except InterviewerError as err:
             self.message.emit("error", str(err))
             return False
-        self.abandon()
+        self.leave_interview()
         self.engine = engine
         self.options = options
         self.results = None
+        self._open_session(engine, options)
         engine.start()
         self.interview_started.emit()
         self._timer.start()
+        self.autosave_timer.start()
         self._pump()
         self.clocks_changed.emit(self.clock_state())
         return True
+
+    def resume_problem(self, stored: StoredSession) -> str:
+        """Why this saved interview cannot be resumed with the content loaded now ("" if it can)."""
+        try:
+            self._restore_engine(stored)
+        except InterviewerError as err:
+            return str(err)
+        return ""
+
+    def resume_session(self, session_id: str) -> bool:
+        """Carry on an interrupted interview exactly where it stopped: the question, the
+        draft and both clocks. False (and a message) when it cannot be rebuilt."""
+        try:
+            stored = self.store.load_session(session_id)
+            engine = self._restore_engine(stored)
+        except InterviewerError as err:
+            self.message.emit("error", str(err))
+            return False
+        except (sqlite3.Error, OSError) as err:
+            self.message.emit("error", f"The saved interview could not be read ({err}).")
+            return False
+        self.leave_interview()
+        row, plan = stored.row, stored.plan
+        base = self.library.tracks.get(row.track_id)
+        self.engine = engine
+        self.options = StartOptions(
+            track_id=row.track_id,
+            question_count=len(plan.question_ids),
+            minutes=plan.duration_seconds / 60,
+            difficulty=plan.difficulty,
+            follow_ups=plan.follow_ups,
+            track=None if base is not None and base == engine.track else engine.track,
+        )
+        self.results = None
+        self.session_id = session_id
+        self._started_at = row.started_at
+        label = row.backend_label
+        if row.backend != self.backend.name or row.backend_label != self.backend.label:
+            label = f"{row.backend_label}, then {self.backend.label}"
+        self._session_backend = (self.backend.name, label)
+        self._saved_turns = len(engine.transcript)
+        self._draft_saved = None
+        draft = engine.draft
+        self.interview_started.emit()
+        self._timer.start()
+        self.autosave_timer.start()
+        self._pump()
+        if draft and self.answering:
+            # The answer box went blank when the answer opened; put the draft back in it
+            # (the view hands it on to the engine like any typing).
+            engine.update_draft(draft)
+            self.draft_restored.emit(draft)
+        self.clocks_changed.emit(self.clock_state())
+        return True
+
+    def _restore_engine(self, stored: StoredSession) -> InterviewEngine:
+        plan, row = stored.plan, stored.row
+        missing = [qid for qid in plan.question_ids if qid not in self.library.questions]
+        if missing:
+            many = len(missing) > 1
+            raise InterviewerError(
+                f"The interrupted interview on {row.track_name!r} cannot be resumed: "
+                f"question{'s' if many else ''} {', '.join(missing)} "
+                f"{'are' if many else 'is'} no longer in the question bank. "
+                "It can stay in your history as unfinished."
+            )
+        questions: list[Question] = []
+        for qid in plan.question_ids:
+            q = self.library.questions[qid]
+            seconds = plan.answer_seconds.get(qid)
+            if seconds and seconds != q.answer_seconds:
+                q = q.model_copy(update={"answer_seconds": seconds})  # the limit as asked
+            questions.append(q)
+        track = self._track_for(stored, questions)
+        draft = stored.draft
+        try:
+            engine = InterviewEngine.restore(
+                track,
+                questions,
+                self.library.rubrics,
+                stored.turns,
+                grades=stored.grades,
+                draft=draft.text if draft is not None else "",
+                interview_seconds_left=stored.interview_seconds_left,
+                question_seconds_left=stored.question_seconds_left,
+                follow_ups=plan.follow_ups,
+                follow_up_limit=plan.follow_up_limit,
+                duration_seconds=plan.duration_seconds,
+                clock=self.clock,
+            )
+        except InterviewerError as err:
+            raise InterviewerError(
+                f"The interrupted interview on {row.track_name!r} cannot be resumed: {err} "
+                "It can stay in your history as unfinished."
+            ) from err
+        current = engine.current
+        if draft is not None and (current is None or current.question.id != draft.question_id):
+            engine.draft = ""  # saved for another question: never put it under this one
+        return engine
+
+    def _track_for(self, stored: StoredSession, questions: list[Question]) -> Track:
+        """The track the interview ran on: the library's (renamed as it was, e.g. a weak-topics
+        practice), or, if the track file is gone, one rebuilt from the saved plan."""
+        row, plan = stored.row, stored.plan
+        base = self.library.tracks.get(row.track_id)
+        if base is not None:
+            if row.track_name and base.name != row.track_name:
+                return base.model_copy(
+                    update={"name": row.track_name, "questions": list(plan.question_ids)}
+                )
+            return base
+        categories = list(dict.fromkeys(q.category for q in questions))
+        fields = {
+            "name": row.track_name or "Resumed interview",
+            "description": f"{row.track_name or 'An interview'}, resumed.",
+            "duration_minutes": max(1, min(480, round(plan.duration_seconds / 60))),
+            "question_count": max(1, min(50, len(questions))),
+            "categories": categories,
+            "follow_up_limit": max(0, min(5, plan.follow_up_limit or 0)),
+            "selection": "ordered",
+            "questions": [q.id for q in questions],
+        }
+        try:
+            return Track.model_validate({"id": row.track_id, **fields})
+        except ValueError:
+            return Track.model_validate({"id": "resumed", **fields})
 
     def update_draft(self, text: str) -> None:
         if self.engine is not None and self.engine.phase is Phase.ANSWERING:
@@ -359,6 +527,7 @@ class Controller(QObject):
         if self.engine is None or not self.can_pause or self.engine.paused:
             return
         self.engine.pause()
+        self.save_draft()
         self.paused_changed.emit(True)
         self.clocks_changed.emit(self.clock_state())
         self.state_changed.emit()
@@ -412,27 +581,153 @@ class Controller(QObject):
         self._pump()
 
     def abandon(self) -> None:
-        """Forget the current interview (and ignore whatever its tasks still return)."""
+        """Forget the current interview (and ignore whatever its tasks still return).
+
+        The store is left as it is: an unfinished session stays in progress, so it is
+        offered for resuming at the next launch. `leave_interview` marks it unfinished.
+        """
         self._timer.stop()
+        self.autosave_timer.stop()
         self._drop_call()
         self._grade_queue.clear()
         self._grade_tasks.clear()
+        self._grade_questions.clear()
         self._graded = self._handed_out = 0
         self._failure = ""
         self._shown = 0
         self._answer_key = None
         self.engine = None
+        self.session_id = None
+        self._saved_turns = 0
+        self._draft_saved = None
         self._set_busy("")
         self.state_changed.emit()
 
-    def shutdown(self, msecs: int = 5000) -> None:
-        """Closing the window: cancel what can be cancelled and let the workers return."""
+    def leave_interview(self) -> None:
+        """The candidate walked away from an unfinished interview: it stays in history as
+        unfinished (with the draft), and is not offered for resuming."""
+        sid = self.session_id
+        if sid is not None and self.in_interview:
+            self.save_draft(force=True)
+            self._persist("the interview's status", lambda: self.store.mark_abandoned(sid))
         self.abandon()
+
+    def suspend(self) -> None:
+        """The window closes mid-interview: save the draft and both clocks, and leave the
+        session in progress so the next launch offers to resume it."""
+        if self.in_interview:
+            if self.engine is not None and not self.engine.paused:
+                self.engine.pause()  # banks the clocks up to this moment
+            self.save_draft(force=True)
+        self.abandon()
+
+    def shutdown(self, msecs: int = 5000) -> None:
+        """Closing the window: save, cancel what can be cancelled, let the workers return."""
+        self.suspend()
         self.wait_for_workers(msecs)
 
     def wait_for_workers(self, msecs: int = 5000) -> bool:
         """Block until every background call has returned (tests, and closing)."""
         return self._interactive.wait(msecs) and self._grading.wait(msecs)
+
+    # ------------------------------------------------------------------ the store
+
+    def save_draft(self, force: bool = False) -> bool:
+        """Save the answer being typed and both clocks; unless forced, only if they changed.
+
+        Returns whether a write was made. Cheap (one upsert), so the autosave timer calls
+        it every few seconds; the clocks count as a change once they moved a second.
+        """
+        eng, sid = self.engine, self.session_id
+        if eng is None or sid is None or eng.phase is not Phase.ANSWERING:
+            return False
+        rec = eng.current
+        if rec is None:
+            return False
+        key, q_left = self._key(eng), eng.question_seconds_left()
+        last = self._draft_saved
+        if (
+            not force
+            and last is not None
+            and last[0] == key
+            and last[1] == eng.draft
+            and abs(last[2] - q_left) < 1.0
+        ):
+            return False
+        i_left = eng.interview_seconds_left()
+        text = eng.draft
+        self._draft_saved = (key, text, q_left)
+        return self._persist(
+            "the answer you are typing",
+            lambda: self.store.save_draft(sid, rec.question.id, text, q_left, i_left),
+        )
+
+    def _on_autosave(self) -> None:
+        self.save_draft()
+
+    def _on_store_notice(self, notice: str) -> None:
+        self.message.emit("warning", notice)
+
+    def _persist(self, what: str, write: Callable[[], object]) -> bool:
+        """Run one store write; a failure is told once and never stops the interview."""
+        try:
+            write()
+        except (InterviewerError, sqlite3.Error, OSError) as err:
+            if not self._store_warned:
+                self._store_warned = True
+                self.message.emit(
+                    "warning",
+                    f"Could not save {what} ({err}). The interview goes on; export the "
+                    "report at the end to keep it.",
+                )
+            return False
+        return True
+
+    def _open_session(self, engine: InterviewEngine, options: StartOptions) -> None:
+        self._started_at = now_iso()
+        self._session_backend = (self.backend.name, self.backend.label)
+        self._saved_turns = 0
+        self._draft_saved = None
+        questions = [r.question for r in engine.records]
+        plan = SessionPlan(
+            question_ids=[q.id for q in questions],
+            duration_seconds=engine.duration,
+            follow_ups=options.follow_ups,
+            follow_up_limit=engine.follow_up_limit,
+            difficulty=options.difficulty,
+            answer_seconds={q.id: q.answer_seconds for q in questions},
+        )
+        self.session_id = None
+        try:
+            self.session_id = self.store.create_session(
+                track_id=options.track_id,
+                track_name=engine.track.name,
+                backend=self.backend.name,
+                backend_label=self.backend.label,
+                plan=plan,
+                started_at=self._started_at,
+            )
+        except (InterviewerError, sqlite3.Error, OSError) as err:
+            self.message.emit(
+                "warning",
+                f"This interview cannot be saved ({err}). It goes on; export the report at "
+                "the end to keep it.",
+            )
+
+    def _save_new_turns(self) -> None:
+        eng, sid = self.engine, self.session_id
+        if eng is None:
+            return
+        new = eng.transcript[self._saved_turns :]
+        self._saved_turns = len(eng.transcript)
+        if sid is None:
+            return
+        for turn in new:
+
+            def write(t: Turn = turn, sid: str = sid) -> int:
+                return self.store.add_turn(sid, t)
+
+            self._persist("your answer", write)
 
     def tick(self) -> None:
         eng = self.engine
@@ -460,6 +755,7 @@ class Controller(QObject):
         eng = self.engine
         if eng is None:
             return
+        self._save_new_turns()  # first: a submitted answer is on disk before anything else
         self._sync_transcript()
         if self._answer_key is not None and (
             eng.phase is not Phase.ANSWERING or self._answer_key != self._key(eng)
@@ -478,7 +774,7 @@ class Controller(QObject):
                 key = self._key(eng)
                 if key != self._answer_key:
                     self._answer_key = key
-                    self._question_limit = need.question_seconds_left
+                    self._question_limit = max(need.question_seconds_left, _answer_limit(need))
                     self.answer_needed.emit(need)
             elif isinstance(need, NeedGrades):
                 self._set_busy(self._grading_text())
@@ -510,13 +806,26 @@ class Controller(QObject):
         if eng is None or self.results is not None:
             return
         self._timer.stop()
+        self.autosave_timer.stop()
         self._set_busy("")
+        name, label = self._session_backend
+        report = build_report(
+            eng,
+            backend=name or self.backend.name,
+            backend_label=label or self.backend.label,
+            started_at=self._started_at or now_iso(),
+            session_id=self.session_id,
+        )
+        sid = self.session_id
+        if sid is not None:
+            self._persist("the report", lambda: self.store.finish_session(sid, report))
         self.results = Results(
             track=eng.track,
             records=list(eng.records),
-            summary=summarize(eng.records),
+            summary=report.summary,
             rubrics=dict(eng.rubrics),
             ended_early=eng.ended_early,
+            report=report,
         )
         self.clocks_changed.emit(self.clock_state())
         self.finished.emit(self.results)
@@ -626,6 +935,8 @@ class Controller(QObject):
             return
         fresh = eng.take_grading_requests()
         if fresh:
+            for request in fresh:
+                self._grade_questions[request.request_id] = request.question.id
             self._grade_queue.extend(fresh)
             self._handed_out += len(fresh)
             self.grading_progress.emit(self._graded, self._handed_out)
@@ -650,6 +961,9 @@ class Controller(QObject):
         if request_id is None or self.engine is None:
             return
         self.engine.on_grade(request_id, grade)
+        qid, sid = self._grade_questions.pop(request_id, None), self.session_id
+        if qid is not None and sid is not None:
+            self._persist("a grade", lambda: self.store.save_grade(sid, qid, grade))
         self._graded_one()
 
     def _on_grade_failed(self, task_id: int, text: str) -> None:
@@ -674,3 +988,9 @@ class Controller(QObject):
             eng.on_grade_failed(request_id, text)
             self._graded += 1
         self.grading_progress.emit(self._graded, self._handed_out)
+
+
+def _answer_limit(need: NeedAnswer) -> float:
+    """The full time allowed for this answer (a resumed one may have less of it left)."""
+    seconds = need.question.answer_seconds
+    return float(max(MIN_FOLLOW_UP_SECONDS, seconds // 2) if need.is_follow_up else seconds)

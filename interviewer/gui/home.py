@@ -158,6 +158,8 @@ class FitScrollArea(QScrollArea):
 class HomeView(QWidget):
     start_requested = Signal(object)  # StartOptions
     settings_requested = Signal()
+    history_requested = Signal()
+    progress_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,8 +189,27 @@ class HomeView(QWidget):
         )
         sub.setWordWrap(True)
         sub.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        outer.addWidget(heading)
-        outer.addWidget(sub)
+        head_row = QHBoxLayout()
+        head_row.setSpacing(8)
+        head_text = QVBoxLayout()
+        head_text.setSpacing(4)
+        head_text.addWidget(heading)
+        head_text.addWidget(sub)
+        head_row.addLayout(head_text, 1)
+        self.history_button = QPushButton("&History")
+        self.history_button.setAccessibleName("Show history")
+        self.history_button.setToolTip("Past interviews: open, export or delete them (Ctrl+H)")
+        self.history_button.clicked.connect(self.history_requested)
+        self.progress_button = QPushButton("&Progress")
+        self.progress_button.setAccessibleName("Show progress")
+        self.progress_button.setToolTip(
+            "Scores over time, your weakest topics, and a practice built from them (Ctrl+Shift+P)"
+        )
+        self.progress_button.clicked.connect(self.progress_requested)
+        for b in (self.history_button, self.progress_button):
+            b.setAutoDefault(False)
+            head_row.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(head_row)
 
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -346,6 +367,8 @@ class HomeView(QWidget):
         QWidget.setTabOrder(self.minutes, self.follow_ups)
         QWidget.setTabOrder(self.follow_ups, self.settings_button)
         QWidget.setTabOrder(self.settings_button, self.start_button)
+        QWidget.setTabOrder(self.start_button, self.history_button)
+        QWidget.setTabOrder(self.history_button, self.progress_button)
 
     # -------------------------------------------------------------- data in
 

@@ -1,18 +1,27 @@
-"""The one window: home, interview and feedback screens on a stack, with a message banner.
+"""The one window: home, interview, feedback, history and progress screens on a stack.
 
 The window wires screens to the controller and owns what belongs to a desktop window:
-menus and shortcuts, the About box, the settings dialog, the remembered geometry, and
-asking before an interview in progress is thrown away. It holds no interview logic.
+menus and shortcuts, the About box, the settings dialog, the remembered geometry, the
+message banner, the offer to resume an interrupted interview, asking before anything is
+deleted, and the file dialog for exports. It holds no interview logic.
+
+Questions to the user go through `self.confirm` and file choices through
+`self.save_file`, so tests answer them without a modal dialog.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -23,10 +32,14 @@ from PySide6.QtWidgets import (
 
 from interviewer import __version__
 from interviewer.core.errors import InterviewerError
+from interviewer.core.report import Report
 from interviewer.gui.controller import Controller, Results, StartOptions
 from interviewer.gui.feedback import FeedbackView
+from interviewer.gui.history import HistoryView, feedback_from_report, feedback_from_stored
 from interviewer.gui.home import HomeView
 from interviewer.gui.interview import Confirm, InterviewView
+from interviewer.gui.progress import ProgressView, practice_track
+from interviewer.gui.resume import ResumeOffer, local_time
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.gui.widgets import MessageBanner, ask_yes_no
 from interviewer.gui.window_state import restore_geometry, save_geometry
@@ -36,6 +49,30 @@ from interviewer.storage.settings import Settings, save_settings
 APP_NAME = "Interviewer"
 DEFAULT_SIZE = (1120, 780)
 MIN_SIZE = (720, 520)
+
+#: (parent, caption, suggested path, filters) -> (chosen path or "", chosen filter);
+#: the signature of QFileDialog.getSaveFileName, so tests can stand in for the dialog.
+SaveFile = Callable[[QWidget, str, str, str], tuple[str, str]]
+EXPORT_FILTERS = {
+    ".md": "Markdown (*.md)",
+    ".html": "HTML page (*.html)",
+    ".pdf": "PDF document (*.pdf)",
+    ".json": "JSON data (*.json)",
+}
+
+
+def ask_save_file(parent: QWidget, caption: str, suggested: str, filters: str) -> tuple[str, str]:
+    return QFileDialog.getSaveFileName(parent, caption, suggested, filters)
+
+
+def export_file_name(report: Report, ext: str = ".md") -> str:
+    """`interview-<track>-<date>.md`: sorts by track, then date, in a folder listing."""
+    try:
+        day = dt.datetime.fromisoformat(report.started_at).astimezone().strftime("%Y-%m-%d")
+    except ValueError:
+        day = dt.date.today().isoformat()
+    slug = re.sub(r"[^a-z0-9]+", "-", report.track_name.lower()).strip("-") or report.track_id
+    return f"interview-{slug}-{day}{ext}"
 
 
 def about_text() -> str:
@@ -55,6 +92,7 @@ class MainWindow(QMainWindow):
         controller: Controller,
         *,
         confirm: Confirm = ask_yes_no,
+        save_file: SaveFile = ask_save_file,
         settings_file: Path | None = None,
         geometry_file: Path | None = None,
         parent: QWidget | None = None,
@@ -62,6 +100,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self.confirm = confirm
+        self.save_file = save_file
+        self.export_dir: Path | None = None  # where the last export went, this session
+        self._shown_report: Report | None = None  # what Export on the feedback screen saves
         paths = app_paths()
         self.settings_file = settings_file or paths.settings_file
         self.geometry_file = geometry_file or paths.config_dir / "window.json"
@@ -75,6 +116,8 @@ class MainWindow(QMainWindow):
         lay.setSpacing(0)
         self.banner = MessageBanner()
         lay.addWidget(self.banner)
+        self.resume_offer = ResumeOffer()
+        lay.addWidget(self.resume_offer)
         self.stack = QStackedWidget()
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -83,7 +126,9 @@ class MainWindow(QMainWindow):
         self.interview = InterviewView(controller)
         self.interview.confirm = self._confirm
         self.feedback = FeedbackView()
-        for page in (self.home, self.interview, self.feedback):
+        self.history = HistoryView()
+        self.progress = ProgressView()
+        for page in (self.home, self.interview, self.feedback, self.history, self.progress):
             self.stack.addWidget(page)
 
         self.settings_dialog: SettingsDialog | None = None
@@ -98,6 +143,8 @@ class MainWindow(QMainWindow):
         c = controller
         self.home.start_requested.connect(self._on_start_requested)
         self.home.settings_requested.connect(self.open_settings)
+        self.home.history_requested.connect(self.show_history)
+        self.home.progress_requested.connect(self.show_progress)
         self.home.set_library(c.library)
         c.interview_started.connect(self._on_interview_started)
         c.finished.connect(self._on_finished)
@@ -105,14 +152,30 @@ class MainWindow(QMainWindow):
         c.backend_changed.connect(self._on_backend_changed)
         c.grading_progress.connect(self._on_grading_progress)
         c.state_changed.connect(self._update_actions)
+        c.draft_restored.connect(self._on_draft_restored)
         self.feedback.practise_again.connect(self._on_practise_again)
         self.feedback.back_home.connect(self._on_back_home)
         self.feedback.export_requested.connect(self._on_export_requested)
+        self.history.open_requested.connect(self._on_history_open)
+        self.history.export_requested.connect(self._on_history_export)
+        self.history.delete_requested.connect(self._on_history_delete)
+        self.history.delete_all_requested.connect(self._on_delete_all)
+        self.history.progress_requested.connect(self.show_progress)
+        self.history.back_requested.connect(self.show_home)
+        self.progress.practise_requested.connect(self._on_practise_topics)
+        self.progress.history_requested.connect(self.show_history)
+        self.progress.back_requested.connect(self.show_home)
+        self.resume_offer.resume_requested.connect(self._on_resume_requested)
+        self.resume_offer.keep_requested.connect(self._on_keep_requested)
         self._on_backend_changed(c.backend.label)
+        notices = [c.store.notice]
         if c.backend_notice and c.backend.name != "offline":
-            self.banner.show_message("warning", c.backend_notice)
+            notices.insert(0, c.backend_notice)
+        if any(notices):
+            self.banner.show_message("warning", " ".join(n for n in notices if n))
         self.show_home()
         restore_geometry(self, self.geometry_file)
+        self.offer_resume()
 
     # -------------------------------------------------------------- construction
 
@@ -123,6 +186,16 @@ class MainWindow(QMainWindow):
         self.new_action.setStatusTip("Back to the track picker")
         self.new_action.triggered.connect(self._on_new_interview)
         menu.addAction(self.new_action)
+        self.history_action = QAction("&History", self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setStatusTip("Past interviews: open, export or delete them")
+        self.history_action.triggered.connect(self.show_history)
+        menu.addAction(self.history_action)
+        self.progress_action = QAction("P&rogress", self)
+        self.progress_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.progress_action.setStatusTip("Scores over time and your weakest topics")
+        self.progress_action.triggered.connect(self.show_progress)
+        menu.addAction(self.progress_action)
         menu.addSeparator()
         for action in self.interview.actions_list:
             menu.addAction(action)
@@ -148,7 +221,14 @@ class MainWindow(QMainWindow):
         about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
         about_qt.triggered.connect(QApplication.aboutQt)
         help_menu.addAction(about_qt)
-        for action in (self.new_action, self.settings_action, self.quit_action, self.about_action):
+        for action in (
+            self.new_action,
+            self.history_action,
+            self.progress_action,
+            self.settings_action,
+            self.quit_action,
+            self.about_action,
+        ):
             self.addAction(action)
 
     # -------------------------------------------------------------- navigation
@@ -162,7 +242,16 @@ class MainWindow(QMainWindow):
         return self.confirm(parent, title, text)
 
     def _on_start_requested(self, options: StartOptions) -> None:
-        self.controller.start_interview(options)
+        self.start_interview(options)
+
+    def start_interview(self, options: StartOptions) -> bool:
+        """Start a new interview; an interrupted one still on offer is kept as unfinished."""
+        pending = self.resume_offer.session_id
+        if not self.controller.start_interview(options):
+            return False
+        if pending is not None:
+            self._keep(pending, quiet=True)
+        return True
 
     def _on_interview_started(self) -> None:
         if self.banner.level == "error":
@@ -171,22 +260,43 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.interview)
         self._update_actions()
 
+    def _on_draft_restored(self, text: str) -> None:
+        answer = self.interview.answer
+        answer.setPlainText(text)  # the view hands it on to the controller like typing
+        answer.moveCursor(QTextCursor.MoveOperation.End)
+
     def _on_finished(self, results: Results) -> None:
+        self._shown_report = results.report
         self.feedback.show_results(results.records, results.summary, results.rubrics)
+        self.feedback.export_button.setEnabled(results.report is not None)
         self.stack.setCurrentWidget(self.feedback)
         self.feedback.practise_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.grading_status.setText("")
         self._update_actions()
 
     def _on_practise_again(self) -> None:
-        if self.controller.options is not None:
-            self.controller.start_interview(self.controller.options)
+        options = self.controller.options
+        report = self._shown_report
+        if report is not None and (options is None or report is not self._results_report()):
+            # Feedback opened from history: practise that session's track.
+            if report.track_id in self.controller.library.tracks:
+                self.start_interview(StartOptions(report.track_id))
+                return
+            self.home.select_track(report.track_id)
+            self.show_home()
+            return
+        if options is not None:
+            self.start_interview(options)
         else:
             self.show_home()
 
+    def _results_report(self) -> Report | None:
+        results = self.controller.results
+        return results.report if results is not None else None
+
     def _on_back_home(self) -> None:
         options = self.controller.options
-        self.controller.abandon()
+        self.controller.leave_interview()
         if options is not None:
             self.home.select_track(options.track_id)
         self.show_home()
@@ -195,17 +305,252 @@ class MainWindow(QMainWindow):
         if self.controller.in_interview and not self._confirm(
             self,
             "Leave this interview?",
-            "The interview in progress is discarded: nothing is graded or saved.",
+            "The interview stops here and is not graded. Your answers so far stay in "
+            "History as an unfinished interview.",
         ):
             return
         self._on_back_home()
 
-    def _on_export_requested(self) -> None:
-        self.banner.show_message("info", "Exporting reports is not available in this build yet.")
-
     def _update_actions(self) -> None:
         on_home = self.stack.currentWidget() is self.home
         self.new_action.setEnabled(not on_home)
+        # History and Progress are for between interviews: nothing there may change the
+        # session being written, and leaving the interview screen would hide the clocks.
+        free = not self.controller.in_interview
+        self.history_action.setEnabled(free)
+        self.progress_action.setEnabled(free)
+        self.home.history_button.setEnabled(free)
+        self.home.progress_button.setEnabled(free)
+
+    # -------------------------------------------------------------- resume
+
+    def offer_resume(self) -> None:
+        """At launch: offer the newest interrupted interview; older ones become unfinished."""
+        store = self.controller.store
+        try:
+            interrupted = store.interrupted_sessions()
+            if not interrupted:
+                self.resume_offer.clear()
+                return
+            newest, older = interrupted[0], interrupted[1:]
+            for row in older:
+                store.mark_abandoned(row.id)
+            stored = store.load_session(newest.id)
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message("error", f"Saved interviews could not be read: {err}")
+            return
+        self.resume_offer.offer(stored, self.controller.resume_problem(stored))
+
+    def _on_resume_requested(self, session_id: str) -> None:
+        if self.controller.resume_session(session_id):
+            self.resume_offer.clear()
+            self.banner.show_message(
+                "info", "Resumed where you stopped: your draft and both clocks are back."
+            )
+
+    def _on_keep_requested(self, session_id: str) -> None:
+        self._keep(session_id)
+
+    def _keep(self, session_id: str, quiet: bool = False) -> None:
+        self.resume_offer.clear()
+        try:
+            self.controller.store.mark_abandoned(session_id)
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message(
+                "error", f"The interrupted interview could not be updated: {err}"
+            )
+            return
+        if not quiet:
+            self.banner.show_message(
+                "info",
+                "The interrupted interview is kept in History as unfinished (Ctrl+H).",
+            )
+
+    # -------------------------------------------------------------- history and progress
+
+    def show_history(self) -> None:
+        if self.controller.in_interview:
+            return
+        if not self.refresh_history():
+            return
+        self.stack.setCurrentWidget(self.history)
+        self.history.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_actions()
+
+    def refresh_history(self) -> bool:
+        try:
+            rows = self.controller.store.list_sessions()
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message("error", f"Your history could not be read: {err}")
+            return False
+        self.history.set_rows(rows)
+        return True
+
+    def show_progress(self) -> None:
+        if self.controller.in_interview:
+            return
+        store = self.controller.store
+        reports: list[Report] = []
+        problems = 0
+        try:
+            rows = store.list_sessions("finished")
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message("error", f"Your history could not be read: {err}")
+            return
+        for row in rows:
+            try:
+                report = store.get_report(row.id)
+            except (InterviewerError, sqlite3.Error):
+                problems += 1
+                continue
+            if report is not None:
+                reports.append(report)
+        if problems:
+            many = problems != 1
+            self.banner.show_message(
+                "warning",
+                f"{problems} saved report{'s' if many else ''} could not be read and "
+                f"{'are' if many else 'is'} left out of the charts.",
+            )
+        self.progress.set_reports(reports)
+        self.stack.setCurrentWidget(self.progress)
+        self._update_actions()
+
+    def _on_history_open(self, session_id: str) -> None:
+        store = self.controller.store
+        try:
+            report = store.get_report(session_id)
+            if report is not None:
+                records, summary, rubrics = feedback_from_report(report, self.controller.library)
+            else:
+                stored = store.load_session(session_id)
+                records, summary, rubrics = feedback_from_stored(stored, self.controller.library)
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message("error", f"This session could not be opened: {err}")
+            return
+        self._shown_report = report
+        self.feedback.show_results(records, summary, rubrics)
+        self.feedback.export_button.setEnabled(report is not None)
+        self.stack.setCurrentWidget(self.feedback)
+        self._update_actions()
+        if report is None:
+            self.banner.show_message(
+                "info",
+                "This interview was not finished: you see the answers it saved, with the "
+                "grades that arrived before it stopped.",
+            )
+
+    def _on_history_export(self, session_id: str) -> None:
+        try:
+            report = self.controller.store.get_report(session_id)
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message("error", f"This session's report could not be read: {err}")
+            return
+        if report is None:
+            self.banner.show_message("warning", "Only a finished interview has a report.")
+            return
+        self.export_report(report)
+
+    def _on_history_delete(self, session_id: str) -> None:
+        row = next((r for r in self.history.model.rows if r.id == session_id), None)
+        what = (
+            f"the {row.track_name} interview of {local_time(row.started_at)}"
+            if row is not None
+            else "this interview"
+        )
+        if not self._confirm(
+            self,
+            "Delete this interview?",
+            f"Delete {what}, with its answers and report? This cannot be undone.",
+        ):
+            return
+        try:
+            self.controller.store.delete_session(session_id)
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message("error", f"The interview could not be deleted: {err}")
+            return
+        if self.resume_offer.session_id == session_id:
+            self.resume_offer.clear()
+        if self._shown_report is not None and self._shown_report.session_id == session_id:
+            self._shown_report = None
+        self.refresh_history()
+        self.banner.show_message("info", "The interview was deleted.")
+
+    def _on_delete_all(self) -> None:
+        if not self._confirm(
+            self,
+            "Delete all data?",
+            "Delete every saved interview, with all answers, grades and reports? "
+            "This cannot be undone. Settings and your API key are kept.",
+        ):
+            return
+        try:
+            count = self.controller.store.delete_all()
+        except (InterviewerError, sqlite3.Error) as err:
+            self.banner.show_message("error", f"Your data could not be deleted: {err}")
+            return
+        self.resume_offer.clear()
+        self._shown_report = None
+        self.refresh_history()
+        self.banner.show_message(
+            "info", f"Deleted {count} interview{'s' if count != 1 else ''}. History is empty."
+        )
+
+    def _on_practise_topics(self, topics: list[str]) -> None:
+        track = practice_track(self.controller.library, topics, self.progress.data)
+        if track is None:
+            self.banner.show_message(
+                "warning",
+                f"No question in the bank covers {', '.join(topics)}. Pick a track instead.",
+            )
+            return
+        self.start_interview(
+            StartOptions(
+                track_id=track.id,
+                question_count=len(track.questions),
+                minutes=float(track.duration_minutes),
+                follow_ups=track.follow_up_limit > 0,
+                track=track,
+            )
+        )
+
+    # -------------------------------------------------------------- export
+
+    def _on_export_requested(self) -> None:
+        if self._shown_report is None:
+            self.banner.show_message("warning", "There is no finished report to export here.")
+            return
+        self.export_report(self._shown_report)
+
+    def export_report(self, report: Report) -> Path | None:
+        """Ask where to save the report, then write it in the format its extension names."""
+        from interviewer.export import write_report  # PDF export loads Qt's printing on use
+
+        folder = self.export_dir
+        if folder is None:
+            docs = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            folder = Path(docs) if docs and Path(docs).is_dir() else Path.home()
+        suggested = str(folder / export_file_name(report))
+        chosen, selected = self.save_file(
+            self, "Export report", suggested, ";;".join(EXPORT_FILTERS.values())
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() not in EXPORT_FILTERS:
+            # No (or an unknown) extension typed: take the one of the chosen file type.
+            ext = next((e for e, f in EXPORT_FILTERS.items() if f == selected), ".md")
+            path = path.with_name(path.name + ext)
+        try:
+            written = write_report(report, path)
+        except InterviewerError as err:
+            self.banner.show_message("error", str(err))
+            return None
+        self.export_dir = written.parent
+        self.banner.show_message("info", f"Report saved to {written}.")
+        return written
 
     # -------------------------------------------------------------- messages and backend
 
@@ -260,10 +605,18 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.store.in_memory:
+            kept = (
+                "Sessions cannot be saved on this computer right now, so the interview in "
+                "progress is lost when the app closes."
+            )
+        else:
+            kept = (
+                "Your answers so far and the one you are typing are saved, with both "
+                "clocks: the next time you open Interviewer you can resume where you stopped."
+            )
         if self.controller.in_interview and not self._confirm(
-            self,
-            "Quit during the interview?",
-            "The interview in progress is discarded: nothing is graded or saved.",
+            self, "Quit during the interview?", kept
         ):
             event.ignore()
             return
@@ -271,5 +624,5 @@ class MainWindow(QMainWindow):
         # Disappear at once; then give calls in flight a moment to return (a cancelled
         # stream stops at its next chunk; a grading may not, and is simply dropped).
         self.hide()
-        self.controller.shutdown(3000)
+        self.controller.shutdown(3000)  # saves the draft; the session stays resumable
         event.accept()

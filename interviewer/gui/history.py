@@ -1,0 +1,495 @@
+"""The history screen: every saved interview, its score, and what can be done with it.
+
+The view lists `SessionRow`s and reports what the candidate asks for (open, export,
+delete, delete everything) through signals; the main window asks for confirmation and
+talks to the store. The functions at the top turn what the store holds back into what
+the feedback screen shows: a finished session's `Report`, or an unfinished session's
+saved turns, grades and draft (nothing typed is hidden, graded or not).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.core.content import ContentLibrary
+from interviewer.core.engine import QuestionRecord, QuestionStatus
+from interviewer.core.models import Criterion, KeyPoint, Question, Rubric, Turn
+from interviewer.core.report import QuestionReport, Report
+from interviewer.core.summary import SessionSummary, summarize
+from interviewer.gui import style
+from interviewer.gui.resume import local_time
+from interviewer.gui.style import plain_label
+from interviewer.gui.widgets import format_clock
+from interviewer.storage.store import SessionRow, StoredSession
+
+Feedback = tuple[list[QuestionRecord], SessionSummary, dict[str, Rubric]]
+
+STATUS_TEXT = {"finished": "Finished", "abandoned": "Unfinished", "in_progress": "Interrupted"}
+NOT_FINISHED = "the interview was not finished, so this answer was not graded."
+
+# --------------------------------------------------------------------------- stored -> screen
+
+
+def _rubric_from(q: QuestionReport) -> Rubric:
+    """The rubric as the report recorded it (its wording may have changed since).
+
+    Built without validation: it was valid when graded, and a report must always open.
+    """
+    criteria = [
+        Criterion.model_construct(
+            id=c.id,
+            name=c.name,
+            weight=c.weight,
+            description=c.description,
+            levels=dict(c.levels),
+            star=None,
+            heuristic="coverage",
+        )
+        for c in q.criteria
+    ]
+    return Rubric.model_construct(
+        id=q.rubric_id,
+        name=q.rubric_name or q.rubric_id,
+        description=q.rubric_name or q.rubric_id,
+        category=None,
+        criteria=criteria,
+    )
+
+
+def _question_stub(
+    qid: str,
+    text: str,
+    *,
+    category: str = "other",
+    topics: list[str] | None = None,
+    difficulty: str = "",
+    seconds: int = 0,
+    key_points: list[str] | None = None,
+    rubric_id: str = "",
+    known: Question | None = None,
+) -> Question:
+    """A Question carrying what was recorded, for display only (not validated)."""
+    ids = {k.text: k.id for k in known.key_points} if known is not None else {}
+    points = [
+        KeyPoint.model_construct(id=ids.get(t, f"kp{i}"), text=t, terms=[t])
+        for i, t in enumerate(key_points or [], start=1)
+    ]
+    return Question.model_construct(
+        id=qid,
+        category=category,
+        text=text,
+        topics=list(topics or []),
+        difficulty=difficulty,
+        answer_seconds=seconds,
+        key_points=points,
+        follow_ups=[],
+        rubric=rubric_id,
+        strong_answer=list(known.strong_answer) if known is not None else [],
+    )
+
+
+def _status(value: str, turns: list[Turn]) -> QuestionStatus:
+    if value in ("answered", "skipped", "unasked"):
+        return cast(QuestionStatus, value)
+    return "answered" if any(t.role == "candidate" for t in turns) else "unasked"
+
+
+def feedback_from_report(report: Report, library: ContentLibrary | None = None) -> Feedback:
+    """What FeedbackView needs, from a stored report, worded as it was when graded."""
+    rubrics: dict[str, Rubric] = {}
+    records: list[QuestionRecord] = []
+    for q in report.questions:
+        if q.rubric_id not in rubrics and q.criteria:
+            rubrics[q.rubric_id] = _rubric_from(q)
+        known = library.questions.get(q.question_id) if library is not None else None
+        if known is None or known.text != q.text:
+            question = _question_stub(
+                q.question_id,
+                q.text,
+                category=q.category,
+                topics=q.topics,
+                difficulty=q.difficulty,
+                seconds=q.suggested_seconds,
+                key_points=q.key_points,
+                rubric_id=q.rubric_id,
+                known=known,
+            )
+        else:
+            question = known
+        records.append(
+            QuestionRecord(
+                question=question,
+                status=_status(q.status, q.turns),
+                turns=list(q.turns),
+                grade=q.grade,
+                grade_error=q.grade_error,
+            )
+        )
+    return records, report.summary, rubrics
+
+
+def feedback_from_stored(stored: StoredSession, library: ContentLibrary) -> Feedback:
+    """An unfinished session as far as it went: answers, grades that arrived, the draft.
+
+    The draft that was being typed is shown as an answer (it is the candidate's words),
+    ungraded, so an interview that was never finished still loses nothing.
+    """
+    by_q: dict[str, list[Turn]] = {}
+    for t in stored.turns:
+        if t.question_id:
+            by_q.setdefault(t.question_id, []).append(t)
+    draft = stored.draft
+    records: list[QuestionRecord] = []
+    rubrics: dict[str, Rubric] = {}
+    for qid in stored.plan.question_ids:
+        turns = list(by_q.get(qid, []))
+        if draft is not None and draft.question_id == qid and draft.text.strip():
+            turns.append(Turn(role="candidate", kind="answer", text=draft.text, question_id=qid))
+        question = library.questions.get(qid)
+        if question is None:
+            asked = next((t.text for t in turns if t.kind == "question"), qid)
+            question = _question_stub(qid, asked)
+        elif question.rubric in library.rubrics:
+            rubrics[question.rubric] = library.rubrics[question.rubric]
+        answers = [t for t in turns if t.role == "candidate"]
+        status: QuestionStatus
+        if any(not t.skipped for t in answers):
+            status = "answered"
+        elif answers:
+            status = "skipped"
+        else:
+            status = "unasked"
+        grade = stored.grades.get(qid)
+        records.append(
+            QuestionRecord(
+                question=question,
+                status=status,
+                turns=turns,
+                grade=grade,
+                grade_error="" if grade is not None else NOT_FINISHED,
+            )
+        )
+    summary = summarize(records)
+    if stored.row.status != "finished":
+        # Skips count as 0 but ungraded answers count as nothing, so a partial score
+        # would mislead: show the grades that arrived, and no verdict.
+        summary = summary.model_copy(
+            update={
+                "overall_score": None,
+                "per_category": {},
+                "signal": "no signal",
+                "signal_reason": (
+                    "Not finished, so there is no overall score. Grades that arrived "
+                    "before it stopped are shown with their questions."
+                ),
+            }
+        )
+    return records, summary, rubrics
+
+
+# --------------------------------------------------------------------------- the table
+
+COLUMNS = ("Date", "Track", "Model", "Score", "Answers", "Duration", "Status")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_NUMERIC = {3, 4, 5}
+
+
+class HistoryModel(QAbstractTableModel):
+    """The sessions as table rows; sorting uses raw values, not the displayed text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SessionRow] = []
+
+    def set_rows(self, rows: list[SessionRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, col)
+        if role == SORT_ROLE:
+            return self._key(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 2:
+                return row.backend_label
+            if col == 1:
+                return row.track_name
+            if col == 6 and row.status == "in_progress":
+                return "Interrupted: the app closed during this interview"
+        return None
+
+    @staticmethod
+    def _text(row: SessionRow, col: int) -> str:
+        if col == 0:
+            return local_time(row.started_at)
+        if col == 1:
+            return row.track_name
+        if col == 2:
+            return row.backend_label
+        if col == 3:
+            return f"{row.overall_score:.0f}" if row.overall_score is not None else "—"
+        if col == 4:
+            return str(row.answers)
+        if col == 5:
+            return format_clock(row.duration_seconds)
+        return STATUS_TEXT.get(row.status, row.status)
+
+    @staticmethod
+    def _key(row: SessionRow, col: int) -> Any:
+        if col == 0:
+            return row.started_at
+        if col == 3:
+            return -1.0 if row.overall_score is None else row.overall_score
+        if col == 4:
+            return row.answers
+        if col == 5:
+            return row.duration_seconds
+        return HistoryModel._text(row, col).lower()
+
+
+class _Table(QTableView):
+    """Enter opens the selected session, Delete deletes it (after the window asks)."""
+
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Delete):
+            self.delete_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class HistoryView(QWidget):
+    """Past sessions, newest first. Call `set_rows`; connect the signals."""
+
+    open_requested = Signal(str)  # session id
+    export_requested = Signal(str)
+    delete_requested = Signal(str)
+    delete_all_requested = Signal()
+    progress_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("History")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        bar = QWidget()
+        bar_lay = QHBoxLayout(bar)
+        bar_lay.setContentsMargins(18, 10, 18, 10)
+        bar_lay.setSpacing(8)
+        title = plain_label("History", wrap=False)
+        title.setFont(style.scaled_font(title.font(), 1.35, bold=True))
+        bar_lay.addWidget(title)
+        bar_lay.addStretch(1)
+        self.progress_button = QPushButton("&Progress")
+        self.progress_button.setAccessibleName("Show progress")
+        self.progress_button.setToolTip("Scores over time and your weakest topics")
+        self.back_button = QPushButton("&Back to home")
+        self.back_button.setAccessibleName("Back to home")
+        for b in (self.progress_button, self.back_button):
+            b.setAutoDefault(False)
+            bar_lay.addWidget(b)
+        outer.addWidget(bar)
+        outer.addWidget(style.separator())
+
+        body = QVBoxLayout()
+        body.setContentsMargins(18, 12, 18, 14)
+        body.setSpacing(10)
+        outer.addLayout(body, 1)
+
+        tools = QHBoxLayout()
+        tools.setSpacing(8)
+        self.summary = plain_label("", wrap=True, muted=True)
+        tools.addWidget(self.summary, 1)
+        self.open_button = QPushButton("&Open feedback")
+        self.open_button.setAccessibleName("Open the selected session's feedback")
+        self.export_button = QPushButton("&Export report…")
+        self.export_button.setAccessibleName("Export the selected session's report")
+        self.delete_button = QPushButton("&Delete…")
+        self.delete_button.setAccessibleName("Delete the selected session")
+        self.delete_all_button = QPushButton("Delete &all data…")
+        self.delete_all_button.setAccessibleName("Delete every saved session")
+        self.delete_all_button.setToolTip("Delete every saved interview, answer and report")
+        for b in (self.open_button, self.export_button, self.delete_button):
+            b.setAutoDefault(False)
+            tools.addWidget(b)
+        tools.addSpacing(16)
+        self.delete_all_button.setAutoDefault(False)
+        tools.addWidget(self.delete_all_button)
+        body.addLayout(tools)
+
+        self.model = HistoryModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = _Table()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Past interviews")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(60)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.activated.connect(self._on_activated)
+        self.table.delete_pressed.connect(self._on_delete_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        self.empty = plain_label(
+            "No interviews yet. Every interview you start is saved here as you go, "
+            "answer by answer.",
+            muted=True,
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.empty)
+        body.addWidget(self.pages, 1)
+
+        self.open_button.clicked.connect(self._on_open_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.delete_all_button.clicked.connect(self.delete_all_requested)
+        self.progress_button.clicked.connect(self.progress_requested)
+        self.back_button.clicked.connect(self.back_requested)
+        self.setTabOrder(self.table, self.open_button)
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ data in
+
+    def set_rows(self, rows: list[SessionRow]) -> None:
+        keep = self.selected_id()
+        self.model.set_rows(rows)
+        self.pages.setCurrentWidget(self.table if rows else self.empty)
+        finished = [r for r in rows if r.status == "finished"]
+        scores = [r.overall_score for r in finished if r.overall_score is not None]
+        n = len(rows)
+        parts = [f"{n} interview{'s' if n != 1 else ''}", f"{len(finished)} finished"]
+        if scores:
+            parts.append(f"average score {sum(scores) / len(scores):.0f}")
+        self.summary.setText(" · ".join(parts) if rows else "")
+        self.delete_all_button.setEnabled(bool(rows))
+        if keep:
+            self.select(keep)
+        else:
+            self._select_row(0)
+        self.table.resizeColumnToContents(2)
+        self._update_buttons()
+
+    def select(self, session_id: str | None) -> None:
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data(ID_ROLE) == session_id:
+                self._select_row(r)
+                return
+        self._select_row(0)
+
+    def _select_row(self, r: int) -> None:
+        if 0 <= r < self.proxy.rowCount():
+            self.table.selectRow(r)
+        else:
+            self.table.clearSelection()
+
+    # ------------------------------------------------------------------ data out
+
+    def selected_row(self) -> SessionRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        source = self.proxy.mapToSource(indexes[0])
+        return self.model.rows[source.row()] if source.isValid() else None
+
+    def selected_id(self) -> str | None:
+        row = self.selected_row()
+        return row.id if row is not None else None
+
+    # ------------------------------------------------------------------ slots
+
+    def _update_buttons(self, *_args: object) -> None:
+        row = self.selected_row()
+        self.open_button.setEnabled(row is not None)
+        finished = row is not None and row.status == "finished"
+        self.export_button.setEnabled(finished)
+        self.export_button.setToolTip(
+            "Save this session's report as Markdown, HTML, PDF or JSON"
+            if finished
+            else "Only a finished interview has a report to export"
+        )
+        self.delete_button.setEnabled(row is not None)
+
+    def _on_activated(self, _index: QModelIndex) -> None:
+        self._on_open_clicked()
+
+    def _on_open_clicked(self) -> None:
+        sid = self.selected_id()
+        if sid is not None:
+            self.open_requested.emit(sid)
+
+    def _on_export_clicked(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.status == "finished":
+            self.export_requested.emit(row.id)
+
+    def _on_delete_clicked(self) -> None:
+        sid = self.selected_id()
+        if sid is not None:
+            self.delete_requested.emit(sid)

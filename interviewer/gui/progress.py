@@ -1,0 +1,778 @@
+"""The progress screen: scores over time, the weakest topics, and a practice built from them.
+
+The numbers come from the finished sessions' stored reports, so they read the same after
+the content files change. `progress_data` and `practice_track` are plain functions
+(tested without a window); `LineChart` draws with QPainter because QtCharts is an add-on
+that PySide6-Essentials does not ship.
+
+Weak topics are ranked by the average score of the questions that carried the topic
+(a skipped question counts as 0, as in the session score), over the most recent
+sessions only, so a topic that was weak months ago and has improved drops off.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.core.content import ContentLibrary
+from interviewer.core.models import Question, Track
+from interviewer.core.report import Report
+from interviewer.gui import style
+from interviewer.gui.resume import local_time
+from interviewer.gui.style import ScoreBar, plain_label
+from interviewer.gui.widgets import PRIMARY_BUTTON_CSS
+
+CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
+#: Weak topics and criteria are judged on this many of the most recent finished sessions.
+RECENT_SESSIONS = 10
+#: A topic averaging below this (the "hire" band) is worth practising.
+WEAK_BELOW = 75.0
+#: How many questions a weak-topics practice asks.
+PRACTICE_QUESTIONS = 4
+#: Line colours, mid-tones that read on light and dark windows, in the order used.
+SERIES_COLOURS = ("#3d7fd9", "#e07b2e", "#2f9e5b", "#a855c7", "#d64545", "#14a3a3", "#b58900")
+
+
+# --------------------------------------------------------------------------- the numbers
+
+
+@dataclass(frozen=True)
+class SessionPoint:
+    """One finished session on the charts."""
+
+    session_id: str
+    started_at: str
+    overall: float | None
+    per_category: dict[str, float]
+    #: rubric id -> criterion id -> average 1-5 score in this session
+    per_criterion: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    average: float  # 0-100
+    answers: int
+    question_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CriterionAverage:
+    rubric_id: str
+    rubric_name: str
+    criterion_id: str
+    name: str
+    average: float  # 1-5
+    count: int
+
+
+@dataclass
+class ProgressData:
+    points: list[SessionPoint] = field(default_factory=list)  # oldest first
+    weak_topics: list[TopicScore] = field(default_factory=list)  # weakest first
+    weak_criteria: list[CriterionAverage] = field(default_factory=list)  # weakest first
+    #: rubric id -> (rubric name, [(criterion id, criterion name)]) in rubric order
+    rubrics: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    #: question id -> the latest score it got (for choosing practice questions)
+    last_scores: dict[str, float] = field(default_factory=dict)
+
+
+def _question_score(status: str, grade_score: float | None) -> float | None:
+    if status == "skipped":
+        return 0.0
+    if status == "answered":
+        return grade_score
+    return None
+
+
+def progress_data(reports: Sequence[Report], recent: int = RECENT_SESSIONS) -> ProgressData:
+    """Charts, weak topics and weak criteria from finished sessions' reports (any order)."""
+    data = ProgressData()
+    ordered = sorted(reports, key=lambda r: r.started_at)
+    for report in ordered:
+        crit: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for q in report.questions:
+            if q.rubric_id not in data.rubrics and q.criteria:
+                data.rubrics[q.rubric_id] = (
+                    q.rubric_name or q.rubric_id,
+                    [(c.id, c.name) for c in q.criteria],
+                )
+            if q.grade is not None:
+                for c in q.grade.criteria:
+                    crit[q.rubric_id][c.criterion_id].append(c.score)
+            score = _question_score(q.status, q.grade.overall_score if q.grade else None)
+            if score is not None:
+                data.last_scores[q.question_id] = score
+        data.points.append(
+            SessionPoint(
+                session_id=report.session_id,
+                started_at=report.started_at,
+                overall=report.summary.overall_score,
+                per_category=dict(report.summary.per_category),
+                per_criterion={
+                    rid: {cid: sum(v) / len(v) for cid, v in cs.items()} for rid, cs in crit.items()
+                },
+            )
+        )
+
+    topics: dict[str, list[float]] = defaultdict(list)
+    topic_names: dict[str, str] = {}
+    topic_questions: dict[str, list[str]] = defaultdict(list)
+    crit_scores: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for report in ordered[-recent:] if recent > 0 else []:
+        for q in report.questions:
+            score = _question_score(q.status, q.grade.overall_score if q.grade else None)
+            if score is None:
+                continue
+            for topic in q.topics:
+                key = topic.lower()
+                topic_names.setdefault(key, topic)
+                topics[key].append(score)
+                if q.question_id not in topic_questions[key]:
+                    topic_questions[key].append(q.question_id)
+            if q.grade is not None:
+                for c in q.grade.criteria:
+                    crit_scores[(q.rubric_id, c.criterion_id)].append(c.score)
+    data.weak_topics = sorted(
+        (
+            TopicScore(topic_names[k], sum(v) / len(v), len(v), tuple(topic_questions[k]))
+            for k, v in topics.items()
+        ),
+        key=lambda t: (t.average, -t.answers, t.topic.lower()),
+    )
+    names = {
+        (rid, cid): (rname, cname)
+        for rid, (rname, crits) in data.rubrics.items()
+        for cid, cname in crits
+    }
+    data.weak_criteria = sorted(
+        (
+            CriterionAverage(
+                rid,
+                names.get((rid, cid), (rid, cid))[0],
+                cid,
+                names.get((rid, cid), (rid, cid.replace("_", " ").capitalize()))[1],
+                sum(v) / len(v),
+                len(v),
+            )
+            for (rid, cid), v in crit_scores.items()
+        ),
+        key=lambda c: (c.average, -c.count, c.name.lower()),
+    )
+    return data
+
+
+def practice_topics(data: ProgressData, limit: int = 3) -> list[str]:
+    """The topics a practice should cover: the weakest below the hire band, else the weakest."""
+    weak = [t.topic for t in data.weak_topics if t.average < WEAK_BELOW]
+    return (weak or [t.topic for t in data.weak_topics])[:limit]
+
+
+def practice_track(
+    library: ContentLibrary,
+    topics: Sequence[str],
+    data: ProgressData | None = None,
+    count: int = PRACTICE_QUESTIONS,
+) -> Track | None:
+    """A track of questions on `topics`, built from the library track that fits them best.
+
+    Each topic gets a question before any topic gets two; within a topic, questions not
+    asked yet come first, then those that scored lowest. The track keeps the base track's
+    id (so a resumed practice finds its persona and pace) and lists the questions
+    explicitly, in order. None when no question in the bank carries those topics.
+    """
+    if not topics or not library.tracks:
+        return None
+    last = data.last_scores if data is not None else {}
+    wanted = [t.lower() for t in topics]
+
+    def rank(q: Question) -> tuple[int, float, str]:
+        seen = q.id in last
+        return (1 if seen else 0, last.get(q.id, 0.0), q.id)
+
+    per_topic: list[list[Question]] = []
+    for topic in wanted:
+        pool = [q for q in library.questions.values() if topic in {t.lower() for t in q.topics}]
+        per_topic.append(sorted(pool, key=rank))
+    chosen: list[Question] = []
+    while len(chosen) < count and any(per_topic):
+        for pool in per_topic:
+            while pool and pool[0] in chosen:
+                pool.pop(0)
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop(0))
+    if not chosen:
+        return None
+    categories = list(dict.fromkeys(q.category for q in chosen))
+    fitting = [t for t in library.tracks.values() if set(categories) <= set(t.categories)]
+    base = min(
+        fitting or list(library.tracks.values()),
+        key=lambda t: (len(t.categories), t.id),
+    )
+    pace = base.duration_minutes / base.question_count
+    shown = ", ".join(topics[:3])
+    return base.model_copy(
+        update={
+            "name": f"Weak topics: {shown}",
+            "description": (
+                f"A practice interview on the topics you scored lowest on: {shown}. "
+                f"{base.description}"
+            ),
+            "questions": [q.id for q in chosen],
+            "question_count": len(chosen),
+            "categories": categories,
+            "topics": [],
+            "selection": "ordered",
+            "difficulty": "mixed",
+            "duration_minutes": max(1, math.ceil(pace * len(chosen))),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- the chart
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    colour: str
+    values: list[float | None]  # one per x position; None where the series has no value
+    bold: bool = False
+
+
+class LineChart(QWidget):
+    """Lines over evenly spaced sessions, with a legend, axis labels and point tooltips.
+
+    Sessions are spaced evenly rather than by date: practice comes in bursts, and a
+    date axis would squash a week of sessions into one spot.
+    """
+
+    PAD = 8
+    RADIUS = 3.5
+
+    def __init__(
+        self,
+        title: str,
+        y_min: float,
+        y_max: float,
+        y_step: float,
+        *,
+        value_format: str = "{:.0f}",
+        empty_text: str = "No finished interviews yet.",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.y_min, self.y_max, self.y_step = y_min, y_max, y_step
+        self.value_format = value_format
+        self.empty_text = empty_text
+        self.x_labels: list[str] = []
+        self.series: list[Series] = []
+        self._points: list[tuple[QPointF, str]] = []  # for tooltips
+        self.setMouseTracking(True)
+        self.setMinimumHeight(170)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(title)
+        self._describe()
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, 250)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(240, 170)
+
+    def set_data(self, x_labels: Sequence[str], series: Sequence[Series]) -> None:
+        self.x_labels = list(x_labels)
+        self.series = [s for s in series if any(v is not None for v in s.values)]
+        self._describe()
+        self.update()
+
+    @property
+    def empty(self) -> bool:
+        return not self.series or not self.x_labels
+
+    def _describe(self) -> None:
+        """Say in words what the lines show, for screen readers (and tooltips)."""
+        if self.empty:
+            self.setAccessibleDescription(self.empty_text)
+            return
+        parts = []
+        for s in self.series:
+            vals = [v for v in s.values if v is not None]
+            first, last = vals[0], vals[-1]
+            fmt = self.value_format
+            parts.append(
+                f"{s.name}: latest {fmt.format(last)}, first {fmt.format(first)}, "
+                f"{len(vals)} session{'s' if len(vals) != 1 else ''}"
+            )
+        self.setAccessibleDescription("; ".join(parts))
+
+    # ------------------------------------------------------------------ painting
+
+    def _legend_rows(self, fm: QFontMetrics, width: float) -> list[list[tuple[Series, float]]]:
+        rows: list[list[tuple[Series, float]]] = [[]]
+        x = 0.0
+        for s in self.series:
+            w = 14 + 6 + fm.horizontalAdvance(s.name) + 16
+            if rows[-1] and x + w > width:
+                rows.append([])
+                x = 0.0
+            rows[-1].append((s, w))
+            x += w
+        return rows
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.WindowText)
+        muted = QColor(style.muted_colour(pal))
+        grid = pal.color(QPalette.ColorRole.Mid)
+        grid.setAlpha(110)
+        fm = QFontMetrics(self.font())
+        line_h = fm.height()
+        area = QRectF(self.rect()).adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        self._points = []
+
+        if self.empty:
+            p.setPen(muted)
+            p.drawText(
+                area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text
+            )
+            p.end()
+            return
+
+        # Legend, wrapped over as many rows as it needs.
+        rows = self._legend_rows(fm, area.width())
+        y = area.top()
+        for row in rows:
+            x = area.left()
+            for s, w in row:
+                pen = QPen(QColor(s.colour), 3 if s.bold else 2)
+                p.setPen(pen)
+                mid = y + line_h / 2
+                p.drawLine(QPointF(x, mid), QPointF(x + 14, mid))
+                p.setPen(text)
+                p.drawText(QPointF(x + 20, y + fm.ascent()), s.name)
+                x += w
+            y += line_h + 2
+        top = y + 6
+
+        # Plot area: y labels on the left, x labels below.
+        y_labels = []
+        v = self.y_min
+        while v <= self.y_max + 1e-9:
+            y_labels.append(v)
+            v += self.y_step
+        label_w = max(fm.horizontalAdvance(self.value_format.format(v)) for v in y_labels)
+        plot = QRectF(
+            area.left() + label_w + 8,
+            top + line_h / 2,
+            area.width() - label_w - 8 - line_h / 2,
+            area.bottom() - top - line_h / 2 - line_h - 6,
+        )
+        if plot.height() < 20 or plot.width() < 20:
+            p.end()
+            return
+
+        def to_y(value: float) -> float:
+            share = (value - self.y_min) / (self.y_max - self.y_min)
+            return plot.bottom() - share * plot.height()
+
+        n = len(self.x_labels)
+        inset = min(18.0, plot.width() / 8)
+
+        def to_x(i: int) -> float:
+            if n == 1:
+                return plot.center().x()
+            return plot.left() + inset + i * (plot.width() - 2 * inset) / (n - 1)
+
+        for value in y_labels:
+            yy = to_y(value)
+            p.setPen(QPen(grid, 1))
+            p.drawLine(QPointF(plot.left(), yy), QPointF(plot.right(), yy))
+            p.setPen(muted)
+            label = self.value_format.format(value)
+            p.drawText(
+                QRectF(area.left(), yy - line_h / 2, label_w, line_h),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                label,
+            )
+
+        # X labels: as many as fit without overlapping, always the first and the last.
+        widest = max(fm.horizontalAdvance(t) for t in self.x_labels) + 12
+        step = max(1, math.ceil(widest / max(1.0, (plot.width() - 2 * inset) / max(1, n - 1))))
+        p.setPen(muted)
+        shown = set(range(0, n, step)) | {n - 1}
+        if n - 1 - (n - 1) // step * step < step and n > 1 and (n - 1) % step:
+            shown.discard((n - 1) // step * step)  # too close to the last label
+        for i in sorted(shown):
+            cx = to_x(i)
+            w = fm.horizontalAdvance(self.x_labels[i]) + 4
+            left = min(max(area.left(), cx - w / 2), area.right() - w)
+            p.drawText(
+                QRectF(left, plot.bottom() + 4, w, line_h),
+                int(Qt.AlignmentFlag.AlignCenter),
+                self.x_labels[i],
+            )
+
+        # Lines, then points on top; a bold series (the overall score) over the others.
+        for s in sorted(self.series, key=lambda s: s.bold):
+            colour = QColor(s.colour)
+            path = QPainterPath()
+            started = False
+            for i, maybe in enumerate(s.values):
+                if maybe is None:
+                    continue
+                pt = QPointF(to_x(i), to_y(maybe))
+                if started:
+                    path.lineTo(pt)
+                else:
+                    path.moveTo(pt)
+                    started = True
+            p.setPen(QPen(colour, 2.6 if s.bold else 1.8))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+            p.setPen(QPen(pal.color(QPalette.ColorRole.Base), 1.2))
+            p.setBrush(colour)
+            r = self.RADIUS + (0.8 if s.bold else 0)
+            for i, maybe in enumerate(s.values):
+                if maybe is None:
+                    continue
+                pt = QPointF(to_x(i), to_y(maybe))
+                p.drawEllipse(pt, r, r)
+                tip = f"{s.name}: {self.value_format.format(maybe)} · {self.x_labels[i]}"
+                self._points.append((pt, tip))
+        p.end()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        best: tuple[float, str] | None = None
+        for pt, tip in self._points:
+            d = math.hypot(pt.x() - pos.x(), pt.y() - pos.y())
+            if d <= 10 and (best is None or d < best[0]):
+                best = (d, tip)
+        if best is not None:
+            QToolTip.showText(event.globalPosition().toPoint(), best[1], self)
+        else:
+            QToolTip.hideText()
+        super().mouseMoveEvent(event)
+
+
+# --------------------------------------------------------------------------- the screen
+
+
+class _Content(QWidget):
+    """The scrolled page; height-for-width decides its height (see feedback._Content)."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), 0)
+
+
+class ProgressView(QWidget):
+    """Charts and weak topics. Call `set_reports`; `practise_requested` carries the topics."""
+
+    practise_requested = Signal(list)  # list[str] of topics
+    history_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Progress")
+        self.data = ProgressData()
+        self.topics: list[str] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        bar = QWidget()
+        bar_lay = QHBoxLayout(bar)
+        bar_lay.setContentsMargins(18, 10, 18, 10)
+        bar_lay.setSpacing(8)
+        title = plain_label("Progress", wrap=False)
+        title.setFont(style.scaled_font(title.font(), 1.35, bold=True))
+        bar_lay.addWidget(title)
+        bar_lay.addStretch(1)
+        self.history_button = QPushButton("&History")
+        self.history_button.setAccessibleName("Show history")
+        self.back_button = QPushButton("&Back to home")
+        self.back_button.setAccessibleName("Back to home")
+        for b in (self.history_button, self.back_button):
+            b.setAutoDefault(False)
+            bar_lay.addWidget(b)
+        self.history_button.clicked.connect(self.history_requested)
+        self.back_button.clicked.connect(self.back_requested)
+        outer.addWidget(bar)
+        outer.addWidget(style.separator())
+
+        content = _Content()
+        lay = QVBoxLayout(content)
+        lay.setContentsMargins(18, 14, 18, 20)
+        lay.setSpacing(14)
+
+        # -- weak topics first: it is what the candidate can act on
+        weak = style.card(name="weakCard")
+        wl = QVBoxLayout(weak)
+        wl.setContentsMargins(18, 14, 18, 16)
+        wl.setSpacing(8)
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        head_text = QVBoxLayout()
+        head_text.setSpacing(2)
+        self.headline = plain_label("")
+        self.headline.setFont(style.scaled_font(self.headline.font(), 1.1, bold=True))
+        self.subline = plain_label("", muted=True)
+        head_text.addWidget(self.headline)
+        head_text.addWidget(self.subline)
+        head.addLayout(head_text, 1)
+        self.practise_button = QPushButton("Practise my &weak topics")
+        self.practise_button.setObjectName("primaryButton")
+        self.practise_button.setStyleSheet(PRIMARY_BUTTON_CSS)
+        self.practise_button.setAccessibleName("Practise my weak topics")
+        self.practise_button.setMinimumHeight(36)
+        self.practise_button.setAutoDefault(False)
+        self.practise_button.clicked.connect(self._on_practise_clicked)
+        head.addWidget(self.practise_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        wl.addLayout(head)
+        columns = QHBoxLayout()
+        columns.setSpacing(28)
+        self.topics_box = QVBoxLayout()
+        self.topics_box.setSpacing(4)
+        self.criteria_box = QVBoxLayout()
+        self.criteria_box.setSpacing(4)
+        for box in (self.topics_box, self.criteria_box):
+            holder = QWidget()
+            holder.setLayout(box)
+            holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            columns.addWidget(holder, 1, Qt.AlignmentFlag.AlignTop)
+        wl.addLayout(columns)
+        lay.addWidget(weak)
+
+        # -- scores over time
+        self.cat_card = cat_card = style.card(name="categoryChartCard")
+        cl = QVBoxLayout(cat_card)
+        cl.setContentsMargins(16, 12, 16, 12)
+        cl.addWidget(style.section_title("Score by category (out of 100)"))
+        self.category_chart = LineChart("Score by category over time", 0, 100, 25)
+        cl.addWidget(self.category_chart, 1)
+        lay.addWidget(cat_card)
+
+        self.crit_card = crit_card = style.card(name="criterionChartCard")
+        crl = QVBoxLayout(crit_card)
+        crl.setContentsMargins(16, 12, 16, 12)
+        crit_head = QHBoxLayout()
+        crit_head.addWidget(style.section_title("Score by criterion (out of 5)"))
+        crit_head.addStretch(1)
+        self.rubric_combo = QComboBox()
+        self.rubric_combo.setAccessibleName("Rubric shown in the criterion chart")
+        self.rubric_combo.currentIndexChanged.connect(self._on_rubric_changed)
+        crit_head.addWidget(self.rubric_combo)
+        crl.addLayout(crit_head)
+        self.criterion_chart = LineChart(
+            "Score by criterion over time", 1, 5, 1, value_format="{:.1f}"
+        )
+        crl.addWidget(self.criterion_chart, 1)
+        lay.addWidget(crit_card)
+        lay.addStretch(1)
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+        outer.addWidget(self.scroll_area, 1)
+        self.set_reports([])
+
+    # ------------------------------------------------------------------ data in
+
+    def set_reports(self, reports: Sequence[Report]) -> None:
+        self.data = data = progress_data(reports)
+        labels = [local_time(p.started_at, "%d %b") for p in data.points]
+        categories = sorted({c for p in data.points for c in p.per_category})
+        series = [
+            Series(
+                "Overall",
+                style.muted_colour(self.palette()),
+                [p.overall for p in data.points],
+                True,
+            )
+        ]
+        for i, cat in enumerate(categories):
+            series.append(
+                Series(
+                    CATEGORY_NAMES.get(cat, cat),
+                    SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                    [p.per_category.get(cat) for p in data.points],
+                )
+            )
+        self.category_chart.set_data(labels, series)
+
+        self.rubric_combo.blockSignals(True)
+        current = self.rubric_combo.currentData()
+        self.rubric_combo.clear()
+        used = [rid for rid in data.rubrics if any(rid in p.per_criterion for p in data.points)]
+        for rid in used:
+            self.rubric_combo.addItem(data.rubrics[rid][0], rid)
+        index = self.rubric_combo.findData(current)
+        self.rubric_combo.setCurrentIndex(max(0, index) if used else -1)
+        self.rubric_combo.setVisible(len(used) > 1)
+        self.rubric_combo.blockSignals(False)
+        self._on_rubric_changed()
+
+        n = len(data.points)
+        # Empty charts would only repeat the headline: show them from the first session.
+        self.cat_card.setVisible(n > 0)
+        self.crit_card.setVisible(n > 0)
+        self.topics = practice_topics(data)
+        if not n:
+            self.headline.setText("Your progress shows here after your first interview")
+            self.subline.setText(
+                "Finish an interview to see your scores over time, per category and per "
+                "rubric criterion, and the topics worth practising most."
+            )
+        else:
+            scores = [p.overall for p in data.points[-5:] if p.overall is not None]
+            avg = (
+                f"; average of the last {len(scores)}: {sum(scores) / len(scores):.0f}"
+                if scores
+                else ""
+            )
+            self.headline.setText(
+                f"Weakest topics: {', '.join(self.topics)}"
+                if self.topics
+                else "No topic graded yet"
+            )
+            self.subline.setText(
+                f"{n} finished interview{'s' if n != 1 else ''}{avg}. Weak topics come from "
+                f"the last {min(n, RECENT_SESSIONS)}."
+            )
+        self.practise_button.setEnabled(bool(self.topics))
+        self.practise_button.setToolTip(
+            f"Start an interview on: {', '.join(self.topics)}"
+            if self.topics
+            else "Finish an interview first"
+        )
+        self._fill_lists()
+
+    def _fill_lists(self) -> None:
+        for box in (self.topics_box, self.criteria_box):
+            while box.count():
+                item = box.takeAt(0)
+                w = item.widget() if item is not None else None
+                if w is not None:
+                    w.hide()  # at once: the delete waits for the event loop
+                    w.deleteLater()
+        self.topic_rows: list[QLabel] = []
+        self.criterion_rows: list[QLabel] = []
+        self.topics_box.addWidget(style.section_title("Weakest topics"))
+        self.criteria_box.addWidget(style.section_title("Weakest criteria"))
+        if not self.data.weak_topics:
+            self.topics_box.addWidget(plain_label("Nothing graded yet.", muted=True))
+        for t in self.data.weak_topics[:5]:
+            label = self._bar_row(
+                self.topics_box,
+                t.topic,
+                t.average,
+                100,
+                f"{t.average:.0f}",
+                f"{t.answers} answer{'s' if t.answers != 1 else ''}",
+                style.percent_colour(t.average),
+            )
+            self.topic_rows.append(label)
+        if not self.data.weak_criteria:
+            self.criteria_box.addWidget(plain_label("Nothing graded yet.", muted=True))
+        several = len({c.rubric_id for c in self.data.weak_criteria}) > 1
+        for c in self.data.weak_criteria[:5]:
+            name = f"{c.name} · {c.rubric_name}" if several else c.name
+            label = self._bar_row(
+                self.criteria_box,
+                name,
+                c.average,
+                5,
+                f"{c.average:.1f}",
+                f"{c.count} grade{'s' if c.count != 1 else ''}",
+                style.level_colour(round(c.average)),
+            )
+            self.criterion_rows.append(label)
+
+    @staticmethod
+    def _bar_row(
+        box: QVBoxLayout,
+        name: str,
+        value: float,
+        maximum: float,
+        shown: str,
+        detail: str,
+        colour: str,
+    ) -> QLabel:
+        row = QWidget()
+        grid = QGridLayout(row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        label = plain_label(name, wrap=False)
+        label.setToolTip(f"{name}: {shown} of {maximum:g} over {detail}")
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        label.setMinimumWidth(60)
+        grid.addWidget(label, 0, 0)
+        bar = ScoreBar(value, maximum, colour, accessible_name=f"{name}: {shown} of {maximum:g}")
+        bar.setFixedWidth(90)
+        grid.addWidget(bar, 0, 1)
+        number = plain_label(shown, wrap=False)
+        number.setMinimumWidth(number.fontMetrics().horizontalAdvance("100") + 2)
+        number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        grid.addWidget(number, 0, 2)
+        grid.setColumnStretch(0, 1)
+        box.addWidget(row)
+        return label
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_rubric_changed(self, *_args: object) -> None:
+        rid = self.rubric_combo.currentData()
+        labels = [local_time(p.started_at, "%d %b") for p in self.data.points]
+        series: list[Series] = []
+        if isinstance(rid, str) and rid in self.data.rubrics:
+            for i, (cid, name) in enumerate(self.data.rubrics[rid][1]):
+                series.append(
+                    Series(
+                        name,
+                        SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                        [p.per_criterion.get(rid, {}).get(cid) for p in self.data.points],
+                    )
+                )
+            self.criterion_chart.title = (
+                f"Score by criterion over time: {self.data.rubrics[rid][0]}"
+            )
+        self.criterion_chart.set_data(labels, series)
+
+    def _on_practise_clicked(self) -> None:
+        if self.topics:
+            self.practise_requested.emit(list(self.topics))
