@@ -622,24 +622,49 @@ def _grade_json(grade: Grade) -> dict[str, Any]:
     return data
 
 
-def cmd_gui(args: argparse.Namespace) -> int:
-    try:
-        from interviewer.gui.app import run  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        print(
-            "The desktop app is not available in this build yet. Run an interview in the "
-            "terminal instead:\n  interviewer practice --track ml-technical\n"
-            "See `interviewer --help` for everything the command line can do.",
-            file=sys.stderr,
+def display_problem(environ: dict[str, str] | None = None, platform: str | None = None) -> str:
+    """Why Qt could not open a window here, or "" when it can.
+
+    Qt aborts the whole process (no exception to catch) when it finds no display or its
+    xcb plugin cannot load, so check first and say what to do instead.
+    """
+    env = os.environ if environ is None else environ
+    platform = platform or sys.platform
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return ""
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return (
+            "No graphical display was found (DISPLAY and WAYLAND_DISPLAY are not set), so "
+            "the desktop app cannot open a window here. Run an interview in the terminal "
+            "instead:\n  interviewer practice --track ml-technical\n"
+            "or start the app inside a desktop session (or under xvfb-run)."
         )
+    if not env.get("WAYLAND_DISPLAY"):
+        import ctypes.util
+
+        if ctypes.util.find_library("xcb-cursor") is None:
+            return (
+                "Qt needs the system library libxcb-cursor to open a window on X11. "
+                "Install it (Debian/Ubuntu: sudo apt install libxcb-cursor0; Fedora: "
+                "sudo dnf install xcb-util-cursor) and start the app again."
+            )
+    return ""
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
+    from interviewer.gui.app import run
+
     return int(run(args))
 
 
 def cmd_screenshots(args: argparse.Namespace) -> int:
     """Render every main screen offscreen with the scripted backend (for the README)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from interviewer.gui.screenshots import render_all  # type: ignore[import-not-found,unused-ignore]
+    from interviewer.gui.screenshots import render_all
 
     for path in render_all(Path(args.dir)):
         print(path)

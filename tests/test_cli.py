@@ -176,3 +176,25 @@ def test_cli_writes_only_under_interviewer_home(tmp_path: Path, interviewer_home
     )
     assert r.returncode == 0, r.stderr
     assert list(fake_home.iterdir()) == []
+
+
+def test_no_display_gives_a_clear_message_instead_of_a_qt_abort() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    r = subprocess.run(
+        [sys.executable, "-m", "interviewer"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert r.returncode == 2
+    assert "No graphical display" in r.stderr and "interviewer practice" in r.stderr
+
+
+def test_display_problem_rules() -> None:
+    from interviewer.cli import display_problem
+
+    assert display_problem({}, "darwin") == ""
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") == ""
+    assert "No graphical display" in display_problem({}, "linux")
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") == ""
