@@ -366,7 +366,7 @@ def test_markdown_has_everything_and_escapes_answers(report: Report) -> None:
         "Work on these first",
         "Tried to instruct the grader",
         "Graded by the offline coach because the model failed",
-        "Offline coach",
+        "Graded by the offline coach",
         "Rubric, level 3: level 3 description",  # correctness scored 3
         "Rubric, level 5: result level 5 wording",
         "“Recall went back from 0.71 to 0.88”",

@@ -38,7 +38,7 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
     "timed_out": ("Time ran out", "The answer was submitted as written when the clock ran out."),
     "skipped": ("Skipped", "The question was skipped and counts as 0."),
     "offline_fallback": (
-        "Offline coach",
+        "Graded by the offline coach",
         "Graded by the offline coach because the model failed; the score comes from "
         "transparent heuristics, not from the model.",
     ),

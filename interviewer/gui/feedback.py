@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from interviewer.core.engine import QuestionRecord
 from interviewer.core.models import Criterion, Grade, Question, Rubric, Turn
 from interviewer.core.summary import SessionSummary
+from interviewer.export.view import FLAG_TEXT
 from interviewer.gui import style
 from interviewer.gui.style import Chip, ScoreBar, esc, plain_label, rich_label
 
@@ -41,27 +42,6 @@ STAR_NAMES = {
     "action": "Action",
     "result": "Result",
     "reflection": "Reflection",
-}
-#: What each grading flag means, in the words shown to the candidate.
-FLAG_TEXT: dict[str, tuple[str, str]] = {
-    "empty": ("Empty answer", "Nothing was written, so every criterion gets the lowest score."),
-    "one_word": ("One-word answer", "A single word cannot show any of the criteria."),
-    "too_short": ("Very short", "Too short to show the depth the question asks for."),
-    "off_topic": ("Off topic", "The answer does not address the question asked."),
-    "gibberish": ("Unreadable", "The answer could not be read as text about the question."),
-    "padded": ("Padded", "Repetition or filler was not counted as content."),
-    "injection": (
-        "Tried to instruct the grader",
-        "The answer contained instructions aimed at the grader. They were ignored and "
-        "the answer was graded on its content only.",
-    ),
-    "timed_out": ("Time ran out", "The answer was submitted as written when the clock ran out."),
-    "skipped": ("Skipped", "The question was skipped and counts as 0."),
-    "offline_fallback": (
-        "Graded by the offline coach",
-        "Graded by the offline coach because the model failed; the score comes from "
-        "transparent heuristics, not from the model.",
-    ),
 }
 #: Flags important enough to repeat in the question index, with a short name.
 _GLANCE_FLAGS = {"injection": "Injection", "offline_fallback": "Offline coach"}
