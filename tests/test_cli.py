@@ -128,6 +128,7 @@ def test_grade_json(tmp_path: Path) -> None:
     assert 0 <= data["overall_score"] <= 100
     assert data["backend"] == "offline"
     assert isinstance(data["flags"], list)
+    assert data["delivery"]["words"] == len(answer.read_text(encoding="utf-8").split())
     assert data["criteria"] and all(
         1 <= c["score"] <= 5 and "id" in c and "evidence" in c for c in data["criteria"]
     )

@@ -413,3 +413,16 @@ def test_colours_read_on_light_and_dark_windows(qtbot: QtBot) -> None:
         assert _contrast(style.muted_colour(pal), window) >= 3.0
     for colour in (*style.LEVEL_COLOURS.values(), style.NEUTRAL, style.INFO):
         assert _contrast(style.text_on(colour), colour) >= 3.0, colour
+
+
+def test_delivery_metrics_are_shown_when_graded(qtbot: QtBot) -> None:
+    from interviewer.core.grading import delivery_metrics
+
+    rec = technical_record()
+    assert rec.grade is not None
+    answer = "Um, so basically I think bias is, like, maybe underfitting and variance overfitting."
+    rec.grade = rec.grade.model_copy(update={"delivery": delivery_metrics(answer, 30, 120)})
+    view = shown_view(qtbot, [rec])
+    text = all_text(view)
+    assert "Delivery: 13 words · 26 words/min · 25% of the suggested time" in text
+    assert "filler words" in text and "hedge" in text

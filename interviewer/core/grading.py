@@ -29,10 +29,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
 from interviewer.core.models import (
     CriterionScore,
+    DeliveryMetrics,
     Grade,
     GradeDraft,
     KeyPoint,
@@ -1229,21 +1228,6 @@ def is_behavioral(rubric: Rubric) -> bool:
 # =========================================================================== delivery
 
 
-class DeliveryMetrics(BaseModel):
-    """How the answer was delivered: pace, filler and hedging, time used."""
-
-    words: int
-    seconds: float
-    words_per_minute: float | None = None
-    filler_words: int = 0
-    fillers: dict[str, int] = Field(default_factory=dict)
-    hedges: int = 0
-    hedge_phrases: dict[str, int] = Field(default_factory=dict)
-    suggested_seconds: int = 0
-    time_used: float | None = None  # share of the suggested time; 1.0 is exactly on time
-    notes: list[str] = Field(default_factory=list)
-
-
 def delivery_metrics(text: str, seconds: float, suggested_seconds: int) -> DeliveryMetrics:
     """Pace, filler and time use: things a candidate can change before the next interview."""
     n = len(words(text))
@@ -1507,6 +1491,7 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
         summary=summary,
         dropped_quotes=dropped,
         backend=backend,
+        delivery=delivery_metrics(answer, request.answer_seconds, question.answer_seconds),
     )
 
 

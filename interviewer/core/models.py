@@ -190,6 +190,21 @@ class StarItem(BaseModel):
     quote: str = ""
 
 
+class DeliveryMetrics(BaseModel):
+    """How the answer was delivered: pace, filler and hedging, time used (no LLM)."""
+
+    words: int
+    seconds: float
+    words_per_minute: float | None = None
+    filler_words: int = 0
+    fillers: dict[str, int] = Field(default_factory=dict)
+    hedges: int = 0
+    hedge_phrases: dict[str, int] = Field(default_factory=dict)
+    suggested_seconds: int = 0
+    time_used: float | None = None  # share of the suggested time; 1.0 is exactly on time
+    notes: list[str] = Field(default_factory=list)
+
+
 class Grade(BaseModel):
     """The verdict on one question: the main answer plus its follow-up answers."""
 
@@ -206,6 +221,7 @@ class Grade(BaseModel):
     summary: str = ""
     dropped_quotes: int = 0
     backend: str = ""
+    delivery: DeliveryMetrics | None = None
 
 
 class Turn(BaseModel):

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from interviewer.core.grading import DeliveryMetrics, delivery_metrics, words
-from interviewer.core.models import Grade
+from interviewer.core.grading import delivery_metrics, words
+from interviewer.core.models import DeliveryMetrics, Grade
 from interviewer.core.report import CriterionInfo, QuestionReport, Report
 
 #: How each grading flag is explained to the candidate (the app's feedback screen uses

@@ -407,8 +407,29 @@ class QuestionCard(QFrame):
         outline = grade.strong_answer or list(q.strong_answer) or [k.text for k in q.key_points]
         lists.append(("A strong answer would cover", list(outline), True))
         self._add_lists(lay, lists)
+        if grade.delivery is not None:
+            lay.addWidget(self._delivery_label(grade))
         if grade.backend:
             lay.addWidget(plain_label(f"Graded by: {grade.backend}", muted=True, wrap=False))
+
+    @staticmethod
+    def _delivery_label(grade: Grade) -> QLabel:
+        """Pace, filler, hedges and time: measured from the text, not judged by a model."""
+        d = grade.delivery
+        assert d is not None
+        parts = [f"{d.words} words"]
+        if d.words_per_minute is not None:
+            parts.append(f"{d.words_per_minute:.0f} words/min")
+        if d.time_used is not None:
+            parts.append(f"{d.time_used:.0%} of the suggested time")
+        parts.append(f"{d.filler_words} filler word{'s' if d.filler_words != 1 else ''}")
+        parts.append(f"{d.hedges} hedge{'s' if d.hedges != 1 else ''}")
+        text = "Delivery: " + " · ".join(parts)
+        if d.notes:
+            text += "\n" + " ".join(d.notes)
+        label = plain_label(text, muted=True, selectable=True)
+        label.setAccessibleName("Delivery metrics")
+        return label
 
     def _add_outline(self, lay: QVBoxLayout, q: Question, _grade: Grade | None) -> None:
         outline = list(q.strong_answer) or [k.text for k in q.key_points]
