@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from interviewer.core.errors import BackendError, Cancelled, RateLimited
-from interviewer.core.grading import finalize
+from interviewer.core.grading import finalize, sanitize_request
 from interviewer.core.models import FollowUpDecision, Grade
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.llm.base import Backend, CancelToken, DeltaCallback
@@ -116,15 +116,18 @@ def grade(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Grade:
     """Grade with retries; if the model still fails, the offline coach grades, marked so."""
+    # Graders see the answer with known planted instructions cut out, so they cannot be
+    # fooled by them; finalize still sees the original and flags the attempt.
+    clean = sanitize_request(request)
     try:
-        draft = _retrying(lambda: backend.grade(request), sleep=sleep)
+        draft = _retrying(lambda: backend.grade(clean), sleep=sleep)
         return finalize(draft, request, backend.name)
     except Cancelled:
         raise
     except BackendError as err:
         if offline is None or _is_offline(backend):
             raise
-        result = finalize(offline.grade(request), request, offline.name)
+        result = finalize(offline.grade(clean), request, offline.name)
         flags = [*result.flags, "offline_fallback"]
         summary = (
             f"Graded by the offline coach because the model failed ({err}). {result.summary}"
