@@ -8,7 +8,9 @@ through a pipe) and grade single answers.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
+import io
 import json
 import os
 import select
@@ -103,18 +105,49 @@ def _clock_text(seconds: float) -> str:
 class AnswerReader:
     """Reads answers line by line; stops at a '.' line, at end of input or at a deadline.
 
-    On a terminal or pipe that supports select(), the deadline is honoured while the
-    candidate is typing: what was written so far is submitted, never dropped.
+    Where select() works on the input (a terminal or a pipe on POSIX), the raw file
+    descriptor is read into our own buffer, so the deadline is honoured while the
+    candidate is typing and whatever was written so far, even half a line, is submitted
+    and never dropped. (Mixing select() with Python's buffered readline() would hang on
+    input that arrives several lines at a time.)
     """
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.eof = False
+        self._buffer = ""
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         try:
             self._fd: int | None = stream.fileno()
             select.select([self._fd], [], [], 0)
-        except (AttributeError, OSError, ValueError):
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
             self._fd = None
+
+    def _next_line(self, seconds_left: Callable[[], float]) -> str | None:
+        """A line without its newline; None at a deadline; "" plus eof at end of input."""
+        if self._fd is None:
+            line = self.stream.readline()
+            if not line:
+                self.eof = True
+            return line.rstrip("\r\n") if line else ""
+        while "\n" not in self._buffer:
+            if self.eof:
+                rest, self._buffer = self._buffer, ""
+                return rest.rstrip("\r")
+            remaining = seconds_left()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self._fd], [], [], min(remaining, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(self._fd, 65536)
+            if not chunk:
+                self.eof = True
+                self._buffer += self._decoder.decode(b"", final=True)
+            else:
+                self._buffer += self._decoder.decode(chunk)
+        line, self._buffer = self._buffer.split("\n", 1)
+        return line.rstrip("\r")
 
     def read(
         self,
@@ -124,23 +157,22 @@ class AnswerReader:
         """Returns (text, timed_out); on_line gets the text so far after every line."""
         lines: list[str] = []
         while True:
-            if self._fd is not None:
-                remaining = seconds_left()
-                if remaining <= 0:
-                    return "\n".join(lines), True
-                ready, _, _ = select.select([self._fd], [], [], min(remaining, 1.0))
-                if not ready:
-                    continue
-            line = self.stream.readline()
-            if not line:
-                self.eof = True
-                return "\n".join(lines), False
-            line = line.rstrip("\r\n")
+            line = self._next_line(seconds_left)
+            if line is None:
+                # Time is up: keep the half-typed line too.
+                partial, self._buffer = self._buffer, ""
+                if partial:
+                    lines.append(partial.rstrip("\r"))
+                return "\n".join(lines), True
             if line.strip() == END_MARK:
+                return "\n".join(lines), False
+            if self.eof and not line:
                 return "\n".join(lines), False
             lines.append(line)
             if on_line is not None:
                 on_line("\n".join(lines))
+            if self.eof and not self._buffer:
+                return "\n".join(lines), False
 
 
 # --------------------------------------------------------------------------- commands

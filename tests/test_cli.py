@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from interviewer.cli import main
+from interviewer.cli import AnswerReader, main
 
 
 def run(
@@ -199,3 +201,40 @@ def test_display_problem_rules() -> None:
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") == ""
     assert "No graphical display" in display_problem({}, "linux")
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") == ""
+
+
+@contextlib.contextmanager
+def pipe_reader(data: bytes, close: bool = True) -> Iterator[AnswerReader]:
+    """An AnswerReader on a real pipe holding `data` (its writer closed unless told not)."""
+    r, w = os.pipe()
+    os.write(w, data)
+    if close:
+        os.close(w)
+    with os.fdopen(r, "r", encoding="utf-8") as stream:
+        try:
+            yield AnswerReader(stream)
+        finally:
+            if not close:
+                os.close(w)
+
+
+def test_reader_handles_several_lines_arriving_at_once() -> None:
+    with pipe_reader(b"first line\nsecond\n.\nnext answer\n.\n") as reader:
+        assert reader.read(lambda: 10.0) == ("first line\nsecond", False)
+        assert reader.read(lambda: 10.0) == ("next answer", False)
+        assert reader.read(lambda: 10.0) == ("", False)
+        assert reader.eof
+
+
+def test_reader_deadline_keeps_half_typed_line_and_utf8() -> None:
+    seen: list[str] = []
+    with pipe_reader("déjà vu\nhalf a li".encode(), close=False) as reader:
+        text, timed_out = reader.read(lambda: 0.2 if not seen else 0.0, on_line=seen.append)
+    assert timed_out and text == "déjà vu\nhalf a li"
+    assert seen == ["déjà vu"]
+
+
+def test_reader_last_line_without_newline_at_end_of_input() -> None:
+    with pipe_reader(b"no newline at the end") as reader:
+        assert reader.read(lambda: 10.0) == ("no newline at the end", False)
+        assert reader.eof
