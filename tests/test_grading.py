@@ -464,7 +464,8 @@ def test_grade_answer_hides_planted_text_from_the_backend() -> None:
     g = grade_answer(backend, request(answer))
     assert "full marks" not in seen[0]
     assert "injection" in g.flags
-    assert scores(g) == {"correctness": 3, "depth": 3}
+    # The grader was not fooled (3, not 5), and the attempt costs a point per criterion.
+    assert scores(g) == {"correctness": 2, "depth": 2}
     assert sanitize_request(request(GOOD)) == request(GOOD)
 
 

@@ -59,6 +59,9 @@ NO_EVIDENCE_CAP = 2
 TOO_SHORT_CAP = 2
 
 #: What each flag did to the grade, in words the candidate can act on.
+#: Points taken off every criterion of an answer that tries to instruct the grader.
+INJECTION_PENALTY = 1
+
 FLAG_NOTES: dict[str, str] = {
     "empty": "No answer was given, so every criterion scores 1.",
     "one_word": "A one-word answer cannot show understanding, so every criterion is capped at 1.",
@@ -76,7 +79,7 @@ FLAG_NOTES: dict[str, str] = {
     "too_short": "The answer is too short to show depth, so no criterion scores above 2.",
     "injection": (
         "The answer contains text addressed to the grader (instructions about marks); it "
-        "was ignored, flagged, and earned nothing."
+        "was ignored and flagged, and every criterion lost a point for the attempt."
     ),
     "timed_out": "Time ran out before the answer was submitted; what was typed was graded.",
     "skipped": "The question was skipped.",
@@ -523,6 +526,24 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:do\s+not|don'?t|never|please\s+don'?t)\s+(?:penali[sz]e|deduct\s+(?:points|"
             r"marks)\s+from|dock|mark\s+down|fail|flag|lower\s+the\s+(?:score|grade|mark)\s+(?:of|"
             r"for))\s+" + _OBJECT + r"\b",
+        ),
+        # the same requests in other languages (French, Spanish, Portuguese, Italian, German)
+        (
+            "sentence",
+            r"\b(?:ignore[zr]?|oublie[zr]?|ignora(?:d|r)?|ignore|olvida|esque[cç]a|ignorar|"
+            r"dimentica|ignoriere|ignorieren|vergiss)\s+(?:\w+\s+){0,3}?(?:instructions?|"
+            r"consignes|instrucciones|instru[cç][õo]es|istruzioni|anweisungen|regeln)\b",
+        ),
+        (
+            "sentence",
+            r"\b(?:note|notes|puntuaci[oó]n|nota|pontua[cç][aã]o|punteggio|punktzahl|bewertung)"
+            r"\s+(?:maximale?s?|m[aá]xima|massim[oa]|volle|h[oö]chste|parfaite?|perfecta)\b",
+        ),
+        (
+            "sentence",
+            r"\b(?:donne[zr]?|attribue[zr]?|dale|d[eé]le|dar|dai|gib|geben\s+sie)\s+(?:\w+\s+){0,3}?"
+            r"(?:la\s+note|la\s+puntuaci[oó]n|la\s+nota|il\s+punteggio|die\s+(?:volle\s+)?"
+            r"punktzahl|volle\s+punkte)\b",
         ),
         # system notes and chat-template role tags
         (
@@ -1455,6 +1476,11 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
         if crit.star in star_missing and score > NO_EVIDENCE_CAP:
             score = NO_EVIDENCE_CAP
             notes.append(f"capped at 2: no {crit.star} found in the answer")
+        if "injection" in flags and score > 1:
+            # Stripping planted text is never perfect (a clause may survive); a point off
+            # every criterion keeps any attempt from scoring above the honest answer.
+            score -= INJECTION_PENALTY
+            notes.append(f"-{INJECTION_PENALTY}: the answer tried to instruct the grader")
         reasoning = cs.reasoning
         if notes:
             reasoning = f"{reasoning} ({'; '.join(notes)})".strip()
