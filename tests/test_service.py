@@ -60,3 +60,45 @@ def test_permanent_failure_falls_back_to_offline_coach_marked() -> None:
     assert len(backend.calls_of("grade")) == 1  # not retried
     assert "offline_fallback" in grade.flags and grade.backend == "offline"
     assert "401" in grade.summary
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_unreachable_server_rests_then_is_tried_again() -> None:
+    from interviewer.core.errors import BackendTimeout
+
+    clock = Clock()
+    health = service.Health(clock)
+    backend = ScriptedBackend()
+    backend.enqueue_grade(BackendTimeout("did not answer within 30 seconds"))
+    answer = "Bias means underfitting, variance overfitting."
+    first = service.grade(
+        backend, request(answer), OfflineCoach(), sleep=lambda s: None, health=health
+    )
+    assert "offline_fallback" in first.flags
+    assert len(backend.calls_of("grade")) == 1  # a time-out is not retried on top of the client
+    # While it rests, nothing is sent to it: the interview is not held up again.
+    second = service.grade(backend, request(answer), OfflineCoach(), health=health)
+    assert "offline_fallback" in second.flags and "30 seconds" in second.summary
+    turn_notes: list[str] = []
+    from interviewer.core.requests import TurnRequest
+    from tests.factories import question, track
+
+    req = TurnRequest(purpose="question", track=track(), question=question(), index=0, total=1)
+    text = service.interviewer_turn(
+        backend, req, OfflineCoach(), notice=turn_notes.append, health=health
+    )
+    assert question().text in text and turn_notes
+    assert len(backend.calls) == 1
+    # After the cool-down the model is tried again, and a success clears the failure.
+    clock.now += service.COOL_DOWN + 1
+    backend.enqueue_grade(draft(4, "Bias means underfitting"))
+    third = service.grade(backend, request(answer), OfflineCoach(), health=health)
+    assert third.backend == "scripted" and "offline_fallback" not in third.flags
+    assert health.down(backend) == ""

@@ -11,7 +11,13 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from interviewer.core.errors import BackendError, Cancelled, RateLimited
+from interviewer.core.errors import (
+    BackendError,
+    BackendTimeout,
+    BackendUnavailable,
+    Cancelled,
+    RateLimited,
+)
 from interviewer.core.grading import finalize, sanitize_request
 from interviewer.core.models import FollowUpDecision, Grade
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
@@ -23,6 +29,46 @@ Notice = Callable[[str], None]
 #: Attempts per call (the first try plus retries) and the longest pause between them.
 ATTEMPTS = 2
 MAX_BACKOFF = 8.0
+#: After a server times out or cannot be reached, calls go straight to the offline coach
+#: for this long, so a hung server costs the interview one time-out, not one per call;
+#: then the model is tried again.
+COOL_DOWN = 120.0
+#: Failures the client has already retried itself: retrying again here would only
+#: multiply the wait.
+_NOT_AGAIN = (BackendTimeout, BackendUnavailable)
+
+
+class Health:
+    """Whether a backend is worth calling right now (a small circuit breaker)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        # Keyed by id(), holding the backend itself so a reused id cannot match.
+        self._down: dict[int, tuple[Backend, float, str]] = {}
+
+    def down(self, backend: Backend) -> str:
+        """The reason it is resting, or "" when it may be called."""
+        entry = self._down.get(id(backend))
+        if entry is None or entry[0] is not backend or self.clock() >= entry[1]:
+            return ""
+        return entry[2]
+
+    def failed(self, backend: Backend, err: BackendError) -> None:
+        if isinstance(err, _NOT_AGAIN):
+            self._down[id(backend)] = (backend, self.clock() + COOL_DOWN, str(err))
+
+    def ok(self, backend: Backend) -> None:
+        self._down.pop(id(backend), None)
+
+
+#: Shared by every call in the process; tests pass their own.
+HEALTH = Health()
+
+
+def _resting(backend: Backend, offline: Backend | None, health: Health) -> str:
+    if offline is None or _is_offline(backend):
+        return ""
+    return health.down(backend)
 
 
 def _retrying(
@@ -36,7 +82,7 @@ def _retrying(
             raise
         except BackendError as err:
             last = err
-            if not err.retryable or attempt == attempts - 1:
+            if not err.retryable or isinstance(err, _NOT_AGAIN) or attempt == attempts - 1:
                 break
             wait = min(MAX_BACKOFF, 0.5 * 2**attempt)
             if isinstance(err, RateLimited) and err.retry_after:
@@ -57,8 +103,15 @@ def interviewer_turn(
     on_delta: DeltaCallback | None = None,
     cancel: CancelToken | None = None,
     notice: Notice | None = None,
+    *,
+    health: Health = HEALTH,
 ) -> str:
     """Streams are not retried once text has been shown: the stand-in would repeat it."""
+    resting = _resting(backend, offline, health)
+    if resting and offline is not None:
+        if notice is not None:
+            notice(f"{resting} The offline coach stands in until the model answers again.")
+        return offline.interviewer_turn(request, on_delta, cancel)
     shown: list[str] = []
 
     def delta(piece: str) -> None:
@@ -72,10 +125,11 @@ def interviewer_turn(
         return backend.interviewer_turn(request, delta, cancel)
 
     try:
-        return _retrying(attempt)
+        text = _retrying(attempt)
     except Cancelled:
         raise
     except BackendError as err:
+        health.failed(backend, err)
         if offline is None or _is_offline(backend):
             raise
         if notice is not None:
@@ -91,6 +145,8 @@ def interviewer_turn(
                 text += extra
             return text
         return offline.interviewer_turn(request, on_delta, cancel)
+    health.ok(backend)
+    return text
 
 
 def follow_up(
@@ -98,15 +154,22 @@ def follow_up(
     request: FollowUpRequest,
     offline: Backend | None,
     notice: Notice | None = None,
+    *,
+    health: Health = HEALTH,
 ) -> FollowUpDecision:
+    if _resting(backend, offline, health) and offline is not None:
+        return offline.follow_up(request)
     try:
-        return _retrying(lambda: backend.follow_up(request))
+        decision = _retrying(lambda: backend.follow_up(request))
     except BackendError as err:
+        health.failed(backend, err)
         if offline is None or _is_offline(backend):
             raise
         if notice is not None:
             notice(f"{err} The offline coach chose the follow-up.")
         return offline.follow_up(request)
+    health.ok(backend)
+    return decision
 
 
 def grade(
@@ -114,22 +177,31 @@ def grade(
     request: GradeRequest,
     offline: Backend | None,
     sleep: Callable[[float], None] = time.sleep,
+    *,
+    health: Health = HEALTH,
 ) -> Grade:
     """Grade with retries; if the model still fails, the offline coach grades, marked so."""
     # Graders see the answer with known planted instructions cut out, so they cannot be
     # fooled by them; finalize still sees the original and flags the attempt.
     clean = sanitize_request(request)
-    try:
-        draft = _retrying(lambda: backend.grade(clean), sleep=sleep)
-        return finalize(draft, request, backend.name)
-    except Cancelled:
-        raise
-    except BackendError as err:
-        if offline is None or _is_offline(backend):
+    failure = _resting(backend, offline, health)
+    if not failure:
+        try:
+            draft = _retrying(lambda: backend.grade(clean), sleep=sleep)
+        except Cancelled:
             raise
-        result = finalize(offline.grade(clean), request, offline.name)
-        flags = [*result.flags, "offline_fallback"]
-        summary = (
-            f"Graded by the offline coach because the model failed ({err}). {result.summary}"
-        ).strip()
-        return result.model_copy(update={"flags": flags, "summary": summary})
+        except BackendError as err:
+            health.failed(backend, err)
+            if offline is None or _is_offline(backend):
+                raise
+            failure = str(err)
+        else:
+            health.ok(backend)
+            return finalize(draft, request, backend.name)
+    assert offline is not None
+    result = finalize(offline.grade(clean), request, offline.name)
+    flags = [*result.flags, "offline_fallback"]
+    summary = (
+        f"Graded by the offline coach because the model failed ({failure}). {result.summary}"
+    ).strip()
+    return result.model_copy(update={"flags": flags, "summary": summary})

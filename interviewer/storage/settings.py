@@ -42,9 +42,11 @@ class Settings(BaseModel):
     model: str = DEFAULT_OPENAI_MODEL
     base_url: str = ""
     temperature: float = Field(default=0.7, ge=0, le=2)
-    request_timeout: float = Field(default=60.0, gt=0, le=900)
+    # A hung server may cost at most timeout x (1 + retries) before the offline coach
+    # takes over (about a minute); a slow local model on a laptop can be given longer.
+    request_timeout: float = Field(default=30.0, gt=0, le=900)
     connect_timeout: float = Field(default=5.0, gt=0, le=120)
-    max_retries: int = Field(default=2, ge=0, le=10)
+    max_retries: int = Field(default=1, ge=0, le=10)
 
     def effective_base_url(self) -> str | None:
         if self.base_url:
