@@ -1,4 +1,4 @@
-"""The grader's labelled set is well formed and the eval runs (targets are measured, not asserted)."""
+"""The grader's labelled set is well formed and the eval runs (targets measured, not asserted)."""
 
 from __future__ import annotations
 
