@@ -671,6 +671,9 @@ def display_problem(environ: dict[str, str] | None = None, platform: str | None 
             "instead:\n  interviewer practice --track ml-technical\n"
             "or start the app inside a desktop session (or under xvfb-run)."
         )
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle and (Path(bundle) / "libxcb-cursor.so.0").exists():
+        return ""  # the frozen app ships its own copy
     if not env.get("WAYLAND_DISPLAY"):
         import ctypes.util
 

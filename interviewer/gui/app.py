@@ -40,7 +40,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("interviewer")
-    app.setDesktopFileName("interviewer")
+    app.setDesktopFileName("io.github.interviewer.Interviewer")
     app.setWindowIcon(app_icon())
     return app
 
