@@ -102,3 +102,15 @@ def test_unreachable_server_rests_then_is_tried_again() -> None:
     third = service.grade(backend, request(answer), OfflineCoach(), health=health)
     assert third.backend == "scripted" and "offline_fallback" not in third.flags
     assert health.down(backend) == ""
+
+
+def test_huge_answer_is_kept_but_graded_on_its_start() -> None:
+    huge = "Bias means underfitting and variance means overfitting. " * 20_000  # ~1.1 MB
+    backend = ScriptedBackend()
+    backend.enqueue_grade(draft(3, "Bias means underfitting"))
+    req = request(huge)
+    grade = service.grade(backend, req, OfflineCoach())
+    (call,) = backend.calls_of("grade")
+    assert len(call.request.answer_text) <= service.MAX_GRADED_CHARS
+    assert "too_long" in grade.flags and "20,000 characters" in grade.summary
+    assert req.exchange[1].text == huge  # the transcript keeps every character

@@ -35,6 +35,10 @@ FLAG_TEXT: dict[str, tuple[str, str]] = {
         "The answer contained instructions aimed at the grader. They were ignored and the "
         "answer was graded on its content only.",
     ),
+    "too_long": (
+        "Very long",
+        "Only the start of the answer was graded; in an interview, lead with the core answer.",
+    ),
     "timed_out": ("Time ran out", "The answer was submitted as written when the clock ran out."),
     "skipped": ("Skipped", "The question was skipped and counts as 0."),
     "offline_fallback": (

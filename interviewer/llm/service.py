@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from interviewer.core.errors import (
@@ -33,6 +34,10 @@ MAX_BACKOFF = 8.0
 #: for this long, so a hung server costs the interview one time-out, not one per call;
 #: then the model is tried again.
 COOL_DOWN = 120.0
+#: Characters of an answer that are graded (about 3,000 words, far past any spoken
+#: answer). Longer text is kept in full in the transcript, graded on its start, and
+#: flagged `too_long`, so a pasted book cannot stall grading or run up a model bill.
+MAX_GRADED_CHARS = 20_000
 #: Failures the client has already retried itself: retrying again here would only
 #: multiply the wait.
 _NOT_AGAIN = (BackendTimeout, BackendUnavailable)
@@ -183,6 +188,7 @@ def grade(
     """Grade with retries; if the model still fails, the offline coach grades, marked so."""
     # Graders see the answer with known planted instructions cut out, so they cannot be
     # fooled by them; finalize still sees the original and flags the attempt.
+    request, too_long = _bounded(request)
     clean = sanitize_request(request)
     failure = _resting(backend, offline, health)
     if not failure:
@@ -197,11 +203,41 @@ def grade(
             failure = str(err)
         else:
             health.ok(backend)
-            return finalize(draft, request, backend.name)
+            return _mark_long(finalize(draft, request, backend.name), too_long)
     assert offline is not None
     result = finalize(offline.grade(clean), request, offline.name)
     flags = [*result.flags, "offline_fallback"]
     summary = (
         f"Graded by the offline coach because the model failed ({failure}). {result.summary}"
     ).strip()
-    return result.model_copy(update={"flags": flags, "summary": summary})
+    return _mark_long(result.model_copy(update={"flags": flags, "summary": summary}), too_long)
+
+
+def _bounded(request: GradeRequest) -> tuple[GradeRequest, bool]:
+    """The request with each answer cut to what is graded, and whether anything was cut."""
+    budget = MAX_GRADED_CHARS
+    turns = []
+    cut = False
+    for t in request.exchange:
+        if t.role == "candidate":
+            keep = t.text[: max(0, budget)]
+            budget -= len(keep)
+            if len(keep) < len(t.text):
+                cut = True
+                t = t.model_copy(update={"text": keep})
+        turns.append(t)
+    if not cut:
+        return request, False
+    return replace(request, exchange=tuple(turns)), True
+
+
+def _mark_long(grade: Grade, too_long: bool) -> Grade:
+    if not too_long:
+        return grade
+    note = (
+        f"Only the first {MAX_GRADED_CHARS:,} characters were graded; "
+        "a spoken answer is far shorter."
+    )
+    return grade.model_copy(
+        update={"flags": [*grade.flags, "too_long"], "summary": f"{grade.summary} {note}".strip()}
+    )
