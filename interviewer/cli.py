@@ -42,7 +42,7 @@ from interviewer.llm.factory import make_backend
 from interviewer.llm.offline import OfflineCoach
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
-from interviewer.storage.settings import load_settings
+from interviewer.storage.settings import Settings, load_settings
 from interviewer.storage.store import SessionPlan, SessionStore
 
 END_MARK = "."
@@ -84,7 +84,12 @@ def _library() -> ContentLibrary:
 
 def _backend(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:
     paths = app_paths()
-    settings = load_settings(paths.settings_file)
+    try:
+        settings = load_settings(paths.settings_file)
+    except InterviewerError as err:
+        # The interview matters more than the settings file: say so and use defaults.
+        print(f"warning: {err} Using the default settings for now.", file=sys.stderr)
+        settings = Settings()
     choice = make_backend(
         settings,
         SecretStore(),

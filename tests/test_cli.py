@@ -238,3 +238,12 @@ def test_reader_last_line_without_newline_at_end_of_input() -> None:
     with pipe_reader(b"no newline at the end") as reader:
         assert reader.read(lambda: 10.0) == ("no newline at the end", False)
         assert reader.eof
+
+
+def test_broken_settings_file_warns_and_uses_defaults(interviewer_home: Path) -> None:
+    (interviewer_home / "config").mkdir(parents=True)
+    (interviewer_home / "config" / "settings.json").write_text("{not json", encoding="utf-8")
+    r = run("practice", "--track", "ml-technical", "--questions", "1", stdin="an answer\n.\n")
+    assert r.returncode == 0, r.stderr
+    assert "settings.json is not valid" in r.stderr and "default settings" in r.stderr
+    assert "Graded summary" in r.stdout
