@@ -493,13 +493,6 @@ class FeedbackView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
 
-        bar = QWidget()
-        bar_lay = QHBoxLayout(bar)
-        bar_lay.setContentsMargins(18, 10, 18, 10)
-        bar_lay.setSpacing(8)
-        title = _heading("Feedback", 1.35)
-        bar_lay.addWidget(title)
-        bar_lay.addStretch(1)
         self.export_button = QPushButton("&Export report…")
         self.export_button.setAccessibleName("Export report")
         self.export_button.setToolTip("Save this feedback as Markdown, HTML, PDF or JSON")
@@ -510,9 +503,9 @@ class FeedbackView(QWidget):
         self.practise_button.setShortcut(QKeySequence("Ctrl+R"))
         self.home_button = QPushButton("&Back to home")
         self.home_button.setAccessibleName("Back to home")
-        for b in (self.export_button, self.practise_button, self.home_button):
-            b.setAutoDefault(False)
-            bar_lay.addWidget(b)
+        bar = style.page_bar(
+            "Feedback", [self.export_button, self.practise_button, self.home_button]
+        )
         self.export_button.clicked.connect(self._on_export_clicked)
         self.practise_button.clicked.connect(self._on_practise_clicked)
         self.home_button.clicked.connect(self._on_home_clicked)

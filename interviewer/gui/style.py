@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 # Five steps from poor to strong, for 1-5 criterion scores.
 LEVEL_COLOURS: dict[int, str] = {
@@ -204,6 +212,22 @@ def section_title(text: str, parent: QWidget | None = None) -> QLabel:
     font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
     label.setFont(font)
     return label
+
+
+def page_bar(title: str, buttons: Sequence[QPushButton]) -> QWidget:
+    """The header every full-page screen shares: a title on the left, buttons on the right."""
+    bar = QWidget()
+    lay = QHBoxLayout(bar)
+    lay.setContentsMargins(18, 10, 18, 10)
+    lay.setSpacing(8)
+    label = plain_label(title, wrap=False)
+    label.setFont(scaled_font(label.font(), 1.35, bold=True))
+    lay.addWidget(label)
+    lay.addStretch(1)
+    for button in buttons:
+        button.setAutoDefault(False)
+        lay.addWidget(button)
+    return bar
 
 
 def separator(parent: QWidget | None = None) -> QFrame:
