@@ -366,16 +366,26 @@ def test_spec_macos_builds_an_app_bundle(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 def test_sdist_carries_content_licence_readme_and_tests(tmp_path: Path) -> None:
     """Built without isolation (about two seconds): what `python -m build` would pack."""
-    pytest.importorskip("build")
+    # Run from a neutral folder: a `build/` directory left in the checkout by an earlier
+    # wheel build would otherwise shadow the `build` package.
     r = subprocess.run(
-        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path)],
-        cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--sdist",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(ROOT),
+        ],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
-    (sdist,) = tmp_path.glob("interviewer-*.tar.gz")
+    (sdist,) = (tmp_path / "out").glob("interviewer-*.tar.gz")
     assert sdist.name == f"interviewer-{interviewer.__version__}.tar.gz"
     prefix = f"interviewer-{interviewer.__version__}/"
     with tarfile.open(sdist) as tar:
