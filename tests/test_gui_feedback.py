@@ -426,3 +426,19 @@ def test_delivery_metrics_are_shown_when_graded(qtbot: QtBot) -> None:
     text = all_text(view)
     assert "Delivery: 13 words · 26 words/min · 25% of the suggested time" in text
     assert "filler words" in text and "hedge" in text
+
+
+def test_progressive_build_shows_the_overview_first_then_every_card(qtbot: QtBot) -> None:
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    recs = records()
+    view.show_results(recs, summarize(recs), rubrics(), progressive=True)
+    assert view.overall_label is not None  # the overview is there at once
+    assert view.building and len(view.cards) < 4
+    qtbot.waitUntil(lambda: not view.building)
+    assert [c.record.question.id for c in view.cards] == [r.question.id for r in recs[:4]]
+    # Newer results replace a build still under way.
+    view.show_results(recs[:1], summarize(recs[:1]), rubrics(), progressive=True)
+    view.show_results(recs[:2], summarize(recs[:2]), rubrics(), progressive=True)
+    qtbot.waitUntil(lambda: not view.building)
+    assert len(view.cards) == 2

@@ -53,6 +53,8 @@ def test_whole_interview_by_typing_reaches_feedback_with_scores(qtbot: QtBot) ->
     assert [r.status for r in results.records] == ["answered", "answered"]
     assert all(r.grade is not None and r.grade.overall_score > 0 for r in results.records)
     assert results.summary.overall_score is not None and results.summary.overall_score > 0
+    # The overview shows at once; the question cards follow one per event-loop turn.
+    qtbot.waitUntil(lambda: not app.window.feedback.building)
     assert len(app.window.feedback.cards) == 2
     # What was typed reached the grader unchanged, follow-up answer included.
     graded = [c.request for c in backend.calls_of("grade")]

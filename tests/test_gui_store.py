@@ -363,4 +363,5 @@ def test_killed_while_grading_resumes_into_grading_and_feedback(qtbot: QtBot) ->
     stored = reader().load_session(sid or "")
     assert stored.row.status == "finished" and set(stored.grades) == {"q1", "q2"}
     assert stored.report is not None and stored.report.summary.answered == 2
+    qtbot.waitUntil(lambda: not second.window.feedback.building)
     assert len(second.window.feedback.cards) == 2

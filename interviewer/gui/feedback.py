@@ -528,6 +528,10 @@ class FeedbackView(QWidget):
         self.signal_chip: Chip | None = None
         self.cards: list[QuestionCard] = []
         self._content: QWidget | None = None
+        self._generation = 0
+        self._pending: list[tuple[int, QuestionRecord, Rubric | None]] = []
+        self._layout: QVBoxLayout | None = None
+        self._cards_at = 0
         self._show_empty()
 
     # ------------------------------------------------------------------ public
@@ -537,8 +541,17 @@ class FeedbackView(QWidget):
         records: list[QuestionRecord],
         summary: SessionSummary,
         rubrics: dict[str, Rubric],
+        *,
+        progressive: bool = False,
     ) -> None:
+        """Show one interview's results.
+
+        With `progressive`, the overview appears at once and the question cards are added
+        one per event-loop turn: building every card in one go (hundreds of wrapped
+        labels) froze the window for over a second at the end of an interview.
+        """
         self._shown = (records, summary, rubrics)
+        self._generation += 1
         content = _Content()
         content.setObjectName("feedbackContent")
         lay = QVBoxLayout(content)
@@ -551,15 +564,15 @@ class FeedbackView(QWidget):
         if shown:
             numbered = [(i, r) for i, r in enumerate(records, start=1) if r.status != "unasked"]
             lay.addWidget(self._glance(numbered))
+        pending: list[tuple[int, QuestionRecord, Rubric | None]] = []
         for number, rec in enumerate(records, start=1):
             if rec.status == "unasked":
                 continue
             rubric = rubrics.get(rec.grade.rubric_id if rec.grade else rec.question.rubric)
             if rubric is None:
                 rubric = rubrics.get(rec.question.rubric)
-            card = QuestionCard(number, rec, rubric)
-            self.cards.append(card)
-            lay.addWidget(card)
+            pending.append((number, rec, rubric))
+        self._cards_at = lay.count()
         if unasked:
             box = style.card(name="unaskedCard")
             bl = QVBoxLayout(box)
@@ -569,8 +582,40 @@ class FeedbackView(QWidget):
                 bl.addWidget(plain_label(f"• {rec.question.text}", muted=True))
             lay.addWidget(box)
         lay.addStretch(1)
+        self._pending = pending
+        self._layout = lay
+        if not progressive:
+            self.finish_pending()
         self._set_content(content)
         self.scroll_area.verticalScrollBar().setValue(0)
+        if progressive and self._pending:
+            generation = self._generation
+            QTimer.singleShot(0, lambda: self._add_next_card(generation))
+
+    @property
+    def building(self) -> bool:
+        """True while question cards are still being added."""
+        return bool(self._pending)
+
+    def finish_pending(self) -> None:
+        """Add every card not added yet, now."""
+        while self._pending:
+            self._add_card()
+
+    def _add_card(self) -> None:
+        number, rec, rubric = self._pending.pop(0)
+        card = QuestionCard(number, rec, rubric)
+        self.cards.append(card)
+        assert self._layout is not None
+        self._layout.insertWidget(self._cards_at, card)
+        self._cards_at += 1
+
+    def _add_next_card(self, generation: int) -> None:
+        if generation != self._generation or not self._pending:
+            return  # newer results replaced these
+        self._add_card()
+        if self._pending:
+            QTimer.singleShot(0, lambda: self._add_next_card(generation))
 
     # ------------------------------------------------------------------ building
 
@@ -736,7 +781,7 @@ class FeedbackView(QWidget):
         if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
             bar = self.scroll_area.verticalScrollBar()
             share = bar.value() / bar.maximum() if bar.maximum() else 0.0
-            self.show_results(*self._shown)
+            self.show_results(*self._shown)  # synchronous: the place is restored after
             QTimer.singleShot(0, lambda: bar.setValue(round(share * bar.maximum())))
 
     # ------------------------------------------------------------------ slots

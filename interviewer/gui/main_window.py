@@ -267,7 +267,9 @@ class MainWindow(QMainWindow):
 
     def _on_finished(self, results: Results) -> None:
         self._shown_report = results.report
-        self.feedback.show_results(results.records, results.summary, results.rubrics)
+        self.feedback.show_results(
+            results.records, results.summary, results.rubrics, progressive=True
+        )
         self.feedback.export_button.setEnabled(results.report is not None)
         self.stack.setCurrentWidget(self.feedback)
         self.feedback.practise_button.setFocus(Qt.FocusReason.OtherFocusReason)
