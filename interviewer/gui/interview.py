@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -129,6 +129,10 @@ class Bubble(QFrame):
         self.meta.setVisible(bool(text))
 
 
+#: How often streamed text is repainted (ms): smooth to the eye, cheap for the layout.
+STREAM_PAINT_MS = 40
+
+
 class Transcript(QScrollArea):
     """The conversation so far; follows the newest turn unless the user scrolled up."""
 
@@ -148,6 +152,12 @@ class Transcript(QScrollArea):
         self.bubbles: list[Bubble] = []
         self._live: Bubble | None = None
         self._stick = True
+        # Streamed text is shown at most every STREAM_PAINT_MS: each update re-lays out
+        # the transcript, and a model can send a hundred pieces a second.
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setSingleShot(True)
+        self._paint_timer.setInterval(STREAM_PAINT_MS)
+        self._paint_timer.timeout.connect(self._on_paint_stream)
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
@@ -216,7 +226,13 @@ class Transcript(QScrollArea):
         if self._live is None:
             self.start_stream("question")
         assert self._live is not None
-        self._live.set_text(self._live.text + piece)
+        self._live.text += piece
+        if not self._paint_timer.isActive():
+            self._paint_timer.start()
+
+    def _on_paint_stream(self) -> None:
+        if self._live is not None:
+            self._live.set_text(self._live.text)
 
     def reset_stream(self) -> None:
         live, self._live = self._live, None
