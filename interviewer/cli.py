@@ -542,6 +542,9 @@ def _drive(
     )
     store.finish_session(sid, report)
     _print_summary(engine, report.summary, lib, out)
+    usage_line = _usage_line(backend)
+    if usage_line:
+        print(usage_line, file=out)
     if args.report:
         path = write_report(report, Path(args.report))
         print(f"\nReport written to {path}", file=out)
@@ -552,6 +555,26 @@ def _check_report(path: str | None) -> None:
     """Fail before the interview, not after forty minutes of answers."""
     if path:
         check_report_path(Path(path))
+
+
+def _usage_line(backend: Backend) -> str:
+    """Tokens used and the estimated cost, when the backend reports usage."""
+    totals = getattr(backend, "usage_totals", None)
+    if not isinstance(totals, dict):
+        return ""
+    from interviewer.core.cost import Usage, describe, load_prices
+
+    usage = Usage.model_validate({k: totals.get(k, 0) for k in Usage.model_fields})
+    base_url = getattr(backend, "base_url", None)
+    local = bool(base_url) and "api.openai.com" not in str(base_url)
+    try:
+        prices = load_prices(app_paths().config_dir / "prices.json")
+    except InterviewerError as err:
+        print(f"warning: {err} Using the built-in prices.", file=sys.stderr)
+        from interviewer.core.cost import DEFAULT_PRICES
+
+        prices = dict(DEFAULT_PRICES)
+    return describe(usage, str(getattr(backend, "model", "")), prices, local=local)
 
 
 def _join(prefix: str, text: str) -> str:

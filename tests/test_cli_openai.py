@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,7 +50,13 @@ def grade_reply(quote: str, score: int = 4) -> Reply:
             "strong_answer": ["Define bias", "Define variance"],
             "injection_attempt": False,
             "summary": "Solid.",
-        }
+        },
+        usage={
+            "prompt_tokens": 1000,
+            "completion_tokens": 200,
+            "total_tokens": 1200,
+            "prompt_tokens_details": {"cached_tokens": 100},
+        },
     )
 
 
@@ -75,7 +82,23 @@ def run_cli(server: FakeOpenAIServer, *args: str, stdin: str) -> subprocess.Comp
     )
 
 
-def test_practice_against_a_local_server_streams_follows_up_and_grades() -> None:
+def _bias_variance_track(home: Path) -> str:
+    """A user track that always asks the bias-variance question (the bank's pick is random)."""
+    tracks = home / "data" / "content" / "tracks"
+    tracks.mkdir(parents=True, exist_ok=True)
+    (tracks / "bv.toml").write_text(
+        'id = "bv-only"\nname = "Bias-variance"\ndescription = "One question."\n'
+        'duration_minutes = 5\nquestion_count = 1\ncategories = ["technical"]\n'
+        f'follow_up_limit = 1\nselection = "ordered"\nquestions = ["{QID}"]\n',
+        encoding="utf-8",
+    )
+    return "bv-only"
+
+
+def test_practice_against_a_local_server_streams_follows_up_and_grades(
+    interviewer_home: Path,
+) -> None:
+    track = _bias_variance_track(interviewer_home)
     with FakeOpenAIServer() as server:
 
         def route(body: dict[str, Any]) -> Reply:
@@ -104,9 +127,7 @@ def test_practice_against_a_local_server_streams_follows_up_and_grades() -> None
             server,
             "practice",
             "--track",
-            "ml-technical",
-            "--questions",
-            "1",
+            track,
             stdin=f"{ANSWER}\n.\nLearning curves: a big train/validation gap.\n.\n",
         )
     assert r.returncode == 0, r.stderr
@@ -116,6 +137,8 @@ def test_practice_against_a_local_server_streams_follows_up_and_grades() -> None
     assert '"High bias means the model underfits"' in r.stdout
     assert "offline" not in r.stdout.lower()
     assert all(b.get("model") == "fake-model" for b in server.chat_bodies)
+    assert "Tokens: 1,000 prompt (100 cached) + 200 completion tokens in 1 requests" in r.stdout
+    assert "cost: none (local server)" in r.stdout
 
 
 def test_server_that_fails_grading_falls_back_to_offline_coach_marked() -> None:
