@@ -18,7 +18,7 @@ import socket
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -29,7 +29,7 @@ MODELS_PATH = "/v1/models"
 
 @dataclass
 class Reply:
-    """One scripted answer. `kind` is text | error | cut | hang."""
+    """One scripted answer. `kind` is text | error | cut | hang | drop | raw | garbled."""
 
     kind: str
     content: str = ""
@@ -38,6 +38,9 @@ class Reply:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     usage: dict[str, Any] | None = None
+    #: Seconds to wait before answering at all (latency), and between streamed chunks.
+    delay: float = 0.0
+    chunk_delay: float = 0.0
 
 
 def text(
@@ -90,6 +93,26 @@ def cut(chunks: list[str]) -> Reply:
 def hang() -> Reply:
     """Accept the request and never answer (until the server closes)."""
     return Reply("hang")
+
+
+def slow(reply: Reply, delay: float = 0.0, *, chunk_delay: float = 0.0) -> Reply:
+    """The same reply, sent after `delay` seconds (and with pauses between stream chunks)."""
+    return replace(reply, delay=delay, chunk_delay=chunk_delay)
+
+
+def drop() -> Reply:
+    """Read the request, then close the connection without sending a byte."""
+    return Reply("drop")
+
+
+def raw(body: bytes, *, status: int = 200, content_type: str = "application/json") -> Reply:
+    """Send these bytes as the body, whatever they are (e.g. malformed JSON)."""
+    return Reply("raw", status=status, body=body, headers={"Content-Type": content_type})
+
+
+def garbled(chunks: list[str], junk: str = '{"choices": [ not json') -> Reply:
+    """A stream whose events after `chunks` are not JSON (a broken proxy or server)."""
+    return Reply("garbled", chunks=chunks, content=junk)
 
 
 @dataclass
@@ -211,7 +234,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(reply, body if isinstance(body, dict) else {})
 
     def _answer(self, reply: Reply, request: dict[str, Any]) -> None:
-        if reply.kind == "error":
+        fake = self.server.fake
+        if reply.delay and fake.release.wait(timeout=reply.delay):
+            self.close_connection = True  # the server is closing: give up the reply
+            return
+        if reply.kind == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif reply.kind == "raw":
+            data = bytes(reply.body or b"")
+            self.send_response(reply.status)
+            for key, value in reply.headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        elif reply.kind == "garbled":
+            self._start_sse()
+            for i, piece in enumerate(reply.chunks or []):
+                self._event(_chunk(piece, role=i == 0))
+            self._write_chunk(f"data: {reply.content}\n\n".encode())
+            self._event("[DONE]")
+            self._write_chunk(b"")
+        elif reply.kind == "error":
             self._send_json(reply.status, reply.body, reply.headers)
         elif reply.kind == "hang":
             self.server.fake.release.wait(timeout=10)
@@ -246,6 +291,8 @@ class _Handler(BaseHTTPRequestHandler):
         pieces = reply.chunks if reply.chunks is not None else _split_words(reply.content)
         self._start_sse()
         for i, piece in enumerate(pieces):
+            if i and reply.chunk_delay and self.server.fake.release.wait(reply.chunk_delay):
+                return
             self._event(_chunk(piece, role=i == 0))
         self._event(_chunk(None, finish="stop"))
         if reply.usage is not None:

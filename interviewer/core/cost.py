@@ -1,44 +1,156 @@
 """What an interview cost: token usage from the API and a user-editable price table.
 
-Prices are estimates in US dollars per million tokens. They change; the user can override
-or add models in `prices.json` in the config folder, e.g.
+Usage comes from the API's own `usage` data (the server's count, including cached prompt
+tokens), never from our estimate: that is what the bill is made of. Prices are
+estimates in US dollars per million tokens, shipped for common OpenAI models; prices
+change, so the user can correct or add models in `prices.json` in the config folder:
 
     {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.60}}
 
-Local servers (any base URL that is not OpenAI's) cost nothing.
+Keys starting with "_" are comments. A broken file is reported by name and the built-in
+prices are used meanwhile. Local servers (loopback or private addresses) cost nothing.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import threading
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.core.errors import ConfigError
 
+PRICES_FILE = "prices.json"
+PRICES_NOTE = (
+    "Estimates in US dollars per 1M tokens (input, cached_input, output); edit them to "
+    "match your provider's current prices. Keys starting with '_' are comments."
+)
+
+
+_USAGE_LOCK = threading.Lock()
+
 
 class Price(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     input: float = Field(ge=0)
     cached_input: float | None = Field(default=None, ge=0)
     output: float = Field(ge=0)
 
 
-#: Estimates (USD per 1M tokens); edit prices.json to correct or extend them.
+#: Estimates (USD per 1M tokens, OpenAI list prices as of 2025); edit prices.json to
+#: correct or extend them. A dated model name uses its family's price.
 DEFAULT_PRICES: dict[str, Price] = {
     "gpt-4o-mini": Price(input=0.15, cached_input=0.075, output=0.60),
     "gpt-4o": Price(input=2.50, cached_input=1.25, output=10.00),
-    "gpt-4.1-mini": Price(input=0.40, cached_input=0.10, output=1.60),
     "gpt-4.1": Price(input=2.00, cached_input=0.50, output=8.00),
+    "gpt-4.1-mini": Price(input=0.40, cached_input=0.10, output=1.60),
     "gpt-4.1-nano": Price(input=0.10, cached_input=0.025, output=0.40),
+    "gpt-5": Price(input=1.25, cached_input=0.125, output=10.00),
+    "gpt-5-mini": Price(input=0.25, cached_input=0.025, output=2.00),
+    "gpt-5-nano": Price(input=0.05, cached_input=0.005, output=0.40),
+    "o3": Price(input=2.00, cached_input=0.50, output=8.00),
+    "o3-mini": Price(input=1.10, cached_input=0.55, output=4.40),
+    "o4-mini": Price(input=1.10, cached_input=0.275, output=4.40),
+    "gpt-4-turbo": Price(input=10.00, output=30.00),
+    "gpt-3.5-turbo": Price(input=0.50, output=1.50),
 }
 
 
 class Usage(BaseModel):
-    requests: int = 0
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
-    completion_tokens: int = 0
+    """Token counts summed over the calls of a session (from the API's usage data).
+
+    Backends call `record` from worker threads while the GUI reads `snapshot()`, so both
+    take a lock; a snapshot is a plain copy that can be handed to another thread. The
+    lock is one for the module, not one per instance: updates are a few additions, and
+    a lock inside the model would make equal counts compare unequal and break copies.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    requests: int = Field(default=0, ge=0)
+    prompt_tokens: int = Field(default=0, ge=0)
+    cached_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def record(
+        self, prompt_tokens: int = 0, completion_tokens: int = 0, cached_tokens: int = 0
+    ) -> None:
+        """Add one API call's usage."""
+        self.add(
+            Usage(
+                requests=1,
+                prompt_tokens=max(0, prompt_tokens),
+                completion_tokens=max(0, completion_tokens),
+                cached_tokens=max(0, cached_tokens),
+            )
+        )
+
+    def add(self, other: Usage) -> None:
+        """Add another usage in place (e.g. a second backend used in the same session)."""
+        theirs = other.snapshot()  # first: the lock is not re-entrant, and other may be self
+        with _USAGE_LOCK:
+            self.requests += theirs.requests
+            self.prompt_tokens += theirs.prompt_tokens
+            self.cached_tokens += theirs.cached_tokens
+            self.completion_tokens += theirs.completion_tokens
+
+    def snapshot(self) -> Usage:
+        with _USAGE_LOCK:
+            return Usage(
+                requests=self.requests,
+                prompt_tokens=self.prompt_tokens,
+                cached_tokens=self.cached_tokens,
+                completion_tokens=self.completion_tokens,
+            )
+
+    def __add__(self, other: Usage) -> Usage:
+        total = self.snapshot()
+        total.add(other)
+        return total
+
+    def totals(self) -> dict[str, int]:
+        """The counts as a plain dict (the shape `OpenAIBackend.usage_totals` has)."""
+        return self.snapshot().model_dump()
+
+
+def usage_from_api(data: Any) -> Usage | None:
+    """Read an API `usage` object or dict (OpenAI's shape) into a one-request Usage."""
+    if data is None:
+        return None
+
+    def get(obj: Any, key: str) -> Any:
+        return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+    def number(value: Any) -> int:
+        return value if isinstance(value, int) and value > 0 else 0
+
+    details = get(data, "prompt_tokens_details")
+    cached = get(details, "cached_tokens") if details is not None else None
+    return Usage(
+        requests=1,
+        prompt_tokens=number(get(data, "prompt_tokens")),
+        completion_tokens=number(get(data, "completion_tokens")),
+        cached_tokens=number(cached),
+    )
+
+
+# --------------------------------------------------------------------------- prices
+
+
+def prices_path() -> Path:
+    """Where the user's price table lives (beside settings.json)."""
+    from interviewer.storage.paths import app_paths  # storage imports nothing from here
+
+    return app_paths().config_dir / PRICES_FILE
 
 
 def load_prices(path: Path) -> dict[str, Price]:
@@ -51,11 +163,46 @@ def load_prices(path: Path) -> dict[str, Price]:
         if not isinstance(raw, dict):
             raise ValueError("expected an object mapping model names to prices")
         for model, value in raw.items():
-            prices[str(model)] = Price.model_validate(value)
-    except (ValueError, ValidationError) as exc:
-        first = str(exc).splitlines()[0]
-        raise ConfigError(f"Price table {path} is not valid ({first}).") from None
+            if str(model).startswith("_"):
+                continue
+            try:
+                prices[str(model)] = Price.model_validate(value)
+            except ValidationError as exc:
+                problem = exc.errors()[0]
+                where = ".".join(str(p) for p in problem["loc"])
+                raise ValueError(
+                    f"{model}{'.' + where if where else ''}: {problem['msg']}"
+                ) from None
+    except (OSError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(
+            f"Price table {path} is not valid ({first}). Fix it or delete it; the "
+            "built-in prices are used meanwhile."
+        ) from None
     return prices
+
+
+def load_prices_or_defaults(path: Path | None = None) -> tuple[dict[str, Price], str]:
+    """The price table and a warning to show ("" when the file was fine or absent).
+
+    A broken prices.json must not stop an interview or a report: the built-in prices
+    stand in, and the warning names the file and the problem.
+    """
+    try:
+        return load_prices(path if path is not None else prices_path()), ""
+    except ConfigError as err:
+        return dict(DEFAULT_PRICES), str(err)
+
+
+def write_prices_template(path: Path | None = None) -> Path:
+    """Write the built-in prices to prices.json for editing; an existing file is kept."""
+    target = path if path is not None else prices_path()
+    if not target.exists():
+        data: dict[str, Any] = {"_note": PRICES_NOTE}
+        data.update({name: price.model_dump() for name, price in DEFAULT_PRICES.items()})
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return target
 
 
 def price_for(model: str, prices: dict[str, Price]) -> Price | None:
@@ -64,6 +211,24 @@ def price_for(model: str, prices: dict[str, Price]) -> Price | None:
         return prices[model]
     matches = [name for name in prices if model.startswith(name)]
     return prices[max(matches, key=len)] if matches else None
+
+
+def is_local_url(base_url: str | None) -> bool:
+    """A server on this machine or the local network: it bills nobody.
+
+    None means OpenAI itself. A hosted OpenAI-compatible service (any public host) is
+    not local: its model is looked up in the price table like OpenAI's.
+    """
+    if not base_url:
+        return False
+    host = (urlsplit(base_url if "//" in base_url else f"//{base_url}").hostname or "").lower()
+    if host in ("localhost", "") or host.endswith((".local", ".localhost", ".lan")):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local
 
 
 def estimate(usage: Usage, price: Price | None) -> float | None:
@@ -79,6 +244,44 @@ def estimate(usage: Usage, price: Price | None) -> float | None:
     return round(dollars, 6)
 
 
+def session_cost(
+    usage: Usage, model: str, prices: dict[str, Price] | None = None, *, local: bool = False
+) -> float | None:
+    """Estimated US dollars; 0 for a local server, None when the model has no price."""
+    if local:
+        return 0.0
+    return estimate(usage, price_for(model, prices if prices is not None else DEFAULT_PRICES))
+
+
+def _dollars(amount: float) -> str:
+    if amount == 0:
+        return "$0.00"
+    if amount < 0.0001:
+        return "< $0.0001"
+    return f"${amount:.4f}" if amount < 1 else f"${amount:.2f}"
+
+
+def format_cost(
+    usage: Usage, model: str, *, local: bool = False, prices: dict[str, Price] | None = None
+) -> str:
+    """The cost for a status bar or a report: "$0.0123 (estimate)", "free (local server)"."""
+    if local:
+        return "free (local server)"
+    cost = session_cost(usage, model, prices)
+    if cost is None:
+        return f"unknown (no price for {model}; add it to {PRICES_FILE})"
+    return f"{_dollars(cost)} (estimate)"
+
+
+def format_usage(usage: Usage) -> str:
+    """Token counts in words: "1,200 prompt (200 cached) + 300 completion tokens"."""
+    return (
+        f"{usage.prompt_tokens:,} prompt ({usage.cached_tokens:,} cached) + "
+        f"{usage.completion_tokens:,} completion tokens in {usage.requests} "
+        f"request{'s' if usage.requests != 1 else ''}"
+    )
+
+
 def describe(usage: Usage, model: str, prices: dict[str, Price], *, local: bool) -> str:
     """One line for the terminal summary and the app."""
     if usage.requests == 0:
@@ -91,5 +294,5 @@ def describe(usage: Usage, model: str, prices: dict[str, Price], *, local: bool)
         return f"Tokens: {tokens} · cost: none (local server)"
     cost = estimate(usage, price_for(model, prices))
     if cost is None:
-        return f"Tokens: {tokens} · cost: unknown for {model} (add it to prices.json)"
+        return f"Tokens: {tokens} · cost: unknown for {model} (add it to {PRICES_FILE})"
     return f"Tokens: {tokens} · estimated cost ${cost:.4f}"

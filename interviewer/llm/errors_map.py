@@ -9,6 +9,11 @@ pseudo-code `mid_stream` for failures after text has started to arrive).
 
 Messages are `str.format` templates. Fields: provider, model, base_url, status, detail,
 timeout and reach_hint (what to check when nothing answered: differs for local servers).
+
+Rows for a few HTTP statuses (`BY_STATUS`) say more than their class can: a 503 from a
+local server usually means the model is still loading, not that the server is broken.
+Replies that are not JSON at all surface from the client as `JSONDecodeError` (a
+ValueError, not an openai error), so they have a row too.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class ExInfo:
 
 
 MID_STREAM = "mid_stream"
+#: Pseudo-code: the server took the request, then closed the connection without a reply.
+DROPPED = "dropped"
 
 ERRORS: dict[str, ExInfo] = {
     "APITimeoutError": ExInfo(
@@ -107,6 +114,12 @@ ERRORS: dict[str, ExInfo] = {
         True,
         "{provider} reported an error: {detail}. Try again.",
     ),
+    # The body (or a streamed event) was not JSON: a broken proxy, server or model host.
+    "JSONDecodeError": ExInfo(
+        BadResponse,
+        True,
+        "{provider} sent a reply that could not be read (not valid JSON). Try again.",
+    ),
     # Raised by the client itself, e.g. when no API key is set anywhere.
     "OpenAIError": ExInfo(
         AuthenticationFailed,
@@ -139,13 +152,51 @@ BY_CODE: dict[tuple[str, str], ExInfo] = {
         True,
         "The connection to {provider} dropped in the middle of a reply. Try again.",
     ),
+    ("APIConnectionError", DROPPED): ExInfo(
+        ServerError,
+        True,
+        "{provider} closed the connection without answering. Try again in a moment.",
+    ),
+    ("JSONDecodeError", MID_STREAM): ExInfo(
+        BadResponse,
+        True,
+        "{provider} sent a broken piece in the middle of a reply (not valid JSON). Try again.",
+    ),
+}
+
+BY_STATUS: dict[int, ExInfo] = {
+    502: ExInfo(
+        ServerError,
+        True,
+        "A gateway in front of {provider} failed (HTTP 502). Try again in a moment.",
+    ),
+    503: ExInfo(
+        ServerError,
+        True,
+        "{provider} is overloaded or still starting (HTTP 503); a local server may still "
+        "be loading the model. Try again in a moment.",
+    ),
+    504: ExInfo(
+        BackendTimeout,
+        True,
+        "{provider} did not answer in time (HTTP 504, gateway timeout). Try again; a "
+        "large or local model may need a longer timeout in Settings.",
+    ),
 }
 
 FALLBACK = ExInfo(BackendError, False, "{provider} failed: {detail}")
 
 
-def lookup(class_names: Iterable[str], code: str | None = None) -> ExInfo:
-    """The row for an exception whose class hierarchy (nearest first) is `class_names`."""
+def lookup(
+    class_names: Iterable[str], code: str | None = None, status: int | None = None
+) -> ExInfo:
+    """The row for an exception whose class hierarchy (nearest first) is `class_names`.
+
+    A status row wins (502-504 say more than their class); otherwise, nearest class
+    first, that class's (class, code) row, then its plain row.
+    """
+    if status is not None and status in BY_STATUS:
+        return BY_STATUS[status]
     for name in class_names:
         if code is not None and (name, code) in BY_CODE:
             return BY_CODE[(name, code)]

@@ -9,10 +9,19 @@ and remembers what worked (per backend instance):
 3. no response_format at all, schema in the prompt, JSON fished out of the reply.
 
 A server that does not know json_schema may answer 400 or 422, or (llama-cpp-python)
-500; those probes go through a client copy with retries off, so an unsupported feature
-costs one request rather than a round of back-off. Whatever the mode, the reply is
-validated with pydantic, and a reply that does not fit gets exactly one repair round
-before it becomes BadResponse.
+500; such a probe costs one request. Whatever the mode, the reply is validated with
+pydantic, and a reply that does not fit gets exactly one repair round before it becomes
+BadResponse.
+
+Retries live in one layer only, llm/service.py: the openai client is built with
+`max_retries=0`, and this backend's `max_retries` tells the service how many times to try
+again. Two layers would multiply (client retries x service retries x timeout) into
+minutes of silence when a server hangs; the service also knows about the interview
+(a stall budget, the offline coach, a circuit breaker), the client does not.
+
+Every prompt goes through a `PromptBudget` (core/budget.py) before it is sent: counted
+with tiktoken, fitted into the model's context window by leaving out old history
+messages, never by cutting one. `last_prompt_tokens` is the count of the latest request.
 
 Every openai exception is translated through the table in `errors_map` into a
 core.errors class with a message that says what to do; callers never see openai types.
@@ -20,18 +29,23 @@ core.errors class with a message that says what to do; callers never see openai 
 
 from __future__ import annotations
 
+import json
 import re
-import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal, TypeVar
 
 import httpx2
 import openai
 from pydantic import BaseModel, ValidationError
 
+from interviewer.core.budget import PromptBudget
+from interviewer.core.cost import Usage, usage_from_api
 from interviewer.core.errors import BackendError, BadResponse, Cancelled, ModelNotFound
 from interviewer.core.models import FollowUpDecision, GradeDraft
 from interviewer.core.prompts import (
+    ChatChunks,
     Message,
     PromptLibrary,
     default_library,
@@ -43,15 +57,22 @@ from interviewer.core.prompts import (
 )
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.llm.base import CancelToken, DeltaCallback
-from interviewer.llm.errors_map import MID_STREAM, build_error, lookup
+from interviewer.llm.errors_map import DROPPED, MID_STREAM, build_error, lookup
 
 M = TypeVar("M", bound=BaseModel)
 Mode = Literal["json_schema", "json_object", "prompt"]
 MODES: tuple[Mode, ...] = ("json_schema", "json_object", "prompt")
 #: Statuses with which servers turn down a response_format they do not support.
 REJECTED_FORMAT = frozenset({400, 422, 500})
+#: Words by which a 500 shows it is about the response_format, not a crash.
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "grammar")
 OPENAI_URL = "https://api.openai.com/v1"
 _GENERIC_LABELS = {"custom server", "openai"}
+#: What the client raises, besides its own errors, when a body or a streamed event is
+#: not JSON at all.
+_CLIENT_ERRORS = (openai.OpenAIError, json.JSONDecodeError)
+#: Transport errors after the connection was made: the server dropped it.
+_DROPPED_CAUSES = frozenset({"RemoteProtocolError", "ReadError", "WriteError"})
 
 
 class _Invalid(Exception):
@@ -78,14 +99,40 @@ def _detail(exc: BaseException) -> str:
 
 
 def _retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait: retry-after-ms, or retry-after (secs or date)."""
     response = getattr(exc, "response", None)
     if response is None:
         return None
-    value = response.headers.get("retry-after")
+    headers = response.headers
     try:
-        return float(value) if value is not None else None
-    except ValueError:
+        millis = headers.get("retry-after-ms")
+        if millis is not None:
+            return max(0.0, float(millis) / 1000)
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = parsedate_to_datetime(value)
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
         return None
+
+
+def _rejects_format(exc: openai.APIStatusError) -> bool:
+    """Whether the server turned down the response_format (so a simpler mode may work).
+
+    400 and 422 are about the request, so the format is the likely culprit. A 500 only
+    counts when it names the format (llama-cpp-python's way to refuse it): any other 500
+    is the server failing, and must not downgrade structured output for good.
+    """
+    if exc.status_code not in REJECTED_FORMAT:
+        return False
+    if exc.status_code != 500:
+        return True
+    detail = _detail(exc).lower()
+    return any(word in detail for word in _FORMAT_WORDS)
 
 
 def _about_temperature(exc: openai.BadRequestError) -> bool:
@@ -114,6 +161,7 @@ class OpenAIBackend:
         http_client: httpx2.Client | None = None,
         provider_label: str = "OpenAI",
         prompts: PromptLibrary | None = None,
+        context_window: int | None = None,
     ) -> None:
         self.model = model
         self.base_url = base_url.rstrip("/") if base_url else None
@@ -123,14 +171,14 @@ class OpenAIBackend:
         self.name = f"{_slug(provider_label)}:{model}"
         self.label = f"{provider_label} · {model}"
         self.prompts = prompts or default_library()
-        #: Token counts summed over every call, for the cost display.
-        self.usage_totals: dict[str, int] = {
-            "requests": 0,
-            "prompt_tokens": 0,
-            "cached_tokens": 0,
-            "completion_tokens": 0,
-        }
-        self._usage_lock = threading.Lock()
+        #: How often llm/service.py may try a failed call again (the client never does).
+        self.max_retries = max(0, max_retries)
+        #: Token counts from the API's usage data, summed over every call (thread-safe).
+        self.usage = Usage()
+        #: Fits prompts into the model's context window (core/budget.py).
+        self.budget = PromptBudget(model, context_window)
+        #: Prompt tokens of the latest request, as counted before it was sent.
+        self.last_prompt_tokens = 0
         self._structured_mode: Mode | None = None
         self._send_temperature = True
         # stream_options is OpenAI's; some local servers reject unknown fields.
@@ -142,16 +190,25 @@ class OpenAIBackend:
                 api_key=key,
                 base_url=self.base_url,
                 timeout=httpx2.Timeout(timeout, connect=connect_timeout),
-                max_retries=max_retries,
+                max_retries=0,  # retries are the service's job (module docstring)
                 http_client=http_client,
             )
         except openai.OpenAIError as exc:
             raise self._map(exc) from None
-        self._probe_client = self._client.with_options(max_retries=0)
 
     def close(self) -> None:
         """Release pooled connections (the GUI calls this when settings change)."""
         self._client.close()
+
+    @property
+    def usage_totals(self) -> dict[str, int]:
+        """The usage as a plain dict (requests, prompt, cached and completion tokens)."""
+        return self.usage.totals()
+
+    @property
+    def context_window(self) -> int:
+        """The window prompts are fitted into (table, default, or the user's setting)."""
+        return self.budget.window
 
     @property
     def structured_mode(self) -> Mode | None:
@@ -176,9 +233,18 @@ class OpenAIBackend:
         """Translate an openai exception via the error table (design rule 5)."""
         names = [cls.__name__ for cls in type(exc).__mro__]
         code: str | None = getattr(exc, "code", None)
-        if mid_stream and isinstance(exc, openai.APIConnectionError):
+        if not isinstance(code, str):
+            code = None
+        if mid_stream and isinstance(exc, openai.APIConnectionError | json.JSONDecodeError):
             code = MID_STREAM
-        info = lookup(names, code)
+        elif (
+            isinstance(exc, openai.APIConnectionError)
+            and not isinstance(exc, openai.APITimeoutError)
+            and type(exc.__cause__).__name__ in _DROPPED_CAUSES
+        ):
+            code = DROPPED
+        status = getattr(exc, "status_code", None)
+        info = lookup(names, code, status if isinstance(status, int) else None)
         return build_error(
             info,
             retry_after=_retry_after(exc),
@@ -194,15 +260,9 @@ class OpenAIBackend:
     # ------------------------------------------------------------------ transport
 
     def _record_usage(self, usage: Any) -> None:
-        if usage is None:
-            return
-        details = getattr(usage, "prompt_tokens_details", None)
-        cached = getattr(details, "cached_tokens", None) if details is not None else None
-        with self._usage_lock:
-            self.usage_totals["requests"] += 1
-            self.usage_totals["prompt_tokens"] += getattr(usage, "prompt_tokens", 0) or 0
-            self.usage_totals["completion_tokens"] += getattr(usage, "completion_tokens", 0) or 0
-            self.usage_totals["cached_tokens"] += cached or 0
+        one = usage_from_api(usage)
+        if one is not None:
+            self.usage.add(one)
 
     def _create(
         self,
@@ -211,9 +271,13 @@ class OpenAIBackend:
         temperature: float | None,
         stream: bool = False,
         response_format: dict[str, Any] | None = None,
-        probing: bool = False,
     ) -> Any:
-        """One chat completion request; openai exceptions propagate to the caller."""
+        """One chat completion request; openai exceptions propagate to the caller.
+
+        The prompt is counted first, and one that cannot fit the context window is not
+        sent (PromptTooLong): the server would refuse it or cut off its beginning.
+        """
+        self.last_prompt_tokens = self.budget.check(messages)
         kwargs: dict[str, Any] = {"model": self.model, "messages": messages}
         if temperature is not None and self._send_temperature:
             kwargs["temperature"] = temperature
@@ -223,7 +287,7 @@ class OpenAIBackend:
             kwargs["stream"] = True
             if self._stream_usage:
                 kwargs["stream_options"] = {"include_usage": True}
-        client = self._probe_client if probing else self._client
+        client = self._client
         try:
             return client.chat.completions.create(**kwargs)
         except openai.BadRequestError as exc:
@@ -239,19 +303,17 @@ class OpenAIBackend:
         *,
         temperature: float | None,
         response_format: dict[str, Any] | None,
-        probing: bool = False,
     ) -> str:
         completion = self._create(
-            messages,
-            temperature=temperature,
-            response_format=response_format,
-            probing=probing,
+            messages, temperature=temperature, response_format=response_format
         )
         self._record_usage(getattr(completion, "usage", None))
+        # A body that is JSON but not a completion arrives unvalidated: read it warily.
         choices = getattr(completion, "choices", None) or []
-        if not choices:
+        if not isinstance(choices, list) or not choices:
             return ""
-        content = choices[0].message.content
+        message = getattr(choices[0], "message", None)
+        content = getattr(message, "content", None)
         return content if isinstance(content, str) else ""
 
     # ------------------------------------------------------------------ streaming turn
@@ -267,12 +329,13 @@ class OpenAIBackend:
         A server that stalls mid-stream is only noticed when the read timeout expires:
         the check cannot interrupt a blocked read.
         """
-        messages = self.prompts.build_turn_messages(request)
+        chunks = self.prompts.turn_chunks(self.budget.turn_request(request))
+        messages = self.budget.fit(chunks, "turn").messages
         if cancel is not None and cancel.cancelled:
             raise Cancelled("Cancelled.")
         try:
             stream = self._create(messages, temperature=self.temperature, stream=True)
-        except openai.OpenAIError as exc:
+        except _CLIENT_ERRORS as exc:
             raise self._map(exc) from exc
         parts: list[str] = []
         try:
@@ -281,15 +344,12 @@ class OpenAIBackend:
                     if cancel is not None and cancel.cancelled:
                         raise Cancelled("Cancelled.")
                     self._record_usage(getattr(chunk, "usage", None))
-                    if not chunk.choices:
-                        continue
-                    delta = chunk.choices[0].delta
-                    piece = delta.content if delta is not None else None
+                    piece = _delta_text(chunk)
                     if piece:
                         parts.append(piece)
                         if on_delta is not None:
                             on_delta(piece)
-        except openai.OpenAIError as exc:
+        except _CLIENT_ERRORS as exc:
             raise self._map(exc, mid_stream=bool(parts)) from exc
         if cancel is not None and cancel.cancelled:
             raise Cancelled("Cancelled.")
@@ -306,13 +366,16 @@ class OpenAIBackend:
             return FollowUpDecision(
                 reason="The follow-up limit for this question is reached.", follow_up=False
             )
-        messages = self.prompts.build_follow_up_messages(request)
         return self._structured(
-            messages, FollowUpDecision, temperature=self.temperature, what="a follow-up decision"
+            self.prompts.follow_up_chunks(request),
+            FollowUpDecision,
+            temperature=self.temperature,
+            what="a follow-up decision",
+            kind="follow_up",
         )
 
     def grade(self, request: GradeRequest) -> GradeDraft:
-        messages = self.prompts.build_grading_messages(request)
+        chunks = self.prompts.grading_chunks(request)
         wanted = [c.id for c in request.rubric.criteria]
 
         def check(draft: GradeDraft) -> None:
@@ -324,7 +387,9 @@ class OpenAIBackend:
                     f"{', '.join(wanted)}; missing: {', '.join(missing)}"
                 )
 
-        return self._structured(messages, GradeDraft, temperature=0.0, what="a grade", check=check)
+        return self._structured(
+            chunks, GradeDraft, temperature=0.0, what="a grade", check=check, kind="grade"
+        )
 
     def _response_format(self, mode: Mode, model: type[BaseModel]) -> dict[str, Any] | None:
         if mode == "json_schema":
@@ -340,64 +405,75 @@ class OpenAIBackend:
             return {"type": "json_object"}
         return None
 
-    def _messages_for(
-        self, messages: list[Message], mode: Mode, model: type[BaseModel]
-    ) -> list[Message]:
+    def _chunks_for(self, chunks: ChatChunks, mode: Mode, model: type[BaseModel]) -> ChatChunks:
+        """Add the schema to the request when the server cannot be given it otherwise."""
         if mode == "json_schema":
-            return messages
+            return chunks
         hint = schema_instruction(strict_json_schema(model))
-        return [*messages, {"role": "user", "content": hint}]
+        return ChatChunks(
+            system=chunks.system,
+            context=chunks.context,
+            history=chunks.history,
+            request=[*chunks.request, {"role": "user", "content": hint}],
+        )
 
     def _first_reply(
-        self, messages: list[Message], model: type[BaseModel], temperature: float
-    ) -> tuple[Mode, list[Message], str]:
+        self, chunks: ChatChunks, model: type[BaseModel], temperature: float, kind: str
+    ) -> tuple[Mode, ChatChunks, str]:
         """Walk the modes until the server accepts one (or only one is left to try)."""
         known = self._structured_mode
         modes: tuple[Mode, ...] = (known,) if known is not None else MODES
         for mode in modes:
             probing = known is None and mode != "prompt"
-            msgs = self._messages_for(messages, mode, model)
+            sent = self._chunks_for(chunks, mode, model)
             try:
                 text = self._complete_text(
-                    msgs,
+                    self.budget.fit(sent, kind).messages,
                     temperature=temperature,
                     response_format=self._response_format(mode, model),
-                    probing=probing,
                 )
             except openai.APIStatusError as exc:
-                if probing and exc.status_code in REJECTED_FORMAT:
+                if probing and _rejects_format(exc):
                     continue
                 raise self._map(exc) from exc
-            except openai.OpenAIError as exc:
+            except _CLIENT_ERRORS as exc:
                 raise self._map(exc) from exc
             self._structured_mode = mode
-            return mode, msgs, text
+            return mode, sent, text
         raise AssertionError("the last mode is never a probe")  # pragma: no cover
 
     def _structured(
         self,
-        messages: list[Message],
+        chunks: ChatChunks,
         model: type[M],
         *,
         temperature: float,
         what: str,
+        kind: str,
         check: Callable[[M], None] | None = None,
     ) -> M:
-        mode, msgs, text = self._first_reply(messages, model, temperature)
+        mode, sent, text = self._first_reply(chunks, model, temperature, kind)
         try:
             return self._parse(text, model, check)
         except _Invalid as exc:
             problem = str(exc)
-        repair = [
-            *msgs,
-            {"role": "assistant", "content": text},
-            {"role": "user", "content": repair_instruction(problem)},
-        ]
+        repair = ChatChunks(
+            system=sent.system,
+            context=sent.context,
+            history=sent.history,
+            request=[
+                *sent.request,
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": repair_instruction(problem)},
+            ],
+        )
         try:
             text = self._complete_text(
-                repair, temperature=temperature, response_format=self._response_format(mode, model)
+                self.budget.fit(repair, kind).messages,
+                temperature=temperature,
+                response_format=self._response_format(mode, model),
             )
-        except openai.OpenAIError as exc:
+        except _CLIENT_ERRORS as exc:
             raise self._map(exc) from exc
         try:
             return self._parse(text, model, check)
@@ -435,7 +511,7 @@ class OpenAIBackend:
         """The model ids the server offers (GET /models)."""
         try:
             return sorted(m.id for m in self._client.models.list())
-        except openai.OpenAIError as exc:
+        except _CLIENT_ERRORS as exc:
             raise self._map(exc) from exc
 
     def test_connection(self) -> str:
@@ -457,7 +533,7 @@ class OpenAIBackend:
                 temperature=None,
                 response_format=None,
             )
-        except openai.OpenAIError as exc:
+        except _CLIENT_ERRORS as exc:
             err = self._map(exc)
             if isinstance(err, ModelNotFound) and models:
                 shown = ", ".join(models[:8]) + (", …" if len(models) > 8 else "")
@@ -467,3 +543,17 @@ class OpenAIBackend:
             f"Connected to {self.provider_label} at {self.display_url}. Model "
             f"'{self.model}' answered."
         )
+
+
+def _delta_text(chunk: Any) -> str:
+    """The text of one streamed chunk; "" for role-only, usage-only or odd chunks.
+
+    Chunks are not validated by the client, so a server's odd event (no choices, a null
+    delta) must not raise here.
+    """
+    choices = getattr(chunk, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        return ""
+    delta = getattr(choices[0], "delta", None)
+    piece = getattr(delta, "content", None)
+    return piece if isinstance(piece, str) else ""

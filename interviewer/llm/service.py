@@ -1,23 +1,50 @@
-"""Calls into a backend with retries and the offline coach as the stand-in.
+"""Calls into a backend with retries, a circuit breaker, and the offline coach as stand-in.
 
-An interview must never stall or lose work because a model is down: each call is tried
-again where that can help, and if it still fails the offline coach does that one job,
-marked as such (a grade gets the `offline_fallback` flag; a turn gets a notice).
+An interview must never stall or lose work because a model is down. Three mechanisms:
+
+* Retries, in this layer only (the openai client is built with `max_retries=0`, see
+  openai_backend.py): a failure whose `retryable` flag says trying again may help is
+  retried up to the backend's `max_retries` (ATTEMPTS - 1 for backends without one),
+  with exponential back-off or the server's Retry-After. A retry is never started when
+  it would push the call past STALL_BUDGET seconds in all, or when the server asks for
+  a longer wait than MAX_RETRY_AFTER. Time-outs are not retried at all: a server that
+  let one request hang will most likely let the next hang too, and the candidate would
+  sit through both.
+* A circuit breaker (`BackendHealth`): after a failure that says the backend itself is
+  in trouble (no answer, time-out, 5xx, rate limit, key or model rejected), calls go
+  straight to the offline coach for a cool-down, so a hung server costs the interview
+  one time-out, not one per call. Then one call is let through as a probe; success
+  closes the breaker, failure opens it again for twice as long. A probe may cost a whole
+  time-out, so after a slow failure only background calls (gradings) probe, never the
+  candidate's next question.
+* The stand-in: if a call still fails, the offline coach does that one job, marked as
+  such (a grade gets the `offline_fallback` flag; a turn gets a notice).
+
+A streamed turn that breaks off after text reached the screen is retried without
+showing anything twice: the retry is streamed silently until it has passed what the
+screen shows, and only the new part is shown. If the retry writes something different
+(models sample), the words on screen stay and the question follows as written in the
+bank, so the turn still ends complete.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from interviewer.core.budget import PromptTooLong
 from interviewer.core.errors import (
+    AuthenticationFailed,
     BackendError,
     BackendTimeout,
     BackendUnavailable,
     Cancelled,
+    ModelNotFound,
     RateLimited,
+    ServerError,
 )
 from interviewer.core.grading import finalize, sanitize_request
 from interviewer.core.models import FollowUpDecision, Grade
@@ -26,72 +53,211 @@ from interviewer.llm.base import Backend, CancelToken, DeltaCallback
 
 T = TypeVar("T")
 Notice = Callable[[str], None]
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
 
-#: Attempts per call (the first try plus retries) and the longest pause between them.
+#: Attempts per call (the first try plus retries) for a backend without `max_retries`.
 ATTEMPTS = 2
+#: Longest pause between attempts.
 MAX_BACKOFF = 8.0
-#: After a server times out or cannot be reached, calls go straight to the offline coach
-#: for this long, so a hung server costs the interview one time-out, not one per call;
-#: then the model is tried again.
+#: A server asking for a longer pause than this (Retry-After) is not waited for: the
+#: offline coach does the call and the backend rests for as long as the server asked.
+MAX_RETRY_AFTER = 10.0
+#: No retry is started that would make one call, all attempts together, take longer.
+STALL_BUDGET = 75.0
+#: How long a failed backend rests before a probe; doubled after each failed probe.
 COOL_DOWN = 120.0
+MAX_COOL_DOWN = 960.0
+#: A failure that took longer than this (in seconds) makes probing expensive: only
+#: background calls probe after it.
+SLOW_FAILURE = 5.0
 #: Characters of an answer that are graded (about 3,000 words, far past any spoken
 #: answer). Longer text is kept in full in the transcript, graded on its start, and
 #: flagged `too_long`, so a pasted book cannot stall grading or run up a model bill.
 MAX_GRADED_CHARS = 20_000
-#: Failures the client has already retried itself: retrying again here would only
-#: multiply the wait.
-_NOT_AGAIN = (BackendTimeout, BackendUnavailable)
+#: Failures that say the backend, not this one request, is in trouble.
+_BACKEND_DOWN = (
+    BackendTimeout,
+    BackendUnavailable,
+    ServerError,
+    RateLimited,
+    AuthenticationFailed,
+    ModelNotFound,
+)
+#: Failures that say nothing about the backend's health (nothing, or not all, was asked).
+_NO_VERDICT = (Cancelled, PromptTooLong)
 
 
-class Health:
-    """Whether a backend is worth calling right now (a small circuit breaker)."""
+class BackendResting(BackendError):
+    """The breaker is open: the backend is not called until its cool-down is over."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    retryable = False
+
+
+class _Diverged(BackendError):
+    """A retried stream wrote something other than what the screen already shows."""
+
+    retryable = False
+
+
+@dataclass
+class _Rest:
+    backend: Backend
+    until: float
+    reason: str
+    strikes: int
+    slow: bool
+    probing: bool = False
+
+
+class BackendHealth:
+    """Whether a backend is worth calling right now: a small circuit breaker.
+
+    One per session is the intent (the GUI and CLI may also share the module's HEALTH);
+    it is keyed by backend identity, so a backend rebuilt after a settings change starts
+    healthy. Thread-safe: gradings run on worker threads beside the interactive calls.
+    `clock` and `sleep` are injectable so tests run in no time.
+    """
+
+    def __init__(
+        self,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        *,
+        cool_down: float = COOL_DOWN,
+        stall_budget: float = STALL_BUDGET,
+        slow_failure: float = SLOW_FAILURE,
+    ) -> None:
         self.clock = clock
+        self.sleep = sleep
+        self.cool_down = cool_down
+        self.stall_budget = stall_budget
+        self.slow_failure = slow_failure
+        self._lock = threading.Lock()
         # Keyed by id(), holding the backend itself so a reused id cannot match.
-        self._down: dict[int, tuple[Backend, float, str]] = {}
+        self._rests: dict[int, _Rest] = {}
+
+    def _get(self, backend: Backend) -> _Rest | None:
+        rest = self._rests.get(id(backend))
+        return rest if rest is not None and rest.backend is backend else None
 
     def down(self, backend: Backend) -> str:
-        """The reason it is resting, or "" when it may be called."""
-        entry = self._down.get(id(backend))
-        if entry is None or entry[0] is not backend or self.clock() >= entry[1]:
-            return ""
-        return entry[2]
+        """The reason it is resting (cool-down running or a probe out), or "" if callable."""
+        with self._lock:
+            rest = self._get(backend)
+            if rest is None or (self.clock() >= rest.until and not rest.probing):
+                return ""
+            return rest.reason
 
-    def failed(self, backend: Backend, err: BackendError) -> None:
-        if isinstance(err, _NOT_AGAIN):
-            self._down[id(backend)] = (backend, self.clock() + COOL_DOWN, str(err))
+    def retry_in(self, backend: Backend) -> float | None:
+        """Seconds until the next probe may go out; None when the backend is healthy."""
+        with self._lock:
+            rest = self._get(backend)
+            return None if rest is None else max(0.0, rest.until - self.clock())
+
+    def admit(self, backend: Backend, *, interactive: bool = False) -> tuple[str, bool]:
+        """(reason to skip the backend or "", whether this call is the breaker's probe)."""
+        with self._lock:
+            rest = self._get(backend)
+            if rest is None:
+                return "", False
+            if self.clock() < rest.until or rest.probing or (interactive and rest.slow):
+                return rest.reason, False
+            rest.probing = True
+            return "", True
+
+    def failed(
+        self, backend: Backend, err: BackendError, *, took: float = 0.0, probe: bool = False
+    ) -> None:
+        """Record a failure; one that says the backend is in trouble opens the breaker."""
+        if not isinstance(err, _BACKEND_DOWN):
+            return
+        with self._lock:
+            rest = self._get(backend)
+            if rest is not None and not probe:
+                return  # a call that was already under way when the breaker opened
+            strikes = 1 if rest is None else rest.strikes + 1
+            pause = min(MAX_COOL_DOWN, self.cool_down * 2 ** (strikes - 1))
+            if isinstance(err, RateLimited) and err.retry_after:
+                pause = max(err.retry_after, 1.0)
+            self._rests[id(backend)] = _Rest(
+                backend, self.clock() + pause, str(err), strikes, slow=took > self.slow_failure
+            )
 
     def ok(self, backend: Backend) -> None:
-        self._down.pop(id(backend), None)
+        """The backend answered: close the breaker."""
+        with self._lock:
+            if self._get(backend) is not None:
+                del self._rests[id(backend)]
+
+    def release(self, backend: Backend) -> None:
+        """A probe ended without a verdict (cancelled, never sent): let another one go."""
+        with self._lock:
+            rest = self._get(backend)
+            if rest is not None:
+                rest.probing = False
+
+    def settle(
+        self, backend: Backend, err: BackendError, *, took: float = 0.0, probe: bool = False
+    ) -> None:
+        """Judge a failed call: the backend is down, alive (it answered), or unknown."""
+        if isinstance(err, _NO_VERDICT):
+            if probe:
+                self.release(backend)
+        elif isinstance(err, _BACKEND_DOWN):
+            self.failed(backend, err, took=took, probe=probe)
+        else:
+            self.ok(backend)  # it answered, just not usefully (e.g. bad JSON)
+
+    def reset(self) -> None:
+        """Forget every failure, e.g. when the user asks to try the model again now."""
+        with self._lock:
+            self._rests.clear()
 
 
-#: Shared by every call in the process; tests pass their own.
-HEALTH = Health()
+#: Kept for callers that knew the breaker by its first name.
+Health = BackendHealth
+#: Shared by every call in the process unless a caller passes its own (tests, sessions).
+HEALTH = BackendHealth()
 
 
-def _resting(backend: Backend, offline: Backend | None, health: Health) -> str:
-    if offline is None or _is_offline(backend):
-        return ""
-    return health.down(backend)
+def _attempts(backend: Backend) -> int:
+    retries = getattr(backend, "max_retries", ATTEMPTS - 1)
+    return 1 + max(0, retries if isinstance(retries, int) else ATTEMPTS - 1)
 
 
 def _retrying(
-    call: Callable[[], T], attempts: int = ATTEMPTS, sleep: Callable[[float], None] = time.sleep
+    call: Callable[[], T],
+    attempts: int = ATTEMPTS,
+    sleep: Sleep = time.sleep,
+    *,
+    clock: Clock = time.monotonic,
+    budget: float = STALL_BUDGET,
+    stop: Callable[[], bool] | None = None,
 ) -> T:
+    """Call, and try again while that may help and the stall budget allows."""
     last: BackendError | None = None
+    start = clock()
     for attempt in range(attempts):
+        began = clock()
         try:
             return call()
         except Cancelled:
             raise
         except BackendError as err:
             last = err
-            if not err.retryable or isinstance(err, _NOT_AGAIN) or attempt == attempts - 1:
+            if not err.retryable or isinstance(err, BackendTimeout) or attempt == attempts - 1:
                 break
             wait = min(MAX_BACKOFF, 0.5 * 2**attempt)
-            if isinstance(err, RateLimited) and err.retry_after:
-                wait = min(MAX_BACKOFF, err.retry_after)
+            if isinstance(err, RateLimited) and err.retry_after is not None:
+                if err.retry_after > MAX_RETRY_AFTER:
+                    break
+                wait = err.retry_after
+            now = clock()
+            if (now - start) + wait + (now - began) > budget:
+                break
+            if stop is not None and stop():
+                break  # another call found the backend down meanwhile
             sleep(wait)
     assert last is not None
     raise last
@@ -99,6 +265,98 @@ def _retrying(
 
 def _is_offline(backend: Backend) -> bool:
     return backend.name == "offline"
+
+
+def _run(
+    backend: Backend,
+    call: Callable[[], T],
+    health: BackendHealth,
+    *,
+    guarded: bool,
+    interactive: bool,
+    sleep: Sleep | None = None,
+) -> T:
+    """One call under the breaker (if `guarded`) with retries; BackendResting if open."""
+    probe = False
+    if guarded:
+        resting, probe = health.admit(backend, interactive=interactive)
+        if resting:
+            raise BackendResting(resting)
+    started = health.clock()
+    try:
+        result = _retrying(
+            call,
+            1 if probe else _attempts(backend),
+            sleep or health.sleep,
+            clock=health.clock,
+            budget=health.stall_budget,
+            stop=(lambda: bool(health.down(backend))) if guarded else None,
+        )
+    except BackendError as err:
+        health.settle(backend, err, took=health.clock() - started, probe=probe)
+        raise
+    except BaseException:
+        if probe:  # a bug, not a verdict on the backend: do not leave the probe out
+            health.release(backend)
+        raise
+    health.ok(backend)
+    return result
+
+
+def _tell(notice: Notice | None, text: str) -> None:
+    if notice is not None:
+        notice(text)
+
+
+class _Screen:
+    """One turn's text as the user has seen it, so a retried stream never repeats it."""
+
+    def __init__(self, on_delta: DeltaCallback | None) -> None:
+        self.on_delta = on_delta
+        self.shown = ""
+        #: The retry's text while it is still behind the screen; None: stream straight on.
+        self._replay: str | None = None
+        self.first_error: BackendError | None = None
+
+    def begin(self) -> None:
+        self._replay = "" if self.shown else None
+
+    def _show(self, piece: str) -> None:
+        self.shown += piece
+        if self.on_delta is not None:
+            self.on_delta(piece)
+
+    def delta(self, piece: str) -> None:
+        if self._replay is None:
+            self._show(piece)
+            return
+        self._replay += piece
+        if len(self._replay) <= len(self.shown):
+            if not self.shown.startswith(self._replay):
+                raise _Diverged("The reply broke off, and the model wrote another one.")
+            return
+        if not self._replay.startswith(self.shown):
+            raise _Diverged("The reply broke off, and the model wrote another one.")
+        rest, self._replay = self._replay[len(self.shown) :], None
+        self._show(rest)
+
+    def done(self, text: str) -> str:
+        """A finished attempt: a retry must at least have caught up with the screen."""
+        if self._replay is not None and self._replay != self.shown:
+            raise _Diverged("The reply broke off, and the retry ended early.")
+        self._replay = None
+        return text
+
+    def finish(self, request: TurnRequest) -> str:
+        """Complete a broken-off turn with the question as written in the bank."""
+        rest = request.question.text if request.question is not None else ""
+        text = self.shown.rstrip()
+        if rest and rest not in text:
+            extra = f"\n\n{rest}"
+            if self.on_delta is not None:
+                self.on_delta(extra)
+            text += extra
+        return text
 
 
 def interviewer_turn(
@@ -109,49 +367,44 @@ def interviewer_turn(
     cancel: CancelToken | None = None,
     notice: Notice | None = None,
     *,
-    health: Health = HEALTH,
+    health: BackendHealth = HEALTH,
 ) -> str:
-    """Streams are not retried once text has been shown: the stand-in would repeat it."""
-    resting = _resting(backend, offline, health)
-    if resting and offline is not None:
-        if notice is not None:
-            notice(f"{resting} The offline coach stands in until the model answers again.")
-        return offline.interviewer_turn(request, on_delta, cancel)
-    shown: list[str] = []
+    """Stream the turn; if the model fails, the offline coach (or the bank) finishes it.
 
-    def delta(piece: str) -> None:
-        shown.append(piece)
-        if on_delta is not None:
-            on_delta(piece)
+    Whatever happens, the text returned is exactly the text shown through `on_delta`,
+    each word once.
+    """
+    guarded = offline is not None and not _is_offline(backend)
+    screen = _Screen(on_delta)
 
     def attempt() -> str:
-        if shown:  # a stream cut midway: do not stream the same words twice
-            raise BackendError("The stream was cut off.", retryable=False)
-        return backend.interviewer_turn(request, delta, cancel)
+        screen.begin()
+        try:
+            return screen.done(backend.interviewer_turn(request, screen.delta, cancel))
+        except _Diverged:
+            raise
+        except BackendError as err:
+            if screen.first_error is None:
+                screen.first_error = err
+            raise
 
     try:
-        text = _retrying(attempt)
+        return _run(backend, attempt, health, guarded=guarded, interactive=True)
     except Cancelled:
         raise
-    except BackendError as err:
-        health.failed(backend, err)
-        if offline is None or _is_offline(backend):
-            raise
-        if notice is not None:
-            notice(f"{err} The offline coach stands in for this turn.")
-        if shown:
-            # Keep what was already shown and let the coach finish with the plain question.
-            rest = request.question.text if request.question is not None else ""
-            text = "".join(shown).rstrip()
-            if rest and rest not in text:
-                extra = f"\n\n{rest}"
-                if on_delta is not None:
-                    on_delta(extra)
-                text += extra
-            return text
+    except BackendResting as err:
+        assert offline is not None
+        _tell(notice, f"{err} The offline coach stands in until the model answers again.")
         return offline.interviewer_turn(request, on_delta, cancel)
-    health.ok(backend)
-    return text
+    except BackendError as err:
+        if not guarded or offline is None:
+            raise
+        if screen.shown:
+            cause = screen.first_error if isinstance(err, _Diverged) else err
+            _tell(notice, f"{cause or err} The question follows as written in the bank.")
+            return screen.finish(request)
+        _tell(notice, f"{err} The offline coach stands in for this turn.")
+        return offline.interviewer_turn(request, on_delta, cancel)
 
 
 def follow_up(
@@ -160,51 +413,59 @@ def follow_up(
     offline: Backend | None,
     notice: Notice | None = None,
     *,
-    health: Health = HEALTH,
+    health: BackendHealth = HEALTH,
 ) -> FollowUpDecision:
-    if _resting(backend, offline, health) and offline is not None:
-        return offline.follow_up(request)
+    guarded = offline is not None and not _is_offline(backend)
     try:
-        decision = _retrying(lambda: backend.follow_up(request))
-    except BackendError as err:
-        health.failed(backend, err)
-        if offline is None or _is_offline(backend):
-            raise
-        if notice is not None:
-            notice(f"{err} The offline coach chose the follow-up.")
+        return _run(
+            backend, lambda: backend.follow_up(request), health, guarded=guarded, interactive=True
+        )
+    except BackendResting:
+        assert offline is not None
         return offline.follow_up(request)
-    health.ok(backend)
-    return decision
+    except Cancelled:
+        raise
+    except BackendError as err:
+        if not guarded or offline is None:
+            raise
+        _tell(notice, f"{err} The offline coach chose the follow-up.")
+        return offline.follow_up(request)
 
 
 def grade(
     backend: Backend,
     request: GradeRequest,
     offline: Backend | None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Sleep | None = None,
     *,
-    health: Health = HEALTH,
+    health: BackendHealth = HEALTH,
 ) -> Grade:
-    """Grade with retries; if the model still fails, the offline coach grades, marked so."""
+    """Grade with retries; if the model still fails, the offline coach grades, marked so.
+
+    Gradings run in the background, so they are the calls that probe a resting backend.
+    """
     # Graders see the answer with known planted instructions cut out, so they cannot be
     # fooled by them; finalize still sees the original and flags the attempt.
     request, too_long = _bounded(request)
     clean = sanitize_request(request)
-    failure = _resting(backend, offline, health)
-    if not failure:
-        try:
-            draft = _retrying(lambda: backend.grade(clean), sleep=sleep)
-        except Cancelled:
+    guarded = offline is not None and not _is_offline(backend)
+    try:
+        draft = _run(
+            backend,
+            lambda: backend.grade(clean),
+            health,
+            guarded=guarded,
+            interactive=False,
+            sleep=sleep,
+        )
+    except Cancelled:
+        raise
+    except BackendError as err:
+        if not guarded or offline is None:
             raise
-        except BackendError as err:
-            health.failed(backend, err)
-            if offline is None or _is_offline(backend):
-                raise
-            failure = str(err)
-        else:
-            health.ok(backend)
-            return _mark_long(finalize(draft, request, backend.name), too_long)
-    assert offline is not None
+        failure = str(err)
+    else:
+        return _mark_long(finalize(draft, request, backend.name), too_long)
     result = finalize(offline.grade(clean), request, offline.name)
     flags = [*result.flags, "offline_fallback"]
     summary = (

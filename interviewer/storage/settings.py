@@ -42,8 +42,9 @@ class Settings(BaseModel):
     model: str = DEFAULT_OPENAI_MODEL
     base_url: str = ""
     temperature: float = Field(default=0.7, ge=0, le=2)
-    # A hung server may cost at most timeout x (1 + retries) before the offline coach
-    # takes over (about a minute); a slow local model on a laptop can be given longer.
+    # A hung server costs one request_timeout before the offline coach takes over (time-outs
+    # are not retried); max_retries applies to other retryable errors. A slow local model
+    # on a laptop can be given a longer time-out.
     request_timeout: float = Field(default=30.0, gt=0, le=900)
     connect_timeout: float = Field(default=5.0, gt=0, le=120)
     max_retries: int = Field(default=1, ge=0, le=10)
