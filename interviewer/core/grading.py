@@ -20,6 +20,7 @@ the quote itself must appear as one contiguous piece of the answer.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
@@ -452,6 +453,114 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
     return hits
 
 
+# =========================================================================== relevance
+
+
+def question_vocabulary(question: Question) -> frozenset[str]:
+    """Stems that show an answer is about `question` (everyday words do not)."""
+    key = (question.id, question.text, len(question.key_points), len(question.strong_answer))
+    found = _VOCAB_CACHE.get(key)
+    if found is None:
+        q = question
+        texts = [q.text, *q.topics, *(k.text for k in q.key_points)]
+        texts += [t for k in q.key_points for t in k.terms]
+        texts += [p.text for p in q.follow_ups] + list(q.strong_answer)
+        vocab = _content(stem(w) for t in texts for w in words(t))
+        found = frozenset(vocab - _GENERIC_STEMS - _EVERYDAY_STEMS)
+        if len(_VOCAB_CACHE) > 512:
+            _VOCAB_CACHE.clear()
+        _VOCAB_CACHE[key] = found
+    return found
+
+
+_VOCAB_CACHE: dict[tuple[str, str, int, int], frozenset[str]] = {}
+
+
+@dataclass(frozen=True)
+class _Bank:
+    """The built-in question bank as a backdrop: which words are specific to which question."""
+
+    vocab: dict[str, frozenset[str]]
+    category: dict[str, str]
+    df: Counter[str]
+    by_prefix: dict[str, tuple[str, ...]]
+
+    def idf(self, s: str) -> float:
+        n = len(self.vocab)
+        return math.log((n + 1) / (self.df.get(s, 0) + 1))
+
+
+@functools.lru_cache(maxsize=1)
+def _bank() -> _Bank:
+    from interviewer.core.content import load_library  # content imports models only
+
+    try:
+        questions = list(load_library().questions.values())
+    except Exception:  # relevance then falls back to this question alone
+        questions = []
+    vocab = {q.id: question_vocabulary(q) for q in questions}
+    df: Counter[str] = Counter(s for v in vocab.values() for s in v)
+    prefix: dict[str, list[str]] = {}
+    for word in df:
+        if len(word) >= 5:
+            prefix.setdefault(word[:5], []).append(word)
+    return _Bank(
+        vocab,
+        {q.id: q.category for q in questions},
+        df,
+        {k: tuple(v) for k, v in prefix.items()},
+    )
+
+
+def _stem_matches(stems: Iterable[str], extra: frozenset[str]) -> dict[str, set[str]]:
+    """For each stem, the vocabulary words (bank or `extra`) it matches: the same word, or
+    a long one that differs only in its ending ("regularis" ~ "regularization")."""
+    bank = _bank()
+    found: dict[str, set[str]] = {}
+    for s in stems:
+        hits = {s} if s in bank.df or s in extra else set()
+        if len(s) >= 5:
+            for v in (*bank.by_prefix.get(s[:5], ()), *(w for w in extra if w[:5] == s[:5])):
+                if (v.startswith(s) and len(v) - len(s) <= 2) or (
+                    s.startswith(v) and len(s) - len(v) <= 3
+                ):
+                    hits.add(v)
+        found[s] = hits
+    return found
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """How specifically an answer speaks to its question, against the rest of the bank.
+
+    Each matched word counts by how few questions use it (a word every question shares,
+    like "data", counts for almost nothing).
+    """
+
+    own: float
+    best_other: float  # the best fit among the bank's other questions
+    best_other_category: float  # ... among questions of another category
+
+
+def relevance(stems: Iterable[str], question: Question) -> Relevance:
+    bank = _bank()
+    own_vocab = question_vocabulary(question)
+    hits = set().union(*_stem_matches(set(_content(stems)), own_vocab).values())
+
+    def score(vocab: frozenset[str]) -> float:
+        return sum(bank.idf(w) for w in hits & vocab)
+
+    best = best_cat = 0.0
+    for qid, vocab in bank.vocab.items():
+        if qid == question.id:
+            continue
+        r = score(vocab)
+        best = max(best, r)
+        if bank.category.get(qid) != question.category:
+            best_cat = max(best_cat, r)
+    return Relevance(score(own_vocab), best, best_cat)
+
+
 # =========================================================================== junk checks
 
 _KEYBOARD_RUNS = tuple(
@@ -505,6 +614,121 @@ def _mattr(tokens: Sequence[str], window: int = 40) -> float:
     return sum(ratios) / len(ratios)
 
 
+_FIRST_PERSON = frozenset(
+    ["i", "i'm", "i've", "i'd", "i'll", "my", "me", "we", "we're", "we've", "our", "us", "myself"]
+)
+_WORK_WORDS = (
+    frozenset(
+        [
+            "work",
+            "worked",
+            "working",
+            "job",
+            "role",
+            "company",
+            "team",
+            "teams",
+            "teammate",
+            "teammates",
+            "colleague",
+            "colleagues",
+            "manager",
+            "managers",
+            "boss",
+            "lead",
+            "pm",
+            "product",
+            "stakeholder",
+            "stakeholders",
+            "project",
+            "projects",
+            "deadline",
+            "deadlines",
+            "task",
+            "tasks",
+            "priority",
+            "priorities",
+            "prioritise",
+            "prioritize",
+            "prioritised",
+            "prioritized",
+            "meeting",
+            "meetings",
+            "customer",
+            "customers",
+            "client",
+            "clients",
+            "code",
+            "bug",
+            "bugs",
+            "release",
+            "launch",
+            "launched",
+            "feature",
+            "features",
+            "sprint",
+            "plan",
+            "plans",
+            "planned",
+            "list",
+            "lists",
+            "read",
+            "reading",
+            "article",
+            "articles",
+            "paper",
+            "papers",
+            "course",
+            "courses",
+            "blog",
+            "blogs",
+            "newsletter",
+            "newsletters",
+            "podcast",
+            "podcasts",
+            "conference",
+            "conferences",
+            "follow",
+            "learn",
+            "learned",
+            "learnt",
+            "learning",
+            "multitask",
+            "multitasking",
+            "migration",
+            "review",
+            "reviews",
+            "ticket",
+            "tickets",
+            "email",
+            "emails",
+            "deliver",
+            "delivered",
+            "ship",
+            "shipped",
+            "users",
+            "business",
+            "analysis",
+            "report",
+            "reports",
+            "presentation",
+            "presented",
+            "explained",
+            "mentor",
+            "mentored",
+            "intern",
+            "hired",
+            "office",
+            "remote",
+        ]
+    )
+    | FIELD_WORDS
+)
+
+
+_WORK_STEMS = frozenset(stem(w) for w in _WORK_WORDS)
+
+
 @dataclass
 class Analysis:
     """Everything the checks need to know about one answer, computed once."""
@@ -534,12 +758,11 @@ class Analysis:
     @cached_property
     def topic_vocabulary(self) -> set[str]:
         """Words that show an answer is about this question (everyday words do not)."""
-        q = self.question
-        texts = [q.text, *q.topics, *(k.text for k in q.key_points)]
-        texts += [t for k in q.key_points for t in k.terms]
-        texts += [p.text for p in q.follow_ups] + list(q.strong_answer)
-        vocab = _content(stem(w) for t in texts for w in words(t))
-        return vocab - _GENERIC_STEMS - _EVERYDAY_STEMS
+        return set(question_vocabulary(self.question))
+
+    @cached_property
+    def relevance(self) -> Relevance:
+        return relevance(self.stems, self.question)
 
     @cached_property
     def question_hits(self) -> set[str]:
@@ -619,26 +842,70 @@ class Analysis:
     @cached_property
     def padded(self) -> bool:
         n = self.word_count
-        if n < 25:
+        if n < 20:
             return False
-        if self.repetition >= 0.35:
+        if n >= 25 and (self.repetition >= 0.35 or self.filler_share >= 0.12):
             return True
-        if self.filler_share >= 0.12:
+        content = [s for s in self.stems if s not in STOP_STEMS and len(s) >= 2]
+        if len(content) < 12:
+            return False
+        # Saying the same few things over: few distinct content words, and hardly any
+        # that the question had not already supplied.
+        variety = _mattr(content, 25)
+        given = _question_stems(self.question) | {
+            stem(w) for t in self.question.topics for w in words(t)
+        }
+        novel = [
+            s
+            for s in content
+            if s not in given and s not in _EVERYDAY_STEMS and s not in _GENERIC_STEMS
+        ]
+        novel_share = len(novel) / len(content)
+        if variety <= 0.4 or (variety <= 0.55 and novel_share <= 0.2):
             return True
-        # Buzzword padding: the same few content words over and over.
-        content = [s for s in self.stems if s not in STOP_STEMS]
         if len(content) < 30:
             return False
-        variety = _mattr(content, 30)
         return variety < 0.33 or (variety < 0.42 and self.repetition >= 0.1)
 
     @cached_property
+    def field_share(self) -> float:
+        """Share of the answer's distinct content words an ML interview uses at all."""
+        own = question_vocabulary(self.question)
+        st = {
+            s for s in _content(self.stems) if s not in _EVERYDAY_STEMS and s not in _GENERIC_STEMS
+        }
+        if not st:
+            return 0.0
+        matches = _stem_matches(st, own)
+        known = sum(1 for s in st if matches[s] or s in _WORK_STEMS)
+        return known / len(st)
+
+    @cached_property
+    def personal(self) -> bool:
+        """Speaks about the candidate's own work (what a behavioral answer does)."""
+        toks = set(self.tokens)
+        return bool(toks & _FIRST_PERSON) and bool(toks & _WORK_WORDS)
+
+    @cached_property
     def off_topic(self) -> bool:
-        hits = len(self.topic_hits | self.question_hits)
-        if hits == 0:
+        rel = self.relevance
+        if self.question.category == "behavioral":
+            story = detect_star(self.sentences)["action"].status == "present"
+            if not (self.personal or story) and (
+                rel.own < 0.5 or (self.field_share < 0.45 and rel.own < 4)
+            ):
+                return True
+            # An opinion about something else entirely (a technical topic) is off topic;
+            # a story of one's own work that happens to use technical words is not.
+            floor = max(rel.own, 0.5)
+            cross = rel.best_other_category
+            return not story and cross >= 6 and cross >= 3 * floor
+        if rel.own < 0.5:
             return True
-        # A long answer that brushes one topic word in passing is still about something else.
-        return self.word_count >= 40 and hits <= 1
+        # Mostly words no ML answer uses (cooking, sport, the weather), with a chance hit.
+        if self.field_share < 0.45 and rel.own < 4:
+            return True
+        return rel.own < 4.5 and rel.best_other >= 8 and rel.best_other >= 3 * rel.own
 
     @cached_property
     def flags(self) -> list[str]:
