@@ -644,3 +644,26 @@ def test_finalize_never_raises_and_stays_in_range(
             assert c.score <= 2
     if set(g.flags) & {"empty", "one_word", "gibberish", "off_topic", "padded"}:
         assert g.overall_score == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "component", "status"),
+    [
+        # actions told with any past-tense verb, not only the ones on a list
+        (
+            "I skipped the maths and sketched the three drivers on a whiteboard.",
+            "action",
+            "present",
+        ),
+        ("I wanted it to work and I felt it would.", "action", "missing"),
+        ("Our sales director needed the forecast by Friday.", "situation", "present"),
+        (
+            "On a forecasting project the data engineer kept rejecting my changes.",
+            "situation",
+            "present",
+        ),
+        ("After that the team trusted the scores and started using them.", "result", "weak"),
+    ],
+)
+def test_star_cues_beyond_the_word_lists(text: str, component: str, status: str) -> None:
+    assert detect_star(split_sentences(text))[component].status == status  # type: ignore[index]

@@ -964,6 +964,22 @@ _ACTION_VERBS = (
     r"kept|held|refused|insisted|moved|rebuilt|wrapped|reran|re-ran|rolled\s+back|"
     r"split\s+up|broke\s+down|set\s+aside|blocked|batched|booked|wrote\s+down)\b"
 )
+# Any other verb in the past tense after "I" is an action too ("I skipped the maths"),
+# except the ones that describe a state of mind rather than something done.
+_NOT_ACTIONS = (
+    r"(?!(?:wanted|needed|liked|loved|hated|hoped|believed|felt|seemed|assumed|guessed|wished|"
+    r"worried|preferred|expected|was|were|had|thought|knew|learned|learnt|realized|realised|"
+    r"understood|noticed|wondered|used\s+to|tended|happened|appeared|remained|stayed|"
+    r"enjoyed|struggled|failed|missed|forgot|panicked|doubted|feared|regretted)\b)"
+)
+_PAST_VERB = (
+    r"(?:[a-z]{2,}ed|went|sent|drew|brought|bought|taught|caught|told|sold|built|spent|led|held|"
+    r"ran|gave|made|took|got|sat|stood|spoke|chose|drove|threw|fought|sought|read|left|kept|"
+    r"put|set|cut|hit|met|paid|said|found|began|won|wrote|rewrote|broke|shut|sent|dug|swapped|"
+    r"split|built|redid|undid|forwarded|flew|ate)\b"
+)
+_GENERIC_ACTION = _I + _NOT_ACTIONS + _PAST_VERB
+
 _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
     "situation": (
         (
@@ -1000,7 +1016,19 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
             r"launch|engagement)\b",
             0.6,
         ),
+        (
+            r"(?:^|(?<=[.!?]\s))\s*(?:on|during|in|at)\s+(?:a|one|my|our)\s+(?:[\w-]+\s+){1,2}?"
+            r"(?:project|internship|team|sprint|launch|engagement|startup|company|job|role|"
+            r"migration|rollout)\b",
+            1.0,
+        ),
         (r"\b(?:there\s+was|we\s+had)\s+(?:a|an)\b", 0.5),
+        (
+            r"(?:^|(?<=[.!?]\s))\s*(?:our|my)\s+(?:\w+\s+){0,3}?(?:was|were|had|wanted|needed|"
+            r"asked|decided|faced|started|planned|came|got|kept|couldn't|could\s+not|"
+            r"didn't|did\s+not|ran|lost|hit|missed)\b",
+            1.0,
+        ),
         (r"\bonce\b|\bat\s+the\s+time\b", 0.5),
     ),
     "task": (
@@ -1036,6 +1064,7 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
     ),
     "action": (
         (_I + _ACTION_VERBS, 1.0),
+        (_GENERIC_ACTION, 1.0),
         (r"\bmy\s+approach\s+was\b|\bwhat\s+i\s+did\b|\bi\s+(?:started|began)\s+by\b", 1.0),
         (r"\bi\s+(?:decided|chose|offered|volunteered|made\s+sure)\s+to\b", 1.0),
         (r"\bwe\s+(?:then\s+|first\s+|also\s+)?" + _ACTION_VERBS, 0.5),
@@ -1057,6 +1086,12 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         ),
         (r"\b(?:which|this|that)\s+(?:led|meant|allowed|helped|let|enabled)\b", 0.6),
         (r"\bled\s+to\b|\bleading\s+to\b|\bsucceeded\b|\bsuccess(?:ful)?\b", 0.6),
+        (
+            r"\bafter\s+(?:that|this)\b|\bfrom\s+then\s+on\b|\bafterwards\b|\bby\s+the\s+end\b|"
+            r"\b(?:trusted|adopted|accepted|approved|signed\s+off|started\s+using|bought\s+in|"
+            r"still\s+use[sd]?|now\s+use[sd]?|got\s+(?:promoted|approved|buy-in))\b",
+            0.6,
+        ),
         (
             r"\bwent\s+(?:from|up|down)\b|\b(?:rose|fell|climbed|jumped|dropped)\s+(?:from|to|by)\b"
             r"|\bfrom\s+\S*\d\S*\s+to\s+\S*\d",
