@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from interviewer import __version__
 from interviewer.core.content import ContentLibrary, load_library
+from interviewer.core.cost import SessionUsage, UsageMeter, load_prices_or_defaults
 from interviewer.core.engine import (
     Finished,
     InterviewEngine,
@@ -419,6 +420,8 @@ def _drive(
     out = out or sys.stdout
     reader = AnswerReader(stdin)
     saved = len(engine.transcript)
+    meter = UsageMeter()
+    meter.watch(backend)
 
     def notice(msg: str) -> None:
         print(f"\nnote: {msg}", file=sys.stderr)
@@ -539,12 +542,12 @@ def _drive(
         backend_label=backend.label,
         started_at=started_at,
         session_id=sid,
+        usage=_session_usage(meter),
     )
     store.finish_session(sid, report)
     _print_summary(engine, report.summary, lib, out)
-    usage_line = _usage_line(backend)
-    if usage_line:
-        print(usage_line, file=out)
+    if report.usage is not None:
+        print(f"Tokens: {report.usage.long()}", file=out)
     if args.report:
         path = write_report(report, Path(args.report))
         print(f"\nReport written to {path}", file=out)
@@ -557,24 +560,13 @@ def _check_report(path: str | None) -> None:
         check_report_path(Path(path))
 
 
-def _usage_line(backend: Backend) -> str:
-    """Tokens used and the estimated cost, when the backend reports usage."""
-    totals = getattr(backend, "usage_totals", None)
-    if not isinstance(totals, dict):
-        return ""
-    from interviewer.core.cost import Usage, describe, load_prices
-
-    usage = Usage.model_validate({k: totals.get(k, 0) for k in Usage.model_fields})
-    base_url = getattr(backend, "base_url", None)
-    local = bool(base_url) and "api.openai.com" not in str(base_url)
-    try:
-        prices = load_prices(app_paths().config_dir / "prices.json")
-    except InterviewerError as err:
-        print(f"warning: {err} Using the built-in prices.", file=sys.stderr)
-        from interviewer.core.cost import DEFAULT_PRICES
-
-        prices = dict(DEFAULT_PRICES)
-    return describe(usage, str(getattr(backend, "model", "")), prices, local=local)
+def _session_usage(meter: UsageMeter) -> SessionUsage | None:
+    """Tokens used and the estimated cost (None when no model that counts tokens ran)."""
+    prices, warning = load_prices_or_defaults()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    usage = meter.session(prices)
+    return usage if usage is not None and usage.requests else None
 
 
 def _join(prefix: str, text: str) -> str:

@@ -99,6 +99,7 @@ def test_practice_against_a_local_server_streams_follows_up_and_grades(
     interviewer_home: Path,
 ) -> None:
     track = _bias_variance_track(interviewer_home)
+    report = interviewer_home / "report.json"
     with FakeOpenAIServer() as server:
 
         def route(body: dict[str, Any]) -> Reply:
@@ -128,6 +129,8 @@ def test_practice_against_a_local_server_streams_follows_up_and_grades(
             "practice",
             "--track",
             track,
+            "--report",
+            str(report),
             stdin=f"{ANSWER}\n.\nLearning curves: a big train/validation gap.\n.\n",
         )
     assert r.returncode == 0, r.stderr
@@ -137,8 +140,14 @@ def test_practice_against_a_local_server_streams_follows_up_and_grades(
     assert '"High bias means the model underfits"' in r.stdout
     assert "offline" not in r.stdout.lower()
     assert all(b.get("model") == "fake-model" for b in server.chat_bodies)
-    assert "Tokens: 1,000 prompt (100 cached) + 200 completion tokens in 1 requests" in r.stdout
-    assert "cost: none (local server)" in r.stdout
+    assert "Tokens: 1,000 prompt (100 cached) + 200 completion tokens in 1 request" in r.stdout
+    assert "cost free (local server)" in r.stdout
+    # The report keeps the same usage, in every format.
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["usage"]["prompt_tokens"] == 1000
+    assert data["usage"]["cached_tokens"] == 100
+    assert data["usage"]["completion_tokens"] == 200
+    assert data["usage"]["local"] is True and data["usage"]["estimated_cost_usd"] == 0.0
 
 
 def test_server_that_fails_grading_falls_back_to_offline_coach_marked() -> None:

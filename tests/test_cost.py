@@ -201,3 +201,40 @@ def test_the_backend_collects_usage_from_the_api() -> None:
     assert format_cost(snap, backend.model, local=is_local_url(backend.base_url)) == (
         "free (local server)"
     )
+
+
+class _Counting:
+    def __init__(self, model: str, base_url: str | None = None) -> None:
+        self.model, self.base_url, self.usage = model, base_url, Usage()
+
+
+def test_meter_counts_each_backend_from_when_the_interview_first_used_it() -> None:
+    from interviewer.core.cost import UsageMeter
+
+    first = _Counting("gpt-4o-mini")
+    first.usage.record(5000, 500)  # an earlier interview: not this one's
+    meter = UsageMeter()
+    assert meter.session() is None
+    meter.watch(first)
+    first.usage.record(1000, 100)
+    second = _Counting("my-own-model")  # swapped in Settings mid-interview
+    meter.watch(second)
+    meter.watch(second)  # watching twice changes nothing
+    second.usage.record(200, 20)
+    s = meter.session()
+    assert s is not None
+    assert (s.requests, s.prompt_tokens, s.completion_tokens) == (2, 1200, 120)
+    assert s.estimated_cost_usd is None and "my-own-model" in s.cost_text  # no price for it
+    assert "gpt-4o-mini" in s.model and "my-own-model" in s.model
+    meter.reset()
+    meter.watch(first)
+    only = meter.session()
+    assert only is not None and only.requests == 0
+
+
+def test_meter_ignores_backends_without_usage() -> None:
+    from interviewer.core.cost import UsageMeter
+
+    meter = UsageMeter()
+    meter.watch(object())
+    assert meter.session() is None

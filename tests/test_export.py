@@ -589,3 +589,35 @@ def test_newer_schema_is_refused_by_name(report: Report) -> None:
         from_json(json.dumps(data))
     with pytest.raises(InterviewerError, match="Not a JSON report"):
         from_json("{nope")
+
+
+def test_tokens_and_cost_are_in_every_format(report: Report, tmp_path: Path) -> None:
+    from interviewer.core.cost import SessionUsage
+
+    costly = report.model_copy(
+        update={
+            "usage": SessionUsage(
+                requests=7,
+                prompt_tokens=12345,
+                cached_tokens=2000,
+                completion_tokens=678,
+                model="gpt-4o-mini",
+                estimated_cost_usd=0.0021,
+                cost_text="$0.0021 (estimate)",
+            )
+        }
+    )
+    for ext in (".md", ".html", ".json"):
+        text = write_report(costly, tmp_path / f"r{ext}").read_text(encoding="utf-8")
+        assert "12,345" in text or '"prompt_tokens": 12345' in text, ext
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert from_json(json.dumps(data)).usage == costly.usage
+    if shutil.which("pdftotext"):
+        pdf = write_report(costly, tmp_path / "r.pdf")
+        out = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "$0.0021 (estimate)" in flat(out)
+    # A report without usage (the offline coach) says nothing about tokens.
+    md = write_report(report, tmp_path / "plain.md").read_text(encoding="utf-8")
+    assert "Tokens and cost" not in md

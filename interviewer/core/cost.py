@@ -296,3 +296,117 @@ def describe(usage: Usage, model: str, prices: dict[str, Price], *, local: bool)
     if cost is None:
         return f"Tokens: {tokens} · cost: unknown for {model} (add it to {PRICES_FILE})"
     return f"Tokens: {tokens} · estimated cost ${cost:.4f}"
+
+
+# --------------------------------------------------------------------------- per session
+
+
+class SessionUsage(BaseModel):
+    """What one interview used and cost, as the report and the status bar show it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requests: int = Field(default=0, ge=0)
+    prompt_tokens: int = Field(default=0, ge=0)
+    cached_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    model: str = ""
+    #: True when every call went to a server on this machine or network (no bill).
+    local: bool = False
+    #: Estimated US dollars from the price table; None when a model has no price.
+    estimated_cost_usd: float | None = None
+    #: The estimate in words: "$0.0123 (estimate)", "free (local server)", "unknown (...)".
+    cost_text: str = ""
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def short(self) -> str:
+        """For a status bar: "12,345 tokens · $0.0042 (estimate)"."""
+        return f"{self.total_tokens:,} tokens · {self.cost_text}"
+
+    def long(self) -> str:
+        """For a report: token counts in words, then the cost."""
+        usage = Usage(
+            requests=self.requests,
+            prompt_tokens=self.prompt_tokens,
+            cached_tokens=self.cached_tokens,
+            completion_tokens=self.completion_tokens,
+        )
+        return f"{format_usage(usage)} · cost {self.cost_text}"
+
+
+def usage_of(backend: Any) -> Usage | None:
+    """The backend's running token usage, or None for backends that use no tokens."""
+    usage = getattr(backend, "usage", None)
+    return usage if isinstance(usage, Usage) else None
+
+
+class UsageMeter:
+    """Token usage of one interview, across every backend it used.
+
+    A backend's `usage` counts from when it was built; the meter remembers each backend's
+    count when the interview first used it and reports the difference, so a backend
+    swapped in Settings mid-interview, or one reused by the next interview, is counted
+    right. Safe to read from the GUI thread while workers record usage.
+    """
+
+    def __init__(self) -> None:
+        self._marks: list[tuple[Any, Usage]] = []
+
+    def reset(self) -> None:
+        self._marks = []
+
+    def watch(self, backend: Any) -> None:
+        usage = usage_of(backend)
+        if usage is not None and all(b is not backend for b, _ in self._marks):
+            self._marks.append((backend, usage.snapshot()))
+
+    def session(self, prices: dict[str, Price] | None = None) -> SessionUsage | None:
+        """The usage so far; None when no watched backend counts tokens."""
+        if not self._marks:
+            return None
+        total = Usage()
+        cost: float | None = 0.0
+        models: list[str] = []
+        local = True
+        for backend, start in self._marks:
+            now = usage_of(backend)
+            if now is None:
+                continue
+            delta = _minus(now.snapshot(), start)
+            total.add(delta)
+            model = str(getattr(backend, "model", "") or "")
+            here = is_local_url(getattr(backend, "base_url", None))
+            local = local and here
+            if model and model not in models and delta.requests:
+                models.append(model)
+            one = session_cost(delta, model, prices, local=here) if delta.requests else 0.0
+            cost = None if cost is None or one is None else cost + one
+        model_text = ", ".join(models) or str(getattr(self._marks[-1][0], "model", "") or "")
+        if local:
+            text = "free (local server)"
+        elif cost is None:
+            text = f"unknown (no price for {model_text}; add it to {PRICES_FILE})"
+        else:
+            text = f"{_dollars(cost)} (estimate)"
+        return SessionUsage(
+            requests=total.requests,
+            prompt_tokens=total.prompt_tokens,
+            cached_tokens=total.cached_tokens,
+            completion_tokens=total.completion_tokens,
+            model=model_text,
+            local=local,
+            estimated_cost_usd=0.0 if local else (None if cost is None else round(cost, 6)),
+            cost_text=text,
+        )
+
+
+def _minus(now: Usage, start: Usage) -> Usage:
+    return Usage(
+        requests=max(0, now.requests - start.requests),
+        prompt_tokens=max(0, now.prompt_tokens - start.prompt_tokens),
+        cached_tokens=max(0, now.cached_tokens - start.cached_tokens),
+        completion_tokens=max(0, now.completion_tokens - start.completion_tokens),
+    )

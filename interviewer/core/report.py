@@ -11,6 +11,7 @@ import uuid
 
 from pydantic import BaseModel, Field
 
+from interviewer.core.cost import SessionUsage
 from interviewer.core.engine import InterviewEngine
 from interviewer.core.models import Grade, Rubric, Turn
 from interviewer.core.summary import SessionSummary, summarize
@@ -57,6 +58,8 @@ class Report(BaseModel):
     timed_out: bool
     questions: list[QuestionReport]
     summary: SessionSummary
+    #: Tokens used and the estimated cost; absent when no model was called (offline coach).
+    usage: SessionUsage | None = None
 
 
 def _criteria(rubric: Rubric) -> list[CriterionInfo]:
@@ -80,6 +83,7 @@ def build_report(
     started_at: str,
     ended_at: str | None = None,
     session_id: str | None = None,
+    usage: SessionUsage | None = None,
 ) -> Report:
     questions = []
     for rec in engine.records:
@@ -116,4 +120,5 @@ def build_report(
         timed_out=engine.interview_timed_out,
         questions=questions,
         summary=summarize(engine.records),
+        usage=usage,
     )

@@ -527,6 +527,8 @@ def build_view(report: Report) -> ReportView:
         Fact("Time answering", clock(report.duration_seconds)),
         Fact("Ending", _ending(report)),
     ]
+    if report.usage is not None and report.usage.requests:
+        facts.append(Fact("Tokens and cost", report.usage.long()))
     counts = [f"{s.answered} answered"]
     if s.skipped:
         counts.append(f"{s.skipped} skipped (counted as 0)")

@@ -37,6 +37,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from interviewer.core.content import ContentLibrary
+from interviewer.core.cost import Price, SessionUsage, UsageMeter, load_prices_or_defaults
 from interviewer.core.engine import (
     MIN_FOLLOW_UP_SECONDS,
     Finished,
@@ -211,6 +212,9 @@ class Controller(QObject):
         self.session_id: str | None = None
         self._started_at = ""
         self._session_backend = ("", "")
+        #: Tokens and cost of the interview on screen, across every backend it used.
+        self.usage_meter = UsageMeter()
+        self._prices: dict[str, Price] | None = None
         self._saved_turns = 0  # transcript turns already in the store
         self._draft_saved: tuple[tuple[int, int], str, float] | None = None
         self._grade_questions: dict[int, str] = {}  # request id -> question id
@@ -247,6 +251,14 @@ class Controller(QObject):
         self.backend_changed.emit(backend.label)
 
     # ------------------------------------------------------------------ queries
+
+    def session_usage(self) -> SessionUsage | None:
+        """Tokens and estimated cost of the current (or last) interview, or None when no
+        model that counts tokens was called."""
+        if self._prices is None:
+            self._prices, _ = load_prices_or_defaults()
+        found = self.usage_meter.session(self._prices)
+        return found if found is not None and found.requests else None
 
     @property
     def phase(self) -> Phase | None:
@@ -407,6 +419,7 @@ class Controller(QObject):
         if row.backend != self.backend.name or row.backend_label != self.backend.label:
             label = f"{row.backend_label}, then {self.backend.label}"
         self._session_backend = (self.backend.name, label)
+        self._begin_usage()  # tokens spent before the interruption are not known any more
         self._saved_turns = len(engine.transcript)
         self._draft_saved = None
         draft = engine.draft
@@ -683,9 +696,17 @@ class Controller(QObject):
             return False
         return True
 
+    def _begin_usage(self) -> None:
+        self.usage_meter.reset()
+        self.usage_meter.watch(self.backend)
+        self._prices, warning = load_prices_or_defaults()
+        if warning:
+            self.message.emit("warning", warning)
+
     def _open_session(self, engine: InterviewEngine, options: StartOptions) -> None:
         self._started_at = now_iso()
         self._session_backend = (self.backend.name, self.backend.label)
+        self._begin_usage()
         self._saved_turns = 0
         self._draft_saved = None
         questions = [r.question for r in engine.records]
@@ -815,6 +836,7 @@ class Controller(QObject):
             backend_label=label or self.backend.label,
             started_at=self._started_at or now_iso(),
             session_id=self.session_id,
+            usage=self.session_usage(),
         )
         sid = self.session_id
         if sid is not None:
@@ -834,6 +856,7 @@ class Controller(QObject):
 
     def _start_turn(self, request: TurnRequest) -> None:
         backend, offline, token = self.backend, self.offline, CancelToken()
+        self.usage_meter.watch(backend)
 
         def work(progress: Progress) -> str:
             return service.interviewer_turn(
@@ -850,6 +873,7 @@ class Controller(QObject):
 
     def _start_follow_up(self, request: FollowUpRequest) -> None:
         backend, offline, token = self.backend, self.offline, CancelToken()
+        self.usage_meter.watch(backend)
 
         def work(progress: Progress) -> FollowUpDecision:
             return service.follow_up(backend, request, offline, notice=progress.notice)
@@ -941,6 +965,7 @@ class Controller(QObject):
             self._handed_out += len(fresh)
             self.grading_progress.emit(self._graded, self._handed_out)
         backend, offline = self.backend, self.offline
+        self.usage_meter.watch(backend)
         while self._grade_queue and len(self._grade_tasks) < GRADING_WORKERS:
             request = self._grade_queue.popleft()
 

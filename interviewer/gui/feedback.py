@@ -525,6 +525,8 @@ class FeedbackView(QWidget):
 
         self._shown: tuple[list[QuestionRecord], SessionSummary, dict[str, Rubric]] | None = None
         self.overall_label: QLabel | None = None
+        self.usage_label: QLabel | None = None
+        self._usage_text = ""
         self.signal_chip: Chip | None = None
         self.cards: list[QuestionCard] = []
         self._content: QWidget | None = None
@@ -543,14 +545,16 @@ class FeedbackView(QWidget):
         rubrics: dict[str, Rubric],
         *,
         progressive: bool = False,
+        usage: str = "",
     ) -> None:
-        """Show one interview's results.
+        """Show one interview's results (`usage`: its tokens and cost in words, if any).
 
         With `progressive`, the overview appears at once and the question cards are added
         one per event-loop turn: building every card in one go (hundreds of wrapped
         labels) froze the window for over a second at the end of an interview.
         """
         self._shown = (records, summary, rubrics)
+        self._usage_text = usage
         self._generation += 1
         content = _Content()
         content.setObjectName("feedbackContent")
@@ -684,6 +688,10 @@ class FeedbackView(QWidget):
         if summary.unasked:
             counts.append(f"{summary.unasked} not asked")
         left.addWidget(plain_label(" · ".join(counts), muted=True))
+        if self._usage_text:
+            self.usage_label = plain_label(self._usage_text, muted=True)
+            self.usage_label.setAccessibleName("Tokens used and estimated cost")
+            left.addWidget(self.usage_label)
         if summary.per_category:
             left.addSpacing(6)
             left.addWidget(style.section_title("By category"))
@@ -781,7 +789,7 @@ class FeedbackView(QWidget):
         if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
             bar = self.scroll_area.verticalScrollBar()
             share = bar.value() / bar.maximum() if bar.maximum() else 0.0
-            self.show_results(*self._shown)  # synchronous: the place is restored after
+            self.show_results(*self._shown, usage=self._usage_text)  # restored after
             QTimer.singleShot(0, lambda: bar.setValue(round(share * bar.maximum())))
 
     # ------------------------------------------------------------------ slots

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,6 +47,7 @@ from interviewer.storage.paths import app_paths
 from interviewer.storage.settings import Settings, save_settings
 
 APP_NAME = "Interviewer"
+USAGE_REFRESH_MS = 1000
 DEFAULT_SIZE = (1120, 780)
 MIN_SIZE = (720, 520)
 
@@ -73,6 +74,12 @@ def export_file_name(report: Report, ext: str = ".md") -> str:
         day = dt.date.today().isoformat()
     slug = re.sub(r"[^a-z0-9]+", "-", report.track_name.lower()).strip("-") or report.track_id
     return f"interview-{slug}-{day}{ext}"
+
+
+def usage_line(report: Report | None) -> str:
+    """The report's tokens and cost for the feedback screen ("" when no model was paid)."""
+    usage = report.usage if report is not None else None
+    return f"Tokens: {usage.long()}" if usage is not None and usage.requests else ""
 
 
 def about_text() -> str:
@@ -136,7 +143,15 @@ class MainWindow(QMainWindow):
         self.backend_status.setAccessibleName("Model in use")
         self.grading_status = QLabel()
         self.statusBar().addWidget(self.grading_status, 1)
+        self.usage_status = QLabel()
+        self.usage_status.setAccessibleName("Tokens used and estimated cost")
+        self.usage_status.hide()
+        self.statusBar().addPermanentWidget(self.usage_status)
         self.statusBar().addPermanentWidget(self.backend_status)
+        # Token usage arrives from worker threads; a cheap poll keeps the count live.
+        self._usage_timer = QTimer(self)
+        self._usage_timer.setInterval(USAGE_REFRESH_MS)
+        self._usage_timer.timeout.connect(self.refresh_usage)
 
         self._build_menus()
 
@@ -258,7 +273,19 @@ class MainWindow(QMainWindow):
             self.banner.dismiss()
         self.grading_status.setText("")
         self.stack.setCurrentWidget(self.interview)
+        self._usage_timer.start()
+        self.refresh_usage()
         self._update_actions()
+
+    def refresh_usage(self) -> None:
+        """Show the interview's tokens and estimated cost; hidden while none are used."""
+        usage = self.controller.session_usage()
+        text = usage.short() if usage is not None else ""
+        if text != self.usage_status.text():
+            self.usage_status.setText(text)
+            if usage is not None:
+                self.usage_status.setToolTip(f"This interview: {usage.long()}")
+        self.usage_status.setVisible(bool(text))
 
     def _on_draft_restored(self, text: str) -> None:
         answer = self.interview.answer
@@ -268,12 +295,18 @@ class MainWindow(QMainWindow):
     def _on_finished(self, results: Results) -> None:
         self._shown_report = results.report
         self.feedback.show_results(
-            results.records, results.summary, results.rubrics, progressive=True
+            results.records,
+            results.summary,
+            results.rubrics,
+            progressive=True,
+            usage=usage_line(results.report),
         )
         self.feedback.export_button.setEnabled(results.report is not None)
         self.stack.setCurrentWidget(self.feedback)
         self.feedback.practise_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.grading_status.setText("")
+        self._usage_timer.stop()
+        self.refresh_usage()
         self._update_actions()
 
     def _on_practise_again(self) -> None:
@@ -431,7 +464,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message("error", f"This session could not be opened: {err}")
             return
         self._shown_report = report
-        self.feedback.show_results(records, summary, rubrics)
+        self.feedback.show_results(records, summary, rubrics, usage=usage_line(report))
         self.feedback.export_button.setEnabled(report is not None)
         self.stack.setCurrentWidget(self.feedback)
         self._update_actions()
