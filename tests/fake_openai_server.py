@@ -29,7 +29,7 @@ MODELS_PATH = "/v1/models"
 
 @dataclass
 class Reply:
-    """One scripted answer. `kind` is text | error | cut | hang | drop | raw | garbled."""
+    """One scripted answer: text | error | cut | hang | trickle | drop | raw | garbled."""
 
     kind: str
     content: str = ""
@@ -93,6 +93,13 @@ def cut(chunks: list[str]) -> Reply:
 def hang() -> Reply:
     """Accept the request and never answer (until the server closes)."""
     return Reply("hang")
+
+
+def trickle(interval: float = 0.2) -> Reply:
+    """Answer 200 at once, then a byte now and then and never a reply: every read
+    succeeds, so a read time-out never fires (SSE comments when streaming, spaces in a
+    JSON body otherwise)."""
+    return Reply("trickle", chunk_delay=interval)
 
 
 def slow(reply: Reply, delay: float = 0.0, *, chunk_delay: float = 0.0) -> Reply:
@@ -258,6 +265,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._write_chunk(b"")
         elif reply.kind == "error":
             self._send_json(reply.status, reply.body, reply.headers)
+        elif reply.kind == "trickle":
+            release = self.server.fake.release
+            try:
+                if request.get("stream"):
+                    self._start_sse()
+                    while not release.wait(reply.chunk_delay):
+                        self._write_chunk(b": still here\n\n")
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "1000000")
+                    self.end_headers()
+                    while not release.wait(reply.chunk_delay):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+            except OSError:
+                pass  # the client gave up: what the test wants
+            self.close_connection = True
         elif reply.kind == "hang":
             self.server.fake.release.wait(timeout=10)
             self.close_connection = True

@@ -10,6 +10,7 @@ interviews to show it costs one time-out in all, and that the model is tried aga
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from tests.fake_openai_server import (
     raw,
     slow,
     text,
+    trickle,
 )
 
 MODEL = "fake-model"
@@ -251,6 +253,8 @@ TURN_CASES: dict[str, Case] = {
         (text("", chunks=[]), text("", chunks=[])), "offline", 2, (0.5,), "empty reply"
     ),
     "hang": Case((hang(),), "offline", 1, notice=f"did not answer within {TIMEOUT:g} seconds"),
+    # Keep-alive bytes but no reply: every read succeeds, so only the call deadline ends it.
+    "trickle": Case((trickle(0.05),), "offline", 1, notice="kept the connection open"),
 }
 
 
@@ -275,7 +279,9 @@ def test_turn_faults(h: Harness, case: Case) -> None:
     assert case.notice in " ".join(h.notices)
     assert len(h.server.chat_bodies) == case.requests
     assert tuple(h.waits) == case.waits
-    assert took < 3 * TIMEOUT + 1.0  # nothing waits longer than one time-out (plus slack)
+    # Nothing waits longer than one time-out (plus slack), or for a server that never
+    # stops sending keep-alive bytes, than one call deadline.
+    assert took < max(3 * TIMEOUT + 1.0, h.backend.call_deadline + 0.6)
 
 
 def test_same_body_is_sent_again_on_retry(h: Harness) -> None:
@@ -300,6 +306,7 @@ GRADE_CASES: dict[str, Case] = {
     "500 twice": Case((error(500, "boom"), error(500, "boom")), "offline", 2, (0.5,)),
     "401": Case((error(401, "bad key"),), "offline", 1),
     "hang": Case((hang(),), "offline", 1),
+    "trickle": Case((trickle(0.05),), "offline", 1),
     "dropped, then good": Case((drop(), json_content(GOOD)), "model", 2, (0.5,)),
     "latency": Case((slow(json_content(GOOD), TIMEOUT / 2),), "model", 1),
 }
@@ -325,9 +332,10 @@ def test_grade_faults(h: Harness, case: Case) -> None:
     [
         ((error(503, "busy"), json_content(DECISION)), True),
         ((hang(),), False),
+        ((trickle(0.05),), False),
         ((text("no JSON here"), text("still none")), False),
     ],
-    ids=["503 then good", "hang", "never JSON"],
+    ids=["503 then good", "hang", "trickle", "never JSON"],
 )
 def test_follow_up_faults(h: Harness, replies: tuple[Reply, ...], by_model: bool) -> None:
     h.server.enqueue(*replies)
@@ -503,3 +511,20 @@ def test_no_retry_starts_past_the_stall_budget() -> None:
     with pytest.raises(ServerError):
         service._retrying(call, 5, lambda s: None, clock=lambda: now[0], budget=75)
     assert len(calls) == 1  # 50 + 0.5 + 50 > 75: the candidate would wait too long
+
+
+def test_cancel_is_noticed_while_the_server_is_silent(h: Harness) -> None:
+    from interviewer.core.errors import Cancelled
+    from interviewer.llm.base import CancelToken
+
+    h.server.enqueue(trickle(0.05))
+    token = CancelToken()
+    timer = threading.Timer(0.2, token.cancel)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        service.interviewer_turn(
+            h.backend, turn_request(), h.offline, h.screen.append, token, health=h.health
+        )
+    assert time.monotonic() - started < 0.8  # not the call deadline
+    assert h.shown == ""

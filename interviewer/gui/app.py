@@ -89,6 +89,7 @@ def run(args: argparse.Namespace | Any = None) -> int:
     app = application()
     window = build_window(args)
     window.show()
+    window.discover_local_servers()
     try:
         return int(app.exec())
     finally:

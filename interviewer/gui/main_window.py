@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +43,7 @@ from interviewer.gui.resume import ResumeOffer, local_time
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.gui.widgets import MessageBanner, ask_yes_no
 from interviewer.gui.window_state import restore_geometry, save_geometry
+from interviewer.llm.discovery import FoundServer, discover
 from interviewer.storage.paths import app_paths
 from interviewer.storage.settings import Settings, save_settings
 
@@ -93,7 +94,30 @@ def about_text() -> str:
     )
 
 
+class _DiscoverySignals(QObject):
+    done = Signal(object)
+
+
+class _DiscoveryJob(QRunnable):
+    """Probe the local model servers' usual ports on a pool thread (bounded, ~0.3 s)."""
+
+    def __init__(self, ports: dict[str, int] | None) -> None:
+        super().__init__()
+        self.ports = ports
+        self.signals = _DiscoverySignals()
+
+    def run(self) -> None:
+        try:
+            found = discover(ports=self.ports)
+        except Exception:  # a probe problem is never worth a crash; nothing found
+            found = []
+        self.signals.done.emit(found)
+
+
 class MainWindow(QMainWindow):
+    #: The local model servers found running (a list of FoundServer), after discovery.
+    local_servers_found = Signal(object)
+
     def __init__(
         self,
         controller: Controller,
@@ -139,6 +163,10 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
 
         self.settings_dialog: SettingsDialog | None = None
+        self.local_servers: list[FoundServer] = []
+        self._discovery: _DiscoveryJob | None = None
+        self._banner_action: Callable[[], None] | None = None
+        self.banner.action_triggered.connect(self._on_banner_action)
         self.backend_status = QLabel()
         self.backend_status.setAccessibleName("Model in use")
         self.grading_status = QLabel()
@@ -607,8 +635,44 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- settings and about
 
+    def discover_local_servers(self, ports: dict[str, int] | None = None) -> None:
+        """Look for Ollama, LM Studio, llama.cpp and vLLM on this machine, off the GUI
+        thread; what is found fills the Settings dialog and, while the offline coach is
+        in use, is offered in the banner."""
+        job = _DiscoveryJob(ports)
+        job.setAutoDelete(False)  # kept until its result arrives
+        self._discovery = job
+        job.signals.done.connect(self._on_servers_found)
+        QThreadPool.globalInstance().start(job)
+
+    def _on_servers_found(self, found: list[FoundServer]) -> None:
+        self._discovery = None
+        self.local_servers = list(found)
+        self.local_servers_found.emit(self.local_servers)
+        if not found or self.controller.backend.name != "offline" or self.banner.isVisible():
+            return
+        first = found[0]
+        models = ", ".join(first.models[:3]) + (" …" if len(first.models) > 3 else "")
+        others = f" (and {len(found) - 1} more server)" if len(found) > 1 else ""
+        what = f" with {models}" if models else ""
+        self._banner_action = self.open_settings
+        self.banner.show_message(
+            "info",
+            f"{first.name} is running on this computer{what}{others}. The offline coach "
+            "is in use: choose the local model in Settings to interview with it.",
+            action="Open Settings",
+        )
+
+    def _on_banner_action(self) -> None:
+        act, self._banner_action = self._banner_action, None
+        self.banner.dismiss()
+        if act is not None:
+            act()
+
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.controller.settings, self.controller.secrets, self)
+        dialog = SettingsDialog(
+            self.controller.settings, self.controller.secrets, self, found=self.local_servers
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_saved.connect(self.apply_settings)
         self.settings_dialog = dialog

@@ -15,6 +15,7 @@ a slow server.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.core.errors import InterviewerError
 from interviewer.gui import style
+from interviewer.llm.discovery import FoundServer
 from interviewer.storage.secrets import ENV_KEY, SecretStore
 from interviewer.storage.settings import (
     DEFAULT_OPENAI_MODEL,
@@ -171,9 +173,16 @@ class SettingsDialog(QDialog):
     models_refreshed = Signal(object)
 
     def __init__(
-        self, settings: Settings, secrets: SecretStore, parent: QWidget | None = None
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        parent: QWidget | None = None,
+        *,
+        found: Sequence[FoundServer] = (),
     ) -> None:
         super().__init__(parent)
+        #: Local servers found running at startup: their model lists fill the model box.
+        self.found = {f.provider: f for f in found}
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.setMinimumWidth(560)
@@ -201,6 +210,10 @@ class SettingsDialog(QDialog):
 
         self.provider_combo = QComboBox()
         for key, label in PRESETS:
+            server = self.found.get(key)
+            if server is not None:
+                count = len(server.models)
+                label = f"{label}  ·  running, {count} model{'s' if count != 1 else ''}"
             self.provider_combo.addItem(label, key)
         self.provider_combo.setAccessibleName("Provider")
         form.addRow("&Provider:", self.provider_combo)
@@ -363,6 +376,11 @@ class SettingsDialog(QDialog):
             OPENAI_URL_HINT if provider == "openai" else "http://127.0.0.1:8080/v1"
         )
         if initial:
+            server = self.found.get(provider)
+            if server is not None and server.models and not self.model_combo.count():
+                current = self.model_combo.currentText()
+                self.model_combo.addItems(server.models)
+                self.model_combo.setEditText(current)
             return
         if provider in PROVIDER_URLS:
             self.base_url_edit.setText(PROVIDER_URLS[provider])
@@ -375,6 +393,12 @@ class SettingsDialog(QDialog):
         current = self._model_text()
         self._last_model = current
         self.model_combo.clear()  # another server's model list means nothing here
+        server = self.found.get(provider)
+        if server is not None and server.models:
+            # Found running at startup: offer its models without a Refresh.
+            self.model_combo.addItems(server.models)
+            if current not in server.models:
+                current = server.models[0]
         self.model_combo.setEditText(current)
         self._set_status("", "")
 

@@ -167,6 +167,7 @@ class OpenAIBackend:
         self.base_url = base_url.rstrip("/") if base_url else None
         self.temperature = temperature
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.provider_label = provider_label
         self.name = f"{_slug(provider_label)}:{model}"
         self.label = f"{provider_label} · {model}"
@@ -199,6 +200,17 @@ class OpenAIBackend:
     def close(self) -> None:
         """Release pooled connections (the GUI calls this when settings change)."""
         self._client.close()
+
+    @property
+    def call_deadline(self) -> float:
+        """Seconds one call may go without progress before it is given up (service.py).
+
+        The read time-out already ends a silent server's call; this also ends one that
+        keeps the connection alive without finishing, a little after the read time-out
+        would have. The extra second is for local work before the request goes out
+        (counting tokens, building the prompt), which a first call pays once.
+        """
+        return self.timeout * 1.5 + self.connect_timeout + 1.0
 
     @property
     def usage_totals(self) -> dict[str, int]:

@@ -263,6 +263,68 @@ def _retrying(
     raise last
 
 
+def _deadline(backend: Backend) -> float | None:
+    """How long one call may go without progress (`call_deadline` on the backend), or
+    None for backends that cannot hang (the offline coach, scripted ones)."""
+    value = getattr(backend, "call_deadline", None)
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
+class _Watched:
+    """Progress of one call running on a watchdog thread."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.abandoned = threading.Event()
+
+    def progress(self) -> None:
+        self.last = time.monotonic()
+
+
+def _watchdog(
+    call: Callable[[_Watched], T],
+    limit: float | None,
+    label: str,
+    cancel: CancelToken | None = None,
+) -> T:
+    """Run `call` on its own thread and stop waiting after `limit` seconds without progress.
+
+    A read time-out cannot catch a server that keeps a connection alive with a byte now
+    and then (keep-alive comments, a stuck proxy) but never finishes a reply; this does.
+    The abandoned call finishes or fails on its own later; its results are dropped (its
+    `abandoned` event is set, and a streamed turn stops showing text at once). A cancel
+    is noticed within a tenth of a second even while the call is blocked in a read.
+    """
+    watched = _Watched()
+    if limit is None:
+        return call(watched)
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = call(watched)
+        except BaseException as exc:  # handed to the waiting thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="model-call", daemon=True).start()
+    while not done.wait(0.1):
+        if cancel is not None and cancel.cancelled:
+            watched.abandoned.set()
+            raise Cancelled("Cancelled.")
+        if time.monotonic() - watched.last > limit:
+            watched.abandoned.set()
+            raise BackendTimeout(
+                f"{label} kept the connection open but sent no reply within {limit:g} seconds."
+            )
+    error = box.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    return box["value"]  # type: ignore[return-value]
+
+
 def _is_offline(backend: Backend) -> bool:
     return backend.name == "offline"
 
@@ -377,10 +439,19 @@ def interviewer_turn(
     guarded = offline is not None and not _is_offline(backend)
     screen = _Screen(on_delta)
 
+    def stream(watched: _Watched) -> str:
+        def delta(piece: str) -> None:
+            if watched.abandoned.is_set():
+                raise Cancelled("The call was given up.")
+            watched.progress()
+            screen.delta(piece)
+
+        return backend.interviewer_turn(request, delta, cancel)
+
     def attempt() -> str:
         screen.begin()
         try:
-            return screen.done(backend.interviewer_turn(request, screen.delta, cancel))
+            return screen.done(_watchdog(stream, _deadline(backend), backend.label, cancel))
         except _Diverged:
             raise
         except BackendError as err:
@@ -418,7 +489,13 @@ def follow_up(
     guarded = offline is not None and not _is_offline(backend)
     try:
         return _run(
-            backend, lambda: backend.follow_up(request), health, guarded=guarded, interactive=True
+            backend,
+            lambda: _watchdog(
+                lambda _w: backend.follow_up(request), _deadline(backend), backend.label
+            ),
+            health,
+            guarded=guarded,
+            interactive=True,
         )
     except BackendResting:
         assert offline is not None
@@ -452,7 +529,7 @@ def grade(
     try:
         draft = _run(
             backend,
-            lambda: backend.grade(clean),
+            lambda: _watchdog(lambda _w: backend.grade(clean), _deadline(backend), backend.label),
             health,
             guarded=guarded,
             interactive=False,
