@@ -446,3 +446,25 @@ def test_closing_the_dialog_mid_test_is_safe(qtbot: QtBot, server: _Server) -> N
     assert QThreadPool.globalInstance().waitForDone(15_000)
     QApplication.processEvents()  # deliver the queued result to nobody; must not raise
     assert results == []
+
+
+def test_context_window_is_automatic_or_the_number_given(qtbot: QtBot) -> None:
+    from interviewer.llm.factory import make_backend
+    from interviewer.storage.settings import Settings as S
+
+    dialog = make_dialog(qtbot, Settings(provider="ollama", model="llama3.1:8b"))
+    assert dialog.context_spin.text() == "Automatic"
+    with qtbot.waitSignal(dialog.settings_saved) as blocker:
+        dialog.ok_button.click()
+    assert blocker.args[0].context_window is None
+
+    dialog = make_dialog(qtbot, Settings(provider="ollama", model="llama3.1:8b"))
+    dialog.context_spin.setValue(32768)
+    with qtbot.waitSignal(dialog.settings_saved) as blocker:
+        dialog.ok_button.click()
+    saved: S = blocker.args[0]
+    assert saved.context_window == 32768
+    backend = make_backend(saved, SecretStore()).backend
+    assert backend.context_window == 32768  # type: ignore[attr-defined]
+    auto = make_backend(Settings(provider="ollama", model="llama3.1:8b"), SecretStore()).backend
+    assert auto.context_window == 8192  # type: ignore[attr-defined]

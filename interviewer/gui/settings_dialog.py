@@ -258,6 +258,20 @@ class SettingsDialog(QDialog):
         self.timeout_spin.setToolTip("How long to wait for one reply; local models may need more")
         form.addRow("Request time&out:", self.timeout_spin)
 
+        self.context_spin = QSpinBox()
+        self.context_spin.setRange(0, 2_000_000)
+        self.context_spin.setSingleStep(1024)
+        self.context_spin.setSpecialValueText("Automatic")
+        self.context_spin.setSuffix(" tokens")
+        self.context_spin.setGroupSeparatorShown(True)
+        self.context_spin.setAccessibleName("Context window in tokens")
+        self.context_spin.setToolTip(
+            "How many tokens the model can read at once. Automatic knows OpenAI's models "
+            "and assumes 8,192 for others; set it to what your local server was started "
+            "with (Ollama num_ctx, llama.cpp --ctx-size)."
+        )
+        form.addRow("&Context window:", self.context_spin)
+
         # ------------------------------------------------------------ key
         form.addItem(QSpacerItem(0, 6))
         form.addRow(style.section_title("API key"))
@@ -316,7 +330,8 @@ class SettingsDialog(QDialog):
             (self.model_combo, self.refresh_button),
             (self.refresh_button, self.temperature_spin),
             (self.temperature_spin, self.timeout_spin),
-            (self.timeout_spin, self.key_edit),
+            (self.timeout_spin, self.context_spin),
+            (self.context_spin, self.key_edit),
             (self.key_edit, self.show_key_check),
             (self.show_key_check, self.forget_key_button),
             (self.forget_key_button, self.test_button),
@@ -353,6 +368,7 @@ class SettingsDialog(QDialog):
         self.model_combo.setEditText(settings.model)
         self.temperature_spin.setValue(settings.temperature)
         self.timeout_spin.setValue(round(settings.request_timeout))
+        self.context_spin.setValue(settings.context_window or 0)
         self._has_key = existing is not None
         self._update_key_state()
         self._apply_provider(provider, initial=True)
@@ -369,6 +385,7 @@ class SettingsDialog(QDialog):
             self.refresh_button,
             self.temperature_spin,
             self.timeout_spin,
+            self.context_spin,
         ):
             w.setEnabled(not offline)
         self.provider_hint.setText(HINTS.get(provider, ""))
@@ -401,6 +418,11 @@ class SettingsDialog(QDialog):
                 current = server.models[0]
         self.model_combo.setEditText(current)
         self._set_status("", "")
+
+    def _context_window(self) -> int | None:
+        """The spin box's value; "Automatic" (0) and anything below 1,024 mean none."""
+        value = self.context_spin.value()
+        return max(1024, value) if value else None
 
     def _model_text(self) -> str:
         return self.model_combo.currentText().strip() or self._last_model
@@ -617,6 +639,7 @@ class SettingsDialog(QDialog):
             model=model or DEFAULT_OPENAI_MODEL,
             temperature=round(self.temperature_spin.value(), 2),
             request_timeout=float(self.timeout_spin.value()),
+            context_window=self._context_window(),
         )
         if self._settings.provider is None and provider == self._initial_provider:
             # Left on what "automatic" chose: stay automatic, so setting OPENAI_API_KEY

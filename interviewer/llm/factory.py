@@ -79,6 +79,7 @@ def make_backend(
             connect_timeout=settings.connect_timeout,
             max_retries=settings.max_retries,
             provider_label=label,
+            context_window=settings.context_window,
         )
     )
 

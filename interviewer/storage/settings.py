@@ -48,6 +48,9 @@ class Settings(BaseModel):
     request_timeout: float = Field(default=30.0, gt=0, le=900)
     connect_timeout: float = Field(default=5.0, gt=0, le=120)
     max_retries: int = Field(default=1, ge=0, le=10)
+    # The model's context window in tokens, when the built-in table does not know it (a
+    # local server started with its own context size); None: from the table, else 8,192.
+    context_window: int | None = Field(default=None, ge=1024, le=10_000_000)
 
     def effective_base_url(self) -> str | None:
         if self.base_url:
