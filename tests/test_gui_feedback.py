@@ -307,11 +307,17 @@ def test_ten_questions_and_a_very_long_answer(qtbot: QtBot) -> None:
     box = view.cards[0].answers[0]
     assert box.long and box.toggle is not None
     assert len(box.text_label.text()) < LONG_ANSWER_CHARS + 100
+    card = view.cards[0]
+    short_height = card.height()
     qtbot.mouseClick(box.toggle, Qt.MouseButton.LeftButton)
     assert displayed(box.text_label) == long_answer.rstrip()
     qtbot.wait_until(fits)
+    # The card grows to show it all (its remembered height is forgotten when it changes).
+    qtbot.wait_until(lambda: card.height() > short_height + 100)
+    assert card.height() >= card.layout().totalHeightForWidth(card.width()) - 1
     qtbot.mouseClick(box.toggle, Qt.MouseButton.LeftButton)
     assert len(box.text_label.text()) < LONG_ANSWER_CHARS + 100
+    qtbot.wait_until(lambda: card.height() < short_height + 50)
 
     # The question index scrolls to a card.
     bar = view.scroll_area.verticalScrollBar()

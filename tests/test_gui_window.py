@@ -164,21 +164,33 @@ def test_about_names_the_version() -> None:
 
 
 def test_transcript_colours_follow_the_palette(qtbot: QtBot) -> None:
+    from interviewer.core.models import Turn
+
     app = make_app(qtbot)
     transcript = app.window.interview.transcript
+    transcript.add_turn(Turn(role="interviewer", kind="question", text="Explain bias."))
+    transcript.add_turn(Turn(role="candidate", kind="answer", text="It underfits."))
     dark = QPalette()
     for role, colour in (
         (QPalette.ColorRole.Window, "#202124"),
         (QPalette.ColorRole.Base, "#2b2c30"),
         (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#8ab4f8"),
     ):
         dark.setColor(role, QColor(colour))
     transcript.setPalette(dark)
     inner = transcript.widget()
-    assert inner is not None
-    sheet = inner.styleSheet()
-    assert "#2b2c30" in sheet and "#202124" in sheet
-    assert "#ffffff" not in sheet.lower()
+    assert inner is not None and inner.styleSheet() == ""  # painted, not style-sheeted
+    interviewer, candidate = transcript.bubbles
+
+    def painted(widget: QWidget, x: int, y: int) -> str:
+        return widget.grab().toImage().pixelColor(x, y).name()
+
+    # Inside each bubble, right of its text: the bubble's fill from the dark palette.
+    assert painted(interviewer, interviewer.width() - 6, interviewer.height() // 2) == "#2b2c30"
+    tint = painted(candidate, candidate.width() - 6, candidate.height() // 2)
+    assert tint not in ("#2b2c30", "#ffffff") and QColor(tint).lightness() < 128
+    assert inner.palette().color(inner.backgroundRole()).name() == "#202124"
 
 
 def test_gradings_run_two_at_a_time_in_the_background(qtbot: QtBot) -> None:

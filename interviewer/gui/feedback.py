@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent
+from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -53,6 +53,10 @@ LINK_STYLE = (
 )
 #: Answers longer than this are shown shortened, with a button to show all of them.
 LONG_ANSWER_CHARS = 1600
+#: Pause between adding two question cards. Zero-delay callbacks queue behind one another
+#: ahead of timers, paints and input, so ten cards added "one per event-loop turn" still
+#: froze the window for their sum; a real gap lets the window breathe between cards.
+CARD_GAP_MS = 15
 
 
 def flag_text(flag: str) -> tuple[str, str]:
@@ -106,15 +110,18 @@ class _Section(QWidget):
         self.body.addWidget(style.section_title(title))
 
 
-class AnswerBox(QFrame):
+class AnswerBox(style.Panel):
     """One candidate answer, selectable, shortened when very long."""
 
     def __init__(self, turn: Turn, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("answer")
-        self.setStyleSheet(
-            "QFrame#answer { background-color: palette(alternate-base);"
-            f" border-left: 3px solid {style.INFO}; border-radius: 4px; }}"
+        super().__init__(
+            parent,
+            name="answer",
+            fill=QPalette.ColorRole.AlternateBase,
+            border=False,
+            radius=4,
+            accent=style.INFO,
+            accent_width=3,
         )
         self.full_text = turn.text
         lay = QVBoxLayout(self)
@@ -222,7 +229,7 @@ class CriterionRow(QWidget):
             lay.addWidget(plain_label(f"Why: {reasoning.strip()}", muted=True, selectable=True))
 
 
-class QuestionCard(QFrame):
+class QuestionCard(style.Panel):
     """Everything about one question: the exchange, the grade and how to improve."""
 
     def __init__(
@@ -232,12 +239,7 @@ class QuestionCard(QFrame):
         rubric: Rubric | None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("questionCard")
-        self.setStyleSheet(
-            "QFrame#questionCard { background-color: palette(base);"
-            " border: 1px solid palette(mid); border-radius: 10px; }"
-        )
+        super().__init__(parent, name="questionCard", remember_heights=True)
         self.record = record
         q = record.question
         grade = record.grade
@@ -594,7 +596,7 @@ class FeedbackView(QWidget):
         self.scroll_area.verticalScrollBar().setValue(0)
         if progressive and self._pending:
             generation = self._generation
-            QTimer.singleShot(0, lambda: self._add_next_card(generation))
+            QTimer.singleShot(CARD_GAP_MS, self, lambda: self._add_next_card(generation))
 
     @property
     def building(self) -> bool:
@@ -619,7 +621,7 @@ class FeedbackView(QWidget):
             return  # newer results replaced these
         self._add_card()
         if self._pending:
-            QTimer.singleShot(0, lambda: self._add_next_card(generation))
+            QTimer.singleShot(CARD_GAP_MS, self, lambda: self._add_next_card(generation))
 
     # ------------------------------------------------------------------ building
 

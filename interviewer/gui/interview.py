@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from interviewer.core.engine import NeedAnswer
 from interviewer.core.models import Turn
 from interviewer.gui.controller import ClockState, Controller
+from interviewer.gui.style import Panel
 from interviewer.gui.widgets import (
     PRIMARY_BUTTON_CSS,
     ClockDisplay,
@@ -87,13 +88,22 @@ class AnswerEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class Bubble(QFrame):
-    """One turn of the transcript: who spoke, and what they said."""
+class Bubble(Panel):
+    """One turn of the transcript: who spoke, and what they said.
+
+    The candidate's bubbles are tinted with the palette's highlight colour; all bubbles
+    remember their height per width, so streaming into the newest one does not make the
+    layout re-wrap every earlier turn.
+    """
 
     def __init__(self, role: str, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            name="candidateBubble" if role == "candidate" else "interviewerBubble",
+            radius=8,
+            remember_heights=True,
+        )
         self.role = role
-        self.setObjectName("candidateBubble" if role == "candidate" else "interviewerBubble")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 10)
         lay.setSpacing(4)
@@ -119,12 +129,28 @@ class Bubble(QFrame):
         lay.addWidget(self.meta)
         self.text = ""
 
+    def fill_colour(self) -> QColor:
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Base)
+        if self.role != "candidate":
+            return base
+        return _mix(base, pal.color(QPalette.ColorRole.Highlight), 0.12)
+
+    def border_colour(self) -> QColor | None:
+        pal = self.palette()
+        mid = pal.color(QPalette.ColorRole.Mid)
+        if self.role != "candidate":
+            return mid
+        return _mix(mid, pal.color(QPalette.ColorRole.Highlight), 0.3)
+
     def set_text(self, text: str) -> None:
         self.text = text
+        self.forget_heights()
         self.body.setText(text)
         self.body.setAccessibleName(f"{self.caption.text()}: {text}")
 
     def set_meta(self, text: str) -> None:
+        self.forget_heights()
         self.meta.setText(text)
         self.meta.setVisible(bool(text))
 
@@ -253,19 +279,12 @@ class Transcript(QScrollArea):
         self._stick = value >= self.verticalScrollBar().maximum() - 8
 
     def _apply_colours(self) -> None:
-        pal = self.palette()
-        base = pal.color(QPalette.ColorRole.Base)
-        window = pal.color(QPalette.ColorRole.Window)
-        highlight = pal.color(QPalette.ColorRole.Highlight)
-        mid = pal.color(QPalette.ColorRole.Mid)
-        mine = _mix(base, highlight, 0.12)
-        self._inner.setStyleSheet(
-            f"#transcriptInner {{ background: {window.name()}; }}"
-            f" #interviewerBubble {{ background: {base.name()}; border: 1px solid {mid.name()};"
-            " border-radius: 8px; }"
-            f" #candidateBubble {{ background: {mine.name()};"
-            f" border: 1px solid {_mix(mid, highlight, 0.3).name()}; border-radius: 8px; }}"
-        )
+        # The page behind the bubbles is the window colour; the bubbles paint themselves
+        # from the palette (see Bubble), so nothing here needs a style sheet.
+        self._inner.setBackgroundRole(QPalette.ColorRole.Window)
+        self._inner.setAutoFillBackground(True)
+        for bubble in self.bubbles:
+            bubble.update()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

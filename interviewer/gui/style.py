@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -324,12 +324,88 @@ class ScoreBar(QWidget):
         painter.end()
 
 
+class Panel(QFrame):
+    """A rounded panel painted from the palette, so it follows light and dark themes.
+
+    Painted by hand rather than with a style sheet: a style sheet on a frame makes Qt
+    style every widget inside it through the (slow) style-sheet engine.
+
+    With `remember_heights`, the panel keeps its height for each width it was asked
+    about: working it out means wrapping every label inside, and a page layout asks again
+    each time anything else on the page changes. The memory is dropped whenever the
+    panel's own contents, fonts or style change (they re-lay the panel out).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        name: str = "card",
+        fill: QPalette.ColorRole = QPalette.ColorRole.Base,
+        border: bool = True,
+        radius: float = 10.0,
+        accent: str = "",
+        accent_width: int = 0,
+        remember_heights: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.fill, self.border, self.radius = fill, border, radius
+        self.accent, self.accent_width = accent, accent_width
+        self._heights: dict[int, int] | None = {} if remember_heights else None
+
+    def fill_colour(self) -> QColor:
+        return self.palette().color(self.fill)
+
+    def border_colour(self) -> QColor | None:
+        return self.palette().color(QPalette.ColorRole.Mid) if self.border else None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        edge = self.border_colour()
+        painter.setPen(edge if edge is not None else Qt.PenStyle.NoPen)
+        painter.setBrush(self.fill_colour())
+        painter.drawRoundedRect(rect, self.radius, self.radius)
+        if self.accent and self.accent_width:
+            # A bar down the left edge, inset by the corner radius (no clipping needed).
+            inset = min(self.radius / 2, rect.height() / 2)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(self.accent))
+            bar = QRectF(rect.left(), rect.top() + inset, self.accent_width, rect.height())
+            painter.drawRect(bar.adjusted(0, 0, 0, -2 * inset))
+        painter.end()
+
+    def forget_heights(self) -> None:
+        if self._heights is not None:
+            self._heights.clear()
+
+    def heightForWidth(self, width: int) -> int:
+        if self._heights is None:
+            return super().heightForWidth(width)
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) > 8:
+                self._heights.clear()
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in _RELAYOUT_EVENTS:
+            self.forget_heights()
+        return super().event(event)
+
+
+_RELAYOUT_EVENTS = (
+    QEvent.Type.LayoutRequest,
+    QEvent.Type.FontChange,
+    QEvent.Type.StyleChange,
+    QEvent.Type.ContentsRectChange,
+)
+
+
 def card(parent: QWidget | None = None, name: str = "card") -> QFrame:
-    """A rounded panel on the base colour; styled through palette() so it follows the theme."""
-    frame = QFrame(parent)
-    frame.setObjectName(name)
-    frame.setStyleSheet(
-        f"QFrame#{name} {{ background-color: palette(base); border: 1px solid palette(mid);"
-        " border-radius: 10px; }"
-    )
-    return frame
+    """A rounded panel on the base colour with a thin border, following the theme."""
+    return Panel(parent, name=name)
