@@ -243,7 +243,7 @@ class QuestionCard(style.Panel):
         self.record = record
         q = record.question
         grade = record.grade
-        lay = QVBoxLayout(self)
+        lay = QVBoxLayout(self.inside)
         lay.setContentsMargins(18, 14, 18, 16)
         lay.setSpacing(10)
 

@@ -104,7 +104,7 @@ class Bubble(Panel):
             remember_heights=True,
         )
         self.role = role
-        lay = QVBoxLayout(self)
+        lay = QVBoxLayout(self.inside)
         lay.setContentsMargins(12, 8, 12, 10)
         lay.setSpacing(4)
         self.caption = QLabel(caption)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QWidget,
@@ -332,8 +333,10 @@ class Panel(QFrame):
 
     With `remember_heights`, the panel keeps its height for each width it was asked
     about: working it out means wrapping every label inside, and a page layout asks again
-    each time anything else on the page changes. The memory is dropped whenever the
-    panel's own contents, fonts or style change (they re-lay the panel out).
+    each time anything else on the page changes. Qt asks a widget's layout directly,
+    never the widget, when the widget has one; so such a panel has no layout itself. Its
+    contents go in `inside` (put the layout there), which the panel keeps at its own
+    size. The memory is dropped whenever the contents, fonts or style change.
     """
 
     def __init__(
@@ -354,6 +357,8 @@ class Panel(QFrame):
         self.fill, self.border, self.radius = fill, border, radius
         self.accent, self.accent_width = accent, accent_width
         self._heights: dict[int, int] | None = {} if remember_heights else None
+        #: Where the panel's layout goes: an inner widget when heights are remembered.
+        self.inside: QWidget = QWidget(self) if remember_heights else self
 
     def fill_colour(self) -> QColor:
         return self.palette().color(self.fill)
@@ -382,19 +387,51 @@ class Panel(QFrame):
         if self._heights is not None:
             self._heights.clear()
 
+    def _inner_layout(self) -> QLayout | None:
+        return self.inside.layout() if self.inside is not self else None
+
+    def hasHeightForWidth(self) -> bool:
+        return self._inner_layout() is not None or super().hasHeightForWidth()
+
     def heightForWidth(self, width: int) -> int:
-        if self._heights is None:
+        lay = self._inner_layout()
+        if self._heights is None or lay is None:
             return super().heightForWidth(width)
         height = self._heights.get(width)
         if height is None:
             if len(self._heights) > 8:
                 self._heights.clear()
-            height = self._heights[width] = super().heightForWidth(width)
+            height = self._heights[width] = lay.totalHeightForWidth(width)
         return height
 
+    def sizeHint(self) -> QSize:
+        lay = self._inner_layout()
+        if lay is None:
+            return super().sizeHint()
+        hint = lay.totalSizeHint()
+        if self.width() > 0:
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        lay = self._inner_layout()
+        if lay is None:
+            return super().minimumSizeHint()
+        return QSize(lay.totalMinimumSize().width(), 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.inside is not self:
+            self.inside.setGeometry(self.rect())
+
     def event(self, event: QEvent) -> bool:
-        if event.type() in _RELAYOUT_EVENTS:
+        kind = event.type()
+        if kind in _RELAYOUT_EVENTS:
             self.forget_heights()
+            if kind == QEvent.Type.LayoutRequest and self.inside is not self:
+                # The contents changed size: tell the page (a layout-less widget is not
+                # re-asked otherwise).
+                self.updateGeometry()
         return super().event(event)
 
 
