@@ -15,12 +15,15 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from interviewer.core.errors import InterviewerError
-from interviewer.core.report import Report
-from interviewer.export.html import to_html
-from interviewer.export.json_export import to_json
-from interviewer.export.markdown import to_markdown
+
+if TYPE_CHECKING:
+    from interviewer.core.report import Report
+    from interviewer.export.html import to_html
+    from interviewer.export.json_export import to_json
+    from interviewer.export.markdown import to_markdown
 
 __all__ = [
     "FORMATS",
@@ -35,11 +38,30 @@ __all__ = [
 #: Extension -> format name, in the order formats are offered to the user.
 FORMATS = {".md": "Markdown", ".html": "HTML", ".pdf": "PDF", ".json": "JSON"}
 
-_TEXT: dict[str, Callable[[Report], str]] = {
-    ".md": to_markdown,
-    ".html": to_html,
-    ".json": to_json,
+#: Extension -> (module, function) of the text formats. Imported on first use: the
+#: window opens without loading the template engine.
+_TEXT_FORMATS = {
+    ".md": ("interviewer.export.markdown", "to_markdown"),
+    ".html": ("interviewer.export.html", "to_html"),
+    ".json": ("interviewer.export.json_export", "to_json"),
 }
+_LAZY = {name: module for module, name in _TEXT_FORMATS.values()}
+
+
+def __getattr__(name: str) -> Any:
+    """`to_html`, `to_markdown` and `to_json`, imported when first asked for."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _renderer(ext: str) -> Callable[[Report], str] | None:
+    if ext not in _TEXT_FORMATS:
+        return None
+    fn: Callable[[Report], str] = __getattr__(_TEXT_FORMATS[ext][1])
+    return fn
 
 
 def _read_umask() -> int:
@@ -114,7 +136,8 @@ def write_report(report: Report, path: Path) -> Path:
     target = check_report_path(path)
     ext = target.suffix.lower()
     # Render before touching the disk: a rendering bug must not leave a temp file behind.
-    text = _TEXT[ext](report) if ext in _TEXT else None
+    render = _renderer(ext)
+    text = render(report) if render is not None else None
     tmp = _temp_file(target.parent, target.name)
     try:
         if text is not None:

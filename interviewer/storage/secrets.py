@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 SERVICE = "interviewer"
 ENV_KEY = "OPENAI_API_KEY"
+
+
+def _keyring() -> ModuleType:
+    """keyring, imported on first use (it scans for backends, which takes a while)."""
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 
 class SecretStore:
@@ -29,6 +35,7 @@ class SecretStore:
             return env
         if self._memory:
             return self._memory
+        keyring = _keyring()
         try:
             value = keyring.get_password(SERVICE, self.account)
         except keyring.errors.KeyringError as exc:
@@ -39,6 +46,7 @@ class SecretStore:
     def set(self, value: str) -> str:
         """Store the key; returns where it went ("keyring" or "memory")."""
         value = value.strip()
+        keyring = _keyring()
         try:
             if value:
                 keyring.set_password(SERVICE, self.account, value)
