@@ -19,6 +19,8 @@ def test_found_servers_fill_settings_and_are_offered_while_offline(qtbot: QtBot)
     assert server.provider == "ollama" and server.models == ["llama3.1:8b", "qwen2.5:7b"]
     banner = app.window.banner
     assert banner.isVisible() and "Ollama is running" in banner.text.text()
+    assert "2 models (llama3.1:8b, qwen2.5:7b)" in banner.text.text()
+    assert not banner._timer.isActive()  # an offer to act does not fade away
     assert banner.action.isVisible() and banner.action.text() == "Open Settings"
 
     banner.action.click()  # opens Settings with the found models, no Refresh needed
@@ -30,6 +32,7 @@ def test_found_servers_fill_settings_and_are_offered_while_offline(qtbot: QtBot)
     items = [dialog.model_combo.itemText(i) for i in range(dialog.model_combo.count())]
     assert items == ["llama3.1:8b", "qwen2.5:7b"]
     assert dialog.model_combo.currentText() == "llama3.1:8b"
+    assert "Running on this computer with 2 models" in dialog.provider_hint.text()
     dialog.reject()
 
 

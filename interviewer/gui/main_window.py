@@ -652,9 +652,12 @@ class MainWindow(QMainWindow):
         if not found or self.controller.backend.name != "offline" or self.banner.isVisible():
             return
         first = found[0]
-        models = ", ".join(first.models[:3]) + (" …" if len(first.models) > 3 else "")
-        others = f" (and {len(found) - 1} more server)" if len(found) > 1 else ""
-        what = f" with {models}" if models else ""
+        names = first.models[:3]
+        more = len(first.models) - len(names)
+        listed = ", ".join(names) + (f" and {more} more" if more else "")
+        count = len(first.models)
+        what = f" with {count} model{'s' if count != 1 else ''} ({listed})" if names else ""
+        others = f", and {len(found) - 1} more local server" if len(found) > 1 else ""
         self._banner_action = self.open_settings
         self.banner.show_message(
             "info",

@@ -388,7 +388,17 @@ class SettingsDialog(QDialog):
             self.context_spin,
         ):
             w.setEnabled(not offline)
-        self.provider_hint.setText(HINTS.get(provider, ""))
+        hint = HINTS.get(provider, "")
+        running = self.found.get(provider)
+        if running is not None:
+            count = len(running.models)
+            hint = (
+                f"Running on this computer with {count} model{'s' if count != 1 else ''}: "
+                "pick one below."
+                if count
+                else "Running on this computer, but no model is loaded yet: load one first."
+            )
+        self.provider_hint.setText(hint)
         self.base_url_edit.setPlaceholderText(
             OPENAI_URL_HINT if provider == "openai" else "http://127.0.0.1:8080/v1"
         )

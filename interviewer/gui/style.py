@@ -386,6 +386,7 @@ class Panel(QFrame):
     def forget_heights(self) -> None:
         if self._heights is not None:
             self._heights.clear()
+        self._hint: QSize | None = None
 
     def _inner_layout(self) -> QLayout | None:
         return self.inside.layout() if self.inside is not self else None
@@ -408,7 +409,10 @@ class Panel(QFrame):
         lay = self._inner_layout()
         if lay is None:
             return super().sizeHint()
-        hint = lay.totalSizeHint()
+        cached = getattr(self, "_hint", None)
+        if cached is None:
+            cached = self._hint = lay.totalSizeHint()  # every label wraps: costly
+        hint = QSize(cached)
         if self.width() > 0:
             hint.setHeight(self.heightForWidth(self.width()))
         return hint

@@ -123,7 +123,7 @@ class MessageBanner(QFrame):
         )
         self.setAccessibleDescription(text)
         self.setVisible(True)
-        if level == "info":
+        if level == "info" and not action:  # an offer to act stays until answered
             self._timer.start(self.INFO_MS)
         else:
             self._timer.stop()
