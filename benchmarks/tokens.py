@@ -1,8 +1,10 @@
 """Prompt tokens of a 10-question interview, against resending the whole transcript.
 
 The engine is driven directly (no GUI, no network, a fake clock) through the same
-scripted interview as the GUI benchmark, and every prompt it would send is built with
-`interviewer.core.prompts` and counted with `interviewer.core.tokens.count_messages`
+scripted interview as the GUI benchmark, and every prompt it would send is built the
+way `OpenAIBackend` builds it (`interviewer.core.prompts`, then fitted by
+`PromptBudget` for gpt-4o-mini, which trims the earlier-questions summary and old
+history) and counted with `interviewer.core.tokens.count_messages`
 (o200k, shipped with the app): each interviewer turn (the questions and the wrap-up),
 each follow-up decision and each grading.
 
@@ -21,6 +23,7 @@ from collections import defaultdict
 from typing import Any
 
 from benchmarks import script
+from interviewer.core.budget import PromptBudget
 from interviewer.core.content import load_library
 from interviewer.core.engine import (
     Finished,
@@ -70,6 +73,7 @@ def measure(questions: int = script.QUESTIONS, seed: int = script.SEED) -> dict[
         clock=clock,
     )
     prompts = default_library()
+    budget = PromptBudget("gpt-4o-mini")  # what OpenAIBackend fits every prompt with
     coach = OfflineCoach()
     calls: list[dict[str, Any]] = []
 
@@ -88,7 +92,7 @@ def measure(questions: int = script.QUESTIONS, seed: int = script.SEED) -> dict[
     def grade_all() -> None:
         for req in engine.take_grading_requests():
             chunks = prompts.grading_chunks(req)
-            real = chunks.messages()
+            real = budget.fit(chunks, "grade").messages
             earlier = [t for t in engine.transcript if t.question_id != req.question.id]
             chunks.history = _history(earlier)
             record("grading", real, chunks.messages(), position[req.question.id])
@@ -101,14 +105,15 @@ def measure(questions: int = script.QUESTIONS, seed: int = script.SEED) -> dict[
             req = need.request
             naive = dataclasses.replace(req, history=tuple(engine.transcript), earlier_summary="")
             kind = "wrap-up" if req.purpose == "wrap_up" else "question"
-            record(kind, prompts.build_turn_messages(req), prompts.build_turn_messages(naive))
+            sent = budget.fit(prompts.turn_chunks(budget.turn_request(req)), "turn").messages
+            record(kind, sent, prompts.build_turn_messages(naive))
             engine.on_interviewer_text(script.turn_text(req))
         elif isinstance(need, NeedFollowUp):
             freq = need.request
             naive_f = dataclasses.replace(freq, exchange=tuple(engine.transcript))
             record(
                 "follow-up decision",
-                prompts.build_follow_up_messages(freq),
+                budget.fit(prompts.follow_up_chunks(freq), "follow_up").messages,
                 prompts.build_follow_up_messages(naive_f),
             )
             engine.on_follow_up(script.decide(freq))
