@@ -148,3 +148,21 @@ def test_relevance_prefers_the_question_the_answer_is_about() -> None:
     fraud = analyse(text, lib["case-fraud-detection"]).relevance
     assert rec.own > fraud.own
     assert fraud.best_other >= rec.own
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Explain the bias-variance trade-off.",  # the question said back
+        "BIAS AND VARIANCE!!! THE TRADE-OFF!!! BIAS VARIANCE TRADE-OFF!!!",
+    ],
+)
+def test_restating_the_question_is_padding(text: str) -> None:
+    question = load_library().questions["tech-bias-variance"]
+    assert "padded" in analyse(text, question).flags
+
+
+def test_a_terse_answer_in_its_own_words_is_not_padding() -> None:
+    question = load_library().questions["tech-bias-variance"]
+    flags = analyse("Bias underfits, variance overfits; regularise or add data.", question).flags
+    assert not set(flags) & JUNK

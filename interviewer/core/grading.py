@@ -76,7 +76,8 @@ FLAG_NOTES: dict[str, str] = {
         "appear), so every criterion is capped at 1."
     ),
     "padded": (
-        "The answer is padded with repetition or filler, so every criterion is capped at 1."
+        "The answer is padded with repetition, filler or the question's own words, so every "
+        "criterion is capped at 1."
     ),
     "too_short": "The answer is too short to show depth, so no criterion scores above 2.",
     "injection": (
@@ -94,7 +95,10 @@ FLAG_ADVICE: dict[str, str] = {
     "too_short": "Say more: explain the reasoning behind each point and add an example.",
     "gibberish": "Write the answer in plain sentences about the question.",
     "off_topic": "Answer the question that was asked; start by naming its key idea.",
-    "padded": "Say each point once; replace repetition and filler with an explanation or example.",
+    "padded": (
+        "Say each point once, in your own words; replace repetition, filler and restating "
+        "the question with an explanation or example."
+    ),
     "injection": "Leave out instructions aimed at the grader: they are flagged and never rewarded.",
     "timed_out": "Watch the clock: give the core answer first, then add detail.",
 }
@@ -842,16 +846,7 @@ class Analysis:
     @cached_property
     def padded(self) -> bool:
         n = self.word_count
-        if n < 20:
-            return False
-        if n >= 25 and (self.repetition >= 0.35 or self.filler_share >= 0.12):
-            return True
         content = [s for s in self.stems if s not in STOP_STEMS and len(s) >= 2]
-        if len(content) < 12:
-            return False
-        # Saying the same few things over: few distinct content words, and hardly any
-        # that the question had not already supplied.
-        variety = _mattr(content, 25)
         given = _question_stems(self.question) | {
             stem(w) for t in self.question.topics for w in words(t)
         }
@@ -860,7 +855,19 @@ class Analysis:
             for s in content
             if s not in given and s not in _EVERYDAY_STEMS and s not in _GENERIC_STEMS
         ]
-        novel_share = len(novel) / len(content)
+        novel_share = len(novel) / len(content) if content else 0.0
+        # The question said back (once, or shouted): nothing the question did not supply.
+        if len(content) >= 4 and novel_share <= 0.1:
+            return True
+        if n < 20:
+            return False
+        if n >= 25 and (self.repetition >= 0.35 or self.filler_share >= 0.12):
+            return True
+        if len(content) < 12:
+            return False
+        # Saying the same few things over: few distinct content words, and hardly any
+        # that the question had not already supplied.
+        variety = _mattr(content, 25)
         if variety <= 0.4 or (variety <= 0.55 and novel_share <= 0.2):
             return True
         if len(content) < 30:
