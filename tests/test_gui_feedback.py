@@ -448,3 +448,30 @@ def test_progressive_build_shows_the_overview_first_then_every_card(qtbot: QtBot
     view.show_results(recs[:2], summarize(recs[:2]), rubrics(), progressive=True)
     qtbot.waitUntil(lambda: not view.building)
     assert len(view.cards) == 2
+
+
+def test_card_contents_are_never_squashed_after_a_resize(qtbot: QtBot) -> None:
+    grade = Grade(
+        question_id="q0",
+        rubric_id="technical",
+        overall_score=70,
+        criteria=[CriterionScore(criterion_id="correctness", score=4, evidence=["bias means"])],
+    )
+    answer = "Bias means the model is too simple and underfits the data. " * 12
+    recs = [
+        answered(f"q{i}", answer, grade.model_copy(update={"question_id": f"q{i}"}))
+        for i in range(6)
+    ]
+    view = shown_view(qtbot, recs)
+    for width in (1120, 640, 1000):
+        view.resize(width, 700)
+        QApplication.processEvents()
+        QApplication.processEvents()
+        for card in view.cards:
+            # Every answer box is as tall as its wrapped text needs at the width it has.
+            for box in card.answers:
+                label = box.text_label
+                need = label.heightForWidth(label.width())
+                assert label.height() >= need - 2, (width, label.height(), need)
+                assert box.height() >= need
+            assert card.height() >= card.heightForWidth(card.width()) - 2

@@ -148,13 +148,48 @@ class WrapLabel(QLabel):
 
     QLabel's own hint is measured at a narrow "balanced" width, so a one-line sentence
     reports the height of three lines and form layouts pad it with empty space.
+
+    Both measurements wrap the whole text, so they are remembered until the text, the
+    font or the width changes: a page of cards asks for them many times over.
     """
 
+    _measured: tuple[int, QSize] | None = None
+    _natural: QSize | None = None
+    _heights: dict[int, int] | None = None
+
+    def _forget(self) -> None:
+        self._measured = self._natural = self._heights = None
+
+    def setText(self, text: str) -> None:
+        self._forget()
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:
+        heights = self._heights
+        if heights is None:
+            heights = self._heights = {}
+        found = heights.get(width)
+        if found is None:
+            if len(heights) > 8:
+                heights.clear()
+            found = heights[width] = super().heightForWidth(width)
+        return found
+
     def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        if self.wordWrap() and self.width() > 0:
-            return QSize(hint.width(), self.heightForWidth(self.width()))
-        return hint
+        if self._natural is None:
+            self._natural = super().sizeHint()
+        hint = self._natural
+        if not (self.wordWrap() and self.testAttribute(Qt.WidgetAttribute.WA_Resized)):
+            return QSize(hint)  # not laid out yet: its width means nothing
+        width = self.width()
+        if self._measured is None or self._measured[0] != width:
+            self._measured = (width, QSize(hint.width(), self.heightForWidth(width)))
+        return QSize(self._measured[1])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._forget()
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
