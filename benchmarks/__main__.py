@@ -214,7 +214,8 @@ def details(raw: dict[str, Any]) -> str:
         f"grading calls: {len(gui['grade_seconds'])}, median {gui['grade_median_s']:.3f} s; "
         f"from the last answer: last grade in {gui['to_last_grade_s']:.3f} s, report and "
         f"feedback screen built {gui['to_feedback_built_s']:.3f} s, feedback painted "
-        f"{gui['report_seconds']:.3f} s",
+        f"{gui['report_seconds']:.3f} s, every question card complete "
+        f"{gui.get('page_seconds', float('nan')):.3f} s",
         "prompt tokens by call: "
         + "; ".join(
             f"{k} {v['calls']}x {v['tokens']:,} vs {v['naive']:,}"

@@ -35,7 +35,7 @@ INTERVAL_MS = 5
 #: Answers are pasted in this many bursts, this far apart.
 BURSTS = 6
 BURST_MS = 80
-#: Keep measuring this long after the feedback screen's first frame.
+#: Keep measuring this long after the feedback page is complete.
 TAIL_MS = 500
 
 
@@ -159,6 +159,7 @@ class Driver:
         self._stream_start = 0.0
         self._stream_chars = 0
         self.started_at = self.finished_at = self.last_graded_at = self.painted_at = 0.0
+        self.page_built_at = 0.0
         self.true_refs = self.true_refs_lost = 0
         self.error = ""
         c = self.controller
@@ -260,10 +261,19 @@ class Driver:
         QTimer.singleShot(10_000, self.app.quit)  # a guard, in case no frame ever comes
 
     def _on_feedback_painted(self) -> None:
-        from PySide6.QtCore import QTimer
-
         self.painted_at = time.perf_counter()
         self.monitor.phase = "feedback on screen"
+        self._wait_for_page()
+
+    def _wait_for_page(self) -> None:
+        """Measure until every question card is on the page and complete, then a tail."""
+        from PySide6.QtCore import QTimer
+
+        if self.window.feedback.building:
+            QTimer.singleShot(20, self._wait_for_page)
+            return
+        self.page_built_at = time.perf_counter()
+        self.monitor.phase = "feedback complete"
         QTimer.singleShot(TAIL_MS, self.app.quit)
 
     def result(self) -> dict[str, Any]:
@@ -286,6 +296,8 @@ class Driver:
             "stalls": self.monitor.summary(),
             # On screen: the feedback screen's first frame has been painted.
             "report_seconds": self.painted_at - last_submit if self.painted_at else nan,
+            # Every question card built (the page fills in after the first frame).
+            "page_seconds": self.page_built_at - last_submit if self.page_built_at else nan,
             "to_last_grade_s": self.last_graded_at - last_submit,
             "to_feedback_built_s": self.finished_at - last_submit,
             "grade_seconds": grade_seconds,

@@ -475,3 +475,42 @@ def test_card_contents_are_never_squashed_after_a_resize(qtbot: QtBot) -> None:
                 assert label.height() >= need - 2, (width, label.height(), need)
                 assert box.height() >= need
             assert card.height() >= card.heightForWidth(card.width()) - 2
+
+
+def test_progressive_page_fills_in_small_pieces_and_ends_complete(qtbot: QtBot) -> None:
+    grade = Grade(
+        question_id="q0",
+        rubric_id="technical",
+        overall_score=70,
+        criteria=[
+            CriterionScore(criterion_id="correctness", score=4, evidence=["bias means"]),
+            CriterionScore(criterion_id="depth", score=3, evidence=["underfits"]),
+        ],
+        strengths=["Defines bias."],
+        improvements=["Give an example."],
+    )
+    answer = "Bias means the model is too simple and underfits the data."
+    recs = [
+        answered(f"q{i}", answer, grade.model_copy(update={"question_id": f"q{i}"}))
+        for i in range(4)
+    ]
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    view.show_results(recs, summarize(recs), rubrics(), progressive=True)
+    # At first only the overview: the cards come one piece at a time.
+    assert view.building and len(view.cards) == 0
+    qtbot.waitUntil(lambda: len(view.cards) == 1)
+    first = view.cards[0]
+    assert not first.complete and first.criteria == []
+    qtbot.waitUntil(lambda: not view.building, timeout=10_000)
+    assert len(view.cards) == 4 and all(c.complete for c in view.cards)
+    assert [len(c.criteria) for c in view.cards] == [2, 2, 2, 2]
+    assert all(len(c.answers) == 1 for c in view.cards)
+
+    # New results replace a page still being built, and nothing from the old one lands.
+    view.show_results(recs[:2], summarize(recs[:2]), rubrics(), progressive=True)
+    view.show_results(recs[:1], summarize(recs[:1]), rubrics(), progressive=True)
+    qtbot.waitUntil(lambda: not view.building, timeout=10_000)
+    assert len(view.cards) == 1 and view.cards[0].complete

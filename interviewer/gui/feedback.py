@@ -12,7 +12,7 @@ plain-text labels or `style.esc`, so an answer containing markup is shown litera
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent
@@ -238,7 +238,11 @@ class QuestionCard(style.Panel):
         record: QuestionRecord,
         rubric: Rubric | None,
         parent: QWidget | None = None,
+        *,
+        progressive: bool = False,
     ) -> None:
+        """With `progressive`, only the header and the answers are built now; the rest
+        is built by `build_step`, a piece at a time (see FeedbackView)."""
         super().__init__(parent, name="questionCard", remember_heights=True)
         self.record = record
         q = record.question
@@ -291,9 +295,35 @@ class QuestionCard(style.Panel):
         self.answers: list[AnswerBox] = []
         self.criteria: list[CriterionRow] = []
         self.star_rows: list[tuple[str, str, str]] = []
-        self._add_exchange(lay, record)
 
-        # -- the verdict
+        # -- the verdict, built now or a piece at a time
+        self._rest: Iterator[None] | None = self._verdict(lay, record, rubric)
+        if not progressive:
+            self.finish()
+
+    @property
+    def complete(self) -> bool:
+        return self._rest is None
+
+    def build_step(self) -> bool:
+        """Build the next piece of the card; False when it was already complete."""
+        if self._rest is None:
+            return False
+        try:
+            next(self._rest)
+        except StopIteration:
+            self._rest = None  # the last piece was built by this call
+        return True
+
+    def finish(self) -> None:
+        while self.build_step():
+            pass
+
+    def _verdict(
+        self, lay: QVBoxLayout, record: QuestionRecord, rubric: Rubric | None
+    ) -> Iterator[None]:
+        q, grade = record.question, record.grade
+        yield from self._add_exchange(lay, record)
         if record.status == "unasked":
             lay.addWidget(plain_label("Not asked: the interview ended first.", muted=True))
         elif record.status == "skipped":
@@ -308,7 +338,7 @@ class QuestionCard(style.Panel):
             lay.addWidget(msg)
             self._add_outline(lay, q, None)
         else:
-            self._add_grade(lay, q, grade, rubric)
+            yield from self._add_grade(lay, q, grade, rubric)
 
     @staticmethod
     def _score_chip(record: QuestionRecord) -> Chip:
@@ -324,7 +354,8 @@ class QuestionCard(style.Panel):
             f"{score:.0f} / 100", style.percent_colour(score), tooltip=f"Score {score:.0f} of 100"
         )
 
-    def _add_exchange(self, lay: QVBoxLayout, record: QuestionRecord) -> None:
+    def _add_exchange(self, lay: QVBoxLayout, record: QuestionRecord) -> Iterator[None]:
+        """Add the answers (and follow-up questions), pausing after each answer."""
         candidate = [t for t in record.turns if t.role == "candidate"]
         if not candidate:
             return
@@ -338,19 +369,23 @@ class QuestionCard(style.Panel):
                 box = AnswerBox(turn)
                 self.answers.append(box)
                 lay.addWidget(box)
+                yield
             elif turn.role == "system" and turn.text.strip():
                 lay.addWidget(plain_label(turn.text, muted=True))
 
     def _add_grade(
         self, lay: QVBoxLayout, q: Question, grade: Grade, rubric: Rubric | None
-    ) -> None:
+    ) -> Iterator[None]:
+        """Add the grade's sections, pausing (yield) after each criterion and section."""
         if grade.summary.strip():
             summary = plain_label(grade.summary.strip(), selectable=True)
             summary.setAccessibleName("Grader's summary")
             lay.addWidget(summary)
 
         crit_section = _Section("Rubric scores")
+        lay.addWidget(crit_section)
         for cs in grade.criteria:
+            yield
             criterion: Criterion | None = None
             if rubric is not None:
                 try:
@@ -370,9 +405,9 @@ class QuestionCard(style.Panel):
                     muted=True,
                 )
             )
-        lay.addWidget(crit_section)
 
         if grade.star:
+            yield
             star = _Section("STAR breakdown")
             grid = QGridLayout()
             grid.setHorizontalSpacing(12)
@@ -408,7 +443,10 @@ class QuestionCard(style.Panel):
         ]
         outline = grade.strong_answer or list(q.strong_answer) or [k.text for k in q.key_points]
         lists.append(("A strong answer would cover", list(outline), True))
-        self._add_lists(lay, lists)
+        yield
+        self._add_lists(lay, lists[:2])
+        yield
+        self._add_lists(lay, lists[2:])
         if grade.delivery is not None:
             lay.addWidget(self._delivery_label(grade))
         if grade.backend:
@@ -600,28 +638,37 @@ class FeedbackView(QWidget):
 
     @property
     def building(self) -> bool:
-        """True while question cards are still being added."""
-        return bool(self._pending)
+        """True while question cards are still being added or built."""
+        return bool(self._pending) or any(not c.complete for c in self.cards)
 
     def finish_pending(self) -> None:
-        """Add every card not added yet, now."""
+        """Add every card not added yet, and finish every card, now."""
+        for card in self.cards:
+            card.finish()
         while self._pending:
             self._add_card()
 
-    def _add_card(self) -> None:
+    def _add_card(self, *, progressive: bool = False) -> None:
         number, rec, rubric = self._pending.pop(0)
-        card = QuestionCard(number, rec, rubric)
+        card = QuestionCard(number, rec, rubric, progressive=progressive)
         self.cards.append(card)
         assert self._layout is not None
         self._layout.insertWidget(self._cards_at, card)
         self._cards_at += 1
 
     def _add_next_card(self, generation: int) -> None:
-        if generation != self._generation or not self._pending:
+        """One small piece per timer tick: the next part of the newest card, or a new
+        card with its header and answers. Each piece stays well under a frame's worth of
+        work, so the window keeps painting and answering input while the page fills."""
+        if generation != self._generation:
             return  # newer results replaced these
-        self._add_card()
-        if self._pending:
-            QTimer.singleShot(CARD_GAP_MS, self, lambda: self._add_next_card(generation))
+        if self.cards and self.cards[-1].build_step():
+            pass
+        elif self._pending:
+            self._add_card(progressive=True)
+        else:
+            return
+        QTimer.singleShot(CARD_GAP_MS, self, lambda: self._add_next_card(generation))
 
     # ------------------------------------------------------------------ building
 
