@@ -166,3 +166,22 @@ def test_a_terse_answer_in_its_own_words_is_not_padding() -> None:
     question = load_library().questions["tech-bias-variance"]
     flags = analyse("Bias underfits, variance overfits; regularise or add data.", question).flags
     assert not set(flags) & JUNK
+
+
+def test_a_well_told_story_about_another_question_is_off_topic() -> None:
+    questions = load_library().questions
+    teammate = questions["beh-difficult-teammate"]
+    wrong_story = (
+        "In my last job our churn model degraded after a pricing change. I noticed it in "
+        "the weekly dashboard, retrained it on recent data and added drift alerts. Recall "
+        "went back from 0.61 to 0.78 and I learned to monitor inputs."
+    )
+    assert "off_topic" in analyse(wrong_story, teammate).flags
+    right_story = (
+        "A senior data engineer kept rejecting my pull requests with one-line comments and "
+        "it slowed the whole project. I asked him for a coffee and learned he had been "
+        "paged at night because of notebooks others shipped. We agreed I would follow the "
+        "pipeline template and he would review within a day; reviews then took two days "
+        "instead of a week."
+    )
+    assert not set(analyse(right_story, teammate).flags) & JUNK

@@ -902,6 +902,10 @@ class Analysis:
                 rel.own < 0.5 or (self.field_share < 0.45 and rel.own < 4)
             ):
                 return True
+            # A story with not one word specific to this question that plainly answers
+            # another one ("a model that failed", asked about a difficult teammate).
+            if rel.own < 1.0 and rel.best_other >= 10:
+                return True
             # An opinion about something else entirely (a technical topic) is off topic;
             # a story of one's own work that happens to use technical words is not.
             floor = max(rel.own, 0.5)
