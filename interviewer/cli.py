@@ -547,7 +547,7 @@ def _drive(
     store.finish_session(sid, report)
     _print_summary(engine, report.summary, lib, out)
     if report.usage is not None:
-        print(f"Tokens: {report.usage.long()}", file=out)
+        print(report.usage.line(), file=out)
     if args.report:
         path = write_report(report, Path(args.report))
         print(f"\nReport written to {path}", file=out)

@@ -265,9 +265,12 @@ def format_cost(
     usage: Usage, model: str, *, local: bool = False, prices: dict[str, Price] | None = None
 ) -> str:
     """The cost for a status bar or a report: "$0.0123 (estimate)", "free (local server)"."""
+    return _cost_words(None if local else session_cost(usage, model, prices), model, local=local)
+
+
+def _cost_words(cost: float | None, model: str, *, local: bool) -> str:
     if local:
         return "free (local server)"
-    cost = session_cost(usage, model, prices)
     if cost is None:
         return f"unknown (no price for {model}; add it to {PRICES_FILE})"
     return f"{_dollars(cost)} (estimate)"
@@ -325,6 +328,10 @@ class SessionUsage(BaseModel):
     def short(self) -> str:
         """For a status bar: "12,345 tokens · $0.0042 (estimate)"."""
         return f"{self.total_tokens:,} tokens · {self.cost_text}"
+
+    def line(self) -> str:
+        """For the feedback screen and the terminal: "Tokens: ... · cost ..."."""
+        return f"Tokens: {self.long()}"
 
     def long(self) -> str:
         """For a report: token counts in words, then the cost."""
@@ -385,12 +392,6 @@ class UsageMeter:
             one = session_cost(delta, model, prices, local=here) if delta.requests else 0.0
             cost = None if cost is None or one is None else cost + one
         model_text = ", ".join(models) or str(getattr(self._marks[-1][0], "model", "") or "")
-        if local:
-            text = "free (local server)"
-        elif cost is None:
-            text = f"unknown (no price for {model_text}; add it to {PRICES_FILE})"
-        else:
-            text = f"{_dollars(cost)} (estimate)"
         return SessionUsage(
             requests=total.requests,
             prompt_tokens=total.prompt_tokens,
@@ -399,7 +400,7 @@ class UsageMeter:
             model=model_text,
             local=local,
             estimated_cost_usd=0.0 if local else (None if cost is None else round(cost, 6)),
-            cost_text=text,
+            cost_text=_cost_words(cost, model_text, local=local),
         )
 
 

@@ -80,7 +80,7 @@ def export_file_name(report: Report, ext: str = ".md") -> str:
 def usage_line(report: Report | None) -> str:
     """The report's tokens and cost for the feedback screen ("" when no model was paid)."""
     usage = report.usage if report is not None else None
-    return f"Tokens: {usage.long()}" if usage is not None and usage.requests else ""
+    return usage.line() if usage is not None and usage.requests else ""
 
 
 def about_text() -> str:

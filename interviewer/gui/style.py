@@ -392,6 +392,7 @@ class Panel(QFrame):
         self.fill, self.border, self.radius = fill, border, radius
         self.accent, self.accent_width = accent, accent_width
         self._heights: dict[int, int] | None = {} if remember_heights else None
+        self._hint: QSize | None = None
         #: Where the panel's layout goes: an inner widget when heights are remembered.
         self.inside: QWidget = QWidget(self) if remember_heights else self
 
@@ -421,7 +422,7 @@ class Panel(QFrame):
     def forget_heights(self) -> None:
         if self._heights is not None:
             self._heights.clear()
-        self._hint: QSize | None = None
+        self._hint = None
 
     def _inner_layout(self) -> QLayout | None:
         return self.inside.layout() if self.inside is not self else None
@@ -444,7 +445,7 @@ class Panel(QFrame):
         lay = self._inner_layout()
         if lay is None:
             return super().sizeHint()
-        cached = getattr(self, "_hint", None)
+        cached = self._hint
         if cached is None:
             cached = self._hint = lay.totalSizeHint()  # every label wraps: costly
         hint = QSize(cached)
