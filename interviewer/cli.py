@@ -14,6 +14,7 @@ import io
 import json
 import os
 import select
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -674,36 +675,69 @@ def _grade_json(grade: Grade) -> dict[str, Any]:
     return data
 
 
-def display_problem(environ: dict[str, str] | None = None, platform: str | None = None) -> str:
+def display_problem(
+    environ: dict[str, str] | None = None,
+    platform: str | None = None,
+    missing: Callable[[str], list[str]] | None = None,
+) -> str:
     """Why Qt could not open a window here, or "" when it can.
 
     Qt aborts the whole process (no exception to catch) when it finds no display or its
-    xcb plugin cannot load, so check first and say what to do instead.
+    xcb plugin cannot load, and its hint names one library, often not the missing one.
+    So ask the dynamic loader about Qt's own files first and name every library it
+    cannot find, with the command that installs them. `missing` maps a platform
+    ("xcb", "offscreen") to the sonames not found; tests pass their own.
     """
     env = os.environ if environ is None else environ
     platform = platform or sys.platform
-    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
-        return ""
-    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+    if not platform.startswith("linux") or getattr(sys, "frozen", False):
+        return ""  # a frozen bundle ships its own copies of these libraries
+    forced = env.get("QT_QPA_PLATFORM", "")
+    if not forced and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         return (
             "No graphical display was found (DISPLAY and WAYLAND_DISPLAY are not set), so "
             "the desktop app cannot open a window here. Run an interview in the terminal "
             "instead:\n  interviewer practice --track ml-technical\n"
             "or start the app inside a desktop session (or under xvfb-run)."
         )
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle and (Path(bundle) / "libxcb-cursor.so.0").exists():
-        return ""  # the frozen app ships its own copy
-    if not env.get("WAYLAND_DISPLAY"):
-        import ctypes.util
+    if forced:
+        plugin = forced.split(":")[0]
+    else:
+        plugin = "wayland" if env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY") else "xcb"
+    sonames = (missing or _missing_qt_libraries)(plugin)
+    if not sonames:
+        return ""
+    from interviewer import syslibs
 
-        if ctypes.util.find_library("xcb-cursor") is None:
-            return (
-                "Qt needs the system library libxcb-cursor to open a window on X11. "
-                "Install it (Debian/Ubuntu: sudo apt install libxcb-cursor0; Fedora: "
-                "sudo dnf install xcb-util-cursor) and start the app again."
-            )
-    return ""
+    result = syslibs.Check(family=syslibs.distro_family(), missing_libraries=sonames)
+    result.packages = syslibs.packages_for(result)
+    cmd = syslibs.install_command(result.family, result.packages, root=os.geteuid() == 0)
+    how = (
+        f"Install them with:\n  {shlex.join(cmd)}\nthen start the app again."
+        if cmd
+        else "Install the packages that provide them with your system's package manager, "
+        "then start the app again."
+    )
+    return (
+        f"Qt cannot open a window: {len(sonames)} system "
+        f"librar{'y is' if len(sonames) == 1 else 'ies are'} missing: "
+        f"{', '.join(sonames)}.\n{how}\n"
+        "(./run.sh installs them for you when it can.) Meanwhile the terminal works:\n"
+        "  interviewer practice --track ml-technical"
+    )
+
+
+def _missing_qt_libraries(plugin: str) -> list[str]:
+    """Sonames the loader cannot find for Qt's modules and the given platform plugin."""
+    from interviewer import syslibs
+
+    base = syslibs.pyside_dir()
+    if base is None:
+        return []
+    files = [base / name for name in ("QtCore.abi3.so", "QtGui.abi3.so", "QtWidgets.abi3.so")]
+    files.append(base / "Qt" / "plugins" / "platforms" / f"libq{plugin}.so")
+    libs, _problem = syslibs.missing_libraries(files)
+    return libs
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -197,10 +197,18 @@ def test_no_display_gives_a_clear_message_instead_of_a_qt_abort() -> None:
 def test_display_problem_rules() -> None:
     from interviewer.cli import display_problem
 
-    assert display_problem({}, "darwin") == ""
-    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") == ""
-    assert "No graphical display" in display_problem({}, "linux")
-    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") == ""
+    asked: list[str] = []
+
+    def none_missing(plugin: str) -> list[str]:
+        asked.append(plugin)
+        return []
+
+    assert display_problem({}, "darwin", none_missing) == ""
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux", none_missing) == ""
+    assert "No graphical display" in display_problem({}, "linux", none_missing)
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", none_missing) == ""
+    assert display_problem({"DISPLAY": ":0"}, "linux", none_missing) == ""
+    assert asked == ["offscreen", "wayland", "xcb"]
 
 
 @contextlib.contextmanager
