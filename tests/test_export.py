@@ -344,13 +344,13 @@ def test_work_on_first_comes_from_weak_criteria_and_missed_points(report: Report
 def test_view_is_honest_about_skipped_and_unreached(report: Report) -> None:
     view = build_view(report)
     assert [q.number for q in view.questions] == [1, 2, 3]
-    assert view.questions[2].score_text == "skipped, counts as 0"
+    assert view.questions[2].score_text == "0/100, skipped"
     assert view.questions[2].exchange[0].text == SKIPPED_DRAFT
     assert [q.number for q in view.unasked] == [4]
     assert view.questions[1].graded_by == "the offline coach, because the model failed"
     delivery = dict((f.label, f.value) for f in view.questions[1].delivery)
     assert 50 <= int(delivery["Words"]) <= 60  # computed from the answer: no model needed
-    assert delivery["Time"] == "1:35 of 3:00 suggested (53%)"
+    assert delivery["Time"] == "1 min 35 s of 3 min suggested (53%)"
     assert delivery["Pace"].endswith("words per minute")
 
 
@@ -367,13 +367,13 @@ def test_markdown_has_everything_and_escapes_answers(report: Report) -> None:
         "Tried to instruct the grader",
         "Graded by the offline coach because the model failed",
         "Graded by the offline coach",
-        "Rubric, level 3: level 3 description",  # correctness scored 3
-        "Rubric, level 5: result level 5 wording",
+        "Rubric level 3: level 3 description",  # correctness scored 3
+        "Rubric level 5: result level 5 wording",
         "“Recall went back from 0.71 to 0.88”",
         "| Task | weak |",
         "Key points you missed",
         "A strong answer would cover",
-        "skipped, counts as 0",
+        "0/100, skipped",
         "## Not reached",
         "1 quote offered by the grader was not in your answer",
         "Pace:",
@@ -439,7 +439,7 @@ def test_pdf_has_real_text_with_the_answers(pdf_file: Path) -> None:
         "Work on these first",
         "Tried to instruct the grader",
         "Graded by the offline coach because the model failed",
-        "Rubric, level 4: action level 4 wording",
+        "Rubric level 4: action level 4 wording",
         "Not reached",
     ):
         assert phrase in text, phrase
@@ -554,7 +554,7 @@ def test_a_report_with_nothing_graded_still_exports(tmp_path: Path, ext: str) ->
 def test_json_round_trips_with_its_schema_version(report: Report) -> None:
     text = to_json(report)
     data = json.loads(text)
-    assert data["schema_version"] == report.schema_version == 1
+    assert data["schema_version"] == report.schema_version == 2
     assert next(iter(data)) == "schema_version"
     assert Report.model_validate_json(text) == report
     assert from_json(text) == report

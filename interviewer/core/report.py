@@ -12,11 +12,13 @@ import uuid
 from pydantic import BaseModel, Field
 
 from interviewer.core.cost import SessionUsage
-from interviewer.core.engine import InterviewEngine
-from interviewer.core.models import Grade, Rubric, Turn
+from interviewer.core.engine import InterviewEngine, QuestionRecord
+from interviewer.core.models import Grade, Question, Rubric, Turn
 from interviewer.core.summary import SessionSummary, summarize
 
-REPORT_SCHEMA_VERSION = 1
+#: 2: unreached questions count as 0 (summary.not_reached, summary.answered_only_score);
+#: questions carry strong_answer. Version 1 reports still load (the new fields default).
+REPORT_SCHEMA_VERSION = 2
 
 
 class CriterionInfo(BaseModel):
@@ -38,6 +40,8 @@ class QuestionReport(BaseModel):
     rubric_name: str
     criteria: list[CriterionInfo]
     key_points: list[str]
+    #: The question's own outline of a strong answer (empty in schema 1 reports).
+    strong_answer: list[str] = Field(default_factory=list)
     status: str  # answered / skipped / unasked
     turns: list[Turn] = Field(default_factory=list)
     grade: Grade | None = None
@@ -62,13 +66,49 @@ class Report(BaseModel):
     usage: SessionUsage | None = None
 
 
-def _criteria(rubric: Rubric) -> list[CriterionInfo]:
+def criterion_infos(rubric: Rubric) -> list[CriterionInfo]:
     return [
         CriterionInfo(
             id=c.id, name=c.name, weight=c.weight, description=c.description, levels=dict(c.levels)
         )
         for c in rubric.criteria
     ]
+
+
+def _named_key_points(grade: Grade | None, question: Question) -> Grade | None:
+    """Graders may name a missed key point by its id: store the key point's words instead."""
+    if grade is None:
+        return None
+    by_id = {k.id: k.text for k in question.key_points}
+    named = [by_id.get(m, m) for m in grade.missing_key_points]
+    if named == grade.missing_key_points:
+        return grade
+    return grade.model_copy(update={"missing_key_points": named})
+
+
+def question_report(rec: QuestionRecord, rubric: Rubric | None) -> QuestionReport:
+    """One question as reports (and the feedback screen, through the view) show it.
+
+    `rubric` is None only when a stored session names a rubric no longer installed.
+    """
+    q = rec.question
+    return QuestionReport(
+        question_id=q.id,
+        category=q.category,
+        text=q.text,
+        topics=list(q.topics),
+        difficulty=q.difficulty,
+        suggested_seconds=q.answer_seconds,
+        rubric_id=rubric.id if rubric is not None else q.rubric,
+        rubric_name=rubric.name if rubric is not None else "",
+        criteria=criterion_infos(rubric) if rubric is not None else [],
+        key_points=[k.text for k in q.key_points],
+        strong_answer=list(q.strong_answer),
+        status="unasked" if rec.status in ("unasked", "asking") else rec.status,
+        turns=list(rec.turns),
+        grade=_named_key_points(rec.grade, q),
+        grade_error=rec.grade_error,
+    )
 
 
 def now_iso() -> str:
@@ -85,28 +125,9 @@ def build_report(
     session_id: str | None = None,
     usage: SessionUsage | None = None,
 ) -> Report:
-    questions = []
-    for rec in engine.records:
-        q = rec.question
-        rubric = engine.rubrics[q.rubric]
-        questions.append(
-            QuestionReport(
-                question_id=q.id,
-                category=q.category,
-                text=q.text,
-                topics=list(q.topics),
-                difficulty=q.difficulty,
-                suggested_seconds=q.answer_seconds,
-                rubric_id=rubric.id,
-                rubric_name=rubric.name,
-                criteria=_criteria(rubric),
-                key_points=[k.text for k in q.key_points],
-                status="unasked" if rec.status in ("unasked", "asking") else rec.status,
-                turns=list(rec.turns),
-                grade=rec.grade,
-                grade_error=rec.grade_error,
-            )
-        )
+    questions = [
+        question_report(rec, engine.rubrics[rec.question.rubric]) for rec in engine.records
+    ]
     return Report(
         session_id=session_id or uuid.uuid4().hex[:12],
         track_id=engine.track.id,

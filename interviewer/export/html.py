@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from interviewer.core.report import Report
+from interviewer.export import view as V
 from interviewer.export.view import Bar, ReportView, build_view
 
 #: Colours for rubric levels 1-5 (red to green), dark enough to read on white and print.
@@ -116,7 +117,8 @@ TEMPLATE = """\
 </div>
 <p>{{ v.signal_reason }}</p>
 <p class="muted">{{ v.counts }}</p>
-<h3>Work on these first</h3>
+{% if v.score_note %}<p>{{ v.score_note }}</p>{% endif %}
+<h3>{{ t.WORK_ON_FIRST }}</h3>
 {% if v.focus %}
 <ol class="focus">
 {% for f in v.focus %}
@@ -127,7 +129,7 @@ TEMPLATE = """\
 <p>{{ v.focus_note }}</p>
 {% endif %}
 {% if v.categories %}
-<h3>By category</h3>
+<h3>{{ t.BY_CATEGORY }}</h3>
 <table class="cats">
 {% for b in v.categories %}
 <tr><td>{{ b.label }}</td>
@@ -139,7 +141,7 @@ TEMPLATE = """\
 </table>
 {% endif %}
 {% if v.criteria %}
-<h3>By criterion (average of 5)</h3>
+<h3>{{ t.BY_CRITERION }}</h3>
 {{ chart }}
 {% endif %}
 </section>
@@ -166,7 +168,7 @@ TEMPLATE = """\
 <div><span class="label">{{ item.label }}</span>
 {% if item.meta %}<span class="muted">({{ item.meta }})</span>{% endif %}</div>
 {% if item.empty %}
-<div class="answer empty">(nothing written)</div>
+<div class="answer empty">{{ t.NOTHING_WRITTEN }}</div>
 {% else %}
 <div class="answer">{{ item.text }}</div>
 {% endif %}
@@ -176,18 +178,18 @@ TEMPLATE = """\
 <p><span class="label">Grader's summary:</span> {{ q.summary }}</p>
 {% endif %}
 {% if q.criteria %}
-<h4>Rubric scores · {{ q.rubric_name }}</h4>
+<h4>{{ t.RUBRIC_SCORES }} · {{ q.rubric_name }}</h4>
 {% for c in q.criteria %}
 <div class="crit">
 <div class="crit-head"><span>{{ c.name }}</span>
 <span class="chip" style="background: {{ colour(c.score) }}">{{ c.score }}/5</span></div>
 {% if c.level_text %}
-<div class="level">Rubric, level {{ c.score }}: {{ c.level_text }}</div>
+<div class="level">{{ level_label(c.score) }}: {{ c.level_text }}</div>
 {% endif %}
 {% for e in c.evidence %}
 <blockquote>“{{ e }}”</blockquote>
 {% else %}
-<div class="muted">No evidence quoted from your answer.</div>
+<div class="muted">{{ t.NO_EVIDENCE }}</div>
 {% endfor %}
 {% if c.reasoning %}<div><span class="label">Why:</span> {{ c.reasoning }}</div>{% endif %}
 </div>
@@ -195,13 +197,13 @@ TEMPLATE = """\
 {% if q.dropped_note %}<p class="muted">{{ q.dropped_note }}</p>{% endif %}
 {% endif %}
 {% if q.star %}
-<h4>STAR breakdown</h4>
+<h4>{{ t.STAR_BREAKDOWN }}</h4>
 <table class="star">
 <tr><th scope="col">Part</th><th scope="col">Status</th><th scope="col">Quote</th></tr>
 {% for s in q.star %}
 <tr><td>{{ s.part }}</td>
 <td><span class="chip" style="background: {{ status_colour(s.status) }}">{{ s.status }}</span></td>
-<td class="quote">{{ '“' ~ s.quote ~ '”' if s.quote else '—' }}</td></tr>
+<td class="quote">{{ '“' ~ s.quote ~ '”' if s.quote else t.NO_STAR_QUOTE }}</td></tr>
 {% endfor %}
 </table>
 {% endif %}
@@ -215,7 +217,7 @@ TEMPLATE = """\
 {% endif %}
 {% endfor %}
 {% if q.delivery %}
-<h4>Delivery</h4>
+<h4>{{ t.DELIVERY }}</h4>
 <table class="delivery">
 {% for f in q.delivery %}<tr><th scope="row">{{ f.label }}</th><td>{{ f.value }}</td></tr>
 {% endfor %}
@@ -230,8 +232,8 @@ TEMPLATE = """\
 
 {% if v.unasked %}
 <section aria-labelledby="unasked-h">
-<h2 id="unasked-h">Not reached</h2>
-<p>These questions were not asked before the interview ended.</p>
+<h2 id="unasked-h">{{ t.NOT_REACHED }}</h2>
+<p>{{ t.NOT_REACHED_NOTE }}</p>
 <ol>
 {% for q in v.unasked %}<li value="{{ q.number }}">{{ q.text }}</li>
 {% endfor %}
@@ -314,6 +316,8 @@ SIGNAL_COLOURS = {
 def render(view: ReportView) -> str:
     return _PAGE.render(
         v=view,
+        t=V,
+        level_label=V.level_label,
         css=Markup(CSS),  # trusted constant: entities would break CSS strings
         chart=Markup(svg_chart(view.criteria)),  # built by the autoescaping chart template
         colour=level_colour,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from interviewer.core.report import Report
+from interviewer.export import view as V
 from interviewer.export.view import Bar, QuestionView, ReportView, build_view
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|#~])")
@@ -69,19 +70,20 @@ def _question(q: QuestionView) -> list[str]:
         else:
             meta = f" ({md_escape(item.meta)})" if item.meta else ""
             lines += [f"**{md_escape(item.label)}**{meta}", ""]
-            lines += [quote_block(item.text) if not item.empty else "> *(nothing written)*", ""]
+            empty = f"> *{V.NOTHING_WRITTEN}*"
+            lines += [quote_block(item.text) if not item.empty else empty, ""]
     if q.summary:
         lines += [f"**Grader's summary:** {md_escape(q.summary)}", ""]
     if q.criteria:
-        lines += [f"#### Rubric scores · {md_escape(q.rubric_name)}", ""]
+        lines += [f"#### {V.RUBRIC_SCORES} · {md_escape(q.rubric_name)}", ""]
         for c in q.criteria:
             lines += [f"- **{md_escape(c.name)}: {c.score}/5**"]
             if c.level_text:
-                lines += [f"  - Rubric, level {c.score}: {md_escape(c.level_text)}"]
+                lines += [f"  - {V.level_label(c.score)}: {md_escape(c.level_text)}"]
             for e in c.evidence:
                 lines += [f"  - Evidence: “{md_escape(e)}”"]
             if not c.evidence:
-                lines += ["  - Evidence: none quoted from your answer"]
+                lines += [f"  - {V.NO_EVIDENCE}"]
             if c.reasoning:
                 lines += [f"  - Why: {md_escape(c.reasoning)}"]
         lines += [""]
@@ -90,21 +92,19 @@ def _question(q: QuestionView) -> list[str]:
     if q.star:
         rows = [
             f"| {md_escape(s.part)} | {md_escape(s.status)} | "
-            f"{'“' + md_escape(s.quote) + '”' if s.quote else '—'} |"
+            f"{'“' + md_escape(s.quote) + '”' if s.quote else V.NO_STAR_QUOTE} |"
             for s in q.star
         ]
-        _section(lines, "STAR breakdown", ["| Part | Status | Quote |", "|---|---|---|", *rows])
-    _section(lines, "What went well", _bullets(q.strengths))
-    _section(lines, "What to improve", _bullets(q.improvements))
-    _section(lines, "Key points you missed", _bullets(q.missed))
-    _section(
-        lines,
-        "A strong answer would cover",
-        [f"{i}. {md_escape(t)}" for i, t in enumerate(q.outline, 1) if t.strip()],
-    )
+        _section(lines, V.STAR_BREAKDOWN, ["| Part | Status | Quote |", "|---|---|---|", *rows])
+    for title, items, ordered in q.lists:
+        if ordered:
+            body = [f"{i}. {md_escape(t)}" for i, t in enumerate(items, 1) if t.strip()]
+        else:
+            body = _bullets(items)
+        _section(lines, title, body)
     delivery = [f"- {f.label}: {md_escape(f.value)}" for f in q.delivery]
     delivery += [f"- {md_escape(n)}" for n in q.delivery_notes]
-    _section(lines, "Delivery", delivery)
+    _section(lines, V.DELIVERY, delivery)
     if q.graded_by:
         lines += [f"*Graded by: {md_escape(q.graded_by)}*", ""]
     return lines
@@ -115,7 +115,9 @@ def render(view: ReportView) -> str:
     lines += [f"| {f.label} | {md_escape(f.value)} |" for f in view.facts]
     lines += ["", f"## Overall: {view.overall_text}, {md_escape(view.signal).lower()}", ""]
     lines += [md_escape(view.signal_reason), "", md_escape(view.counts), ""]
-    lines += ["### Work on these first", ""]
+    if view.score_note:
+        lines += [md_escape(view.score_note), ""]
+    lines += [f"### {V.WORK_ON_FIRST}", ""]
     if view.focus:
         lines += [
             f"{i}. **{md_escape(f.title)}**. {md_escape(f.detail)}"
@@ -125,18 +127,18 @@ def render(view: ReportView) -> str:
         lines += [md_escape(view.focus_note)]
     lines += [""]
     if view.categories:
-        lines += ["### By category", "", "| Category | Average | |", "|---|---:|---|"]
+        lines += [f"### {V.BY_CATEGORY}", "", "| Category | Average | |", "|---|---:|---|"]
         lines += [f"| {md_escape(b.label)} | {b.text} | {_bar_text(b)} |" for b in view.categories]
         lines += [""]
     if view.criteria:
-        lines += ["### By criterion", "", "| Criterion | Average | |", "|---|---:|---|"]
+        lines += [f"### {V.BY_CRITERION}", "", "| Criterion | Average | |", "|---|---:|---|"]
         lines += [f"| {md_escape(b.label)} | {b.text} | {_bar_text(b)} |" for b in view.criteria]
         lines += [""]
     for q in view.questions:
         lines += ["---", "", *_question(q)]
     if view.unasked:
-        lines += ["---", "", "## Not reached", ""]
-        lines += ["These questions were not asked before the interview ended.", ""]
+        lines += ["---", "", f"## {V.NOT_REACHED}", ""]
+        lines += [V.NOT_REACHED_NOTE, ""]
         lines += [f"{q.number}. {md_escape(q.text)}" for q in view.unasked]
         lines += [""]
     lines += ["---", "", f"*Report schema {view.schema_version}, session {view.session_id}.*"]

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication
 
 from interviewer.core.errors import InterviewerError
 from interviewer.core.report import Report
+from interviewer.export import view as V
 from interviewer.export.html import SIGNAL_COLOURS, STATUS_COLOURS, level_colour
 from interviewer.export.view import Bar, ReportView, build_view
 
@@ -81,8 +82,9 @@ li { margin-bottom: 2px; }
 </tr></table>
 <p>{{ v.signal_reason }}</p>
 <p class="muted">{{ v.counts }}</p>
+{% if v.score_note %}<p>{{ v.score_note }}</p>{% endif %}
 
-<h3>Work on these first</h3>
+<h3>{{ t.WORK_ON_FIRST }}</h3>
 {% if v.focus %}
 <ol>
 {% for f in v.focus %}<li><b>{{ f.title }}.</b> {{ f.detail }}</li>
@@ -93,7 +95,7 @@ li { margin-bottom: 2px; }
 {% endif %}
 
 {% if v.categories %}
-<h3>By category</h3>
+<h3>{{ t.BY_CATEGORY }}</h3>
 <table cellspacing="0" cellpadding="3">
 {% for b in v.categories %}
 <tr><td width="110">{{ b.label }}</td>
@@ -109,7 +111,7 @@ li { margin-bottom: 2px; }
 {% endif %}
 
 {% if v.criteria %}
-<h3>By criterion (average of 5)</h3>
+<h3>{{ t.BY_CRITERION }}</h3>
 <p><img src="{{ chart_url }}" width="{{ chart_w }}" height="{{ chart_h }}"></p>
 {% endif %}
 
@@ -139,7 +141,7 @@ li { margin-bottom: 2px; }
 {% if item.meta %}<span class="muted">({{ item.meta }})</span>{% endif %}</p>
 <table width="100%" cellspacing="0" cellpadding="7"><tr><td bgcolor="#f3f4f6">
 {% if item.empty %}
-<span class="muted"><i>(nothing written)</i></span>
+<span class="muted"><i>{{ t.NOTHING_WRITTEN }}</i></span>
 {% else %}
 <p class="answer">{{ item.text }}</p>
 {% endif %}
@@ -148,7 +150,7 @@ li { margin-bottom: 2px; }
 {% endfor %}
 {% if q.summary %}<p class="turn"><b>Grader's summary:</b> {{ q.summary }}</p>{% endif %}
 {% if q.criteria %}
-<h4>RUBRIC SCORES · {{ q.rubric_name|upper }}</h4>
+<h4>{{ t.RUBRIC_SCORES }} · {{ q.rubric_name }}</h4>
 <table width="100%" cellspacing="0" cellpadding="4">
 {% for c in q.criteria %}
 <tr><td width="46" valign="top">
@@ -157,12 +159,12 @@ li { margin-bottom: 2px; }
 </td>
 <td valign="top"><b>{{ c.name }}</b>
 {% if c.level_text %}
-<br><span class="muted">Rubric, level {{ c.score }}: {{ c.level_text }}</span>
+<br><span class="muted">{{ level_label(c.score) }}: {{ c.level_text }}</span>
 {% endif %}
 {% for e in c.evidence %}
 <br><span class="quote">“{{ e }}”</span>
 {% else %}
-<br><span class="muted">No evidence quoted from your answer.</span>
+<br><span class="muted">{{ t.NO_EVIDENCE }}</span>
 {% endfor %}
 {% if c.reasoning %}<br>Why: {{ c.reasoning }}{% endif %}
 </td></tr>
@@ -171,7 +173,7 @@ li { margin-bottom: 2px; }
 {% if q.dropped_note %}<p class="muted">{{ q.dropped_note }}</p>{% endif %}
 {% endif %}
 {% if q.star %}
-<h4>STAR BREAKDOWN</h4>
+<h4>{{ t.STAR_BREAKDOWN }}</h4>
 <table width="100%" cellspacing="0" cellpadding="4">
 {% for s in q.star %}
 <tr><td width="80" valign="top">{{ s.part }}</td>
@@ -181,14 +183,14 @@ li { margin-bottom: 2px; }
 </td>
 <td valign="top">
 {% if s.quote %}<span class="quote">“{{ s.quote }}”</span>
-{% else %}<span class="muted">—</span>{% endif %}
+{% else %}<span class="muted">{{ t.NO_STAR_QUOTE }}</span>{% endif %}
 </td></tr>
 {% endfor %}
 </table>
 {% endif %}
 {% for title, items, ordered in q.lists %}
 {% if items %}
-<h4>{{ title|upper }}</h4>
+<h4>{{ title }}</h4>
 <{{ 'ol' if ordered else 'ul' }}>
 {% for i in items %}<li>{{ i }}</li>
 {% endfor %}
@@ -196,7 +198,7 @@ li { margin-bottom: 2px; }
 {% endif %}
 {% endfor %}
 {% if q.delivery %}
-<h4>DELIVERY</h4>
+<h4>{{ t.DELIVERY }}</h4>
 <table cellspacing="0" cellpadding="2">
 {% for f in q.delivery %}
 <tr><td class="muted"><b>{{ f.label }}</b></td><td width="12"></td><td>{{ f.value }}</td></tr>
@@ -210,8 +212,8 @@ li { margin-bottom: 2px; }
 {% endfor %}
 
 {% if v.unasked %}
-<h2 style="margin-top: 24px">Not reached</h2>
-<p>These questions were not asked before the interview ended.</p>
+<h2 style="margin-top: 24px">{{ t.NOT_REACHED }}</h2>
+<p>{{ t.NOT_REACHED_NOTE }}</p>
 {% for q in v.unasked %}
 <p>{{ q.number }}. {{ q.text }}</p>
 {% endfor %}
@@ -311,6 +313,8 @@ def _document(view: ReportView) -> QTextDocument:
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_URL), image)
     html = _PAGE.render(
         v=view,
+        t=V,
+        level_label=V.level_label,
         chart_url=CHART_URL,
         chart_w=CHART_WIDTH,
         chart_h=chart_h,

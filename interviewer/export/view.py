@@ -1,8 +1,11 @@
 """What every export shows, worked out once: the formats only lay it out.
 
-Markdown, HTML and PDF must say the same things (the same "work on first" list, the same
-flag wording, the same honest account of skipped and unreached questions), so the
-decisions live here as plain data and each format is a thin layout over `ReportView`.
+Markdown, HTML, PDF and the app's feedback screen must say the same things (the same
+"Work on these first" list, the same flag wording, the same word counts and durations,
+the same honest account of skipped and unreached questions), so the decisions live here
+as plain data and each format is a thin layout over `ReportView` / `QuestionView`. The
+feedback screen (gui/feedback.py) builds the same views from its records through
+`question_view` and the helpers below, and takes every section title from here.
 Nothing here escapes text: that is each format's job, because each escapes differently.
 """
 
@@ -18,8 +21,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from interviewer.core.grading import delivery_metrics, words
-from interviewer.core.models import DeliveryMetrics, Grade
+from interviewer.core.models import DeliveryMetrics, Grade, Turn
 from interviewer.core.report import CriterionInfo, QuestionReport, Report
+from interviewer.core.summary import SessionSummary
 
 #: How each grading flag is explained to the candidate (the app's feedback screen uses
 #: the same words). Flags are shown plainly: a report that hides them cannot be trusted.
@@ -66,6 +70,28 @@ SIGNAL_NAMES = {
 #: A criterion averaging below this is worth working on; at or above it, it is a strength.
 FOCUS_BELOW = 4.0
 FOCUS_ITEMS = 3
+#: Below either, words per minute says nothing (a 5-second or 3-word answer has no pace).
+PACE_MIN_SECONDS = 10.0
+PACE_MIN_WORDS = 5
+
+# Titles and fixed wording, shown the same on screen and in every report.
+WORK_ON_FIRST = "Work on these first"
+BY_CATEGORY = "By category"
+BY_CRITERION = "By criterion (average of 5)"
+QUESTIONS = "Questions"
+RUBRIC_SCORES = "Rubric scores"
+STAR_BREAKDOWN = "STAR breakdown"
+DELIVERY = "Delivery"
+STRENGTHS = "What went well"
+IMPROVEMENTS = "What to improve"
+MISSED = "Key points you missed"
+OUTLINE = "A strong answer would cover"
+NOT_REACHED = "Not reached"
+NOT_REACHED_NOTE = "These questions were not asked before the interview ended."
+NO_EVIDENCE = "No quote from your answer supports this criterion."
+NO_STAR_QUOTE = "not in your answer"
+NOTHING_WRITTEN = "(nothing written)"
+SKIPPED_NOTE = "Skipped: this question counts as 0 in the overall score."
 
 
 @dataclass(frozen=True)
@@ -184,10 +210,10 @@ class QuestionView:
     def lists(self) -> list[tuple[str, list[str], bool]]:
         """(title, items, numbered) for the feedback lists, in the order they are shown."""
         return [
-            ("What went well", self.strengths, False),
-            ("What to improve", self.improvements, False),
-            ("Key points you missed", self.missed, False),
-            ("A strong answer would cover", self.outline, True),
+            (STRENGTHS, self.strengths, False),
+            (IMPROVEMENTS, self.improvements, False),
+            (MISSED, self.missed, False),
+            (OUTLINE, self.outline, True),
         ]
 
 
@@ -200,6 +226,8 @@ class ReportView:
     signal: str
     signal_reason: str
     counts: str
+    #: How unreached questions were counted and the answered-only score ('' when none).
+    score_note: str
     categories: list[Bar]
     criteria: list[Bar]
     focus: list[FocusItem]
@@ -217,14 +245,18 @@ class ReportView:
 # --------------------------------------------------------------------------- formatting
 
 
-def clock(seconds: float | None) -> str:
-    """m:ss (h:mm:ss past an hour): how the app's timers show time."""
+def duration_text(seconds: float | None) -> str:
+    """'20 s', '1 min 05 s', '2 min', '1 h 02 min': the one way a length of time is shown."""
     if seconds is None:
         return ""
     s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
     h, rest = divmod(s, 3600)
     m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    if h:
+        return f"{h} h {m:02d} min"
+    return f"{m} min {s:02d} s" if s else f"{m} min"
 
 
 def when(iso: str) -> str:
@@ -238,13 +270,66 @@ def when(iso: str) -> str:
     return stamp.strftime("%d %B %Y, %H:%M").lstrip("0")
 
 
-def _words(text: str) -> int:
-    """Counted the way delivery metrics count them, so the two numbers agree."""
+def word_count(text: str) -> int:
+    """The one word count shown anywhere (screen and every report).
+
+    Counted the way delivery metrics count them (grading.words), so the count under an
+    answer, the Delivery block and the JSON's `delivery.words` all agree.
+    """
     return len(words(text))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 word', '2 words' (`many` for irregular plurals)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+_plural = plural
+
+
+def pace_text(n_words: int, seconds: float | None) -> str:
+    """'130 words per minute', or '' when the answer is too short or too quick to have one."""
+    if not seconds or seconds < PACE_MIN_SECONDS or n_words < PACE_MIN_WORDS:
+        return ""
+    wpm = round(n_words / (seconds / 60))
+    return f"{plural(wpm, 'word')} per minute"
+
+
+def answer_meta(turn: Turn) -> str:
+    """'1 min 05 s · 120 words · time ran out': the line under an answer."""
+    meta = []
+    if turn.seconds:
+        meta.append(duration_text(turn.seconds))
+    meta.append(plural(word_count(turn.text), "word"))
+    if turn.timed_out:
+        meta.append("time ran out")
+    return " · ".join(meta)
+
+
+def answer_label(turn: Turn, first: bool) -> str:
+    if turn.skipped:
+        return "Skipped (what you had typed)" if turn.text.strip() else "Skipped"
+    return "Your answer" if first else "Your follow-up answer"
+
+
+def level_label(score: int) -> str:
+    """How the rubric's wording for an awarded level is introduced."""
+    return f"Rubric level {score}"
+
+
+def score_text(status: str, score: float | None) -> str:
+    """A question's score as every view shows it."""
+    if status == "unasked":
+        return "not reached"
+    if status == "skipped":
+        return "0/100, skipped"
+    if score is None:
+        return "not graded"
+    return f"{score:.0f}/100"
+
+
+def overall_text(score: float | None) -> str:
+    return f"{score:.0f}/100" if score is not None else "no score"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -256,10 +341,10 @@ def _join(items: Sequence[str]) -> str:
 # --------------------------------------------------------------------------- pieces
 
 
-def _criterion_index(report: Report) -> dict[str, CriterionInfo]:
+def _criterion_index(questions: Sequence[QuestionReport]) -> dict[str, CriterionInfo]:
     """Criterion id -> its rubric entry (the first rubric that defines it wins)."""
     out: dict[str, CriterionInfo] = {}
-    for q in report.questions:
+    for q in questions:
         for c in q.criteria:
             out.setdefault(c.id, c)
     return out
@@ -281,16 +366,8 @@ def _exchange(q: QuestionReport) -> list[ExchangeItem]:
     for t in q.turns:
         if t.role == "candidate":
             answers += 1
-            meta = []
-            if t.seconds is not None:
-                meta.append(clock(t.seconds))
-            meta.append(_plural(_words(t.text), "word"))
-            if t.timed_out:
-                meta.append("time ran out")
-            label = "Your answer" if answers == 1 else "Your follow-up answer"
-            if t.skipped:
-                label = "Skipped (what you had typed)" if t.text.strip() else "Skipped"
-            items.append(ExchangeItem("answer", label, t.text.strip("\n"), " · ".join(meta)))
+            label = answer_label(t, answers == 1)
+            items.append(ExchangeItem("answer", label, t.text.strip("\n"), answer_meta(t)))
         elif t.kind == "follow_up":
             items.append(ExchangeItem("follow_up", "Follow-up", t.text.strip()))
         elif t.role == "system":
@@ -332,17 +409,24 @@ def _counted(counts: dict[str, int]) -> str:
     return ", ".join(f"“{k}” ×{n}" for k, n in ranked[:6])
 
 
-def _delivery_facts(d: DeliveryMetrics) -> list[Fact]:
-    facts = [Fact("Words", str(d.words))]
+def delivery_facts(d: DeliveryMetrics, n_words: int | None = None) -> list[Fact]:
+    """Words, time, pace, filler and hedges, worded once for every view.
+
+    `n_words` is the count from the answers themselves (word_count), so the Delivery
+    block always matches the counts under the answers, whatever version graded them.
+    """
+    n = d.words if n_words is None else n_words
+    facts = [Fact("Words", str(n))]
     if d.seconds:
-        used = clock(d.seconds)
+        used = duration_text(d.seconds)
         if d.suggested_seconds:
-            used += f" of {clock(d.suggested_seconds)} suggested"
+            used += f" of {duration_text(d.suggested_seconds)} suggested"
             if d.time_used is not None:
                 used += f" ({d.time_used:.0%})"
         facts.append(Fact("Time", used))
-    if d.words_per_minute is not None:
-        facts.append(Fact("Pace", f"{d.words_per_minute:.0f} words per minute"))
+    pace = pace_text(n, d.seconds)
+    if pace:
+        facts.append(Fact("Pace", pace))
     filler = str(d.filler_words)
     if d.fillers:
         filler += f": {_counted(d.fillers)}"
@@ -352,6 +436,10 @@ def _delivery_facts(d: DeliveryMetrics) -> list[Fact]:
         hedges += f": {_counted(d.hedge_phrases)}"
     facts.append(Fact("Hedges", hedges))
     return facts
+
+
+def _answered_words(q: QuestionReport) -> int:
+    return sum(word_count(t.text) for t in q.turns if t.role == "candidate" and not t.skipped)
 
 
 def _criteria(q: QuestionReport, grade: Grade) -> list[CriterionView]:
@@ -371,7 +459,7 @@ def _criteria(q: QuestionReport, grade: Grade) -> list[CriterionView]:
     return out
 
 
-def _dropped_note(n: int) -> str:
+def dropped_note(n: int) -> str:
     if not n:
         return ""
     were = "were" if n != 1 else "was"
@@ -381,55 +469,58 @@ def _dropped_note(n: int) -> str:
     )
 
 
-def _graded_by(grade: Grade, report: Report) -> str:
+def graded_by(grade: Grade, backend: str = "", backend_label: str = "") -> str:
     if "offline_fallback" in grade.flags:
         return "the offline coach, because the model failed"
-    if grade.backend == report.backend and report.backend_label:
-        return report.backend_label
+    if grade.backend == backend and backend_label:
+        return backend_label
     return grade.backend
 
 
-def _question(q: QuestionReport, number: int, report: Report) -> QuestionView:
+def question_view(
+    q: QuestionReport, number: int, total: int, *, backend: str = "", backend_label: str = ""
+) -> QuestionView:
+    """One question as every view shows it (the feedback screen builds it from a record)."""
     grade = q.grade
     base: dict[str, Any] = {
         "number": number,
-        "total": len(report.questions),
+        "total": total,
         "question_id": q.question_id,
         "category": CATEGORY_NAMES.get(q.category, q.category),
         "difficulty": q.difficulty,
         "text": q.text.strip(),
         "status": q.status,
         "exchange": _exchange(q),
-        "outline": list(q.key_points),
+        "outline": list(q.strong_answer) or list(q.key_points),
     }
     if q.status == "unasked":
-        return QuestionView(**base, score=None, score_text="not reached", flags=[])
+        return QuestionView(**base, score=None, score_text=score_text("unasked", None), flags=[])
     if q.status == "skipped":
         return QuestionView(
-            **base, score=0.0, score_text="skipped, counts as 0", flags=_flags(["skipped"])
+            **base, score=0.0, score_text=score_text("skipped", 0.0), flags=_flags(["skipped"])
         )
     delivery = _delivery(q)
     if delivery is not None:
-        base["delivery"] = _delivery_facts(delivery)
+        base["delivery"] = delivery_facts(delivery, _answered_words(q))
         base["delivery_notes"] = list(delivery.notes)
     if grade is None:
         return QuestionView(
             **base,
             score=None,
-            score_text="not graded",
+            score_text=score_text("answered", None),
             flags=[],
             grade_error=q.grade_error or "The grading did not finish.",
         )
-    base["outline"] = list(grade.strong_answer) or list(q.key_points)
+    base["outline"] = list(grade.strong_answer) or base["outline"]
     return QuestionView(
         **base,
         score=grade.overall_score,
-        score_text=f"{grade.overall_score:.0f}/100",
+        score_text=score_text("answered", grade.overall_score),
         flags=_flags(grade.flags),
         summary=grade.summary.strip(),
         rubric_name=q.rubric_name,
         criteria=_criteria(q, grade),
-        dropped_note=_dropped_note(grade.dropped_quotes),
+        dropped_note=dropped_note(grade.dropped_quotes),
         star=[
             StarRow(STAR_NAMES.get(s.component, s.component), s.status, s.quote.strip())
             for s in grade.star
@@ -437,7 +528,7 @@ def _question(q: QuestionReport, number: int, report: Report) -> QuestionView:
         strengths=list(grade.strengths),
         improvements=list(grade.improvements),
         missed=list(grade.missing_key_points),
-        graded_by=_graded_by(grade, report),
+        graded_by=graded_by(grade, backend, backend_label),
     )
 
 
@@ -445,21 +536,27 @@ def _question(q: QuestionReport, number: int, report: Report) -> QuestionView:
 
 
 def focus_items(report: Report, limit: int = FOCUS_ITEMS) -> list[FocusItem]:
+    return focus_from(report.questions, report.summary.per_criterion, limit)
+
+
+def focus_from(
+    questions: Sequence[QuestionReport], per_criterion: dict[str, float], limit: int = FOCUS_ITEMS
+) -> list[FocusItem]:
     """The few things to work on first: weakest criteria and most-missed key points.
 
     The two lists are interleaved, weakest criterion first, because a low criterion says
     how to answer better in general and a missed key point says what to study; a
     candidate needs both. Criteria at or above FOCUS_BELOW are strengths, not work.
     """
-    index = _criterion_index(report)
+    index = _criterion_index(questions)
     answered: dict[str, int] = defaultdict(int)
-    for q in report.questions:
+    for q in questions:
         for c in q.grade.criteria if q.grade else []:
             answered[c.criterion_id] += 1
     weak: list[FocusItem] = []
     # Ties go to the criterion that more answers were graded on: fixing it helps more.
     ranked_criteria = sorted(
-        report.summary.per_criterion.items(),
+        per_criterion.items(),
         key=lambda kv: (kv[1], -answered.get(kv[0], 0), _criterion_name(kv[0], index)),
     )
     for cid, avg in ranked_criteria:
@@ -477,7 +574,7 @@ def focus_items(report: Report, limit: int = FOCUS_ITEMS) -> list[FocusItem]:
     missed: dict[str, list[int]] = {}
     shown: dict[str, str] = {}
     scores: dict[str, float] = {}
-    for number, q in enumerate(report.questions, 1):
+    for number, q in enumerate(questions, 1):
         if q.grade is None:
             continue
         for kp in q.grade.missing_key_points:
@@ -516,48 +613,101 @@ def _ending(report: Report) -> str:
     return "Completed"
 
 
-def build_view(report: Report) -> ReportView:
-    s = report.summary
-    index = _criterion_index(report)
-    views = [_question(q, n, report) for n, q in enumerate(report.questions, 1)]
-    facts = [
-        Fact("Track", report.track_name),
-        Fact("Date", when(report.started_at)),
-        Fact("Backend", report.backend_label or report.backend),
-        Fact("Time answering", clock(report.duration_seconds)),
-        Fact("Ending", _ending(report)),
-    ]
-    if report.usage is not None and report.usage.requests:
-        facts.append(Fact("Tokens and cost", report.usage.long()))
+@dataclass(frozen=True)
+class Overview:
+    """The verdict on the whole interview: the top of the screen and of every report."""
+
+    overall: float | None
+    overall_text: str
+    signal: str
+    signal_reason: str
+    counts: str
+    score_note: str
+    categories: list[Bar]
+    criteria: list[Bar]
+    focus: list[FocusItem]
+    focus_note: str
+
+
+def counts_text(s: SessionSummary) -> str:
     counts = [f"{s.answered} answered"]
     if s.skipped:
         counts.append(f"{s.skipped} skipped (counted as 0)")
     if s.unasked:
-        counts.append(f"{s.unasked} not reached")
-    categories = [
-        Bar(CATEGORY_NAMES.get(cat, cat), value, 100, f"{value:.0f}/100")
-        for cat, value in sorted(s.per_category.items())
-    ]
-    criteria = [
-        Bar(_criterion_name(cid, index), value, 5, f"{value:.1f}/5")
-        for cid, value in sorted(s.per_criterion.items(), key=lambda kv: (kv[1], kv[0]))
-    ]
-    return ReportView(
-        title=f"Interview report: {report.track_name}",
-        facts=facts,
+        counts.append(f"{s.unasked} not reached" + (" (counted as 0)" if s.not_reached else ""))
+    return ", ".join(counts) + "."
+
+
+def score_note(s: SessionSummary) -> str:
+    """What the answered questions alone would score, when unreached ones counted as 0.
+
+    The signal reason already says how many were not reached and that they count as 0.
+    Reports saved before that policy (schema 1, `not_reached` 0) get no note: their
+    stored score left unreached questions out, and it is not changed here.
+    """
+    if not s.not_reached or s.answered_only_score is None:
+        return ""
+    return (
+        f"On the {plural(s.answered, 'answered question')} alone the score would be "
+        f"{overall_text(s.answered_only_score)}."
+    )
+
+
+def overview(s: SessionSummary, questions: Sequence[QuestionReport]) -> Overview:
+    index = _criterion_index(questions)
+    return Overview(
         overall=s.overall_score,
-        overall_text=f"{s.overall_score:.0f}/100" if s.overall_score is not None else "no score",
+        overall_text=overall_text(s.overall_score),
         signal=SIGNAL_NAMES.get(s.signal, s.signal.capitalize()),
         signal_reason=s.signal_reason,
-        counts=", ".join(counts) + ".",
-        categories=categories,
-        criteria=criteria,
-        focus=focus_items(report),
+        counts=counts_text(s),
+        score_note=score_note(s),
+        categories=[
+            Bar(CATEGORY_NAMES.get(cat, cat), value, 100, f"{value:.0f}/100")
+            for cat, value in sorted(s.per_category.items())
+        ],
+        criteria=[
+            Bar(_criterion_name(cid, index), value, 5, f"{value:.1f}/5")
+            for cid, value in sorted(s.per_criterion.items(), key=lambda kv: (kv[1], kv[0]))
+        ],
+        focus=focus_from(questions, s.per_criterion),
         focus_note=(
             "Nothing stands out: every criterion averaged 4/5 or more."
             if s.per_criterion
             else "No answer was graded, so there is nothing to rank yet."
         ),
+    )
+
+
+def build_view(report: Report) -> ReportView:
+    total = len(report.questions)
+    views = [
+        question_view(q, n, total, backend=report.backend, backend_label=report.backend_label)
+        for n, q in enumerate(report.questions, 1)
+    ]
+    facts = [
+        Fact("Track", report.track_name),
+        Fact("Date", when(report.started_at)),
+        Fact("Backend", report.backend_label or report.backend),
+        Fact("Time answering", duration_text(report.duration_seconds)),
+        Fact("Ending", _ending(report)),
+    ]
+    if report.usage is not None and report.usage.requests:
+        facts.append(Fact("Tokens and cost", report.usage.long()))
+    top = overview(report.summary, report.questions)
+    return ReportView(
+        title=f"Interview report: {report.track_name}",
+        facts=facts,
+        overall=top.overall,
+        overall_text=top.overall_text,
+        signal=top.signal,
+        signal_reason=top.signal_reason,
+        counts=top.counts,
+        score_note=top.score_note,
+        categories=top.categories,
+        criteria=top.criteria,
+        focus=top.focus,
+        focus_note=top.focus_note,
         questions=[v for v in views if v.status != "unasked"],
         unasked=[v for v in views if v.status == "unasked"],
         schema_version=report.schema_version,
