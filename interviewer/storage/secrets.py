@@ -2,13 +2,15 @@
 
 The key is never written to settings, the database, logs or reports. On a machine with
 no keyring backend (a headless Linux box) the key is kept in memory for this session
-only, and `notice` says so plainly.
+only, and `notice` says so plainly: what happened, what it means for the key and what to
+do, in words (never the keyring library's exception name, which means nothing to a user).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from types import ModuleType
 
 SERVICE = "interviewer"
@@ -38,8 +40,8 @@ class SecretStore:
         keyring = _keyring()
         try:
             value = keyring.get_password(SERVICE, self.account)
-        except keyring.errors.KeyringError as exc:
-            self.notice = _no_keyring_notice(exc)
+        except Exception as exc:  # any backend failure (D-Bus, locked, none): no key, say why
+            self.notice = keyring_notice(exc, storing=False)
             return None
         return value or None
 
@@ -56,9 +58,9 @@ class SecretStore:
             self._memory = None
             self.notice = ""
             return "keyring"
-        except keyring.errors.KeyringError as exc:
+        except Exception as exc:  # a keyring that fails must never lose the typed key
             self._memory = value or None
-            self.notice = _no_keyring_notice(exc)
+            self.notice = keyring_notice(exc, storing=True)
             return "memory"
 
     def source(self) -> str:
@@ -69,9 +71,38 @@ class SecretStore:
         return "keyring"
 
 
-def _no_keyring_notice(exc: Exception) -> str:
+def _keyring_hint() -> str:
+    """Which keyring to install or unlock, for this kind of computer."""
+    if sys.platform.startswith("linux"):
+        return (
+            "install and unlock a keyring (GNOME Keyring or KWallet; on a machine without "
+            "a desktop, the keyrings.alt package)"
+        )
+    if sys.platform == "darwin":
+        return "unlock the login keychain in Keychain Access"
+    if sys.platform == "win32":
+        return "check that Windows Credential Manager is available"
+    return "install and unlock a keyring that Python's keyring package supports"
+
+
+def keyring_notice(exc: BaseException, *, storing: bool) -> str:
+    """A plain sentence for a keyring failure: what happened, what it means, what to do.
+
+    The exception only picks the first sentence; its class name and message are not
+    shown (they speak keyring's language, not the user's).
+    """
+    errors = _keyring().errors
+    if isinstance(exc, errors.NoKeyringError):
+        what = "Interviewer found no system keyring on this computer to keep your API key in."
+    elif isinstance(exc, errors.KeyringLocked):
+        what = "The system keyring is locked, so Interviewer could not use it for your API key."
+    elif storing:
+        what = "The system keyring did not accept your API key."
+    else:
+        what = "The system keyring could not be read, so no saved API key was found."
     return (
-        "No system keyring is available, so the API key is kept in memory for this "
-        f"session only and will be asked for again next time ({type(exc).__name__}). "
-        f"Set {ENV_KEY} in your environment to avoid retyping it."
+        f"{what} A key you enter here is kept in memory for this session only: it is "
+        "forgotten when Interviewer closes and asked for again next time. To keep it, "
+        f"{_keyring_hint()}, or set the {ENV_KEY} environment variable before starting "
+        "Interviewer."
     )
