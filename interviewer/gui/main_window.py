@@ -41,11 +41,18 @@ from interviewer.gui.interview import Confirm, InterviewView
 from interviewer.gui.progress import ProgressView, practice_track
 from interviewer.gui.resume import ResumeOffer, local_time
 from interviewer.gui.settings_dialog import SettingsDialog
-from interviewer.gui.widgets import MessageBanner, ask_yes_no
+from interviewer.gui.widgets import BannerSlot, MessageBanner, ask_yes_no
 from interviewer.gui.window_state import restore_geometry, save_geometry
 from interviewer.llm.discovery import FoundServer, discover
 from interviewer.storage.paths import app_paths
-from interviewer.storage.settings import Settings, save_settings
+from interviewer.storage.settings import (
+    HomeChoices,
+    Settings,
+    home_choices_file,
+    load_home_choices,
+    save_home_choices,
+    save_settings,
+)
 
 APP_NAME = "Interviewer"
 USAGE_REFRESH_MS = 1000
@@ -137,6 +144,7 @@ class MainWindow(QMainWindow):
         paths = app_paths()
         self.settings_file = settings_file or paths.settings_file
         self.geometry_file = geometry_file or paths.config_dir / "window.json"
+        self.home_file = home_choices_file(self.settings_file)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
         self.resize(*DEFAULT_SIZE)
@@ -146,10 +154,13 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         self.banner = MessageBanner()
-        lay.addWidget(self.banner)
         self.resume_offer = ResumeOffer()
-        lay.addWidget(self.resume_offer)
+        # The banner's place is kept whether or not it shows, and the resume offer's
+        # until the page changes, so neither moves the page under the pointer.
+        self.banner_slot = BannerSlot(self.banner, [self.resume_offer])
+        lay.addWidget(self.banner_slot)
         self.stack = QStackedWidget()
+        self.stack.currentChanged.connect(self._on_page_changed)
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -189,6 +200,8 @@ class MainWindow(QMainWindow):
         self.home.history_requested.connect(self.show_history)
         self.home.progress_requested.connect(self.show_progress)
         self.home.set_library(c.library)
+        self.home.set_choices(load_home_choices(self.home_file))
+        self.home.choices_changed.connect(self._on_home_choices_changed)
         c.interview_started.connect(self._on_interview_started)
         c.finished.connect(self._on_finished)
         c.message.connect(self._on_message)
@@ -219,6 +232,7 @@ class MainWindow(QMainWindow):
         self.show_home()
         restore_geometry(self, self.geometry_file)
         self.offer_resume()
+        self.banner_slot.settle()
 
     # -------------------------------------------------------------- construction
 
@@ -277,9 +291,16 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- navigation
 
     def show_home(self) -> None:
+        self.home.set_history(self.controller.question_history())
         self.stack.setCurrentWidget(self.home)
         self.home.track_list.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_actions()
+
+    def _on_home_choices_changed(self, choices: HomeChoices) -> None:
+        save_home_choices(choices, self.home_file)
+
+    def _on_page_changed(self, _index: int) -> None:
+        self.banner_slot.settle()  # the page is new: an offer's kept room can go now
 
     def _confirm(self, parent: QWidget, title: str, text: str) -> bool:
         return self.confirm(parent, title, text)
@@ -294,6 +315,7 @@ class MainWindow(QMainWindow):
             return False
         if pending is not None:
             self._keep(pending, quiet=True)
+            self.banner_slot.settle()  # the interview page is showing: give the room back
         return True
 
     def _on_interview_started(self) -> None:

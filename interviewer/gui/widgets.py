@@ -1,4 +1,5 @@
-"""Small widgets shared by the screens: the message banner and the countdown display.
+"""Small widgets shared by the screens: the message banner (and the slot that keeps its
+place) and the countdown display.
 
 Colours come from the palette (roles such as Window, Base, AlternateBase, Mid), so the
 app follows the system's light or dark scheme. The only fixed colours are the warning
@@ -8,8 +9,24 @@ both light and dark backgrounds.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QEnterEvent,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QHideEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -61,30 +78,196 @@ def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     return font
 
 
+def _from_utf16(text: str, pos: int) -> int:
+    """The Python index of UTF-16 position `pos` (Qt's text positions count UTF-16 units)."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= pos:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+class ClampedText(QWidget):
+    """Plain text wrapped over at most `max_lines` lines, the last one elided with "…".
+
+    The banner's height never depends on its message (see `BannerSlot`), so the text
+    must fit the lines it has; `elided` says when it did not, and the banner then offers
+    the whole message. Painted by hand: QLabel cannot elide wrapped text.
+    """
+
+    resized = Signal()
+
+    def __init__(self, max_lines: int = 2, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.max_lines = max_lines
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy = QAction("&Copy message", self)
+        copy.triggered.connect(self._on_copy)
+        self.addAction(copy)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        self._text = text
+        self.setAccessibleName(text)
+        self.update()
+
+    def lines_height(self, lines: int | None = None) -> int:
+        fm = self.fontMetrics()
+        n = self.max_lines if lines is None else lines
+        return fm.height() + (n - 1) * fm.lineSpacing()
+
+    def lines(self, width: int | None = None) -> tuple[list[str], bool]:
+        """The lines shown at `width` (default: the widget's), and whether text was cut."""
+        w = max(1, self.width() if width is None else width)
+        text = " ".join(self._text.split())  # one paragraph: the banner has no room for more
+        if not text:
+            return [], False
+        layout = QTextLayout(text, self.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        spans: list[tuple[int, int]] = []
+        layout.beginLayout()
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(w)
+            spans.append((line.textStart(), line.textLength()))
+        layout.endLayout()
+        shown: list[str] = []
+        for start, length in spans[: self.max_lines]:
+            a = _from_utf16(text, start)
+            b = _from_utf16(text, start + length)
+            shown.append(text[a:b].rstrip())
+        cut = len(spans) > self.max_lines
+        if cut:
+            rest = text[_from_utf16(text, spans[self.max_lines - 1][0]) :]
+            shown[-1] = self.fontMetrics().elidedText(rest, Qt.TextElideMode.ElideRight, w)
+        return shown, cut
+
+    def fits(self, width: int) -> bool:
+        return not self.lines(width)[1]
+
+    @property
+    def elided(self) -> bool:
+        return self.lines()[1]
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * 50, self.lines_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * 12, self.lines_height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        shown, _cut = self.lines()
+        if not shown:
+            return
+        p = QPainter(self)
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        fm = self.fontMetrics()
+        used = fm.height() + (len(shown) - 1) * fm.lineSpacing()
+        y = (self.height() - used) / 2 + fm.ascent()  # one line sits in the middle
+        for line in shown:
+            p.drawText(QPointF(0, y), line)
+            y += fm.lineSpacing()
+        p.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
+    def _on_copy(self) -> None:
+        QGuiApplication.clipboard().setText(self._text)
+
+
+class _FullMessage(QFrame):
+    """The whole of a message too long for the banner's lines: a popup under the banner,
+    closed by a click anywhere else or Escape, with text that can be selected."""
+
+    closed = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAccessibleName("Whole message")
+        self._lay = lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 12)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.label)
+
+    def show_under(self, anchor: QWidget, text: str) -> None:
+        self.label.setText(text)
+        width = anchor.width()
+        margins = self._lay.contentsMargins()
+        inner = width - margins.left() - margins.right() - 2 * self.frameWidth()
+        height = (
+            self.label.heightForWidth(inner)
+            + margins.top()
+            + margins.bottom()
+            + 2 * self.frameWidth()
+        )
+        self.setFixedSize(width, height)
+        self.move(anchor.mapToGlobal(QPoint(0, anchor.height())))
+        self.show()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.closed.emit()
+
+
 class MessageBanner(QFrame):
     """Tells the user something in the window, in plain words, without a modal dialog.
 
     The qutebrowser idea (utils/message.py): logic emits messages; one widget shows them.
-    Info messages fade after a while; warnings and errors stay until dismissed or replaced.
+    Info messages fade after a while (not while the pointer rests on them); warnings,
+    errors and offers to act stay until dismissed or replaced.
+
+    Its height is the same for every message (`reserved_height`): a message gets two
+    lines, and a longer one ends in "…" with a "Show all" button for the rest. So the
+    window can keep the banner's place whether or not a message shows (`BannerSlot`),
+    and nothing under the pointer moves when one comes or goes.
     """
 
     action_triggered = Signal()
 
     INFO_MS = 8000
+    LINES = 2
+    ACCENT = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBanner")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAccessibleName("Message")
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         self.level = ""
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(10, 6, 6, 6)
+        self._colour = INFO
+        self._fades = False  # an info message with nothing to answer fades after a while
+        self._lay = lay = QHBoxLayout(self)
+        lay.setContentsMargins(10 + self.ACCENT, 5, 6, 6)  # + accent left, + rule below
+        lay.setSpacing(8)
         self.icon = QLabel()
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.text = ClampedText(self.LINES)
+        self.text.resized.connect(self._update_more)
+        self.more = QToolButton()
+        self.more.setAutoRaise(True)
+        self.more.setText("Show all")
+        self.more.setToolTip("Show the whole message")
+        self.more.setAccessibleName("Show the whole message")
+        self.more.setVisible(False)
+        self.more.clicked.connect(self.show_full_text)
         self.action = QPushButton()
         self.action.setVisible(False)
         self.action.clicked.connect(self.action_triggered)
@@ -94,14 +277,30 @@ class MessageBanner(QFrame):
         self.close_button.setToolTip("Dismiss this message")
         self.close_button.setAccessibleName("Dismiss message")
         self.close_button.clicked.connect(self.dismiss)
-        lay.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
         lay.addWidget(self.text, 1)
+        lay.addWidget(self.more, 0, Qt.AlignmentFlag.AlignVCenter)
         lay.addWidget(self.action, 0, Qt.AlignmentFlag.AlignVCenter)
-        lay.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.full_text: _FullMessage | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.dismiss)
         self.setVisible(False)
+
+    def reserved_height(self) -> int:
+        """The one height every message gets (two lines of text, or a button's height)."""
+        m = self._lay.contentsMargins()
+        style = self.style()
+        icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        inner = max(
+            self.text.lines_height(),
+            icon,
+            self.action.sizeHint().height(),
+            self.close_button.sizeHint().height(),
+            self.more.sizeHint().height(),
+        )
+        return inner + m.top() + m.bottom()
 
     def show_message(self, level: str, text: str, action: str = "") -> None:
         self.level = level
@@ -114,24 +313,149 @@ class MessageBanner(QFrame):
         size = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         self.icon.setPixmap(style.standardIcon(icon).pixmap(size, size))
         self.text.setText(text)
+        self.setToolTip(text)
         self.action.setText(action)
         self.action.setVisible(bool(action))
-        colour = LEVEL_COLOURS.get(level, INFO).name()
-        self.setStyleSheet(
-            "#messageBanner { background: palette(base); border: none;"
-            f" border-bottom: 1px solid palette(mid); border-left: 5px solid {colour}; }}"
-        )
+        self._colour = LEVEL_COLOURS.get(level, INFO)
         self.setAccessibleDescription(text)
+        self._fades = level == "info" and not action  # an offer to act stays until answered
+        if self.full_text is not None:
+            self.full_text.hide()
         self.setVisible(True)
-        if level == "info" and not action:  # an offer to act stays until answered
-            self._timer.start(self.INFO_MS)
+        self._update_more()
+        self.update()
+        self._arm_fade()
+
+    def _arm_fade(self, ms: int | None = None) -> None:
+        """Run the fade timer for a fading message nobody is reading right now."""
+        reading = self.underMouse() or (self.full_text is not None and self.full_text.isVisible())
+        if self._fades and self.isVisible() and not reading:
+            self._timer.start(self.INFO_MS if ms is None else ms)
         else:
             self._timer.stop()
 
     def dismiss(self) -> None:
+        self._fades = False
         self._timer.stop()
+        if self.full_text is not None:
+            self.full_text.hide()
         self.setVisible(False)
         self.level = ""
+
+    def show_full_text(self) -> None:
+        """The whole message in a popup under the banner (it stays while that is open)."""
+        if self.full_text is None:
+            self.full_text = _FullMessage(self)
+            self.full_text.closed.connect(self._on_full_text_closed)
+        self._timer.stop()
+        self.full_text.show_under(self, self.text.text())
+
+    def _on_full_text_closed(self) -> None:
+        self._arm_fade(self.INFO_MS // 2)
+
+    def _update_more(self) -> None:
+        """Offer "Show all" when the message does not fit its lines at this width."""
+        available = self.text.width()
+        if self.more.isVisible():  # the width the text would have without the button
+            available += self.more.width() + self._lay.spacing()
+        self.more.setVisible(bool(self.text.text()) and not self.text.fits(available))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        p = QPainter(self)
+        rule = self.palette().color(QPalette.ColorRole.Mid)
+        p.fillRect(0, self.height() - 1, self.width(), 1, rule)
+        p.fillRect(0, 0, self.ACCENT, self.height(), self._colour)
+        p.end()
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        """Reading a message (or reaching for its buttons) keeps it from fading."""
+        self._timer.stop()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._arm_fade(self.INFO_MS // 2)
+
+
+class BannerSlot(QWidget):
+    """The place at the top of the window that the banner and the launch offers live in.
+
+    A banner that pushes the page down when it appears and pulls it up when it goes
+    makes a click land on the wrong control. So the message banner's height is kept
+    whether or not a message shows, and an offer (such as resuming an interrupted
+    interview) keeps the height it had until `settle` is called, which the window does
+    when it changes pages: then the whole page changes anyway. Messages appear,
+    change and go inside space that is already there; no widget below moves.
+    """
+
+    def __init__(
+        self,
+        banner: MessageBanner,
+        offers: Sequence[QWidget] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.banner = banner
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self._banner_box = self._holder(banner)
+        lay.addWidget(self._banner_box)
+        self._offers: list[tuple[QWidget, QWidget]] = []
+        self._reserved: set[int] = set()
+        for offer in offers:
+            box = self._holder(offer)
+            lay.addWidget(box)
+            self._offers.append((offer, box))
+            offer.installEventFilter(self)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._apply_heights()
+
+    @staticmethod
+    def _holder(child: QWidget) -> QWidget:
+        box = QWidget()
+        box_lay = QVBoxLayout(box)
+        box_lay.setContentsMargins(0, 0, 0, 0)
+        box_lay.setSpacing(0)
+        box_lay.addWidget(child)
+        box_lay.addStretch(0)
+        return box
+
+    def settle(self) -> None:
+        """Give back the space of offers no longer shown (call when the page changes)."""
+        self._reserved = {i for i, (offer, _box) in enumerate(self._offers) if not offer.isHidden()}
+        self._apply_heights()
+
+    def _apply_heights(self) -> None:
+        self._banner_box.setFixedHeight(self.banner.reserved_height())
+        width = max(1, self.width())
+        for i, (offer, box) in enumerate(self._offers):
+            if i in self._reserved:
+                need = offer.heightForWidth(width) if offer.hasHeightForWidth() else -1
+                box.setFixedHeight(need if need > 0 else offer.sizeHint().height())
+            else:
+                box.setFixedHeight(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            # An offer shown outside a page change (at launch, before the first paint):
+            # it needs its room now.
+            for i, (offer, _box) in enumerate(self._offers):
+                if offer is watched and i not in self._reserved:
+                    self._reserved.add(i)
+                    self._apply_heights()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._apply_heights()  # the user is resizing: everything moves anyway
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._apply_heights()
 
 
 class ClockDisplay(QWidget):
