@@ -376,10 +376,98 @@ def _add_sentence(out: list[Sentence], piece: str) -> None:
         out.append(Sentence(piece, tuple(toks), tuple(stem(t) for t in toks)))
 
 
+# A label a candidate puts before a part of the story: "Situation:", "**Task**", "R -".
+_LABEL_WORDS: dict[str, StarComponent] = {
+    **dict.fromkeys(["situation", "context", "background", "setting", "s"], "situation"),
+    **dict.fromkeys(["task", "goal", "objective", "responsibility", "my role", "t"], "task"),
+    **dict.fromkeys(
+        ["action", "actions", "approach", "what i did", "steps", "steps taken", "a"], "action"
+    ),
+    **dict.fromkeys(["result", "results", "outcome", "outcomes", "impact", "r"], "result"),
+    **dict.fromkeys(
+        [
+            "reflection",
+            "reflections",
+            "lesson",
+            "lessons",
+            "lesson learned",
+            "lessons learned",
+            "lessons learnt",
+            "learning",
+            "learnings",
+            "takeaway",
+            "takeaways",
+            "what i learned",
+            "what i learnt",
+            "l",
+        ],
+        "reflection",
+    ),
+}
+_LABEL_ALTS = "|".join(
+    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_LABEL_WORDS, key=len, reverse=True)
+)
+# "Situation:", "**Situation:**", "**Situation**:", "__Task__ -", "### Result", "S:" ...
+# A bare word needs a colon or dash after it (or nothing else on its line), so prose
+# that merely starts with "Result was good" is left to the cue phrases.
+_LABEL = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?P<open>\*\*|__|\*|_)?\s*(?P<word>" + _LABEL_ALTS + r")\s*"
+    r"(?:\((?:[^()\n]{0,20})\))?\s*"
+    r"(?:(?P=open)\s*[:.\-\u2013\u2014]?|[:\-\u2013\u2014]\s*(?P=open)?|(?=\s*$))\s*",
+    re.IGNORECASE,
+)
+
+
+def star_label(text: str) -> tuple[StarComponent | None, str]:
+    """The STAR part a sentence is explicitly labelled with, and the text after the label."""
+    m = _LABEL.match(text)
+    if m is None:
+        return None, text
+    word = re.sub(r"\s+", " ", m.group("word").lower())
+    if len(word) == 1 and not re.match(r"\s*\w\s*[:\-\u2013\u2014]", text[m.start("word") :]):
+        return None, text  # "A model..." is prose; only "A:" is a label
+    return _LABEL_WORDS[word], text[m.end() :]
+
+
+_CLAUSE_BREAK_AFTER = frozenset(",;:")
+_CLAUSE_WORDS = frozenset(
+    ["and", "but", "so", "which", "because", "while", "whereas", "then", "although", "though"]
+)
+
+
 def quote_of(text: str, max_words: int = 40) -> str:
-    """A quotable prefix of `text`: contiguous, so it stays a verifiable substring."""
-    parts = text.split()
-    return " ".join(parts[:max_words])
+    """A quotable piece of `text`: contiguous, so it stays a verifiable substring.
+
+    A STAR label ("Situation:") is left out (the part is named beside the quote), and a
+    long sentence is cut at the last clause boundary within `max_words` (a comma, a
+    semicolon, or before "and", "but", "which" ...), never in the middle of a clause.
+    A sentence with no boundary at all is quoted whole unless it is a wall of text.
+    """
+    _, body = star_label(text)
+    parts = body.split()
+    if len(parts) <= max_words:
+        return " ".join(parts)
+    floor = max(3, max_words // 3)
+    for k in range(max_words, floor - 1, -1):
+        if parts[k - 1][-1] in _CLAUSE_BREAK_AFTER:
+            return " ".join(parts[:k]).rstrip(",;:")
+        if parts[k].lower() in _CLAUSE_WORDS:
+            return " ".join(parts[:k]).rstrip(",;:")
+    if len(parts) <= 2 * max_words:
+        return " ".join(parts)
+    return " ".join(parts[:max_words])  # a wall of text with no clause boundary at all
+
+
+def join_sentences(items: Iterable[str], sep: str = "; ") -> str:
+    """Join sentences into one line without doubled punctuation ("habits.; Ranks")."""
+    cleaned = [i.strip() for i in items if i.strip()]
+    if not cleaned:
+        return ""
+    return (
+        sep.join(i.rstrip(".;,: ") for i in cleaned[:-1])
+        + (sep if len(cleaned) > 1 else "")
+        + cleaned[-1]
+    )
 
 
 # =========================================================================== key points
@@ -1035,9 +1123,10 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         ),
         (r"\b(?:there\s+was|we\s+had)\s+(?:a|an)\b", 0.5),
         (
-            r"(?:^|(?<=[.!?]\s))\s*(?:our|my)\s+(?:\w+\s+){0,3}?(?:was|were|had|wanted|needed|"
-            r"asked|decided|faced|started|planned|came|got|kept|couldn't|could\s+not|"
-            r"didn't|did\s+not|ran|lost|hit|missed)\b",
+            r"(?:^|(?<=[.!?]\s))\s*(?:our|my)\s+(?:[\w'\u2019-]+\s+){0,4}?(?:was|were|had|wanted|"
+            r"needed|asked|decided|faced|started|planned|came|got|kept|couldn't|could\s+not|"
+            r"didn't|did\s+not|ran|lost|hit|missed|fell|dropped|broke|stopped|failed|degraded|"
+            r"began|slowed|spiked)\b",
             1.0,
         ),
         (r"\bonce\b|\bat\s+the\s+time\b", 0.5),
@@ -1072,6 +1161,8 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         ),
         (r"\bresponsible\s+for\b|\bin\s+charge\s+of\b", 0.8),
         (r"\bwe\s+(?:needed|had|wanted)\s+to\b|\b(?:goal|deadline|target)\b", 0.5),
+        (r"\bi\s+was\s+(?:on[\s-]?call|on\s+point|the\s+one\s+who)\b", 1.0),
+        (r"\b(?:had|needed|was\s+supposed)\s+to\b", 0.5),
     ),
     "action": (
         (_I + _ACTION_VERBS, 1.0),
@@ -1106,6 +1197,13 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         (
             r"\bwent\s+(?:from|up|down)\b|\b(?:rose|fell|climbed|jumped|dropped)\s+(?:from|to|by)\b"
             r"|\bfrom\s+\S*\d\S*\s+to\s+\S*\d",
+            1.0,
+        ),
+        # A change told in the past tense: "false positives fell 60 percent".
+        (
+            r"\b(?:fell|rose|recovered|declined|climbed|jumped|plunged|plummeted|soared|"
+            r"stabili[sz]ed|bounced\s+back|came\s+down|returned\s+to|went\s+back\s+to|"
+            r"shortened|sped\s+up|fewer|less\s+than\s+before|no\s+longer)\b",
             1.0,
         ),
         (
@@ -1155,60 +1253,262 @@ _QUANTITY = re.compile(
 )
 
 
+# Any number a result could be measured in (not a year): "0.84", "300 accounts", "$2k".
+_ANY_NUMBER = re.compile(
+    r"[$\u20ac\u00a3\u00a5]\s?\d|(?<![\w.])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*"
+    r"|\b\d+(?:[.,]\d+)?\s*(?:per\s*cent|percentage\s+points?|pp|bps)\b"
+    r"|\bby\s+(?:a\s+)?(?:half|third|quarter)\b",
+    re.IGNORECASE,
+)
+
+
+def has_measure(text: str) -> bool:
+    """Does `text` state something counted or measured (a number, a percentage, "halved")?"""
+    return bool(_QUANTITY.search(text) or _ANY_NUMBER.search(text))
+
+
 @dataclass(frozen=True)
 class StarFinding:
-    """What the heuristic found for one STAR component."""
+    """What the heuristic found for one STAR component.
+
+    `quote` is the one piece of the answer offered for this component; no other
+    component is offered the same piece (`quotes` are every piece that belongs to it,
+    the quote first). A component whose only cue sits in another component's sentence
+    is "missing", with `implied_in` naming that component.
+    """
 
     component: StarComponent
     status: StarStatus
     quote: str = ""
     sentences: tuple[int, ...] = ()
-    weight: float = 0.0  # summed cue weight over the answer
+    weight: float = 0.0  # summed cue weight over the pieces that belong to it
     detail: int = 0  # component-specific richness: distinct actions, numbers in results ...
+    quotes: tuple[str, ...] = ()
+    labelled: bool = False  # the candidate named this part ("Result: ...")
+    implied_in: StarComponent | None = None
+
+
+#: Where in a story each part usually sits (0 = start, 1 = end): breaks ties.
+_EXPECTED_AT: dict[StarComponent, float] = {
+    "situation": 0.0,
+    "task": 0.25,
+    "action": 0.5,
+    "result": 0.8,
+    "reflection": 1.0,
+}
+_LABELLED_ACTION = re.compile(r"\b" + _ACTION_VERBS, re.IGNORECASE)
+_AND_ACTION = re.compile(r"\band\s+(?:then\s+|also\s+|later\s+)?" + _ACTION_VERBS, re.IGNORECASE)
+_CLAUSE_SPLIT = re.compile(
+    r"[;:]\s+|\s+[-\u2013\u2014]\s+|,\s+(?=(?:and|but|so|which|then|while|after|because|"
+    r"until|when|leading|resulting|cutting|saving)\b)|\s+(?=(?:and\s+(?:then\s+)?"
+    r"(?:i|we|it|this|that|the|our|my)|but|so\s+(?:i|we|it|that|the|our))\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Cues:
+    weight: float = 0.0
+    actions: frozenset[str] = frozenset()
+    measured: bool = False
+
+
+def _cues(comp: StarComponent, text: str, labelled: bool = False) -> _Cues:
+    """How strongly `text` shows `comp`, by its cue phrases (capped at 2, +0.5 for a number)."""
+    w = 0.0
+    actions: set[str] = set()
+    for rx, weight in _STAR_CUES[comp]:
+        matches = list(rx.finditer(text))
+        if matches:
+            w += weight
+        if comp == "action" and weight >= 1.0:
+            actions.update(m.group(0).lower().split()[-1] for m in matches)
+    if comp == "action" and labelled:
+        # Under an "Action:" label the verbs are the candidate's even without "I".
+        actions.update(m.group(0).lower().split()[-1] for m in _LABELLED_ACTION.finditer(text))
+    elif comp == "action" and actions:
+        # "I retrained the model and added a monitor": the second verb is also theirs.
+        actions.update(m.group(0).lower().split()[-1] for m in _AND_ACTION.finditer(text))
+    w = min(2.0, w)
+    measured = comp == "result" and has_measure(text) and (bool(w) or labelled)
+    if measured:
+        w += 0.5
+    return _Cues(w, frozenset(actions), measured)
+
+
+def _clauses(text: str) -> list[str]:
+    """`text` cut at clause boundaries; each piece is a substring of it."""
+    pieces = [p.strip(" ,;:") for p in _CLAUSE_SPLIT.split(text)]
+    return [p for p in pieces if len(words(p)) >= 3]
+
+
+def _assign(eff: list[dict[StarComponent, float]], n: int) -> dict[StarComponent, int]:
+    """One sentence per component, no sentence for two, the most cue weight in all.
+
+    Exact (a small dynamic programme over which components are taken); ties go to the
+    assignment that keeps the story's usual order.
+    """
+    comps = STAR_ORDER
+    neg = float("-inf")
+    # best[mask] = (score, assignment) after the sentences seen so far
+    best: dict[int, tuple[float, tuple[tuple[int, int], ...]]] = {0: (0.0, ())}
+    for i, row in enumerate(eff):
+        pos = i / max(1, n - 1)
+        nxt = dict(best)
+        for mask, (score, chosen) in best.items():
+            for k, comp in enumerate(comps):
+                w = row.get(comp, 0.0)
+                if w <= 0 or mask & (1 << k):
+                    continue
+                value = score + w + 0.01 * (1 - abs(pos - _EXPECTED_AT[comp]))
+                m2 = mask | (1 << k)
+                if value > nxt.get(m2, (neg, ()))[0]:
+                    nxt[m2] = (value, (*chosen, (k, i)))
+        best = nxt
+    top = max(best.values(), key=lambda v: v[0])
+    return {comps[k]: i for k, i in top[1]}
 
 
 def detect_star(sentences: Sequence[Sentence]) -> dict[StarComponent, StarFinding]:
-    """Find each STAR component by its cue phrases; a result needs a number to be 'present'."""
+    """Find each STAR component; each gets its own piece of the answer as its quote.
+
+    A part the candidate labelled ("Situation:", "**Result**", "T:") is that part, and
+    the sentences after a label belong to it until the next label. Other sentences are
+    read by their cue phrases, with a light prior for where each part sits in a story
+    (a number in the opening sentence is usually the problem, not the result). Then each
+    component is given a different sentence (the assignment with the most cue weight);
+    a component left without one may take a clause of another component's sentence
+    when the sentence clearly holds both ("I was asked to fix it, so I rewrote the
+    loader"). A result needs a number to be 'present'.
+    """
+    n = len(sentences)
+    labels: list[StarComponent | None] = []
+    bodies: list[str] = []
+    current: StarComponent | None = None
+    for sent in sentences:
+        label, body = star_label(sent.text)
+        if label is not None:
+            current = label
+        labels.append(current)
+        bodies.append(body if words(body) else "")
+    late = max(1, (n + 1) // 2)
+    cues: list[dict[StarComponent, _Cues]] = []
+    eff: list[dict[StarComponent, float]] = []
+    for i, body in enumerate(bodies):
+        row = {c: _cues(c, body, labels[i] == c) for c in STAR_ORDER} if body else {}
+        if body and n >= 4 and i < late:
+            r = row["reflection"]  # "I learned his concern was..." early on is discovery
+            row["reflection"] = _Cues(r.weight * 0.5, r.actions, r.measured)
+        cues.append(row)
+        label = labels[i]
+        if not body:
+            eff.append({})
+        elif label is not None:
+            eff.append({label: 3.0 + row[label].weight})
+        else:
+            pos = i / max(1, n - 1)
+            e = {c: cw.weight for c, cw in row.items() if cw.weight > 0}
+            if n >= 3 and pos < 0.34 and "result" in e and "action" not in e:
+                # A change told before anything was done is the problem, not the result:
+                # "our AUC fell from 0.86 to 0.71 after a pricing change".
+                e["situation"] = max(e.get("situation", 0.0), min(1.0, e["result"]))
+                e["result"] *= 0.4
+            if n >= 3 and pos > 0.66 and "situation" in e:
+                e["situation"] *= 0.5
+            eff.append(e)
+    chosen = _assign(eff, n)
+    owner: list[StarComponent | None] = []
+    for i, e in enumerate(eff):
+        taken = [c for c, j in chosen.items() if j == i]
+        if taken:
+            owner.append(taken[0])
+        elif e:
+            pos = i / max(1, n - 1)
+            ranked: list[StarComponent] = sorted(
+                e, key=lambda c: (-e[c], abs(pos - _EXPECTED_AT[c]))
+            )
+            owner.append(ranked[0])
+        else:
+            owner.append(None)
+
+    # A component with cues only inside another component's sentence: a clause of it.
+    clause_quote: dict[StarComponent, tuple[int, str]] = {}
+    for comp in STAR_ORDER:
+        if comp in chosen:
+            continue
+        for i in sorted(range(n), key=lambda j: -(cues[j][comp].weight if cues[j] else 0)):
+            if not cues[i] or cues[i][comp].weight <= 0 or owner[i] is None:
+                continue
+            holder = owner[i]
+            assert holder is not None
+            parts = _clauses(bodies[i])
+            if len(parts) < 2:
+                continue
+            mine = [
+                p
+                for p in parts
+                if _cues(comp, p).weight > 0 and _cues(comp, p).weight >= _cues(holder, p).weight
+            ]
+            keep = [p for p in parts if p not in mine and _cues(holder, p).weight > 0]
+            if labels[i] == holder and not keep:
+                keep = [p for p in parts if p not in mine][:1]
+            if mine and keep:
+                clause_quote[comp] = (i, mine[0])
+                if chosen.get(holder) == i and holder not in clause_quote:
+                    clause_quote[holder] = (i, keep[0])
+                break
+
     out: dict[StarComponent, StarFinding] = {}
     for comp in STAR_ORDER:
-        total = 0.0
-        best_idx = -1
-        best_w = 0.0
-        where: list[int] = []
-        actions: set[str] = set()
-        numbers = 0
-        late = max(1, (len(sentences) + 1) // 2)
-        for idx, sent in enumerate(sentences):
-            w = 0.0
-            for rx, weight in _STAR_CUES[comp]:
-                matches = list(rx.finditer(sent.text))
-                if matches:
-                    w += weight
-                if comp == "action" and weight >= 1.0:
-                    actions.update(m.group(0).lower().split()[-1] for m in matches)
-            w = min(2.0, w)
-            if comp == "reflection" and idx < late and len(sentences) >= 4:
-                w *= 0.5  # "I learned his concern was..." early on is discovery, not reflection
-            if comp == "result" and w and _QUANTITY.search(sent.text):
-                numbers += 1
-                w += 0.5
-            if w:
-                where.append(idx)
-                total += w
-                if w > best_w:
-                    best_w, best_idx = w, idx
-        detail = len(actions) if comp == "action" else numbers if comp == "result" else len(where)
+        mine_idx = [i for i in range(n) if owner[i] == comp]
+        if comp in clause_quote:
+            i, piece = clause_quote[comp]
+            if comp not in chosen:
+                mine_idx = [i]
+            pieces = [piece] + [quote_of(sentences[j].text) for j in mine_idx if j != i]
+            texts = [piece] + [bodies[j] for j in mine_idx if j != i]
+        else:
+            if comp in chosen:
+                first = chosen[comp]
+                mine_idx = [first] + [j for j in mine_idx if j != first]
+            pieces = [quote_of(sentences[j].text) for j in mine_idx]
+            texts = [bodies[j] for j in mine_idx]
+        pieces = [p for p in pieces if p]
+        if not pieces:
+            holders = {
+                owner[i] for i in range(n) if cues[i] and cues[i][comp].weight > 0 and owner[i]
+            }
+            implied = next((c for c in STAR_ORDER if c in holders), None)
+            out[comp] = StarFinding(comp, "missing", implied_in=implied)
+            continue
+        labelled = any(labels[j] == comp for j in mine_idx)
+        found = [_cues(comp, t, labels[j] == comp) for t, j in zip(texts, mine_idx, strict=False)]
+        unit_w = [
+            max(f.weight, 1.0) if labels[j] == comp else eff[j].get(comp, f.weight)
+            for f, j in zip(found, mine_idx, strict=False)
+        ]
+        weight = sum(unit_w)
+        actions = frozenset[str]().union(*(f.actions for f in found))
+        numbers = sum(f.measured for f in found)
+        detail = len(actions) if comp == "action" else numbers if comp == "result" else len(pieces)
+        best = max(unit_w, default=0.0)
         status: StarStatus
-        if best_w == 0:
-            status = "missing"
-        elif comp == "result":
+        if comp == "result":
             status = "present" if numbers else "weak"
         elif comp == "action":
             status = "present" if actions else "weak"
         else:
-            status = "present" if best_w >= 1.0 else "weak"
-        quote = quote_of(sentences[best_idx].text) if best_idx >= 0 else ""
-        out[comp] = StarFinding(comp, status, quote, tuple(where), total, detail)
+            status = "present" if best >= 1.0 or labelled else "weak"
+        out[comp] = StarFinding(
+            comp,
+            status,
+            pieces[0],
+            tuple(mine_idx),
+            weight,
+            detail,
+            tuple(dict.fromkeys(pieces)),
+            labelled,
+        )
     return out
 
 
@@ -1378,6 +1678,76 @@ def star_improvements(items: Sequence[StarItem], rubric: Rubric) -> list[str]:
     ]
 
 
+_PART_WORDS: dict[StarComponent, str] = {
+    "situation": r"situation|context|setting|background|scene",
+    "task": r"task|responsibilit(?:y|ies)|role|goal|ownership",
+    "action": r"actions?|steps?",
+    "result": r"results?|outcomes?|impact",
+    "reflection": r"reflection|lessons?|learnings?|takeaways?",
+}
+_ARTICLE = r"(?:a\s+|an\s+|the\s+|any\s+|clear\s+|specific\s+|concrete\s+)?"
+# Feedback that says a part is absent or thin: "No result: ...", "Vague task", "missing
+# the situation", "lacks a clear outcome".
+_SAYS_ABSENT: dict[StarComponent, re.Pattern[str]] = {
+    comp: re.compile(
+        rf"^\s*(?:[\w ]{{1,20}}:\s*)?(?:no|missing|vague|thin|brief|weak|unclear|lacks?|add)\s+"
+        rf"{_ARTICLE}(?:{alts})\b|\b(?:{alts})\s+(?:is|was|are|were)\s+(?:missing|absent|"
+        rf"unclear|vague|thin|not\s+stated)",
+        re.IGNORECASE,
+    )
+    for comp, alts in _PART_WORDS.items()
+}
+_SAYS_UNMEASURED = re.compile(
+    r"\bno\s+(?:measurable|measured|number|numbers|metrics?|figures?|quantit)|\bnot\s+"
+    r"(?:quantified|measured)|\bwithout\s+(?:a\s+|any\s+)?(?:numbers?|metrics?|figures?)|"
+    r"\bvague\s+(?:outcome|result)|\bunquantified\b",
+    re.IGNORECASE,
+)
+_SAYS_MEASURED = re.compile(
+    r"\bquantif(?:ies|ied)\b|\bwith\s+(?:a\s+)?numbers?\b|\bmeasurable\s+(?:result|outcome|"
+    r"impact)|\bmeasured\s+(?:result|outcome|impact|improvement)",
+    re.IGNORECASE,
+)
+
+
+def consistent_feedback(
+    strengths: Sequence[str],
+    improvements: Sequence[str],
+    star: Sequence[StarItem],
+    answer: str,
+) -> tuple[list[str], list[str]]:
+    """Strengths and improvements that agree with each other and with the STAR verdict.
+
+    Any grader (a model especially) can praise what it then asks for, or advise adding a
+    result the breakdown shows. The STAR items (already checked against the answer) and
+    the answer itself decide: advice that a present part is missing or thin goes, praise
+    of a part found missing goes, and "quantifies the impact" beside "no number" keeps
+    only the one the answer bears out.
+    """
+    status = {i.component: i.status for i in star}
+    present = {c for c, st in status.items() if st == "present"}
+    absent = {c for c, st in status.items() if st == "missing"}
+    names = {c: re.compile(rf"^\s*{c}\s*:", re.IGNORECASE) for c in STAR_ORDER}
+    imp = [
+        t
+        for t in improvements
+        if not any(_SAYS_ABSENT[c].search(t) for c in present)
+        and not ("result" in present and _SAYS_UNMEASURED.search(t))
+    ]
+    good = [
+        t
+        for t in strengths
+        if not any(names[c].search(t) for c in absent)
+        and not (status.get("result") in ("weak", "missing") and _SAYS_MEASURED.search(t))
+    ]
+    if any(_SAYS_MEASURED.search(t) for t in good) and any(_SAYS_UNMEASURED.search(t) for t in imp):
+        if has_measure(answer):
+            imp = [t for t in imp if not _SAYS_UNMEASURED.search(t)]
+        else:
+            good = [t for t in good if not _SAYS_MEASURED.search(t)]
+    return good, imp
+
+
 def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
     """Turn any grader's draft into a Grade the candidate can trust.
 
@@ -1469,6 +1839,7 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
     else:
         strengths = list(draft.strengths)
         missing_kp = list(draft.missing_key_points)
+    strengths, improvements = consistent_feedback(strengths, improvements, star, analysis.text)
     strong = list(draft.strong_answer) or list(question.strong_answer)
     if not strong:
         strong = [k.text for k in question.key_points]

@@ -31,6 +31,7 @@ from interviewer.core.grading import (
     analyse,
     detect_star,
     is_behavioral,
+    join_sentences,
     match_form,
     quote_of,
 )
@@ -283,7 +284,7 @@ class OfflineCoach:
         return FollowUpDecision(
             follow_up=True,
             question=choice.text,
-            reason=f"Offline coach: the answer did not yet explain {'; '.join(names)}.",
+            reason=f"Offline coach: the answer did not yet explain {join_sentences(names)}.",
         )
 
     # -------------------------------------------------------------- grading
@@ -352,7 +353,9 @@ def _judge(crit: Criterion, a: Analysis, star: dict[StarComponent, StarFinding])
     h = crit.heuristic
     if h == "star" and crit.star is not None:
         finding = star.get(crit.star) or detect_star(a.sentences)[crit.star]
-        return _star_verdict(finding, a)
+        return _star_verdict(finding)
+    if h == "structure" and star:
+        return _story_structure_verdict(a, star)
     judge: Callable[[Analysis], _Verdict] = {
         "coverage": _coverage_verdict,
         "depth": _depth_verdict,
@@ -532,9 +535,22 @@ def _tradeoffs_verdict(a: Analysis) -> _Verdict:
     )
 
 
-def _star_verdict(f: StarFinding, a: Analysis) -> _Verdict:
+def _star_verdict(f: StarFinding) -> _Verdict:
+    """A STAR criterion's verdict, read from the same finding as the STAR breakdown.
+
+    Its evidence is only what belongs to this part (never another part's sentence), so
+    the score, the reasoning, the breakdown and the advice cannot disagree.
+    """
     name = f.component
     if f.status == "missing":
+        if f.implied_in is not None:
+            return _Verdict(
+                2,
+                [],
+                f"No sentence of its own states the {name}; at most it is folded into the "
+                f"{f.implied_in} sentence.",
+                advice=STAR_ADVICE[name]["missing"],
+            )
         return _Verdict(1, [], f"No {name} found.", advice=STAR_ADVICE[name]["missing"])
     rich = {
         "situation": f.weight >= 2.0,
@@ -543,6 +559,7 @@ def _star_verdict(f: StarFinding, a: Analysis) -> _Verdict:
         "result": f.detail >= 1 and f.weight >= 2.5,
         "reflection": f.weight >= 2.0,
     }[name]
+    evidence = list(f.quotes[:3])
     if f.status == "weak":
         score = 3 if f.weight >= 1.5 else 2
         if name == "action" and f.weight >= 1.5:
@@ -550,7 +567,9 @@ def _star_verdict(f: StarFinding, a: Analysis) -> _Verdict:
         reason = f"Some {name}, but thin."
         if name == "result":
             reason = "A result, but no number shows what changed."
-        return _Verdict(score, [f.quote], reason, advice=STAR_ADVICE[name]["weak"])
+        elif name == "action":
+            reason = "Some action, but not clearly the candidate's own (no \u201cI did ...\u201d)."
+        return _Verdict(score, evidence, reason, advice=STAR_ADVICE[name]["weak"])
     score = 5 if rich else 4
     if name == "action" and f.detail == 1:
         score = 3
@@ -561,17 +580,140 @@ def _star_verdict(f: StarFinding, a: Analysis) -> _Verdict:
         "result": "States the result with a number.",
         "reflection": "Reflects on what was learned.",
     }[name]
-    idx = list(f.sentences)
     return _Verdict(
         score,
-        _quotes(a.sentences, idx),
+        evidence,
         reason,
         advice=STAR_ADVICE[name]["weak"] if score < 4 else "",
-        strength=f"“{quote_of(f.quote, 14)}”",
+        strength=f"{reason[0].lower()}{reason[1:].rstrip('.')} (\u201c{f.quote}\u201d)",
     )
 
 
+def _story_structure_verdict(a: Analysis, star: dict[StarComponent, StarFinding]) -> _Verdict:
+    """How a story is told: the same measure as for any answer, but its evidence is the
+    telling itself (the ordering words, or how the story ends), never the situation's
+    sentence, which belongs to the Situation criterion."""
+    base = _structure_verdict(a)
+    told = [c for c in STAR_ORDER if star[c].status != "missing"]
+    firsts = {c: min(star[c].sentences) for c in told if star[c].sentences}
+    in_order = [c for c in sorted(firsts, key=lambda c: firsts[c])]
+    ordered = in_order == [c for c in STAR_ORDER if c in firsts]
+    situation = star["situation"].quote
+    taken = {match_form(situation)} if situation else set()
+    marked = [
+        i
+        for i, s in enumerate(a.sentences)
+        if _ORDER.search(s.text) and match_form(quote_of(s.text)) not in taken
+    ]
+    closing = [
+        i
+        for i in range(len(a.sentences) - 1, -1, -1)
+        if quote_of(a.sentences[i].text) and match_form(quote_of(a.sentences[i].text)) not in taken
+    ][:1]
+    evidence = _quotes(a.sentences, marked or closing, limit=2)
+    parts = ", ".join(told) if told else "none of the STAR parts"
+    reasoning = (
+        f"Tells {parts}"
+        + (" in that order" if ordered and len(told) >= 2 else "")
+        + f"; {base.reasoning.split('; ', 1)[-1]}"
+    )
+    return _Verdict(base.score, evidence, reasoning, base.advice, base.strength)
+
+
 # ------------------------------------------------------------------ feedback
+
+
+#: Key points named like a STAR part are about that part ("result", "impact" ...).
+_KEY_POINT_PART: dict[str, StarComponent] = {
+    **dict.fromkeys(["situation", "context", "background", "setting"], "situation"),
+    **dict.fromkeys(["task", "ownership", "role", "responsibility", "goal"], "task"),
+    **dict.fromkeys(["action", "actions", "execution"], "action"),
+    **dict.fromkeys(["result", "results", "outcome", "impact"], "result"),
+    **dict.fromkeys(["reflection", "lesson", "lessons", "learning"], "reflection"),
+}
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """One thing the feedback says, with what it is about.
+
+    Strengths and improvements are both drawn from one list of findings, and two
+    findings about the same aspect that disagree (one good, one not) are settled before
+    either is shown: the one read from the answer's own sentences (a STAR part, a
+    criterion) outranks the one read from key-point terms. So "Covered well: quantifies
+    the impact" can never stand beside "No measurable result".
+    """
+
+    aspects: frozenset[str]
+    good: bool
+    text: str
+    authority: int  # 2: a STAR part or criterion verdict; 1: key-point terms; 3: flags
+
+
+def _settle(findings: Sequence[_Finding]) -> list[_Finding]:
+    """Drop every finding that an opposite finding of higher authority contradicts; where
+    the two are of equal authority, say nothing good about it."""
+    kept: list[_Finding] = []
+    for f in findings:
+        rivals = [g for g in findings if g.good != f.good and g.aspects & f.aspects]
+        top = max((g.authority for g in rivals), default=-1)
+        if top > f.authority or (top == f.authority and f.good):
+            continue
+        kept.append(f)
+    good = {x for f in kept if f.good for x in f.aspects}
+    bad = {x for f in kept if not f.good for x in f.aspects}
+    assert not good & bad, "a strength and an improvement about the same thing"
+    return kept
+
+
+def _findings(
+    question: Question,
+    a: Analysis,
+    verdicts: Sequence[tuple[Criterion, _Verdict]],
+    star: dict[StarComponent, StarFinding],
+) -> list[_Finding]:
+    out: list[_Finding] = []
+    behavioral = bool(star)
+
+    def kp_aspects(h: KeyPointHit) -> frozenset[str]:
+        aspects = {f"kp:{h.key_point.id}"}
+        part = _KEY_POINT_PART.get(h.key_point.id.lower())
+        if behavioral and part is not None:
+            aspects.add(f"star:{part}")
+        return frozenset(aspects)
+
+    for h in a.coverage:
+        if h.explained:
+            out.append(_Finding(kp_aspects(h), True, f"Covered well: {h.key_point.text}", 1))
+    for crit, v in verdicts:
+        aspects = {f"crit:{crit.id}"} | ({f"star:{crit.star}"} if crit.star else set())
+        if crit.heuristic == "star" and crit.star is not None and star:
+            f = star[crit.star]
+            if f.status == "present" and v.score >= 4 and v.strength:
+                out.append(_Finding(frozenset(aspects), True, f"{crit.name}: {v.strength}", 2))
+            elif f.status in ("missing", "weak"):
+                advice = STAR_ADVICE[crit.star][f.status]
+                out.append(_Finding(frozenset(aspects), False, advice, 2))
+        elif crit.heuristic != "coverage":
+            if v.score >= 4 and v.strength:
+                out.append(_Finding(frozenset(aspects), True, f"{crit.name}: {v.strength}", 2))
+            elif v.score <= 2 and v.advice:
+                out.append(_Finding(frozenset(aspects), False, f"{crit.name}: {v.advice}", 2))
+    # STAR parts the rubric has no criterion for still get advice in a STAR answer.
+    judged = {c.star for c, _ in verdicts if c.heuristic == "star"}
+    for comp in STAR_ORDER if star else ():
+        if comp not in judged and star[comp].status in ("missing", "weak"):
+            advice = STAR_ADVICE[comp][star[comp].status]
+            out.append(_Finding(frozenset({f"star:{comp}"}), False, advice, 2))
+    for h in a.coverage:
+        if not h.covered:
+            hint = f" (e.g. mention {h.key_point.terms[0]})" if h.key_point.terms else ""
+            out.append(_Finding(kp_aspects(h), False, f"Cover: {h.key_point.text}{hint}", 1))
+        elif not h.explained:
+            named = h.terms[0] if h.terms else h.key_point.terms[0]
+            text = f"Explain, not just name, \u201c{named}\u201d: {h.key_point.text}"
+            out.append(_Finding(kp_aspects(h), False, text, 1))
+    return out
 
 
 def _feedback(
@@ -583,37 +725,30 @@ def _feedback(
 ) -> tuple[list[str], list[str]]:
     if junk:
         advice = [FLAG_ADVICE[f] for f in junk if f in FLAG_ADVICE]
-        advice.append("A strong answer covers: " + "; ".join(k.text for k in question.key_points))
+        advice.append(
+            "A strong answer covers: " + join_sentences(k.text for k in question.key_points)
+        )
         return [], advice
-    strengths: list[str] = []
-    improvements: list[str] = []
-    hits = a.coverage
-    for h in hits:
-        if h.explained:
-            strengths.append(f"Covered well: {h.key_point.text}")
-    for crit, v in verdicts:
-        if v.score >= 4 and v.strength and crit.heuristic != "coverage":
-            strengths.append(f"{crit.name}: {v.strength}")
-    for h in hits:
-        if not h.covered:
-            hint = f" (e.g. mention {h.key_point.terms[0]})" if h.key_point.terms else ""
-            improvements.append(f"Cover: {h.key_point.text}{hint}")
-        elif not h.explained:
-            named = h.terms[0] if h.terms else h.key_point.terms[0]
-            improvements.append(f"Explain, not just name, “{named}”: {h.key_point.text}")
-    for crit, v in sorted(verdicts, key=lambda cv: cv[1].score):
-        if v.score <= 2 and v.advice and crit.heuristic not in ("coverage", "star"):
-            improvements.append(f"{crit.name}: {v.advice}")
-    if star:
-        for comp in STAR_ORDER:
-            f = star[comp]
-            if f.status in ("missing", "weak"):
-                improvements.append(STAR_ADVICE[comp][f.status])
+    findings = _settle(_findings(question, a, verdicts, star))
+    strengths = [f.text for f in findings if f.good]
+    # Order of advice: key points first, then criteria from the lowest score, then STAR.
+    kp_bad = [f.text for f in findings if not f.good and f.authority == 1]
+    rank = {f"crit:{c.id}": v.score for c, v in verdicts}
+    crit_bad = sorted(
+        (f for f in findings if not f.good and f.authority == 2 and not _is_star(f)),
+        key=lambda f: min((rank.get(x, 5) for x in f.aspects), default=5),
+    )
+    star_bad = [f.text for f in findings if not f.good and f.authority == 2 and _is_star(f)]
+    improvements = [*kp_bad, *(f.text for f in crit_bad), *star_bad]
     if a.flags and "too_short" in a.flags:
         improvements.insert(0, FLAG_ADVICE["too_short"])
     if a.injection:
         improvements.insert(0, FLAG_ADVICE["injection"])
     return strengths[:6], improvements[:8]
+
+
+def _is_star(f: _Finding) -> bool:
+    return any(x.startswith("star:") for x in f.aspects)
 
 
 def _summary(
