@@ -139,11 +139,13 @@ class SaveFile:
 
     answer: tuple[str, str] = ("", "")
     asked: list[tuple[str, str, str]] = field(default_factory=list)
+    preselected: list[str] = field(default_factory=list)  # the file type shown first
 
     def __call__(
-        self, _parent: object, caption: str, suggested: str, filters: str
+        self, _parent: object, caption: str, suggested: str, filters: str, selected: str = ""
     ) -> tuple[str, str]:
         self.asked.append((caption, suggested, filters))
+        self.preselected.append(selected)
         return self.answer
 
 

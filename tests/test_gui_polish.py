@@ -5,16 +5,19 @@ dialog that remembers the last format and folder."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import keyring
 import keyring.errors
 import pytest
 from pytestqt.qtbot import QtBot
 
+from interviewer.gui.main_window import EXPORT_FILTERS
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.storage.secrets import ENV_KEY, SecretStore, keyring_notice
 from interviewer.storage.settings import Settings
 from tests.conftest import NoKeyring
+from tests.test_gui_history import open_window, three_sessions
 
 # --------------------------------------------------------------------------- keyring notice
 
@@ -79,3 +82,55 @@ def test_each_keyring_failure_says_what_happened() -> None:
     assert "did not accept" in refused
     for notice in (none, locked, refused):
         _plain(notice)
+
+
+# --------------------------------------------------------------------------- export memory
+
+
+def test_the_export_format_and_folder_persist_across_a_restart(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    first = open_window(qtbot)
+    _old, new, _ = three_sessions(first.store, first.controller.library)
+    report = first.store.get_report(new)
+    assert report is not None
+    out = tmp_path / "reports"
+    out.mkdir()
+    # The first time: Markdown in the documents folder, as before.
+    first.save_file.answer = (str(out / "mine"), EXPORT_FILTERS[".html"])  # no extension typed
+    assert first.window.export_report(report) == (out / "mine.html").resolve()
+    assert first.save_file.preselected == [EXPORT_FILTERS[".md"]]
+    assert Path(first.save_file.asked[0][1]).suffix == ".md"
+    first.window.close()
+
+    second = open_window(qtbot)  # the next launch, over the same INTERVIEWER_HOME
+    second.save_file.answer = ("", "")  # look, then cancel
+    assert second.window.export_report(report) is None
+    assert second.save_file.preselected == [EXPORT_FILTERS[".html"]]
+    suggested = Path(second.save_file.asked[0][1])
+    assert suggested.suffix == ".html" and suggested.parent == out.resolve()
+
+    # A format chosen by typing its extension is remembered too.
+    second.save_file.answer = (str(out / "data.json"), EXPORT_FILTERS[".html"])
+    assert second.window.export_report(report) == (out / "data.json").resolve()
+    third = open_window(qtbot)
+    third.save_file.answer = ("", "")
+    third.window.export_report(report)
+    assert third.save_file.preselected == [EXPORT_FILTERS[".json"]]
+
+
+def test_a_remembered_folder_that_is_gone_is_not_suggested(qtbot: QtBot, tmp_path: Path) -> None:
+    first = open_window(qtbot)
+    _old, new, _ = three_sessions(first.store, first.controller.library)
+    report = first.store.get_report(new)
+    assert report is not None
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    first.save_file.answer = (str(gone / "r.md"), EXPORT_FILTERS[".md"])
+    assert first.window.export_report(report) is not None
+    (gone / "r.md").unlink()
+    gone.rmdir()
+    second = open_window(qtbot)
+    second.save_file.answer = ("", "")
+    second.window.export_report(report)
+    assert Path(second.save_file.asked[0][1]).parent != gone

@@ -42,7 +42,7 @@ from interviewer.gui.progress import ProgressView, practice_track
 from interviewer.gui.resume import ResumeOffer, local_time
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.gui.widgets import BannerSlot, MessageBanner, ask_yes_no
-from interviewer.gui.window_state import restore_geometry, save_geometry
+from interviewer.gui.window_state import load_state, restore_geometry, save_geometry, save_state
 from interviewer.llm.discovery import FoundServer, discover
 from interviewer.storage.paths import app_paths
 from interviewer.storage.settings import (
@@ -59,9 +59,10 @@ USAGE_REFRESH_MS = 1000
 DEFAULT_SIZE = (1120, 780)
 MIN_SIZE = (720, 520)
 
-#: (parent, caption, suggested path, filters) -> (chosen path or "", chosen filter);
-#: the signature of QFileDialog.getSaveFileName, so tests can stand in for the dialog.
-SaveFile = Callable[[QWidget, str, str, str], tuple[str, str]]
+#: (parent, caption, suggested path, filters, preselected filter) -> (chosen path or "",
+#: chosen filter); the signature of QFileDialog.getSaveFileName, so tests can stand in
+#: for the dialog.
+SaveFile = Callable[[QWidget, str, str, str, str], tuple[str, str]]
 EXPORT_FILTERS = {
     ".md": "Markdown (*.md)",
     ".html": "HTML page (*.html)",
@@ -70,8 +71,10 @@ EXPORT_FILTERS = {
 }
 
 
-def ask_save_file(parent: QWidget, caption: str, suggested: str, filters: str) -> tuple[str, str]:
-    return QFileDialog.getSaveFileName(parent, caption, suggested, filters)
+def ask_save_file(
+    parent: QWidget, caption: str, suggested: str, filters: str, selected: str
+) -> tuple[str, str]:
+    return QFileDialog.getSaveFileName(parent, caption, suggested, filters, selected)
 
 
 def export_file_name(report: Report, ext: str = ".md") -> str:
@@ -82,6 +85,30 @@ def export_file_name(report: Report, ext: str = ".md") -> str:
         day = dt.date.today().isoformat()
     slug = re.sub(r"[^a-z0-9]+", "-", report.track_name.lower()).strip("-") or report.track_id
     return f"interview-{slug}-{day}{ext}"
+
+
+def load_export_choice(path: Path) -> tuple[Path | None, str]:
+    """The folder and format (extension) of the last export, from the window's state file.
+
+    Kept beside the window geometry rather than in `Settings`: the Settings dialog writes
+    back the whole `Settings` it copied when it opened, which would undo an export made
+    while it was open. A folder that no longer exists is forgotten.
+    """
+    raw = load_state(path).get("export")
+    data = raw if isinstance(raw, dict) else {}
+    ext = data.get("format")
+    folder = data.get("folder")
+    where = Path(folder) if isinstance(folder, str) and folder else None
+    return (
+        where if where is not None and where.is_dir() else None,
+        ext if isinstance(ext, str) and ext in EXPORT_FILTERS else ".md",
+    )
+
+
+def save_export_choice(path: Path, folder: Path, ext: str) -> None:
+    data = load_state(path)
+    data["export"] = {"folder": str(folder), "format": ext}
+    save_state(path, data)
 
 
 def usage_line(report: Report | None) -> str:
@@ -139,11 +166,12 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.confirm = confirm
         self.save_file = save_file
-        self.export_dir: Path | None = None  # where the last export went, this session
         self._shown_report: Report | None = None  # what Export on the feedback screen saves
         paths = app_paths()
         self.settings_file = settings_file or paths.settings_file
         self.geometry_file = geometry_file or paths.config_dir / "window.json"
+        # Where the last export went and in which format, remembered between launches.
+        self.export_dir, self.export_format = load_export_choice(self.geometry_file)
         self.home_file = home_choices_file(self.settings_file)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
@@ -612,28 +640,35 @@ class MainWindow(QMainWindow):
         from interviewer.export import write_report  # PDF export loads Qt's printing on use
 
         folder = self.export_dir
-        if folder is None:
+        if folder is None or not folder.is_dir():
             docs = QStandardPaths.writableLocation(
                 QStandardPaths.StandardLocation.DocumentsLocation
             )
             folder = Path(docs) if docs and Path(docs).is_dir() else Path.home()
-        suggested = str(folder / export_file_name(report))
+        ext = self.export_format if self.export_format in EXPORT_FILTERS else ".md"
+        suggested = str(folder / export_file_name(report, ext))
         chosen, selected = self.save_file(
-            self, "Export report", suggested, ";;".join(EXPORT_FILTERS.values())
+            self,
+            "Export report",
+            suggested,
+            ";;".join(EXPORT_FILTERS.values()),
+            EXPORT_FILTERS[ext],
         )
         if not chosen:
             return None
         path = Path(chosen)
         if path.suffix.lower() not in EXPORT_FILTERS:
             # No (or an unknown) extension typed: take the one of the chosen file type.
-            ext = next((e for e, f in EXPORT_FILTERS.items() if f == selected), ".md")
-            path = path.with_name(path.name + ext)
+            typed = next((e for e, f in EXPORT_FILTERS.items() if f == selected), ext)
+            path = path.with_name(path.name + typed)
         try:
             written = write_report(report, path)
         except InterviewerError as err:
             self.banner.show_message("error", str(err))
             return None
         self.export_dir = written.parent
+        self.export_format = written.suffix.lower()
+        save_export_choice(self.geometry_file, self.export_dir, self.export_format)
         self.banner.show_message("info", f"Report saved to {written}.")
         return written
 
