@@ -198,7 +198,9 @@ def test_overall_score_signal_and_categories(qtbot: QtBot) -> None:
     text = all_text(view)
     assert summary.signal_reason in text
     assert "Technical" in text and "Behavioral" in text
-    assert "1 skipped" in text and "1 not asked" in text
+    # The same counts line as every report (one wording: "not reached", never "not asked").
+    assert "1 skipped (counted as 0), 1 not reached (counted as 0)." in text
+    assert "1 of 5 questions was not reached and counts as 0." in text
 
 
 def test_each_criterion_shows_score_level_wording_and_evidence(qtbot: QtBot) -> None:
@@ -209,8 +211,8 @@ def test_each_criterion_shows_score_level_wording_and_evidence(qtbot: QtBot) -> 
     assert rows["4/5"].level_text == LEVELS[4]
     assert rows["2/5"].level_text == LEVELS[2]
     text = all_text(card)
-    assert f"Level 4: {LEVELS[4]}" in text
-    assert f"Level 2: {LEVELS[2]}" in text
+    assert f"Rubric level 4: {LEVELS[4]}" in text
+    assert f"Rubric level 2: {LEVELS[2]}" in text
     assert "“Bias is underfitting”" in text
     assert "No quote from your answer supports this criterion." in text
     assert "Why: Both terms are defined." in text
@@ -235,7 +237,7 @@ def test_star_breakdown_rows(qtbot: QtBot) -> None:
     ]
     text = all_text(card)
     assert "“I was asked to fix it”" in text
-    assert f"Level 1: {STAR_LEVELS[1]}" in text
+    assert f"Rubric level 1: {STAR_LEVELS[1]}" in text
     assert view.cards[0].star_rows == []  # technical answers get no STAR section
 
 
@@ -254,7 +256,7 @@ def test_skipped_ungraded_and_unasked_questions_are_shown(qtbot: QtBot) -> None:
     view = shown_view(qtbot, records())
     assert len(view.cards) == 4  # the unasked question gets a line, not a card
     skipped, failed = view.cards[2], view.cards[3]
-    assert skipped.score_chip.text().startswith("0 / 100")
+    assert skipped.score_chip.text() == "0/100, skipped"
     assert "Skipped" in [c.text() for c in skipped.flag_chips]
     assert "counts as 0" in all_text(skipped)
     assert "Not graded: The grader timed out." in all_text(failed)
@@ -428,10 +430,35 @@ def test_delivery_metrics_are_shown_when_graded(qtbot: QtBot) -> None:
     assert rec.grade is not None
     answer = "Um, so basically I think bias is, like, maybe underfitting and variance overfitting."
     rec.grade = rec.grade.model_copy(update={"delivery": delivery_metrics(answer, 30, 120)})
+    rec.turns = [t for t in rec.turns if t.kind != "follow_up" and t.text != "Learning curves."]
+    rec.turns[1] = rec.turns[1].model_copy(update={"text": answer, "seconds": 30.0})
     view = shown_view(qtbot, [rec])
     text = all_text(view)
-    assert "Delivery: 13 words · 26 words/min · 25% of the suggested time" in text
-    assert "filler words" in text and "hedge" in text
+    facts = {f.label: f.value for f in view.cards[0].delivery_facts}
+    assert facts["Words"] == "13"
+    assert facts["Time"] == "30 s of 2 min suggested (25%)"
+    assert facts["Pace"] == "26 words per minute"
+    assert "Filler words\n3: " in text and "Hedges\n" in text
+    assert view.cards[0].answers[0].meta_text == "30 s · 13 words"  # the same count
+
+
+def test_no_pace_for_a_too_quick_or_too_short_answer(qtbot: QtBot) -> None:
+    from interviewer.core.grading import delivery_metrics
+
+    for answer, seconds in (("Bias.", 60.0), ("Bias is underfitting, variance overfitting.", 6.0)):
+        rec = technical_record()
+        assert rec.grade is not None
+        rec.grade = rec.grade.model_copy(
+            update={"delivery": delivery_metrics(answer, seconds, 120)}
+        )
+        rec.turns = [
+            rec.turns[0],
+            rec.turns[1].model_copy(update={"text": answer, "seconds": seconds}),
+        ]
+        view = shown_view(qtbot, [rec])
+        facts = {f.label: f.value for f in view.cards[0].delivery_facts}
+        assert "Pace" not in facts, (answer, facts)
+        assert "words/min" not in all_text(view) and "per minute" not in all_text(view)
 
 
 def test_progressive_build_shows_the_overview_first_then_every_card(qtbot: QtBot) -> None:

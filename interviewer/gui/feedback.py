@@ -5,6 +5,11 @@ wording for the level given and the quotes from the answer that support it. Noth
 hidden: skipped and ungraded questions, prompt-injection attempts and answers graded by
 the offline coach after a model failure are all shown as such.
 
+Every number and every piece of fixed wording (word counts, durations, pace, score
+texts, section titles, the "Work on these first" list, how unreached questions count)
+comes from `interviewer.export.view`, the same view-model the Markdown, HTML and PDF
+reports lay out, so the screen and the reports can never disagree.
+
 The view only displays; it never starts work. Export, Practise again and Back to home are
 signals the main window connects. Every string a candidate or a model wrote goes through
 plain-text labels or `style.esc`, so an answer containing markup is shown literally.
@@ -29,20 +34,25 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.core.engine import QuestionRecord
-from interviewer.core.models import Criterion, Grade, Question, Rubric, Turn
+from interviewer.core.models import Criterion, Grade, Rubric, Turn
+from interviewer.core.report import QuestionReport, question_report
 from interviewer.core.summary import SessionSummary
-from interviewer.export.view import FLAG_TEXT
+from interviewer.export import view as V
+from interviewer.export.view import (
+    CATEGORY_NAMES,
+    FLAG_TEXT,
+    STAR_NAMES,
+    Fact,
+    QuestionView,
+    answer_label,
+    answer_meta,
+    plural,
+    question_view,
+    word_count,
+)
 from interviewer.gui import style
 from interviewer.gui.style import Chip, ScoreBar, esc, plain_label, rich_label
 
-CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
-STAR_NAMES = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "reflection": "Reflection",
-}
 #: Flags important enough to repeat in the question index, with a short name.
 _GLANCE_FLAGS = {"injection": "Injection", "offline_fallback": "Offline coach"}
 _SEVERE_FLAGS = {"injection", "empty", "gibberish", "off_topic"}
@@ -88,17 +98,6 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip() + " …"
 
 
-def _word_count(text: str) -> int:
-    return len(text.split())
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = round(seconds)
-    return f"{s // 60}:{s % 60:02d}"
-
-
 class _Section(QWidget):
     """A titled block inside a question card (criteria, STAR, lists)."""
 
@@ -113,7 +112,7 @@ class _Section(QWidget):
 class AnswerBox(style.Panel):
     """One candidate answer, selectable, shortened when very long."""
 
-    def __init__(self, turn: Turn, parent: QWidget | None = None) -> None:
+    def __init__(self, turn: Turn, parent: QWidget | None = None, *, first: bool = True) -> None:
         super().__init__(
             parent,
             name="answer",
@@ -141,20 +140,18 @@ class AnswerBox(style.Panel):
         self.text_label = plain_label(self._short, selectable=True)
         self.text_label.setAccessibleName("Your answer")
         lay.addWidget(self.text_label)
-        meta = [f"{_word_count(turn.text)} words"]
-        if turn.seconds:
-            meta.append(f"{_duration(turn.seconds)} min")
-        if turn.timed_out:
-            meta.append("submitted when time ran out")
-        if turn.skipped:
-            meta.append("skipped")
+        label = answer_label(turn, first)
+        meta = answer_meta(turn)
+        if label != answer_label(turn, True) or turn.skipped:
+            meta = f"{label} · {meta}"  # a follow-up answer, or what was typed before a skip
+        self.meta_text = meta
         foot = QHBoxLayout()
         foot.setSpacing(8)
-        foot.addWidget(plain_label(" · ".join(meta), wrap=False, muted=True))
+        foot.addWidget(plain_label(meta, wrap=False, muted=True))
         foot.addStretch(1)
         self.toggle: QPushButton | None = None
         if self.long:
-            self.toggle = QPushButton(f"Show the whole answer ({_word_count(turn.text)} words)")
+            self.toggle = QPushButton(self._show_all_text())
             self.toggle.setStyleSheet(LINK_STYLE)
             self.toggle.setCursor(Qt.CursorShape.PointingHandCursor)
             self.toggle.setAccessibleName("Show the whole answer")
@@ -162,15 +159,14 @@ class AnswerBox(style.Panel):
             foot.addWidget(self.toggle)
         lay.addLayout(foot)
 
+    def _show_all_text(self) -> str:
+        return f"Show the whole answer ({plural(word_count(self.full_text), 'word')})"
+
     def _on_toggle_clicked(self) -> None:
         assert self.toggle is not None
         self.expanded = not self.expanded
         self.text_label.setText(style.soft_wrap(self._full if self.expanded else self._short))
-        label = (
-            "Show less"
-            if self.expanded
-            else f"Show the whole answer ({_word_count(self.full_text)} words)"
-        )
+        label = "Show less" if self.expanded else self._show_all_text()
         self.toggle.setText(label)
         self.toggle.setAccessibleName(label)
 
@@ -208,8 +204,8 @@ class CriterionRow(QWidget):
         self.level_text = ""
         if criterion is not None and score in criterion.levels:
             self.level_text = criterion.levels[score]
-            level = rich_label(f"<b>Level {score}:</b> {esc(self.level_text)}")
-            level.setAccessibleName(f"Rubric level {score}: {self.level_text}")
+            level = rich_label(f"<b>{V.level_label(score)}:</b> {esc(self.level_text)}")
+            level.setAccessibleName(f"{V.level_label(score)}: {self.level_text}")
             lay.addWidget(level)
         self.quotes: list[QLabel] = []
         for quote in evidence:
@@ -222,9 +218,7 @@ class CriterionRow(QWidget):
             self.quotes.append(q)
             lay.addWidget(q)
         if not evidence:
-            lay.addWidget(
-                plain_label("No quote from your answer supports this criterion.", muted=True)
-            )
+            lay.addWidget(plain_label(V.NO_EVIDENCE, muted=True))
         if reasoning.strip():
             lay.addWidget(plain_label(f"Why: {reasoning.strip()}", muted=True, selectable=True))
 
@@ -240,11 +234,14 @@ class QuestionCard(style.Panel):
         parent: QWidget | None = None,
         *,
         progressive: bool = False,
+        total: int = 0,
     ) -> None:
         """With `progressive`, only the header and the answers are built now; the rest
         is built by `build_step`, a piece at a time (see FeedbackView)."""
         super().__init__(parent, name="questionCard", remember_heights=True)
         self.record = record
+        #: What the reports show for this question; the card lays out the same view.
+        self.view: QuestionView = question_view(question_report(record, rubric), number, total)
         q = record.question
         grade = record.grade
         lay = QVBoxLayout(self.inside)
@@ -295,6 +292,7 @@ class QuestionCard(style.Panel):
         self.answers: list[AnswerBox] = []
         self.criteria: list[CriterionRow] = []
         self.star_rows: list[tuple[str, str, str]] = []
+        self.delivery_facts: list[Fact] = []
 
         # -- the verdict, built now or a piece at a time
         self._rest: Iterator[None] | None = self._verdict(lay, record, rubric)
@@ -322,37 +320,33 @@ class QuestionCard(style.Panel):
     def _verdict(
         self, lay: QVBoxLayout, record: QuestionRecord, rubric: Rubric | None
     ) -> Iterator[None]:
-        q, grade = record.question, record.grade
+        grade = record.grade
         yield from self._add_exchange(lay, record)
         if record.status == "unasked":
-            lay.addWidget(plain_label("Not asked: the interview ended first.", muted=True))
+            lay.addWidget(plain_label(V.NOT_REACHED_NOTE, muted=True))
         elif record.status == "skipped":
-            lay.addWidget(
-                plain_label("Skipped: this question counts as 0 in the overall score.", muted=True)
-            )
-            self._add_outline(lay, q, None)
+            lay.addWidget(plain_label(V.SKIPPED_NOTE, muted=True))
+            self._add_lists(lay, self.view.lists)
         elif grade is None:
-            problem = record.grade_error.strip() or "The grade is not ready yet."
-            msg = plain_label(f"Not graded: {problem}", selectable=True)
+            msg = plain_label(f"Not graded: {self.view.grade_error}", selectable=True)
             style.set_message_colour(msg, "danger")
             lay.addWidget(msg)
-            self._add_outline(lay, q, None)
+            self._add_lists(lay, self.view.lists)
+            self._add_delivery(lay)
         else:
-            yield from self._add_grade(lay, q, grade, rubric)
+            yield from self._add_grade(lay, grade, rubric)
 
     @staticmethod
     def _score_chip(record: QuestionRecord) -> Chip:
         grade = record.grade
-        if record.status == "unasked":
-            return Chip("not asked", style.NEUTRAL)
-        if record.status == "skipped":
-            return Chip("0 / 100 · skipped", style.NEUTRAL, tooltip="Skipped: counts as 0")
-        if grade is None:
-            return Chip("not graded", style.NEUTRAL)
-        score = grade.overall_score
-        return Chip(
-            f"{score:.0f} / 100", style.percent_colour(score), tooltip=f"Score {score:.0f} of 100"
-        )
+        status = "unasked" if record.status in ("unasked", "asking") else record.status
+        score = grade.overall_score if grade is not None else None
+        text = V.score_text(status, score)
+        if status == "skipped":
+            return Chip(text, style.NEUTRAL, tooltip=V.SKIPPED_NOTE)
+        if status == "unasked" or score is None:
+            return Chip(text, style.NEUTRAL)
+        return Chip(text, style.percent_colour(score), tooltip=f"Score {score:.0f} of 100")
 
     def _add_exchange(self, lay: QVBoxLayout, record: QuestionRecord) -> Iterator[None]:
         """Add the answers (and follow-up questions), pausing after each answer."""
@@ -360,29 +354,29 @@ class QuestionCard(style.Panel):
         if not candidate:
             return
         lay.addWidget(style.section_title("Your answer" if len(candidate) == 1 else "Your answers"))
+        first = True
         for turn in record.turns:
             if turn.role == "interviewer" and turn.kind == "follow_up":
                 follow = rich_label(f"<b>Follow-up:</b> {esc(turn.text)}")
                 follow.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lay.addWidget(follow)
             elif turn.role == "candidate":
-                box = AnswerBox(turn)
+                box = AnswerBox(turn, first=first)
+                first = False
                 self.answers.append(box)
                 lay.addWidget(box)
                 yield
             elif turn.role == "system" and turn.text.strip():
                 lay.addWidget(plain_label(turn.text, muted=True))
 
-    def _add_grade(
-        self, lay: QVBoxLayout, q: Question, grade: Grade, rubric: Rubric | None
-    ) -> Iterator[None]:
+    def _add_grade(self, lay: QVBoxLayout, grade: Grade, rubric: Rubric | None) -> Iterator[None]:
         """Add the grade's sections, pausing (yield) after each criterion and section."""
         if grade.summary.strip():
             summary = plain_label(grade.summary.strip(), selectable=True)
             summary.setAccessibleName("Grader's summary")
             lay.addWidget(summary)
 
-        crit_section = _Section("Rubric scores")
+        crit_section = _Section(V.RUBRIC_SCORES)
         lay.addWidget(crit_section)
         for cs in grade.criteria:
             yield
@@ -395,20 +389,12 @@ class QuestionCard(style.Panel):
             row = CriterionRow(cs.criterion_id, cs.score, cs.evidence, cs.reasoning, criterion)
             self.criteria.append(row)
             crit_section.body.addWidget(row)
-        if grade.dropped_quotes:
-            n = grade.dropped_quotes
-            crit_section.body.addWidget(
-                plain_label(
-                    f"{n} quote{'s' if n != 1 else ''} offered by the grader "
-                    f"{'were' if n != 1 else 'was'} not in your answer and "
-                    f"{'were' if n != 1 else 'was'} discarded.",
-                    muted=True,
-                )
-            )
+        if self.view.dropped_note:
+            crit_section.body.addWidget(plain_label(self.view.dropped_note, muted=True))
 
         if grade.star:
             yield
-            star = _Section("STAR breakdown")
+            star = _Section(V.STAR_BREAKDOWN)
             grid = QGridLayout()
             grid.setHorizontalSpacing(12)
             grid.setVerticalSpacing(6)
@@ -425,7 +411,7 @@ class QuestionCard(style.Panel):
                 grid.addWidget(chip, i, 1, Qt.AlignmentFlag.AlignTop)
                 # Centre the name on the chip's line, whatever the quote's length.
                 name_label.setFixedHeight(chip.sizeHint().height())
-                quote = f"“{item.quote.strip()}”" if item.quote.strip() else "not in your answer"
+                quote = f"“{item.quote.strip()}”" if item.quote.strip() else V.NO_STAR_QUOTE
                 ql = plain_label(quote, selectable=True, muted=not item.quote.strip())
                 if item.quote.strip():
                     f = ql.font()
@@ -436,50 +422,33 @@ class QuestionCard(style.Panel):
             star.body.addLayout(grid)
             lay.addWidget(star)
 
-        lists: list[tuple[str, list[str], bool]] = [
-            ("What went well", list(grade.strengths), False),
-            ("What to improve", list(grade.improvements), False),
-            ("Key points you missed", self._missing(q, grade.missing_key_points), False),
-        ]
-        outline = grade.strong_answer or list(q.strong_answer) or [k.text for k in q.key_points]
-        lists.append(("A strong answer would cover", list(outline), True))
+        lists = self.view.lists
         yield
         self._add_lists(lay, lists[:2])
         yield
         self._add_lists(lay, lists[2:])
-        if grade.delivery is not None:
-            lay.addWidget(self._delivery_label(grade))
-        if grade.backend:
-            lay.addWidget(plain_label(f"Graded by: {grade.backend}", muted=True, wrap=False))
+        self._add_delivery(lay)
+        if self.view.graded_by:
+            lay.addWidget(plain_label(f"Graded by: {self.view.graded_by}", muted=True, wrap=False))
 
-    @staticmethod
-    def _delivery_label(grade: Grade) -> QLabel:
+    def _add_delivery(self, lay: QVBoxLayout) -> None:
         """Pace, filler, hedges and time: measured from the text, not judged by a model."""
-        d = grade.delivery
-        assert d is not None
-        parts = [f"{d.words} words"]
-        if d.words_per_minute is not None:
-            parts.append(f"{d.words_per_minute:.0f} words/min")
-        if d.time_used is not None:
-            parts.append(f"{d.time_used:.0%} of the suggested time")
-        parts.append(f"{d.filler_words} filler word{'s' if d.filler_words != 1 else ''}")
-        parts.append(f"{d.hedges} hedge{'s' if d.hedges != 1 else ''}")
-        text = "Delivery: " + " · ".join(parts)
-        if d.notes:
-            text += "\n" + " ".join(d.notes)
-        label = plain_label(text, muted=True, selectable=True)
-        label.setAccessibleName("Delivery metrics")
-        return label
-
-    def _add_outline(self, lay: QVBoxLayout, q: Question, _grade: Grade | None) -> None:
-        outline = list(q.strong_answer) or [k.text for k in q.key_points]
-        self._add_lists(lay, [("A strong answer would cover", outline, True)])
-
-    @staticmethod
-    def _missing(q: Question, missing: Sequence[str]) -> list[str]:
-        """Graders may name key points by id; show the key point's text instead."""
-        by_id = {k.id: k.text for k in q.key_points}
-        return [by_id.get(m, m) for m in missing]
+        self.delivery_facts = list(self.view.delivery)
+        if not self.delivery_facts:
+            return
+        section = _Section(V.DELIVERY)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        for i, fact in enumerate(self.delivery_facts):
+            grid.addWidget(plain_label(fact.label, wrap=False, muted=True), i, 0)
+            grid.addWidget(plain_label(fact.value, selectable=True), i, 1)
+        section.body.addLayout(grid)
+        for note in self.view.delivery_notes:
+            section.body.addWidget(plain_label(note, muted=True, selectable=True))
+        section.setAccessibleName("Delivery metrics")
+        lay.addWidget(section)
 
     @staticmethod
     def _add_lists(lay: QVBoxLayout, lists: Sequence[tuple[str, list[str], bool]]) -> None:
@@ -568,11 +537,13 @@ class FeedbackView(QWidget):
         self.usage_label: QLabel | None = None
         self._usage_text = ""
         self.signal_chip: Chip | None = None
+        self.overview_view: V.Overview | None = None
         self.cards: list[QuestionCard] = []
         self._content: QWidget | None = None
         self._generation = 0
         self._pending: list[tuple[int, QuestionRecord, Rubric | None]] = []
         self._layout: QVBoxLayout | None = None
+        self._total = 0
         self._cards_at = 0
         self._show_empty()
 
@@ -601,7 +572,8 @@ class FeedbackView(QWidget):
         lay = QVBoxLayout(content)
         lay.setContentsMargins(18, 16, 18, 24)
         lay.setSpacing(14)
-        lay.addWidget(self._overview(summary, rubrics))
+        reports = [question_report(r, _rubric_for(r, rubrics)) for r in records]
+        lay.addWidget(self._overview(summary, reports))
         self.cards = []
         shown = [r for r in records if r.status != "unasked"]
         unasked = [r for r in records if r.status == "unasked"]
@@ -612,21 +584,21 @@ class FeedbackView(QWidget):
         for number, rec in enumerate(records, start=1):
             if rec.status == "unasked":
                 continue
-            rubric = rubrics.get(rec.grade.rubric_id if rec.grade else rec.question.rubric)
-            if rubric is None:
-                rubric = rubrics.get(rec.question.rubric)
-            pending.append((number, rec, rubric))
+            pending.append((number, rec, _rubric_for(rec, rubrics)))
         self._cards_at = lay.count()
         if unasked:
             box = style.card(name="unaskedCard")
             bl = QVBoxLayout(box)
             bl.setContentsMargins(18, 12, 18, 12)
-            bl.addWidget(style.section_title("Not asked (the interview ended first)"))
-            for rec in unasked:
-                bl.addWidget(plain_label(f"• {rec.question.text}", muted=True))
+            bl.addWidget(style.section_title(V.NOT_REACHED))
+            bl.addWidget(plain_label(V.NOT_REACHED_NOTE, muted=True))
+            for number, rec in enumerate(records, start=1):
+                if rec.status == "unasked":
+                    bl.addWidget(plain_label(f"{number}. {rec.question.text}", muted=True))
             lay.addWidget(box)
         lay.addStretch(1)
         self._pending = pending
+        self._total = len(records)
         self._layout = lay
         if not progressive:
             self.finish_pending()
@@ -650,7 +622,7 @@ class FeedbackView(QWidget):
 
     def _add_card(self, *, progressive: bool = False) -> None:
         number, rec, rubric = self._pending.pop(0)
-        card = QuestionCard(number, rec, rubric, progressive=progressive)
+        card = QuestionCard(number, rec, rubric, progressive=progressive, total=self._total)
         self.cards.append(card)
         assert self._layout is not None
         self._layout.insertWidget(self._cards_at, card)
@@ -689,7 +661,9 @@ class FeedbackView(QWidget):
         self.scroll_area.setWidget(content)
         self._content = content
 
-    def _overview(self, summary: SessionSummary, rubrics: dict[str, Rubric]) -> QFrame:
+    def _overview(self, summary: SessionSummary, reports: Sequence[QuestionReport]) -> QFrame:
+        top = V.overview(summary, reports)
+        self.overview_view = top
         box = style.card(name="overviewCard")
         grid = QGridLayout(box)
         grid.setContentsMargins(20, 16, 20, 18)
@@ -730,76 +704,60 @@ class FeedbackView(QWidget):
         score_row.addWidget(self.signal_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         score_row.addStretch(1)
         left.addLayout(score_row)
-        left.addWidget(plain_label(summary.signal_reason))
-        counts = [f"{summary.answered} answered"]
-        if summary.skipped:
-            counts.append(f"{summary.skipped} skipped")
-        if summary.unasked:
-            counts.append(f"{summary.unasked} not asked")
-        left.addWidget(plain_label(" · ".join(counts), muted=True))
+        left.addWidget(plain_label(top.signal_reason))
+        left.addWidget(plain_label(top.counts, muted=True))
+        if top.score_note:
+            left.addWidget(plain_label(top.score_note))
         if self._usage_text:
             self.usage_label = plain_label(self._usage_text, muted=True)
             self.usage_label.setAccessibleName("Tokens used and estimated cost")
             left.addWidget(self.usage_label)
-        if summary.per_category:
+        if top.categories:
             left.addSpacing(6)
-            left.addWidget(style.section_title("By category"))
-            cat_grid = QGridLayout()
-            cat_grid.setHorizontalSpacing(10)
-            cat_grid.setColumnStretch(1, 1)
-            for i, (cat, value) in enumerate(sorted(summary.per_category.items())):
-                name = CATEGORY_NAMES.get(cat, cat)
-                cat_grid.addWidget(plain_label(name, wrap=False), i, 0)
-                cat_grid.addWidget(
-                    ScoreBar(
-                        value,
-                        100,
-                        style.percent_colour(value),
-                        accessible_name=f"{name}: {value:.0f} out of 100",
-                    ),
-                    i,
-                    1,
-                )
-                cat_grid.addWidget(plain_label(f"{value:.0f}", wrap=False), i, 2)
-            left.addLayout(cat_grid)
+            left.addWidget(style.section_title(V.BY_CATEGORY))
+            left.addLayout(self._bars(top.categories))
         left.addStretch(1)
         grid.addLayout(left, 0, 0)
 
         right = QVBoxLayout()
         right.setSpacing(6)
-        if summary.per_criterion:
-            names = _criterion_names(rubrics)
-            right.addWidget(style.section_title("By criterion (average of 5)"))
-            crit_grid = QGridLayout()
-            crit_grid.setHorizontalSpacing(10)
-            crit_grid.setColumnStretch(1, 1)
-            ordered = sorted(summary.per_criterion.items(), key=lambda kv: kv[1])
-            for i, (cid, value) in enumerate(ordered):
-                name = names.get(cid, cid.replace("_", " ").capitalize())
-                crit_grid.addWidget(plain_label(name, wrap=False), i, 0)
-                crit_grid.addWidget(
-                    ScoreBar(
-                        value,
-                        5,
-                        style.level_colour(round(value)),
-                        accessible_name=f"{name}: {value:.1f} out of 5",
-                    ),
-                    i,
-                    1,
-                )
-                crit_grid.addWidget(plain_label(f"{value:.1f}", wrap=False), i, 2)
-            right.addLayout(crit_grid)
-            weak = [(cid, v) for cid, v in ordered if v < 3.5][:3]
-            if weak:
-                right.addSpacing(6)
-                right.addWidget(style.section_title("Work on first"))
-                items = "".join(
-                    f"<li>{esc(names.get(cid, cid))} ({v:.1f}/5)</li>" for cid, v in weak
-                )
-                right.addWidget(rich_label(f"<ol style='margin-left:-18px'>{items}</ol>"))
+        if top.criteria:
+            right.addWidget(style.section_title(V.BY_CRITERION))
+            right.addLayout(self._bars(top.criteria))
+            right.addSpacing(6)
+        right.addWidget(style.section_title(V.WORK_ON_FIRST))
+        if top.focus:
+            items = "".join(f"<li><b>{esc(f.title)}.</b> {esc(f.detail)}</li>" for f in top.focus)
+            focus = rich_label(f"<ol style='margin-left:-18px'>{items}</ol>")
+        else:
+            focus = plain_label(top.focus_note, muted=True)
+        focus.setAccessibleName(V.WORK_ON_FIRST)
+        right.addWidget(focus)
         right.addStretch(1)
         grid.addLayout(right, 0, 1)
         return box
+
+    @staticmethod
+    def _bars(bars: Sequence[V.Bar]) -> QGridLayout:
+        """Name, bar and value per row, coloured by the level the value rounds to."""
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setColumnStretch(1, 1)
+        for i, bar in enumerate(bars):
+            grid.addWidget(plain_label(bar.label, wrap=False), i, 0)
+            out_of = f"{bar.maximum:.0f}"
+            grid.addWidget(
+                ScoreBar(
+                    bar.value,
+                    bar.maximum,
+                    style.level_colour(bar.level),
+                    accessible_name=f"{bar.label}: {bar.text.split('/')[0]} out of {out_of}",
+                ),
+                i,
+                1,
+            )
+            grid.addWidget(plain_label(bar.text, wrap=False), i, 2)
+        return grid
 
     def _glance(self, numbered: Sequence[tuple[int, QuestionRecord]]) -> QFrame:
         """A clickable index of the questions, so ten of them stay easy to navigate."""
@@ -853,12 +811,9 @@ class FeedbackView(QWidget):
         self.back_home.emit()
 
 
-def _criterion_names(rubrics: dict[str, Rubric]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for rubric in rubrics.values():
-        for c in rubric.criteria:
-            names.setdefault(c.id, c.name)
-    return names
+def _rubric_for(rec: QuestionRecord, rubrics: dict[str, Rubric]) -> Rubric | None:
+    rubric = rubrics.get(rec.grade.rubric_id if rec.grade else rec.question.rubric)
+    return rubric if rubric is not None else rubrics.get(rec.question.rubric)
 
 
 class _ElidedButton(QPushButton):
