@@ -380,7 +380,10 @@ def install(result: Check, need: str) -> bool:
         return False
     if not root and not _can_sudo():
         return False
-    why = "to open the app's window" if need == "gui" else "to run the test suite"
+    if result.missing_libraries or result.missing_font or result.missing_programs:
+        why = "to open the app's window" if need == "gui" else "to run the test suite"
+    else:
+        why = "so that Python can create the app's environment (.venv)"
     _say(result.describe())
     if result.family == "debian":
         # Fresh machines have empty package lists; names (t64 renames) are checked after this.
