@@ -15,6 +15,7 @@ import json
 import os
 import select
 import shlex
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from interviewer import __version__
-from interviewer.core.content import ContentLibrary, load_library
+from interviewer.core.content import ContentLibrary, QuestionHistory, load_library
 from interviewer.core.cost import SessionUsage, UsageMeter, load_prices_or_defaults
 from interviewer.core.engine import (
     Finished,
@@ -306,6 +307,18 @@ def _open_store() -> SessionStore:
     return store
 
 
+def _question_history(store: SessionStore) -> dict[str, QuestionHistory]:
+    """Past practice for question rotation; unreadable history means a plain random pick."""
+    try:
+        return store.question_history()
+    except (InterviewerError, sqlite3.Error, OSError) as err:
+        print(
+            f"warning: past practice could not be read ({err}); questions are random.",
+            file=sys.stderr,
+        )
+        return {}
+
+
 def cmd_practice(
     args: argparse.Namespace, stdin: IO[str] | None = None, out: IO[str] | None = None
 ) -> int:
@@ -314,7 +327,13 @@ def cmd_practice(
     if args.questions is not None and args.questions < 1:
         raise InterviewerError("--questions must be at least 1.")
     _check_report(args.report)
-    questions = lib.select_questions(track, args.questions, difficulty=args.difficulty)
+    store = _open_store()
+    questions = lib.select_questions(
+        track,
+        args.questions,
+        difficulty=args.difficulty,
+        history=None if args.repeat else _question_history(store),
+    )
     if not questions:
         raise InterviewerError(f"No questions available for track {track.id}.")
     duration = args.minutes * 60 if args.minutes else None
@@ -329,7 +348,6 @@ def cmd_practice(
         duration_seconds=duration,
     )
     backend, offline = _backend(args)
-    store = _open_store()
     plan = SessionPlan(
         question_ids=[q.id for q in questions],
         duration_seconds=engine.duration,
@@ -818,6 +836,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--minutes", type=float, metavar="M", help="interview length (default: the track's)"
+    )
+    p.add_argument(
+        "--repeat",
+        action="store_true",
+        help="pick questions at random, including ones already practised (by default, "
+        "questions not practised yet come first, then the ones scored lowest)",
     )
     p.add_argument(
         "--report",

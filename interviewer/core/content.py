@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +22,43 @@ from interviewer.core.models import Category, Question, QuestionFile, Rubric, Ru
 
 _PKG_ROOT = Path(__file__).resolve().parent.parent
 M = TypeVar("M", bound=BaseModel)
+
+#: Scores (0-100) this close count as equal when choosing which seen question comes back
+#: first: a grader's own noise is about this size, and the choice among equals stays random.
+SCORE_BAND = 10.0
+
+
+@dataclass(frozen=True)
+class QuestionHistory:
+    """What the candidate has done with one question, across every stored session.
+
+    Read from the session store by the driver and handed in as plain data (the core does
+    no I/O). A question counts as seen once an interview asked it; `last_score` is the
+    grade of its newest graded answer, and a question seen but never graded (skipped, or
+    the interview stopped there) ranks as a 0.
+    """
+
+    times_seen: int = 0
+    last_seen: str = ""  # ISO time the newest session that asked it started
+    best_score: float | None = None
+    last_score: float | None = None
+
+
+QuestionHistoryMap = Mapping[str, QuestionHistory]
+
+
+def practised_count(questions: Iterable[Question], history: QuestionHistoryMap) -> int:
+    """How many of `questions` an interview has already asked."""
+    return sum(1 for q in questions if (h := history.get(q.id)) is not None and h.times_seen)
+
+
+def rotation_rank(question: Question, history: QuestionHistoryMap) -> tuple[int, int, int]:
+    """Lower comes first: unseen questions, then the worst scored, then the least seen."""
+    h = history.get(question.id)
+    if h is None or h.times_seen <= 0:
+        return (0, 0, 0)
+    score = h.last_score if h.last_score is not None else 0.0
+    return (1, int(max(0.0, score) // SCORE_BAND), h.times_seen)
 
 
 def builtin_content_root() -> Path:
@@ -142,18 +179,37 @@ class ContentLibrary:
         count: int | None = None,
         rng: random.Random | None = None,
         difficulty: str | None = None,
+        history: QuestionHistoryMap | None = None,
     ) -> list[Question]:
-        """Pick the questions for one interview following the track's selection rule."""
+        """Pick the questions for one interview following the track's selection rule.
+
+        With `history` (the candidate's past, see `QuestionHistory`) the pick rotates
+        through the bank: questions never asked first, then the ones answered worst, then
+        the ones asked least, in random order among equals; the track's rule (random,
+        balanced across categories, ordered) still shapes the interview. Without it the
+        pick is plain random, which is what "repeat questions" asks for. A track's
+        explicit question list is always asked as written.
+        """
         rng = rng or random.Random()
         count = count or track.question_count
         explicit = [self.questions[q] for q in track.questions if q in self.questions]
         if difficulty and difficulty != "mixed":
             track = track.model_copy(update={"difficulty": difficulty})
         pool = [q for q in self.questions_for(track) if q not in explicit]
+        hist: QuestionHistoryMap = history or {}
+
+        def rank(q: Question) -> tuple[int, int, int]:
+            return rotation_rank(q, hist)
+
         if track.selection == "random":
             rng.shuffle(pool)
+            pool.sort(key=rank)  # stable: the shuffle decides among equals
         elif track.selection == "balanced":
-            pool = _round_robin(pool, track.categories, rng)
+            pool = _round_robin(pool, track.categories, rng, rank)
+        elif hist:  # ordered: rotate which questions, keep the bank's order for those asked
+            wanted = max(0, count - len(explicit))
+            keep = {q.id for q in sorted(pool, key=rank)[:wanted]}
+            pool = [q for q in pool if q.id in keep]
         chosen = (explicit + pool)[:count]
         return chosen
 
@@ -222,14 +278,22 @@ class ContentLibrary:
 
 
 def _round_robin(
-    pool: list[Question], categories: list[Category], rng: random.Random
+    pool: list[Question],
+    categories: list[Category],
+    rng: random.Random,
+    rank: Callable[[Question], tuple[int, int, int]] | None = None,
 ) -> list[Question]:
-    """Interleave categories so a mixed interview alternates kinds of question."""
+    """Interleave categories so a mixed interview alternates kinds of question; within a
+    category the best-ranked question comes first (random among equals)."""
     by_cat: dict[str, list[Question]] = {c: [] for c in categories}
     for q in pool:
         by_cat.setdefault(q.category, []).append(q)
     for qs in by_cat.values():
         rng.shuffle(qs)
+        if rank is not None:
+            # Best last, because pop() takes from the end; a stable sort keeps the shuffle's
+            # order among equals (and, with no history, exactly the plain random pick).
+            qs.sort(key=rank, reverse=True)
     out: list[Question] = []
     while any(by_cat.values()):
         for cat in categories:

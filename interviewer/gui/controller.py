@@ -36,7 +36,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from interviewer.core.content import ContentLibrary
+from interviewer.core.content import ContentLibrary, QuestionHistory
 from interviewer.core.cost import Price, SessionUsage, UsageMeter, load_prices_or_defaults
 from interviewer.core.engine import (
     MIN_FOLLOW_UP_SECONDS,
@@ -81,6 +81,8 @@ class StartOptions:
     minutes: float | None = None
     difficulty: str | None = None
     follow_ups: bool = True
+    #: Plain random questions, as if nothing had been practised before (no rotation).
+    repeat: bool = False
     #: A track built for this interview (e.g. "practise my weak topics") instead of
     #: `track_id`'s; `track_id` still names the library track it was built from.
     track: Track | None = field(default=None, compare=False)
@@ -345,7 +347,11 @@ class Controller(QObject):
         try:
             track = options.track or self.library.track(options.track_id)
             questions = self.library.select_questions(
-                track, options.question_count, rng=self.rng, difficulty=options.difficulty
+                track,
+                options.question_count,
+                rng=self.rng,
+                difficulty=options.difficulty,
+                history=None if options.repeat else self.question_history(),
             )
             if not questions:
                 raise InterviewerError(f"The track {track.name!r} has no questions to ask.")
@@ -379,6 +385,14 @@ class Controller(QObject):
         self._pump()
         self.clocks_changed.emit(self.clock_state())
         return True
+
+    def question_history(self) -> dict[str, QuestionHistory]:
+        """What the candidate has practised, for question rotation; empty if unreadable
+        (the pick is then plain random, which is never worth stopping an interview for)."""
+        try:
+            return self.store.question_history()
+        except (InterviewerError, sqlite3.Error, OSError):
+            return {}
 
     def resume_problem(self, stored: StoredSession) -> str:
         """Why this saved interview cannot be resumed with the content loaded now ("" if it can)."""

@@ -7,6 +7,8 @@ unobtrusively at the bottom (the good files still load), never in a dialog.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
@@ -31,11 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.core.content import ContentLibrary
+from interviewer.core.content import ContentLibrary, QuestionHistory, practised_count
 from interviewer.core.errors import ContentError
-from interviewer.core.models import Track
+from interviewer.core.models import Question, Track
 from interviewer.gui.controller import StartOptions
 from interviewer.gui.widgets import PRIMARY_BUTTON_CSS, scaled_font
+from interviewer.storage.settings import HomeChoices, TrackChoices
 
 CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
 DIFFICULTIES = [
@@ -57,6 +60,17 @@ def track_meta(track: Track) -> str:
     cats = ", ".join(CATEGORY_NAMES.get(c, c) for c in track.categories)
     n = track.question_count
     return f"{track.duration_minutes} min · {n} question{'s' if n != 1 else ''} · {cats}"
+
+
+def practised_text(total: int, practised: int) -> str:
+    """The track card's line about how much of the track's bank has been practised."""
+    noun = f"{total} question{'s' if total != 1 else ''}"
+    if practised <= 0:
+        return f"{noun} in this track; you have not practised any of them yet."
+    if practised >= total:
+        first = "it comes" if total == 1 else "the ones you scored lowest on come"
+        return f"You have practised all {noun} in this track: {first} back first."
+    return f"You have practised {practised} of {noun} in this track."
 
 
 def _card(name: str) -> QFrame:
@@ -160,12 +174,19 @@ class HomeView(QWidget):
     settings_requested = Signal()
     history_requested = Signal()
     progress_requested = Signal()
+    #: The candidate changed a choice worth remembering (a HomeChoices to persist).
+    choices_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Home")
         self.library = ContentLibrary()
         self._tracks: list[Track] = []
+        self._history: Mapping[str, QuestionHistory] | None = None
+        self._choices = HomeChoices()
+        # True while the screen sets its own widgets (a track's defaults or saved
+        # choices), so only the candidate's own changes are remembered.
+        self._applying = False
         self._build_ui()
 
     # -------------------------------------------------------------- construction
@@ -251,6 +272,8 @@ class HomeView(QWidget):
         self.track_description.setWordWrap(True)
         self.track_description.setTextFormat(Qt.TextFormat.PlainText)
         self.track_bank = QLabel()
+        self.track_bank.setAccessibleName("Questions practised")
+        self.track_bank.setWordWrap(True)
         self.track_bank.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         dl.addWidget(self.track_name)
         dl.addWidget(self.track_meta)
@@ -278,10 +301,21 @@ class HomeView(QWidget):
         self.follow_ups = QCheckBox("Ask follow-up questions")
         self.follow_ups.setAccessibleName("Ask follow-up questions")
         self.follow_ups.setChecked(True)
+        self.repeat = QCheckBox("&Repeat questions I've already practised")
+        self.repeat.setAccessibleName("Repeat questions I've already practised")
+        self.repeat.setToolTip(
+            "Off: questions you have not practised come first, then the ones you scored "
+            "lowest on. On: any question of the track, at random."
+        )
+        self.difficulty.currentIndexChanged.connect(self._on_choice_changed)
+        self.minutes.valueChanged.connect(self._on_choice_changed)
+        self.follow_ups.toggled.connect(self._on_choice_changed)
+        self.repeat.toggled.connect(self._on_choice_changed)
         form.addRow("&Difficulty:", self.difficulty)
         form.addRow("&Questions:", self.count)
         form.addRow("&Length:", self.minutes)
         form.addRow("", self.follow_ups)
+        form.addRow("", self.repeat)
         right.addWidget(options)
 
         model = _card("modelCard")
@@ -365,7 +399,8 @@ class HomeView(QWidget):
         QWidget.setTabOrder(self.difficulty, self.count)
         QWidget.setTabOrder(self.count, self.minutes)
         QWidget.setTabOrder(self.minutes, self.follow_ups)
-        QWidget.setTabOrder(self.follow_ups, self.settings_button)
+        QWidget.setTabOrder(self.follow_ups, self.repeat)
+        QWidget.setTabOrder(self.repeat, self.settings_button)
         QWidget.setTabOrder(self.settings_button, self.start_button)
         QWidget.setTabOrder(self.start_button, self.history_button)
         QWidget.setTabOrder(self.history_button, self.progress_button)
@@ -385,10 +420,42 @@ class HomeView(QWidget):
             item.setToolTip(track.description)
             self.track_list.addItem(item)
         if self._tracks:
-            self.track_list.setCurrentRow(0)
+            self._applying = True
+            try:
+                self.track_list.setCurrentRow(self._row_of(self._choices.track_id, 0))
+            finally:
+                self._applying = False
         else:
             self._on_track_changed(-1)
         self._show_errors(library.errors)
+
+    def set_choices(self, choices: HomeChoices) -> None:
+        """Restore the choices of an earlier launch: the track, and each track's options."""
+        self._choices = choices.model_copy(deep=True)
+        self._applying = True
+        try:
+            self.repeat.setChecked(choices.repeat)
+            row = self._row_of(choices.track_id, self.track_list.currentRow())
+            if row != self.track_list.currentRow():
+                self.track_list.setCurrentRow(row)
+            else:
+                self._on_track_changed(row)
+        finally:
+            self._applying = False
+
+    def choices(self) -> HomeChoices:
+        return self._choices.model_copy(deep=True)
+
+    def set_history(self, history: Mapping[str, QuestionHistory]) -> None:
+        """What the candidate has practised (from the session store), for the count shown."""
+        self._history = history
+        self._show_practised(self.current_track())
+
+    def _row_of(self, track_id: str, default: int) -> int:
+        for row, track in enumerate(self._tracks):
+            if track.id == track_id:
+                return row
+        return default
 
     def set_backend(self, label: str, name: str, notice: str = "") -> None:
         self.backend_label.setText(f"Interviewer model: {label}")
@@ -431,6 +498,7 @@ class HomeView(QWidget):
             minutes=float(self.minutes.value()),
             difficulty=difficulty or None,
             follow_ups=self.follow_ups.isChecked(),
+            repeat=self.repeat.isChecked(),
         )
 
     # -------------------------------------------------------------- events
@@ -438,7 +506,7 @@ class HomeView(QWidget):
     def _on_track_changed(self, row: int) -> None:
         track = self._tracks[row] if 0 <= row < len(self._tracks) else None
         self.start_button.setEnabled(track is not None)
-        for w in (self.difficulty, self.count, self.minutes, self.follow_ups):
+        for w in (self.difficulty, self.count, self.minutes, self.follow_ups, self.repeat):
             w.setEnabled(track is not None)
         if track is None:
             self.track_name.setText("No tracks available")
@@ -451,16 +519,48 @@ class HomeView(QWidget):
         self.track_name.setText(track.name)
         self.track_meta.setText(track_meta(track))
         self.track_description.setText(track.description)
-        available = len(self.library.questions_for(track))
-        self.track_bank.setText(f"{available} question{'s' if available != 1 else ''} in the bank")
-        self.difficulty.setCurrentIndex(0)
-        self.count.blockSignals(True)
-        self.count.setRange(1, max(1, available))
-        self.count.setValue(track.question_count)
-        self.count.blockSignals(False)
-        self.minutes.setValue(track.duration_minutes)
-        self.follow_ups.setChecked(track.follow_up_limit > 0)
-        self.follow_ups.setEnabled(track.follow_up_limit > 0)
+        self._show_practised(track)
+        available = len(self._bank(track))
+        saved = self._choices.tracks.get(track.id, TrackChoices())
+        applying, self._applying = self._applying, True
+        try:
+            index = self.difficulty.findData(saved.difficulty)
+            self.difficulty.setCurrentIndex(max(0, index))
+            self.count.blockSignals(True)
+            self.count.setRange(1, max(1, available))
+            self.count.setValue(saved.questions or track.question_count)
+            self.count.blockSignals(False)
+            if saved.minutes is not None:
+                self.minutes.setValue(saved.minutes)
+            elif saved.questions is not None:
+                self._on_count_changed(self.count.value())
+            else:
+                self.minutes.setValue(track.duration_minutes)
+            can_follow = track.follow_up_limit > 0
+            wanted = saved.follow_ups if saved.follow_ups is not None else True
+            self.follow_ups.setChecked(can_follow and wanted)
+            self.follow_ups.setEnabled(can_follow)
+        finally:
+            self._applying = applying
+        if not self._applying and self._choices.track_id != track.id:
+            self._choices.track_id = track.id
+            self.choices_changed.emit(self.choices())
+
+    def _bank(self, track: Track) -> list[Question]:
+        """The questions this track can ask: its explicit list and its share of the bank."""
+        known = self.library.questions
+        explicit = [known[q] for q in track.questions if q in known]
+        return explicit + [q for q in self.library.questions_for(track) if q not in explicit]
+
+    def _show_practised(self, track: Track | None) -> None:
+        if track is None:
+            return
+        bank = self._bank(track)
+        if self._history is None:
+            n = len(bank)
+            self.track_bank.setText(f"{n} question{'s' if n != 1 else ''} in the bank")
+        else:
+            self.track_bank.setText(practised_text(len(bank), practised_count(bank, self._history)))
 
     def _on_count_changed(self, value: int) -> None:
         """Scale the suggested length with the number of questions (the track's pace)."""
@@ -469,6 +569,22 @@ class HomeView(QWidget):
             return
         per_question = track.duration_minutes / track.question_count
         self.minutes.setValue(max(1, round(per_question * value)))
+        self._on_choice_changed()
+
+    def _on_choice_changed(self) -> None:
+        """Remember the candidate's own change, per track (repeat is one for all tracks)."""
+        track = self.current_track()
+        if self._applying or track is None:
+            return
+        self._choices.track_id = track.id
+        self._choices.repeat = self.repeat.isChecked()
+        self._choices.tracks[track.id] = TrackChoices(
+            questions=self.count.value(),
+            minutes=self.minutes.value(),
+            difficulty=self.difficulty.currentData() or "",
+            follow_ups=self.follow_ups.isChecked() if self.follow_ups.isEnabled() else None,
+        )
+        self.choices_changed.emit(self.choices())
 
     def _on_errors_toggled(self, shown: bool) -> None:
         self.errors_box.setVisible(shown)

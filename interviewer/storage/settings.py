@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -79,3 +80,79 @@ def save_settings(settings: Settings, path: Path) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(settings.model_dump_json(indent=2))
     os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- home screen
+
+Difficulty = Literal["", "easy", "medium", "hard", "mixed"]
+
+
+class TrackChoices(BaseModel):
+    """What the candidate last set on the home screen for one track ("" / None: the
+    track's own default)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    questions: int | None = Field(default=None, ge=1, le=500)
+    minutes: int | None = Field(default=None, ge=1, le=1440)
+    difficulty: Difficulty = ""
+    follow_ups: bool | None = None
+
+
+class HomeChoices(BaseModel):
+    """The home screen's last choices, restored on the next launch.
+
+    Kept in their own file beside settings.json (see `home_choices_file`), not in
+    `Settings`: the home screen writes them as the candidate clicks, and the Settings
+    dialog writes a whole `Settings` it copied when it opened, so sharing one file would
+    let either undo the other.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    track_id: str = ""
+    repeat: bool = False
+    tracks: dict[str, TrackChoices] = Field(default_factory=dict)
+
+
+def home_choices_file(settings_file: Path) -> Path:
+    return settings_file.with_name("home.json")
+
+
+def load_home_choices(path: Path) -> HomeChoices:
+    """Never fails: a missing or broken file gives the defaults, a broken track entry is
+    dropped (these are conveniences, not worth an error at start-up)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return HomeChoices()
+    if not isinstance(data, dict):
+        return HomeChoices()
+    tracks: dict[str, TrackChoices] = {}
+    raw_tracks = data.get("tracks")
+    for tid, raw in raw_tracks.items() if isinstance(raw_tracks, dict) else ():
+        try:
+            tracks[str(tid)] = TrackChoices.model_validate(raw)
+        except ValidationError:
+            continue
+    track_id = data.get("track_id")
+    return HomeChoices(
+        track_id=track_id if isinstance(track_id, str) else "",
+        repeat=data.get("repeat") is True,
+        tracks=tracks,
+    )
+
+
+def save_home_choices(choices: HomeChoices, path: Path) -> None:
+    """Atomic and best effort: a read-only config dir only means they are not remembered."""
+    tmp = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".home-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(choices.model_dump_json(indent=2))
+        os.replace(tmp, path)
+    except OSError:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -39,6 +39,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from interviewer.core.content import QuestionHistory
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import Grade, Turn
 from interviewer.core.report import Report
@@ -808,6 +809,39 @@ class SessionStore:
 
         return self._read(op)
 
+    def question_history(self) -> dict[str, QuestionHistory]:
+        """Every question any stored session asked: how often, when last, how it scored.
+
+        Feeds question rotation (`ContentLibrary.select_questions`) and the home screen's
+        "practised" count. Seen means an interview put the question to the candidate (an
+        interviewer turn carrying its id), in any status of session; scores are the
+        stored grades, newest session last, and a skipped question scores 0 as in the
+        progress charts. Deleting a session from history takes it out of here too.
+        """
+
+        def op(conn: sqlite3.Connection) -> dict[str, QuestionHistory]:
+            seen = conn.execute(
+                "SELECT t.question_id, COUNT(DISTINCT t.session_id), MAX(s.started_at) "
+                "FROM turns AS t JOIN sessions AS s ON s.id = t.session_id "
+                "WHERE t.role = 'interviewer' AND t.kind = 'question' "
+                "AND t.question_id IS NOT NULL GROUP BY t.question_id"
+            ).fetchall()
+            skipped = conn.execute(
+                "SELECT t.question_id, s.started_at, s.rowid FROM turns AS t "
+                "JOIN sessions AS s ON s.id = t.session_id "
+                "WHERE t.role = 'candidate' AND t.skipped = 1 AND t.question_id IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM grades AS g WHERE g.session_id = t.session_id "
+                "AND g.question_id = t.question_id)"
+            ).fetchall()
+            graded = conn.execute(
+                "SELECT g.question_id, s.started_at, s.rowid, "
+                "json_extract(g.grade, '$.overall_score') FROM grades AS g "
+                "JOIN sessions AS s ON s.id = g.session_id WHERE json_valid(g.grade)"
+            ).fetchall()
+            return _history(seen, skipped, graded)
+
+        return self._read(op)
+
     def get_report(self, session_id: str) -> Report | None:
         """The finished session's report; None for an unknown or unfinished session."""
         r = self._read(
@@ -821,6 +855,26 @@ class SessionStore:
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _history(seen: list[Any], skipped: list[Any], graded: list[Any]) -> dict[str, QuestionHistory]:
+    """Fold the rows of `question_history` into one record per question."""
+    scores: dict[str, list[tuple[str, int, float]]] = {}
+    for qid, started, rowid in skipped:
+        scores.setdefault(qid, []).append((started, rowid, 0.0))
+    for qid, started, rowid, score in graded:
+        if isinstance(score, int | float):
+            scores.setdefault(qid, []).append((started, rowid, float(score)))
+    out: dict[str, QuestionHistory] = {}
+    for qid, times, last_seen in seen:
+        marks = sorted(scores.get(qid, []))
+        out[qid] = QuestionHistory(
+            times_seen=int(times),
+            last_seen=str(last_seen or ""),
+            best_score=max((m[2] for m in marks), default=None),
+            last_score=marks[-1][2] if marks else None,
+        )
+    return out
 
 
 def _parse(model: type[M], raw: str, session_id: str, what: str) -> M:
