@@ -469,17 +469,20 @@ def dropped_note(n: int) -> str:
     )
 
 
-def graded_by(grade: Grade, backend: str = "", backend_label: str = "") -> str:
+def graded_by(grade: Grade) -> str:
+    """Who graded, from the grade alone, so the screen (which has no report) says the same.
+
+    Model backends name themselves `provider:model`; the report's header names the
+    backend the interview ran on.
+    """
     if "offline_fallback" in grade.flags:
         return "the offline coach, because the model failed"
-    if grade.backend == backend and backend_label:
-        return backend_label
+    if grade.backend == "offline":
+        return "the offline coach"
     return grade.backend
 
 
-def question_view(
-    q: QuestionReport, number: int, total: int, *, backend: str = "", backend_label: str = ""
-) -> QuestionView:
+def question_view(q: QuestionReport, number: int, total: int) -> QuestionView:
     """One question as every view shows it (the feedback screen builds it from a record)."""
     grade = q.grade
     base: dict[str, Any] = {
@@ -528,7 +531,7 @@ def question_view(
         strengths=list(grade.strengths),
         improvements=list(grade.improvements),
         missed=list(grade.missing_key_points),
-        graded_by=graded_by(grade, backend, backend_label),
+        graded_by=graded_by(grade),
     )
 
 
@@ -681,10 +684,7 @@ def overview(s: SessionSummary, questions: Sequence[QuestionReport]) -> Overview
 
 def build_view(report: Report) -> ReportView:
     total = len(report.questions)
-    views = [
-        question_view(q, n, total, backend=report.backend, backend_label=report.backend_label)
-        for n, q in enumerate(report.questions, 1)
-    ]
+    views = [question_view(q, n, total) for n, q in enumerate(report.questions, 1)]
     facts = [
         Fact("Track", report.track_name),
         Fact("Date", when(report.started_at)),
