@@ -10,14 +10,17 @@ from pathlib import Path
 import keyring
 import keyring.errors
 import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from interviewer.gui.main_window import EXPORT_FILTERS
+from interviewer.gui.progress import SERIES_COLOURS, LineChart, Series, session_labels, spread
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.storage.secrets import ENV_KEY, SecretStore, keyring_notice
 from interviewer.storage.settings import Settings
 from tests.conftest import NoKeyring
-from tests.test_gui_history import open_window, three_sessions
+from tests.test_gui_history import open_window, record, three_sessions
 
 # --------------------------------------------------------------------------- keyring notice
 
@@ -134,3 +137,84 @@ def test_a_remembered_folder_that_is_gone_is_not_suggested(qtbot: QtBot, tmp_pat
     second.save_file.answer = ("", "")
     second.window.export_report(report)
     assert Path(second.save_file.asked[0][1]).parent != gone
+
+
+# --------------------------------------------------------------------------- progress charts
+
+
+def _pixels_in(image: QImage, rect: QRectF, colour: str) -> int:
+    """Pixels within `rect` close to `colour`, every other row and column."""
+    want = QColor(colour)
+    count = 0
+    r = rect.toAlignedRect().intersected(image.rect())
+    for y in range(r.top(), r.bottom() + 1, 2):
+        for x in range(r.left(), r.right() + 1, 2):
+            c = image.pixelColor(x, y)
+            d = abs(c.red() - want.red()) + abs(c.green() - want.green())
+            if d + abs(c.blue() - want.blue()) < 40:
+                count += 1
+    return count
+
+
+@pytest.mark.parametrize("bold_first", [False, True])
+def test_series_with_equal_values_are_all_visible(qtbot: QtBot, bold_first: bool) -> None:
+    chart = LineChart("Scores", 0, 100, 25)
+    qtbot.addWidget(chart)
+    chart.resize(520, 260)
+    a, b = SERIES_COLOURS[0], SERIES_COLOURS[1]
+    chart.set_data(
+        ["05 Mar 09:00", "05 Mar 14:30", "07 Mar"],
+        [
+            Series("Overall", a, [60.0, 80.0, 70.0], bold=bold_first),
+            Series("Technical", b, [60.0, 80.0, 70.0]),
+        ],
+    )
+    image = chart.grab().toImage()
+    plot = chart.plot_rect
+    assert plot.width() > 100
+    seen_a, seen_b = _pixels_in(image, plot, a), _pixels_in(image, plot, b)
+    assert seen_a > 40 and seen_b > 40, (seen_a, seen_b)
+    assert min(seen_a, seen_b) > 0.2 * max(seen_a, seen_b)  # neither hides under the other
+    # Drawn apart, in their own marker shapes and dashes, at every session.
+    for pa, pb in zip(chart.drawn["Overall"], chart.drawn["Technical"], strict=True):
+        assert abs(pa.x() - pb.x()) + abs(pa.y() - pb.y()) >= 6
+    assert chart.marker(chart.series[0]) != chart.marker(chart.series[1])
+    assert chart.dash(chart.series[0]) != chart.dash(chart.series[1])
+    # The exact values are in the tooltips, both at a shared point.
+    tip = chart._points[0][1]
+    assert "Overall: 60" in tip and "Technical: 60" in tip
+
+
+def test_spread_keeps_the_middle_on_the_value_and_leaves_lone_points() -> None:
+    assert spread([100.0, 100.0, None, 40.0]) == [-2.0, 2.0, 0.0, 0.0]
+    offsets = spread([50.0, 50.0, 50.0])
+    assert sum(offsets) == 0 and len(set(offsets)) == 3
+
+
+def test_same_day_sessions_get_distinct_x_labels(qtbot: QtBot) -> None:
+    # Five minutes apart at noon UTC: the same local day in every time zone.
+    same_day = ["2025-03-05T12:00:00+00:00", "2025-03-05T12:05:00+00:00"]
+    labels = session_labels(same_day)
+    assert len(set(labels)) == 2 and all(":" in lbl for lbl in labels)
+    same_minute = session_labels(["2025-03-05T12:00:10+00:00", "2025-03-05T12:00:40+00:00"])
+    assert len(set(same_minute)) == 2
+    years = session_labels(["2024-03-05T12:00:00+00:00", "2025-03-05T12:00:00+00:00"])
+    assert years[0] != years[1] and "2024" in years[0]
+    plain = session_labels(["2025-03-01T12:00:00+00:00", "2025-03-09T12:00:00+00:00"])
+    assert all(":" not in lbl for lbl in plain)  # no time where the day says enough
+
+    # Through the real screen: two interviews on one day, one category (Overall equals it).
+    win = open_window(qtbot)
+    lib = win.controller.library
+    record(win.store, lib, [("q1", 60.0), ("q2", 60.0)], same_day[0])
+    record(win.store, lib, [("q3", 80.0), ("q4", 80.0)], same_day[1])
+    win.window.show_progress()
+    view = win.window.progress
+    view.resize(900, 700)
+    for chart in (view.category_chart, view.criterion_chart):
+        assert len(set(chart.x_labels)) == len(chart.x_labels) == 2
+    chart = view.category_chart
+    assert [s.name for s in chart.series] == ["Overall", "Technical"]
+    chart.grab()  # paint, so the chart knows where it drew
+    for pa, pb in zip(chart.drawn["Overall"], chart.drawn["Technical"], strict=True):
+        assert pa != pb

@@ -59,6 +59,46 @@ WEAK_BELOW = 75.0
 PRACTICE_QUESTIONS = 4
 #: Line colours, mid-tones that read on light and dark windows, in the order used.
 SERIES_COLOURS = ("#3d7fd9", "#e07b2e", "#2f9e5b", "#a855c7", "#d64545", "#14a3a3", "#b58900")
+#: Point markers, in the order series get them: with the colour and the dash they tell
+#: lines apart where colours alone do not (colour blindness, greyscale print, overlap).
+MARKERS = ("circle", "square", "triangle", "diamond", "triangle_down", "hexagon")
+#: Dash patterns (in pen widths), in the order series get them; () is a solid line.
+DASHES: tuple[tuple[float, ...], ...] = ((), (4.0, 2.0), (1.2, 1.6), (5.0, 2.0, 1.2, 2.0))
+#: Points of different series closer than this (pixels) are drawn side by side, so a
+#: line with the same values as another runs beside it instead of hidden under it.
+OVERLAP_PX = 4.0
+#: ... and this far apart sideways, so their markers do not cover each other either.
+DODGE_PX = 7.0
+
+
+def session_labels(started_at: Sequence[str]) -> list[str]:
+    """One x-axis label per session, never two alike.
+
+    The day ("05 Mar") when that is enough; the year too when the sessions span more
+    than one; the time for sessions on a day that has several; a number for sessions in
+    the same minute (or whose time cannot be read).
+    """
+    years = {local_time(t, "%Y") for t in started_at}
+    day_fmt = "%d %b %Y" if len(years) > 1 else "%d %b"
+    labels = [local_time(t, day_fmt) for t in started_at]
+    counts: dict[str, int] = defaultdict(int)
+    for label in labels:
+        counts[label] += 1
+    labels = [
+        local_time(t, f"{day_fmt} %H:%M") if counts[label] > 1 else label
+        for t, label in zip(started_at, labels, strict=True)
+    ]
+    seen: dict[str, int] = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
+    for label in labels:
+        totals[label] += 1
+    out = []
+    for label in labels:
+        if totals[label] > 1:
+            seen[label] += 1
+            label = f"{label} ({seen[label]})"
+        out.append(label)
+    return out
 
 
 # --------------------------------------------------------------------------- the numbers
@@ -268,11 +308,78 @@ class Series:
     bold: bool = False
 
 
+def marker_path(shape: str, centre: QPointF, r: float) -> QPainterPath:
+    """A point marker of `shape` (see MARKERS), about 2r across, centred on `centre`."""
+    path = QPainterPath()
+    x, y = centre.x(), centre.y()
+    if shape == "square":
+        side = r * 1.7
+        path.addRect(QRectF(x - side / 2, y - side / 2, side, side))
+        return path
+    if shape == "circle":
+        path.addEllipse(centre, r, r)
+        return path
+    corners: list[tuple[float, float]]
+    k = r * 1.25
+    if shape == "triangle":
+        corners = [(0, -k), (k, k * 0.75), (-k, k * 0.75)]
+    elif shape == "triangle_down":
+        corners = [(0, k), (k, -k * 0.75), (-k, -k * 0.75)]
+    elif shape == "diamond":
+        corners = [(0, -k), (k, 0), (0, k), (-k, 0)]
+    else:  # hexagon
+        corners = [(k * math.cos(a), k * math.sin(a)) for a in (i * math.pi / 3 for i in range(6))]
+    path.moveTo(x + corners[0][0], y + corners[0][1])
+    for dx, dy in corners[1:]:
+        path.lineTo(x + dx, y + dy)
+    path.closeSubpath()
+    return path
+
+
+def overlapping(ys: Sequence[float | None], gap: float = OVERLAP_PX) -> list[list[int]]:
+    """Indexes of the points (of different series, at one x) that lie within `gap` of
+    each other, chained, in series order; a lone point is a group of one."""
+    order = sorted((y, i) for i, y in enumerate(ys) if y is not None)
+    groups: list[list[int]] = []
+    last: float | None = None
+    for y, i in order:
+        if last is not None and y - last < gap:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+        last = y
+    return [sorted(g) for g in groups]
+
+
+def spread(
+    ys: Sequence[float | None], gap: float = OVERLAP_PX, step: float | None = None
+) -> list[float]:
+    """Offsets that set apart points (of different series, at one x) closer than `gap`.
+
+    Each group of `overlapping` points is spread `step` (default `gap`) apart around the
+    group's middle, in series order, so two lines with the same values run side by side
+    (always in the same order, never crossing) and the middle stays on the value. Used
+    for y offsets, and with a larger `step` for sideways ones that keep markers apart.
+    """
+    step = gap if step is None else step
+    offsets = [0.0] * len(ys)
+    for group in overlapping(ys, gap):
+        for k, i in enumerate(group):
+            offsets[i] = (k - (len(group) - 1) / 2) * step
+    return offsets
+
+
 class LineChart(QWidget):
     """Lines over evenly spaced sessions, with a legend, axis labels and point tooltips.
 
     Sessions are spaced evenly rather than by date: practice comes in bursts, and a
     date axis would squash a week of sessions into one spot.
+
+    Every series keeps its own colour, dash and marker shape, and points of different
+    series that would cover each other are drawn a few pixels apart (`spread`): the
+    overall score often equals a category's (a track of one category), and a line drawn
+    exactly over another hides it. Tooltips and the accessible description give the
+    exact values.
     """
 
     PAD = 8
@@ -297,6 +404,9 @@ class LineChart(QWidget):
         self.x_labels: list[str] = []
         self.series: list[Series] = []
         self._points: list[tuple[QPointF, str]] = []  # for tooltips
+        #: Where each series' points were drawn (by series name), for tests and tooltips.
+        self.drawn: dict[str, list[QPointF]] = {}
+        self.plot_rect = QRectF()
         self.setMouseTracking(True)
         self.setMinimumHeight(170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -314,6 +424,23 @@ class LineChart(QWidget):
         self.series = [s for s in series if any(v is not None for v in s.values)]
         self._describe()
         self.update()
+
+    def marker(self, series: Series) -> str:
+        return MARKERS[self._index(series) % len(MARKERS)]
+
+    def dash(self, series: Series) -> tuple[float, ...]:
+        return DASHES[self._index(series) % len(DASHES)]
+
+    def _index(self, series: Series) -> int:
+        return next((i for i, s in enumerate(self.series) if s is series), 0)
+
+    def _pen(self, series: Series, width: float) -> QPen:
+        pen = QPen(QColor(series.colour), width)
+        pattern = self.dash(series)
+        if pattern:
+            pen.setDashPattern(list(pattern))
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        return pen
 
     @property
     def empty(self) -> bool:
@@ -341,7 +468,7 @@ class LineChart(QWidget):
         rows: list[list[tuple[Series, float]]] = [[]]
         x = 0.0
         for s in self.series:
-            w = 14 + 6 + fm.horizontalAdvance(s.name) + 16
+            w = 22 + 6 + fm.horizontalAdvance(s.name) + 16
             if rows[-1] and x + w > width:
                 rows.append([])
                 x = 0.0
@@ -376,12 +503,15 @@ class LineChart(QWidget):
         for row in rows:
             x = area.left()
             for s, w in row:
-                pen = QPen(QColor(s.colour), 3 if s.bold else 2)
-                p.setPen(pen)
+                p.setPen(self._pen(s, 2.6 if s.bold else 1.8))
                 mid = y + line_h / 2
-                p.drawLine(QPointF(x, mid), QPointF(x + 14, mid))
+                p.drawLine(QPointF(x, mid), QPointF(x + 22, mid))
+                p.setPen(QPen(pal.color(QPalette.ColorRole.Base), 1.0))
+                p.setBrush(QColor(s.colour))
+                p.drawPath(marker_path(self.marker(s), QPointF(x + 11, mid), self.RADIUS))
+                p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(text)
-                p.drawText(QPointF(x + 20, y + fm.ascent()), s.name)
+                p.drawText(QPointF(x + 28, y + fm.ascent()), s.name)
                 x += w
             y += line_h + 2
         top = y + 6
@@ -402,6 +532,7 @@ class LineChart(QWidget):
         if plot.height() < 20 or plot.width() < 20:
             p.end()
             return
+        self.plot_rect = plot
 
         def to_y(value: float) -> float:
             share = (value - self.y_min) / (self.y_max - self.y_min)
@@ -444,34 +575,62 @@ class LineChart(QWidget):
                 self.x_labels[i],
             )
 
+        # Where each point goes: series that meet at a session are set side by side.
+        where: list[list[QPointF | None]] = [[None] * n for _ in self.series]
+        tips: list[list[str]] = [[""] * n for _ in self.series]
+        for i in range(n):
+            ys = [
+                to_y(val) if i < len(s.values) and (val := s.values[i]) is not None else None
+                for s in self.series
+            ]
+            sideways = spread(ys, OVERLAP_PX, DODGE_PX)
+            for k, off in enumerate(spread(ys)):
+                y_k = ys[k]
+                if y_k is not None:
+                    where[k][i] = QPointF(to_x(i) + sideways[k], y_k + off)
+            for group in overlapping(ys):
+                for k in group:  # a point's own value first, then those beside it
+                    tips[k][i] = "\n".join(
+                        self._tip(self.series[j], i, first=j == k)
+                        for j in [k, *(j for j in group if j != k)]
+                    )
+        self.drawn = {
+            s.name: [pt for pt in where[k] if pt is not None] for k, s in enumerate(self.series)
+        }
+
         # Lines, then points on top; a bold series (the overall score) over the others.
-        for s in sorted(self.series, key=lambda s: s.bold):
-            colour = QColor(s.colour)
+        layers = sorted(range(len(self.series)), key=lambda k: self.series[k].bold)
+        for k in layers:
+            s = self.series[k]
             path = QPainterPath()
             started = False
-            for i, maybe in enumerate(s.values):
-                if maybe is None:
+            for pt in where[k]:
+                if pt is None:
                     continue
-                pt = QPointF(to_x(i), to_y(maybe))
                 if started:
                     path.lineTo(pt)
                 else:
                     path.moveTo(pt)
                     started = True
-            p.setPen(QPen(colour, 2.6 if s.bold else 1.8))
+            p.setPen(self._pen(s, 2.6 if s.bold else 1.8))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPath(path)
+        for k in layers:
+            s = self.series[k]
             p.setPen(QPen(pal.color(QPalette.ColorRole.Base), 1.2))
-            p.setBrush(colour)
+            p.setBrush(QColor(s.colour))
             r = self.RADIUS + (0.8 if s.bold else 0)
-            for i, maybe in enumerate(s.values):
-                if maybe is None:
+            for i, pt in enumerate(where[k]):
+                if pt is None:
                     continue
-                pt = QPointF(to_x(i), to_y(maybe))
-                p.drawEllipse(pt, r, r)
-                tip = f"{s.name}: {self.value_format.format(maybe)} · {self.x_labels[i]}"
-                self._points.append((pt, tip))
+                p.drawPath(marker_path(self.marker(s), pt, r))
+                self._points.append((pt, tips[k][i]))
         p.end()
+
+    def _tip(self, series: Series, i: int, *, first: bool) -> str:
+        value = series.values[i]
+        shown = self.value_format.format(value) if value is not None else "–"
+        return f"{series.name}: {shown}" + (f" · {self.x_labels[i]}" if first else "")
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
@@ -605,7 +764,7 @@ class ProgressView(QWidget):
 
     def set_reports(self, reports: Sequence[Report]) -> None:
         self.data = data = progress_data(reports)
-        labels = [local_time(p.started_at, "%d %b") for p in data.points]
+        labels = session_labels([p.started_at for p in data.points])
         categories = sorted({c for p in data.points for c in p.per_category})
         series = [
             Series(
@@ -747,7 +906,7 @@ class ProgressView(QWidget):
 
     def _on_rubric_changed(self, *_args: object) -> None:
         rid = self.rubric_combo.currentData()
-        labels = [local_time(p.started_at, "%d %b") for p in self.data.points]
+        labels = session_labels([p.started_at for p in self.data.points])
         series: list[Series] = []
         if isinstance(rid, str) and rid in self.data.rubrics:
             for i, (cid, name) in enumerate(self.data.rubrics[rid][1]):
