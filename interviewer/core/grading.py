@@ -435,6 +435,17 @@ _CLAUSE_WORDS = frozenset(
 )
 
 
+def _balanced(text: str) -> bool:
+    """No bracket or quotation left open (a cut inside "'out of ten claims" reads badly)."""
+    if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+        return False
+    if text.count('"') % 2 or text.count("\u201c") != text.count("\u201d"):
+        return False
+    opened = len(re.findall(r"(?:^|[\s(])['\u2018]", text))
+    closed = len(re.findall(r"['\u2019](?=[\s,.;:!?)]|$)", text))
+    return opened <= closed
+
+
 def quote_of(text: str, max_words: int = 40) -> str:
     """A quotable piece of `text`: contiguous, so it stays a verifiable substring.
 
@@ -449,9 +460,8 @@ def quote_of(text: str, max_words: int = 40) -> str:
         return " ".join(parts)
     floor = max(3, max_words // 3)
     for k in range(max_words, floor - 1, -1):
-        if parts[k - 1][-1] in _CLAUSE_BREAK_AFTER:
-            return " ".join(parts[:k]).rstrip(",;:")
-        if parts[k].lower() in _CLAUSE_WORDS:
+        cut = parts[k - 1][-1] in _CLAUSE_BREAK_AFTER or parts[k].lower() in _CLAUSE_WORDS
+        if cut and _balanced(" ".join(parts[:k])):
             return " ".join(parts[:k]).rstrip(",;:")
     if len(parts) <= 2 * max_words:
         return " ".join(parts)
@@ -1138,8 +1148,9 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
             1.0,
         ),
         (
-            r"\bmy\s+(?:role|job|task|responsibility|goal|objective|assignment|mandate|part|"
-            r"mission)\s+(?:was|is|involved|became|there)\b",
+            r"\bmy\s+(?:main\s+|own\s+)?(?:role|job|task|responsibility|goal|objective|"
+            r"assignment|mandate|part|mission)\b(?:\s+as\s+[^.!?\n,]{1,40}?)?,?\s+"
+            r"(?:was|is|involved|became|there)\b",
             1.0,
         ),
         (
@@ -1257,7 +1268,10 @@ _QUANTITY = re.compile(
 _ANY_NUMBER = re.compile(
     r"[$\u20ac\u00a3\u00a5]\s?\d|(?<![\w.])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*"
     r"|\b\d+(?:[.,]\d+)?\s*(?:per\s*cent|percentage\s+points?|pp|bps)\b"
-    r"|\bby\s+(?:a\s+)?(?:half|third|quarter)\b",
+    r"|\bby\s+(?:a\s+)?(?:half|third|quarter)\b"
+    r"|\b(?:to|by|from|within|in|under)\s+(?:about\s+|around\s+|roughly\s+|almost\s+)?"
+    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty|"
+    r"a\s+hundred|a\s+thousand|half|a\s+third|a\s+quarter|a\s+tenth)\b",
     re.IGNORECASE,
 )
 
@@ -1297,6 +1311,11 @@ _EXPECTED_AT: dict[StarComponent, float] = {
     "reflection": 1.0,
 }
 _LABELLED_ACTION = re.compile(r"\b" + _ACTION_VERBS, re.IGNORECASE)
+_SCENE_OPENER = re.compile(
+    r"\s*(?:at|in|on|during|while|when|back\s+in|last|a\s+few|two|three|several|early|"
+    r"earlier|once)\b[^,.!?\n]{2,60},",
+    re.IGNORECASE,
+)
 _AND_ACTION = re.compile(r"\band\s+(?:then\s+|also\s+|later\s+)?" + _ACTION_VERBS, re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(
     r"[;:]\s+|\s+[-\u2013\u2014]\s+|,\s+(?=(?:and|but|so|which|then|while|after|because|"
@@ -1408,6 +1427,10 @@ def detect_star(sentences: Sequence[Sentence]) -> dict[StarComponent, StarFindin
         else:
             pos = i / max(1, n - 1)
             e = {c: cw.weight for c, cw in row.items() if cw.weight > 0}
+            if i == 0 and n >= 3 and _SCENE_OPENER.match(body):
+                # "At an insurer, the claims managers were about to reject a model": a
+                # story that opens on a place or a time is setting the scene.
+                e["situation"] = max(e.get("situation", 0.0), 1.0)
             if n >= 3 and pos < 0.34 and "result" in e and "action" not in e:
                 # A change told before anything was done is the problem, not the result:
                 # "our AUC fell from 0.86 to 0.71 after a pricing change".

@@ -34,6 +34,7 @@ from interviewer.core.grading import (
     join_sentences,
     match_form,
     quote_of,
+    words,
 )
 from interviewer.core.models import (
     Criterion,
@@ -149,7 +150,9 @@ def _quotes(sentences: Sequence[Sentence], indexes: Sequence[int], limit: int = 
     out: list[str] = []
     for i in indexes:
         q = quote_of(sentences[i].text)
-        if q and q not in out:
+        if len(words(q)) < 3:
+            continue  # a stray fragment ("] grader:") shows nothing
+        if q not in out:
             out.append(q)
         if len(out) >= limit:
             break
