@@ -64,8 +64,10 @@ def test_messages_coming_and_going_move_nothing_on_the_page(qtbot: QtBot) -> Non
     assert probe.unmoved() and top.unmoved()
     banner.show_message("warning", LONG, action="Open Settings")
     assert probe.unmoved() and top.unmoved()
+    assert banner.text.elided and banner.more.isVisible()  # the rest is one click away
     banner.show_message("error", "Short.")
     assert probe.unmoved() and top.unmoved()
+    assert not banner.text.elided and not banner.more.isVisible()
     banner.dismiss()
     assert not banner.isVisible()
     assert probe.unmoved() and top.unmoved()
@@ -120,6 +122,13 @@ def test_a_long_message_keeps_the_height_and_offers_the_rest(qtbot: QtBot) -> No
     banner.show_message("info", "Short again.")
     settle()
     assert not banner.more.isVisible() and not banner.full_text.isVisible()
+    # With a button to act on, the text has less room: still offered in full.
+    banner.show_message("info", LONG, action="Open Settings")
+    settle()
+    assert banner.action.isVisible() and banner.more.isVisible() and banner.text.elided
+    banner.show_message("info", "Short, with a button.", action="Open Settings")
+    settle()
+    assert not banner.more.isVisible() and not banner.text.elided
 
 
 def test_the_banner_height_is_the_same_for_every_message(qtbot: QtBot) -> None:

@@ -96,8 +96,6 @@ class ClampedText(QWidget):
     the whole message. Painted by hand: QLabel cannot elide wrapped text.
     """
 
-    resized = Signal()
-
     def __init__(self, max_lines: int = 2, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.max_lines = max_lines
@@ -178,10 +176,6 @@ class ClampedText(QWidget):
             y += fm.lineSpacing()
         p.end()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.resized.emit()
-
     def _on_copy(self) -> None:
         QGuiApplication.clipboard().setText(self._text)
 
@@ -260,7 +254,6 @@ class MessageBanner(QFrame):
         lay.setSpacing(8)
         self.icon = QLabel()
         self.text = ClampedText(self.LINES)
-        self.text.resized.connect(self._update_more)
         self.more = QToolButton()
         self.more.setAutoRaise(True)
         self.more.setText("Show all")
@@ -354,11 +347,24 @@ class MessageBanner(QFrame):
         self._arm_fade(self.INFO_MS // 2)
 
     def _update_more(self) -> None:
-        """Offer "Show all" when the message does not fit its lines at this width."""
-        available = self.text.width()
-        if self.more.isVisible():  # the width the text would have without the button
-            available += self.more.width() + self._lay.spacing()
-        self.more.setVisible(bool(self.text.text()) and not self.text.fits(available))
+        """Offer "Show all" when the message does not fit its lines at this width.
+
+        The room is worked out from the banner's own width and its other parts' hints,
+        not read from the text's current width, which lags behind until the layout runs.
+        """
+        m = self._lay.contentsMargins()
+        parts = [w for w in (self.icon, self.action, self.close_button) if not w.isHidden()]
+        room = (
+            self.width()
+            - m.left()
+            - m.right()
+            - sum(w.sizeHint().width() + self._lay.spacing() for w in parts)
+        )
+        self.more.setVisible(bool(self.text.text()) and not self.text.fits(room))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_more()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
