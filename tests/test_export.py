@@ -621,3 +621,86 @@ def test_tokens_and_cost_are_in_every_format(report: Report, tmp_path: Path) -> 
     # A report without usage (the offline coach) says nothing about tokens.
     md = write_report(report, tmp_path / "plain.md").read_text(encoding="utf-8")
     assert "Tokens and cost" not in md
+
+
+# --------------------------------------------------------------------------- PDF pages
+
+
+def long_report() -> Report:
+    """Twelve questions from the bank, long STAR answers, graded by the offline coach."""
+    from interviewer.core.content import load_library
+    from interviewer.core.grading import grade_answer
+    from interviewer.llm.offline import OfflineCoach
+
+    lib = load_library()
+    questions = list(lib.questions.values())[:12]
+    track = Track(
+        id="long",
+        name="Long report",
+        description="d",
+        duration_minutes=300,
+        question_count=len(questions),
+        categories=["technical", "behavioral", "case_study"],
+        follow_up_limit=0,
+    )
+    clock = FakeClock()
+    engine = InterviewEngine(track, questions, lib.rubrics, follow_ups=False, clock=clock)
+    engine.start()
+    story = STAR_ANSWER.replace("\n\n", " ") + " "
+    for i in range(len(questions)):
+        engine.on_interviewer_text("Next.")
+        clock.now += 100 + 7 * i
+        engine.submit_answer(story * (1 + (i % 4) * 2))
+    while isinstance(engine.need(), NeedTurn):
+        engine.on_interviewer_text("Thanks.")
+    coach = OfflineCoach()
+    for req in engine.take_grading_requests():
+        engine.on_grade(req.request_id, grade_answer(coach, req))
+    return build_report(
+        engine, backend="offline", backend_label="Offline coach", started_at="2024-05-01T14:03"
+    )
+
+
+def test_pdf_tables_are_never_cut_by_a_page_end(tmp_path: Path) -> None:
+    from PySide6.QtGui import QPdfWriter
+
+    from interviewer.export import pdf
+
+    pdf.ensure_app()
+    doc = pdf.document(build_view(long_report()))
+    writer = QPdfWriter(str(tmp_path / "layout.pdf"))
+    writer.setResolution(300)
+    pages, margin = pdf.lay_out(doc, writer)
+    height = writer.height()
+    assert pages > 12
+    checked = 0
+    for unit in pdf.units(pdf.pieces(doc)):
+        top, bottom = unit[0].top, max(p.bottom for p in unit)
+        if bottom - top > height - 2 * margin:
+            continue  # taller than a page: it has to flow
+        page = int(top // height)
+        assert bottom <= (page + 1) * height - margin + 1, (page, [p.block for p in unit])
+        checked += any(p.table is not None for p in unit)
+    assert checked > 30  # rubric rows, STAR tables, answers and delivery blocks
+
+
+@needs_poppler
+def test_no_pdf_page_holds_only_a_footer_line(tmp_path: Path) -> None:
+    path = write_report(long_report(), tmp_path / "long.pdf")
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(next(line.split()[-1] for line in info.stdout.splitlines() if "Pages" in line))
+    assert pages > 12
+    for n in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[-1] == f"{n} / {pages}", (n, lines[-1:])  # the footer: page numbers
+        body = lines[:-1]
+        assert len(body) >= 2, (n, body)  # never a page with one stray line and a footer
+        assert not body[0].startswith(("Graded by", "Report schema")), (n, body)
+        # A section title is never the last thing on a page.
+        assert body[-1] not in ("Delivery", "STAR breakdown", "What went well"), (n, body[-1])

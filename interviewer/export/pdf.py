@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 
 import jinja2
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QFontMetricsF,
@@ -28,9 +30,14 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
+    QPalette,
     QPdfWriter,
     QPen,
+    QTextBlock,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextTable,
 )
 from PySide6.QtWidgets import QApplication
 
@@ -45,6 +52,10 @@ CHART_URL = "interviewer-chart:criteria"
 CHART_SCALE = 4
 CHART_WIDTH = 600  # document pixels
 GREY = "#57606a"
+#: Anchor name marking a short closing line that must not sit alone on a page.
+TAIL_ANCHOR = "keep-with-previous"
+#: 2 cm page margins, in the 96-dpi units Qt's text layout scales from (as print_ uses).
+MARGIN_CM = 2.0
 
 PAGE = """\
 <html><head><style>
@@ -62,6 +73,7 @@ h2.page { page-break-before: always; }
 .big { font-size: 26pt; font-weight: bold; }
 .asked { font-size: 11pt; font-weight: bold; margin-top: 8px; margin-bottom: 8px; }
 .turn { margin-top: 8px; }
+h4.answer-label { font-size: 10pt; color: #1f2328; margin-top: 8px; }
 li { margin-bottom: 2px; }
 </style></head><body>
 <h1>{{ v.title }}</h1>
@@ -137,8 +149,9 @@ li { margin-bottom: 2px; }
 {% elif item.kind == 'notice' %}
 <p class="muted">{{ item.text }}</p>
 {% else %}
-<p class="turn"><b>{{ item.label }}</b>
-{% if item.meta %}<span class="muted">({{ item.meta }})</span>{% endif %}</p>
+<h4 class="answer-label">{{ item.label }}
+{% if item.meta %}<span class="muted" style="font-weight: normal">({{ item.meta }})</span>
+{%- endif %}</h4>
 <table width="100%" cellspacing="0" cellpadding="7"><tr><td bgcolor="#f3f4f6">
 {% if item.empty %}
 <span class="muted"><i>{{ t.NOTHING_WRITTEN }}</i></span>
@@ -151,8 +164,8 @@ li { margin-bottom: 2px; }
 {% if q.summary %}<p class="turn"><b>Grader's summary:</b> {{ q.summary }}</p>{% endif %}
 {% if q.criteria %}
 <h4>{{ t.RUBRIC_SCORES }} · {{ q.rubric_name }}</h4>
-<table width="100%" cellspacing="0" cellpadding="4">
 {% for c in q.criteria %}
+<table width="100%" cellspacing="0" cellpadding="4">
 <tr><td width="46" valign="top">
 <span class="chip" style="background-color: {{ colour(c.score) }}">
 &nbsp;{{ c.score }}/5&nbsp;</span>
@@ -168,8 +181,8 @@ li { margin-bottom: 2px; }
 {% endfor %}
 {% if c.reasoning %}<br>Why: {{ c.reasoning }}{% endif %}
 </td></tr>
-{% endfor %}
 </table>
+{% endfor %}
 {% if q.dropped_note %}<p class="muted">{{ q.dropped_note }}</p>{% endif %}
 {% endif %}
 {% if q.star %}
@@ -199,16 +212,21 @@ li { margin-bottom: 2px; }
 {% endfor %}
 {% if q.delivery %}
 <h4>{{ t.DELIVERY }}</h4>
+{% endif %}
+{% if q.delivery or q.graded_by %}
+{# One table, so the delivery figures, their notes and who graded stay on one page. #}
 <table cellspacing="0" cellpadding="2">
 {% for f in q.delivery %}
 <tr><td class="muted"><b>{{ f.label }}</b></td><td width="12"></td><td>{{ f.value }}</td></tr>
 {% endfor %}
+{% for n in q.delivery_notes %}
+<tr><td colspan="3">• {{ n }}</td></tr>
+{% endfor %}
+{% if q.graded_by %}
+<tr><td colspan="3" class="muted" style="padding-top: 6px">Graded by: {{ q.graded_by }}</td></tr>
+{% endif %}
 </table>
-{% if q.delivery_notes %}
-<ul>{% for n in q.delivery_notes %}<li>{{ n }}</li>{% endfor %}</ul>
 {% endif %}
-{% endif %}
-{% if q.graded_by %}<p class="muted turn">Graded by: {{ q.graded_by }}</p>{% endif %}
 {% endfor %}
 
 {% if v.unasked %}
@@ -218,7 +236,8 @@ li { margin-bottom: 2px; }
 <p>{{ q.number }}. {{ q.text }}</p>
 {% endfor %}
 {% endif %}
-<p class="muted turn">Report schema {{ v.schema_version }} · session {{ v.session_id }}</p>
+<p class="muted turn"><a name="{{ tail }}"></a>
+Report schema {{ v.schema_version }} · session {{ v.session_id }}</p>
 </body></html>
 """
 
@@ -298,7 +317,7 @@ def chart_image(bars: list[Bar], font: QFont) -> QImage:
     return image
 
 
-def _document(view: ReportView) -> QTextDocument:
+def document(view: ReportView) -> QTextDocument:
     doc = QTextDocument()
     font = QFont(QGuiApplication.font())
     font.setPointSizeF(10)
@@ -313,6 +332,7 @@ def _document(view: ReportView) -> QTextDocument:
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_URL), image)
     html = _PAGE.render(
         v=view,
+        tail=TAIL_ANCHOR,
         t=V,
         level_label=V.level_label,
         chart_url=CHART_URL,
@@ -326,19 +346,174 @@ def _document(view: ReportView) -> QTextDocument:
     return doc
 
 
+# --------------------------------------------------------------------------- pages
+
+
+@dataclass
+class _Piece:
+    """One top-level element of the page: a paragraph or a table, with where it lies."""
+
+    block: QTextBlock | None
+    table: QTextTable | None
+    top: float
+    bottom: float
+
+    @property
+    def heading(self) -> bool:
+        return self.block is not None and self.block.blockFormat().headingLevel() > 0
+
+    @property
+    def tail(self) -> bool:
+        if self.block is None:
+            return False
+        it = self.block.begin()
+        while not it.atEnd():
+            if TAIL_ANCHOR in it.fragment().charFormat().anchorNames():
+                return True
+            it += 1
+        return False
+
+    @property
+    def empty(self) -> bool:
+        return self.block is not None and not self.block.text().strip()
+
+    def break_before(self) -> None:
+        always = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+        if self.table is not None:
+            table_format = self.table.format()
+            table_format.setPageBreakPolicy(always)
+            self.table.setFormat(table_format)
+        elif self.block is not None:
+            block_format = self.block.blockFormat()
+            block_format.setPageBreakPolicy(always)
+            QTextCursor(self.block).setBlockFormat(block_format)
+
+
+def pieces(doc: QTextDocument) -> list[_Piece]:
+    layout = doc.documentLayout()
+    out: list[_Piece] = []
+    it = doc.rootFrame().begin()
+    while not it.atEnd():
+        frame = it.currentFrame()
+        block = it.currentBlock()
+        if isinstance(frame, QTextTable):
+            rect = layout.frameBoundingRect(frame)
+            out.append(_Piece(None, frame, rect.top(), rect.bottom()))
+        elif frame is None and block.isValid():
+            rect = layout.blockBoundingRect(block)
+            out.append(_Piece(block, None, rect.top(), rect.bottom()))
+        it += 1
+    return out
+
+
+def units(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Pieces that must share a page: a heading with what follows it, a closing line
+    with what precedes it, and each table whole."""
+    units: list[list[_Piece]] = []
+    glue_next = False
+    for piece in pieces:
+        if piece.empty:
+            continue
+        if units and (glue_next or piece.tail):
+            units[-1].append(piece)
+        else:
+            units.append([piece])
+        glue_next = piece.heading
+    return units
+
+
+def paginate(doc: QTextDocument, page_height: float, margin: float) -> int:
+    """Move page breaks so no table or heading-with-its-content is cut by a page end.
+
+    QTextDocument can only break before a block or a table (no CSS "avoid"), so this
+    lays the document out, finds the first unit crossing a page end that would fit on
+    one page, breaks before it and lays out again. A unit taller than a page (a very
+    long answer) is left to flow. Returns the number of pages holding content.
+    """
+    usable = page_height - 2 * margin
+    for _ in range(500):  # each pass fixes one unit; a report has far fewer
+        moved = False
+        for unit in units(pieces(doc)):
+            top, bottom = unit[0].top, max(p.bottom for p in unit)
+            if bottom - top > usable:
+                continue
+            first_page = int(top // page_height)
+            if bottom > (first_page + 1) * page_height - margin + 0.5:
+                if top - first_page * page_height <= margin + 1:
+                    continue  # already at the top of a page
+                unit[0].break_before()
+                moved = True
+                break
+        if not moved:
+            break
+    content = [p for p in pieces(doc) if not p.empty]
+    last = max((p.bottom for p in content), default=0.0)
+    return max(1, int((last - 0.5) // page_height) + 1)
+
+
+def lay_out(doc: QTextDocument, writer: QPdfWriter) -> tuple[int, float]:
+    """Lay `doc` out on the writer's pages, paginated; return (pages, margin in pixels)."""
+    doc.documentLayout().setPaintDevice(writer)
+    margin96 = MARGIN_CM / 2.54 * 96  # frame margins are scaled to the device by Qt
+    fmt = doc.rootFrame().frameFormat()
+    fmt.setLeftMargin(margin96)
+    fmt.setRightMargin(margin96)
+    fmt.setTopMargin(margin96)
+    fmt.setBottomMargin(margin96)
+    doc.rootFrame().setFrameFormat(fmt)
+    doc.setPageSize(QSizeF(writer.width(), writer.height()))
+    margin = MARGIN_CM / 2.54 * writer.logicalDpiY()
+    return paginate(doc, writer.height(), margin), margin
+
+
+def _print(doc: QTextDocument, writer: QPdfWriter) -> None:
+    """Lay the document out on the writer's pages and paint it, with page numbers.
+
+    The same steps as QTextDocument.print_ (2 cm margins, the page number below the
+    body), done here so the layout that is checked by `paginate` is the one printed.
+    """
+    pages, margin = lay_out(doc, writer)
+    layout = doc.documentLayout()
+    body = QRectF(0, 0, writer.width(), writer.height())
+    painter = QPainter(writer)
+    font = QFont(doc.defaultFont())
+    try:
+        for index in range(pages):
+            if index:
+                writer.newPage()
+            painter.save()
+            painter.translate(0, -index * body.height())
+            view = QRectF(0, index * body.height(), body.width(), body.height())
+            painter.setClipRect(view)
+            ctx = QAbstractTextDocumentLayout.PaintContext()
+            ctx.clip = view
+            ctx.palette.setColor(QPalette.ColorRole.Text, QColor("#000000"))
+            layout.draw(painter, ctx)
+            painter.restore()
+            painter.setFont(font)
+            painter.setPen(QColor(GREY))
+            number = f"{index + 1} / {pages}"
+            right = body.width() - margin
+            y = body.height() - margin + painter.fontMetrics().ascent() + writer.logicalDpiY() / 14
+            painter.drawText(
+                round(right - painter.fontMetrics().horizontalAdvance(number)), round(y), number
+            )
+    finally:
+        painter.end()
+
+
 def to_pdf(report: Report, path: os.PathLike[str] | str) -> None:
     """Write the report as a PDF at `path` (write_report adds the atomic replace)."""
     ensure_app()
-    doc = _document(build_view(report))
+    doc = document(build_view(report))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, report.track_name)
     writer = QPdfWriter(os.fspath(path))
     writer.setTitle(f"Interview report: {report.track_name}")
     writer.setCreator("Interviewer")
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    # QTextDocument.print_ adds its own 2 cm margin and the page numbers inside it.
     writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
-    doc.print_(writer)
+    _print(doc, writer)
     del writer  # QPdfWriter finishes the file when it is destroyed
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         raise InterviewerError(f"Qt could not write the PDF to {os.fspath(path)}.")
