@@ -63,7 +63,8 @@ safe_rm() {
 new_root() {
   local root="$work/$1"
   extra_env=""
-  safe_rm "$root" && mkdir -p "$root"
+  safe_rm "$root"
+  mkdir -p "$root"
   tar -C "$root" -xf "$work/base.tar"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount -t proc proc "$root/proc" && mounted+=("$root/proc")
@@ -113,6 +114,7 @@ if [[ " $scenarios " == *" gui "* ]]; then
   display=":97"
   Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
   xvfb_pid=$!
+  for _ in $(seq 1 100); do [ -S "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
   mkdir -p "$work/gui/tmp/.X11-unix"
   mount --bind /tmp/.X11-unix "$work/gui/tmp/.X11-unix" && mounted+=("$work/gui/tmp/.X11-unix")
   extra_env="$extra_env DISPLAY=$display"
