@@ -544,3 +544,54 @@ def test_no_contradictions_on_generated_star_stories(
         assert match_form(item.quote) in match_form(sentence), (part, item.quote, text)
     if "result" in told and NUMBER.search(told["result"]):
         assert star["result"].status == "present", text
+
+
+def test_a_model_grader_cannot_offer_one_sentence_for_several_parts() -> None:
+    """A model that quotes the Situation sentence (label and all) for Situation, Task and
+    Action, and as criterion evidence for Task and Communication, is held to one quote per
+    part: the label is dropped, Task and Action get their own sentences, and the
+    situation is evidence for the Situation criterion only."""
+    req = request("beh-model-failure", ISSUE_ANSWER)
+    sit = "Situation: our churn model's live AUC fell from 0.86 to 0.71 after a pricing change."
+
+    def crit(cid: str, evidence: list[str]) -> dict[str, object]:
+        return {"criterion_id": cid, "evidence": evidence, "reasoning": "ok", "score": 4}
+
+    draft = GradeDraft.model_validate(
+        {
+            "criteria": [
+                crit("situation", [sit]),
+                crit("task", [sit]),
+                crit("action", [sit, "I retrained on the last eight weeks"]),
+                crit("result", ["live AUC recovered to 0.84"]),
+                crit("reflection", []),
+                crit("communication", [sit]),
+            ],
+            "star": [
+                {"component": "situation", "status": "present", "quote": sit},
+                {"component": "task", "status": "present", "quote": sit},
+                {"component": "action", "status": "present", "quote": sit},
+                {"component": "result", "status": "present", "quote": "live AUC recovered"},
+            ],
+            "missing_key_points": [],
+            "strengths": [],
+            "improvements": [],
+            "strong_answer": [],
+            "injection_attempt": False,
+            "summary": "",
+        }
+    )
+    g = finalize(draft, req, "model")
+    star = {i.component: i for i in g.star}
+    assert star["situation"].quote == sit.removeprefix("Situation: ")
+    assert star["task"].quote == "I was on call and had to stop the false alarms."
+    assert star["action"].quote.startswith("I retrained")
+    evidence = {c.criterion_id: c.evidence for c in g.criteria}
+    assert evidence["situation"] == [sit.removeprefix("Situation: ")]
+    assert evidence["task"] == [] and evidence["communication"] == []
+    # a fragment is widened to the clause it was cut from
+    assert evidence["action"] == ["I retrained on the last eight weeks and added a drift monitor."]
+    assert star["result"].quote == "live AUC recovered to 0.84"
+    scores = {c.criterion_id: c.score for c in g.criteria}
+    assert scores["task"] <= 2 and scores["communication"] <= 2  # no evidence of their own
+    assert contradictions(g, ISSUE_ANSWER) == []

@@ -1684,11 +1684,83 @@ def _star_items(
         elif item.status == "missing":
             items.append(StarItem(component=comp, status="missing"))
         elif index.verify(item.quote):
-            items.append(StarItem(component=comp, status=item.status, quote=item.quote.strip()))
+            quote = whole_clause(unlabelled(item.quote), analysis.sentences)
+            items.append(StarItem(component=comp, status=item.status, quote=quote))
         else:
             dropped += int(bool(item.quote.strip()))
             items.append(fallback)
-    return items, dropped
+    return _one_quote_per_part(items, found), dropped
+
+
+def whole_clause(quote: str, sentences: Sequence[Sentence]) -> str:
+    """`quote` widened to the clause it was cut from ("live AUC recovered" -> "live AUC
+    recovered to 0.84"), so a grader's fragment reads as the candidate said it."""
+    q = [match_form(w) for w in quote.split()]
+    if not q:
+        return quote
+    for sent in sentences:
+        raw = star_label(sent.text)[1].split()
+        norm = [match_form(w) for w in raw]
+        for start in range(len(norm) - len(q) + 1):
+            end = start + len(q) - 1
+            single = len(q) == 1 and q[0] in norm[start]
+            many = (
+                len(q) > 1
+                and norm[start + 1 : end] == q[1:-1]
+                and norm[start].endswith(q[0])
+                and norm[end].startswith(q[-1])
+            )
+            if not (single or many):
+                continue
+            a, b = start, end + 1
+            while a > 0 and norm[a - 1][-1:] not in ",;:":
+                a -= 1
+            while b < len(norm) and norm[b - 1][-1:] not in ",;:.!?":
+                b += 1
+            return " ".join(raw[a:b]).rstrip(",;:")
+    return quote
+
+
+def unlabelled(quote: str) -> str:
+    """`quote` without a leading STAR label ("Situation: ..."): the part is named beside it."""
+    _, body = star_label(quote.strip())
+    return body.strip() if len(words(body)) >= 2 else quote.strip()
+
+
+def _overlaps(a: str, b: str) -> bool:
+    x, y = EvidenceIndex.clean(a), EvidenceIndex.clean(b)
+    return bool(x and y) and (x in y or y in x)
+
+
+def _one_quote_per_part(
+    items: Sequence[StarItem], found: dict[StarComponent, StarFinding]
+) -> list[StarItem]:
+    """No piece of the answer is offered for two STAR parts.
+
+    Where a grader quotes the same sentence for two parts, the part the heuristic also
+    reads there keeps it; the other takes the heuristic's own quote for it when that is
+    free, and is otherwise missing.
+    """
+    agreed = {
+        i.component
+        for i in items
+        if i.quote and found[i.component].quote and _overlaps(i.quote, found[i.component].quote)
+    }
+    order = sorted(items, key=lambda i: (i.component not in agreed, STAR_ORDER.index(i.component)))
+    kept: dict[StarComponent, StarItem] = {}
+    for item in order:
+        taken = [k.quote for k in kept.values() if k.quote]
+        if not item.quote or not any(_overlaps(item.quote, q) for q in taken):
+            kept[item.component] = item
+            continue
+        h = found[item.component]
+        if h.status != "missing" and not any(_overlaps(h.quote, q) for q in taken):
+            kept[item.component] = StarItem(
+                component=item.component, status=h.status, quote=h.quote
+            )
+        else:
+            kept[item.component] = StarItem(component=item.component, status="missing")
+    return [kept[c] for c in STAR_ORDER if c in kept]
 
 
 def star_improvements(items: Sequence[StarItem], rubric: Rubric) -> list[str]:
@@ -1802,7 +1874,7 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
             if not quote.strip():
                 continue
             if index.verify(quote):
-                evidence.append(quote.strip())
+                evidence.append(whole_clause(unlabelled(quote), analysis.sentences))
             else:
                 dropped += 1
         by_id[cd.criterion_id] = CriterionScore(
@@ -1821,11 +1893,23 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
         star_missing = {i.component for i in star if i.status == "missing"}
         improvements += star_improvements(star, rubric)
 
+    # A sentence quoted for one STAR part is not evidence for another part's criterion,
+    # and the situation's sentence is evidence for the situation only.
+    part_quotes = {i.component: i.quote for i in star if i.quote}
     criteria: list[CriterionScore] = []
     for crit in rubric.criteria:
         cs = by_id.get(crit.id) or CriterionScore(
             criterion_id=crit.id, evidence=[], reasoning="not graded", score=1
         )
+        others = [
+            q
+            for c, q in part_quotes.items()
+            if c != crit.star and (crit.star is not None or c == "situation")
+        ]
+        if others and crit.star != "situation":
+            kept = [e for e in cs.evidence if not any(_overlaps(e, q) for q in others)]
+            if len(kept) != len(cs.evidence):
+                cs = cs.model_copy(update={"evidence": kept})
         score, notes = cs.score, []
         if junk:
             if score > 1:
