@@ -9,6 +9,7 @@ PDF and JSON, and the word counts, durations and section titles are compared.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -270,3 +271,32 @@ def test_every_label_on_screen_is_plain_text_the_reports_share(
     assert V.WORK_ON_FIRST in titles and V.RUBRIC_SCORES in titles
     allowed = set(TITLES) | {V.MISSED, V.QUESTIONS, "Your answer", "Your answers"}
     assert titles <= allowed, titles - allowed
+
+
+def test_star_quotes_saved_with_their_label_are_not_shown_doubled(
+    qtbot: QtBot, interview: tuple[InterviewEngine, Report]
+) -> None:
+    """Grades saved before quotes lost their "Situation:" prefix read 'Situation: "..."'
+    once, not 'Situation: "Situation: ..."', on screen and in the reports."""
+    engine, report = interview
+    idx = next(i for i, q in enumerate(report.questions) if q.grade and q.grade.star)
+    grade = report.questions[idx].grade
+    assert grade is not None
+    star = list(grade.star)
+    star[0] = star[0].model_copy(
+        update={"quote": "Situation: our churn model's live AUC fell from 0.86 to 0.71."}
+    )
+    old_grade = grade.model_copy(update={"star": star})
+    old = report.model_copy(deep=True)
+    old.questions[idx].grade = old_grade
+    rows = build_view(old).questions[idx].star
+    assert rows[0].quote == "our churn model's live AUC fell from 0.86 to 0.71."
+    md = to_markdown(old)
+    assert "“Situation: our churn" not in md and "“our churn model's live AUC fell" in md
+    records = list(engine.records)
+    records[idx] = dataclasses.replace(records[idx], grade=old_grade)
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.show_results(records, old.summary, engine.rubrics)
+    qtbot.waitUntil(lambda: "“our churn model's live AUC fell" in all_text(view))
+    assert "“Situation: our churn" not in all_text(view)

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from interviewer.core.grading import delivery_metrics, words
+from interviewer.core.grading import delivery_metrics, unlabelled, words
 from interviewer.core.models import DeliveryMetrics, Grade, Turn
 from interviewer.core.report import CriterionInfo, QuestionReport, Report
 from interviewer.core.summary import SessionSummary
@@ -525,7 +525,8 @@ def question_view(q: QuestionReport, number: int, total: int) -> QuestionView:
         criteria=_criteria(q, grade),
         dropped_note=dropped_note(grade.dropped_quotes),
         star=[
-            StarRow(STAR_NAMES.get(s.component, s.component), s.status, s.quote.strip())
+            # unlabelled: grades saved before quotes lost their "Situation:" prefix
+            StarRow(STAR_NAMES.get(s.component, s.component), s.status, unlabelled(s.quote))
             for s in grade.star
         ],
         strengths=list(grade.strengths),

@@ -41,7 +41,6 @@ from interviewer.export import view as V
 from interviewer.export.view import (
     CATEGORY_NAMES,
     FLAG_TEXT,
-    STAR_NAMES,
     Fact,
     QuestionView,
     answer_label,
@@ -392,15 +391,15 @@ class QuestionCard(style.Panel):
         if self.view.dropped_note:
             crit_section.body.addWidget(plain_label(self.view.dropped_note, muted=True))
 
-        if grade.star:
+        if self.view.star:
             yield
             star = _Section(V.STAR_BREAKDOWN)
             grid = QGridLayout()
             grid.setHorizontalSpacing(12)
             grid.setVerticalSpacing(6)
             grid.setColumnStretch(2, 1)
-            for i, item in enumerate(grade.star):
-                name = STAR_NAMES.get(item.component, item.component)
+            for i, item in enumerate(self.view.star):
+                name = item.part
                 name_label = plain_label(name, wrap=False)
                 grid.addWidget(name_label, i, 0, Qt.AlignmentFlag.AlignTop)
                 chip = Chip(
