@@ -126,6 +126,17 @@ def test_ending_after_one_half_typed_answer_scores_below_a_finished_interview() 
     assert "3 of 4 questions were not reached and count as 0." in s.signal_reason
 
 
+def test_a_strong_answer_then_quitting_is_not_called_weak() -> None:
+    """The verdict blames the unreached questions, not the one strong answer."""
+    s = interview([90, 90, 90], answered=1).summary
+    assert s.signal == "no hire"
+    assert "lacked the expected substance" not in s.signal_reason
+    assert "2 of 3 questions were not reached" in s.signal_reason
+    assert "The questions reached scored 90/100: strong, well-evidenced answers." in (
+        s.signal_reason
+    )
+
+
 def test_a_timed_out_interview_counts_the_rest_as_zero() -> None:
     report = interview([70, 70, 70], answered=2, minutes=1.5, time_out=True)
     assert report.timed_out

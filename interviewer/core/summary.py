@@ -44,16 +44,24 @@ class SessionSummary(BaseModel):
     answered_only_score: float | None = None
 
 
+#: (lowest overall score, signal, what answers at that level were like), best first.
+_BANDS = (
+    (75.0, "hire", "strong, well-evidenced answers"),
+    (60.0, "lean hire", "mostly solid, with gaps to close"),
+    (40.0, "lean no hire", "key points were often missing"),
+    (0.0, "no hire", "most answers lacked the expected substance"),
+)
+
+
+def _band(score: float) -> tuple[str, str]:
+    return next((signal, words) for low, signal, words in _BANDS if score >= low)
+
+
 def _signal(score: float | None) -> tuple[str, str]:
     if score is None:
         return "no signal", "No answer was graded."
-    if score >= 75:
-        return "hire", f"Overall {score:.0f}/100: strong, well-evidenced answers."
-    if score >= 60:
-        return "lean hire", f"Overall {score:.0f}/100: mostly solid, with gaps to close."
-    if score >= 40:
-        return "lean no hire", f"Overall {score:.0f}/100: key points were often missing."
-    return "no hire", f"Overall {score:.0f}/100: most answers lacked the expected substance."
+    signal, words = _band(score)
+    return signal, f"Overall {score:.0f}/100: {words}."
 
 
 def not_reached_sentence(not_reached: int, total: int) -> str:
@@ -118,7 +126,13 @@ def summarize(records: Sequence[QuestionRecord]) -> SessionSummary:
     signal, reason = _signal(overall)
     sentence = not_reached_sentence(not_reached, len(records))
     if overall is not None and sentence:
-        reason = f"{reason} {sentence}"
+        # The low score comes from quitting, not from the answers: say which is which.
+        reached = _mean(counted)
+        assert reached is not None  # counted is non-empty whenever overall is set
+        reason = (
+            f"Overall {overall:.0f}/100: {sentence} "
+            f"The questions reached scored {reached:.0f}/100: {_band(reached)[1]}."
+        )
     return SessionSummary(
         overall_score=overall,
         answered=sum(1 for r in records if r.status == "answered"),
