@@ -614,6 +614,26 @@ def _bank() -> _Bank:
     )
 
 
+#: A one-word key-point term used by more of the bank's questions than this shows no
+#: question in particular ("percent", "shipped", "lesson" fit any story).
+SPECIFIC_TERM_MAX_QUESTIONS = 3
+
+
+def is_specific_term(term: str) -> bool:
+    """Does naming `term` show this key point's own content, not any story's?
+
+    A phrase ("one-on-one", "my manager") is specific; a single word is when few of the
+    bank's questions use it. Everyday words ("learned", "reduced") never are.
+    """
+    stems = [s for s in _term_tokens(term) if s not in STOP_STEMS]
+    if len(words(term)) >= 2:
+        return True
+    if not stems:
+        return False
+    df = _bank().df.get(stems[0], 0)
+    return 0 < df <= SPECIFIC_TERM_MAX_QUESTIONS or (df == 0 and stems[0] not in _EVERYDAY_STEMS)
+
+
 def _stem_matches(stems: Iterable[str], extra: frozenset[str]) -> dict[str, set[str]]:
     """For each stem, the vocabulary words (bank or `extra`) it matches: the same word, or
     a long one that differs only in its ending ("regularis" ~ "regularization")."""
@@ -1227,7 +1247,11 @@ _STAR_CUE_SOURCE: dict[StarComponent, tuple[tuple[str, float], ...]] = {
         (r"\b(?:lesson|lessons|takeaway|takeaways)\b", 1.0),
         (r"\bnext\s+time\b|\bin\s+hindsight\b|\blooking\s+back\b|\bin\s+retrospect\b", 1.0),
         (r"\bif\s+i\s+(?:did|do|were\s+to\s+do|had\s+to\s+do|could\s+do)\s+it\s+again\b", 1.0),
-        (r"\b(?:taught|showed|reminded)\s+me\b|\bsince\s+then\b|\bnow\s+i\b", 1.0),
+        (
+            r"\b(?:taught|showed|reminded)\s+me\b|\bsince\s+then\b|\bnow\s+i\b|"
+            r"\bi\s+now\s+(?:always\s+|make\s+sure|check|write|ask|start|insist|run|add)",
+            1.0,
+        ),
         (
             r"\bdifferently\b|\b(?:would|should)\s+have\b|\bi'?d\s+(?:now|also)\b|"
             r"\bgoing\s+forward\b",
@@ -1388,6 +1412,24 @@ def _assign(eff: list[dict[StarComponent, float]], n: int) -> dict[StarComponent
     return {comps[k]: i for k, i in top[1]}
 
 
+def _moves_on(label: StarComponent, text: str) -> bool:
+    """Does an unlabelled sentence after a `label` section clearly tell a later part?
+
+    Only a clear cue counts ("I learned", "the lesson", "next time I would", "in
+    hindsight", "looking back", "I now always" ...; a measured change after an action),
+    and only when the labelled part itself has no cue there: "Action: I retrained it.
+    Then I added a monitor." stays an action.
+    """
+    later = STAR_ORDER[STAR_ORDER.index(label) + 1 :]
+    if not later or _cues(label, text).weight >= 1.0:
+        return False
+    for comp in later:
+        strong = sum(w for rx, w in _STAR_CUES[comp] if w >= 1.0 and rx.search(text))
+        if strong >= 1.0 and (comp != "result" or has_measure(text)):
+            return True
+    return False
+
+
 def detect_star(sentences: Sequence[Sentence]) -> dict[StarComponent, StarFinding]:
     """Find each STAR component; each gets its own piece of the answer as its quote.
 
@@ -1408,6 +1450,10 @@ def detect_star(sentences: Sequence[Sentence]) -> dict[StarComponent, StarFindin
         label, body = star_label(sent.text)
         if label is not None:
             current = label
+        elif current is not None and _moves_on(current, body):
+            # "Result: ... fell 45 percent. I learned to ...": the story has moved on
+            # to a later part; the label before does not swallow it.
+            current = None
         labels.append(current)
         bodies.append(body if words(body) else "")
     late = max(1, (n + 1) // 2)

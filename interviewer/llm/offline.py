@@ -31,6 +31,7 @@ from interviewer.core.grading import (
     analyse,
     detect_star,
     is_behavioral,
+    is_specific_term,
     join_sentences,
     match_form,
     quote_of,
@@ -312,11 +313,13 @@ class OfflineCoach:
                 # Polish on the wrong content is not worth much: cap by relevance.
                 cap = max(3, cov_score + 2) if crit.heuristic == "star" else max(2, cov_score + 1)
                 if v.score > cap:
+                    # The criterion itself was met: its own advice ("structure the
+                    # answer") would not be true; the key points are what is missing.
                     v = _Verdict(
                         cap,
                         v.evidence,
                         f"{v.reasoning} Capped at {cap} because few key points are covered.",
-                        v.advice,
+                        "" if v.score >= 3 else v.advice,
                         v.strength,
                     )
             verdicts.append((crit, v))
@@ -615,12 +618,39 @@ def _story_structure_verdict(a: Analysis, star: dict[StarComponent, StarFinding]
     ][:1]
     evidence = _quotes(a.sentences, marked or closing, limit=2)
     parts = ", ".join(told) if told else "none of the STAR parts"
+    in_order = ordered and len(told) >= 2
+    labelled = sum(star[c].labelled for c in told)
+    sents = a.sentences
+    avg = sum(len(s.tokens) for s in sents) / max(1, len(sents))
+    # A story is structured by its STAR parts told in order (labels or ordering words
+    # make that order plain), not by the opening line an explanation would lead with.
+    value = (
+        0.45 * len(told) / len(STAR_ORDER)
+        + 0.25 * in_order
+        + 0.15 * (labelled >= 3 or base.score >= 4)
+        + 0.15 * (avg <= 35)
+    )
     reasoning = (
         f"Tells {parts}"
-        + (" in that order" if ordered and len(told) >= 2 else "")
+        + (" in that order" if in_order else "")
+        + (f", {labelled} of them labelled" if labelled else "")
         + f"; {base.reasoning.split('; ', 1)[-1]}"
     )
-    return _Verdict(base.score, evidence, reasoning, base.advice, base.strength)
+    untold = [c for c in STAR_ORDER if c not in told]
+    advice = (
+        "Tell it in STAR order: the situation, your task, what you did, the result with a "
+        "number, then the lesson" + (f" (not told here: {', '.join(untold)})." if untold else ".")
+    )
+    if in_order and not untold:
+        advice = "Keep each STAR part short: one or two sentences of situation and task, most of "
+        advice += "the time on what you did."
+    return _Verdict(
+        max(base.score, _score(value)),
+        evidence,
+        reasoning,
+        advice,
+        "tells the story in STAR order, each part in its place.",
+    )
 
 
 # ------------------------------------------------------------------ feedback
@@ -686,8 +716,15 @@ def _findings(
         return frozenset(aspects)
 
     for h in a.coverage:
-        if h.explained:
+        # In a story, words any story uses ("percent", "shipped") do not show that this
+        # key point's own content is there: praise needs one of its specific terms.
+        shown = not behavioral or any(is_specific_term(t) for t in h.terms)
+        if h.explained and shown:
             out.append(_Finding(kp_aspects(h), True, f"Covered well: {h.key_point.text}", 1))
+        elif h.explained:
+            specific = [t for t in h.key_point.terms if is_specific_term(t)]
+            hint = f" (e.g. mention {specific[0]})" if specific else ""
+            out.append(_Finding(kp_aspects(h), False, f"Cover: {h.key_point.text}{hint}", 1))
     for crit, v in verdicts:
         aspects = {f"crit:{crit.id}"} | ({f"star:{crit.star}"} if crit.star else set())
         if crit.heuristic == "star" and crit.star is not None and star:
@@ -713,6 +750,9 @@ def _findings(
             hint = f" (e.g. mention {h.key_point.terms[0]})" if h.key_point.terms else ""
             out.append(_Finding(kp_aspects(h), False, f"Cover: {h.key_point.text}{hint}", 1))
         elif not h.explained:
+            part = _KEY_POINT_PART.get(h.key_point.id.lower())
+            if behavioral and part is not None and star[part].status == "present":
+                continue  # the story tells this part: "only named" would not be true
             named = h.terms[0] if h.terms else h.key_point.terms[0]
             text = f"Explain, not just name, \u201c{named}\u201d: {h.key_point.text}"
             out.append(_Finding(kp_aspects(h), False, text, 1))
