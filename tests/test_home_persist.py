@@ -108,6 +108,8 @@ def test_only_the_candidates_own_changes_are_written(qtbot: QtBot) -> None:
     _select(app.window.home, "t")  # choosing a track is remembered
     assert json.loads(path.read_text(encoding="utf-8"))["track_id"] == "t"
     assert load_home_choices(path).tracks == {}
+    app.window.home.repeat.setChecked(True)  # one choice for all tracks, nothing per track
+    assert load_home_choices(path) == HomeChoices(track_id="t", repeat=True)
     app.window.home.count.setValue(1)
     saved = load_home_choices(path).tracks["t"]
     assert saved == TrackChoices(questions=1, minutes=15, difficulty="", follow_ups=True)

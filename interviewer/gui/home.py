@@ -310,7 +310,7 @@ class HomeView(QWidget):
         self.difficulty.currentIndexChanged.connect(self._on_choice_changed)
         self.minutes.valueChanged.connect(self._on_choice_changed)
         self.follow_ups.toggled.connect(self._on_choice_changed)
-        self.repeat.toggled.connect(self._on_choice_changed)
+        self.repeat.toggled.connect(self._on_repeat_toggled)
         form.addRow("&Difficulty:", self.difficulty)
         form.addRow("&Questions:", self.count)
         form.addRow("&Length:", self.minutes)
@@ -577,13 +577,19 @@ class HomeView(QWidget):
         if self._applying or track is None:
             return
         self._choices.track_id = track.id
-        self._choices.repeat = self.repeat.isChecked()
         self._choices.tracks[track.id] = TrackChoices(
             questions=self.count.value(),
             minutes=self.minutes.value(),
             difficulty=self.difficulty.currentData() or "",
             follow_ups=self.follow_ups.isChecked() if self.follow_ups.isEnabled() else None,
         )
+        self.choices_changed.emit(self.choices())
+
+    def _on_repeat_toggled(self, checked: bool) -> None:
+        """One choice for every track; it leaves the tracks' own options as they are."""
+        if self._applying:
+            return
+        self._choices.repeat = checked
         self.choices_changed.emit(self.choices())
 
     def _on_errors_toggled(self, shown: bool) -> None:
