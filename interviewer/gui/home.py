@@ -3,6 +3,11 @@
 The screen only collects choices; it emits `start_requested` with a `StartOptions` and
 the controller decides whether an interview can start. Broken content files are listed
 unobtrusively at the bottom (the good files still load), never in a dialog.
+
+The candidate's own choices (per track, plus "repeat") are kept in a `HomeChoices` and
+announced with `choices_changed`; the window writes them, so a restart restores them.
+How much of a track has been practised comes in through `set_history`, read from the
+session store by the window.
 """
 
 from __future__ import annotations
