@@ -614,6 +614,23 @@ def _bank() -> _Bank:
     )
 
 
+#: A behavioral answer is off topic when another story question of the bank fits it at
+#: least this well (idf-weighted words), its own question less than ANOTHER_STORY_MAX_OWN
+#: and under ANOTHER_STORY_RATIO of that fit, and no key point of its own question is
+#: shown by a specific term.
+ANOTHER_STORY_MIN_FIT = 10.0
+#: A story whose own question fits it under this share of the best other story question
+#: is "told for another question": no criterion above ANOTHER_STORY_CAP, no praise for
+#: covering this question's key points.
+FITS_OTHER_RATIO = 0.75
+ANOTHER_STORY_CAP = 3
+ANOTHER_STORY_NOTE = (
+    "The story fits another question of the bank better than the one asked, so no "
+    "criterion scores above 3: tell a story about what was asked."
+)
+ANOTHER_STORY_MAX_OWN = 6.0
+ANOTHER_STORY_RATIO = 0.35
+
 #: A one-word key-point term used by more of the bank's questions than this shows no
 #: question in particular ("percent", "shipped", "lesson" fit any story).
 SPECIFIC_TERM_MAX_QUESTIONS = 3
@@ -630,8 +647,8 @@ def is_specific_term(term: str) -> bool:
         return True
     if not stems:
         return False
-    df = _bank().df.get(stems[0], 0)
-    return 0 < df <= SPECIFIC_TERM_MAX_QUESTIONS or (df == 0 and stems[0] not in _EVERYDAY_STEMS)
+    # Not in the bank's vocabulary at all: an everyday or generic word.
+    return 0 < _bank().df.get(stems[0], 0) <= SPECIFIC_TERM_MAX_QUESTIONS
 
 
 def _stem_matches(stems: Iterable[str], extra: frozenset[str]) -> dict[str, set[str]]:
@@ -662,6 +679,7 @@ class Relevance:
     own: float
     best_other: float  # the best fit among the bank's other questions
     best_other_category: float  # ... among questions of another category
+    best_same_category: float = 0.0  # ... among other questions of the same category
 
 
 def relevance(stems: Iterable[str], question: Question) -> Relevance:
@@ -672,7 +690,7 @@ def relevance(stems: Iterable[str], question: Question) -> Relevance:
     def score(vocab: frozenset[str]) -> float:
         return sum(bank.idf(w) for w in hits & vocab)
 
-    best = best_cat = 0.0
+    best = best_cat = best_same = 0.0
     for qid, vocab in bank.vocab.items():
         if qid == question.id:
             continue
@@ -680,7 +698,9 @@ def relevance(stems: Iterable[str], question: Question) -> Relevance:
         best = max(best, r)
         if bank.category.get(qid) != question.category:
             best_cat = max(best_cat, r)
-    return Relevance(score(own_vocab), best, best_cat)
+        else:
+            best_same = max(best_same, r)
+    return Relevance(score(own_vocab), best, best_cat, best_same)
 
 
 # =========================================================================== junk checks
@@ -1012,6 +1032,46 @@ class Analysis:
         return bool(toks & _FIRST_PERSON) and bool(toks & _WORK_WORDS)
 
     @cached_property
+    def answers_another_story(self) -> bool:
+        """A behavioral answer that fits another behavioral question far better."""
+        rel = self.relevance
+        fit = rel.best_same_category
+        return (
+            self.banked
+            and fit >= ANOTHER_STORY_MIN_FIT
+            and rel.own < ANOTHER_STORY_MAX_OWN
+            and rel.own < ANOTHER_STORY_RATIO * fit
+            and not self.specific_content
+        )
+
+    @cached_property
+    def banked(self) -> bool:
+        """A behavioral question of the built-in bank, as shipped: only then is comparing
+        its fit with the bank's other story questions fair (a user's own question, with a
+        line of text and two key points, would always lose to them)."""
+        q = self.question
+        vocab = _bank().vocab.get(q.id)
+        return q.category == "behavioral" and vocab is not None and vocab == question_vocabulary(q)
+
+    @cached_property
+    def fits_another_story(self) -> bool:
+        """Does another of the bank's story questions fit this answer clearly better?
+
+        Not junk (it may share real content with the question asked), but a story told
+        for another question is not a strong answer to this one: see ANOTHER_STORY_CAP.
+        """
+        rel = self.relevance
+        if not self.banked or rel.best_same_category < 10.0:
+            return False
+        return rel.own < FITS_OTHER_RATIO * rel.best_same_category
+
+    @cached_property
+    def specific_content(self) -> list[KeyPointHit]:
+        """The key points shown by one of their specific terms ("one-on-one", "friction"),
+        not by words any story uses ("percent", "learned")."""
+        return [h for h in self.coverage if h.covered and any(map(is_specific_term, h.terms))]
+
+    @cached_property
     def off_topic(self) -> bool:
         rel = self.relevance
         if self.question.category == "behavioral":
@@ -1023,6 +1083,11 @@ class Analysis:
             # A story with not one word specific to this question that plainly answers
             # another one ("a model that failed", asked about a difficult teammate).
             if rel.own < 1.0 and rel.best_other >= 10:
+                return True
+            # A story that plainly answers another story question of the bank, with
+            # hardly any of this one's own content: a word or two any story may use
+            # ("reviews", "percent") does not make it an answer to this question.
+            if self.answers_another_story:
                 return True
             # An opinion about something else entirely (a technical topic) is off topic;
             # a story of one's own work that happens to use technical words is not.
@@ -1908,6 +1973,7 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
     flags += _turn_flags(request.exchange)
     flags = _dedupe(flags)
     junk = [f for f in flags if f in JUNK_FLAGS]
+    other_story = not junk and analysis.fits_another_story
 
     dropped = 0
     by_id: dict[str, CriterionScore] = {}
@@ -1961,6 +2027,9 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
             if score > 1:
                 notes.append(f"capped at 1: {junk[0].replace('_', ' ')} answer")
             score = 1
+        if other_story and score > ANOTHER_STORY_CAP:
+            score = ANOTHER_STORY_CAP
+            notes.append("capped at 3: the story fits another question better")
         if "too_short" in flags and score > TOO_SHORT_CAP:
             score, notes = TOO_SHORT_CAP, [*notes, "capped at 2: answer too short"]
         if not cs.evidence and score > NO_EVIDENCE_CAP:
@@ -1983,6 +2052,8 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
     if junk and not all(FLAG_NOTES[f] in summary for f in junk):
         summary = ""  # a grader's praise of junk is not kept: the flag is the verdict
     notes = [FLAG_NOTES[f] for f in flags if f in FLAG_NOTES and FLAG_NOTES[f] not in summary]
+    if other_story:
+        notes.append(ANOTHER_STORY_NOTE)
     summary = " ".join([summary, *notes]).strip()
 
     improvements = [*(FLAG_ADVICE[f] for f in flags if f in FLAG_ADVICE), *improvements]
@@ -1991,6 +2062,8 @@ def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
         missing_kp = [k.text for k in question.key_points]
     else:
         strengths = list(draft.strengths)
+        if other_story:  # the key points it seems to cover belong to another question
+            strengths = [t for t in strengths if not t.startswith("Covered well")]
         missing_kp = list(draft.missing_key_points)
     strengths, improvements = consistent_feedback(strengths, improvements, star, analysis.text)
     strong = list(draft.strong_answer) or list(question.strong_answer)

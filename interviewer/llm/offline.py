@@ -618,7 +618,7 @@ def _story_structure_verdict(a: Analysis, star: dict[StarComponent, StarFinding]
     ][:1]
     evidence = _quotes(a.sentences, marked or closing, limit=2)
     parts = ", ".join(told) if told else "none of the STAR parts"
-    in_order = ordered and len(told) >= 2
+    told_in_order = ordered and len(told) >= 2
     labelled = sum(star[c].labelled for c in told)
     sents = a.sentences
     avg = sum(len(s.tokens) for s in sents) / max(1, len(sents))
@@ -626,13 +626,13 @@ def _story_structure_verdict(a: Analysis, star: dict[StarComponent, StarFinding]
     # make that order plain), not by the opening line an explanation would lead with.
     value = (
         0.45 * len(told) / len(STAR_ORDER)
-        + 0.25 * in_order
+        + 0.25 * told_in_order
         + 0.15 * (labelled >= 3 or base.score >= 4)
         + 0.15 * (avg <= 35)
     )
     reasoning = (
         f"Tells {parts}"
-        + (" in that order" if in_order else "")
+        + (" in that order" if told_in_order else "")
         + (f", {labelled} of them labelled" if labelled else "")
         + f"; {base.reasoning.split('; ', 1)[-1]}"
     )
@@ -641,7 +641,7 @@ def _story_structure_verdict(a: Analysis, star: dict[StarComponent, StarFinding]
         "Tell it in STAR order: the situation, your task, what you did, the result with a "
         "number, then the lesson" + (f" (not told here: {', '.join(untold)})." if untold else ".")
     )
-    if in_order and not untold:
+    if told_in_order and not untold:
         advice = "Keep each STAR part short: one or two sentences of situation and task, most of "
         advice += "the time on what you did."
     return _Verdict(
