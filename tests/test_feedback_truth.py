@@ -118,9 +118,64 @@ def _quote_is_clean(quote: str, answer: str) -> str | None:
     return None
 
 
+REFLECTS = re.compile(
+    r"\b(?:i (?:have )?(?:learned|learnt)|the lesson|lessons? (?:i|for me)|next time,? i(?:'d| "
+    r"would)|in hindsight|looking back|i now always|what i (?:learned|learnt|took from))\b",
+    re.IGNORECASE,
+)
+SAYS_NO_REFLECTION = re.compile(r"^(?:no|brief|thin) reflection|reflection (?:is )?missing", re.I)
+GENERIC_STRUCTURE = re.compile(
+    r"one-line answer|point by point|^[\w ]*: structure the answer", re.I
+)
+STAR_LABELS = re.compile(r"(?:^|[.\n]\s*)(?:situation|task|action|result)\s*:", re.IGNORECASE)
+
+
+@cache
+def _term_spread() -> dict[str, int]:
+    """For each word of the bank's key-point terms, how many questions use it."""
+    spread: dict[str, set[str]] = {}
+    for q in library().questions.values():
+        for kp in q.key_points:
+            for t in kp.terms:
+                for w in re.findall(r"[a-z]+", t.lower()):
+                    spread.setdefault(w, set()).add(q.id)
+    return {w: len(qs) for w, qs in spread.items()}
+
+
+def _distinctive(terms: list[str]) -> list[str]:
+    """Terms naming this key point only: phrases, or words few questions' terms use."""
+    spread = _term_spread()
+    return [t for t in terms if " " in t.strip() or "-" in t or spread.get(t.lower(), 99) <= 3]
+
+
+def _says_in(answer: str, term: str) -> bool:
+    text = answer.lower()
+    return all(w[:5] in text for w in re.findall(r"[a-z]+", term.lower()))
+
+
 def contradictions(g: Grade, answer: str) -> list[str]:
     """Every statement pair in `g` that cannot both be true, or that the answer refutes."""
     out: list[str] = []
+    # statements the answer itself refutes
+    if REFLECTS.search(answer):
+        out += [
+            f"reflection told, yet: {i!r}" for i in g.improvements if SAYS_NO_REFLECTION.search(i)
+        ]
+    if len(STAR_LABELS.findall(answer)) >= 3:
+        out += [
+            f"generic structure advice to a STAR-labelled story: {i!r}"
+            for i in g.improvements
+            if GENERIC_STRUCTURE.search(i)
+        ]
+    question = library().questions.get(g.question_id)
+    if question is not None and question.category == "behavioral":
+        for s in g.strengths:
+            kp = next((k for k in question.key_points if s == f"Covered well: {k.text}"), None)
+            if kp is None:
+                continue
+            marks = _distinctive(list(kp.terms))
+            if marks and not any(_says_in(answer, t) for t in marks):
+                out.append(f"covered well, yet none of {marks} is in the answer: {s[:60]!r}")
     strengths, improvements = list(g.strengths), list(g.improvements)
     texts = [*strengths, *improvements, g.summary, *(c.reasoning for c in g.criteria)]
     out += [f"run-on join: {t!r}" for t in texts if ".;" in t or ". ;" in t]

@@ -622,7 +622,7 @@ ANOTHER_STORY_MIN_FIT = 10.0
 #: A story whose own question fits it under this share of the best other story question
 #: is "told for another question": no criterion above ANOTHER_STORY_CAP, no praise for
 #: covering this question's key points.
-FITS_OTHER_RATIO = 0.75
+FITS_OTHER_RATIO = 0.8
 ANOTHER_STORY_CAP = 3
 ANOTHER_STORY_NOTE = (
     "The story fits another question of the bank better than the one asked, so no "
