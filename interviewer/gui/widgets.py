@@ -249,6 +249,16 @@ class MessageBanner(QFrame):
         self.level = ""
         self._colour = INFO
         self._fades = False  # an info message with nothing to answer fades after a while
+        # The coloured accent on the left and the rule below are child widgets filled
+        # from their palette, not drawn with a QPainter in paintEvent: painting the
+        # banner by hand crashed inside QPainter::fillRect when the window repainted
+        # after many windows had come and gone (seen in the GUI test run).
+        self._accent = QWidget(self)
+        self._accent.setAutoFillBackground(True)
+        self._rule = QWidget(self)
+        self._rule.setAutoFillBackground(True)
+        self._rule.setBackgroundRole(QPalette.ColorRole.Mid)
+        self._paint_accent()
         self._lay = lay = QHBoxLayout(self)
         lay.setContentsMargins(10 + self.ACCENT, 5, 6, 6)  # + accent left, + rule below
         lay.setSpacing(8)
@@ -310,6 +320,7 @@ class MessageBanner(QFrame):
         self.action.setText(action)
         self.action.setVisible(bool(action))
         self._colour = LEVEL_COLOURS.get(level, INFO)
+        self._paint_accent()
         self.setAccessibleDescription(text)
         self._fades = level == "info" and not action  # an offer to act stays until answered
         if self.full_text is not None:
@@ -364,15 +375,17 @@ class MessageBanner(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._place_decorations()
         self._update_more()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        p = QPainter(self)
-        rule = self.palette().color(QPalette.ColorRole.Mid)
-        p.fillRect(0, self.height() - 1, self.width(), 1, rule)
-        p.fillRect(0, 0, self.ACCENT, self.height(), self._colour)
-        p.end()
+    def _paint_accent(self) -> None:
+        pal = self._accent.palette()
+        pal.setColor(QPalette.ColorRole.Window, self._colour)
+        self._accent.setPalette(pal)
+
+    def _place_decorations(self) -> None:
+        self._accent.setGeometry(0, 0, self.ACCENT, self.height())
+        self._rule.setGeometry(0, self.height() - 1, self.width(), 1)
 
     def enterEvent(self, event: QEnterEvent) -> None:
         """Reading a message (or reaching for its buttons) keeps it from fading."""
