@@ -300,3 +300,29 @@ def test_star_quotes_saved_with_their_label_are_not_shown_doubled(
     view.show_results(records, old.summary, engine.rubrics)
     qtbot.waitUntil(lambda: "“our churn model's live AUC fell" in all_text(view))
     assert "“Situation: our churn" not in all_text(view)
+
+
+def test_interview_screen_counts_and_words_like_the_reports(qtbot: QtBot) -> None:
+    """The counter under the answer box and the line under a sent answer use the same
+    count and wording as the feedback and the reports (not whitespace splitting, not
+    '1:05')."""
+    from PySide6.QtCore import Qt
+
+    from interviewer.llm.scripted import ScriptedBackend
+    from tests.gui_helpers import make_app, quoting_grade, start
+
+    assert word_count(TECH) != len(TECH.split())
+    backend = ScriptedBackend(default_grade=quoting_grade)
+    backend.enqueue_turn("First question: explain bias.", "Next.", "Bye.")
+    app = make_app(qtbot, backend)
+    view = app.window.interview
+    start(qtbot, app)
+    qtbot.waitUntil(lambda: app.controller.answering)
+    view.answer.setPlainText(TECH)
+    assert view.words.text() == f"{word_count(TECH)} words"
+    app.clock.advance(65)
+    qtbot.keyClick(view.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(b.text == TECH for b in view.transcript.bubbles))
+    bubble = next(b for b in view.transcript.bubbles if b.text == TECH)
+    assert f"{word_count(TECH)} words" in bubble.meta.text()
+    assert ":" not in bubble.meta.text().split("·")[0]

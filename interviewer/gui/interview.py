@@ -40,23 +40,19 @@ from PySide6.QtWidgets import (
 
 from interviewer.core.engine import NeedAnswer
 from interviewer.core.models import Turn
+from interviewer.export.view import duration_text, plural, word_count
 from interviewer.gui.controller import ClockState, Controller
 from interviewer.gui.style import Panel
 from interviewer.gui.widgets import (
     PRIMARY_BUTTON_CSS,
     ClockDisplay,
     ask_yes_no,
-    format_clock,
     scaled_font,
 )
 
 Confirm = Callable[[QWidget, str, str], bool]
 #: Widest the interview column gets (px); wider windows get margins instead.
 MAX_COLUMN = 1180
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def _mix(a: QColor, b: QColor, amount: float) -> QColor:
@@ -230,8 +226,9 @@ class Transcript(QScrollArea):
             bubble = self._add("candidate", "You · skipped" if turn.skipped else "You")
             bubble.set_text(turn.text if turn.text.strip() else "(no answer)")
             notes = []
-            if turn.seconds is not None:
-                notes.append(f"{format_clock(turn.seconds)} · {word_count(turn.text)} words")
+            if turn.seconds is not None:  # worded as in the feedback and the reports
+                count = plural(word_count(turn.text), "word")
+                notes.append(f"{duration_text(turn.seconds)} · {count}")
             if turn.timed_out:
                 notes.append("time ran out: submitted as written")
             if turn.skipped and turn.text.strip():
@@ -596,8 +593,7 @@ class InterviewView(QWidget):
         self._update_words()
 
     def _update_words(self) -> None:
-        n = word_count(self.answer.toPlainText())
-        self.words.setText(f"{n} word" + ("" if n == 1 else "s"))
+        self.words.setText(plural(word_count(self.answer.toPlainText()), "word"))
 
     def _on_submit(self) -> None:
         if not self.controller.can_submit:
