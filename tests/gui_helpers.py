@@ -14,6 +14,7 @@ from interviewer.core.models import GradeDraft
 from interviewer.core.requests import GradeRequest
 from interviewer.gui.controller import Controller
 from interviewer.gui.main_window import MainWindow
+from interviewer.gui.workers import running_ops
 from interviewer.llm.base import Backend
 from interviewer.llm.scripted import ScriptedBackend
 from interviewer.storage.secrets import SecretStore
@@ -73,6 +74,11 @@ class App:
     confirm: Confirmations
 
 
+def settle(qtbot: QtBot, timeout: int = 10_000) -> None:
+    """Wait until every QueryOp has delivered its outcome (store reads, exports...)."""
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=timeout)
+
+
 def make_app(
     qtbot: QtBot,
     backend: ScriptedBackend | None = None,
@@ -94,6 +100,7 @@ def make_app(
     window = MainWindow(controller, confirm=confirm)
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)  # the launch's reads (resume offer, practised questions) have landed
     return App(window, controller, backend, clock, confirm)
 
 

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from interviewer.gui.main_window import MainWindow
 from interviewer.gui.widgets import MessageBanner
 from tests.gui_helpers import make_app
+from tests.gui_helpers import settle as settle_ops
 from tests.test_gui_store import _interrupt_in_question_two, kill, launch
 
 LONG = (
@@ -93,6 +94,7 @@ def test_every_page_keeps_its_place(qtbot: QtBot) -> None:
         (window.show_progress, window.progress.back_button),
     ):
         show()
+        settle_ops(qtbot)  # the page's data is read off the GUI thread
         probe = Probe(window, widget)
         window.banner.show_message("warning", "2 saved reports could not be read.")
         assert probe.unmoved()
@@ -161,12 +163,14 @@ def test_declining_the_resume_offer_moves_nothing_until_the_page_changes(
     probe = Probe(window, window.home.start_button)
     offer.keep_button.click()
     assert not offer.isVisibleTo(window)
+    settle_ops(qtbot)  # the session is marked unfinished off the GUI thread
     assert window.banner.isVisible() and "History" in window.banner.text.text()
     assert probe.unmoved()
     window.banner.dismiss()
     assert probe.unmoved()
     # Going to another page gives the offer's room back (the whole page changes anyway).
     window.show_history()
+    settle_ops(qtbot)
     window.show_home()
     settle()
     assert window.banner_slot.height() == window.banner.reserved_height()

@@ -37,7 +37,7 @@ from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings
 from interviewer.storage.store import SessionPlan, SessionStore
 from tests.factories import question, rubric, track
-from tests.gui_helpers import Confirmations, FakeClock, quoting_grade
+from tests.gui_helpers import Confirmations, FakeClock, quoting_grade, settle
 
 TOPICS = {
     "q1": ["bias-variance"],
@@ -174,6 +174,7 @@ def open_window(qtbot: QtBot, lib: ContentLibrary | None = None) -> Win:
     window = MainWindow(controller, confirm=confirm, save_file=save_file)
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)
     return Win(window, controller, confirm, save_file, store)
 
 
@@ -204,6 +205,7 @@ def test_history_lists_sessions_newest_first(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     old, new, unfinished = three_sessions(win.store, win.controller.library)
     win.window.history_action.trigger()
+    settle(qtbot)
     h = win.window.history
     assert win.window.stack.currentWidget() is h
     assert [r.id for r in h.model.rows] == [unfinished, new, old]
@@ -224,6 +226,7 @@ def test_history_lists_sessions_newest_first(qtbot: QtBot) -> None:
 def test_history_is_reachable_from_home_but_not_mid_interview(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     qtbot.mouseClick(win.window.home.history_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert win.window.stack.currentWidget() is win.window.history
     assert win.window.history.pages.currentWidget() is win.window.history.empty
     win.window.history.back_button.click()
@@ -232,6 +235,7 @@ def test_history_is_reachable_from_home_but_not_mid_interview(qtbot: QtBot) -> N
     assert not win.window.history_action.isEnabled()
     assert not win.window.home.progress_button.isEnabled()
     win.window.show_history()
+    settle(qtbot)
     assert win.window.stack.currentWidget() is win.window.interview
 
 
@@ -239,8 +243,10 @@ def test_open_a_finished_and_an_unfinished_session(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     _old, new, unfinished = three_sessions(win.store, win.controller.library)
     win.window.show_history()
+    settle(qtbot)
     win.window.history.select(new)
     win.window.history.open_button.click()
+    settle(qtbot)
     fb = win.window.feedback
     assert win.window.stack.currentWidget() is fb
     assert fb.overall_label is not None
@@ -251,8 +257,10 @@ def test_open_a_finished_and_an_unfinished_session(qtbot: QtBot) -> None:
     assert fb.cards[1].record.status == "skipped"
 
     win.window.show_history()
+    settle(qtbot)
     win.window.history.select(unfinished)
     qtbot.keyClick(win.window.history.table, Qt.Key.Key_Return)
+    settle(qtbot)
     assert win.window.stack.currentWidget() is fb
     assert not fb.export_button.isEnabled()  # an unfinished session has no report
     assert win.window.banner.level == "info" and "not finished" in win.window.banner.text.text()
@@ -270,7 +278,9 @@ def test_unfinished_session_shows_its_draft(qtbot: QtBot) -> None:
     )
     win.store.mark_abandoned(sid)
     win.window.show_history()
+    settle(qtbot)
     win.window.history.open_button.click()
+    settle(qtbot)
     fb = win.window.feedback
     texts = [box.full_text for c in fb.cards for box in c.answers]
     assert texts == [answer_text("q5"), "A draft never submitted"]
@@ -281,23 +291,28 @@ def test_delete_one_and_delete_all_ask_first(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     old, new, unfinished = three_sessions(win.store, win.controller.library)
     win.window.show_history()
+    settle(qtbot)
     h = win.window.history
     h.select(new)
     win.confirm.answers = [False]
     h.delete_button.click()
+    settle(qtbot)
     assert win.confirm.asked == ["Delete this interview?"]
     assert win.store.get_session(new) is not None and len(h.model.rows) == 3
 
     win.confirm.answers = [True]
     qtbot.keyClick(h.table, Qt.Key.Key_Delete)
+    settle(qtbot)
     assert win.store.get_session(new) is None
     assert [r.id for r in h.model.rows] == [unfinished, old]
 
     win.confirm.answers = [False]
     h.delete_all_button.click()
+    settle(qtbot)
     assert len(win.store.list_sessions()) == 2
     win.confirm.answers = [True]
     h.delete_all_button.click()
+    settle(qtbot)
     assert win.confirm.asked[-1] == "Delete all data?"
     assert win.store.list_sessions() == [] and h.model.rows == []
     assert h.pages.currentWidget() is h.empty and not h.delete_all_button.isEnabled()
@@ -314,10 +329,12 @@ def test_export_writes_each_format_through_the_file_dialog(
     win = open_window(qtbot)
     _old, new, _ = three_sessions(win.store, win.controller.library)
     win.window.show_history()
+    settle(qtbot)
     win.window.history.select(new)
     target = tmp_path / "out" / f"my report{ext}"
     win.save_file.answer = (str(target), EXPORT_FILTERS[ext])
     win.window.history.export_button.click()
+    settle(qtbot)
     (caption, suggested, filters) = win.save_file.asked[0]
     assert caption == "Export report"
     assert Path(suggested).name == "interview-test-track-2025-03-05.md"
@@ -341,7 +358,10 @@ def test_export_adds_the_chosen_type_and_reports_failures(qtbot: QtBot, tmp_path
     report = win.store.get_report(new)
     assert report is not None
     win.save_file.answer = (str(tmp_path / "plain"), EXPORT_FILTERS[".json"])
-    assert win.window.export_report(report) == (tmp_path / "plain.json").resolve()
+    # The file is written off the GUI thread; export_finished says how it went.
+    with qtbot.waitSignal(win.window.export_finished) as done:
+        assert win.window.export_report(report) == (tmp_path / "plain.json").resolve()
+    assert done.args is not None and done.args[0] == (tmp_path / "plain.json").resolve()
     assert json.loads((tmp_path / "plain.json").read_text(encoding="utf-8"))["session_id"] == new
 
     win.save_file.answer = ("", "")  # cancelled
@@ -351,7 +371,9 @@ def test_export_adds_the_chosen_type_and_reports_failures(qtbot: QtBot, tmp_path
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     win.save_file.answer = (str(blocker / "r.md"), EXPORT_FILTERS[".md"])
-    assert win.window.export_report(report) is None
+    with qtbot.waitSignal(win.window.export_finished) as failed:
+        win.window.export_report(report)
+    assert failed.args is not None and failed.args[0] is None
     assert win.window.banner.level == "error"
     assert "Choose another folder" in win.window.banner.text.text()
 
@@ -366,6 +388,7 @@ def test_export_from_the_feedback_screen_after_an_interview(qtbot: QtBot, tmp_pa
     qtbot.waitUntil(lambda: win.window.stack.currentWidget() is win.window.feedback)
     win.save_file.answer = (str(tmp_path / "r.md"), EXPORT_FILTERS[".md"])
     win.window.feedback.export_button.click()
+    settle(qtbot)
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "Regularization shrinks weights to cut variance." in text
     results = win.controller.results
@@ -460,6 +483,7 @@ def test_progress_screen_and_practise_my_weak_topics(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     three_sessions(win.store, win.controller.library)
     win.window.progress_action.trigger()
+    settle(qtbot)
     p = win.window.progress
     assert win.window.stack.currentWidget() is p
     assert p.topics == ["overfitting", "regularization", "clustering"]

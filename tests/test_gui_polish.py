@@ -20,6 +20,7 @@ from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.storage.secrets import ENV_KEY, SecretStore, keyring_notice
 from interviewer.storage.settings import Settings
 from tests.conftest import NoKeyring
+from tests.gui_helpers import settle
 from tests.test_gui_history import open_window, record, three_sessions
 
 # --------------------------------------------------------------------------- keyring notice
@@ -102,6 +103,7 @@ def test_the_export_format_and_folder_persist_across_a_restart(
     # The first time: Markdown in the documents folder, as before.
     first.save_file.answer = (str(out / "mine"), EXPORT_FILTERS[".html"])  # no extension typed
     assert first.window.export_report(report) == (out / "mine.html").resolve()
+    settle(qtbot)  # written off the GUI thread; the choice is remembered once it is
     assert first.save_file.preselected == [EXPORT_FILTERS[".md"]]
     assert Path(first.save_file.asked[0][1]).suffix == ".md"
     first.window.close()
@@ -116,6 +118,7 @@ def test_the_export_format_and_folder_persist_across_a_restart(
     # A format chosen by typing its extension is remembered too.
     second.save_file.answer = (str(out / "data.json"), EXPORT_FILTERS[".html"])
     assert second.window.export_report(report) == (out / "data.json").resolve()
+    settle(qtbot)
     third = open_window(qtbot)
     third.save_file.answer = ("", "")
     third.window.export_report(report)
@@ -131,6 +134,7 @@ def test_a_remembered_folder_that_is_gone_is_not_suggested(qtbot: QtBot, tmp_pat
     gone.mkdir()
     first.save_file.answer = (str(gone / "r.md"), EXPORT_FILTERS[".md"])
     assert first.window.export_report(report) is not None
+    settle(qtbot)
     (gone / "r.md").unlink()
     gone.rmdir()
     second = open_window(qtbot)
@@ -209,6 +213,7 @@ def test_same_day_sessions_get_distinct_x_labels(qtbot: QtBot) -> None:
     record(win.store, lib, [("q1", 60.0), ("q2", 60.0)], same_day[0])
     record(win.store, lib, [("q3", 80.0), ("q4", 80.0)], same_day[1])
     win.window.show_progress()
+    settle(qtbot)  # the reports are read off the GUI thread
     view = win.window.progress
     view.resize(900, 700)
     for chart in (view.category_chart, view.criterion_chart):

@@ -26,7 +26,7 @@ from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings
 from interviewer.storage.store import SessionStore
 from tests.factories import follow
-from tests.gui_helpers import Confirmations, FakeClock, quoting_grade, small_library
+from tests.gui_helpers import Confirmations, FakeClock, quoting_grade, settle, small_library
 
 ANSWER_1 = "Bias is error from wrong assumptions; a biased model underfits."
 FOLLOW_1 = "Compare training and validation error: a large gap means high variance."
@@ -67,6 +67,7 @@ def launch(
     window = MainWindow(controller, confirm=confirm)
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot)  # the resume offer is read off the GUI thread
     return StoredApp(window, controller, backend, clock, confirm)
 
 
@@ -250,12 +251,14 @@ def test_declining_keeps_it_in_history_as_unfinished(qtbot: QtBot) -> None:
     second = launch(qtbot)
     second.window.resume_offer.keep_button.click()
     assert not second.window.resume_offer.isVisibleTo(second.window)
+    settle(qtbot)  # marked unfinished off the GUI thread
     row = reader().get_session(sid)
     assert row is not None and row.status == "abandoned"
     assert second.window.banner.level == "info" and "History" in second.window.banner.text.text()
     third = launch(qtbot)
     assert not third.window.resume_offer.isVisibleTo(third.window)
     third.window.show_history()
+    settle(qtbot)
     assert third.window.history.model.rows[0].id == sid
     assert third.window.history.model.data(third.window.history.model.index(0, 6)) == "Unfinished"
 
@@ -267,6 +270,7 @@ def test_starting_another_interview_declines_the_offer(qtbot: QtBot) -> None:
     assert second.window.resume_offer.pending
     begin(qtbot, second)
     assert not second.window.resume_offer.pending
+    settle(qtbot)  # marked unfinished off the GUI thread
     db = reader()
     row = db.get_session(sid)
     assert row is not None and row.status == "abandoned"
@@ -287,6 +291,7 @@ def test_a_question_gone_from_the_bank_cannot_resume_but_can_be_kept(qtbot: QtBo
     assert not second.controller.resume_session(sid)  # and the controller agrees
     assert second.window.banner.level == "error"
     offer.keep_button.click()
+    settle(qtbot)  # marked unfinished off the GUI thread
     row = reader().get_session(sid)
     assert row is not None and row.status == "abandoned"
 

@@ -27,7 +27,7 @@ from interviewer.llm.scripted import ScriptedBackend
 from interviewer.storage.paths import app_paths
 from interviewer.storage.store import SessionPlan, SessionStore
 from tests.factories import draft, follow, question, rubric, track
-from tests.gui_helpers import App, make_app
+from tests.gui_helpers import App, make_app, settle
 
 BEHAVIORAL = "ml-behavioral"
 
@@ -281,6 +281,7 @@ def _interview(qtbot: QtBot, app: App, repeat: bool = False) -> list[str]:
     qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
     app.window.feedback.back_home.emit()
     assert app.window.stack.currentWidget() is home
+    settle(qtbot)  # the practised count is read off the GUI thread
     return asked
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +44,7 @@ from interviewer.gui.resume import ResumeOffer, local_time
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.gui.widgets import BannerSlot, MessageBanner, ask_yes_no
 from interviewer.gui.window_state import load_state, restore_geometry, save_geometry, save_state
+from interviewer.gui.workers import DISCOVERY, EXPORT, QueryOp, user_message
 from interviewer.llm.discovery import FoundServer, discover
 from interviewer.storage.paths import app_paths
 from interviewer.storage.settings import (
@@ -53,6 +55,7 @@ from interviewer.storage.settings import (
     save_home_choices,
     save_settings,
 )
+from interviewer.storage.store import SessionRow, SessionStore, StoredSession
 
 APP_NAME = "Interviewer"
 USAGE_REFRESH_MS = 1000
@@ -111,6 +114,21 @@ def save_export_choice(path: Path, folder: Path, ext: str) -> None:
     save_state(path, data)
 
 
+def finished_reports(store: SessionStore) -> tuple[list[Report], int]:
+    """The finished sessions' reports, and how many could not be read (runs on a worker)."""
+    reports: list[Report] = []
+    problems = 0
+    for row in store.list_sessions("finished"):
+        try:
+            report = store.get_report(row.id)
+        except Exception:  # one unreadable report leaves the others in the charts
+            problems += 1
+            continue
+        if report is not None:
+            reports.append(report)
+    return reports, problems
+
+
 def usage_line(report: Report | None) -> str:
     """The report's tokens and cost for the feedback screen ("" when no model was paid)."""
     usage = report.usage if report is not None else None
@@ -128,29 +146,38 @@ def about_text() -> str:
     )
 
 
-class _DiscoverySignals(QObject):
-    done = Signal(object)
+T = TypeVar("T")
 
 
-class _DiscoveryJob(QRunnable):
-    """Probe the local model servers' usual ports on a pool thread (bounded, ~0.3 s)."""
+def find_local_servers(ports: dict[str, int] | None) -> list[FoundServer]:
+    """Probe the local model servers' usual ports (runs on a worker; bounded, ~0.3 s)."""
+    try:
+        return discover(ports=ports)
+    except Exception:  # a probe problem is never worth a crash; nothing found
+        return []
 
-    def __init__(self, ports: dict[str, int] | None) -> None:
-        super().__init__()
-        self.ports = ports
-        self.signals = _DiscoverySignals()
 
-    def run(self) -> None:
-        try:
-            found = discover(ports=self.ports)
-        except Exception:  # a probe problem is never worth a crash; nothing found
-            found = []
-        self.signals.done.emit(found)
+def write_export(report: Report, path: Path) -> Path:
+    """Write a report in the format its extension names (runs on a worker).
+
+    The PDF is rendered here too, off the GUI thread: QTextDocument is reentrant, and
+    QPainter on a QPdfWriter and on a QImage (the chart) is supported in threads. On a
+    QThreadPool thread it prints the same text as on the GUI thread with no Qt warning
+    (checked by tests/test_queryop.py); the fonts come from Qt's thread-safe font
+    database. A plain Python thread is not enough (QTextDocument's timers need the
+    event dispatcher a pool thread has), which is one reason every background job in the
+    window goes through QueryOp.
+    """
+    from interviewer.export import write_report
+
+    return write_report(report, path)
 
 
 class MainWindow(QMainWindow):
     #: The local model servers found running (a list of FoundServer), after discovery.
     local_servers_found = Signal(object)
+    #: An export ended: the path written (None when it failed) and the message shown.
+    export_finished = Signal(object, str)
 
     def __init__(
         self,
@@ -203,7 +230,7 @@ class MainWindow(QMainWindow):
 
         self.settings_dialog: SettingsDialog | None = None
         self.local_servers: list[FoundServer] = []
-        self._discovery: _DiscoveryJob | None = None
+        self._discovery: QueryOp[list[FoundServer]] | None = None
         self._banner_action: Callable[[], None] | None = None
         self.banner.action_triggered.connect(self._on_banner_action)
         self.backend_status = QLabel()
@@ -316,10 +343,45 @@ class MainWindow(QMainWindow):
         ):
             self.addAction(action)
 
+    # -------------------------------------------------------------- background work
+
+    def _in_background(
+        self,
+        op: Callable[[], T],
+        success: Callable[[T], None],
+        *,
+        problem: str = "",
+        failed: Callable[[Exception], None] | None = None,
+        needs: tuple[str, ...] = (),
+    ) -> QueryOp[T]:
+        """Run `op` (plain work on plain data: the store, files, the network) off the GUI
+        thread; `success` runs on the GUI thread, and nothing runs after the window closed.
+
+        A failure shows "`problem`: the reason" in the banner, or goes to `failed`.
+        """
+
+        def on_failure(err: Exception) -> None:
+            if failed is not None:
+                failed(err)
+            elif problem:
+                self.banner.show_message("error", f"{problem}: {err}")
+
+        return (
+            QueryOp(parent=self, op=op, success=success, needs=needs)
+            .failure(on_failure)
+            .run_in_background()
+        )
+
     # -------------------------------------------------------------- navigation
 
     def show_home(self) -> None:
-        self.home.set_history(self.controller.question_history())
+        # What was practised, for the home screen's count: read off the GUI thread, and
+        # shown when it arrives. Unreadable means "nothing known" (controller's rule).
+        self._in_background(
+            self.controller.store.question_history,
+            self.home.set_history,
+            failed=lambda _err: self.home.set_history({}),
+        )
         self.stack.setCurrentWidget(self.home)
         self.home.track_list.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_actions()
@@ -438,19 +500,44 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- resume
 
     def offer_resume(self) -> None:
-        """At launch: offer the newest interrupted interview; older ones become unfinished."""
+        """At launch: offer the newest interrupted interview; older ones become unfinished.
+
+        Read off the GUI thread in two steps; the interview the candidate may have
+        started meanwhile is never offered or touched, and an offer that arrives after a
+        new interview started is kept as unfinished, as `start_interview` does.
+        """
         store = self.controller.store
-        try:
-            interrupted = store.interrupted_sessions()
-            if not interrupted:
-                self.resume_offer.clear()
-                return
-            newest, older = interrupted[0], interrupted[1:]
-            for row in older:
-                store.mark_abandoned(row.id)
-            stored = store.load_session(newest.id)
-        except (InterviewerError, sqlite3.Error) as err:
-            self.banner.show_message("error", f"Saved interviews could not be read: {err}")
+        self._in_background(
+            store.interrupted_sessions,
+            self._on_interrupted_read,
+            problem="Saved interviews could not be read",
+        )
+
+    def _on_interrupted_read(self, rows: list[SessionRow]) -> None:
+        current = self.controller.session_id
+        interrupted = [r for r in rows if r.id != current]
+        if not interrupted:
+            self.resume_offer.clear()
+            return
+        newest, older = interrupted[0].id, [r.id for r in interrupted[1:]]
+        if self.controller.in_interview:
+            older.append(newest)  # started meanwhile: all of them become unfinished
+        store = self.controller.store
+
+        def settle() -> StoredSession | None:
+            for sid in older:
+                store.mark_abandoned(sid)
+            return None if newest in older else store.load_session(newest)
+
+        self._in_background(
+            settle, self._on_interrupted_loaded, problem="Saved interviews could not be read"
+        )
+
+    def _on_interrupted_loaded(self, stored: StoredSession | None) -> None:
+        if stored is None:
+            return
+        if self.controller.in_interview:
+            self._keep(stored.row.id, quiet=True)
             return
         self.resume_offer.offer(stored, self.controller.resume_problem(stored))
 
@@ -465,59 +552,58 @@ class MainWindow(QMainWindow):
         self._keep(session_id)
 
     def _keep(self, session_id: str, quiet: bool = False) -> None:
-        self.resume_offer.clear()
-        try:
-            self.controller.store.mark_abandoned(session_id)
-        except (InterviewerError, sqlite3.Error) as err:
-            self.banner.show_message(
-                "error", f"The interrupted interview could not be updated: {err}"
-            )
-            return
-        if not quiet:
-            self.banner.show_message(
-                "info",
-                "The interrupted interview is kept in History as unfinished (Ctrl+H).",
-            )
+        if self.resume_offer.session_id == session_id:
+            self.resume_offer.clear()
+        store = self.controller.store
+
+        def kept(_: None) -> None:
+            if not quiet:
+                self.banner.show_message(
+                    "info",
+                    "The interrupted interview is kept in History as unfinished (Ctrl+H).",
+                )
+
+        self._in_background(
+            lambda: store.mark_abandoned(session_id),
+            kept,
+            problem="The interrupted interview could not be updated",
+        )
 
     # -------------------------------------------------------------- history and progress
 
     def show_history(self) -> None:
+        """Read the sessions off the GUI thread, then show them (not mid-interview)."""
         if self.controller.in_interview:
             return
-        if not self.refresh_history():
-            return
-        self.stack.setCurrentWidget(self.history)
-        self.history.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._update_actions()
+        self.refresh_history(show=True)
 
-    def refresh_history(self) -> bool:
-        try:
-            rows = self.controller.store.list_sessions()
-        except (InterviewerError, sqlite3.Error) as err:
-            self.banner.show_message("error", f"Your history could not be read: {err}")
-            return False
-        self.history.set_rows(rows)
-        return True
+    def refresh_history(self, *, show: bool = False) -> None:
+        def shown(rows: list[SessionRow]) -> None:
+            self.history.set_rows(rows)
+            if show and not self.controller.in_interview:
+                self.stack.setCurrentWidget(self.history)
+                self.history.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                self._update_actions()
+
+        self._in_background(
+            self.controller.store.list_sessions,
+            shown,
+            problem="Your history could not be read",
+        )
 
     def show_progress(self) -> None:
         if self.controller.in_interview:
             return
-        store = self.controller.store
-        reports: list[Report] = []
-        problems = 0
-        try:
-            rows = store.list_sessions("finished")
-        except (InterviewerError, sqlite3.Error) as err:
-            self.banner.show_message("error", f"Your history could not be read: {err}")
+        self._in_background(
+            partial(finished_reports, self.controller.store),
+            self._on_progress_read,
+            problem="Your history could not be read",
+        )
+
+    def _on_progress_read(self, read: tuple[list[Report], int]) -> None:
+        if self.controller.in_interview:
             return
-        for row in rows:
-            try:
-                report = store.get_report(row.id)
-            except (InterviewerError, sqlite3.Error):
-                problems += 1
-                continue
-            if report is not None:
-                reports.append(report)
+        reports, problems = read
         if problems:
             many = problems != 1
             self.banner.show_message(
@@ -531,14 +617,24 @@ class MainWindow(QMainWindow):
 
     def _on_history_open(self, session_id: str) -> None:
         store = self.controller.store
-        try:
+
+        def read() -> tuple[Report | None, StoredSession | None]:
             report = store.get_report(session_id)
+            return report, (store.load_session(session_id) if report is None else None)
+
+        self._in_background(read, self._on_history_read, problem="This session could not be opened")
+
+    def _on_history_read(self, read: tuple[Report | None, StoredSession | None]) -> None:
+        report, stored = read
+        library = self.controller.library
+        try:
             if report is not None:
-                records, summary, rubrics = feedback_from_report(report, self.controller.library)
+                records, summary, rubrics = feedback_from_report(report, library)
+            elif stored is not None:
+                records, summary, rubrics = feedback_from_stored(stored, library)
             else:
-                stored = store.load_session(session_id)
-                records, summary, rubrics = feedback_from_stored(stored, self.controller.library)
-        except (InterviewerError, sqlite3.Error) as err:
+                return
+        except InterviewerError as err:
             self.banner.show_message("error", f"This session could not be opened: {err}")
             return
         self._shown_report = report
@@ -554,15 +650,19 @@ class MainWindow(QMainWindow):
             )
 
     def _on_history_export(self, session_id: str) -> None:
-        try:
-            report = self.controller.store.get_report(session_id)
-        except (InterviewerError, sqlite3.Error) as err:
-            self.banner.show_message("error", f"This session's report could not be read: {err}")
-            return
-        if report is None:
-            self.banner.show_message("warning", "Only a finished interview has a report.")
-            return
-        self.export_report(report)
+        store = self.controller.store
+
+        def got(report: Report | None) -> None:
+            if report is None:
+                self.banner.show_message("warning", "Only a finished interview has a report.")
+                return
+            self.export_report(report)
+
+        self._in_background(
+            lambda: store.get_report(session_id),
+            got,
+            problem="This session's report could not be read",
+        )
 
     def _on_history_delete(self, session_id: str) -> None:
         row = next((r for r in self.history.model.rows if r.id == session_id), None)
@@ -577,17 +677,21 @@ class MainWindow(QMainWindow):
             f"Delete {what}, with its answers and report? This cannot be undone.",
         ):
             return
-        try:
-            self.controller.store.delete_session(session_id)
-        except (InterviewerError, sqlite3.Error) as err:
-            self.banner.show_message("error", f"The interview could not be deleted: {err}")
-            return
-        if self.resume_offer.session_id == session_id:
-            self.resume_offer.clear()
-        if self._shown_report is not None and self._shown_report.session_id == session_id:
-            self._shown_report = None
-        self.refresh_history()
-        self.banner.show_message("info", "The interview was deleted.")
+        store = self.controller.store
+
+        def deleted(_: bool) -> None:
+            if self.resume_offer.session_id == session_id:
+                self.resume_offer.clear()
+            if self._shown_report is not None and self._shown_report.session_id == session_id:
+                self._shown_report = None
+            self.refresh_history()
+            self.banner.show_message("info", "The interview was deleted.")
+
+        self._in_background(
+            lambda: store.delete_session(session_id),
+            deleted,
+            problem="The interview could not be deleted",
+        )
 
     def _on_delete_all(self) -> None:
         if not self._confirm(
@@ -597,16 +701,19 @@ class MainWindow(QMainWindow):
             "This cannot be undone. Settings and your API key are kept.",
         ):
             return
-        try:
-            count = self.controller.store.delete_all()
-        except (InterviewerError, sqlite3.Error) as err:
-            self.banner.show_message("error", f"Your data could not be deleted: {err}")
-            return
-        self.resume_offer.clear()
-        self._shown_report = None
-        self.refresh_history()
-        self.banner.show_message(
-            "info", f"Deleted {count} interview{'s' if count != 1 else ''}. History is empty."
+
+        def deleted(count: int) -> None:
+            self.resume_offer.clear()
+            self._shown_report = None
+            self.refresh_history()
+            self.banner.show_message(
+                "info", f"Deleted {count} interview{'s' if count != 1 else ''}. History is empty."
+            )
+
+        self._in_background(
+            self.controller.store.delete_all,
+            deleted,
+            problem="Your data could not be deleted",
         )
 
     def _on_practise_topics(self, topics: list[str]) -> None:
@@ -636,9 +743,9 @@ class MainWindow(QMainWindow):
         self.export_report(self._shown_report)
 
     def export_report(self, report: Report) -> Path | None:
-        """Ask where to save the report, then write it in the format its extension names."""
-        from interviewer.export import write_report  # PDF export loads Qt's printing on use
-
+        """Ask where to save the report, then write it, off the GUI thread, in the format
+        its extension names. Returns the path that will be written (None if the dialog
+        was cancelled); `export_finished` and the banner tell how the write went."""
         folder = self.export_dir
         if folder is None or not folder.is_dir():
             docs = QStandardPaths.writableLocation(
@@ -661,16 +768,27 @@ class MainWindow(QMainWindow):
             # No (or an unknown) extension typed: take the one of the chosen file type.
             typed = next((e for e, f in EXPORT_FILTERS.items() if f == selected), ext)
             path = path.with_name(path.name + typed)
-        try:
-            written = write_report(report, path)
-        except InterviewerError as err:
-            self.banner.show_message("error", str(err))
-            return None
+        path = path.expanduser().resolve()
+        self._in_background(
+            partial(write_export, report, path),
+            self._on_exported,
+            failed=self._on_export_failed,
+            needs=EXPORT,
+        )
+        return path
+
+    def _on_exported(self, written: Path) -> None:
         self.export_dir = written.parent
         self.export_format = written.suffix.lower()
         save_export_choice(self.geometry_file, self.export_dir, self.export_format)
-        self.banner.show_message("info", f"Report saved to {written}.")
-        return written
+        message = f"Report saved to {written}."
+        self.banner.show_message("info", message)
+        self.export_finished.emit(written, message)
+
+    def _on_export_failed(self, err: Exception) -> None:
+        message = user_message(err)
+        self.banner.show_message("error", message)
+        self.export_finished.emit(None, message)
 
     # -------------------------------------------------------------- messages and backend
 
@@ -696,11 +814,9 @@ class MainWindow(QMainWindow):
         """Look for Ollama, LM Studio, llama.cpp and vLLM on this machine, off the GUI
         thread; what is found fills the Settings dialog and, while the offline coach is
         in use, is offered in the banner."""
-        job = _DiscoveryJob(ports)
-        job.setAutoDelete(False)  # kept until its result arrives
-        self._discovery = job
-        job.signals.done.connect(self._on_servers_found)
-        QThreadPool.globalInstance().start(job)
+        self._discovery = self._in_background(
+            partial(find_local_servers, ports), self._on_servers_found, needs=DISCOVERY
+        )
 
     def _on_servers_found(self, found: list[FoundServer]) -> None:
         self._discovery = None

@@ -5,11 +5,11 @@ The dialog edits a copy: nothing is saved until OK, and then it only emits
 SecretStore, which puts it in the system keyring, never in the settings file. Where no
 keyring exists the store keeps the key in memory for this session and the dialog says so.
 
-"Test connection" and "Refresh" talk to the server on a thread-pool worker (design rule
-2): the worker gets a frozen `ConnectionParams` and returns plain data through a signal,
-so the dialog stays responsive and no widget is touched off the GUI thread. The global
-pool is used rather than one owned by the dialog, so closing the dialog never waits for
-a slow server.
+"Test connection" and "Refresh" talk to the server through a `QueryOp` (design rule 2):
+the worker gets a frozen `ConnectionParams` and returns a plain `ProbeOutcome`, so the
+dialog stays responsive and no widget is touched off the GUI thread. The ops run on the
+global pool rather than one owned by the dialog, so closing the dialog never waits for a
+slow server, and an answer that arrives after the dialog closed is dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.core.errors import InterviewerError
 from interviewer.gui import style
+from interviewer.gui.workers import HTTP_STACK, QueryOp
 from interviewer.llm.discovery import FoundServer
 from interviewer.storage.secrets import ENV_KEY, SecretStore
 from interviewer.storage.settings import (
@@ -116,7 +117,8 @@ class ProbeOutcome:
 def run_probe(params: ConnectionParams, action: Literal["test", "models"]) -> ProbeOutcome:
     """Runs on a worker thread. Never raises: every failure becomes a ProbeOutcome."""
     try:
-        from interviewer.llm.openai_backend import OpenAIBackend  # slow import, off-GUI
+        # Imported on the GUI thread before the worker starts (QueryOp's needs).
+        from interviewer.llm.openai_backend import OpenAIBackend
 
         backend = OpenAIBackend(
             api_key=params.api_key,
@@ -141,26 +143,6 @@ def run_probe(params: ConnectionParams, action: Literal["test", "models"]) -> Pr
             problem=type(exc).__name__,
             message=f"Something went wrong inside the app ({type(exc).__name__}).",
         )
-
-
-class _ProbeSignals(QObject):
-    done = Signal(int, object)  # job id, ProbeOutcome
-
-
-class _ProbeJob(QRunnable):
-    def __init__(
-        self, job_id: int, params: ConnectionParams, action: Literal["test", "models"]
-    ) -> None:
-        super().__init__()
-        self.signals = _ProbeSignals()
-        self.job_id = job_id
-        self.params = params
-        self.action: Literal["test", "models"] = action
-
-    def run(self) -> None:
-        # The signals object belongs to this job, so emitting is safe even if the dialog
-        # has been closed and deleted meanwhile (its connection is then simply gone).
-        self.signals.done.emit(self.job_id, run_probe(self.params, self.action))
 
 
 class SettingsDialog(QDialog):
@@ -191,8 +173,8 @@ class SettingsDialog(QDialog):
         self._forget_key = False
         self._has_key = False
         self._initial_provider = ""
-        self._jobs: dict[int, _ProbeJob] = {}
-        self._next_job = 0
+        #: The probes in flight: what each asked, so a stale answer is recognised.
+        self._probes: dict[QueryOp[ProbeOutcome], tuple[ConnectionParams, str]] = {}
         self._last_model = settings.model  # kept while the offline coach is selected
         self.result_settings: Settings | None = None
 
@@ -515,15 +497,20 @@ class SettingsDialog(QDialog):
     # ------------------------------------------------------------------ workers
 
     def _start(self, action: Literal["test", "models"]) -> None:
-        self._next_job += 1
-        job = _ProbeJob(self._next_job, self.connection_params(), action)
-        self._jobs[job.job_id] = job
-        # A bound method of the dialog: Qt drops the connection if the dialog is deleted.
-        job.signals.done.connect(self._on_probe_done)
-        QThreadPool.globalInstance().start(job)
+        params = self.connection_params()
+        # The op gets the frozen params only; the outcome comes back to this dialog on
+        # the GUI thread, and not at all once the dialog is closed or deleted.
+        op: QueryOp[ProbeOutcome] = QueryOp(
+            parent=self,
+            op=lambda: run_probe(params, action),
+            success=lambda outcome: self._on_probe_done(op, outcome),
+            needs=HTTP_STACK,
+        )
+        self._probes[op] = (params, action)
+        op.run_in_background()
 
     def busy(self) -> bool:
-        return bool(self._jobs)
+        return bool(self._probes)
 
     # ------------------------------------------------------------------ slots
 
@@ -570,17 +557,18 @@ class SettingsDialog(QDialog):
         self.test_button.setEnabled(False)
         self._start("test")
 
-    def _on_probe_done(self, job_id: int, outcome: object) -> None:
-        job = self._jobs.pop(job_id, None)
-        if job is None or not isinstance(outcome, ProbeOutcome):
+    def _on_probe_done(self, op: QueryOp[ProbeOutcome], outcome: ProbeOutcome) -> None:
+        asked = self._probes.pop(op, None)
+        if asked is None:
             return
-        if job.params != self.connection_params():
+        params, action = asked
+        if params != self.connection_params():
             # The fields changed while the server was asked: the answer is stale.
             self.test_button.setEnabled(True)
             self.refresh_button.setEnabled(self.provider != "offline")
             self._set_status("", "")
             return
-        if job.action == "test":
+        if action == "test":
             self._on_test_done(outcome)
         else:
             self._on_models_done(outcome)
