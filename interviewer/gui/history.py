@@ -2,14 +2,14 @@
 
 The view lists `SessionRow`s and reports what the candidate asks for (open, export,
 delete, delete everything) through signals; the main window asks for confirmation and
-talks to the store. The functions at the top turn what the store holds back into what
-the feedback screen shows: a finished session's `Report`, or an unfinished session's
-saved turns, grades and draft (nothing typed is hidden, graded or not).
+talks to the store, off the GUI thread. Widgets only: the cells' texts, the summary line
+and the conversion of a stored session back into what the feedback screen shows live
+in `interviewer.progress`, where `interviewer sessions` finds them too.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -31,181 +31,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.core.content import ContentLibrary
-from interviewer.core.engine import QuestionRecord, QuestionStatus
-from interviewer.core.models import Criterion, KeyPoint, Question, Rubric, Turn
-from interviewer.core.report import QuestionReport, Report
-from interviewer.core.summary import SessionSummary, summarize
 from interviewer.gui import style
-from interviewer.gui.resume import local_time
 from interviewer.gui.style import plain_label
-from interviewer.gui.widgets import format_clock
-from interviewer.storage.store import SessionRow, StoredSession
+from interviewer.progress import (
+    NOT_FINISHED,
+    STATUS_TEXT,
+    Feedback,
+    feedback_from_report,
+    feedback_from_stored,
+    format_duration,
+    history_summary,
+    local_time,
+    score_text,
+    status_text,
+)
+from interviewer.storage.store import SessionRow
 
-Feedback = tuple[list[QuestionRecord], SessionSummary, dict[str, Rubric]]
-
-STATUS_TEXT = {"finished": "Finished", "abandoned": "Unfinished", "in_progress": "Interrupted"}
-NOT_FINISHED = "the interview was not finished, so this answer was not graded."
-
-# --------------------------------------------------------------------------- stored -> screen
-
-
-def _rubric_from(q: QuestionReport) -> Rubric:
-    """The rubric as the report recorded it (its wording may have changed since).
-
-    Built without validation: it was valid when graded, and a report must always open.
-    """
-    criteria = [
-        Criterion.model_construct(
-            id=c.id,
-            name=c.name,
-            weight=c.weight,
-            description=c.description,
-            levels=dict(c.levels),
-            star=None,
-            heuristic="coverage",
-        )
-        for c in q.criteria
-    ]
-    return Rubric.model_construct(
-        id=q.rubric_id,
-        name=q.rubric_name or q.rubric_id,
-        description=q.rubric_name or q.rubric_id,
-        category=None,
-        criteria=criteria,
-    )
-
-
-def _question_stub(
-    qid: str,
-    text: str,
-    *,
-    category: str = "other",
-    topics: list[str] | None = None,
-    difficulty: str = "",
-    seconds: int = 0,
-    key_points: list[str] | None = None,
-    rubric_id: str = "",
-    known: Question | None = None,
-) -> Question:
-    """A Question carrying what was recorded, for display only (not validated)."""
-    ids = {k.text: k.id for k in known.key_points} if known is not None else {}
-    points = [
-        KeyPoint.model_construct(id=ids.get(t, f"kp{i}"), text=t, terms=[t])
-        for i, t in enumerate(key_points or [], start=1)
-    ]
-    return Question.model_construct(
-        id=qid,
-        category=category,
-        text=text,
-        topics=list(topics or []),
-        difficulty=difficulty,
-        answer_seconds=seconds,
-        key_points=points,
-        follow_ups=[],
-        rubric=rubric_id,
-        strong_answer=list(known.strong_answer) if known is not None else [],
-    )
-
-
-def _status(value: str, turns: list[Turn]) -> QuestionStatus:
-    if value in ("answered", "skipped", "unasked"):
-        return cast(QuestionStatus, value)
-    return "answered" if any(t.role == "candidate" for t in turns) else "unasked"
-
-
-def feedback_from_report(report: Report, library: ContentLibrary | None = None) -> Feedback:
-    """What FeedbackView needs, from a stored report, worded as it was when graded."""
-    rubrics: dict[str, Rubric] = {}
-    records: list[QuestionRecord] = []
-    for q in report.questions:
-        if q.rubric_id not in rubrics and q.criteria:
-            rubrics[q.rubric_id] = _rubric_from(q)
-        known = library.questions.get(q.question_id) if library is not None else None
-        if known is None or known.text != q.text:
-            question = _question_stub(
-                q.question_id,
-                q.text,
-                category=q.category,
-                topics=q.topics,
-                difficulty=q.difficulty,
-                seconds=q.suggested_seconds,
-                key_points=q.key_points,
-                rubric_id=q.rubric_id,
-                known=known,
-            )
-        else:
-            question = known
-        records.append(
-            QuestionRecord(
-                question=question,
-                status=_status(q.status, q.turns),
-                turns=list(q.turns),
-                grade=q.grade,
-                grade_error=q.grade_error,
-            )
-        )
-    return records, report.summary, rubrics
-
-
-def feedback_from_stored(stored: StoredSession, library: ContentLibrary) -> Feedback:
-    """An unfinished session as far as it went: answers, grades that arrived, the draft.
-
-    The draft that was being typed is shown as an answer (it is the candidate's words),
-    ungraded, so an interview that was never finished still loses nothing.
-    """
-    by_q: dict[str, list[Turn]] = {}
-    for t in stored.turns:
-        if t.question_id:
-            by_q.setdefault(t.question_id, []).append(t)
-    draft = stored.draft
-    records: list[QuestionRecord] = []
-    rubrics: dict[str, Rubric] = {}
-    for qid in stored.plan.question_ids:
-        turns = list(by_q.get(qid, []))
-        if draft is not None and draft.question_id == qid and draft.text.strip():
-            turns.append(Turn(role="candidate", kind="answer", text=draft.text, question_id=qid))
-        question = library.questions.get(qid)
-        if question is None:
-            asked = next((t.text for t in turns if t.kind == "question"), qid)
-            question = _question_stub(qid, asked)
-        elif question.rubric in library.rubrics:
-            rubrics[question.rubric] = library.rubrics[question.rubric]
-        answers = [t for t in turns if t.role == "candidate"]
-        status: QuestionStatus
-        if any(not t.skipped for t in answers):
-            status = "answered"
-        elif answers:
-            status = "skipped"
-        else:
-            status = "unasked"
-        grade = stored.grades.get(qid)
-        records.append(
-            QuestionRecord(
-                question=question,
-                status=status,
-                turns=turns,
-                grade=grade,
-                grade_error="" if grade is not None else NOT_FINISHED,
-            )
-        )
-    summary = summarize(records)
-    if stored.row.status != "finished":
-        # Skips count as 0 but ungraded answers count as nothing, so a partial score
-        # would mislead: show the grades that arrived, and no verdict.
-        summary = summary.model_copy(
-            update={
-                "overall_score": None,
-                "per_category": {},
-                "signal": "no signal",
-                "signal_reason": (
-                    "Not finished, so there is no overall score. Grades that arrived "
-                    "before it stopped are shown with their questions."
-                ),
-            }
-        )
-    return records, summary, rubrics
-
+# The conversions stay importable from here for code written before they moved.
+__all__ = [
+    "NOT_FINISHED",
+    "STATUS_TEXT",
+    "Feedback",
+    "HistoryModel",
+    "HistoryView",
+    "feedback_from_report",
+    "feedback_from_stored",
+]
 
 # --------------------------------------------------------------------------- the table
 
@@ -274,12 +125,12 @@ class HistoryModel(QAbstractTableModel):
         if col == 2:
             return row.backend_label
         if col == 3:
-            return f"{row.overall_score:.0f}" if row.overall_score is not None else "—"
+            return score_text(row)
         if col == 4:
             return str(row.answers)
         if col == 5:
-            return format_clock(row.duration_seconds)
-        return STATUS_TEXT.get(row.status, row.status)
+            return format_duration(row.duration_seconds)
+        return status_text(row)
 
     @staticmethod
     def _key(row: SessionRow, col: int) -> Any:
@@ -410,13 +261,7 @@ class HistoryView(QWidget):
         keep = self.selected_id()
         self.model.set_rows(rows)
         self.pages.setCurrentWidget(self.table if rows else self.empty)
-        finished = [r for r in rows if r.status == "finished"]
-        scores = [r.overall_score for r in finished if r.overall_score is not None]
-        n = len(rows)
-        parts = [f"{n} interview{'s' if n != 1 else ''}", f"{len(finished)} finished"]
-        if scores:
-            parts.append(f"average score {sum(scores) / len(scores):.0f}")
-        self.summary.setText(" · ".join(parts) if rows else "")
+        self.summary.setText(history_summary(rows))
         self.delete_all_button.setEnabled(bool(rows))
         if keep:
             self.select(keep)

@@ -1,21 +1,16 @@
 """The progress screen: scores over time, the weakest topics, and a practice built from them.
 
-The numbers come from the finished sessions' stored reports, so they read the same after
-the content files change. `progress_data` and `practice_track` are plain functions
-(tested without a window); `LineChart` draws with QPainter because QtCharts is an add-on
+Widgets only: every number, the weak topics and the practice they lead to come from
+`interviewer.progress`, which `interviewer progress` prints too, so the window and the
+terminal cannot disagree. `LineChart` draws with QPainter because QtCharts is an add-on
 that PySide6-Essentials does not ship.
-
-Weak topics are ranked by the average score of the questions that carried the topic
-(a skipped question counts as 0, as in the session score), over the most recent
-sessions only, so a topic that was weak months ago and has improved drops off.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -42,21 +37,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.core.content import ContentLibrary
-from interviewer.core.models import Question, Track
 from interviewer.core.report import Report
 from interviewer.gui import style
-from interviewer.gui.resume import local_time
 from interviewer.gui.style import ScoreBar, plain_label
 from interviewer.gui.widgets import PRIMARY_BUTTON_CSS
+from interviewer.progress import (
+    CATEGORY_NAMES,
+    LISTED,
+    PRACTICE_QUESTIONS,
+    RECENT_SESSIONS,
+    WEAK_BELOW,
+    CriterionAverage,
+    ProgressData,
+    SessionPoint,
+    TopicScore,
+    category_lines,
+    charted_rubrics,
+    criterion_lines,
+    overview,
+    practice_topics,
+    practice_track,
+    progress_data,
+    session_labels,
+)
 
-CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
-#: Weak topics and criteria are judged on this many of the most recent finished sessions.
-RECENT_SESSIONS = 10
-#: A topic averaging below this (the "hire" band) is worth practising.
-WEAK_BELOW = 75.0
-#: How many questions a weak-topics practice asks.
-PRACTICE_QUESTIONS = 4
+# The domain names stay importable from here for code written before they moved.
+__all__ = [
+    "CATEGORY_NAMES",
+    "PRACTICE_QUESTIONS",
+    "RECENT_SESSIONS",
+    "WEAK_BELOW",
+    "CriterionAverage",
+    "LineChart",
+    "ProgressData",
+    "ProgressView",
+    "Series",
+    "SessionPoint",
+    "TopicScore",
+    "practice_topics",
+    "practice_track",
+    "progress_data",
+    "session_labels",
+]
+
 #: Line colours, mid-tones that read on light and dark windows, in the order used.
 SERIES_COLOURS = ("#3d7fd9", "#e07b2e", "#2f9e5b", "#a855c7", "#d64545", "#14a3a3", "#b58900")
 #: Point markers, in the order series get them: with the colour and the dash they tell
@@ -69,232 +92,6 @@ DASHES: tuple[tuple[float, ...], ...] = ((), (4.0, 2.0), (1.2, 1.6), (5.0, 2.0, 
 OVERLAP_PX = 4.0
 #: ... and this far apart sideways, so their markers do not cover each other either.
 DODGE_PX = 7.0
-
-
-def session_labels(started_at: Sequence[str]) -> list[str]:
-    """One x-axis label per session, never two alike.
-
-    The day ("05 Mar") when that is enough; the year too when the sessions span more
-    than one; the time for sessions on a day that has several; a number for sessions in
-    the same minute (or whose time cannot be read).
-    """
-    years = {local_time(t, "%Y") for t in started_at}
-    day_fmt = "%d %b %Y" if len(years) > 1 else "%d %b"
-    labels = [local_time(t, day_fmt) for t in started_at]
-    counts: dict[str, int] = defaultdict(int)
-    for label in labels:
-        counts[label] += 1
-    labels = [
-        local_time(t, f"{day_fmt} %H:%M") if counts[label] > 1 else label
-        for t, label in zip(started_at, labels, strict=True)
-    ]
-    seen: dict[str, int] = defaultdict(int)
-    totals: dict[str, int] = defaultdict(int)
-    for label in labels:
-        totals[label] += 1
-    out = []
-    for label in labels:
-        if totals[label] > 1:
-            seen[label] += 1
-            label = f"{label} ({seen[label]})"
-        out.append(label)
-    return out
-
-
-# --------------------------------------------------------------------------- the numbers
-
-
-@dataclass(frozen=True)
-class SessionPoint:
-    """One finished session on the charts."""
-
-    session_id: str
-    started_at: str
-    overall: float | None
-    per_category: dict[str, float]
-    #: rubric id -> criterion id -> average 1-5 score in this session
-    per_criterion: dict[str, dict[str, float]]
-
-
-@dataclass(frozen=True)
-class TopicScore:
-    topic: str
-    average: float  # 0-100
-    answers: int
-    question_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CriterionAverage:
-    rubric_id: str
-    rubric_name: str
-    criterion_id: str
-    name: str
-    average: float  # 1-5
-    count: int
-
-
-@dataclass
-class ProgressData:
-    points: list[SessionPoint] = field(default_factory=list)  # oldest first
-    weak_topics: list[TopicScore] = field(default_factory=list)  # weakest first
-    weak_criteria: list[CriterionAverage] = field(default_factory=list)  # weakest first
-    #: rubric id -> (rubric name, [(criterion id, criterion name)]) in rubric order
-    rubrics: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
-    #: question id -> the latest score it got (for choosing practice questions)
-    last_scores: dict[str, float] = field(default_factory=dict)
-
-
-def _question_score(status: str, grade_score: float | None) -> float | None:
-    if status == "skipped":
-        return 0.0
-    if status == "answered":
-        return grade_score
-    return None
-
-
-def progress_data(reports: Sequence[Report], recent: int = RECENT_SESSIONS) -> ProgressData:
-    """Charts, weak topics and weak criteria from finished sessions' reports (any order)."""
-    data = ProgressData()
-    ordered = sorted(reports, key=lambda r: r.started_at)
-    for report in ordered:
-        crit: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for q in report.questions:
-            if q.rubric_id not in data.rubrics and q.criteria:
-                data.rubrics[q.rubric_id] = (
-                    q.rubric_name or q.rubric_id,
-                    [(c.id, c.name) for c in q.criteria],
-                )
-            if q.grade is not None:
-                for c in q.grade.criteria:
-                    crit[q.rubric_id][c.criterion_id].append(c.score)
-            score = _question_score(q.status, q.grade.overall_score if q.grade else None)
-            if score is not None:
-                data.last_scores[q.question_id] = score
-        data.points.append(
-            SessionPoint(
-                session_id=report.session_id,
-                started_at=report.started_at,
-                overall=report.summary.overall_score,
-                per_category=dict(report.summary.per_category),
-                per_criterion={
-                    rid: {cid: sum(v) / len(v) for cid, v in cs.items()} for rid, cs in crit.items()
-                },
-            )
-        )
-
-    topics: dict[str, list[float]] = defaultdict(list)
-    topic_names: dict[str, str] = {}
-    topic_questions: dict[str, list[str]] = defaultdict(list)
-    crit_scores: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for report in ordered[-recent:] if recent > 0 else []:
-        for q in report.questions:
-            score = _question_score(q.status, q.grade.overall_score if q.grade else None)
-            if score is None:
-                continue
-            for topic in q.topics:
-                key = topic.lower()
-                topic_names.setdefault(key, topic)
-                topics[key].append(score)
-                if q.question_id not in topic_questions[key]:
-                    topic_questions[key].append(q.question_id)
-            if q.grade is not None:
-                for c in q.grade.criteria:
-                    crit_scores[(q.rubric_id, c.criterion_id)].append(c.score)
-    data.weak_topics = sorted(
-        (
-            TopicScore(topic_names[k], sum(v) / len(v), len(v), tuple(topic_questions[k]))
-            for k, v in topics.items()
-        ),
-        key=lambda t: (t.average, -t.answers, t.topic.lower()),
-    )
-    names = {
-        (rid, cid): (rname, cname)
-        for rid, (rname, crits) in data.rubrics.items()
-        for cid, cname in crits
-    }
-    data.weak_criteria = sorted(
-        (
-            CriterionAverage(
-                rid,
-                names.get((rid, cid), (rid, cid))[0],
-                cid,
-                names.get((rid, cid), (rid, cid.replace("_", " ").capitalize()))[1],
-                sum(v) / len(v),
-                len(v),
-            )
-            for (rid, cid), v in crit_scores.items()
-        ),
-        key=lambda c: (c.average, -c.count, c.name.lower()),
-    )
-    return data
-
-
-def practice_topics(data: ProgressData, limit: int = 3) -> list[str]:
-    """The topics a practice should cover: the weakest below the hire band, else the weakest."""
-    weak = [t.topic for t in data.weak_topics if t.average < WEAK_BELOW]
-    return (weak or [t.topic for t in data.weak_topics])[:limit]
-
-
-def practice_track(
-    library: ContentLibrary,
-    topics: Sequence[str],
-    data: ProgressData | None = None,
-    count: int = PRACTICE_QUESTIONS,
-) -> Track | None:
-    """A track of questions on `topics`, built from the library track that fits them best.
-
-    Each topic gets a question before any topic gets two; within a topic, questions not
-    asked yet come first, then those that scored lowest. The track keeps the base track's
-    id (so a resumed practice finds its persona and pace) and lists the questions
-    explicitly, in order. None when no question in the bank carries those topics.
-    """
-    if not topics or not library.tracks:
-        return None
-    last = data.last_scores if data is not None else {}
-    wanted = [t.lower() for t in topics]
-
-    def rank(q: Question) -> tuple[int, float, str]:
-        seen = q.id in last
-        return (1 if seen else 0, last.get(q.id, 0.0), q.id)
-
-    per_topic: list[list[Question]] = []
-    for topic in wanted:
-        pool = [q for q in library.questions.values() if topic in {t.lower() for t in q.topics}]
-        per_topic.append(sorted(pool, key=rank))
-    chosen: list[Question] = []
-    while len(chosen) < count and any(per_topic):
-        for pool in per_topic:
-            while pool and pool[0] in chosen:
-                pool.pop(0)
-            if pool and len(chosen) < count:
-                chosen.append(pool.pop(0))
-    if not chosen:
-        return None
-    categories = list(dict.fromkeys(q.category for q in chosen))
-    fitting = [t for t in library.tracks.values() if set(categories) <= set(t.categories)]
-    base = min(
-        fitting or list(library.tracks.values()),
-        key=lambda t: (len(t.categories), t.id),
-    )
-    pace = base.duration_minutes / base.question_count
-    shown = ", ".join(topics[:3])
-    return base.model_copy(
-        update={
-            "name": f"Weak topics: {shown}",
-            "description": (
-                f"A practice interview on the topics you scored lowest on: {shown}. "
-                f"{base.description}"
-            ),
-            "questions": [q.id for q in chosen],
-            "question_count": len(chosen),
-            "categories": categories,
-            "topics": [],
-            "selection": "ordered",
-            "difficulty": "mixed",
-            "duration_minutes": max(1, math.ceil(pace * len(chosen))),
-        }
-    )
 
 
 # --------------------------------------------------------------------------- the chart
@@ -667,6 +464,7 @@ class ProgressView(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Progress")
         self.data = ProgressData()
+        self.labels: list[str] = []
         self.topics: list[str] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -763,31 +561,28 @@ class ProgressView(QWidget):
     # ------------------------------------------------------------------ data in
 
     def set_reports(self, reports: Sequence[Report]) -> None:
-        self.data = data = progress_data(reports)
-        labels = session_labels([p.started_at for p in data.points])
-        categories = sorted({c for p in data.points for c in p.per_category})
+        self.set_data(progress_data(reports))
+
+    def set_data(self, data: ProgressData) -> None:
+        self.data = data
+        self.labels = session_labels([p.started_at for p in data.points])
         series = [
             Series(
-                "Overall",
-                style.muted_colour(self.palette()),
-                [p.overall for p in data.points],
-                True,
+                line.name,
+                style.muted_colour(self.palette())
+                if line.key == "overall"
+                else SERIES_COLOURS[(i - 1) % len(SERIES_COLOURS)],
+                line.values,
+                line.key == "overall",
             )
+            for i, line in enumerate(category_lines(data))
         ]
-        for i, cat in enumerate(categories):
-            series.append(
-                Series(
-                    CATEGORY_NAMES.get(cat, cat),
-                    SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                    [p.per_category.get(cat) for p in data.points],
-                )
-            )
-        self.category_chart.set_data(labels, series)
+        self.category_chart.set_data(self.labels, series)
 
         self.rubric_combo.blockSignals(True)
         current = self.rubric_combo.currentData()
         self.rubric_combo.clear()
-        used = [rid for rid in data.rubrics if any(rid in p.per_criterion for p in data.points)]
+        used = charted_rubrics(data)
         for rid in used:
             self.rubric_combo.addItem(data.rubrics[rid][0], rid)
         index = self.rubric_combo.findData(current)
@@ -796,33 +591,13 @@ class ProgressView(QWidget):
         self.rubric_combo.blockSignals(False)
         self._on_rubric_changed()
 
-        n = len(data.points)
+        ov = overview(data)
         # Empty charts would only repeat the headline: show them from the first session.
-        self.cat_card.setVisible(n > 0)
-        self.crit_card.setVisible(n > 0)
-        self.topics = practice_topics(data)
-        if not n:
-            self.headline.setText("Your progress shows here after your first interview")
-            self.subline.setText(
-                "Finish an interview to see your scores over time, per category and per "
-                "rubric criterion, and the topics worth practising most."
-            )
-        else:
-            scores = [p.overall for p in data.points[-5:] if p.overall is not None]
-            avg = (
-                f"; average of the last {len(scores)}: {sum(scores) / len(scores):.0f}"
-                if scores
-                else ""
-            )
-            self.headline.setText(
-                f"Weakest topics: {', '.join(self.topics)}"
-                if self.topics
-                else "No topic graded yet"
-            )
-            self.subline.setText(
-                f"{n} finished interview{'s' if n != 1 else ''}{avg}. Weak topics come from "
-                f"the last {min(n, RECENT_SESSIONS)}."
-            )
+        self.cat_card.setVisible(ov.finished > 0)
+        self.crit_card.setVisible(ov.finished > 0)
+        self.topics = list(ov.practice_topics)
+        self.headline.setText(ov.headline)
+        self.subline.setText(ov.subline)
         self.practise_button.setEnabled(bool(self.topics))
         self.practise_button.setToolTip(
             f"Start an interview on: {', '.join(self.topics)}"
@@ -845,7 +620,7 @@ class ProgressView(QWidget):
         self.criteria_box.addWidget(style.section_title("Weakest criteria"))
         if not self.data.weak_topics:
             self.topics_box.addWidget(plain_label("Nothing graded yet.", muted=True))
-        for t in self.data.weak_topics[:5]:
+        for t in self.data.weak_topics[:LISTED]:
             label = self._bar_row(
                 self.topics_box,
                 t.topic,
@@ -859,7 +634,7 @@ class ProgressView(QWidget):
         if not self.data.weak_criteria:
             self.criteria_box.addWidget(plain_label("Nothing graded yet.", muted=True))
         several = len({c.rubric_id for c in self.data.weak_criteria}) > 1
-        for c in self.data.weak_criteria[:5]:
+        for c in self.data.weak_criteria[:LISTED]:
             name = f"{c.name} · {c.rubric_name}" if several else c.name
             label = self._bar_row(
                 self.criteria_box,
@@ -906,21 +681,16 @@ class ProgressView(QWidget):
 
     def _on_rubric_changed(self, *_args: object) -> None:
         rid = self.rubric_combo.currentData()
-        labels = session_labels([p.started_at for p in self.data.points])
         series: list[Series] = []
         if isinstance(rid, str) and rid in self.data.rubrics:
-            for i, (cid, name) in enumerate(self.data.rubrics[rid][1]):
-                series.append(
-                    Series(
-                        name,
-                        SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                        [p.per_criterion.get(rid, {}).get(cid) for p in self.data.points],
-                    )
-                )
+            series = [
+                Series(line.name, SERIES_COLOURS[i % len(SERIES_COLOURS)], line.values)
+                for i, line in enumerate(criterion_lines(self.data, rid))
+            ]
             self.criterion_chart.title = (
                 f"Score by criterion over time: {self.data.rubrics[rid][0]}"
             )
-        self.criterion_chart.set_data(labels, series)
+        self.criterion_chart.set_data(self.labels, series)
 
     def _on_practise_clicked(self) -> None:
         if self.topics:
