@@ -12,7 +12,7 @@ import gc
 import sys
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +26,9 @@ from interviewer.llm.base import Backend
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings, load_settings
+
+#: How long closing waits for background store work (a slow disk, a busy database).
+STORE_CLOSE_WAIT_MS = 5000
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -107,4 +110,8 @@ def run(args: argparse.Namespace | Any = None) -> int:
     try:
         return int(app.exec())
     finally:
+        # The window's background work (QueryOp) runs on the global pool: let a store
+        # read or write in flight finish before the store closes under it. Their
+        # callbacks are not run: the window is closed.
+        QThreadPool.globalInstance().waitForDone(STORE_CLOSE_WAIT_MS)
         window.controller.store.close()
