@@ -1,0 +1,1280 @@
+"""One interview, owned by one UI-free service: the window and the terminal only adapt it.
+
+`InterviewSession` drives the sans-IO engine (core/engine.py) and does everything around
+it that used to be written twice, once in the terminal's loop and once in the window's
+controller: it runs the backend calls, dispatches gradings (at most `GRADING_WORKERS` at
+a time), saves every turn, grade and draft to the `SessionStore`, meters token usage,
+rebuilds an interrupted interview (`resume`), and builds the finished report.
+
+It knows nothing of Qt or of a terminal. Two seams make that possible:
+
+* an `Executor` the front end supplies: `submit(fn, done)` runs `fn` off the caller's
+  thread and later calls `done(future)` on the caller's thread (the one that owns the
+  session); `call_soon(callback)` hops a callback onto that thread from a worker (the
+  streamed text and notices of a model call). The window's executor rides on a Qt
+  thread pool and queued signals; `ThreadExecutor` below is a plain thread pool whose
+  callbacks the terminal (and the tests) run with `run_pending`.
+* plain events (dataclasses below) sent to every listener (`subscribe`), always on the
+  owner's thread: a front end renders them and forwards the user's actions back as
+  method calls (`submit_answer`, `skip`, `pause`, `end_early`, `cancel`, ...).
+
+Every store write is one small transaction on the owner's thread; a write that fails is
+told once (a `Notice`) and never stops the interview. The model-call log plugs in at
+`recorder_for`: given the session id it returns the `CallRecorder` every model call of
+that session is handed to (None: no log).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import random
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from interviewer.core.content import ContentLibrary, QuestionHistory
+from interviewer.core.cost import Price, SessionUsage, UsageMeter
+from interviewer.core.engine import (
+    MIN_FOLLOW_UP_SECONDS,
+    Finished,
+    InterviewEngine,
+    NeedAnswer,
+    NeedFollowUp,
+    NeedGrades,
+    NeedTurn,
+    Phase,
+    QuestionRecord,
+)
+from interviewer.core.errors import Cancelled, InterviewerError
+from interviewer.core.models import FollowUpDecision, Grade, Question, Rubric, Track, Turn
+from interviewer.core.report import Report, build_report, now_iso
+from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+from interviewer.core.summary import SessionSummary
+from interviewer.llm import service
+from interviewer.llm.base import Backend, CancelToken
+from interviewer.storage.prices import load_prices_or_defaults
+from interviewer.storage.store import SessionPlan, SessionStore, StoredSession
+
+if TYPE_CHECKING:
+    from interviewer.llm.base import CallRecorder
+
+log = logging.getLogger(__name__)
+
+#: Gradings run in the background while the interview goes on; this many at once.
+GRADING_WORKERS = 2
+#: Threads an executor needs: the gradings, the call the candidate waits for, and one
+#: cancelled call that has not returned yet (a thread cannot be interrupted).
+EXECUTOR_THREADS = GRADING_WORKERS + 2
+#: Shown when a model call raised something that is not one of our errors (a bug).
+UNEXPECTED = "Something went wrong inside the app while talking to the model ({name})."
+#: What a store write can raise: our own errors, the database's, the disk's.
+STORE_ERRORS: tuple[type[BaseException], ...] = (InterviewerError, sqlite3.Error, OSError)
+
+Listener = Callable[["Event"], None]
+
+
+# --------------------------------------------------------------------------- executors
+
+
+class Executor(Protocol):
+    """Runs work off the owner's thread; brings outcomes back onto it."""
+
+    def submit(self, fn: Callable[[], Any], done: Callable[[Future[Any]], None]) -> None:
+        """Run `fn` in the background, then `done(future)` on the owner's thread."""
+        ...
+
+    def call_soon(self, callback: Callable[[], None]) -> None:
+        """Run `callback` on the owner's thread; may be called from any thread."""
+        ...
+
+
+class ThreadExecutor:
+    """A plain thread pool; its callbacks run when the owner calls `run_pending`.
+
+    The terminal's loop and the tests are the owner: they call `run_pending(None)` to
+    wait for the next outcome (or streamed piece) and handle it on their own thread.
+    """
+
+    def __init__(self, max_workers: int = EXECUTOR_THREADS) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="interview")
+        self._inbox: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._running = 0  # submitted jobs whose `done` has not run yet (owner's count)
+
+    def submit(self, fn: Callable[[], Any], done: Callable[[Future[Any]], None]) -> None:
+        self._running += 1
+
+        def finished(fut: Future[Any]) -> None:
+            def deliver() -> None:
+                self._running -= 1
+                done(fut)
+
+            self._inbox.put(deliver)
+
+        self._pool.submit(fn).add_done_callback(finished)
+
+    def call_soon(self, callback: Callable[[], None]) -> None:
+        self._inbox.put(callback)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing running and nothing waiting to be delivered."""
+        return self._running == 0 and self._inbox.empty()
+
+    def run_pending(self, timeout: float | None = 0.0) -> int:
+        """Run the callbacks that arrived; with a timeout (None: no limit), wait for one
+        first. Returns how many ran."""
+        ran = 0
+        if timeout != 0.0:
+            try:
+                callback = self._inbox.get(timeout=timeout)
+            except queue.Empty:
+                return 0
+            callback()
+            ran += 1
+        while True:
+            try:
+                callback = self._inbox.get_nowait()
+            except queue.Empty:
+                return ran
+            callback()
+            ran += 1
+
+    def run_until(self, condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+        """Deliver outcomes until `condition()` holds (tests); False at the timeout."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.run_pending(min(left, 0.5))
+        return True
+
+    def shutdown(self, wait: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+@dataclass(frozen=True)
+class StartOptions:
+    """What the candidate chose; None means "the track's default"."""
+
+    track_id: str
+    question_count: int | None = None
+    minutes: float | None = None
+    difficulty: str | None = None
+    follow_ups: bool = True
+    #: Plain random questions, as if nothing had been practised before (no rotation).
+    repeat: bool = False
+    #: A track built for this interview (e.g. "practise my weak topics") instead of
+    #: `track_id`'s; `track_id` still names the library track it was built from.
+    track: Track | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """Everything the two countdowns show; plain data so a view can render it as it likes."""
+
+    question_left: float | None  # None while no answer is being written
+    question_limit: float
+    interview_left: float
+    interview_total: float
+    running: bool
+
+
+@dataclass(frozen=True)
+class Results:
+    track: Track
+    records: list[QuestionRecord]
+    summary: SessionSummary
+    rubrics: dict[str, Rubric]
+    ended_early: bool
+    report: Report | None = None
+
+
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class Started:
+    """An interview began (or was resumed); the front end shows its interview screen."""
+
+    resumed: bool
+
+
+@dataclass(frozen=True)
+class TurnAdded:
+    """A finished turn, in transcript order; `restored` ones were saved before a resume."""
+
+    turn: Turn
+    restored: bool = False
+
+
+@dataclass(frozen=True)
+class StreamStarted:
+    purpose: str  # "question" or "wrap_up"
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class StreamReset:
+    """What was streamed is void (the call was cancelled or failed)."""
+
+
+@dataclass(frozen=True)
+class AnswerNeeded:
+    need: NeedAnswer
+
+
+@dataclass(frozen=True)
+class AnswerClosed:
+    """The engine took the answer (submitted, timed out, skipped, ended)."""
+
+
+@dataclass(frozen=True)
+class DraftRestored:
+    """A resumed interview's saved draft, for the answer box."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class BusyChanged:
+    text: str  # what the interview waits for; "" when idle
+
+
+@dataclass(frozen=True)
+class CallFailed:
+    """A model call failed for good: retry it or continue without the model."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ClockChanged:
+    state: ClockState
+
+
+@dataclass(frozen=True)
+class PausedChanged:
+    paused: bool
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """Anything the front end's actions depend on may have changed."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    level: str  # "info", "warning", "error"
+    text: str
+
+
+@dataclass(frozen=True)
+class GradingProgress:
+    graded: int
+    handed_out: int
+
+
+@dataclass(frozen=True)
+class GradeReady:
+    """One answer's grading ended: a grade, or the error that stopped it."""
+
+    question_id: str
+    grade: Grade | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class InterviewFinished:
+    results: Results
+
+
+Event = (
+    Started
+    | TurnAdded
+    | StreamStarted
+    | TextDelta
+    | StreamReset
+    | AnswerNeeded
+    | AnswerClosed
+    | DraftRestored
+    | BusyChanged
+    | CallFailed
+    | ClockChanged
+    | PausedChanged
+    | StateChanged
+    | Notice
+    | GradingProgress
+    | GradeReady
+    | InterviewFinished
+)
+
+
+@dataclass
+class _Call:
+    """The interactive call the candidate is waiting for."""
+
+    call_id: int
+    kind: str  # "turn" or "follow_up"
+    token: CancelToken
+    purpose: str = ""
+    streamed: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- resume rules
+
+
+def restore_engine(
+    library: ContentLibrary,
+    stored: StoredSession,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> InterviewEngine:
+    """Rebuild an interrupted interview exactly as it was asked. The rules (one place, so
+    the window and the terminal resume alike):
+
+    * every question must still be in the bank (else InterviewerError: it can only be
+      kept in history);
+    * each question keeps the answer time it was asked with (the saved plan), even if
+      the content file changed since;
+    * the track is the library's (renamed as it ran, e.g. a weak-topics practice), or,
+      when its file has gone, one rebuilt from the saved plan;
+    * a draft saved for another question than the one now open is dropped, with its
+      clocks (they were read before later answers): it is never put under this one.
+    """
+    plan, row = stored.plan, stored.row
+    missing = [qid for qid in plan.question_ids if qid not in library.questions]
+    if missing:
+        many = len(missing) > 1
+        raise InterviewerError(
+            f"The interrupted interview on {row.track_name!r} cannot be resumed: "
+            f"question{'s' if many else ''} {', '.join(missing)} "
+            f"{'are' if many else 'is'} no longer in the question bank. "
+            "It can stay in your history as unfinished."
+        )
+    questions: list[Question] = []
+    for qid in plan.question_ids:
+        q = library.questions[qid]
+        seconds = plan.answer_seconds.get(qid)
+        if seconds and seconds != q.answer_seconds:
+            q = q.model_copy(update={"answer_seconds": seconds})  # the limit as asked
+        questions.append(q)
+    track = resumed_track(library, stored, questions)
+    draft = stored.draft
+    if draft is not None and draft.question_id != _open_question(stored):
+        draft = None
+    used = sum(t.seconds or 0.0 for t in stored.turns if t.role == "candidate")
+    try:
+        engine = InterviewEngine.restore(
+            track,
+            questions,
+            library.rubrics,
+            stored.turns,
+            grades=stored.grades,
+            draft=draft.text if draft is not None else "",
+            interview_seconds_left=(
+                draft.interview_seconds_left
+                if draft is not None
+                else max(0.0, plan.duration_seconds - used)
+            ),
+            question_seconds_left=draft.question_seconds_left if draft is not None else None,
+            follow_ups=plan.follow_ups,
+            follow_up_limit=plan.follow_up_limit,
+            duration_seconds=plan.duration_seconds,
+            clock=clock,
+        )
+    except InterviewerError as err:
+        raise InterviewerError(
+            f"The interrupted interview on {row.track_name!r} cannot be resumed: {err} "
+            "It can stay in your history as unfinished."
+        ) from err
+    current = engine.current
+    if draft is not None and (current is None or current.question.id != draft.question_id):
+        engine.draft = ""
+    return engine
+
+
+def _open_question(stored: StoredSession) -> str | None:
+    """The question the saved turns leave open for an answer (None if none is)."""
+    for turn in reversed(stored.turns):
+        if turn.role == "candidate":
+            return None
+        if turn.role == "interviewer" and turn.kind in ("question", "follow_up"):
+            return turn.question_id
+    return None
+
+
+def resumed_track(
+    library: ContentLibrary, stored: StoredSession, questions: list[Question]
+) -> Track:
+    """The track the interview ran on: the library's (renamed as it was, e.g. a weak-topics
+    practice), or, if the track file is gone, one rebuilt from the saved plan."""
+    row, plan = stored.row, stored.plan
+    base = library.tracks.get(row.track_id)
+    if base is not None:
+        if row.track_name and base.name != row.track_name:
+            return base.model_copy(
+                update={"name": row.track_name, "questions": list(plan.question_ids)}
+            )
+        return base
+    categories = list(dict.fromkeys(q.category for q in questions))
+    fields = {
+        "name": row.track_name or "Resumed interview",
+        "description": f"{row.track_name or 'An interview'}, resumed.",
+        "duration_minutes": max(1, min(480, round(plan.duration_seconds / 60))),
+        "question_count": max(1, min(50, len(questions))),
+        "categories": categories,
+        "follow_up_limit": max(0, min(5, plan.follow_up_limit or 0)),
+        "selection": "ordered",
+        "questions": [q.id for q in questions],
+    }
+    try:
+        return Track.model_validate({"id": row.track_id, **fields})
+    except ValueError:
+        return Track.model_validate({"id": "resumed", **fields})
+
+
+def answer_limit(need: NeedAnswer) -> float:
+    """The full time allowed for this answer (a resumed one may have less of it left)."""
+    seconds = need.question.answer_seconds
+    return float(max(MIN_FOLLOW_UP_SECONDS, seconds // 2) if need.is_follow_up else seconds)
+
+
+# --------------------------------------------------------------------------- the service
+
+
+class InterviewSession:
+    """One interview at a time: start or resume it, forward the candidate's actions, listen.
+
+    Not thread-safe by design: every method is called, and every event delivered, on the
+    owner's thread (the GUI thread, or the terminal's main thread); only the model calls
+    run elsewhere, through the executor.
+    """
+
+    def __init__(
+        self,
+        library: ContentLibrary,
+        store: SessionStore,
+        executor: Executor,
+        *,
+        backend: Backend,
+        offline: Backend | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        recorder_for: Callable[[str], CallRecorder | None] | None = None,
+    ) -> None:
+        self.library = library
+        self.store = store
+        self.executor = executor
+        self.backend = backend
+        self.offline = offline
+        self.clock = clock
+        self.rng = rng
+        #: The model-call log: session id -> the recorder every call of it is handed to.
+        self.recorder_for = recorder_for
+        self._listeners: list[Listener] = []
+
+        self.engine: InterviewEngine | None = None
+        self.options: StartOptions | None = None
+        self.results: Results | None = None
+        self.session_id: str | None = None
+        self.started_at = ""
+        self.backend_used = ("", "")  # (name, label) the report names
+        #: Tokens and cost of the interview, across every backend it used.
+        self.usage_meter = UsageMeter()
+        self._prices: dict[str, Price] | None = None
+        self._recorder: CallRecorder | None = None
+
+        self._ids = itertools.count(1)
+        self._generation = 0  # bumped when an interview is dropped: late outcomes are ignored
+        self._call: _Call | None = None
+        self._failure = ""
+        self._busy = ""
+        self._shown = 0  # transcript turns already announced
+        self._restored = 0  # of which saved before a resume
+        self._saved_turns = 0  # transcript turns already in the store
+        self._answer_key: tuple[int, int] | None = None
+        self._question_limit = 0.0
+        self._draft_saved: tuple[tuple[int, int], str, float] | None = None
+        self._grade_queue: deque[GradeRequest] = deque()
+        self._grade_jobs: dict[int, int] = {}  # job id -> request id
+        self._grade_questions: dict[int, str] = {}  # request id -> question id
+        self._graded = 0
+        self._handed_out = 0
+        self._store_warned = False
+
+    # ------------------------------------------------------------------ listeners
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns the function that removes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def phase(self) -> Phase | None:
+        return self.engine.phase if self.engine is not None else None
+
+    @property
+    def in_interview(self) -> bool:
+        return self.engine is not None and self.engine.phase is not Phase.DONE
+
+    @property
+    def paused(self) -> bool:
+        return self.engine is not None and self.engine.paused
+
+    @property
+    def answering(self) -> bool:
+        return self.phase is Phase.ANSWERING
+
+    @property
+    def can_submit(self) -> bool:
+        return self.answering and not self.paused
+
+    @property
+    def can_skip(self) -> bool:
+        return self.phase in (Phase.ANSWERING, Phase.DECIDING) and not self.paused
+
+    @property
+    def can_pause(self) -> bool:
+        return self.phase in (Phase.ASKING, Phase.ANSWERING, Phase.DECIDING)
+
+    @property
+    def can_end(self) -> bool:
+        return self.phase in (Phase.ASKING, Phase.ANSWERING, Phase.DECIDING)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self._call is not None or (
+            self.phase is Phase.GRADING and bool(self._grade_jobs or self._grade_queue)
+        )
+
+    @property
+    def waiting_for_model(self) -> bool:
+        """An interviewer turn or follow-up decision is in flight."""
+        return self._call is not None
+
+    @property
+    def busy_text(self) -> str:
+        return self._busy
+
+    @property
+    def failure(self) -> str:
+        return self._failure
+
+    @property
+    def pending_grades(self) -> int:
+        return len(self._grade_queue) + len(self._grade_jobs)
+
+    def clock_state(self) -> ClockState:
+        eng = self.engine
+        if eng is None:
+            return ClockState(None, 0.0, 0.0, 0.0, False)
+        answering = eng.phase is Phase.ANSWERING
+        return ClockState(
+            question_left=eng.question_seconds_left() if answering else None,
+            question_limit=self._question_limit,
+            interview_left=eng.interview_seconds_left(),
+            interview_total=eng.duration,
+            running=answering and not eng.paused,
+        )
+
+    def time_is_up(self) -> bool:
+        """The answer's or the interview's clock has run out (the engine's reading)."""
+        eng = self.engine
+        if eng is None or eng.phase is not Phase.ANSWERING:
+            return False
+        return eng.question_seconds_left() <= 0 or eng.interview_seconds_left() <= 0
+
+    def session_usage(self) -> SessionUsage | None:
+        """Tokens and estimated cost of the interview, or None when no model that counts
+        tokens was called."""
+        if self._prices is None:
+            self._prices, _ = load_prices_or_defaults()
+        found = self.usage_meter.session(self._prices)
+        return found if found is not None and found.requests else None
+
+    def question_history(self) -> dict[str, QuestionHistory]:
+        """What the candidate has practised, for question rotation; empty if unreadable
+        (the pick is then plain random, which is never worth stopping an interview for)."""
+        try:
+            return self.store.question_history()
+        except STORE_ERRORS:
+            return {}
+
+    # ------------------------------------------------------------------ starting
+
+    def build(self, options: StartOptions) -> InterviewEngine:
+        """The engine for these options (questions picked, clock scaled); raises
+        InterviewerError when the track cannot be run."""
+        track = options.track or self.library.track(options.track_id)
+        history: dict[str, QuestionHistory] | None = None
+        if not options.repeat:
+            try:
+                history = self.store.question_history()
+            except STORE_ERRORS as err:
+                self._emit(
+                    Notice(
+                        "warning",
+                        f"past practice could not be read ({err}); questions are random.",
+                    )
+                )
+                history = {}
+        questions = self.library.select_questions(
+            track,
+            options.question_count,
+            rng=self.rng,
+            difficulty=options.difficulty,
+            history=history,
+        )
+        if not questions:
+            raise InterviewerError(f"The track {track.name!r} has no questions to ask.")
+        duration = options.minutes * 60 if options.minutes else None
+        if (
+            duration is None
+            and options.question_count
+            and options.question_count != track.question_count
+        ):
+            # Scale the interview clock with the number of questions asked.
+            duration = track.duration_minutes * 60 * len(questions) / track.question_count
+        return InterviewEngine(
+            track,
+            questions,
+            self.library.rubrics,
+            follow_ups=options.follow_ups,
+            duration_seconds=duration,
+            clock=self.clock,
+        )
+
+    def start(self, options: StartOptions) -> None:
+        """Start a fresh interview; raises InterviewerError (nothing changed) if it cannot."""
+        engine = self.build(options)
+        self.leave()
+        self._adopt(engine, options)
+        self._open_session(engine, options)
+        engine.start()
+        self._emit(Started(resumed=False))
+        self._pump()
+        self._emit(ClockChanged(self.clock_state()))
+
+    def resume_problem(self, stored: StoredSession) -> str:
+        """Why this saved interview cannot be resumed with the content loaded now ("" if it can)."""
+        try:
+            restore_engine(self.library, stored, clock=self.clock)
+        except InterviewerError as err:
+            return str(err)
+        return ""
+
+    def resume(self, session_id: str) -> None:
+        """Carry on an interrupted interview exactly where it stopped: the question, the
+        draft and both clocks. Raises InterviewerError (nothing changed) if it cannot."""
+        try:
+            stored = self.store.load_session(session_id)
+        except InterviewerError:
+            raise
+        except (sqlite3.Error, OSError) as err:
+            raise InterviewerError(f"The saved interview could not be read ({err}).") from err
+        if stored.row.status == "finished":
+            raise InterviewerError(f"The interview {session_id} is already finished.")
+        engine = restore_engine(self.library, stored, clock=self.clock)
+        self.leave()
+        row, plan = stored.row, stored.plan
+        base = self.library.tracks.get(row.track_id)
+        options = StartOptions(
+            track_id=row.track_id,
+            question_count=len(plan.question_ids),
+            minutes=plan.duration_seconds / 60,
+            difficulty=plan.difficulty,
+            follow_ups=plan.follow_ups,
+            track=None if base is not None and base == engine.track else engine.track,
+        )
+        self._adopt(engine, options)
+        self.session_id = session_id
+        self._recorder = self.recorder_for(session_id) if self.recorder_for else None
+        self.started_at = row.started_at
+        label = row.backend_label
+        if row.backend != self.backend.name or row.backend_label != self.backend.label:
+            label = f"{row.backend_label}, then {self.backend.label}"
+        self.backend_used = (self.backend.name, label)
+        self._begin_usage()  # tokens spent before the interruption are not known any more
+        self._saved_turns = self._restored = len(engine.transcript)
+        draft = engine.draft
+        self._emit(Started(resumed=True))
+        self._pump()
+        if draft and self.answering:
+            # The answer box went blank when the answer opened; put the draft back.
+            engine.update_draft(draft)
+            self._emit(DraftRestored(draft))
+        self._emit(ClockChanged(self.clock_state()))
+
+    def _adopt(self, engine: InterviewEngine, options: StartOptions) -> None:
+        self.engine = engine
+        self.options = options
+        self.results = None
+        self._shown = self._restored = self._saved_turns = 0
+        self._draft_saved = None
+        self._answer_key = None
+        self._store_warned = False
+
+    def _begin_usage(self) -> None:
+        self.usage_meter.reset()
+        self.usage_meter.watch(self.backend)
+        self._prices, warning = load_prices_or_defaults()
+        if warning:
+            self._emit(Notice("warning", warning))
+
+    def _open_session(self, engine: InterviewEngine, options: StartOptions) -> None:
+        self.started_at = now_iso()
+        self.backend_used = (self.backend.name, self.backend.label)
+        self._begin_usage()
+        questions = [r.question for r in engine.records]
+        plan = SessionPlan(
+            question_ids=[q.id for q in questions],
+            duration_seconds=engine.duration,
+            follow_ups=options.follow_ups,
+            follow_up_limit=engine.follow_up_limit,
+            difficulty=options.difficulty,
+            answer_seconds={q.id: q.answer_seconds for q in questions},
+        )
+        self.session_id = None
+        self._recorder = None
+        try:
+            self.session_id = self.store.create_session(
+                track_id=options.track_id,
+                track_name=engine.track.name,
+                backend=self.backend.name,
+                backend_label=self.backend.label,
+                plan=plan,
+                started_at=self.started_at,
+            )
+        except STORE_ERRORS as err:
+            self._emit(
+                Notice(
+                    "warning",
+                    f"This interview cannot be saved ({err}). It goes on; export the report "
+                    "at the end to keep it.",
+                )
+            )
+            return
+        self._recorder = self.recorder_for(self.session_id) if self.recorder_for else None
+
+    # ------------------------------------------------------------------ the candidate
+
+    def update_draft(self, text: str) -> None:
+        if self.engine is not None and self.engine.phase is Phase.ANSWERING:
+            self.engine.update_draft(text)
+
+    def submit_answer(self, text: str | None = None, *, timed_out: bool = False) -> bool:
+        """True when the engine took the answer; on False the caller keeps the text.
+
+        `timed_out` marks an answer the front end cut off at its own deadline."""
+        eng = self.engine
+        if eng is None:
+            return False
+        try:
+            if text is not None:
+                eng.update_draft(text)
+            eng.submit_answer(text, timed_out=timed_out)
+        except InterviewerError as err:
+            self._emit(Notice("warning", str(err)))
+            return False
+        self._pump()
+        return True
+
+    def skip(self) -> None:
+        eng = self.engine
+        if eng is None or not self.can_skip:
+            return
+        self._drop_call()
+        try:
+            eng.skip()
+        except InterviewerError as err:
+            self._emit(Notice("warning", str(err)))
+        self._pump()
+
+    def pause(self) -> None:
+        if self.engine is None or not self.can_pause or self.engine.paused:
+            return
+        self.engine.pause()
+        self.save_draft()
+        self._emit(PausedChanged(True))
+        self._emit(ClockChanged(self.clock_state()))
+        self._emit(StateChanged())
+
+    def resume_clocks(self) -> None:
+        if self.engine is None or not self.engine.paused:
+            return
+        self.engine.resume()
+        self._emit(PausedChanged(False))
+        self._emit(ClockChanged(self.clock_state()))
+        self._emit(StateChanged())
+
+    def end_early(self) -> None:
+        """Stop asking; the answer being written is kept. Confirmation is the front end's."""
+        eng = self.engine
+        if eng is None or not self.can_end:
+            return
+        was_paused = eng.paused
+        self._drop_call()
+        eng.end_early()
+        if was_paused:
+            self._emit(PausedChanged(False))
+        self._pump()
+
+    def cancel(self) -> None:
+        """Stop waiting for the model and carry on without it."""
+        if self._call is not None:
+            self._drop_call()
+            self._emit(Notice("info", "Cancelled. The interview goes on without that reply."))
+            self._continue_without_model()
+        elif self.phase is Phase.GRADING:
+            self._cancel_gradings("Grading was cancelled before it finished.")
+        self._pump()
+
+    def retry(self) -> None:
+        """Try the failed call again."""
+        self._failure = ""
+        self._pump()
+
+    def continue_without_model(self) -> None:
+        """After a failure: use the question as written, or skip the follow-up."""
+        self._failure = ""
+        self._drop_call()
+        self._continue_without_model()
+        self._pump()
+
+    def tick(self) -> None:
+        """Read the clocks: an expired one submits the draft the engine holds."""
+        eng = self.engine
+        if eng is None or eng.phase is Phase.DONE:
+            return
+        try:
+            events = eng.tick()
+        except InterviewerError as err:  # pragma: no cover - the engine guards its phases
+            self._emit(Notice("error", str(err)))
+            events = []
+        if events:
+            if "interview_timeout" in events:
+                text = "The interview time is up. Your answer was submitted as written."
+            else:
+                text = "Time is up for this answer. It was submitted as written."
+            self._emit(Notice("info", text))
+            self._pump()
+        self._emit(ClockChanged(self.clock_state()))
+
+    # ------------------------------------------------------------------ leaving
+
+    def abandon(self) -> None:
+        """Forget the current interview (and ignore whatever its calls still return).
+
+        The store is left as it is: an unfinished session stays in progress, so it is
+        offered for resuming later. `leave` marks it unfinished.
+        """
+        self._generation += 1
+        self._drop_call()
+        self._grade_queue.clear()
+        self._grade_jobs.clear()
+        self._grade_questions.clear()
+        self._graded = self._handed_out = 0
+        self._failure = ""
+        self._shown = self._restored = 0
+        self._answer_key = None
+        self.engine = None
+        self.session_id = None
+        self._recorder = None
+        self._saved_turns = 0
+        self._draft_saved = None
+        self._set_busy("")
+        self._emit(StateChanged())
+
+    def leave(self) -> None:
+        """The candidate walked away from an unfinished interview: it stays in history as
+        unfinished (with the draft), and is not offered for resuming."""
+        sid = self.session_id
+        if sid is not None and self.in_interview:
+            self.save_draft(force=True)
+            self._persist("the interview's status", lambda: self.store.mark_abandoned(sid))
+        self.abandon()
+
+    def suspend(self) -> None:
+        """The front end closes mid-interview: save the draft and both clocks, and leave the
+        session in progress so it can be resumed."""
+        if self.in_interview:
+            if self.engine is not None and not self.engine.paused:
+                self.engine.pause()  # banks the clocks up to this moment
+            self.save_draft(force=True)
+        self.abandon()
+
+    # ------------------------------------------------------------------ the store
+
+    def save_draft(self, force: bool = False) -> bool:
+        """Save the answer being typed and both clocks; unless forced, only if they changed
+        (the clocks count as a change once they moved a second). Returns whether it wrote."""
+        eng, sid = self.engine, self.session_id
+        if eng is None or sid is None or eng.phase is not Phase.ANSWERING:
+            return False
+        rec = eng.current
+        if rec is None:
+            return False
+        key, q_left = self._key(eng), eng.question_seconds_left()
+        last = self._draft_saved
+        if (
+            not force
+            and last is not None
+            and last[0] == key
+            and last[1] == eng.draft
+            and abs(last[2] - q_left) < 1.0
+        ):
+            return False
+        i_left = eng.interview_seconds_left()
+        text = eng.draft
+        self._draft_saved = (key, text, q_left)
+        return self._persist(
+            "the answer you are typing",
+            lambda: self.store.save_draft(sid, rec.question.id, text, q_left, i_left),
+        )
+
+    def _persist(self, what: str, write: Callable[[], object]) -> bool:
+        """Run one store write; a failure is told once and never stops the interview."""
+        try:
+            write()
+        except STORE_ERRORS as err:
+            if not self._store_warned:
+                self._store_warned = True
+                self._emit(
+                    Notice(
+                        "warning",
+                        f"Could not save {what} ({err}). The interview goes on; export the "
+                        "report at the end to keep it.",
+                    )
+                )
+            return False
+        return True
+
+    def _save_new_turns(self) -> None:
+        eng, sid = self.engine, self.session_id
+        if eng is None:
+            return
+        new = eng.transcript[self._saved_turns :]
+        self._saved_turns = len(eng.transcript)
+        if sid is None:
+            return
+        for turn in new:
+
+            def write(t: Turn = turn, sid: str = sid) -> int:
+                return self.store.add_turn(sid, t)
+
+            self._persist("your answer", write)
+
+    # ------------------------------------------------------------------ the pump
+
+    def _pump(self) -> None:
+        """Do whatever the engine needs next; called after every change to the engine."""
+        eng = self.engine
+        if eng is None:
+            return
+        self._save_new_turns()  # first: a submitted answer is on disk before anything else
+        self._announce_turns()
+        if self._answer_key is not None and (
+            eng.phase is not Phase.ANSWERING or self._answer_key != self._key(eng)
+        ):
+            self._answer_key = None
+            self._emit(AnswerClosed())
+        self._dispatch_gradings()
+        if self.engine is not eng:  # a listener left the interview
+            return
+        if self._call is None and not self._failure:
+            need = eng.need()
+            if isinstance(need, NeedTurn):
+                self._start_turn(need.request)
+            elif isinstance(need, NeedFollowUp):
+                self._start_follow_up(need.request)
+            elif isinstance(need, NeedAnswer):
+                self._set_busy("")
+                key = self._key(eng)
+                if key != self._answer_key:
+                    self._answer_key = key
+                    self._question_limit = max(need.question_seconds_left, answer_limit(need))
+                    self._emit(AnswerNeeded(need))
+            elif isinstance(need, NeedGrades):
+                self._set_busy(self._grading_text())
+            elif isinstance(need, Finished):
+                self._finish()
+        self._emit(StateChanged())
+
+    @staticmethod
+    def _key(eng: InterviewEngine) -> tuple[int, int]:
+        rec = eng.current
+        return (eng.index, len(rec.turns) if rec is not None else 0)
+
+    def _announce_turns(self) -> None:
+        eng = self.engine
+        if eng is None:
+            return
+        start = self._shown
+        new: list[Turn] = eng.transcript[start:]
+        self._shown = len(eng.transcript)
+        for i, turn in enumerate(new, start):
+            self._emit(TurnAdded(turn, restored=i < self._restored))
+
+    def _set_busy(self, text: str) -> None:
+        if text != self._busy:
+            self._busy = text
+            self._emit(BusyChanged(text))
+
+    def _finish(self) -> None:
+        eng = self.engine
+        if eng is None or self.results is not None:
+            return
+        self._set_busy("")
+        name, label = self.backend_used
+        report = build_report(
+            eng,
+            backend=name or self.backend.name,
+            backend_label=label or self.backend.label,
+            started_at=self.started_at or now_iso(),
+            session_id=self.session_id,
+            usage=self.session_usage(),
+        )
+        sid = self.session_id
+        if sid is not None:
+            self._persist("the report", lambda: self.store.finish_session(sid, report))
+        self.results = Results(
+            track=eng.track,
+            records=list(eng.records),
+            summary=report.summary,
+            rubrics=dict(eng.rubrics),
+            ended_early=eng.ended_early,
+            report=report,
+        )
+        self._emit(ClockChanged(self.clock_state()))
+        self._emit(InterviewFinished(self.results))
+
+    # ------------------------------------------------------------------ model calls
+
+    def _llm_options(self) -> dict[str, Any]:
+        """Extra keyword arguments of every `llm.service` call (the call log's recorder)."""
+        return {} if self._recorder is None else {"recorder": self._recorder}
+
+    def _run(self, work: Callable[[], Any], done: Callable[[Future[Any]], None]) -> None:
+        generation = self._generation
+
+        def deliver(fut: Future[Any]) -> None:
+            if generation == self._generation:
+                done(fut)
+
+        self.executor.submit(work, deliver)
+
+    def _start_turn(self, request: TurnRequest) -> None:
+        backend, offline, token = self.backend, self.offline, CancelToken()
+        self.usage_meter.watch(backend)
+        call = _Call(next(self._ids), "turn", token, request.purpose)
+        options = self._llm_options()
+
+        def on_delta(piece: str) -> None:
+            self.executor.call_soon(lambda: self._on_delta(call, piece))
+
+        def on_notice(text: str) -> None:
+            self.executor.call_soon(lambda: self._on_call_notice(call, text))
+
+        def work() -> str:
+            return service.interviewer_turn(
+                backend, request, offline, on_delta, token, notice=on_notice, **options
+            )
+
+        self._call = call
+        self._emit(StreamStarted(request.purpose))
+        if request.purpose == "wrap_up":
+            self._set_busy("The interviewer is wrapping up…")
+        else:
+            self._set_busy("The interviewer is writing…")
+        self._run(work, lambda fut: self._on_call_done(call, fut))
+
+    def _start_follow_up(self, request: FollowUpRequest) -> None:
+        backend, offline, token = self.backend, self.offline, CancelToken()
+        self.usage_meter.watch(backend)
+        call = _Call(next(self._ids), "follow_up", token)
+        options = self._llm_options()
+
+        def on_notice(text: str) -> None:
+            self.executor.call_soon(lambda: self._on_call_notice(call, text))
+
+        def work() -> FollowUpDecision:
+            return service.follow_up(backend, request, offline, notice=on_notice, **options)
+
+        self._call = call
+        self._set_busy("The interviewer is considering a follow-up…")
+        self._run(work, lambda fut: self._on_call_done(call, fut))
+
+    def _drop_call(self) -> None:
+        call, self._call = self._call, None
+        if call is not None:
+            call.token.cancel()
+            if call.kind == "turn":
+                self._emit(StreamReset())
+
+    def _on_delta(self, call: _Call, piece: str) -> None:
+        if self._call is call:
+            call.streamed.append(piece)
+            self._emit(TextDelta(piece))
+
+    def _on_call_notice(self, call: _Call, text: str) -> None:
+        if self._call is call:
+            self._emit(Notice("warning", text))
+
+    def _on_call_done(self, call: _Call, fut: Future[Any]) -> None:
+        eng = self.engine
+        if self._call is not call or eng is None:
+            return  # cancelled, or overtaken by the interview ending
+        result, error, cancelled = _outcome(fut)
+        if cancelled:
+            # Cancelled by someone other than us: carry on without the reply.
+            self._drop_call()
+            self._continue_without_model()
+            self._pump()
+            return
+        self._call = None
+        if error:
+            if call.kind == "turn":
+                self._emit(StreamReset())
+            self._failure = error
+            self._set_busy("")
+            self._emit(CallFailed(error))
+            self._emit(StateChanged())
+            return
+        try:
+            if call.kind == "turn":
+                eng.on_interviewer_text(str(result))
+            else:
+                eng.on_follow_up(result)
+        except InterviewerError as err:
+            self._emit(Notice("error", str(err)))
+        self._pump()
+
+    def _continue_without_model(self) -> None:
+        eng = self.engine
+        if eng is None:
+            return
+        try:
+            if eng.phase in (Phase.ASKING, Phase.WRAP_UP):
+                eng.on_interviewer_text("")  # the question as written in the bank
+            elif eng.phase is Phase.DECIDING:
+                eng.on_follow_up(FollowUpDecision(follow_up=False, reason="skipped"))
+        except InterviewerError as err:  # pragma: no cover - guarded by the phase checks
+            self._emit(Notice("error", str(err)))
+
+    # ------------------------------------------------------------------ gradings
+
+    def _grading_text(self) -> str:
+        return f"Grading your answers ({self._graded} of {self._handed_out} done)…"
+
+    def _dispatch_gradings(self) -> None:
+        eng = self.engine
+        if eng is None:
+            return
+        fresh = eng.take_grading_requests()
+        if fresh:
+            for request in fresh:
+                self._grade_questions[request.request_id] = request.question.id
+            self._grade_queue.extend(fresh)
+            self._handed_out += len(fresh)
+            self._emit(GradingProgress(self._graded, self._handed_out))
+        backend, offline, options = self.backend, self.offline, self._llm_options()
+        self.usage_meter.watch(backend)
+        while self._grade_queue and len(self._grade_jobs) < GRADING_WORKERS:
+            request = self._grade_queue.popleft()
+            job = next(self._ids)
+            self._grade_jobs[job] = request.request_id
+
+            def work(request: GradeRequest = request) -> Grade:
+                return service.grade(backend, request, offline, **options)
+
+            def done(fut: Future[Any], job: int = job) -> None:
+                self._on_grade_done(job, fut)
+
+            self._run(work, done)
+
+    def _on_grade_done(self, job: int, fut: Future[Any]) -> None:
+        request_id = self._grade_jobs.pop(job, None)
+        eng = self.engine
+        if request_id is None or eng is None:
+            return
+        grade, error, cancelled = _outcome(fut)
+        qid, sid = self._grade_questions.pop(request_id, None), self.session_id
+        if cancelled:
+            error = "Grading was cancelled."
+        if error:
+            eng.on_grade_failed(request_id, error)
+            self._emit(Notice("warning", f"An answer could not be graded: {error}"))
+            if qid is not None:
+                self._emit(GradeReady(qid, None, error))
+        else:
+            eng.on_grade(request_id, grade)
+            if qid is not None and sid is not None:
+                self._persist("a grade", lambda: self.store.save_grade(sid, qid, grade))
+            if qid is not None:
+                self._emit(GradeReady(qid, grade))
+        self._graded += 1
+        self._emit(GradingProgress(self._graded, self._handed_out))
+        if self.phase is Phase.GRADING:
+            self._set_busy(self._grading_text())
+        self._pump()
+
+    def _cancel_gradings(self, text: str) -> None:
+        eng = self.engine
+        if eng is None:
+            return
+        ids = [r.request_id for r in self._grade_queue] + list(self._grade_jobs.values())
+        self._grade_queue.clear()
+        self._grade_jobs.clear()
+        for request_id in ids:
+            eng.on_grade_failed(request_id, text)
+            self._grade_questions.pop(request_id, None)
+            self._graded += 1
+        self._emit(GradingProgress(self._graded, self._handed_out))
+
+
+def _outcome(fut: Future[Any]) -> tuple[Any, str, bool]:
+    """(result, error message, cancelled) of a finished job."""
+    if fut.cancelled():
+        return None, "", True
+    try:
+        return fut.result(), "", False
+    except Cancelled:
+        return None, "", True
+    except InterviewerError as err:
+        return None, str(err), False
+    except Exception as exc:  # a bug in a backend must not take the interview down
+        log.error("a model call failed", exc_info=exc)
+        return None, UNEXPECTED.format(name=type(exc).__name__), False
+
+
+__all__ = [
+    "GRADING_WORKERS",
+    "ClockState",
+    "Event",
+    "Executor",
+    "InterviewSession",
+    "Results",
+    "StartOptions",
+    "ThreadExecutor",
+    "restore_engine",
+]
