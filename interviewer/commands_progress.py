@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -59,6 +61,21 @@ from interviewer.storage.store import SessionRow, SessionStore
 
 NO_VALUE = "-"
 
+EPILOG = """\
+--json prints one object (scores unrounded):
+  finished_sessions, unreadable_reports     finished interviews charted; reports left out
+  latest_average, latest_average_sessions   mean overall score of the last (up to 5)
+  weak_window_sessions                      weak lists come from this many recent sessions
+  practice_topics                           what 'Practise my weak topics' would cover
+  categories                                [{id, name}] charted
+  rubrics                                   [{id, name, criteria: [{id, name}]}] charted
+  sessions       oldest first: session_id, started_at (UTC), label, overall_score (0-100),
+                 per_category {category: 0-100}, per_criterion {rubric: {criterion: 1-5}}
+  weak_topics    weakest first: topic, average (0-100), answers, question_ids
+  weak_criteria  weakest first: rubric_id, rubric_name, criterion_id, name, average (1-5),
+                 count
+"""
+
 
 def register(sub: Any) -> None:
     """Add `progress` to the command line's subparsers (`parser.add_subparsers()`)."""
@@ -68,12 +85,10 @@ def register(sub: Any) -> None:
         description="Scores over time per category and per rubric criterion, and the "
         "weakest topics and criteria of your recent finished interviews: the numbers "
         "the app's Progress screen shows.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "--json",
-        action="store_true",
-        help="print JSON (fields: see `interviewer.commands_progress`)",
-    )
+    p.add_argument("--json", action="store_true", help="print JSON (fields below)")
     p.set_defaults(func=cmd_progress)
 
 
@@ -129,8 +144,12 @@ def _table(head: list[str], rows: list[list[str]], left: int) -> list[str]:
     return [line(head), *(line(r) for r in rows)]
 
 
-def _chart(data: ProgressData, lines: Sequence[Line], fmt: str) -> list[str]:
-    """A chart as a table: one row per session, one column per line that has a value."""
+def _chart(data: ProgressData, lines: Sequence[Line], fmt: str, width: int) -> list[str]:
+    """A chart as a table: one row per session, one column per line that has a value.
+
+    When the lines' names make the table wider than `width`, the columns are numbered
+    and a legend above says which is which (rubric criteria have long names).
+    """
     shown = [ln for ln in lines if any(v is not None for v in ln.values)]
     labels = session_labels([p.started_at for p in data.points])
     rows = [
@@ -138,22 +157,33 @@ def _chart(data: ProgressData, lines: Sequence[Line], fmt: str) -> list[str]:
         + [NO_VALUE if (v := ln.values[i]) is None else fmt.format(v) for ln in shown]
         for i, p in enumerate(data.points)
     ]
-    return _table(["session", "date", *(ln.name for ln in shown)], rows, left=2)
+    table = _table(["session", "date", *(ln.name for ln in shown)], rows, left=2)
+    if max(len(line) for line in table) <= width:
+        return table
+    numbers = [str(i) for i in range(1, len(shown) + 1)]
+    legend = ", ".join(f"{n} = {ln.name}" for n, ln in zip(numbers, shown, strict=True))
+    wrapped = textwrap.wrap(legend, width - 2, initial_indent="  ", subsequent_indent="  ")
+    return wrapped + _table(["session", "date", *numbers], rows, left=2)
 
 
-def progress_text(data: ProgressData) -> str:
-    """The Progress screen as plain text: headline, both charts as tables, weakest lists."""
+def progress_text(data: ProgressData, width: int | None = None) -> str:
+    """The Progress screen as plain text: headline, both charts as tables, weakest lists.
+
+    `width` defaults to the terminal's (100 columns when output is not a terminal).
+    """
+    width = width or max(60, shutil.get_terminal_size((100, 24)).columns)
     ov = overview(data)
     out = [ov.headline, ov.subline]
     if not ov.finished:
         return "\n".join(out) + "\n"
     out += ["", "Score by category (out of 100)"]
-    out += _chart(data, category_lines(data), "{:.0f}")
+    out += _chart(data, category_lines(data), "{:.0f}", width)
     for rid in charted_rubrics(data):
         out += ["", f"Score by criterion (out of 5): {data.rubrics[rid][0]}"]
-        out += _chart(data, criterion_lines(data, rid), "{:.1f}")
+        out += _chart(data, criterion_lines(data, rid), "{:.1f}", width)
 
-    out += ["", f"Weakest topics (last {ov.weak_window}, out of 100)"]
+    recent = f"last {ov.weak_window} interview{'s' if ov.weak_window != 1 else ''}"
+    out += ["", f"Weakest topics (out of 100, {recent})"]
     if data.weak_topics:
         out += _table(
             ["topic", "score", "answers"],
@@ -162,7 +192,7 @@ def progress_text(data: ProgressData) -> str:
         )
     else:
         out.append("  Nothing graded yet.")
-    out += ["", f"Weakest criteria (last {ov.weak_window}, out of 5)"]
+    out += ["", f"Weakest criteria (out of 5, {recent})"]
     if data.weak_criteria:
         several = len({c.rubric_id for c in data.weak_criteria}) > 1
         out += _table(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from interviewer.commands_progress import cmd_progress, register, write_sessions
+from interviewer.commands_progress import cmd_progress, progress_text, register, write_sessions
 from interviewer.core.content import ContentLibrary
 from interviewer.core.engine import InterviewEngine
 from interviewer.core.models import CriterionScore, Grade, Rubric, Track
@@ -387,12 +387,30 @@ def test_progress_text_shows_the_screens_numbers() -> None:
     for row, point in zip(rows, data.points, strict=True):
         assert row.split()[-3] == f"{point.overall:.0f}"
     assert ids[5] not in out  # the unfinished session is not charted
-    topics = lines.index(f"Weakest topics (last {ov.weak_window}, out of 100)")
+    topics = lines.index(f"Weakest topics (out of 100, last {ov.weak_window} interviews)")
     first = lines[topics + 2].split()
     weakest = data.weak_topics[0]
     assert first == [weakest.topic, f"{weakest.average:.0f}", str(weakest.answers)]
     assert lines[start].split()[3:] == ["Behavioral", "Technical"]
     assert rows[3].split()[-2] == "-"  # the technical-only session has no behavioral score
+
+
+def test_progress_text_numbers_columns_that_do_not_fit() -> None:
+    lib = library()
+    store = user_store()
+    fill(store, lib)
+    data = progress_data(finished_reports(store)[0])
+    wide = progress_text(data, width=200).splitlines()
+    star = wide.index("Score by criterion (out of 5): Behavioral (STAR)")
+    assert wide[star + 1].split() == ["session", "date", "Situation", "Result", "Reflection"]
+    narrow = progress_text(data, width=52).splitlines()
+    star_n = narrow.index("Score by criterion (out of 5): Behavioral (STAR)")
+    assert narrow[star_n + 1].strip() == "1 = Situation, 2 = Result, 3 = Reflection"
+    assert narrow[star_n + 2].split() == ["session", "date", "1", "2", "3"]
+    assert all(len(line) <= 52 for line in narrow if line.startswith("  "))
+    assert [r.split() for r in narrow[star_n + 3 : star_n + 8]] == [
+        r.split() for r in wide[star + 2 : star + 7]
+    ]
 
 
 def test_progress_with_no_sessions_says_how_to_start() -> None:
