@@ -15,44 +15,50 @@ import json
 import os
 import select
 import shlex
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
 from interviewer import __version__
-from interviewer.core.content import ContentLibrary, QuestionHistory, load_library
-from interviewer.core.cost import SessionUsage, UsageMeter, load_prices_or_defaults
-from interviewer.core.engine import (
-    Finished,
-    InterviewEngine,
-    NeedAnswer,
-    NeedFollowUp,
-    NeedGrades,
-    NeedTurn,
-)
+from interviewer.core.content import ContentLibrary
+from interviewer.core.engine import NeedAnswer, Phase, QuestionRecord
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import Grade, Turn
-from interviewer.core.report import build_report, now_iso
 from interviewer.core.requests import GradeRequest
 from interviewer.core.summary import SessionSummary
 from interviewer.export import check_report_path, write_report
+from interviewer.export.view import score_note
 from interviewer.llm import service
 from interviewer.llm.base import Backend
 from interviewer.llm.factory import make_backend
 from interviewer.llm.offline import OfflineCoach
+from interviewer.session import (
+    GRADING_WORKERS,
+    AnswerNeeded,
+    CallFailed,
+    DraftRestored,
+    Event,
+    InterviewSession,
+    Notice,
+    Results,
+    Started,
+    StartOptions,
+    StreamReset,
+    TextDelta,
+    ThreadExecutor,
+    TurnAdded,
+)
+from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings, load_settings
-from interviewer.storage.store import SessionPlan, SessionStore
+from interviewer.storage.store import SessionStore
 
 END_MARK = "."
 #: Items per list in the terminal summary; the full lists go into the report.
 LIST_LIMIT = 3
-#: Gradings run in the background while the interview goes on; this many at once.
-GRADING_WORKERS = 2
+__all__ = ["GRADING_WORKERS", "AnswerReader", "TerminalFrontEnd", "build_parser", "main"]
 
 EPILOG = """\
 examples:
@@ -271,12 +277,12 @@ def _print_grade(grade: Grade, lib: ContentLibrary, out: IO[str]) -> None:
 
 
 def _print_summary(
-    engine: InterviewEngine, summary: SessionSummary, lib: ContentLibrary, out: IO[str]
+    records: Sequence[QuestionRecord], summary: SessionSummary, lib: ContentLibrary, out: IO[str]
 ) -> None:
     print("\n" + "=" * 60, file=out)
     print("Graded summary", file=out)
     print("=" * 60, file=out)
-    for rec, res in zip(engine.records, summary.questions, strict=True):
+    for rec, res in zip(records, summary.questions, strict=True):
         if res.status == "unasked":
             continue
         print(f"\n{rec.question.text}", file=out)
@@ -294,6 +300,9 @@ def _print_summary(
         for cat, score in summary.per_category.items():
             print(f"  {cat.replace('_', ' ')}: {score:.0f}/100", file=out)
         print(f"Signal: {summary.signal}. {summary.signal_reason}", file=out)
+        note = score_note(summary)
+        if note:
+            print(note, file=out)
     print(
         f"Answered {summary.answered}, skipped {summary.skipped}, not reached {summary.unasked}.",
         file=out,
@@ -307,16 +316,185 @@ def _open_store() -> SessionStore:
     return store
 
 
-def _question_history(store: SessionStore) -> dict[str, QuestionHistory]:
-    """Past practice for question rotation; unreadable history means a plain random pick."""
-    try:
-        return store.question_history()
-    except (InterviewerError, sqlite3.Error, OSError) as err:
+class TerminalFrontEnd:
+    """The terminal's adapter of `InterviewSession`: prints its events, reads answers.
+
+    The session runs the model calls on a plain thread pool (`ThreadExecutor`); this loop
+    is the session's owner thread: it waits for the next outcome with `run_pending`, and
+    when an answer is needed it reads one from the input (with the engine's deadline) and
+    hands it back. Everything else (saving, grading, resume rules, the report) is the
+    session's, exactly as in the window.
+    """
+
+    def __init__(
+        self,
+        lib: ContentLibrary,
+        store: SessionStore,
+        args: argparse.Namespace,
+        stdin: IO[str] | None,
+        out: IO[str] | None,
+    ) -> None:
+        self.lib = lib
+        self.out = out or sys.stdout
+        self.reader = AnswerReader(stdin or sys.stdin)
+        backend, offline = _backend(args)
+        self.executor = ThreadExecutor()
+        self.session = InterviewSession(lib, store, self.executor, backend=backend, offline=offline)
+        store.on_notice = lambda text: print(f"warning: {text}", file=sys.stderr)
+        self.session.subscribe(self._on_event)
+        self._pending: NeedAnswer | None = None
+        self._failure = ""
+        self._streaming = False
+        self._resumed = False
+        self._told_grading = False
+
+    # ------------------------------------------------------------------ events
+
+    def _on_event(self, event: Event) -> None:
+        out = self.out
+        if isinstance(event, TextDelta):
+            if not self._streaming:
+                print("Interviewer: ", end="", file=out)
+                self._streaming = True
+            out.write(event.text)
+            out.flush()
+        elif isinstance(event, TurnAdded):
+            turn = event.turn
+            if event.restored or turn.role != "interviewer":
+                return
+            if self._streaming:
+                self._end_stream()
+            elif turn.kind == "follow_up" or turn.text:
+                print(f"Interviewer: {turn.text}\n", file=out)
+        elif isinstance(event, StreamReset):
+            if self._streaming:
+                self._end_stream()
+        elif isinstance(event, AnswerNeeded):
+            if self._resumed:
+                # Resumed: show the question the answer is for before its draft.
+                self._resumed = False
+                print(f"Interviewer: {event.need.prompt}\n", file=out)
+            self._pending = event.need
+        elif isinstance(event, DraftRestored):
+            print("Your unsent draft for this question was:\n" + event.text, file=out)
+            print("(It is kept: whatever you type now is added after it.)\n", file=out)
+        elif isinstance(event, Started):
+            self._header(resumed=event.resumed)
+        elif isinstance(event, Notice):
+            if event.source == "model":
+                print(f"\nnote: {event.text}", file=sys.stderr)
+            else:
+                print(
+                    f"{'error' if event.level == 'error' else 'warning'}: {event.text}",
+                    file=sys.stderr,
+                )
+        elif isinstance(event, CallFailed):
+            self._failure = event.text
+
+    def _end_stream(self) -> None:
+        print("\n", file=self.out)
+        self._streaming = False
+
+    def _header(self, *, resumed: bool) -> None:
+        session, out = self.session, self.out
+        engine = session.engine
+        assert engine is not None
+        sid = session.session_id or "(not saved)"
         print(
-            f"warning: past practice could not be read ({err}); questions are random.",
-            file=sys.stderr,
+            f"{engine.track.name} · {len(engine.records)} question(s) · "
+            f"{_clock_text(engine.interview_seconds_left())} · {session.backend.label} · "
+            f"session {sid}",
+            file=out,
         )
-        return {}
+        print(
+            f"Type each answer, then a line with only '{END_MARK}' to submit. "
+            f"Ctrl+D ends the interview. Resume later with `interviewer resume {sid}`.\n",
+            file=out,
+        )
+        self._resumed = resumed
+
+    # ------------------------------------------------------------------ the loop
+
+    def run(self, begin: Callable[[InterviewSession], None]) -> Results:
+        """Start (or resume) with `begin`, then drive the interview to its report."""
+        session = self.session
+        try:
+            begin(session)
+            while session.results is None:
+                if self._failure:
+                    sid = session.session_id
+                    again = (
+                        f" It is saved: carry on with `interviewer resume {sid}`." if sid else ""
+                    )
+                    raise InterviewerError(f"{self._failure}{again}")
+                if self._pending is not None:
+                    need, self._pending = self._pending, None
+                    self._answer(need)
+                    continue
+                if session.phase is Phase.GRADING and not self._told_grading:
+                    self._told_grading = True
+                    print(f"Grading {session.pending_grades} answer(s)...", file=self.out)
+                    self.out.flush()
+                if self.executor.idle:  # pragma: no cover - a bug, not a user's mistake
+                    raise InterviewerError(
+                        f"The interview stopped in phase {session.phase}: nothing is running."
+                    )
+                self.executor.run_pending(None)
+        except BaseException:
+            # Interrupted (Ctrl+C, a failed call): keep the draft and clocks for `resume`.
+            session.suspend()
+            raise
+        finally:
+            self.executor.shutdown(wait=False)
+        return session.results
+
+    def _answer(self, need: NeedAnswer) -> None:
+        session, out, reader = self.session, self.out, self.reader
+        engine = session.engine
+        assert engine is not None
+        if reader.eof:
+            session.end_early()
+            return
+        print(
+            f"[{_clock_text(need.question_seconds_left)} for this answer · "
+            f"{_clock_text(need.interview_seconds_left)} left in the interview]",
+            file=out,
+        )
+        prefix = engine.draft
+
+        def on_line(so_far: str) -> None:
+            session.update_draft(_join(prefix, so_far))
+            session.save_draft()
+            self.executor.run_pending()  # gradings finished meanwhile are saved now
+
+        text, timed_out = reader.read(
+            lambda: min(engine.question_seconds_left(), engine.interview_seconds_left()),
+            on_line=on_line,
+        )
+        text = _join(prefix, text)
+        session.update_draft(text)
+        if reader.eof and not text.strip():
+            print("\n(end of input: ending the interview)", file=out)
+            session.end_early()
+        elif timed_out or session.time_is_up():
+            print("\n(time is up: your answer was submitted as written)", file=out)
+            session.submit_answer(text, timed_out=True)
+        else:
+            session.submit_answer(text)
+            if reader.eof:
+                session.end_early()
+        print("", file=out)
+
+
+def _practice_options(args: argparse.Namespace, track_id: str) -> StartOptions:
+    return StartOptions(
+        track_id,
+        question_count=args.questions,
+        minutes=args.minutes,
+        difficulty=args.difficulty,
+        follow_ups=not args.no_follow_ups,
+        repeat=args.repeat,
+    )
 
 
 def cmd_practice(
@@ -328,45 +506,10 @@ def cmd_practice(
         raise InterviewerError("--questions must be at least 1.")
     _check_report(args.report)
     store = _open_store()
-    questions = lib.select_questions(
-        track,
-        args.questions,
-        difficulty=args.difficulty,
-        history=None if args.repeat else _question_history(store),
-    )
-    if not questions:
-        raise InterviewerError(f"No questions available for track {track.id}.")
-    duration = args.minutes * 60 if args.minutes else None
-    if duration is None and args.questions and args.questions != track.question_count:
-        # Scale the interview clock with the number of questions asked.
-        duration = track.duration_minutes * 60 * len(questions) / track.question_count
-    engine = InterviewEngine(
-        track,
-        questions,
-        lib.rubrics,
-        follow_ups=not args.no_follow_ups,
-        duration_seconds=duration,
-    )
-    backend, offline = _backend(args)
-    plan = SessionPlan(
-        question_ids=[q.id for q in questions],
-        duration_seconds=engine.duration,
-        follow_ups=not args.no_follow_ups,
-        follow_up_limit=engine.follow_up_limit,
-        difficulty=args.difficulty,
-        answer_seconds={q.id: q.answer_seconds for q in questions},
-    )
-    started_at = now_iso()
-    sid = store.create_session(
-        track_id=track.id,
-        track_name=track.name,
-        backend=backend.name,
-        backend_label=backend.label,
-        plan=plan,
-        started_at=started_at,
-    )
-    engine.start()
-    return _drive(engine, lib, backend, offline, store, sid, started_at, args, stdin, out)
+    front = TerminalFrontEnd(lib, store, args, stdin, out)
+    options = _practice_options(args, track.id)
+    results = front.run(lambda session: session.start(options))
+    return _conclude(front, results, args)
 
 
 def cmd_resume(
@@ -381,190 +524,19 @@ def cmd_resume(
             f"`interviewer report {args.session_id} -o report.md`."
         )
     _check_report(args.report)
-    track = lib.track(stored.row.track_id)
-    missing = [q for q in stored.plan.question_ids if q not in lib.questions]
-    if missing:
-        raise InterviewerError(
-            f"Session {args.session_id} cannot be resumed: its question(s) "
-            f"{', '.join(missing)} are no longer in the question bank."
-        )
-    questions = [lib.questions[q] for q in stored.plan.question_ids]
-    draft = stored.draft
-    engine = InterviewEngine.restore(
-        track,
-        questions,
-        lib.rubrics,
-        stored.turns,
-        grades=stored.grades,
-        draft=draft.text if draft else "",
-        interview_seconds_left=stored.interview_seconds_left,
-        question_seconds_left=stored.question_seconds_left,
-        follow_ups=stored.plan.follow_ups,
-        follow_up_limit=stored.plan.follow_up_limit,
-        duration_seconds=stored.plan.duration_seconds,
-    )
-    backend, offline = _backend(args)
-    if draft and draft.text.strip():
-        out_ = out or sys.stdout
-        print("Your unsent draft for this question was:\n" + draft.text, file=out_)
-        print("(It is kept: whatever you type now is added after it.)\n", file=out_)
-    return _drive(
-        engine,
-        lib,
-        backend,
-        offline,
-        store,
-        args.session_id,
-        stored.row.started_at,
-        args,
-        stdin,
-        out,
-    )
+    front = TerminalFrontEnd(lib, store, args, stdin, out)
+    problem = front.session.resume_problem(stored)
+    if problem:
+        raise InterviewerError(problem)
+    results = front.run(lambda session: session.resume(args.session_id))
+    return _conclude(front, results, args)
 
 
-def _drive(
-    engine: InterviewEngine,
-    lib: ContentLibrary,
-    backend: Backend,
-    offline: OfflineCoach,
-    store: SessionStore,
-    sid: str,
-    started_at: str,
-    args: argparse.Namespace,
-    stdin: IO[str] | None,
-    out: IO[str] | None,
-) -> int:
-    """The terminal's loop around the engine: the same steps the GUI's controller takes."""
-    stdin = stdin or sys.stdin
-    out = out or sys.stdout
-    reader = AnswerReader(stdin)
-    saved = len(engine.transcript)
-    meter = UsageMeter()
-    meter.watch(backend)
-
-    def notice(msg: str) -> None:
-        print(f"\nnote: {msg}", file=sys.stderr)
-
-    def persist() -> None:
-        """Commit every new turn the moment it exists: nothing typed is lost."""
-        nonlocal saved
-        for turn in engine.transcript[saved:]:
-            store.add_turn(sid, turn)
-        saved = len(engine.transcript)
-
-    def save_draft(text: str) -> None:
-        rec = engine.current
-        if rec is not None:
-            store.save_draft(
-                sid,
-                rec.question.id,
-                text,
-                engine.question_seconds_left(),
-                engine.interview_seconds_left(),
-            )
-
-    print(
-        f"{engine.track.name} · {len(engine.records)} question(s) · "
-        f"{_clock_text(engine.interview_seconds_left())} · {backend.label} · session {sid}",
-        file=out,
-    )
-    print(
-        f"Type each answer, then a line with only '{END_MARK}' to submit. "
-        f"Ctrl+D ends the interview. Resume later with `interviewer resume {sid}`.\n",
-        file=out,
-    )
-    pool = ThreadPoolExecutor(max_workers=GRADING_WORKERS, thread_name_prefix="grader")
-    futures: dict[Future[Grade], GradeRequest] = {}
-
-    def dispatch() -> None:
-        for req in engine.take_grading_requests():
-            futures[pool.submit(service.grade, backend, req, offline)] = req
-
-    def collect(wait: bool) -> None:
-        for fut, req in list(futures.items()):
-            if wait or fut.done():
-                del futures[fut]
-                try:
-                    grade = fut.result()
-                except InterviewerError as err:
-                    engine.on_grade_failed(req.request_id, str(err))
-                else:
-                    store.save_grade(sid, req.question.id, grade)
-                    engine.on_grade(req.request_id, grade)
-
-    def stream(piece: str) -> None:
-        out.write(piece)
-        out.flush()
-
-    try:
-        while True:
-            persist()
-            dispatch()
-            collect(wait=False)
-            need = engine.need()
-            if isinstance(need, NeedTurn):
-                print("Interviewer: ", end="", file=out)
-                text = service.interviewer_turn(
-                    backend, need.request, offline, stream, notice=notice
-                )
-                print("\n", file=out)
-                engine.on_interviewer_text(text)
-            elif isinstance(need, NeedFollowUp):
-                decision = service.follow_up(backend, need.request, offline, notice=notice)
-                if decision.follow_up:
-                    print(f"Interviewer: {decision.question}\n", file=out)
-                engine.on_follow_up(decision)
-            elif isinstance(need, NeedAnswer):
-                if reader.eof:
-                    engine.end_early()
-                    continue
-                print(
-                    f"[{_clock_text(need.question_seconds_left)} for this answer · "
-                    f"{_clock_text(need.interview_seconds_left)} left in the interview]",
-                    file=out,
-                )
-                prefix = engine.draft
-
-                def on_line(so_far: str, prefix: str = prefix) -> None:
-                    save_draft(_join(prefix, so_far))
-
-                text, timed_out = reader.read(
-                    lambda: min(engine.question_seconds_left(), engine.interview_seconds_left()),
-                    on_line=on_line,
-                )
-                text = _join(prefix, text)
-                engine.update_draft(text)
-                if reader.eof and not text.strip():
-                    print("\n(end of input: ending the interview)", file=out)
-                    engine.end_early()
-                elif timed_out or engine.tick():
-                    print("\n(time is up: your answer was submitted as written)", file=out)
-                    if engine.phase.value == "answering":
-                        engine.submit_answer(timed_out=True)
-                else:
-                    engine.submit_answer(text)
-                    if reader.eof:
-                        engine.end_early()
-                print("", file=out)
-            elif isinstance(need, NeedGrades):
-                print(f"Grading {need.pending} answer(s)...", file=out)
-                out.flush()
-                collect(wait=True)
-            elif isinstance(need, Finished):
-                persist()
-                break
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    report = build_report(
-        engine,
-        backend=backend.name,
-        backend_label=backend.label,
-        started_at=started_at,
-        session_id=sid,
-        usage=_session_usage(meter),
-    )
-    store.finish_session(sid, report)
-    _print_summary(engine, report.summary, lib, out)
+def _conclude(front: TerminalFrontEnd, results: Results, args: argparse.Namespace) -> int:
+    """The graded summary, the usage line and the report file."""
+    report, out = results.report, front.out
+    assert report is not None
+    _print_summary(results.records, report.summary, front.lib, out)
     if report.usage is not None:
         print(report.usage.line(), file=out)
     if args.report:
@@ -577,15 +549,6 @@ def _check_report(path: str | None) -> None:
     """Fail before the interview, not after forty minutes of answers."""
     if path:
         check_report_path(Path(path))
-
-
-def _session_usage(meter: UsageMeter) -> SessionUsage | None:
-    """Tokens used and the estimated cost (None when no model that counts tokens ran)."""
-    prices, warning = load_prices_or_defaults()
-    if warning:
-        print(f"warning: {warning}", file=sys.stderr)
-    usage = meter.session(prices)
-    return usage if usage is not None and usage.requests else None
 
 
 def _join(prefix: str, text: str) -> str:

@@ -280,6 +280,9 @@ class StateChanged:
 class Notice:
     level: str  # "info", "warning", "error"
     text: str
+    #: "model" for what a model call reports (a stand-in took over, a retry), "interview"
+    #: for everything else; a terminal prints the two differently.
+    source: str = "interview"
 
 
 @dataclass(frozen=True)
@@ -1138,7 +1141,7 @@ class InterviewSession:
 
     def _on_call_notice(self, call: _Call, text: str) -> None:
         if self._call is call:
-            self._emit(Notice("warning", text))
+            self._emit(Notice("warning", text, source="model"))
 
     def _on_call_done(self, call: _Call, fut: Future[Any]) -> None:
         eng = self.engine
