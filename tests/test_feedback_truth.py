@@ -69,7 +69,7 @@ def request(qid: str, text: str) -> GradeRequest:
 
 def grade(text: str, qid: str = "beh-model-failure") -> Grade:
     req = request(qid, text)
-    return finalize(coach.grade(req), req, coach.name)
+    return finalize(coach.grade_draft(req), req, coach.name)
 
 
 # --------------------------------------------------------------------------- the checker
@@ -491,7 +491,7 @@ def test_joined_sentences_have_no_doubled_punctuation() -> None:
     lib = library()
     for q in lib.questions.values():
         req = request(q.id, "")
-        g = finalize(coach.grade(req), req, coach.name)
+        g = finalize(coach.grade_draft(req), req, coach.name)
         assert not any(".;" in i for i in g.improvements), q.id
 
 
@@ -505,7 +505,7 @@ def _labelled_set() -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(("aid", "qid", "text"), _labelled_set(), ids=lambda v: str(v)[:24])
 def test_no_contradictions_on_the_labelled_set(aid: str, qid: str, text: str) -> None:
     req = request(qid, text)
-    g = finalize(coach.grade(req), req, coach.name)
+    g = finalize(coach.grade_draft(req), req, coach.name)
     assert contradictions(g, text) == [], aid
 
 

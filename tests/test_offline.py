@@ -269,7 +269,7 @@ def request(q: Question, rubric: Rubric, *answers: str) -> GradeRequest:
 
 def grade(q: Question, rubric: Rubric, *answers: str) -> Grade:
     req = request(q, rubric, *answers)
-    return finalize(coach.grade(req), req, coach.name)
+    return finalize(coach.grade_draft(req), req, coach.name)
 
 
 # --------------------------------------------------------------------------- grading
@@ -423,7 +423,7 @@ def test_behavioral_grade_has_star_items_and_advice() -> None:
 def test_grading_is_deterministic() -> None:
     q, rubric, answers = LABELLED["case_study"]
     req = request(q, rubric, answers["solid"])
-    assert coach.grade(req) == coach.grade(req)
+    assert coach.grade_draft(req) == coach.grade_draft(req)
 
 
 @settings(max_examples=80, deadline=None)
@@ -474,7 +474,7 @@ def test_follow_up_targets_the_most_missed_key_points() -> None:
         "You want the right complexity, the sweet spot where error on unseen data is lowest, "
         "and you use regularization, more data or bagging to get there."
     )
-    d = coach.follow_up(follow_request(answer))
+    d = coach.decide_follow_up(follow_request(answer))
     assert d.follow_up
     assert d.question == BIAS_VARIANCE.follow_ups[0].text
     assert "Bias is error" in d.reason
@@ -482,7 +482,7 @@ def test_follow_up_targets_the_most_missed_key_points() -> None:
 
 def test_follow_up_targets_a_single_missing_point() -> None:
     answer = LABELLED["technical"][2]["solid"]  # everything but the remedies
-    d = coach.follow_up(follow_request(answer))
+    d = coach.decide_follow_up(follow_request(answer))
     assert d.follow_up and d.question == probe("remedies")
 
 
@@ -490,27 +490,27 @@ def test_follow_up_never_repeats_a_probe() -> None:
     answer = LABELLED["technical"][2]["solid"]
     asked = (probe("remedies"),)
     still_vague = "I would look at the complexity of the model again."
-    d = coach.follow_up(follow_request(answer, still_vague, asked=asked))
+    d = coach.decide_follow_up(follow_request(answer, still_vague, asked=asked))
     assert not d.follow_up
     assert "asked already" in d.reason
 
 
 def test_follow_up_respects_the_limit() -> None:
-    d = coach.follow_up(follow_request("Bias underfits.", limit=0))
+    d = coach.decide_follow_up(follow_request("Bias underfits.", limit=0))
     assert not d.follow_up and "limit" in d.reason.lower()
-    d = coach.follow_up(follow_request("x", "y", asked=("Why?",), limit=1))
+    d = coach.decide_follow_up(follow_request("x", "y", asked=("Why?",), limit=1))
     assert not d.follow_up
 
 
 def test_no_follow_up_when_everything_is_covered() -> None:
     full = LABELLED["technical"][2]["strong"]
-    d = coach.follow_up(follow_request(full))
+    d = coach.decide_follow_up(follow_request(full))
     assert not d.follow_up and "cover every key point" in d.reason
 
 
 @pytest.mark.parametrize("answer", ["", "asdf qwer zxcv hjkl", COOKING])
 def test_no_follow_up_for_junk(answer: str) -> None:
-    d = coach.follow_up(follow_request(answer))
+    d = coach.decide_follow_up(follow_request(answer))
     assert not d.follow_up
     assert "nothing to dig into" in d.reason
 
@@ -518,8 +518,8 @@ def test_no_follow_up_for_junk(answer: str) -> None:
 def test_no_follow_up_without_time() -> None:
     req = follow_request("Bias underfits and variance overfits, so balance them.")
     short = replace(req, seconds_left=10.0)
-    assert not coach.follow_up(short).follow_up
-    assert coach.follow_up(req).follow_up
+    assert not coach.decide_follow_up(short).follow_up
+    assert coach.decide_follow_up(req).follow_up
 
 
 @settings(max_examples=80, deadline=None)
@@ -535,12 +535,12 @@ def test_follow_up_properties(answers: list[str], limit: int) -> None:
     probes = [p.text for p in BIAS_VARIANCE.follow_ups]
     asked = tuple(probes[: len(answers) - 1])
     req = follow_request(*answers, asked=asked, limit=limit)
-    d = coach.follow_up(req)
+    d = coach.decide_follow_up(req)
     assert d.reason
     if d.follow_up:
         assert len(asked) < limit
         assert d.question in probes and d.question not in asked
-    assert coach.follow_up(req) == d
+    assert coach.decide_follow_up(req) == d
 
 
 # --------------------------------------------------------------------------- turns
@@ -558,7 +558,7 @@ def turn(purpose: str = "question", index: int = 0, total: int = 4) -> TurnReque
 
 def test_question_turn_streams_the_question() -> None:
     pieces: list[str] = []
-    text = coach.interviewer_turn(turn(), pieces.append)
+    text = coach.interviewer_turn(turn(), pieces.append).result
     assert "".join(pieces) == text
     assert len(pieces) > 3
     assert text.endswith(BIAS_VARIANCE.text)
@@ -566,7 +566,7 @@ def test_question_turn_streams_the_question() -> None:
 
 
 def test_transitions_vary_by_position() -> None:
-    leads = [coach.interviewer_turn(turn(index=i, total=5)).split("\n")[0] for i in range(5)]
+    leads = [coach.interviewer_turn(turn(index=i, total=5)).result.split("\n")[0] for i in range(5)]
     assert len(set(leads)) == 5
     assert leads[0].startswith("Hello")
     assert leads[-1].startswith("Last one")
@@ -574,7 +574,7 @@ def test_transitions_vary_by_position() -> None:
 
 
 def test_wrap_up_says_grades_come_from_the_offline_coach() -> None:
-    text = coach.interviewer_turn(turn("wrap_up", index=3))
+    text = coach.interviewer_turn(turn("wrap_up", index=3)).result
     assert "offline coach" in text and "heuristics" in text
     assert "3 questions" in text
 
@@ -629,5 +629,5 @@ def test_shipped_question_bank() -> None:
             follow_ups_asked=0,
             follow_up_limit=1,
         )
-        d = coach.follow_up(req)
+        d = coach.decide_follow_up(req)
         assert d.follow_up and d.question in {p.text for p in q.follow_ups}, q.id

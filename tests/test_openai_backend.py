@@ -114,7 +114,7 @@ def test_stream_deltas_arrive_in_order(
     pieces = ["Hel", "lo, I am ", "your interviewer", ". First", " question."]
     server.enqueue(text("".join(pieces), chunks=pieces))
     seen: list[str] = []
-    result = make(temperature=0.3).interviewer_turn(turn_request(), seen.append)
+    result = make(temperature=0.3).interviewer_turn(turn_request(), seen.append).result
     assert seen == pieces
     assert result == "".join(pieces)
     body = server.chat_bodies[0]
@@ -200,7 +200,7 @@ def test_grade_uses_strict_json_schema_at_temperature_zero(
 ) -> None:
     server.enqueue(json_content(GOOD))
     backend = make()
-    draft = backend.grade(grade_request())
+    draft = backend.grade(grade_request()).result
     assert draft == GradeDraft.model_validate(GOOD)
     body = server.chat_bodies[0]
     assert body["temperature"] == 0.0
@@ -226,7 +226,7 @@ def test_falls_back_to_json_object_without_burning_retries(
 ) -> None:
     server.enqueue(rejection, json_content(GOOD))
     backend = make(max_retries=2)
-    assert backend.grade(grade_request()).criteria[0].score == 4
+    assert backend.grade(grade_request()).result.criteria[0].score == 4
     bodies = server.chat_bodies
     assert len(bodies) == 2  # one rejected probe, no client retries of it
     assert bodies[1]["response_format"] == {"type": "json_object"}
@@ -245,7 +245,7 @@ def test_prompt_only_fallback_parses_json_from_prose(
     reply = "Here is the grade:\n```json\n" + json.dumps(GOOD) + "\n```"
     server.enqueue(error(400, "no json_schema"), error(400, "no json_object"), text(reply))
     backend = make()
-    assert backend.grade(grade_request()) == GradeDraft.model_validate(GOOD)
+    assert backend.grade(grade_request()).result == GradeDraft.model_validate(GOOD)
     third = server.chat_bodies[2]
     assert "response_format" not in third
     assert '"injection_attempt"' in last_user(third)  # the schema is in the prompt
@@ -257,7 +257,7 @@ def test_one_repair_then_success(
 ) -> None:
     bad = json.dumps({"criteria": "all good", "summary": "fine"})
     server.enqueue(text(bad), json_content(GOOD))
-    assert make().grade(grade_request()).summary == "ok"
+    assert make().grade(grade_request()).result.summary == "ok"
     first, repair = server.chat_bodies
     assert repair["messages"][: len(first["messages"])] == first["messages"]
     assert repair["messages"][-2] == {"role": "assistant", "content": bad}
@@ -271,7 +271,7 @@ def test_missing_criterion_triggers_repair(
 ) -> None:
     partial = dict(GOOD, criteria=GOOD["criteria"][:1])
     server.enqueue(json_content(partial), json_content(GOOD))
-    draft = make().grade(grade_request())
+    draft = make().grade(grade_request()).result
     assert [c.criterion_id for c in draft.criteria] == ["correctness", "depth"]
     assert "missing: depth" in last_user(server.chat_bodies[1])
 
@@ -290,7 +290,7 @@ def test_failed_repair_is_bad_response(
 def test_follow_up_decision(server: FakeOpenAIServer, make: Callable[..., OpenAIBackend]) -> None:
     decision = {"reason": "vague", "follow_up": True, "question": "How would you detect it?"}
     server.enqueue(json_content(decision))
-    result = make(temperature=0.5).follow_up(follow_request())
+    result = make(temperature=0.5).follow_up(follow_request()).result
     assert result == FollowUpDecision.model_validate(decision)
     body = server.chat_bodies[0]
     assert body["response_format"]["json_schema"]["name"] == "FollowUpDecision"
@@ -304,14 +304,14 @@ def test_follow_up_true_without_question_is_repaired(
         json_content({"reason": "r", "follow_up": True, "question": ""}),
         json_content({"reason": "r", "follow_up": False, "question": ""}),
     )
-    assert make().follow_up(follow_request()).follow_up is False
+    assert make().follow_up(follow_request()).result.follow_up is False
     assert "question is empty" in last_user(server.chat_bodies[1])
 
 
 def test_follow_up_at_limit_makes_no_call(
     server: FakeOpenAIServer, make: Callable[..., OpenAIBackend]
 ) -> None:
-    assert make().follow_up(follow_request(asked=2, limit=2)).follow_up is False
+    assert make().follow_up(follow_request(asked=2, limit=2)).result.follow_up is False
     assert server.chat_bodies == []
 
 
@@ -531,7 +531,7 @@ def test_openai_proper_sends_key_and_asks_for_stream_usage() -> None:
 
     backend = mock_backend(handler, api_key="sk-test")
     try:
-        assert backend.interviewer_turn(turn_request()) == "Hi."
+        assert backend.interviewer_turn(turn_request()).result == "Hi."
     finally:
         backend.close()
     request = seen[0]

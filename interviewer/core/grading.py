@@ -2105,5 +2105,5 @@ def sanitize_request(request: GradeRequest) -> GradeRequest:
 
 def grade_answer(backend: Backend, request: GradeRequest) -> Grade:
     """Grade with any backend: it sees the answer without planted text; finalize checks it."""
-    draft = backend.grade(sanitize_request(request))
+    draft = backend.grade(sanitize_request(request)).result
     return finalize(draft, request, backend.name)

@@ -164,7 +164,7 @@ def demo_backend() -> ScriptedBackend:
         label="Scripted demo (screenshots, no model)",
         default_turn=_turn,
         default_follow_up=_follow_up,
-        default_grade=coach.grade,
+        default_grade=coach.grade_draft,
     )
 
 

@@ -1,19 +1,42 @@
-"""The one small protocol every backend speaks.
+"""The one small protocol every backend speaks, and the response object every call returns.
 
 Backends are synchronous and thread-safe enough to be called from one worker at a time
 per call; the GUI runs them on QThreadPool workers, the CLI calls them directly.
+
+Every call returns a `ModelResponse` (anchor: simonw/llm's `Response`): the parsed
+result together with what a maintainer needs to audit or replay it: the usage of this
+one call (never a difference of a running counter, which misattributes tokens when
+calls overlap), the model that answered, the time it took, the structured-output mode
+that worked, how many repair rounds it needed, the messages sent and the raw reply.
+A call that fails raises a `BackendError` as before; what it got before failing (the
+raw reply of a bad JSON answer, say) travels with the error, see `partial_of`.
+
+What a backend can do is declared here too (capabilities), so callers read typed
+attributes instead of probing with `getattr`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
-from interviewer.core.models import FollowUpDecision, GradeDraft
+from interviewer.core.cost import Usage
+from interviewer.core.models import FollowUpDecision, GradeDraft, Question, Rubric, Turn
+from interviewer.core.prompts import Message
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 
 DeltaCallback = Callable[[str], None]
+T = TypeVar("T")
+
+#: How a reply was obtained. json_schema / json_object / prompt: the structured-output
+#: modes of OpenAI-compatible servers (see openai_backend.py); stream: a streamed text
+#: turn; none: no model at all (the offline coach, scripted test replies).
+Mode = Literal["json_schema", "json_object", "prompt", "stream", "none"]
+MODES: tuple[Mode, ...] = ("json_schema", "json_object", "prompt", "stream", "none")
+#: The three things a backend is asked for.
+CallKind = Literal["turn", "follow_up", "grade"]
 
 
 class CancelToken:
@@ -30,26 +53,183 @@ class CancelToken:
         return self._event.is_set()
 
 
+@dataclass(frozen=True)
+class ModelResponse(Generic[T]):
+    """One backend call's result and its record. Plain data: safe to hand between threads."""
+
+    result: T
+    #: The model that answered (the server's name for it when it says one).
+    model: str = ""
+    mode: Mode = "none"
+    #: Tokens of this call alone (all its requests: a format probe, a repair round).
+    usage: Usage = field(default_factory=Usage)
+    latency_seconds: float = 0.0
+    repair_rounds: int = 0
+    #: The model's last reply as text, before any parsing.
+    raw_reply: str = ""
+    #: The messages of the last request sent (a repair round shows the first reply in it).
+    messages: tuple[Message, ...] = ()
+    #: What went wrong, for a partial response attached to an error ("" when it worked).
+    error: str = ""
+
+
+def attach_partial(err: BaseException, partial: ModelResponse[None]) -> None:
+    """Let a failing call's error carry what the call got before it failed."""
+    err.__dict__["model_response"] = partial
+
+
+def partial_of(err: BaseException) -> ModelResponse[None] | None:
+    """What a failed call got before failing (raw reply, usage, messages), if known."""
+    found = getattr(err, "__dict__", {}).get("model_response")
+    return found if isinstance(found, ModelResponse) else None
+
+
 @runtime_checkable
 class Backend(Protocol):
+    """What every backend is and can do; the service and the drivers rely on nothing else."""
+
     #: Stable machine name stored with results, e.g. "offline", "openai:gpt-4o-mini".
     name: str
     #: Human description for the UI, e.g. "Local server (Ollama) · llama3.1".
     label: str
+
+    @property
+    def model(self) -> str:
+        """The configured model name ("" for backends without one)."""
+        ...
+
+    @property
+    def base_url(self) -> str | None:
+        """The server's address; None for OpenAI itself and for backends with no server."""
+        ...
+
+    @property
+    def is_local(self) -> bool:
+        """Runs on this machine or network: no data leaves it and nobody bills tokens."""
+        ...
+
+    @property
+    def supports_streaming(self) -> bool:
+        """Whether `interviewer_turn` sends its text piece by piece as it is written."""
+        ...
+
+    @property
+    def structured_modes(self) -> tuple[Mode, ...]:
+        """The structured-output modes it may use for follow-ups and grades, best first."""
+        ...
+
+    @property
+    def max_retries(self) -> int:
+        """How often llm/service.py may try a failed call again."""
+        ...
+
+    @property
+    def call_deadline(self) -> float | None:
+        """Seconds a call may go without progress; None for backends that cannot hang."""
+        ...
+
+    @property
+    def usage(self) -> Usage | None:
+        """Running token count since the backend was built; None when it uses no tokens.
+
+        For meters that watch a backend; a single call's usage is on its response.
+        """
+        ...
 
     def interviewer_turn(
         self,
         request: TurnRequest,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
-    ) -> str:
+    ) -> ModelResponse[str]:
         """Write the interviewer's next turn, calling on_delta with each streamed piece."""
         ...
 
-    def follow_up(self, request: FollowUpRequest) -> FollowUpDecision:
+    def follow_up(self, request: FollowUpRequest) -> ModelResponse[FollowUpDecision]:
         """Decide whether to ask a follow-up; never more than the request's limit."""
         ...
 
-    def grade(self, request: GradeRequest) -> GradeDraft:
+    def grade(self, request: GradeRequest) -> ModelResponse[GradeDraft]:
         """Grade an answer; core.grading.finalize turns the draft into a checked Grade."""
         ...
+
+
+# ---------------------------------------------------------------------- the call log
+
+
+@dataclass(frozen=True)
+class ModelCall:
+    """One backend call as the call log keeps it (one row of `model_calls`).
+
+    The service writes one for every call it makes: each retry, and the offline coach
+    standing in. A grade's carries its request as JSON (`grade_request_to_json`), so the
+    grade can be re-run later by another grader. Holds no API key.
+    """
+
+    kind: CallKind
+    backend: str
+    model: str
+    mode: Mode
+    messages: tuple[Message, ...] = ()
+    raw_reply: str = ""
+    usage: Usage = field(default_factory=Usage)
+    #: Wall-clock start (ISO 8601, UTC) and how long the call took, retries apart.
+    started_at: str = ""
+    latency_seconds: float = 0.0
+    repair_rounds: int = 0
+    #: 1 for the first try of a service call, 2 for its first retry, and so on.
+    attempt: int = 1
+    #: The offline coach did this call because the model failed or rests.
+    stand_in: bool = False
+    error: str = ""
+    question_id: str | None = None
+    #: For grades: the request needed to replay it (see `grade_request_to_json`).
+    request: dict[str, Any] | None = None
+    #: For grades: the finished grade's overall score, once known.
+    overall_score: float | None = None
+
+
+class CallRecorder(Protocol):
+    """Where the service writes each ModelCall (the store, a list in tests)."""
+
+    def record(self, call: ModelCall) -> None: ...
+
+
+class CallList:
+    """A CallRecorder that keeps the calls in memory (tests, the regrade command)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.calls: list[ModelCall] = []
+
+    def record(self, call: ModelCall) -> None:
+        with self._lock:
+            self.calls.append(call)
+
+
+def grade_request_to_json(request: GradeRequest) -> dict[str, Any]:
+    """A GradeRequest as plain JSON data: what `model_calls.request` holds for a grade."""
+    return {
+        "request_id": request.request_id,
+        "question": request.question.model_dump(mode="json"),
+        "rubric": request.rubric.model_dump(mode="json"),
+        "exchange": [t.model_dump(mode="json") for t in request.exchange],
+        "answer_seconds": request.answer_seconds,
+        "meta": dict(request.meta),
+    }
+
+
+def grade_request_from_json(data: dict[str, Any]) -> GradeRequest:
+    """The inverse of `grade_request_to_json`; raises ValueError for data it cannot read."""
+    try:
+        return GradeRequest(
+            request_id=int(data.get("request_id", 0)),
+            question=Question.model_validate(data["question"]),
+            rubric=Rubric.model_validate(data["rubric"]),
+            exchange=tuple(Turn.model_validate(t) for t in data.get("exchange", [])),
+            answer_seconds=float(data.get("answer_seconds") or 0.0),
+            meta={str(k): str(v) for k, v in dict(data.get("meta") or {}).items()},
+        )
+    except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError is one
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"not a grade request ({first})") from None

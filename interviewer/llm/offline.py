@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from interviewer.core.cost import Usage
 from interviewer.core.errors import Cancelled
 from interviewer.core.grading import (
     FLAG_ADVICE,
@@ -49,7 +50,7 @@ from interviewer.core.models import (
     Turn,
 )
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
-from interviewer.llm.base import CancelToken, DeltaCallback
+from interviewer.llm.base import CancelToken, DeltaCallback, Mode, ModelResponse
 
 #: Words per streamed chunk, so streaming UIs show the text arriving as with a model.
 CHUNK_WORDS = 3
@@ -186,10 +187,38 @@ class OfflineCoach:
 
     name = "offline"
     label = "Offline coach (no model)"
+    # Capabilities (llm/base.py Backend): no model, no server, no tokens, never hangs.
+    model = ""
+    base_url: str | None = None
+    is_local = True
+    supports_streaming = True
+    structured_modes: tuple[Mode, ...] = ("none",)
+    max_retries = 0
+    call_deadline: float | None = None
+    usage: Usage | None = None
+
+    # Each call is answered by the heuristics below, wrapped as a response with mode "none".
+
+    def interviewer_turn(
+        self,
+        request: TurnRequest,
+        on_delta: DeltaCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ModelResponse[str]:
+        text = self._stream_turn(request, on_delta, cancel)
+        return ModelResponse(text, mode="none", raw_reply=text)
+
+    def follow_up(self, request: FollowUpRequest) -> ModelResponse[FollowUpDecision]:
+        decision = self.decide_follow_up(request)
+        return ModelResponse(decision, mode="none", raw_reply=decision.model_dump_json())
+
+    def grade(self, request: GradeRequest) -> ModelResponse[GradeDraft]:
+        draft = self.grade_draft(request)
+        return ModelResponse(draft, mode="none", raw_reply=draft.model_dump_json())
 
     # -------------------------------------------------------------- interviewer
 
-    def interviewer_turn(
+    def _stream_turn(
         self,
         request: TurnRequest,
         on_delta: DeltaCallback | None = None,
@@ -234,7 +263,7 @@ class OfflineCoach:
 
     # -------------------------------------------------------------- follow-ups
 
-    def follow_up(self, request: FollowUpRequest) -> FollowUpDecision:
+    def decide_follow_up(self, request: FollowUpRequest) -> FollowUpDecision:
         """Probe the key points still missing; most missed targets first, never twice."""
         if request.follow_ups_asked >= request.follow_up_limit:
             return FollowUpDecision(follow_up=False, reason="Follow-up limit reached.")
@@ -293,7 +322,7 @@ class OfflineCoach:
 
     # -------------------------------------------------------------- grading
 
-    def grade(self, request: GradeRequest) -> GradeDraft:
+    def grade_draft(self, request: GradeRequest) -> GradeDraft:
         question, rubric = request.question, request.rubric
         a = analyse(request.answer_text, question)
         junk = [f for f in a.flags if f in JUNK_FLAGS]

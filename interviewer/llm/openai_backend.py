@@ -25,13 +25,22 @@ messages, never by cutting one. `last_prompt_tokens` is the count of the latest 
 
 Every openai exception is translated through the table in `errors_map` into a
 core.errors class with a message that says what to do; callers never see openai types.
+
+Each call returns a `ModelResponse` (llm/base.py) built from a per-call tally, never from
+the backend's running `usage`: gradings run in parallel on one backend, so only what
+one call itself saw can be attributed to it. A failing call attaches what it saw (raw
+reply, usage, messages) to its error (`base.attach_partial`) for the call log. The API
+key never leaves the client: it is not in any response, and a server that echoes it in
+an error has it cut out of the message.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, TypeVar
@@ -41,14 +50,13 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from interviewer.core.budget import PromptBudget
-from interviewer.core.cost import Usage, usage_from_api
+from interviewer.core.cost import Usage, is_local_url, usage_from_api
 from interviewer.core.errors import BackendError, BadResponse, Cancelled, ModelNotFound
 from interviewer.core.models import FollowUpDecision, GradeDraft
 from interviewer.core.prompts import (
     ChatChunks,
     Message,
     PromptLibrary,
-    default_library,
     describe_validation_error,
     extract_json,
     repair_instruction,
@@ -56,12 +64,20 @@ from interviewer.core.prompts import (
     strict_json_schema,
 )
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
-from interviewer.llm.base import CancelToken, DeltaCallback
+from interviewer.llm.base import (
+    CancelToken,
+    DeltaCallback,
+    Mode,
+    ModelResponse,
+    attach_partial,
+)
 from interviewer.llm.errors_map import DROPPED, MID_STREAM, build_error, lookup
+from interviewer.storage.prompt_files import default_library
 
 M = TypeVar("M", bound=BaseModel)
-Mode = Literal["json_schema", "json_object", "prompt"]
-MODES: tuple[Mode, ...] = ("json_schema", "json_object", "prompt")
+StructuredMode = Literal["json_schema", "json_object", "prompt"]
+#: Structured-output modes, best first (module docstring).
+MODES: tuple[StructuredMode, ...] = ("json_schema", "json_object", "prompt")
 #: Statuses with which servers turn down a response_format they do not support.
 REJECTED_FORMAT = frozenset({400, 422, 500})
 #: Words by which a 500 shows it is about the response_format, not a crash.
@@ -77,6 +93,30 @@ _DROPPED_CAUSES = frozenset({"RemoteProtocolError", "ReadError", "WriteError"})
 
 class _Invalid(Exception):
     """A reply that is not the JSON we asked for; `str(self)` tells the model why."""
+
+
+@dataclass
+class _Tally:
+    """What one backend call saw, across its requests (format probes, a repair round)."""
+
+    started: float = field(default_factory=time.monotonic)
+    usage: Usage = field(default_factory=Usage)
+    messages: list[Message] = field(default_factory=list)
+    raw: str = ""
+    model: str = ""
+    repairs: int = 0
+
+    def response(self, result: Any, fallback_model: str, mode: Mode) -> ModelResponse[Any]:
+        return ModelResponse(
+            result=result,
+            model=self.model or fallback_model,
+            mode=mode,
+            usage=self.usage,
+            latency_seconds=time.monotonic() - self.started,
+            repair_rounds=self.repairs,
+            raw_reply=self.raw,
+            messages=tuple(dict(m) for m in self.messages),
+        )
 
 
 def _slug(label: str) -> str:
@@ -180,12 +220,14 @@ class OpenAIBackend:
         self.budget = PromptBudget(model, context_window)
         #: Prompt tokens of the latest request, as counted before it was sent.
         self.last_prompt_tokens = 0
-        self._structured_mode: Mode | None = None
+        self._structured_mode: StructuredMode | None = None
         self._send_temperature = True
         # stream_options is OpenAI's; some local servers reject unknown fields.
         self._stream_usage = self.base_url is None
         # Local servers ignore the key but the client insists on one.
         key = api_key or ("not-needed" if self.base_url else None)
+        # Only to cut the key out of a server's error text; never logged or stored.
+        self._secret = api_key if api_key and len(api_key) >= 8 else None
         try:
             self._client = openai.OpenAI(
                 api_key=key,
@@ -212,6 +254,24 @@ class OpenAIBackend:
         """
         return self.timeout * 1.5 + self.connect_timeout + 1.0
 
+    # ------------------------------------------------------------------ capabilities
+    # (declared on the Backend protocol in llm/base.py; `model`, `base_url`, `usage` and
+    # `max_retries` are plain attributes set in __init__)
+
+    @property
+    def is_local(self) -> bool:
+        return is_local_url(self.base_url)
+
+    @property
+    def supports_streaming(self) -> bool:
+        return True
+
+    @property
+    def structured_modes(self) -> tuple[Mode, ...]:
+        """The mode this server accepted once one call has succeeded, else all to try."""
+        known = self._structured_mode
+        return (known,) if known is not None else MODES
+
     @property
     def usage_totals(self) -> dict[str, int]:
         """The usage as a plain dict (requests, prompt, cached and completion tokens)."""
@@ -223,7 +283,7 @@ class OpenAIBackend:
         return self.budget.window
 
     @property
-    def structured_mode(self) -> Mode | None:
+    def structured_mode(self) -> StructuredMode | None:
         """The structured-output mode this server accepted, once one call has succeeded."""
         return self._structured_mode
 
@@ -264,17 +324,44 @@ class OpenAIBackend:
             model=self.model,
             base_url=self.display_url,
             status=getattr(exc, "status_code", "?"),
-            detail=_detail(exc),
+            detail=self._redact(_detail(exc)),
             timeout=f"{self.timeout:g}",
             reach_hint=self._reach_hint(),
         )
 
+    def _redact(self, text: str) -> str:
+        """The text with the API key cut out (a server may echo it in an error)."""
+        if self._secret and self._secret in text:
+            return text.replace(self._secret, "[API key]")
+        return text
+
+    def _failed(self, err: BackendError, tally: _Tally, mode: Mode) -> BackendError:
+        """The error, carrying what the call saw before it failed (for the call log)."""
+        partial = tally.response(None, self.model, mode)
+        attach_partial(
+            err,
+            ModelResponse(
+                result=None,
+                model=partial.model,
+                mode=mode,
+                usage=partial.usage,
+                latency_seconds=partial.latency_seconds,
+                repair_rounds=partial.repair_rounds,
+                raw_reply=self._redact(partial.raw_reply),
+                messages=partial.messages,
+                error=str(err),
+            ),
+        )
+        return err
+
     # ------------------------------------------------------------------ transport
 
-    def _record_usage(self, usage: Any) -> None:
+    def _record_usage(self, usage: Any, tally: _Tally | None = None) -> None:
         one = usage_from_api(usage)
         if one is not None:
             self.usage.add(one)
+            if tally is not None:
+                tally.usage.add(one)
 
     def _create(
         self,
@@ -283,6 +370,7 @@ class OpenAIBackend:
         temperature: float | None,
         stream: bool = False,
         response_format: dict[str, Any] | None = None,
+        tally: _Tally | None = None,
     ) -> Any:
         """One chat completion request; openai exceptions propagate to the caller.
 
@@ -290,6 +378,8 @@ class OpenAIBackend:
         sent (PromptTooLong): the server would refuse it or cut off its beginning.
         """
         self.last_prompt_tokens = self.budget.check(messages)
+        if tally is not None:
+            tally.messages = list(messages)
         kwargs: dict[str, Any] = {"model": self.model, "messages": messages}
         if temperature is not None and self._send_temperature:
             kwargs["temperature"] = temperature
@@ -315,18 +405,25 @@ class OpenAIBackend:
         *,
         temperature: float | None,
         response_format: dict[str, Any] | None,
+        tally: _Tally | None = None,
     ) -> str:
         completion = self._create(
-            messages, temperature=temperature, response_format=response_format
+            messages, temperature=temperature, response_format=response_format, tally=tally
         )
-        self._record_usage(getattr(completion, "usage", None))
+        self._record_usage(getattr(completion, "usage", None), tally)
         # A body that is JSON but not a completion arrives unvalidated: read it warily.
+        served = getattr(completion, "model", None)
         choices = getattr(completion, "choices", None) or []
-        if not isinstance(choices, list) or not choices:
-            return ""
-        message = getattr(choices[0], "message", None)
-        content = getattr(message, "content", None)
-        return content if isinstance(content, str) else ""
+        text = ""
+        if isinstance(choices, list) and choices:
+            message = getattr(choices[0], "message", None)
+            content = getattr(message, "content", None)
+            text = content if isinstance(content, str) else ""
+        if tally is not None:
+            tally.raw = text
+            if isinstance(served, str) and served:
+                tally.model = served
+        return text
 
     # ------------------------------------------------------------------ streaming turn
 
@@ -335,49 +432,62 @@ class OpenAIBackend:
         request: TurnRequest,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
-    ) -> str:
+    ) -> ModelResponse[str]:
         """Stream the turn; cancel is checked between chunks.
 
         A server that stalls mid-stream is only noticed when the read timeout expires:
         the check cannot interrupt a blocked read.
         """
+        tally = _Tally()
         chunks = self.prompts.turn_chunks(self.budget.turn_request(request))
         messages = self.budget.fit(chunks, "turn").messages
         if cancel is not None and cancel.cancelled:
             raise Cancelled("Cancelled.")
         try:
-            stream = self._create(messages, temperature=self.temperature, stream=True)
+            stream = self._create(messages, temperature=self.temperature, stream=True, tally=tally)
         except _CLIENT_ERRORS as exc:
-            raise self._map(exc) from exc
+            raise self._failed(self._map(exc), tally, "stream") from exc
         parts: list[str] = []
         try:
             with stream:
                 for chunk in stream:
                     if cancel is not None and cancel.cancelled:
                         raise Cancelled("Cancelled.")
-                    self._record_usage(getattr(chunk, "usage", None))
+                    self._record_usage(getattr(chunk, "usage", None), tally)
+                    served = getattr(chunk, "model", None)
+                    if isinstance(served, str) and served:
+                        tally.model = served
                     piece = _delta_text(chunk)
                     if piece:
                         parts.append(piece)
                         if on_delta is not None:
                             on_delta(piece)
         except _CLIENT_ERRORS as exc:
-            raise self._map(exc, mid_stream=bool(parts)) from exc
+            tally.raw = "".join(parts)
+            raise self._failed(self._map(exc, mid_stream=bool(parts)), tally, "stream") from exc
+        except Cancelled as err:
+            tally.raw = "".join(parts)
+            raise self._failed(err, tally, "stream") from None
+        tally.raw = text = "".join(parts)
         if cancel is not None and cancel.cancelled:
-            raise Cancelled("Cancelled.")
-        text = "".join(parts)
+            raise self._failed(Cancelled("Cancelled."), tally, "stream")
         if not text.strip():
-            raise BadResponse(f"{self.provider_label} sent an empty reply. Try again.")
-        return text
+            raise self._failed(
+                BadResponse(f"{self.provider_label} sent an empty reply. Try again."),
+                tally,
+                "stream",
+            )
+        return tally.response(text, self.model, "stream")
 
     # ------------------------------------------------------------------ structured calls
 
-    def follow_up(self, request: FollowUpRequest) -> FollowUpDecision:
+    def follow_up(self, request: FollowUpRequest) -> ModelResponse[FollowUpDecision]:
         if request.follow_ups_asked >= request.follow_up_limit:
             # The limit is a rule, not a suggestion to the model: no call needed.
-            return FollowUpDecision(
+            decision = FollowUpDecision(
                 reason="The follow-up limit for this question is reached.", follow_up=False
             )
+            return ModelResponse(decision, model=self.model, mode="none")
         return self._structured(
             self.prompts.follow_up_chunks(request),
             FollowUpDecision,
@@ -386,7 +496,7 @@ class OpenAIBackend:
             kind="follow_up",
         )
 
-    def grade(self, request: GradeRequest) -> GradeDraft:
+    def grade(self, request: GradeRequest) -> ModelResponse[GradeDraft]:
         chunks = self.prompts.grading_chunks(request)
         wanted = [c.id for c in request.rubric.criteria]
 
@@ -403,7 +513,9 @@ class OpenAIBackend:
             chunks, GradeDraft, temperature=0.0, what="a grade", check=check, kind="grade"
         )
 
-    def _response_format(self, mode: Mode, model: type[BaseModel]) -> dict[str, Any] | None:
+    def _response_format(
+        self, mode: StructuredMode, model: type[BaseModel]
+    ) -> dict[str, Any] | None:
         if mode == "json_schema":
             return {
                 "type": "json_schema",
@@ -417,7 +529,9 @@ class OpenAIBackend:
             return {"type": "json_object"}
         return None
 
-    def _chunks_for(self, chunks: ChatChunks, mode: Mode, model: type[BaseModel]) -> ChatChunks:
+    def _chunks_for(
+        self, chunks: ChatChunks, mode: StructuredMode, model: type[BaseModel]
+    ) -> ChatChunks:
         """Add the schema to the request when the server cannot be given it otherwise."""
         if mode == "json_schema":
             return chunks
@@ -430,11 +544,16 @@ class OpenAIBackend:
         )
 
     def _first_reply(
-        self, chunks: ChatChunks, model: type[BaseModel], temperature: float, kind: str
-    ) -> tuple[Mode, ChatChunks, str]:
+        self,
+        chunks: ChatChunks,
+        model: type[BaseModel],
+        temperature: float,
+        kind: str,
+        tally: _Tally,
+    ) -> tuple[StructuredMode, ChatChunks, str]:
         """Walk the modes until the server accepts one (or only one is left to try)."""
         known = self._structured_mode
-        modes: tuple[Mode, ...] = (known,) if known is not None else MODES
+        modes: tuple[StructuredMode, ...] = (known,) if known is not None else MODES
         for mode in modes:
             probing = known is None and mode != "prompt"
             sent = self._chunks_for(chunks, mode, model)
@@ -443,13 +562,14 @@ class OpenAIBackend:
                     self.budget.fit(sent, kind).messages,
                     temperature=temperature,
                     response_format=self._response_format(mode, model),
+                    tally=tally,
                 )
             except openai.APIStatusError as exc:
                 if probing and _rejects_format(exc):
                     continue
-                raise self._map(exc) from exc
+                raise self._failed(self._map(exc), tally, mode) from exc
             except _CLIENT_ERRORS as exc:
-                raise self._map(exc) from exc
+                raise self._failed(self._map(exc), tally, mode) from exc
             self._structured_mode = mode
             return mode, sent, text
         raise AssertionError("the last mode is never a probe")  # pragma: no cover
@@ -463,12 +583,14 @@ class OpenAIBackend:
         what: str,
         kind: str,
         check: Callable[[M], None] | None = None,
-    ) -> M:
-        mode, sent, text = self._first_reply(chunks, model, temperature, kind)
+    ) -> ModelResponse[M]:
+        tally = _Tally()
+        mode, sent, text = self._first_reply(chunks, model, temperature, kind, tally)
         try:
-            return self._parse(text, model, check)
+            return tally.response(self._parse(text, model, check), self.model, mode)
         except _Invalid as exc:
             problem = str(exc)
+        tally.repairs = 1
         repair = ChatChunks(
             system=sent.system,
             context=sent.context,
@@ -484,19 +606,24 @@ class OpenAIBackend:
                 self.budget.fit(repair, kind).messages,
                 temperature=temperature,
                 response_format=self._response_format(mode, model),
+                tally=tally,
             )
         except _CLIENT_ERRORS as exc:
-            raise self._map(exc) from exc
+            raise self._failed(self._map(exc), tally, mode) from exc
         try:
-            return self._parse(text, model, check)
+            return tally.response(self._parse(text, model, check), self.model, mode)
         except _Invalid as exc:
             reason = str(exc)
             if len(reason) > 200:
                 reason = reason[:200] + "…"
-            raise BadResponse(
-                f"{self.provider_label} returned {what} in the wrong format, even after one "
-                f"correction ({reason}). Try again, or pick a stronger model or the offline "
-                "coach in Settings."
+            raise self._failed(
+                BadResponse(
+                    f"{self.provider_label} returned {what} in the wrong format, even after "
+                    f"one correction ({reason}). Try again, or pick a stronger model or the "
+                    "offline coach in Settings."
+                ),
+                tally,
+                mode,
             ) from None
 
     @staticmethod

@@ -3,6 +3,9 @@
 Not a patch of internals (design rule 8, anchor simonw/llm MockModel.enqueue): tests
 enqueue what the "model" says, drive the app, then read `calls` to see what was asked.
 Latency and faults are injectable so the GUI's busy, cancel and error paths can be tested.
+
+Each call returns a `ModelResponse` with mode "none" and the reply's text as raw reply;
+a test that needs a particular usage, mode or raw reply enqueues a ModelResponse itself.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from interviewer.core.cost import Usage
 from interviewer.core.errors import BackendError, Cancelled
 from interviewer.core.models import FollowUpDecision, GradeDraft
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
-from interviewer.llm.base import CancelToken, DeltaCallback
+from interviewer.llm.base import CancelToken, DeltaCallback, Mode, ModelResponse
 
-Reply = Any  # str, FollowUpDecision, GradeDraft, an exception instance, or a callable(request)
+#: str, FollowUpDecision, GradeDraft, a ModelResponse of one, an exception instance, or a
+#: callable(request) returning any of these.
+Reply = Any
 
 
 @dataclass
@@ -44,6 +50,12 @@ class ScriptedBackend:
     default_turn: Callable[[TurnRequest], str] | None = None
     default_follow_up: Callable[[FollowUpRequest], FollowUpDecision] | None = None
     default_grade: Callable[[GradeRequest], GradeDraft] | None = None
+    # Capabilities (llm/base.py Backend): a stand-in for a model on this machine.
+    model: str = "scripted"
+    base_url: str | None = None
+    max_retries: int = 1
+    call_deadline: float | None = None
+    usage: Usage | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # ------------------------------------------------------------------ scripting
@@ -60,6 +72,20 @@ class ScriptedBackend:
     def calls_of(self, kind: str) -> list[Call]:
         return [c for c in self.calls if c.kind == kind]
 
+    # ------------------------------------------------------------------ capabilities
+
+    @property
+    def is_local(self) -> bool:
+        return True
+
+    @property
+    def supports_streaming(self) -> bool:
+        return True
+
+    @property
+    def structured_modes(self) -> tuple[Mode, ...]:
+        return ("none",)
+
     # ------------------------------------------------------------------ protocol
 
     def interviewer_turn(
@@ -67,9 +93,10 @@ class ScriptedBackend:
         request: TurnRequest,
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
-    ) -> str:
+    ) -> ModelResponse[str]:
         reply = self._next("turn", request, self.turns, self.default_turn)
-        text = str(reply)
+        scripted = reply if isinstance(reply, ModelResponse) else None
+        text = str(reply.result if scripted is not None else reply)
         out = []
         for i in range(0, len(text), self.chunk_size):
             if cancel is not None and cancel.cancelled:
@@ -82,19 +109,28 @@ class ScriptedBackend:
                 time.sleep(self.chunk_delay)
         if cancel is not None and cancel.cancelled:
             raise Cancelled("Cancelled.")
-        return "".join(out)
+        if scripted is not None:
+            return scripted
+        return self._response("".join(out), "".join(out))
 
-    def follow_up(self, request: FollowUpRequest) -> FollowUpDecision:
+    def follow_up(self, request: FollowUpRequest) -> ModelResponse[FollowUpDecision]:
         reply = self._next("follow_up", request, self.follow_ups, self.default_follow_up)
+        if isinstance(reply, ModelResponse) and isinstance(reply.result, FollowUpDecision):
+            return reply
         if not isinstance(reply, FollowUpDecision):
             raise TypeError(f"scripted follow-up reply must be a FollowUpDecision, got {reply!r}")
-        return reply
+        return self._response(reply, reply.model_dump_json())
 
-    def grade(self, request: GradeRequest) -> GradeDraft:
+    def grade(self, request: GradeRequest) -> ModelResponse[GradeDraft]:
         reply = self._next("grade", request, self.grades, self.default_grade)
+        if isinstance(reply, ModelResponse) and isinstance(reply.result, GradeDraft):
+            return reply
         if not isinstance(reply, GradeDraft):
             raise TypeError(f"scripted grade reply must be a GradeDraft, got {reply!r}")
-        return reply
+        return self._response(reply, reply.model_dump_json())
+
+    def _response(self, result: Any, raw: str) -> ModelResponse[Any]:
+        return ModelResponse(result, model=self.model, mode="none", raw_reply=raw)
 
     def _next(self, kind: str, request: Any, queue: deque[Reply], default: Any) -> Any:
         with self._lock:
@@ -106,7 +142,9 @@ class ScriptedBackend:
             if default is None:
                 raise BackendError(f"ScriptedBackend: no {kind} reply queued")
             reply = default(request)
-        elif callable(reply) and not isinstance(reply, (FollowUpDecision, GradeDraft)):
+        elif callable(reply) and not isinstance(
+            reply, (FollowUpDecision, GradeDraft, ModelResponse)
+        ):
             reply = reply(request)
         if isinstance(reply, BaseException):
             raise reply

@@ -25,15 +25,23 @@ showing anything twice: the retry is streamed silently until it has passed what 
 screen shows, and only the new part is shown. If the retry writes something different
 (models sample), the words on screen stay and the question follows as written in the
 bank, so the turn still ends complete.
+
+The call log: every public function takes an optional `recorder` (llm/base.py
+CallRecorder; `StoreRecorder` writes to the session database) and hands it one
+`ModelCall` per backend call it makes: each try and retry, and the offline coach when it
+stands in. A failed try is recorded with its error and whatever the backend got before
+failing. A grade's record holds its request, so `interviewer regrade` can replay it. A
+recorder that fails is ignored: the interview matters more than its log.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TypeVar
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from interviewer.core.budget import PromptTooLong
 from interviewer.core.errors import (
@@ -49,7 +57,20 @@ from interviewer.core.errors import (
 from interviewer.core.grading import finalize, sanitize_request
 from interviewer.core.models import FollowUpDecision, Grade
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
-from interviewer.llm.base import Backend, CancelToken, DeltaCallback
+from interviewer.llm.base import (
+    Backend,
+    CallKind,
+    CallRecorder,
+    CancelToken,
+    DeltaCallback,
+    ModelCall,
+    ModelResponse,
+    grade_request_to_json,
+    partial_of,
+)
+
+if TYPE_CHECKING:
+    from interviewer.storage.store import SessionStore
 
 T = TypeVar("T")
 Notice = Callable[[str], None]
@@ -222,8 +243,7 @@ HEALTH = BackendHealth()
 
 
 def _attempts(backend: Backend) -> int:
-    retries = getattr(backend, "max_retries", ATTEMPTS - 1)
-    return 1 + max(0, retries if isinstance(retries, int) else ATTEMPTS - 1)
+    return 1 + max(0, int(backend.max_retries))
 
 
 def _retrying(
@@ -266,8 +286,135 @@ def _retrying(
 def _deadline(backend: Backend) -> float | None:
     """How long one call may go without progress (`call_deadline` on the backend), or
     None for backends that cannot hang (the offline coach, scripted ones)."""
-    value = getattr(backend, "call_deadline", None)
-    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+    value = backend.call_deadline
+    return float(value) if value is not None and value > 0 else None
+
+
+# --------------------------------------------------------------------------- call log
+
+
+class StoreRecorder:
+    """A CallRecorder that writes each call to one session's `model_calls` rows."""
+
+    def __init__(self, store: SessionStore, session_id: str) -> None:
+        self.store = store
+        self.session_id = session_id
+
+    def record(self, call: ModelCall) -> None:
+        self.store.add_model_call(self.session_id, call_record(call))
+
+
+def call_record(call: ModelCall) -> dict[str, Any]:
+    """A ModelCall as the plain data `SessionStore.add_model_call` takes."""
+    data = asdict(call)
+    data["messages"] = [dict(m) for m in call.messages]
+    data["usage"] = call.usage.totals()
+    return data
+
+
+class _Log:
+    """The records of one service call: one ModelCall per backend call it makes."""
+
+    def __init__(
+        self,
+        recorder: CallRecorder | None,
+        kind: CallKind,
+        question_id: str | None = None,
+        request: dict[str, Any] | None = None,
+    ) -> None:
+        self.recorder = recorder
+        self.kind: CallKind = kind
+        self.question_id = question_id
+        self.request = request
+        self.attempt = 0
+        #: Successful grade records wait here for the finished grade's score.
+        self.held: list[ModelCall] = []
+
+    def call(
+        self,
+        backend: Backend,
+        invoke: Callable[[], ModelResponse[T]],
+        *,
+        stand_in: bool = False,
+        hold: bool = False,
+    ) -> ModelResponse[T]:
+        """Make the backend call `invoke`, recording it whatever happens."""
+        if self.recorder is None:
+            return invoke()
+        self.attempt += 1
+        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        began = time.monotonic()
+        try:
+            response = invoke()
+        except BaseException as err:
+            partial = partial_of(err)
+            self._write(
+                self._record(
+                    backend,
+                    partial,
+                    started_at=started_at,
+                    took=time.monotonic() - began,
+                    stand_in=stand_in,
+                    error=f"{type(err).__name__}: {err}",
+                )
+            )
+            raise
+        record = self._record(
+            backend,
+            response,
+            started_at=started_at,
+            took=time.monotonic() - began,
+            stand_in=stand_in,
+            error="",
+        )
+        if hold:
+            self.held.append(record)
+        else:
+            self._write(record)
+        return response
+
+    def _record(
+        self,
+        backend: Backend,
+        response: ModelResponse[Any] | None,
+        *,
+        started_at: str,
+        took: float,
+        stand_in: bool,
+        error: str,
+    ) -> ModelCall:
+        base = response if response is not None else ModelResponse(None)
+        return ModelCall(
+            kind=self.kind,
+            backend=backend.name,
+            model=base.model or backend.model,
+            mode=base.mode,
+            messages=base.messages,
+            raw_reply=base.raw_reply,
+            usage=base.usage,
+            started_at=started_at,
+            latency_seconds=took,
+            repair_rounds=base.repair_rounds,
+            attempt=self.attempt,
+            stand_in=stand_in,
+            error=error,
+            question_id=self.question_id,
+            request=self.request,
+        )
+
+    def release(self, overall_score: float | None) -> None:
+        """Write the held grade records with the score the grade ended with."""
+        held, self.held = self.held, []
+        for record in held:
+            self._write(replace(record, overall_score=overall_score))
+
+    def _write(self, record: ModelCall) -> None:
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.record(record)
+        except Exception:  # the log must never stop an interview
+            return
 
 
 class _Watched:
@@ -430,6 +577,7 @@ def interviewer_turn(
     notice: Notice | None = None,
     *,
     health: BackendHealth = HEALTH,
+    recorder: CallRecorder | None = None,
 ) -> str:
     """Stream the turn; if the model fails, the offline coach (or the bank) finishes it.
 
@@ -438,8 +586,9 @@ def interviewer_turn(
     """
     guarded = offline is not None and not _is_offline(backend)
     screen = _Screen(on_delta)
+    log = _Log(recorder, "turn", request.question.id if request.question is not None else None)
 
-    def stream(watched: _Watched) -> str:
+    def stream(watched: _Watched) -> ModelResponse[str]:
         def delta(piece: str) -> None:
             if watched.abandoned.is_set():
                 raise Cancelled("The call was given up.")
@@ -451,7 +600,10 @@ def interviewer_turn(
     def attempt() -> str:
         screen.begin()
         try:
-            return screen.done(_watchdog(stream, _deadline(backend), backend.label, cancel))
+            response = log.call(
+                backend, lambda: _watchdog(stream, _deadline(backend), backend.label, cancel)
+            )
+            return screen.done(response.result)
         except _Diverged:
             raise
         except BackendError as err:
@@ -459,14 +611,19 @@ def interviewer_turn(
                 screen.first_error = err
             raise
 
+    def stand_in() -> str:
+        assert offline is not None
+        return log.call(
+            offline, lambda: offline.interviewer_turn(request, on_delta, cancel), stand_in=True
+        ).result
+
     try:
         return _run(backend, attempt, health, guarded=guarded, interactive=True)
     except Cancelled:
         raise
     except BackendResting as err:
-        assert offline is not None
         _tell(notice, f"{err} The offline coach stands in until the model answers again.")
-        return offline.interviewer_turn(request, on_delta, cancel)
+        return stand_in()
     except BackendError as err:
         if not guarded or offline is None:
             raise
@@ -475,7 +632,7 @@ def interviewer_turn(
             _tell(notice, f"{cause or err} The question follows as written in the bank.")
             return screen.finish(request)
         _tell(notice, f"{err} The offline coach stands in for this turn.")
-        return offline.interviewer_turn(request, on_delta, cancel)
+        return stand_in()
 
 
 def follow_up(
@@ -485,28 +642,39 @@ def follow_up(
     notice: Notice | None = None,
     *,
     health: BackendHealth = HEALTH,
+    recorder: CallRecorder | None = None,
 ) -> FollowUpDecision:
     guarded = offline is not None and not _is_offline(backend)
+    log = _Log(recorder, "follow_up", request.question.id)
+
+    def stand_in() -> FollowUpDecision:
+        assert offline is not None
+        return log.call(offline, lambda: offline.follow_up(request), stand_in=True).result
+
     try:
         return _run(
             backend,
-            lambda: _watchdog(
-                lambda _w: backend.follow_up(request), _deadline(backend), backend.label
+            lambda: (
+                log.call(
+                    backend,
+                    lambda: _watchdog(
+                        lambda _w: backend.follow_up(request), _deadline(backend), backend.label
+                    ),
+                ).result
             ),
             health,
             guarded=guarded,
             interactive=True,
         )
     except BackendResting:
-        assert offline is not None
-        return offline.follow_up(request)
+        return stand_in()
     except Cancelled:
         raise
     except BackendError as err:
         if not guarded or offline is None:
             raise
         _tell(notice, f"{err} The offline coach chose the follow-up.")
-        return offline.follow_up(request)
+        return stand_in()
 
 
 def grade(
@@ -516,11 +684,36 @@ def grade(
     sleep: Sleep | None = None,
     *,
     health: BackendHealth = HEALTH,
+    recorder: CallRecorder | None = None,
 ) -> Grade:
     """Grade with retries; if the model still fails, the offline coach grades, marked so.
 
     Gradings run in the background, so they are the calls that probe a resting backend.
+    With a `recorder`, each call is logged with the request (as given, before planted
+    instructions are cut out) so `interviewer regrade` can run it again.
     """
+    log = _Log(
+        recorder,
+        "grade",
+        request.question.id,
+        grade_request_to_json(request) if recorder is not None else None,
+    )
+    result: Grade | None = None
+    try:
+        result = _grade(backend, request, offline, sleep, health, log)
+        return result
+    finally:
+        log.release(None if result is None else result.overall_score)
+
+
+def _grade(
+    backend: Backend,
+    request: GradeRequest,
+    offline: Backend | None,
+    sleep: Sleep | None,
+    health: BackendHealth,
+    log: _Log,
+) -> Grade:
     # Graders see the answer with known planted instructions cut out, so they cannot be
     # fooled by them; finalize still sees the original and flags the attempt.
     request, too_long = _bounded(request)
@@ -529,7 +722,15 @@ def grade(
     try:
         draft = _run(
             backend,
-            lambda: _watchdog(lambda _w: backend.grade(clean), _deadline(backend), backend.label),
+            lambda: (
+                log.call(
+                    backend,
+                    lambda: _watchdog(
+                        lambda _w: backend.grade(clean), _deadline(backend), backend.label
+                    ),
+                    hold=True,
+                ).result
+            ),
             health,
             guarded=guarded,
             interactive=False,
@@ -543,7 +744,8 @@ def grade(
         failure = str(err)
     else:
         return _mark_long(finalize(draft, request, backend.name), too_long)
-    result = finalize(offline.grade(clean), request, offline.name)
+    stand_in = log.call(offline, lambda: offline.grade(clean), stand_in=True, hold=True)
+    result = finalize(stand_in.result, request, offline.name)
     flags = [*result.flags, "offline_fallback"]
     summary = (
         f"Graded by the offline coach because the model failed ({failure}). {result.summary}"

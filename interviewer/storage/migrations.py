@@ -85,8 +85,38 @@ UPDATE sessions
 CREATE INDEX sessions_by_status_started ON sessions (status, started_at DESC);
 """
 
+# v3: the call log (issue 12): one row per backend call an interview made, so a grade
+# can be audited (prompt messages, raw reply, usage, timing, error) and replayed (a
+# grade's row holds its request as JSON). Older databases simply have no calls logged.
+# Never a credential: the API key lives in the client only. Usage is one JSON object
+# (requests and the three token counts) so no column name looks like a secret.
+_V3 = """
+CREATE TABLE model_calls (
+    id                INTEGER PRIMARY KEY,
+    session_id        TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    kind              TEXT NOT NULL,
+    backend           TEXT NOT NULL,
+    model             TEXT NOT NULL DEFAULT '',
+    mode              TEXT NOT NULL DEFAULT 'none',
+    question_id       TEXT,
+    attempt           INTEGER NOT NULL DEFAULT 1,
+    stand_in          INTEGER NOT NULL DEFAULT 0,
+    started_at        TEXT NOT NULL,
+    latency_seconds   REAL NOT NULL DEFAULT 0,
+    usage             TEXT NOT NULL DEFAULT '{}',
+    repair_rounds     INTEGER NOT NULL DEFAULT 0,
+    messages          TEXT NOT NULL DEFAULT '[]',
+    raw_reply         TEXT NOT NULL DEFAULT '',
+    error             TEXT NOT NULL DEFAULT '',
+    request           TEXT,
+    overall_score     REAL
+);
+
+CREATE INDEX model_calls_by_session ON model_calls (session_id, id);
+"""
+
 #: Index i holds the SQL that takes a database from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

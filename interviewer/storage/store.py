@@ -20,6 +20,10 @@ always returns a usable store.
 Calls are serialised by a lock, so a driver may call from any thread. The API key is
 never stored: nothing in the schema holds it, and plan options with secret-looking
 names are refused.
+
+Beside the interview itself the store keeps its call log (`model_calls`, schema v3):
+one row per backend call, written through `add_model_call` by llm/service.py's
+StoreRecorder and read back by `model_calls` for `interviewer calls` and `regrade`.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -208,6 +212,109 @@ class StoredSession:
     def question_seconds_left(self) -> float | None:
         """The answer clock at the last save, or None when nothing was typed yet."""
         return None if self.draft is None else self.draft.question_seconds_left
+
+
+@dataclass(frozen=True)
+class StoredModelCall:
+    """One row of the call log, as plain data (see llm/base.py ModelCall)."""
+
+    id: int
+    session_id: str
+    kind: str
+    backend: str
+    model: str
+    mode: str
+    question_id: str | None
+    attempt: int
+    stand_in: bool
+    started_at: str
+    latency_seconds: float
+    usage: dict[str, int]
+    repair_rounds: int
+    messages: list[dict[str, Any]]
+    raw_reply: str
+    error: str
+    #: For grades: the request to replay (llm/base.py grade_request_from_json).
+    request: dict[str, Any] | None = None
+    overall_score: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The row as `interviewer calls --json` prints it."""
+        return {
+            "id": self.id,
+            "session_id": self.session_id,
+            "kind": self.kind,
+            "backend": self.backend,
+            "model": self.model,
+            "mode": self.mode,
+            "question_id": self.question_id,
+            "attempt": self.attempt,
+            "stand_in": self.stand_in,
+            "started_at": self.started_at,
+            "latency_seconds": self.latency_seconds,
+            "usage": dict(self.usage),
+            "repair_rounds": self.repair_rounds,
+            "messages": self.messages,
+            "raw_reply": self.raw_reply,
+            "error": self.error or None,
+            "request": self.request,
+            "overall_score": self.overall_score,
+        }
+
+
+_CALL_COLUMNS = (
+    "id, session_id, kind, backend, model, mode, question_id, attempt, stand_in, started_at, "
+    "latency_seconds, usage, repair_rounds, messages, raw_reply, error, request, overall_score"
+)
+
+
+_USAGE_KEYS = ("requests", "prompt_tokens", "cached_tokens", "completion_tokens")
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _json_list(raw: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return []
+    return [m for m in data if isinstance(m, dict)] if isinstance(data, list) else []
+
+
+def _json_dict(raw: str | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _call_row(r: tuple[Any, ...]) -> StoredModelCall:
+    return StoredModelCall(
+        id=int(r[0]),
+        session_id=str(r[1]),
+        kind=str(r[2]),
+        backend=str(r[3]),
+        model=str(r[4]),
+        mode=str(r[5]),
+        question_id=r[6],
+        attempt=int(r[7]),
+        stand_in=bool(r[8]),
+        started_at=str(r[9]),
+        latency_seconds=float(r[10]),
+        usage={k: _int((_json_dict(r[11]) or {}).get(k)) for k in _USAGE_KEYS},
+        repair_rounds=int(r[12]),
+        messages=_json_list(r[13]),
+        raw_reply=str(r[14]),
+        error=str(r[15]),
+        request=_json_dict(r[16]),
+        overall_score=None if r[17] is None else float(r[17]),
+    )
 
 
 def now_iso() -> str:
@@ -659,6 +766,53 @@ class SessionStore:
 
         self._write(op, session_id)
 
+    def add_model_call(self, session_id: str, call: Mapping[str, Any]) -> int:
+        """Log one backend call (llm/service.py `call_record` shape); returns its row id.
+
+        Only the known fields are kept; a field name that looks like a secret is refused
+        outright, as plan options are, so a credential cannot slip into the log.
+        """
+        secret = [k for k in call if _SECRET_NAME.search(k)]
+        if secret:
+            raise StoreError(f"A model call record may not hold {', '.join(sorted(secret))}.")
+        usage = call.get("usage") or {}
+        if not isinstance(usage, Mapping):
+            usage = {}
+        messages = call.get("messages") or []
+        request = call.get("request")
+        score = call.get("overall_score")
+        params = (
+            session_id,
+            str(call.get("kind", "")),
+            str(call.get("backend", "")),
+            str(call.get("model", "") or ""),
+            str(call.get("mode", "none") or "none"),
+            call.get("question_id"),
+            _int(call.get("attempt")) or 1,
+            int(bool(call.get("stand_in"))),
+            str(call.get("started_at") or now_iso()),
+            float(call.get("latency_seconds") or 0.0),
+            json.dumps({k: _int(usage.get(k)) for k in _USAGE_KEYS}),
+            _int(call.get("repair_rounds")),
+            json.dumps(list(messages), ensure_ascii=False),
+            str(call.get("raw_reply", "") or ""),
+            str(call.get("error", "") or ""),
+            None if request is None else json.dumps(request, ensure_ascii=False),
+            float(score) if isinstance(score, int | float) else None,
+        )
+
+        def op(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO model_calls (session_id, kind, backend, model, mode, question_id, "
+                "attempt, stand_in, started_at, latency_seconds, usage, repair_rounds, messages, "
+                "raw_reply, error, request, overall_score) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                params,
+            )
+            return int(cur.lastrowid or 0)
+
+        return self._write(op, session_id)
+
     def finish_session(self, session_id: str, report: Report) -> None:
         """Store the report and close the session. The store's id wins over the report's."""
         if report.session_id != session_id:
@@ -839,6 +993,25 @@ class SessionStore:
                 "JOIN sessions AS s ON s.id = g.session_id WHERE json_valid(g.grade)"
             ).fetchall()
             return _history(seen, skipped, graded)
+
+        return self._read(op)
+
+    def model_calls(self, session_id: str, kind: str | None = None) -> list[StoredModelCall]:
+        """The session's call log in the order the calls were made (SessionNotFound if none)."""
+
+        def op(conn: sqlite3.Connection) -> list[StoredModelCall]:
+            if (
+                conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                is None
+            ):
+                raise SessionNotFound(session_id)
+            where = "" if kind is None else " AND kind = ?"
+            args: tuple[str, ...] = (session_id,) if kind is None else (session_id, kind)
+            rows = conn.execute(
+                f"SELECT {_CALL_COLUMNS} FROM model_calls WHERE session_id = ?{where} ORDER BY id",
+                args,
+            ).fetchall()
+            return [_call_row(tuple(r)) for r in rows]
 
         return self._read(op)
 
