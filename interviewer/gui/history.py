@@ -4,7 +4,7 @@ The view lists `SessionRow`s and reports what the candidate asks for (open, expo
 delete, delete everything) through signals; the main window asks for confirmation and
 talks to the store, off the GUI thread. Widgets only: the cells' texts, the summary line
 and the conversion of a stored session back into what the feedback screen shows live
-in `interviewer.progress`, where `interviewer sessions` finds them too.
+in `interviewer.progress`, where the terminal's commands find them too.
 """
 
 from __future__ import annotations
