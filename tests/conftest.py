@@ -7,6 +7,7 @@ qutebrowser's fixtures): the autouse fixture below points every user file at tmp
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """A real keyring backend that keeps passwords in a dict."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,7 +43,7 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 class NoKeyring(keyring.backend.KeyringBackend):
     """Behaves like a headless Linux machine: every call raises NoKeyringError."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         raise keyring.errors.NoKeyringError("no backend")
@@ -70,6 +71,39 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)
+
+
+#: How long a test's leftover background work may take to settle after it ends.
+SETTLE_SECONDS = 30.0
+
+
+@pytest.fixture(autouse=True)
+def background_work_settles(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a Qt test, wait until every QueryOp it started has been delivered.
+
+    Otherwise an op's callback could run inside the next test (a late history read
+    filling a window of another test's making), or a worker could still be using a
+    store whose temporary folder is being removed. Ops whose window the test closed are
+    delivered as "dropped"; an op still running after SETTLE_SECONDS fails the test.
+    """
+    yield
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        return
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from interviewer.gui.workers import running_ops
+
+    if not running_ops():
+        return
+    wake = QTimer()  # the loop below wakes at least this often to check the deadline
+    wake.start(50)
+    deadline = time.monotonic() + SETTLE_SECONDS
+    try:
+        while running_ops() and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        wake.stop()
+    assert not running_ops(), f"{running_ops()} background op(s) still running after the test"
 
 
 @pytest.fixture

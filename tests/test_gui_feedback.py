@@ -316,7 +316,9 @@ def test_ten_questions_and_a_very_long_answer(qtbot: QtBot) -> None:
     qtbot.wait_until(fits)
     # The card grows to show it all (its remembered height is forgotten when it changes).
     qtbot.wait_until(lambda: card.height() > short_height + 100)
-    assert card.height() >= card.inside.layout().totalHeightForWidth(card.width()) - 1
+    layout = card.inside.layout()
+    assert layout is not None
+    assert card.height() >= layout.totalHeightForWidth(card.width()) - 1
     qtbot.mouseClick(box.toggle, Qt.MouseButton.LeftButton)
     assert len(box.text_label.text()) < LONG_ANSWER_CHARS + 100
     qtbot.wait_until(lambda: card.height() < short_height + 50)

@@ -174,7 +174,7 @@ def test_ending_before_any_answer_gives_no_score_and_no_signal() -> None:
 # --------------------------------------------------------------------------- the property
 
 
-def _records(scores: list[float | None], statuses: list[str]) -> list:  # type: ignore[type-arg]
+def _records(scores: list[float | None], statuses: list[str]) -> list:
     from interviewer.core.engine import QuestionRecord
 
     out = []
