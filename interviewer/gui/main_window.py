@@ -7,6 +7,15 @@ deleted, and the file dialog for exports. It holds no interview logic.
 
 Questions to the user go through `self.confirm` and file choices through
 `self.save_file`, so tests answer them without a modal dialog.
+
+Work that waits on the disk or the network runs through `QueryOp` (gui/workers.py):
+session store reads and writes, local server discovery and report export (the PDF is
+rendered there too). The op gets plain data (the store, a report, a path) and returns
+plain data; the window applies it on the GUI thread, and not at all once it is closed.
+Store errors arrive as exceptions in the op's failure callback, so the window needs no
+sqlite3. The small JSON files beside the settings (settings, home choices, window state)
+are still written here, on the GUI thread: each write is a few hundred bytes, and writes
+of one file must land in the order they were made, which ops on a pool do not promise.
 """
 
 from __future__ import annotations
