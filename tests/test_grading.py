@@ -19,13 +19,12 @@ from interviewer.core.grading import (
     detect_star,
     finalize,
     grade_answer,
-    has_injection,
     key_point_coverage,
     overall_score,
     sanitize_request,
     split_sentences,
-    strip_injection,
 )
+from interviewer.core.injection import has_injection, strip_injection
 from interviewer.core.models import (
     CriterionDraft,
     CriterionScore,

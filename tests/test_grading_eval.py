@@ -19,7 +19,7 @@ import pytest
 
 from benchmarks.grading_eval import SET_FILE, TARGETS, Labelled, SetError, check_set, load_set
 from interviewer.core.content import load_library
-from interviewer.core.grading import has_injection
+from interviewer.core.injection import has_injection
 
 ROOT = Path(__file__).resolve().parent.parent
 METRICS = (

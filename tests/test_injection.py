@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.core.grading import detect_flags, has_injection, strip_injection
+from interviewer.core.grading import detect_flags
+from interviewer.core.injection import has_injection, strip_injection
 from tests.factories import question
 
 BEFORE = "Bias is error from wrong assumptions."
