@@ -195,7 +195,7 @@ def regrade(
             "old_overall_score": None if old is None else old.overall_score,
             "new_overall_score": None,
             "old": _grade_json(old),
-            "new": None,
+            "new": _grade_json(None),
             "error": job.problem or None,
         }
         if job.request is not None:
@@ -222,9 +222,11 @@ def regrade(
     return results
 
 
-def _grade_json(grade: Grade | None) -> dict[str, Any] | None:
+def _grade_json(grade: Grade | None) -> dict[str, Any]:
+    """A grade's headline; {"overall_score": None} when there is none, so `old` and `new`
+    always hold an `overall_score` key."""
     if grade is None:
-        return None
+        return {"overall_score": None}
     return {
         "overall_score": grade.overall_score,
         "backend": grade.backend,

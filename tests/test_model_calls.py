@@ -447,7 +447,7 @@ def test_regrade_reports_a_failing_model_per_question(server: FakeOpenAIServer) 
     commands_calls.cmd_regrade(args, out)
     (entry,) = json.loads(out.getvalue())
     assert entry["old_overall_score"] == old and entry["new_overall_score"] is None
-    assert entry["new"] is None and "nope" in entry["error"]
+    assert entry["new"] == {"overall_score": None} and "nope" in entry["error"]
 
 
 def test_regrade_rebuilds_an_unlogged_session_from_its_transcript() -> None:
