@@ -318,6 +318,18 @@ def test_a_database_from_before_the_call_log_still_opens(tmp_path: Path) -> None
     store.close()
 
 
+def test_calls_are_listed_in_the_order_they_started(tmp_path: Path) -> None:
+    # A grade is written when finished, after a turn that started later.
+    store = SessionStore(tmp_path / "s.sqlite3")
+    sid = new_session(store)
+    store.add_model_call(sid, {"kind": "turn", "backend": "b", "started_at": "2026-01-01T10:00:02"})
+    store.add_model_call(
+        sid, {"kind": "grade", "backend": "b", "started_at": "2026-01-01T10:00:01"}
+    )
+    assert [c.kind for c in store.model_calls(sid)] == ["grade", "turn"]
+    store.close()
+
+
 def test_a_record_with_a_secret_looking_field_is_refused(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s.sqlite3")
     sid = new_session(store)

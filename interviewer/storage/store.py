@@ -997,7 +997,10 @@ class SessionStore:
         return self._read(op)
 
     def model_calls(self, session_id: str, kind: str | None = None) -> list[StoredModelCall]:
-        """The session's call log in the order the calls were made (SessionNotFound if none)."""
+        """The session's call log in the order the calls started (SessionNotFound if none).
+
+        A grade is written when it is finished, after calls that started later.
+        """
 
         def op(conn: sqlite3.Connection) -> list[StoredModelCall]:
             if (
@@ -1008,7 +1011,8 @@ class SessionStore:
             where = "" if kind is None else " AND kind = ?"
             args: tuple[str, ...] = (session_id,) if kind is None else (session_id, kind)
             rows = conn.execute(
-                f"SELECT {_CALL_COLUMNS} FROM model_calls WHERE session_id = ?{where} ORDER BY id",
+                f"SELECT {_CALL_COLUMNS} FROM model_calls WHERE session_id = ?{where} "
+                "ORDER BY started_at, id",
                 args,
             ).fetchall()
             return [_call_row(tuple(r)) for r in rows]
