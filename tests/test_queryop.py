@@ -207,15 +207,42 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 sys.path.insert(0, {root!r})
 from tests.test_export import run_interview
+from tests.fake_openai_server import FakeOpenAIServer, error, json_content, text
+from tests.test_openai_backend import GOOD, follow_request, grade_request, turn_request
 from interviewer.gui import workers
 from interviewer.gui.settings_dialog import ConnectionParams, run_probe
 report = run_interview()
+server = FakeOpenAIServer(models=["m"]).__enter__()
+server.enqueue(
+    text("Tell me about bias."),
+    json_content({{"reason": "r", "follow_up": True, "question": "Why?"}}),
+    json_content(GOOD),
+    error(500, "boom"),
+    text("OK"),
+)
 workers.warm_up(workers.BASE + workers.HTTP_STACK + workers.DISCOVERY + workers.EXPORT)
 before = set(sys.modules)
 out = Path({out!r})
 closed = {port}
 
 def jobs():
+    # What the controller's workers do: a streamed turn, a follow-up, a grade, a failure.
+    from interviewer.core.errors import InterviewerError
+    from interviewer.llm.openai_backend import OpenAIBackend
+    backend = OpenAIBackend(api_key=None, model="m", base_url=server.base_url, timeout=5.0,
+                            connect_timeout=2.0, max_retries=0, provider_label="Fake")
+    backend.interviewer_turn(turn_request(), lambda piece: None)
+    backend.follow_up(follow_request())
+    backend.grade(grade_request())
+    try:
+        backend.grade(grade_request())
+    except InterviewerError:
+        pass
+    backend.close()
+    # What the Settings dialog's probes do.
+    params = ConnectionParams("custom", server.base_url, "m", "k", 2.0, 1.0, "Custom")
+    assert run_probe(params, "test").ok
+    assert run_probe(params, "models").ok
     params = ConnectionParams("custom", f"http://127.0.0.1:{{closed}}/v1", "m", "k", 2.0, 1.0,
                               "Custom")
     assert not run_probe(params, "test").ok
@@ -236,6 +263,7 @@ class Job(QRunnable):
 pool = QThreadPool.globalInstance()
 pool.start(Job())
 assert pool.waitForDone(60_000)
+server.__exit__(None, None, None)
 assert not errors, errors
 print("NEW", sorted(set(sys.modules) - before))
 """
@@ -252,8 +280,9 @@ def closed_port() -> int:
 
 def test_after_the_warm_up_workers_import_nothing(tmp_path: Path) -> None:
     """In a fresh interpreter (this process has imported everything already): after
-    `warm_up`, a connection test, a model listing, discovery and an export in every
-    format, on a pool thread, import no module for the first time."""
+    `warm_up`, model calls (streamed, structured, failed), connection tests and model
+    listings (answered and unanswered), discovery and an export in every format, on a
+    pool thread, import no module for the first time."""
     script = WORKER_JOBS.format(root=str(ROOT), out=str(tmp_path), port=closed_port())
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script)],

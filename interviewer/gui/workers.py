@@ -66,17 +66,27 @@ UNEXPECTED_OP = "Something went wrong inside the app ({name}); the log has the d
 
 # ------------------------------------------------------------------------ warm-up
 
-#: The HTTP stack a model call or a connection test needs. Its transport, TLS and
-#: resource modules are otherwise imported lazily by the first request (measured:
+#: The HTTP stack a model call or a connection test needs. Its transport, TLS, resource
+#: and streaming modules are otherwise imported lazily by the first request (measured:
 #: httpcore2._sync, h11, truststore, anyio.streams.tls, openai.resources.models,
-#: encodings.idna); tests/test_queryop.py checks, in a fresh interpreter, that after
-#: `warm_up` the workers' jobs import nothing new.
+#: openai.lib.streaming, jiter, encodings.idna); tests/test_queryop.py checks, in a fresh
+#: interpreter, that after `warm_up` the workers' jobs (a streamed turn, a follow-up, a
+#: grade, a failed call, a connection test) import nothing new.
 HTTP_STACK: tuple[str, ...] = (
     "interviewer.llm.openai_backend",
     "openai.pagination",
     "openai.resources.models",
     "openai.resources.chat",
+    "openai.resources.chat.chat",
     "openai.resources.chat.completions",
+    "openai.resources.chat.completions.completions",
+    "openai.resources.chat.completions.messages",
+    "openai.types.chat.completions",
+    # a streamed reply and structured output (jiter is a compiled extension)
+    "openai.lib.streaming",
+    "openai.lib.streaming.chat",
+    "openai.lib._chat_completion_resources",
+    "jiter",
     "httpcore2",
     "httpcore2._sync",
     "httpcore2._sync.connection",
