@@ -21,7 +21,7 @@ It knows nothing of Qt or of a terminal. Two seams make that possible:
 Every store write is one small transaction on the owner's thread; a write that fails is
 told once (a `Notice`) and never stops the interview. The model-call log plugs in at
 `recorder_for`: given the session id it returns the `CallRecorder` every model call of
-that session is handed to (None: no log).
+that session is handed to (None: no log); by default the store's own `model_calls` rows.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from interviewer.core.summary import SessionSummary
 from interviewer.llm import service
 from interviewer.llm.base import Backend, CancelToken
 from interviewer.storage.prices import load_prices_or_defaults
-from interviewer.storage.store import SessionPlan, SessionStore, StoredSession
+from interviewer.storage.store import Draft, SessionPlan, SessionStore, StoredSession
 
 if TYPE_CHECKING:
     from interviewer.llm.base import CallRecorder
@@ -376,10 +376,7 @@ def restore_engine(
             q = q.model_copy(update={"answer_seconds": seconds})  # the limit as asked
         questions.append(q)
     track = resumed_track(library, stored, questions)
-    draft = stored.draft
-    if draft is not None and draft.question_id != _open_question(stored):
-        draft = None
-    used = sum(t.seconds or 0.0 for t in stored.turns if t.role == "candidate")
+    draft = kept_draft(stored)
     try:
         engine = InterviewEngine.restore(
             track,
@@ -388,11 +385,7 @@ def restore_engine(
             stored.turns,
             grades=stored.grades,
             draft=draft.text if draft is not None else "",
-            interview_seconds_left=(
-                draft.interview_seconds_left
-                if draft is not None
-                else max(0.0, plan.duration_seconds - used)
-            ),
+            interview_seconds_left=interview_seconds_left(stored),
             question_seconds_left=draft.question_seconds_left if draft is not None else None,
             follow_ups=plan.follow_ups,
             follow_up_limit=plan.follow_up_limit,
@@ -408,6 +401,22 @@ def restore_engine(
     if draft is not None and (current is None or current.question.id != draft.question_id):
         engine.draft = ""
     return engine
+
+
+def kept_draft(stored: StoredSession) -> Draft | None:
+    """The saved draft if it belongs to the question the turns leave open, else None."""
+    draft = stored.draft
+    return draft if draft is not None and draft.question_id == _open_question(stored) else None
+
+
+def interview_seconds_left(stored: StoredSession) -> float:
+    """The interview clock a resume starts from: the kept draft's reading, else the
+    duration minus the answers' time."""
+    draft = kept_draft(stored)
+    if draft is not None:
+        return draft.interview_seconds_left
+    used = sum(t.seconds or 0.0 for t in stored.turns if t.role == "candidate")
+    return max(0.0, stored.plan.duration_seconds - used)
 
 
 def _open_question(stored: StoredSession) -> str | None:
@@ -487,7 +496,11 @@ class InterviewSession:
         self.clock = clock
         self.rng = rng
         #: The model-call log: session id -> the recorder every call of it is handed to.
-        self.recorder_for = recorder_for
+        #: By default each call goes to the session's own rows in the store
+        #: (`interviewer calls SESSION_ID`); `lambda sid: None` turns the log off.
+        self.recorder_for: Callable[[str], CallRecorder | None] = (
+            recorder_for if recorder_for is not None else self._store_recorder
+        )
         self._listeners: list[Listener] = []
 
         self.engine: InterviewEngine | None = None
@@ -518,6 +531,9 @@ class InterviewSession:
         self._graded = 0
         self._handed_out = 0
         self._store_warned = False
+
+    def _store_recorder(self, session_id: str) -> CallRecorder:
+        return service.StoreRecorder(self.store, session_id)
 
     # ------------------------------------------------------------------ listeners
 
@@ -711,7 +727,7 @@ class InterviewSession:
         )
         self._adopt(engine, options)
         self.session_id = session_id
-        self._recorder = self.recorder_for(session_id) if self.recorder_for else None
+        self._recorder = self.recorder_for(session_id)
         self.started_at = row.started_at
         label = row.backend_label
         if row.backend != self.backend.name or row.backend_label != self.backend.label:
@@ -777,7 +793,7 @@ class InterviewSession:
                 )
             )
             return
-        self._recorder = self.recorder_for(self.session_id) if self.recorder_for else None
+        self._recorder = self.recorder_for(self.session_id)
 
     # ------------------------------------------------------------------ the candidate
 

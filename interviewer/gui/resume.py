@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from interviewer.gui import style
 from interviewer.gui.style import plain_label
 from interviewer.gui.widgets import PRIMARY_BUTTON_CSS, format_clock
+from interviewer.session import interview_seconds_left, kept_draft
 from interviewer.storage.store import StoredSession
 
 
@@ -31,17 +32,21 @@ def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def describe(stored: StoredSession) -> str:
-    """One sentence on what was saved: where the interview stopped and what is kept."""
+    """One sentence on what was saved: where the interview stopped and what is kept.
+
+    The clock and the draft are the ones a resume will use (`interviewer.session`'s
+    rules: a draft saved for another question than the open one is not kept)."""
     row = stored.row
     answered = len({t.question_id for t in stored.turns if t.role == "candidate" and not t.skipped})
     parts = [
         f"{row.track_name}, started {local_time(row.started_at)}",
         f"{answered} of {len(stored.plan.question_ids)} questions answered",
-        f"{format_clock(stored.interview_seconds_left)} left on the interview clock",
+        f"{format_clock(interview_seconds_left(stored))} left on the interview clock",
     ]
     text = " · ".join(parts) + "."
-    if stored.draft is not None and stored.draft.text.strip():
-        words = len(stored.draft.text.split())
+    draft = kept_draft(stored)
+    if draft is not None and draft.text.strip():
+        words = len(draft.text.split())
         text += f" The answer you were typing ({words} word{'s' if words != 1 else ''}) is saved."
     return text
 
