@@ -19,6 +19,10 @@ handlers run while gradings are under way) and submitted with the Submit action.
 
 `--idle SECONDS` measures the same 5 ms timer in a bare QApplication with a bare window:
 the noise floor of the machine and of Qt's timers, the reference for the stalls.
+
+`--headless` runs the same script through the interview service alone (`InterviewSession`
+on a plain thread pool, no Qt, `benchmarks.script.run_session`): the time from the last
+answer to the report without any window, the reference for what the window adds.
 """
 
 from __future__ import annotations
@@ -222,10 +226,7 @@ class Driver:
         from benchmarks import script
 
         self.monitor.phase = "answering"
-        question = need.question
-        text = (
-            script.follow_up_answer(question) if need.is_follow_up else script.answer_for(question)
-        )
+        text = script.answer(need)
         words = text.split(" ")
         step = max(1, -(-len(words) // BURSTS))
         parts = [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
@@ -326,15 +327,56 @@ def run_interview(questions: int, grade_latency: float, decide_latency: float) -
     return out
 
 
+def run_headless(questions: int, grade_latency: float, decide_latency: float) -> dict[str, Any]:
+    """The scripted interview through the service with no front end; see the module doc."""
+    from benchmarks import script
+    from benchmarks.common import median
+    from interviewer.session import Event, GradingProgress
+
+    grader = script.TimedGrader(latency=grade_latency)
+    backend = script.scripted_backend(grader=grader, decider=script.SlowDecider(decide_latency))
+    submits: list[float] = []
+    last_graded = [0.0]
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, GradingProgress) and event.graded == event.handed_out:
+            last_graded[0] = time.perf_counter()
+
+    started = time.perf_counter()
+    session = script.run_session(
+        questions,
+        backend=backend,
+        on_event=on_event,
+        on_submit=lambda: submits.append(time.perf_counter()),
+    )
+    finished = time.perf_counter()
+    results = session.results
+    records = results.records if results is not None else []
+    last_submit = submits[-1] if submits else float("nan")
+    return {
+        "questions": questions,
+        "answered": sum(1 for r in records if r.status == "answered"),
+        "graded": sum(1 for r in records if r.grade is not None),
+        "interview_seconds": finished - started,
+        "to_last_grade_s": last_graded[0] - last_submit,
+        "to_report_s": finished - last_submit,
+        "grade_median_s": median(list(grader.seconds)),
+        "rss_kb": _rss_kb(),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.interview")
     parser.add_argument("--questions", type=int, default=10)
     parser.add_argument("--grade-latency", type=float, default=0.5)
     parser.add_argument("--decide-latency", type=float, default=0.3)
     parser.add_argument("--idle", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument("--headless", action="store_true", help="the service alone, no window")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if args.idle:
+    if args.headless:
+        out = run_headless(args.questions, args.grade_latency, args.decide_latency)
+    elif args.idle:
         out = run_idle(args.idle)
     else:
         out = run_interview(args.questions, args.grade_latency, args.decide_latency)

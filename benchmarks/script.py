@@ -1,4 +1,4 @@
-"""One scripted interview, shared by the GUI run and the prompt-token count.
+"""One scripted interview, shared by the GUI run, the headless run and the prompt-token count.
 
 What the "model" says and what the "candidate" answers are written to be about as long
 as the real thing (a welcome and a question of 60 to 120 tokens, answers of 100 to 250
@@ -6,18 +6,30 @@ words built from the question's own key points), because every number these benc
 report scales with text length. Every question gets exactly one follow-up, so the last
 answer of the interview is always a follow-up answer and its grading starts the moment
 it is submitted (see `docs/performance.md` for what changes when it is not).
+
+`run_session` drives the interview through `InterviewSession` with no front end at all
+(the service's own thread pool, answers given the moment a question opens): the same
+service the window and the terminal adapt, so no benchmark keeps a loop of its own.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from interviewer.core.models import FollowUpDecision, GradeDraft, Question
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.scripted import ScriptedBackend
+
+if TYPE_CHECKING:
+    from interviewer.core.engine import NeedAnswer
+    from interviewer.session import Event, InterviewSession
+    from interviewer.storage.store import SessionStore
 
 #: The track the benchmarks interview on, and how many questions a full run asks.
 TRACK = "ml-full-loop"
@@ -109,6 +121,11 @@ def follow_up_answer(question: Question) -> str:
     )
 
 
+def answer(need: NeedAnswer) -> str:
+    """The candidate's answer to what is open now: a main answer or a follow-up answer."""
+    return follow_up_answer(need.question) if need.is_follow_up else answer_for(need.question)
+
+
 @dataclass
 class TimedGrader:
     """The offline coach's grading behind a fixed network-like latency, timed per call.
@@ -165,3 +182,56 @@ def scripted_backend(
         default_follow_up=decider or SlowDecider(),
         default_grade=grader or TimedGrader(),
     )
+
+
+def run_session(
+    questions: int = QUESTIONS,
+    seed: int = SEED,
+    *,
+    backend: ScriptedBackend | None = None,
+    store: SessionStore | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    on_submit: Callable[[], None] | None = None,
+) -> InterviewSession:
+    """The scripted interview through `InterviewSession` alone; returns the finished session.
+
+    The candidate answers each question the moment it opens (`on_submit` is called just
+    before each answer goes in); `on_event` sees every event the service emits. Defaults:
+    the built-in content, an in-memory store, the script's backend with no delays.
+    """
+    from interviewer.session import AnswerNeeded, InterviewSession, StartOptions, ThreadExecutor
+    from interviewer.storage.content_files import load_library
+    from interviewer.storage.store import SessionStore
+
+    executor = ThreadExecutor()
+    session = InterviewSession(
+        load_library(None),
+        store if store is not None else SessionStore.memory(),
+        executor,
+        backend=backend or scripted_backend(chunk_delay=0.0, grader=TimedGrader(latency=0.0)),
+        rng=random.Random(seed),
+    )
+    open_answers: list[NeedAnswer] = []
+
+    def on_answer(event: Event) -> None:
+        if isinstance(event, AnswerNeeded):
+            open_answers.append(event.need)
+
+    session.subscribe(on_answer)
+    if on_event is not None:
+        session.subscribe(on_event)
+    try:
+        session.start(StartOptions(TRACK, question_count=questions, repeat=True))
+        while session.results is None:
+            if open_answers:
+                need = open_answers.pop(0)
+                if on_submit is not None:
+                    on_submit()
+                session.submit_answer(answer(need))
+            elif executor.idle:
+                raise RuntimeError(f"the scripted interview stopped in phase {session.phase}")
+            else:
+                executor.run_pending(None)
+    finally:
+        executor.shutdown()
+    return session

@@ -69,6 +69,7 @@ examples:
   interviewer practice --track ml-technical --report report.html
   interviewer grade --question tech-bias-variance --answer "High bias means ..." --json
   interviewer sessions                         past and interrupted sessions
+  interviewer progress                         scores over time, weakest topics
   interviewer resume SESSION_ID                carry on where an interview stopped
   interviewer report SESSION_ID -o report.pdf  report of a finished session
 
@@ -333,11 +334,15 @@ class TerminalFrontEnd:
         args: argparse.Namespace,
         stdin: IO[str] | None,
         out: IO[str] | None,
+        *,
+        backends: tuple[Backend, Backend | None] | None = None,
     ) -> None:
+        """`backends` (the model and its offline stand-in) replace the ones the settings
+        and `args` choose; tests and benchmarks pass their own."""
         self.lib = lib
         self.out = out or sys.stdout
         self.reader = AnswerReader(stdin or sys.stdin)
-        backend, offline = _backend(args)
+        backend, offline = backends if backends is not None else _backend(args)
         self.executor = ThreadExecutor()
         self.session = InterviewSession(lib, store, self.executor, backend=backend, offline=offline)
         store.on_notice = lambda text: print(f"warning: {text}", file=sys.stderr)
@@ -353,6 +358,7 @@ class TerminalFrontEnd:
     def _on_event(self, event: Event) -> None:
         out = self.out
         if isinstance(event, TextDelta):
+            self._resumed = False  # the question is being asked now: no need to repeat it
             if not self._streaming:
                 print("Interviewer: ", end="", file=out)
                 self._streaming = True
@@ -362,6 +368,7 @@ class TerminalFrontEnd:
             turn = event.turn
             if event.restored or turn.role != "interviewer":
                 return
+            self._resumed = False
             if self._streaming:
                 self._end_stream()
             elif turn.kind == "follow_up" or turn.text:
@@ -393,6 +400,7 @@ class TerminalFrontEnd:
 
     def _end_stream(self) -> None:
         print("\n", file=self.out)
+        self.out.flush()
         self._streaming = False
 
     def _header(self, *, resumed: bool) -> None:
@@ -460,6 +468,7 @@ class TerminalFrontEnd:
             f"{_clock_text(need.interview_seconds_left)} left in the interview]",
             file=out,
         )
+        out.flush()  # the question and its clocks are on screen before the wait for input
         prefix = engine.draft
 
         def on_line(so_far: str) -> None:
@@ -558,34 +567,11 @@ def _join(prefix: str, text: str) -> str:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    """Past and interrupted sessions, with the History screen's summary line."""
+    from interviewer import commands_progress
+
     store = _open_store()
-    rows = store.list_sessions()
-    if args.json:
-        data = [
-            {
-                "id": r.id,
-                "track": r.track_id,
-                "track_name": r.track_name,
-                "started_at": r.started_at,
-                "ended_at": r.ended_at,
-                "status": r.status,
-                "overall_score": r.overall_score,
-                "answers": r.answers,
-                "backend": r.backend,
-                "duration_seconds": r.duration_seconds,
-            }
-            for r in rows
-        ]
-        print(json.dumps(data, indent=2))
-        return 0
-    if not rows:
-        print("No sessions yet. Start one with `interviewer practice --track ml-technical`.")
-        return 0
-    print(f"{'id':<13} {'started (UTC)':<20} {'track':<16} {'status':<12} {'score':>5}  answers")
-    for r in rows:
-        score = "-" if r.overall_score is None else f"{r.overall_score:.0f}"
-        started = r.started_at.replace("T", " ")[:19]
-        print(f"{r.id:<13} {started:<20} {r.track_id:<16} {r.status:<12} {score:>5}  {r.answers}")
+    commands_progress.write_sessions(store.list_sessions(), args.json, sys.stdout)
     return 0
 
 
@@ -830,6 +816,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sessions", help="list past and interrupted sessions")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_sessions)
+
+    from interviewer import commands_progress
+
+    commands_progress.register(sub)
 
     p = sub.add_parser("report", help="write the report of a finished session")
     p.add_argument("session_id", metavar="SESSION_ID", help="see `interviewer sessions`")
