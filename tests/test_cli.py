@@ -77,6 +77,18 @@ def test_practice_from_a_pipe_ends_with_a_graded_summary() -> None:
     assert "Overall score:" in out
     assert "Answered 1, skipped 0, not reached 1." in out
     assert "offline" in out.lower()
+    # The answered-only score, in the words every report uses (export/view.py score_note).
+    from interviewer.export.view import score_note
+    from interviewer.storage.paths import app_paths
+    from interviewer.storage.store import SessionStore
+
+    with SessionStore(app_paths().database) as store:
+        (row,) = store.list_sessions()
+        report = store.get_report(row.id)
+    assert report is not None
+    note = score_note(report.summary)
+    assert note.startswith("On the 1 answered question alone the score would be ")
+    assert f"\n{note}\n" in out
 
 
 def test_practice_full_interview_with_follow_ups_offline() -> None:
