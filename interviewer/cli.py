@@ -72,6 +72,8 @@ examples:
   interviewer progress                         scores over time, weakest topics
   interviewer resume SESSION_ID                carry on where an interview stopped
   interviewer report SESSION_ID -o report.pdf  report of a finished session
+  interviewer calls SESSION_ID --json          the model calls a session made
+  interviewer regrade SESSION_ID --backend offline   its answers graded again
 
 answers: type your answer, then a line holding only '.' to submit it. End of input
 (Ctrl+D) ends the interview early and still prints the graded summary.
@@ -831,6 +833,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="report file: .md, .html, .pdf or .json",
     )
     p.set_defaults(func=cmd_report)
+
+    from interviewer import commands_calls
+
+    p = sub.add_parser(
+        "calls",
+        help="the model calls a session made (prompts, raw replies, usage, timing)",
+        description="List every backend call a session made, oldest first: kind, model, "
+        "structured-output mode, usage, latency, raw reply and error.",
+    )
+    p.add_argument("session_id", metavar="SESSION_ID", help="see `interviewer sessions`")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=lambda a: commands_calls.cmd_calls(a))
+
+    p = sub.add_parser(
+        "regrade",
+        help="grade a session's answers again, e.g. with another backend",
+        description="Re-run each answered question's grade from its logged request (or "
+        "from the transcript for older sessions) and print the old and new overall score.",
+    )
+    p.add_argument("session_id", metavar="SESSION_ID", help="see `interviewer sessions`")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    backend_options(p)
+    p.set_defaults(func=lambda a: commands_calls.cmd_regrade(a))
 
     p = sub.add_parser("grade", help="grade one answer to one question")
     p.add_argument(

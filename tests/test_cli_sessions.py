@@ -51,6 +51,34 @@ def test_practice_is_stored_listed_and_reported(tmp_path: Path) -> None:
     assert ANSWER.split(";")[0] in md.read_text(encoding="utf-8")
 
 
+def test_a_terminal_interview_logs_its_model_calls_for_calls_and_regrade() -> None:
+    r = run(
+        "practice",
+        "--track",
+        "ml-technical",
+        "--questions",
+        "1",
+        "--backend",
+        "offline",
+        "--no-follow-ups",
+        stdin=f"{ANSWER}\n.\n",
+    )
+    assert r.returncode == 0, r.stderr
+    (row,) = _sessions()
+    sid = str(row["id"])
+    r = run("calls", sid, "--json")
+    assert r.returncode == 0, r.stderr
+    calls = json.loads(r.stdout)
+    assert [c["kind"] for c in calls] == ["turn", "grade", "turn"]  # question, grade, wrap-up
+    for c in calls:
+        assert {"kind", "model", "mode", "usage", "latency_seconds", "raw_reply", "error"} <= set(c)
+    r = run("regrade", sid, "--backend", "offline", "--json")
+    assert r.returncode == 0, r.stderr
+    (graded,) = json.loads(r.stdout)
+    assert graded["old"]["overall_score"] == row["overall_score"]
+    assert graded["new"]["overall_score"] is not None
+
+
 def test_bad_report_extension_fails_before_the_interview() -> None:
     r = run("practice", "--track", "ml-technical", "--report", "x.docx", stdin=f"{ANSWER}\n.\n")
     assert r.returncode == 1
@@ -67,8 +95,8 @@ def test_unknown_session_is_a_clear_error() -> None:
 
 def test_interrupted_interview_resumes_with_its_draft() -> None:
     """The interruption is built through the store, as a killed process leaves it."""
-    from interviewer.core.content import load_library
     from interviewer.core.models import Turn
+    from interviewer.storage.content_files import load_library
     from interviewer.storage.paths import app_paths
     from interviewer.storage.store import SessionPlan, SessionStore
 
