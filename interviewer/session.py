@@ -68,9 +68,9 @@ log = logging.getLogger(__name__)
 
 #: Gradings run in the background while the interview goes on; this many at once.
 GRADING_WORKERS = 2
-#: Threads an executor needs: the gradings, the call the candidate waits for, and one
-#: cancelled call that has not returned yet (a thread cannot be interrupted).
-EXECUTOR_THREADS = GRADING_WORKERS + 2
+#: Threads an executor needs: the gradings, the call the candidate waits for, and up to
+#: two cancelled calls that have not returned yet (a thread cannot be interrupted).
+EXECUTOR_THREADS = GRADING_WORKERS + 3
 #: Shown when a model call raised something that is not one of our errors (a bug).
 UNEXPECTED = "Something went wrong inside the app while talking to the model ({name})."
 #: What a store write can raise: our own errors, the database's, the disk's.

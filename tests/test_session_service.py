@@ -514,3 +514,31 @@ def test_by_default_every_model_call_is_logged_in_the_store() -> None:
     kinds = [c.kind for c in store.model_calls(report.session_id)]
     assert kinds.count("grade") == 2 and kinds.count("follow_up") == 2
     assert kinds.count("turn") == 3  # two questions and the wrap-up
+
+
+def test_the_service_is_ui_free_and_the_controller_catches_no_sqlite3() -> None:
+    import ast
+    import subprocess
+    import sys
+
+    import interviewer.gui.controller as controller_module
+
+    code = (
+        "import sys, interviewer.session, interviewer.cli; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')); "
+        "print(bad)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+    source = Path(str(controller_module.__file__)).read_text(encoding="utf-8")
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+    }
+    assert "sqlite3" not in imported and "PySide6" in imported
