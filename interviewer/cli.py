@@ -409,16 +409,17 @@ class TerminalFrontEnd:
         session, out = self.session, self.out
         engine = session.engine
         assert engine is not None
-        sid = session.session_id or "(not saved)"
+        sid = session.session_id
         print(
             f"{engine.track.name} · {len(engine.records)} question(s) · "
             f"{_clock_text(engine.interview_seconds_left())} · {session.backend.label} · "
-            f"session {sid}",
+            f"session {sid or '(not saved)'}",
             file=out,
         )
+        later = f" Resume later with `interviewer resume {sid}`." if sid else ""
         print(
             f"Type each answer, then a line with only '{END_MARK}' to submit. "
-            f"Ctrl+D ends the interview. Resume later with `interviewer resume {sid}`.\n",
+            f"Ctrl+D ends the interview.{later}\n",
             file=out,
         )
         self._resumed = resumed

@@ -706,9 +706,7 @@ class InterviewSession:
         """Carry on an interrupted interview exactly where it stopped: the question, the
         draft and both clocks. Raises InterviewerError (nothing changed) if it cannot."""
         try:
-            stored = self.store.load_session(session_id)
-        except InterviewerError:
-            raise
+            stored = self.store.load_session(session_id)  # our own errors pass through
         except (sqlite3.Error, OSError) as err:
             raise InterviewerError(f"The saved interview could not be read ({err}).") from err
         if stored.row.status == "finished":

@@ -542,3 +542,23 @@ def test_the_service_is_ui_free_and_the_controller_catches_no_sqlite3() -> None:
         if isinstance(node, ast.ImportFrom)
     }
     assert "sqlite3" not in imported and "PySide6" in imported
+
+
+@pytest.mark.parametrize("draft_for", ["q1", "q2"])
+def test_the_resume_offer_describes_what_a_resume_will_use(
+    qtbot: QtBot, tmp_path: Path, draft_for: str
+) -> None:
+    from interviewer.gui.resume import describe
+
+    lib = small_library(count=2)
+    path = tmp_path / "s.sqlite3"
+    sid = Interrupted(draft_for=draft_for).build(path, lib)
+    with SessionStore(path) as store:
+        stored = store.load_session(sid)
+    text = describe(stored)
+    if draft_for == "q2":  # the open question's draft, with its clock
+        assert "The answer you were typing (3 words) is saved." in text
+        assert "15:00 left" in text
+    else:  # a draft for an answered question is not offered, nor its stale clock
+        assert "typing" not in text
+        assert "29:00 left" in text
