@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file: `python benchmarks/grading_eval.py`
     sys.path.insert(0, str(ROOT))
 
-from interviewer.core.content import ContentLibrary, load_library  # noqa: E402
+from interviewer.core.content import ContentLibrary  # noqa: E402
 from interviewer.core.errors import InterviewerError  # noqa: E402
 from interviewer.core.grading import JUNK_FLAGS  # noqa: E402
 from interviewer.core.models import Turn  # noqa: E402
@@ -56,6 +56,7 @@ from interviewer.core.requests import GradeRequest  # noqa: E402
 from interviewer.llm import service  # noqa: E402
 from interviewer.llm.base import Backend  # noqa: E402
 from interviewer.llm.offline import OfflineCoach  # noqa: E402
+from interviewer.storage.content_files import load_library  # noqa: E402
 
 SET_FILE = Path(__file__).resolve().parent / "grading_set.toml"
 TIERS = {0: "junk", 1: "weak", 2: "solid", 3: "strong"}

@@ -24,7 +24,6 @@ from typing import Any
 
 from benchmarks import script
 from interviewer.core.budget import PromptBudget
-from interviewer.core.content import load_library
 from interviewer.core.engine import (
     Finished,
     InterviewEngine,
@@ -34,10 +33,12 @@ from interviewer.core.engine import (
     NeedTurn,
 )
 from interviewer.core.models import Turn
-from interviewer.core.prompts import Message, default_library, wrap_answer
+from interviewer.core.prompts import Message, wrap_answer
 from interviewer.core.tokens import count_messages
 from interviewer.llm import service
 from interviewer.llm.offline import OfflineCoach
+from interviewer.storage.content_files import load_library
+from interviewer.storage.prompt_files import default_library
 
 
 class _Clock:

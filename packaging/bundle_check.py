@@ -37,7 +37,7 @@ def check_version() -> str:
 
 
 def check_content() -> str:
-    from interviewer.core.content import builtin_content_root, load_library
+    from interviewer.storage.content_files import builtin_content_root, load_library
 
     root = builtin_content_root()
     lib = load_library(builtin_root=root)
@@ -52,7 +52,8 @@ def check_content() -> str:
 
 
 def check_prompts() -> str:
-    from interviewer.core.prompts import TEMPLATES, default_library, default_prompts_dir
+    from interviewer.core.prompts import TEMPLATES
+    from interviewer.storage.prompt_files import default_library, default_prompts_dir
 
     default_library()
     return f"{len(TEMPLATES)} templates from {_inside_bundle(default_prompts_dir())}"
@@ -60,12 +61,13 @@ def check_prompts() -> str:
 
 def check_tokenizer() -> str:
     from interviewer.core import tokens
+    from interviewer.storage import tokenizer
 
     counts = []
     for name in tokens.ENCODINGS:
-        _inside_bundle(tokens.DATA_DIR / f"{name}.tiktoken.gz")
+        _inside_bundle(tokenizer.shipped_file(name))
         counts.append(f"{name}={len(tokens.encoding(name).encode('hello, interviewer'))}")
-    return ", ".join(counts) + f" from {tokens.DATA_DIR}"
+    return ", ".join(counts) + f" from {tokenizer.DATA_DIR}"
 
 
 def check_report_schema() -> str:

@@ -16,6 +16,12 @@ import keyring.backend
 import keyring.errors
 import pytest
 
+# The core reads no files: these loaders hand it the question bank and the tokenizer files
+# when imported, as `interviewer.llm` does in the app, so a test of core alone grades and
+# counts exactly as the app does.
+import interviewer.storage.content_files
+import interviewer.storage.tokenizer  # noqa: F401
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -14,7 +14,6 @@ from interviewer.core.budget import (
     context_window,
     trim_summary,
 )
-from interviewer.core.content import load_library
 from interviewer.core.engine import (
     Finished,
     InterviewEngine,
@@ -24,10 +23,12 @@ from interviewer.core.engine import (
     NeedTurn,
 )
 from interviewer.core.models import FollowUpDecision, Turn
-from interviewer.core.prompts import ChatChunks, Message, default_library
+from interviewer.core.prompts import ChatChunks, Message
 from interviewer.core.requests import GradeRequest, TurnRequest
 from interviewer.core.tokens import count_messages
 from interviewer.llm.openai_backend import OpenAIBackend
+from interviewer.storage.content_files import load_library
+from interviewer.storage.prompt_files import default_library
 from tests import factories
 from tests.fake_openai_server import FakeOpenAIServer, json_content, text
 

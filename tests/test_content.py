@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.core.content import builtin_content_root, load_library
 from interviewer.core.models import CATEGORIES
+from interviewer.storage.content_files import builtin_content_root, load_library
 
 ROOT = builtin_content_root()
 GUIDE_TOPICS = {

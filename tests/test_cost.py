@@ -12,15 +12,17 @@ from interviewer.core.cost import (
     estimate,
     format_cost,
     is_local_url,
-    load_prices,
-    load_prices_or_defaults,
     price_for,
-    prices_path,
     session_cost,
     usage_from_api,
-    write_prices_template,
 )
 from interviewer.core.errors import ConfigError
+from interviewer.storage.prices import (
+    load_prices,
+    load_prices_or_defaults,
+    prices_path,
+    write_prices_template,
+)
 
 
 def test_estimate_counts_cached_tokens_at_their_own_rate() -> None:

@@ -628,9 +628,9 @@ def test_tokens_and_cost_are_in_every_format(report: Report, tmp_path: Path) -> 
 
 def long_report() -> Report:
     """Twelve questions from the bank, long STAR answers, graded by the offline coach."""
-    from interviewer.core.content import load_library
     from interviewer.core.grading import grade_answer
     from interviewer.llm.offline import OfflineCoach
+    from interviewer.storage.content_files import load_library
 
     lib = load_library()
     questions = list(lib.questions.values())[:12]

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from benchmarks.grading_eval import SET_FILE, TARGETS, Labelled, SetError, check_set, load_set
-from interviewer.core.content import load_library
 from interviewer.core.injection import has_injection
+from interviewer.storage.content_files import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 METRICS = (

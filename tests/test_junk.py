@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.core.content import load_library
 from interviewer.core.grading import analyse
+from interviewer.storage.content_files import load_library
 
 JUNK = {"off_topic", "padded", "gibberish"}
 

@@ -269,15 +269,15 @@ def test_spec_places_every_data_file_where_the_frozen_app_looks(
     datas = dict(build.analysis["datas"])
     for src, dest in shipped_files().items():
         assert datas.get(src) == dest, f"{src} should go to {dest}, spec has {datas.get(src)}"
-    # Two encodings, as core/tokens.py expects.
+    # Two encodings, as storage/tokenizer.py expects.
     assert sum(d == "interviewer/data" for d in datas.values()) == 2
     # The paths the app computes from __file__ in a bundle: <_MEIPASS>/interviewer/...
-    from interviewer.core import content, prompts, tokens
+    from interviewer.storage import content_files, prompt_files, tokenizer
 
     package = Path(interviewer.__file__).resolve().parent
-    roots = {content._PKG_ROOT, prompts._PKG_ROOT, tokens.DATA_DIR.parent}
+    roots = {content_files._PKG_ROOT, prompt_files._PKG_ROOT, tokenizer.DATA_DIR.parent}
     assert roots == {package}
-    assert tokens.DATA_DIR.name == "data"
+    assert tokenizer.DATA_DIR.name == "data"
     # keyring's entry points need its metadata; Qt translations are filtered out.
     assert any("keyring" in d for d in datas.values())
     assert not [d for d, _, _ in analysis.datas if "translations" in d]

@@ -15,13 +15,12 @@ from interviewer.core.prompts import (
     ANSWER_OPEN,
     ChatChunks,
     PromptLibrary,
-    build_turn_messages,
-    default_prompts_dir,
     extract_json,
     neutralise_answer,
     strict_json_schema,
 )
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+from interviewer.storage.prompt_files import default_library, default_prompts_dir, load_prompts
 from tests import factories
 
 INJECTION = (
@@ -31,7 +30,7 @@ INJECTION = (
 
 @pytest.fixture(scope="module")
 def lib() -> PromptLibrary:
-    return PromptLibrary(default_prompts_dir())
+    return load_prompts(default_prompts_dir())
 
 
 def q(text: str) -> Turn:
@@ -100,7 +99,7 @@ def test_missing_template_variable_raises_content_error(prompts_copy: Path) -> N
         ask.read_text(encoding="utf-8").replace("{{ question.text }}", "{{ question_txt }}"),
         encoding="utf-8",
     )
-    library = PromptLibrary(prompts_copy)  # loads fine: the hole shows when rendering
+    library = load_prompts(prompts_copy)  # loads fine: the hole shows when rendering
     request = TurnRequest("question", factories.track(), factories.question(), 0, 2)
     with pytest.raises(ContentError) as info:
         library.build_turn_messages(request)
@@ -114,7 +113,7 @@ def test_missing_attribute_is_an_error_not_blank(prompts_copy: Path) -> None:
         grade.read_text(encoding="utf-8").replace("{{ kp.text }}", "{{ kp.summary }}"),
         encoding="utf-8",
     )
-    library = PromptLibrary(prompts_copy)
+    library = load_prompts(prompts_copy)
     request = GradeRequest(1, factories.question(), factories.rubric(), (q("Q?"), a("A.")))
     with pytest.raises(ContentError, match="summary"):
         library.build_grading_messages(request)
@@ -123,7 +122,7 @@ def test_missing_attribute_is_an_error_not_blank(prompts_copy: Path) -> None:
 def test_missing_template_file_names_the_file(prompts_copy: Path) -> None:
     (prompts_copy / "wrap_up.md.j2").unlink()
     with pytest.raises(ContentError) as info:
-        PromptLibrary(prompts_copy)
+        load_prompts(prompts_copy)
     assert info.value.path.endswith("wrap_up.md.j2")
     assert "missing" in info.value.problem
 
@@ -133,7 +132,7 @@ def test_template_syntax_error_names_file_and_line(prompts_copy: Path) -> None:
         "{% block request %}\nline two\n{% if x %}\n{% endblock %}\n", encoding="utf-8"
     )
     with pytest.raises(ContentError) as info:
-        PromptLibrary(prompts_copy)
+        load_prompts(prompts_copy)
     assert info.value.path.endswith("follow_up.md.j2")
     assert info.value.field.startswith("line ")
 
@@ -141,7 +140,7 @@ def test_template_syntax_error_names_file_and_line(prompts_copy: Path) -> None:
 def test_template_without_required_block_is_rejected(prompts_copy: Path) -> None:
     (prompts_copy / "grade.md.j2").write_text("{% block system %}x{% endblock %}", encoding="utf-8")
     with pytest.raises(ContentError) as info:
-        PromptLibrary(prompts_copy)
+        load_prompts(prompts_copy)
     assert "context" in info.value.field and "request" in info.value.field
 
 
@@ -197,10 +196,19 @@ def test_system_prefix_is_byte_identical_across_the_session(lib: PromptLibrary) 
     assert g1[1]["content"] != g2[1]["content"]
 
 
-def test_module_level_builder_uses_the_default_library() -> None:
+def test_default_library_is_the_shipped_prompts_read_once() -> None:
     request = TurnRequest("question", factories.track(), factories.question(), 0, 1)
-    messages = build_turn_messages(request)
-    assert messages == PromptLibrary(default_prompts_dir()).build_turn_messages(request)
+    assert default_library() is default_library()
+    messages = default_library().build_turn_messages(request)
+    assert messages == load_prompts(default_prompts_dir()).build_turn_messages(request)
+
+
+def test_unreadable_template_is_named_not_called_missing(prompts_copy: Path) -> None:
+    (prompts_copy / "ask.md.j2").write_bytes(b"{% block request %}\xff\xfe{% endblock %}")
+    with pytest.raises(ContentError) as info:
+        load_prompts(prompts_copy)
+    assert info.value.path.endswith("ask.md.j2")
+    assert "UTF-8" in info.value.problem
 
 
 def test_chat_chunks_merge_neighbours_but_never_the_system_prefix() -> None:

@@ -22,7 +22,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from interviewer.core.content import load_library
 from interviewer.core.engine import InterviewEngine, NeedAnswer, NeedTurn
 from interviewer.core.grading import grade_answer
 from interviewer.core.models import Track
@@ -32,6 +31,7 @@ from interviewer.export import view as V
 from interviewer.export.view import answer_meta, build_view, duration_text, pace_text, word_count
 from interviewer.gui.feedback import FeedbackView
 from interviewer.llm.offline import OfflineCoach
+from interviewer.storage.content_files import load_library
 from tests.test_gui_feedback import all_text
 
 #: Hyphens, decimals and "percent": whitespace splitting and the word count disagree here.

@@ -16,7 +16,6 @@ from interviewer.cli import main
 from interviewer.core.content import (
     ContentLibrary,
     QuestionHistory,
-    load_library,
     practised_count,
     rotation_rank,
 )
@@ -24,6 +23,7 @@ from interviewer.core.models import Grade, Turn
 from interviewer.core.requests import GradeRequest
 from interviewer.gui.home import practised_text
 from interviewer.llm.scripted import ScriptedBackend
+from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
 from interviewer.storage.store import SessionPlan, SessionStore
 from tests.factories import draft, follow, question, rubric, track

@@ -1,9 +1,12 @@
-"""Load and validate tracks, rubrics and the question bank.
+"""Validate tracks, rubrics and the question bank, and pick an interview's questions.
 
-Built-in content ships inside the package; users add their own files in the user content
-directory and they load beside the built-ins (a user file with the same id replaces the
-built-in one). A broken file never stops the rest from loading: its error is collected,
-naming the file, the field and the problem, and the loader carries on.
+This module does no I/O: the loader outside core (`interviewer.storage.content_files`)
+finds the files, reads their bytes and hands each one to `ContentLibrary.add_file`, which
+parses and validates it here. Built-in content ships inside the package; users add their
+own files in the user content directory and they load beside the built-ins (a user file
+with the same id replaces the built-in one). A broken file never stops the rest from
+loading: its error is collected, naming the file, the field and the problem, and the
+loader carries on.
 """
 
 from __future__ import annotations
@@ -13,15 +16,24 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from interviewer.core.errors import ContentError
 from interviewer.core.models import Category, Question, QuestionFile, Rubric, RubricFile, Track
 
-_PKG_ROOT = Path(__file__).resolve().parent.parent
 M = TypeVar("M", bound=BaseModel)
+
+#: What kind of content a file holds, which decides the model that validates it.
+ContentKind = Literal["rubrics", "questions", "track"]
+#: Where each kind lives below a content root, in loading order: rubrics first, then the
+#: questions that name them, then the tracks that draw on the questions.
+CONTENT_LAYOUT: tuple[tuple[tuple[str, ...], ContentKind], ...] = (
+    (("rubrics",), "rubrics"),
+    (("tracks", "questions"), "questions"),
+    (("tracks",), "track"),
+)
 
 #: Scores (0-100) this close count as equal when choosing which seen question comes back
 #: first: a grader's own noise is about this size, and the choice among equals stays random.
@@ -61,18 +73,6 @@ def rotation_rank(question: Question, history: QuestionHistoryMap) -> tuple[int,
     return (1, int(max(0.0, score) // SCORE_BAND), h.times_seen)
 
 
-def builtin_content_root() -> Path:
-    """The folder holding prompts/, rubrics/ and tracks/.
-
-    An installed wheel carries them as interviewer/content/*; a source checkout keeps
-    them at the repository root, next to the package.
-    """
-    packaged = _PKG_ROOT / "content"
-    if (packaged / "tracks").is_dir():
-        return packaged
-    return _PKG_ROOT.parent
-
-
 def _field_path(loc: Iterable[Any], data: Any) -> str:
     """Turn a pydantic error location into something a person can find in the file.
 
@@ -97,7 +97,7 @@ def _field_path(loc: Iterable[Any], data: Any) -> str:
     return "".join(parts)
 
 
-def _validate(path: Path, model: type[M], data: Any) -> M:
+def _validate(path: Path | str, model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -111,20 +111,19 @@ def _validate(path: Path, model: type[M], data: Any) -> M:
         ) from None
 
 
-def load_toml(path: Path) -> dict[str, Any]:
+def parse_toml(data: bytes, source: Path | str) -> dict[str, Any]:
+    """The TOML document in `data` (a file's bytes); `source` names the file in errors."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(str(path), "", f"not valid TOML: {exc}") from None
+        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ContentError(str(path), "", "not UTF-8 text") from None
-    except OSError as exc:
-        raise ContentError(str(path), "", f"cannot read: {exc.strerror or exc}") from None
+        raise ContentError(str(source), "", "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(str(source), "", f"not valid TOML: {exc}") from None
 
 
-def load_model_file(path: Path, model: type[M]) -> M:
-    return _validate(path, model, load_toml(path))
+def parse_model(data: bytes, source: Path | str, model: type[M]) -> M:
+    """Parse and validate one content file's bytes; errors name the file and the field."""
+    return _validate(source, model, parse_toml(data, source))
 
 
 @dataclass
@@ -215,18 +214,18 @@ class ContentLibrary:
 
     # ------------------------------------------------------------------ loading
 
-    def add_dir(self, root: Path) -> None:
-        """Load rubrics/, tracks/ and tracks/questions/ below root; collect errors."""
-        for path in sorted((root / "rubrics").glob("*.toml")):
-            self._load(path, RubricFile, self._add_rubrics)
-        for path in sorted((root / "tracks" / "questions").glob("*.toml")):
-            self._load(path, QuestionFile, self._add_questions)
-        for path in sorted((root / "tracks").glob("*.toml")):
-            self._load(path, Track, self._add_track)
+    def add_file(self, source: Path, kind: ContentKind, data: bytes) -> None:
+        """Validate one file's bytes (read by the loader) and add what it holds.
 
-    def _load(self, path: Path, model: type[M], add: Any) -> None:
+        A broken file is recorded in `errors` and leaves the library as it was.
+        """
         try:
-            add(path, load_model_file(path, model))
+            if kind == "rubrics":
+                self._add_rubrics(source, parse_model(data, source, RubricFile))
+            elif kind == "questions":
+                self._add_questions(source, parse_model(data, source, QuestionFile))
+            else:
+                self._add_track(source, parse_model(data, source, Track))
         except ContentError as err:
             self.errors.append(err)
 
@@ -300,13 +299,3 @@ def _round_robin(
             if by_cat.get(cat):
                 out.append(by_cat[cat].pop())
     return out
-
-
-def load_library(user_dir: Path | None = None, builtin_root: Path | None = None) -> ContentLibrary:
-    """Built-ins first, then the user's own files (which may replace built-ins by id)."""
-    lib = ContentLibrary()
-    lib.add_dir(builtin_root or builtin_content_root())
-    if user_dir is not None and user_dir.is_dir():
-        lib.add_dir(user_dir)
-    lib.check_references()
-    return lib

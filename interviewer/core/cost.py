@@ -9,6 +9,9 @@ change, so the user can correct or add models in `prices.json` in the config fol
 
 Keys starting with "_" are comments. A broken file is reported by name and the built-in
 prices are used meanwhile. Local servers (loopback or private addresses) cost nothing.
+
+This module does no I/O: `interviewer.storage.prices` reads and writes prices.json and
+hands its text to `parse_prices` here.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import threading
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -146,20 +148,23 @@ def usage_from_api(data: Any) -> Usage | None:
 # --------------------------------------------------------------------------- prices
 
 
-def prices_path() -> Path:
-    """Where the user's price table lives (beside settings.json)."""
-    from interviewer.storage.paths import app_paths  # storage imports nothing from here
+def invalid_prices(source: str, problem: str) -> ConfigError:
+    """The error for a price table that cannot be used, naming it and the problem."""
+    first = problem.splitlines()[0] if problem else "unknown problem"
+    return ConfigError(
+        f"Price table {source} is not valid ({first}). Fix it or delete it; the "
+        "built-in prices are used meanwhile."
+    )
 
-    return app_paths().config_dir / PRICES_FILE
 
+def parse_prices(text: str, source: str = PRICES_FILE) -> dict[str, Price]:
+    """Defaults, overridden by the prices in `text` (a prices.json document).
 
-def load_prices(path: Path) -> dict[str, Price]:
-    """Defaults, overridden by the user's file; a broken file names itself and the problem."""
+    Raises ConfigError naming `source` and the first problem.
+    """
     prices = dict(DEFAULT_PRICES)
-    if not path.exists():
-        return prices
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(text)
         if not isinstance(raw, dict):
             raise ValueError("expected an object mapping model names to prices")
         for model, value in raw.items():
@@ -173,36 +178,16 @@ def load_prices(path: Path) -> dict[str, Price]:
                 raise ValueError(
                     f"{model}{'.' + where if where else ''}: {problem['msg']}"
                 ) from None
-    except (OSError, ValueError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(
-            f"Price table {path} is not valid ({first}). Fix it or delete it; the "
-            "built-in prices are used meanwhile."
-        ) from None
+    except ValueError as exc:
+        raise invalid_prices(source, str(exc) or type(exc).__name__) from None
     return prices
 
 
-def load_prices_or_defaults(path: Path | None = None) -> tuple[dict[str, Price], str]:
-    """The price table and a warning to show ("" when the file was fine or absent).
-
-    A broken prices.json must not stop an interview or a report: the built-in prices
-    stand in, and the warning names the file and the problem.
-    """
-    try:
-        return load_prices(path if path is not None else prices_path()), ""
-    except ConfigError as err:
-        return dict(DEFAULT_PRICES), str(err)
-
-
-def write_prices_template(path: Path | None = None) -> Path:
-    """Write the built-in prices to prices.json for editing; an existing file is kept."""
-    target = path if path is not None else prices_path()
-    if not target.exists():
-        data: dict[str, Any] = {"_note": PRICES_NOTE}
-        data.update({name: price.model_dump() for name, price in DEFAULT_PRICES.items()})
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    return target
+def prices_template() -> str:
+    """The built-in prices as a prices.json document for the user to edit."""
+    data: dict[str, Any] = {"_note": PRICES_NOTE}
+    data.update({name: price.model_dump() for name, price in DEFAULT_PRICES.items()})
+    return json.dumps(data, indent=2) + "\n"
 
 
 def price_for(model: str, prices: dict[str, Price]) -> Price | None:

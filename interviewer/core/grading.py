@@ -25,7 +25,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -592,14 +592,22 @@ class _Bank:
         return math.log((n + 1) / (self.df.get(s, 0) + 1))
 
 
+#: Gives the question bank answers are compared against (the built-in questions). Core
+#: reads no files: the content loader (storage.content_files) sets it when imported.
+_BANK_SOURCE: Callable[[], Iterable[Question]] | None = None
+
+
+def set_question_bank(source: Callable[[], Iterable[Question]] | None) -> None:
+    """Say where the question bank comes from (read lazily, once); None means no bank."""
+    global _BANK_SOURCE
+    _BANK_SOURCE = source
+    _bank.cache_clear()
+
+
 @functools.lru_cache(maxsize=1)
 def _bank() -> _Bank:
-    from interviewer.core.content import load_library  # content imports models only
-
-    try:
-        questions = list(load_library().questions.values())
-    except Exception:  # relevance then falls back to this question alone
-        questions = []
+    # Without a bank, relevance falls back to the question alone.
+    questions = list(_BANK_SOURCE()) if _BANK_SOURCE is not None else []
     vocab = {q.id: question_vocabulary(q) for q in questions}
     df: Counter[str] = Counter(s for v in vocab.values() for s in v)
     prefix: dict[str, list[str]] = {}

@@ -12,6 +12,9 @@ Two things shape this module:
   any copy of the delimiter inside the text defused first, and the system prompts say that
   the block is data, never instructions.
 
+This module does no I/O: the template texts are read by the loader outside core
+(`interviewer.storage.prompt_files`) and handed to `PromptLibrary`.
+
 Templates use `StrictUndefined`, so a template that names a variable the code does not
 pass fails loudly (as a ContentError naming the file) instead of sending a hole to the
 model. Each template file holds named blocks (`system`, `context`, `request`) so one file
@@ -24,8 +27,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 import jinja2
@@ -51,17 +53,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "grade.md.j2": ("system", "context", "request"),
 }
 
-_PKG_ROOT = Path(__file__).resolve().parent.parent
 # Any spelling of the delimiter a model might take for the real one: case, spaces, slash.
 _DELIMITER_RE = re.compile(r"<(\s*/?\s*candidate_answer)", re.IGNORECASE)
-
-
-def default_prompts_dir() -> Path:
-    """The packaged copy in an installed wheel, else `prompts/` in a source checkout."""
-    packaged = _PKG_ROOT / "content" / "prompts"
-    if packaged.is_dir():
-        return packaged
-    return _PKG_ROOT.parent / "prompts"
 
 
 def neutralise_answer(text: str) -> str:
@@ -130,12 +123,19 @@ def _answer_note(turn: Turn) -> str:
 
 
 class PromptLibrary:
-    """The five prompt templates of one prompts folder, loaded and checked up front."""
+    """The five prompt templates of one prompts folder, compiled and checked up front.
 
-    def __init__(self, prompts_dir: Path) -> None:
-        self.prompts_dir = Path(prompts_dir)
+    `templates` maps file names to their text (a name that is absent is a missing file);
+    `prompts_dir` only names the folder in errors. Reading the folder is the loader's job:
+    `interviewer.storage.prompt_files.load_prompts`.
+    """
+
+    def __init__(
+        self, templates: Mapping[str, str], prompts_dir: PurePath | str = "prompts"
+    ) -> None:
+        self.prompts_dir = PurePath(prompts_dir)
         self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.prompts_dir)),
+            loader=jinja2.DictLoader(dict(templates)),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # prompts, not HTML; candidate text is delimited instead
             trim_blocks=True,
@@ -297,33 +297,6 @@ class PromptLibrary:
 
     def build_grading_messages(self, request: GradeRequest) -> list[Message]:
         return self.grading_chunks(request).messages()
-
-
-@lru_cache(maxsize=4)
-def _library(prompts_dir: Path) -> PromptLibrary:
-    return PromptLibrary(prompts_dir)
-
-
-def default_library() -> PromptLibrary:
-    return _library(default_prompts_dir())
-
-
-def build_turn_messages(
-    request: TurnRequest, library: PromptLibrary | None = None
-) -> list[Message]:
-    return (library or default_library()).build_turn_messages(request)
-
-
-def build_follow_up_messages(
-    request: FollowUpRequest, library: PromptLibrary | None = None
-) -> list[Message]:
-    return (library or default_library()).build_follow_up_messages(request)
-
-
-def build_grading_messages(
-    request: GradeRequest, library: PromptLibrary | None = None
-) -> list[Message]:
-    return (library or default_library()).build_grading_messages(request)
 
 
 # --------------------------------------------------------------------------- JSON replies

@@ -17,12 +17,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from interviewer import __version__
-from interviewer.core.content import load_library
 from interviewer.core.errors import InterviewerError
 from interviewer.gui.controller import Controller, open_store
 from interviewer.gui.icon import app_icon
 from interviewer.gui.main_window import APP_NAME, MainWindow
 from interviewer.llm.base import Backend
+from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings, load_settings

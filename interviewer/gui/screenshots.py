@@ -31,13 +31,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from interviewer.core.content import ContentLibrary, load_library
+from interviewer.core.content import ContentLibrary
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import FollowUpDecision, Question
 from interviewer.core.requests import FollowUpRequest, TurnRequest
 from interviewer.gui.controller import Controller, StartOptions
 from interviewer.gui.main_window import MainWindow
 from interviewer.llm.scripted import ScriptedBackend
+from interviewer.storage.content_files import load_library
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings
 
