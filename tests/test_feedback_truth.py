@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.grading_eval import load_set, request_for
-from interviewer.core.content import ContentLibrary, load_library
+from interviewer.core.content import ContentLibrary
 from interviewer.core.grading import (
     EvidenceIndex,
     detect_star,
@@ -33,6 +33,7 @@ from interviewer.core.grading import (
 from interviewer.core.models import Grade, GradeDraft, StarDraft, Turn
 from interviewer.core.requests import GradeRequest
 from interviewer.llm.offline import OfflineCoach
+from interviewer.storage.content_files import load_library
 
 coach = OfflineCoach()
 PARTS = ("situation", "task", "action", "result", "reflection")
