@@ -73,11 +73,10 @@ def run(quick: bool) -> tuple[list[Row], dict[str, Any]]:
     questions = 4 if quick else 10
     idle = 2.0 if quick else 3.0
     raw: dict[str, Any] = {"machine": machine(), "quick": quick}
-    saved = {k: os.environ.get(k) for k in ("INTERVIEWER_HOME", "TIKTOKEN_CACHE_DIR")}
+    saved = {k: os.environ.get(k) for k in ("INTERVIEWER_HOME",)}
     with tempfile.TemporaryDirectory(prefix="interviewer-bench-") as tmp:
         root = Path(tmp)
-        os.environ["INTERVIEWER_HOME"] = str(root / "parent")  # tiktoken's cache, here
-        os.environ.pop("TIKTOKEN_CACHE_DIR", None)
+        os.environ["INTERVIEWER_HOME"] = str(root / "parent")
 
         _log(f"cold start: {runs} runs each of the app and a bare window (+1 warm-up)...")
         start = startup.measure(runs, root / "start")
