@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from interviewer.core.content import ContentLibrary, QuestionHistory
-from interviewer.core.cost import Price, SessionUsage, UsageMeter
+from interviewer.core.cost import Price, SessionUsage, Usage, UsageMeter
 from interviewer.core.engine import (
     MIN_FOLLOW_UP_SECONDS,
     Finished,
@@ -59,10 +59,16 @@ from interviewer.core.summary import SessionSummary
 from interviewer.llm import service
 from interviewer.llm.base import Backend, CancelToken
 from interviewer.storage.prices import load_prices_or_defaults
-from interviewer.storage.store import Draft, SessionPlan, SessionStore, StoredSession
+from interviewer.storage.store import (
+    Draft,
+    SessionPlan,
+    SessionStore,
+    StoredModelCall,
+    StoredSession,
+)
 
 if TYPE_CHECKING:
-    from interviewer.llm.base import CallRecorder
+    from interviewer.llm.base import CallRecorder, ModelCall
 
 log = logging.getLogger(__name__)
 
@@ -731,7 +737,8 @@ class InterviewSession:
         if row.backend != self.backend.name or row.backend_label != self.backend.label:
             label = f"{row.backend_label}, then {self.backend.label}"
         self.backend_used = (self.backend.name, label)
-        self._begin_usage()  # tokens spent before the interruption are not known any more
+        self._begin_usage()
+        self._carry_over_usage(session_id)  # the tokens spent before the interruption
         self._saved_turns = self._restored = len(engine.transcript)
         draft = engine.draft
         self._emit(Started(resumed=True))
@@ -753,7 +760,6 @@ class InterviewSession:
 
     def _begin_usage(self) -> None:
         self.usage_meter.reset()
-        self.usage_meter.watch(self.backend)
         self._prices, warning = load_prices_or_defaults()
         if warning:
             self._emit(Notice("warning", warning))
@@ -1087,9 +1093,38 @@ class InterviewSession:
 
     # ------------------------------------------------------------------ model calls
 
-    def _llm_options(self) -> dict[str, Any]:
-        """Extra keyword arguments of every `llm.service` call (the call log's recorder)."""
-        return {} if self._recorder is None else {"recorder": self._recorder}
+    def _llm_options(self, backend: Backend, offline: Backend | None) -> dict[str, Any]:
+        """Extra keyword arguments of every `llm.service` call: the recorder that meters
+        each call's own usage and hands the call on to the log."""
+        recorder = _MeteredRecorder(
+            self.usage_meter,
+            self.usage_meter.epoch,
+            self._recorder,
+            local=backend.is_local,
+            stand_in_local=offline.is_local if offline is not None else True,
+        )
+        return {"recorder": recorder}
+
+    def _carry_over_usage(self, session_id: str) -> None:
+        """Count what a resumed interview used before it was interrupted, from its call
+        log. A logged call's server is known only by its backend's name: the current
+        backend's or the offline coach's name says whether it bills; any other is priced
+        by its model (its cost reads "unknown" when the model has no price)."""
+        try:
+            calls = self.store.model_calls(session_id)
+        except STORE_ERRORS as err:
+            log.info("the usage before the resume could not be read: %s", err)
+            return
+        self._count_saved_usage(calls, self.usage_meter.epoch)
+
+    def _count_saved_usage(self, calls: list[StoredModelCall], epoch: int) -> None:
+        local_of = {self.backend.name: self.backend.is_local}
+        if self.offline is not None:
+            local_of[self.offline.name] = self.offline.is_local
+        for call in calls:
+            usage = Usage(**{k: max(0, int(v)) for k, v in dict(call.usage).items()})
+            local = local_of.get(call.backend, False)
+            self.usage_meter.record(call.model, usage, local=local, epoch=epoch)
 
     def _run(self, work: Callable[[], Any], done: Callable[[Future[Any]], None]) -> None:
         generation = self._generation
@@ -1102,9 +1137,8 @@ class InterviewSession:
 
     def _start_turn(self, request: TurnRequest) -> None:
         backend, offline, token = self.backend, self.offline, CancelToken()
-        self.usage_meter.watch(backend)
         call = _Call(next(self._ids), "turn", token, request.purpose)
-        options = self._llm_options()
+        options = self._llm_options(backend, offline)
 
         def on_delta(piece: str) -> None:
             self.executor.call_soon(lambda: self._on_delta(call, piece))
@@ -1127,9 +1161,8 @@ class InterviewSession:
 
     def _start_follow_up(self, request: FollowUpRequest) -> None:
         backend, offline, token = self.backend, self.offline, CancelToken()
-        self.usage_meter.watch(backend)
         call = _Call(next(self._ids), "follow_up", token)
-        options = self._llm_options()
+        options = self._llm_options(backend, offline)
 
         def on_notice(text: str) -> None:
             self.executor.call_soon(lambda: self._on_call_notice(call, text))
@@ -1214,8 +1247,8 @@ class InterviewSession:
             self._grade_queue.extend(fresh)
             self._handed_out += len(fresh)
             self._emit(GradingProgress(self._graded, self._handed_out))
-        backend, offline, options = self.backend, self.offline, self._llm_options()
-        self.usage_meter.watch(backend)
+        backend, offline = self.backend, self.offline
+        options = self._llm_options(backend, offline)
         while self._grade_queue and len(self._grade_jobs) < GRADING_WORKERS:
             request = self._grade_queue.popleft()
             job = next(self._ids)
@@ -1267,6 +1300,33 @@ class InterviewSession:
             self._grade_questions.pop(request_id, None)
             self._graded += 1
         self._emit(GradingProgress(self._graded, self._handed_out))
+
+
+class _MeteredRecorder:
+    """The recorder of one dispatch: counts each call's own usage on the meter (plain
+    numbers: the model that answered, whether its server bills), then hands the call on
+    to the call log, if there is one. Runs on the worker that made the call."""
+
+    def __init__(
+        self,
+        meter: UsageMeter,
+        epoch: int,
+        inner: CallRecorder | None,
+        *,
+        local: bool,
+        stand_in_local: bool,
+    ) -> None:
+        self.meter = meter
+        self.epoch = epoch
+        self.inner = inner
+        self.local = local
+        self.stand_in_local = stand_in_local
+
+    def record(self, call: ModelCall) -> None:
+        local = self.stand_in_local if call.stand_in else self.local
+        self.meter.record(call.model, call.usage, local=local, epoch=self.epoch)
+        if self.inner is not None:
+            self.inner.record(call)
 
 
 def _outcome(fut: Future[Any]) -> tuple[Any, str, bool]:

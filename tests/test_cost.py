@@ -205,38 +205,65 @@ def test_the_backend_collects_usage_from_the_api() -> None:
     )
 
 
-class _Counting:
-    def __init__(self, model: str, base_url: str | None = None) -> None:
-        self.model, self.base_url, self.usage = model, base_url, Usage()
-
-
-def test_meter_counts_each_backend_from_when_the_interview_first_used_it() -> None:
+def test_meter_sums_each_calls_own_usage_across_models() -> None:
     from interviewer.core.cost import UsageMeter
 
-    first = _Counting("gpt-4o-mini")
-    first.usage.record(5000, 500)  # an earlier interview: not this one's
     meter = UsageMeter()
     assert meter.session() is None
-    meter.watch(first)
-    first.usage.record(1000, 100)
-    second = _Counting("my-own-model")  # swapped in Settings mid-interview
-    meter.watch(second)
-    meter.watch(second)  # watching twice changes nothing
-    second.usage.record(200, 20)
+    epoch = meter.reset()
+    assert meter.record(
+        "gpt-4o-mini", Usage(requests=1, prompt_tokens=1000, completion_tokens=100), local=False
+    )
+    # swapped in Settings mid-interview: a model with no price
+    meter.record(
+        "my-own-model",
+        Usage(requests=1, prompt_tokens=200, completion_tokens=20),
+        local=False,
+        epoch=epoch,
+    )
     s = meter.session()
     assert s is not None
     assert (s.requests, s.prompt_tokens, s.completion_tokens) == (2, 1200, 120)
     assert s.estimated_cost_usd is None and "my-own-model" in s.cost_text  # no price for it
-    assert "gpt-4o-mini" in s.model and "my-own-model" in s.model
+    assert s.model == "gpt-4o-mini, my-own-model" and not s.local
+    # A late call of the interview before (an older epoch) is not this one's.
     meter.reset()
-    meter.watch(first)
-    only = meter.session()
-    assert only is not None and only.requests == 0
+    assert not meter.record(
+        "gpt-4o-mini", Usage(requests=1, prompt_tokens=5), local=False, epoch=epoch
+    )
+    assert meter.session() is None
 
 
-def test_meter_ignores_backends_without_usage() -> None:
+def test_meter_prices_each_server_on_its_own() -> None:
     from interviewer.core.cost import UsageMeter
 
     meter = UsageMeter()
-    meter.watch(object())
+    one = Usage(requests=1, prompt_tokens=1_000_000, completion_tokens=0)
+    meter.record("gpt-4o-mini", one, local=False)
+    meter.record("llama3.1", one, local=True)  # a local server: free
+    s = meter.session()
+    assert s is not None and not s.local
+    assert s.estimated_cost_usd == pytest.approx(0.15)  # gpt-4o-mini's input price only
+    only_local = UsageMeter()
+    only_local.record("llama3.1", one, local=True)
+    t = only_local.session()
+    assert t is not None and t.local and t.estimated_cost_usd == 0.0
+
+
+def test_meter_ignores_calls_without_usage() -> None:
+    from interviewer.core.cost import UsageMeter
+
+    meter = UsageMeter()
+    assert not meter.record("offline", Usage(), local=True)  # the offline coach
     assert meter.session() is None
+
+
+def test_cost_module_reads_no_backend_attributes() -> None:
+    """The meter takes plain numbers; nothing in core probes a backend with getattr."""
+    import inspect
+
+    from interviewer.core import cost
+
+    source = inspect.getsource(cost)
+    assert "usage_of" not in source
+    assert "getattr(backend" not in source

@@ -8,7 +8,8 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from interviewer.core.cost import Usage
+from interviewer.core.cost import Usage, is_local_url
+from interviewer.llm.base import ModelResponse
 from interviewer.llm.scripted import ScriptedBackend
 from interviewer.storage.paths import app_paths
 from tests.factories import follow
@@ -17,15 +18,21 @@ from tests.gui_helpers import make_app, quoting_grade, small_library, start
 
 @dataclass
 class CountingBackend(ScriptedBackend):
-    """A scripted model that reports usage as an API would: 1,000 in, 100 out per call."""
+    """A scripted model that reports usage as an API would: 1,000 in, 100 out per call,
+    on each call's response (what the session counts) and in its running total."""
 
     model: str = "gpt-4o-mini"
     base_url: str | None = None
     usage: Usage = field(default_factory=Usage)
 
-    def _next(self, kind: str, request: Any, queue: Any, default: Any) -> Any:
-        self.usage.record(prompt_tokens=1000, completion_tokens=100, cached_tokens=400)
-        return super()._next(kind, request, queue, default)
+    @property
+    def is_local(self) -> bool:
+        return is_local_url(self.base_url)
+
+    def _response(self, result: Any, raw: str) -> ModelResponse[Any]:
+        one = Usage(requests=1, prompt_tokens=1000, completion_tokens=100, cached_tokens=400)
+        self.usage.add(one)
+        return ModelResponse(result, model=self.model, mode="none", raw_reply=raw, usage=one)
 
 
 def run_one_interview(qtbot: QtBot, backend: CountingBackend) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import random
 import threading
 from collections.abc import Callable
@@ -24,11 +25,13 @@ from pytestqt.qtbot import QtBot
 
 from interviewer.cli import TerminalFrontEnd, _conclude
 from interviewer.core.content import ContentLibrary
+from interviewer.core.cost import Usage
 from interviewer.core.engine import NeedAnswer, Phase
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import FollowUpDecision, GradeDraft, Turn
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.gui.controller import Controller
+from interviewer.llm.base import ModelResponse
 from interviewer.llm.scripted import ScriptedBackend
 from interviewer.session import (
     GRADING_WORKERS,
@@ -562,3 +565,137 @@ def test_the_resume_offer_describes_what_a_resume_will_use(
     else:  # a draft for an answered question is not offered, nor its stale clock
         assert "typing" not in text
         assert "29:00 left" in text
+
+
+# --------------------------------------------------------------------------- usage
+
+
+@dataclass
+class MeteredBackend(ScriptedBackend):
+    """A priced model whose every call reports its own usage on its response, as an API
+    does: turns and follow-ups 100 in / 10 out; each grade the usage `grade_usage` gives
+    its question. Its running counter is deliberately shared with others (see the test)."""
+
+    model: str = "gpt-4o-mini"
+    grade_usage: dict[str, Usage] = field(default_factory=dict)
+
+    @property
+    def is_local(self) -> bool:
+        return False
+
+    def _response(self, result: Any, raw: str) -> ModelResponse[Any]:
+        one = Usage(requests=1, prompt_tokens=100, completion_tokens=10)
+        return ModelResponse(result, model=self.model, raw_reply=raw, usage=one)
+
+    def grade(self, request: GradeRequest) -> ModelResponse[GradeDraft]:
+        draft = super().grade(request).result
+        one = self.grade_usage[request.question.id]
+        return ModelResponse(draft, model=self.model, raw_reply="{}", usage=one)
+
+
+def test_overlapping_gradings_on_one_backend_are_counted_exactly() -> None:
+    both = threading.Barrier(2, timeout=10)
+    backend = MeteredBackend(default_turn=turn_text, usage=Usage())
+
+    def overlapping(request: GradeRequest) -> GradeDraft:
+        both.wait()  # neither grading returns before the other has started
+        # Another user of the same backend object (a connection test, the next
+        # interview) moves its running counter meanwhile: none of it is this interview's.
+        assert backend.usage is not None
+        backend.usage.record(prompt_tokens=99_999, completion_tokens=9_999)
+        return quoting_grade(request)
+
+    backend.default_grade = overlapping
+    lib = small_library(count=2, limit=0)
+    backend.grade_usage = {
+        "q1": Usage(requests=1, prompt_tokens=5000, cached_tokens=1000, completion_tokens=700),
+        "q2": Usage(requests=2, prompt_tokens=3000, cached_tokens=0, completion_tokens=300),
+    }
+    store = SessionStore.memory()
+    session, executor, _ = headless(lib, backend, store)
+    session.start(StartOptions("t", question_count=2, follow_ups=False, repeat=True))
+    answer_all(session, executor)
+    assert executor.run_until(lambda: session.results is not None)
+    executor.shutdown()
+    turns = len(backend.calls_of("turn"))
+    assert turns == 3 and len(backend.calls_of("grade")) == 2
+    usage = session.session_usage()
+    assert usage is not None
+    assert usage.requests == turns + 1 + 2
+    assert usage.prompt_tokens == 100 * turns + 5000 + 3000
+    assert usage.cached_tokens == 1000
+    assert usage.completion_tokens == 10 * turns + 700 + 300
+    # gpt-4o-mini: 0.15 $/M input, 0.075 $/M cached, 0.60 $/M output
+    prompt = 100 * turns + 5000 + 3000
+    expected = ((prompt - 1000) * 0.15 + 1000 * 0.075 + (10 * turns + 1000) * 0.60) / 1e6
+    assert usage.estimated_cost_usd == pytest.approx(expected)
+    report = session.results.report if session.results else None
+    assert report is not None
+    data = json.loads(report.model_dump_json())["usage"]
+    assert (data["requests"], data["prompt_tokens"], data["completion_tokens"]) == (
+        turns + 3,
+        prompt,
+        10 * turns + 1000,
+    )
+    # Each grade's own usage is in the call log too, with its question.
+    sid = report.session_id or ""
+    logged = {c.question_id: c.usage for c in store.model_calls(sid, "grade")}
+    assert logged["q1"]["prompt_tokens"] == 5000 and logged["q2"]["prompt_tokens"] == 3000
+
+
+def test_a_backend_swapped_mid_interview_is_counted() -> None:
+    first = MeteredBackend(default_turn=turn_text, default_grade=quoting_grade)
+    second = MeteredBackend(
+        default_turn=turn_text, default_grade=quoting_grade, model="my-own-model"
+    )
+    lib = small_library(count=2, limit=0)
+    first.grade_usage = second.grade_usage = {
+        q: Usage(requests=1, prompt_tokens=1000, completion_tokens=100) for q in ("q1", "q2")
+    }
+    session, executor, _ = headless(lib, first)
+    session.start(StartOptions("t", question_count=2, follow_ups=False, repeat=True))
+    assert executor.run_until(lambda: session.answering)
+    session.backend = second  # Settings changed it: from the next call on
+    answer_all(session, executor)
+    assert executor.run_until(lambda: session.results is not None)
+    executor.shutdown()
+    usage = session.session_usage()
+    assert usage is not None
+    calls = len(first.calls) + len(second.calls)
+    assert len(first.calls) == 1 and usage.requests == calls
+    assert usage.model == "gpt-4o-mini, my-own-model"
+    assert usage.estimated_cost_usd is None  # my-own-model has no price
+
+
+def test_a_resumed_interview_keeps_the_usage_spent_before(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    lib = small_library(count=2, limit=0)
+    usage = {q: Usage(requests=1, prompt_tokens=1000, completion_tokens=100) for q in ("q1", "q2")}
+    backend = MeteredBackend(default_turn=turn_text, default_grade=quoting_grade, grade_usage=usage)
+    store = SessionStore(path)
+    session, executor, _ = headless(lib, backend, store)
+    session.start(StartOptions("t", question_count=2, follow_ups=False, repeat=True))
+    assert executor.run_until(lambda: session.answering)
+    assert session.submit_answer(ANSWERS[0])
+    assert executor.run_until(lambda: session.answering and session.pending_grades == 0)
+    before = session.session_usage()
+    sid = session.session_id
+    assert before is not None and sid is not None and before.requests == 3  # 2 turns, 1 grade
+    session.abandon()  # killed
+    executor.shutdown()
+    store.close()
+
+    again = MeteredBackend(default_turn=turn_text, default_grade=quoting_grade, grade_usage=usage)
+    store = SessionStore(path)
+    session, executor, _ = headless(lib, again, store)
+    session.resume(sid)
+    answer_all(session, executor)
+    assert executor.run_until(lambda: session.results is not None)
+    executor.shutdown()
+    after = session.results.report.usage if session.results and session.results.report else None
+    assert after is not None
+    assert after.requests == before.requests + len(again.calls)
+    assert after.prompt_tokens == before.prompt_tokens + 1000 * len(
+        again.calls_of("grade")
+    ) + 100 * len(again.calls_of("turn"))
+    store.close()

@@ -329,54 +329,74 @@ class SessionUsage(BaseModel):
         return f"{format_usage(usage)} · cost {self.cost_text}"
 
 
-def usage_of(backend: Any) -> Usage | None:
-    """The backend's running token usage, or None for backends that use no tokens."""
-    usage = getattr(backend, "usage", None)
-    return usage if isinstance(usage, Usage) else None
-
-
 class UsageMeter:
-    """Token usage of one interview, across every backend it used.
+    """Token usage of one interview, counted call by call from each call's own usage.
 
-    A backend's `usage` counts from when it was built; the meter remembers each backend's
-    count when the interview first used it and reports the difference, so a backend
-    swapped in Settings mid-interview, or one reused by the next interview, is counted
-    right. Safe to read from the GUI thread while workers record usage.
+    Every model call reports what it used (`ModelResponse.usage`, logged as a
+    `ModelCall`); the session hands those plain numbers here with the model that
+    answered and whether its server bills anybody. Summing calls, never diffing a
+    backend's running counter, keeps two gradings that overlap on one backend, a backend
+    swapped in Settings mid-interview, and a backend reused by the next interview apart.
+
+    `reset` starts a new interview and returns its epoch; a call that started under an
+    older epoch (a late reply of a left interview) is not counted. Safe to record from
+    worker threads while the GUI thread reads `session`.
     """
 
     def __init__(self) -> None:
-        self._marks: list[tuple[Any, Usage]] = []
+        self._lock = threading.Lock()
+        self._epoch = 0
+        #: (model, local) -> usage, in the order the models were first used.
+        self._parts: dict[tuple[str, bool], Usage] = {}
 
-    def reset(self) -> None:
-        self._marks = []
+    @property
+    def epoch(self) -> int:
+        with self._lock:
+            return self._epoch
 
-    def watch(self, backend: Any) -> None:
-        usage = usage_of(backend)
-        if usage is not None and all(b is not backend for b, _ in self._marks):
-            self._marks.append((backend, usage.snapshot()))
+    def reset(self) -> int:
+        """Forget every count (a new interview); returns the new epoch."""
+        with self._lock:
+            self._epoch += 1
+            self._parts = {}
+            return self._epoch
+
+    def record(self, model: str, usage: Usage, *, local: bool, epoch: int | None = None) -> bool:
+        """Add one call's own usage; False (nothing added) for an older epoch's call or a
+        call that used no tokens (the offline coach, a reply without usage data)."""
+        one = usage.snapshot()
+        if not (one.requests or one.prompt_tokens or one.completion_tokens):
+            return False
+        with self._lock:
+            if epoch is not None and epoch != self._epoch:
+                return False
+            part = self._parts.setdefault((model, local), Usage())
+            part.requests += one.requests
+            part.prompt_tokens += one.prompt_tokens
+            part.cached_tokens += one.cached_tokens
+            part.completion_tokens += one.completion_tokens
+        return True
 
     def session(self, prices: dict[str, Price] | None = None) -> SessionUsage | None:
-        """The usage so far; None when no watched backend counts tokens."""
-        if not self._marks:
+        """The usage so far; None when no call used tokens."""
+        with self._lock:
+            parts = [
+                (model, local, usage.model_copy()) for (model, local), usage in self._parts.items()
+            ]
+        if not parts:
             return None
         total = Usage()
         cost: float | None = 0.0
         models: list[str] = []
         local = True
-        for backend, start in self._marks:
-            now = usage_of(backend)
-            if now is None:
-                continue
-            delta = _minus(now.snapshot(), start)
-            total.add(delta)
-            model = str(getattr(backend, "model", "") or "")
-            here = is_local_url(getattr(backend, "base_url", None))
+        for model, here, usage in parts:
+            total.add(usage)
             local = local and here
-            if model and model not in models and delta.requests:
+            if model and model not in models:
                 models.append(model)
-            one = session_cost(delta, model, prices, local=here) if delta.requests else 0.0
+            one = session_cost(usage, model, prices, local=here)
             cost = None if cost is None or one is None else cost + one
-        model_text = ", ".join(models) or str(getattr(self._marks[-1][0], "model", "") or "")
+        model_text = ", ".join(models)
         return SessionUsage(
             requests=total.requests,
             prompt_tokens=total.prompt_tokens,
@@ -387,12 +407,3 @@ class UsageMeter:
             estimated_cost_usd=0.0 if local else (None if cost is None else round(cost, 6)),
             cost_text=_cost_words(cost, model_text, local=local),
         )
-
-
-def _minus(now: Usage, start: Usage) -> Usage:
-    return Usage(
-        requests=max(0, now.requests - start.requests),
-        prompt_tokens=max(0, now.prompt_tokens - start.prompt_tokens),
-        cached_tokens=max(0, now.cached_tokens - start.cached_tokens),
-        completion_tokens=max(0, now.completion_tokens - start.completion_tokens),
-    )
