@@ -8,10 +8,23 @@ A candidate who has typed for forty minutes must never lose a word (issue 5), so
 * A database that cannot be read (garbage, truncated, damaged) or that a newer version
   wrote is never deleted and never half-used: `SessionStore.open` moves it aside under
   a timestamped name, starts a fresh one, and says so in `store.notice`.
-* When the disk cannot take writes (read-only folder, disk full, file vanished) the store
-  copies what it has into an in-memory database and carries on there, so the interview
-  goes on; `store.notice` (and `on_notice`, if set) tell the user to export before
-  quitting. This happens at open and also mid-interview, on the first failed write.
+* A busy or locked database (another program writing, a backup tool holding it) is not
+  a broken disk: a write retries with back-off for up to `RETRY_SECONDS` before anything
+  else happens (issue 13).
+* When the disk still cannot take writes (read-only folder, disk full, file vanished, a
+  lock held past the retry budget) the store copies what it has into an in-memory
+  database and carries on there, so the interview goes on; `store.notice` and every
+  notice listener (`on_notice`, `add_notice_listener`) say so. It keeps every change it
+  made since (`unsaved`) and writes them all to the file as soon as the file takes writes
+  again: a background thread tries every `RECOVER_SECONDS`, each later write tries once
+  without waiting, and `flush(wait)` lets a front end try before it exits.
+* A file that can still be read is never replaced by an empty store for reading: when
+  the write probe at open fails, the memory store starts as a copy of the file read
+  through a read-only connection, and `SessionStore.open(path, read_only=True)` (the
+  read-only commands) reads the file without writing to it at all.
+* History is read per row: a row whose report or plan cannot be parsed is listed with
+  `SessionRow.damaged` saying what is wrong and what was kept, and every sqlite3 error
+  leaving the store is wrapped in a `StoreError` naming the problem.
 
 `SessionStore(path)` is the strict constructor: it raises a `StoreError` subclass for
 every bad state above. `SessionStore.open(path)` is what drivers call: it recovers and
@@ -34,6 +47,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,8 +66,14 @@ from interviewer.storage.migrations import SCHEMA_VERSION, migrate, user_version
 Status = Literal["in_progress", "finished", "abandoned"]
 T = TypeVar("T")
 
-#: Seconds to wait for another process (a second app window, the CLI) holding the lock.
+#: Seconds SQLite itself waits for another process (a second app window, the CLI)
+#: holding the lock, on each try.
 BUSY_TIMEOUT = 5.0
+#: Seconds a write keeps retrying a busy or locked database (tries of BUSY_TIMEOUT each,
+#: with back-off between them) before the store carries on in memory.
+RETRY_SECONDS = 30.0
+#: Seconds between the background tries to write what was kept in memory back to disk.
+RECOVER_SECONDS = 2.0
 #: Files SQLite keeps beside the database; they move with it, or a fresh database at the
 #: old name would replay a stale journal into itself.
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -76,6 +96,15 @@ _SQLITE_CANTOPEN = 14
 _SQLITE_NOTADB = 26
 _SQLITE_CONSTRAINT_FOREIGNKEY = 787
 _CORRUPT_CODES = {_SQLITE_CORRUPT, _SQLITE_NOTADB}
+_BUSY_CODES = {_SQLITE_BUSY, _SQLITE_LOCKED}
+#: Messages of errors raised without a result code (by a wrapper, or an old sqlite3).
+_UNAVAILABLE_TEXT = re.compile(
+    r"database is locked|database table is locked|database is busy|disk is full|"
+    r"disk i/o error|readonly database|read-only|unable to open database|out of memory",
+    re.I,
+)
+_BUSY_TEXT = re.compile(r"locked|busy", re.I)
+_CORRUPT_TEXT = re.compile(r"malformed|not a database|file is encrypted", re.I)
 _UNAVAILABLE_CODES = {
     _SQLITE_PERM,
     _SQLITE_BUSY,
@@ -90,6 +119,11 @@ _UNAVAILABLE_CODES = {
 _MEMORY_ONLY = (
     "This interview is kept in memory only and is lost when the app closes: "
     "export its report before quitting."
+)
+_KEPT_IN_MEMORY = (
+    "What you do now is kept in memory only until the file takes writes again, and is "
+    "written there as soon as it does; if the app closes first it is lost: export its "
+    "report before quitting."
 )
 
 
@@ -176,6 +210,9 @@ class SessionRow:
     overall_score: float | None
     answers: int
     duration_seconds: float
+    #: What could not be read ("" when the row is whole), e.g. "its saved report cannot
+    #: be read (not valid JSON); its 3 answers are kept". Shown instead of hiding the row.
+    damaged: str = ""
 
 
 @dataclass(frozen=True)
@@ -329,7 +366,9 @@ def _kind(exc: BaseException) -> Literal["corrupt", "unavailable"] | None:
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
         if code is None:
-            return None
+            if _CORRUPT_TEXT.search(str(exc)) and not isinstance(exc, sqlite3.OperationalError):
+                return "corrupt"
+            return "unavailable" if _UNAVAILABLE_TEXT.search(str(exc)) else None
         primary = code & 0xFF
         if primary in _CORRUPT_CODES:
             return "corrupt"
@@ -339,6 +378,25 @@ def _kind(exc: BaseException) -> Literal["corrupt", "unavailable"] | None:
     if isinstance(exc, OSError):
         return "unavailable"
     return None
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """Another connection holds the lock: worth waiting for, not a broken disk."""
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return bool(_BUSY_TEXT.search(str(exc))) and _kind(exc) == "unavailable"
+    return code & 0xFF in _BUSY_CODES
+
+
+def _wrapped(path: Path | None, exc: BaseException, doing: str) -> StoreError:
+    """Every sqlite3 error leaving the store is one of ours, naming the problem."""
+    err = None if path is None else _translate(path, exc)
+    if err is not None:
+        return err
+    where = f" {path}" if path is not None else " in memory"
+    return StoreError(f"{doing} the session database{where} failed ({_reason(exc)}).")
 
 
 def _reason(exc: BaseException) -> str:
@@ -389,7 +447,13 @@ def move_aside(path: Path, reason: str) -> Path:
     return target
 
 
+def _text(raw: bytes) -> str:
+    """A stored text with a damaged byte reads with a replacement mark, not an exception."""
+    return raw.decode("utf-8", errors="replace")
+
+
 def _configure(conn: sqlite3.Connection) -> None:
+    conn.text_factory = _text
     conn.execute("PRAGMA foreign_keys = ON")
     # FULL: the WAL is synced on every commit, so a committed turn survives a power cut
     # too, not only a killed process. Commits here are small and seconds apart.
@@ -398,7 +462,39 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA secure_delete = ON")
 
 
-def _connect_file(path: Path) -> sqlite3.Connection:
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open the file for reading only: no write probe, no migration, no journal created.
+
+    `mode=ro` reads the WAL too; when even that cannot open (no shared-memory file and a
+    folder that refuses to create one), `immutable=1` reads the main file as it is.
+    """
+    uri = path.resolve().as_uri()
+    last: sqlite3.Error | None = None
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(
+                f"{uri}?{flags}",
+                uri=True,
+                timeout=BUSY_TIMEOUT,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        conn.text_factory = _text
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+            continue
+        return conn
+    assert last is not None
+    raise last
+
+
+def _connect_file(path: Path, timeout: float | None = None) -> sqlite3.Connection:
     """Open, check and migrate the database at `path`; raise a StoreError on bad state."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -417,7 +513,10 @@ def _connect_file(path: Path) -> sqlite3.Connection:
         raise DatabaseCorrupt(path, "not an SQLite database file")
     try:
         conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+            str(path),
+            timeout=BUSY_TIMEOUT if timeout is None else timeout,
+            isolation_level=None,
+            check_same_thread=False,
         )
     except sqlite3.Error as exc:
         err = _translate(path, exc)
@@ -465,35 +564,62 @@ _ROW_SQL = """
 SELECT s.id, s.track_id, s.track_name, s.backend, s.backend_label, s.started_at, s.ended_at,
        s.status, s.overall_score,
        COALESCE(
-           CASE WHEN s.report IS NOT NULL THEN json_extract(s.report, '$.summary.answered') END,
+           CASE WHEN json_valid(s.report) THEN json_extract(s.report, '$.summary.answered') END,
            (SELECT COUNT(DISTINCT t.question_id) FROM turns AS t
              WHERE t.session_id = s.id AND t.role = 'candidate' AND t.skipped = 0)
        ) AS answers,
        COALESCE(
            s.duration_seconds,
-           json_extract(s.plan, '$.duration_seconds') - d.interview_seconds_left,
+           CASE WHEN json_valid(s.plan)
+                THEN json_extract(s.plan, '$.duration_seconds') - d.interview_seconds_left END,
            (SELECT SUM(t.seconds) FROM turns AS t
              WHERE t.session_id = s.id AND t.role = 'candidate'),
            0
-       ) AS duration
+       ) AS duration,
+       CASE WHEN s.report IS NOT NULL AND NOT json_valid(s.report) THEN 'report'
+            WHEN NOT json_valid(s.plan) THEN 'plan' ELSE '' END AS bad,
+       (SELECT COUNT(*) FROM turns AS t
+         WHERE t.session_id = s.id AND t.role = 'candidate' AND t.skipped = 0) AS kept
   FROM sessions AS s
   LEFT JOIN drafts AS d ON d.session_id = s.id
 """
 
 
+def _damage(what: str, answers: int) -> str:
+    kept = (
+        f"its {answers} answer{'s are' if answers != 1 else ' is'} kept"
+        if answers
+        else ("no answers were saved with it")
+    )
+    return f"its saved {what} cannot be read; {kept}"
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def _row(r: sqlite3.Row | tuple[Any, ...]) -> SessionRow:
+    """One history row; a field that cannot be read marks the row damaged, never hides it."""
+    kept = int(r[12] or 0) if len(r) > 12 and isinstance(r[12], int) else 0
+    damaged = _damage(str(r[11]), kept) if len(r) > 11 and r[11] else ""
+    status: Status = r[7] if r[7] in ("in_progress", "finished", "abandoned") else "abandoned"
+    if status != r[7]:
+        damaged = damaged or _damage("status", kept)
+    answers = _num(r[9])
+    duration = _num(r[10])
     return SessionRow(
-        id=r[0],
-        track_id=r[1],
-        track_name=r[2],
-        backend=r[3],
-        backend_label=r[4],
-        started_at=r[5],
-        ended_at=r[6],
-        status=r[7],
-        overall_score=r[8],
-        answers=int(r[9] or 0),
-        duration_seconds=round(max(0.0, float(r[10] or 0.0)), 1),
+        id=str(r[0]),
+        track_id=str(r[1]),
+        track_name=str(r[2]),
+        backend=str(r[3]),
+        backend_label=str(r[4]),
+        started_at=str(r[5]),
+        ended_at=None if r[6] is None else str(r[6]),
+        status=status,
+        overall_score=_num(r[8]),
+        answers=int(answers) if answers is not None else kept,
+        duration_seconds=round(max(0.0, duration or 0.0), 1),
+        damaged=damaged,
     )
 
 
@@ -507,14 +633,27 @@ class SessionStore:
         """Strict open: raises DatabaseCorrupt, DatabaseTooNew or StorageUnavailable."""
         self.path: Path | None = Path(path)
         self._conn = _connect_file(self.path)
+        self._init_state(in_memory=False, notice="")
+
+    def _init_state(self, *, in_memory: bool, notice: str) -> None:
         self._lock = threading.RLock()
         #: The latest thing the user should be told about storage ("" when all is well).
-        self.notice = ""
+        self.notice = notice
         #: Called with each new notice, e.g. when a failed write moves the store to memory.
         self.on_notice: Callable[[str], None] | None = None
-        self.in_memory = False
+        self._listeners: list[Callable[[str], None]] = []
+        self.in_memory = in_memory
+        #: Opened with `read_only=True`: reads the file, refuses writes.
+        self.read_only = False
         # Sessions this store created: re-created if a fallback cannot copy the database.
         self._created: dict[str, tuple[Any, ...]] = {}
+        # Changes made in memory since the file refused them, replayed on the file later.
+        self._unsaved: list[tuple[Callable[[sqlite3.Connection], Any], str | None]] = []
+        self._unsaved_sessions: set[str] = set()
+        # The file is worth trying again (a full disk, a lock), not corrupt or absent.
+        self._recoverable = False
+        self._closed = threading.Event()
+        self._recovery: threading.Thread | None = None
 
     @classmethod
     def memory(cls, notice: str = "") -> SessionStore:
@@ -522,23 +661,57 @@ class SessionStore:
         store = cls.__new__(cls)
         store.path = None
         store._conn = _connect_memory()
-        store._lock = threading.RLock()
-        store.notice = notice
-        store.on_notice = None
-        store.in_memory = True
-        store._created = {}
+        store._init_state(in_memory=True, notice=notice)
         return store
 
     @classmethod
-    def open(cls, path: Path | str) -> SessionStore:
+    def _kept_in_memory(cls, path: Path, notice: str) -> SessionStore:
+        """The file refused writes at open: carry on in memory, starting from what it holds.
+
+        The file is read through a read-only connection, so resuming and listing work on
+        a full disk or a locked file; what changes is written back once it can be.
+        """
+        store = cls.memory(notice)
+        store.path = path
+        store._recoverable = True
+        if path.exists():
+            try:
+                src = _connect_readonly(path)
+                try:
+                    if user_version(src) <= SCHEMA_VERSION:
+                        mem = sqlite3.connect(
+                            ":memory:", isolation_level=None, check_same_thread=False
+                        )
+                        src.backup(mem)
+                        _configure(mem)
+                        migrate(mem)
+                        store._conn.close()
+                        store._conn = mem
+                finally:
+                    src.close()
+            except sqlite3.Error as exc:
+                store.notice = (
+                    f"{notice} The saved sessions could not be read either ({_reason(exc)})."
+                ).strip()
+        store._start_recovery()
+        return store
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool = False) -> SessionStore:
         """Always returns a usable store; `store.notice` says what went wrong, if anything.
 
         A damaged or newer database is moved aside (never deleted) and a fresh one
-        started; a folder that cannot be written gives an in-memory store.
+        started; a folder that cannot be written gives an in-memory store that starts as
+        a copy of the file and writes back to it when it can. `read_only` (listing,
+        reports, progress, the call log) reads the file as it is and never writes.
         """
         path = Path(path)
+        if read_only:
+            store = cls._open_readonly(path)
+            if store is not None:
+                return store
         try:
-            return cls(path)
+            return cls._retrying(lambda: cls(path))
         except (DatabaseCorrupt, DatabaseTooNew) as err:
             reason = "corrupt" if isinstance(err, DatabaseCorrupt) else "newer"
             try:
@@ -559,11 +732,57 @@ class SessionStore:
             store.notice = f"{err} {action} and a new, empty session database was started.{keep}"
             return store
         except StorageUnavailable as err:
-            return cls.memory(f"{err} {_MEMORY_ONLY}")
+            return cls._kept_in_memory(path, f"{err} {_KEPT_IN_MEMORY}")
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> SessionStore | None:
+        """The file through a read-only connection, or None to open it the usual way
+        (no file yet, a file to set aside, or one that needs a migration first)."""
+        try:
+            with path.open("rb") as fh:
+                if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                    return None
+            conn = _connect_readonly(path)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            if user_version(conn) != SCHEMA_VERSION:
+                conn.close()
+                return None
+        except sqlite3.Error:
+            conn.close()
+            return None
+        store = cls.__new__(cls)
+        store.path = path
+        store._conn = conn
+        store._init_state(in_memory=False, notice="")
+        store.read_only = True
+        return store
+
+    @staticmethod
+    def _retrying(fn: Callable[[], T], on_busy: Callable[[], None] | None = None) -> T:
+        """Run `fn`, retrying while the database is busy or locked, for RETRY_SECONDS."""
+        deadline = time.monotonic() + RETRY_SECONDS
+        delay = 0.05
+        told = False
+        while True:
+            try:
+                return fn()
+            except (StorageUnavailable, sqlite3.Error) as exc:
+                cause = exc.__cause__ if isinstance(exc, StorageUnavailable) else exc
+                left = deadline - time.monotonic()
+                if cause is None or not _is_busy(cause) or left <= 0:
+                    raise
+                if not told and on_busy is not None:
+                    told = True
+                    on_busy()
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 2.0)
 
     # ------------------------------------------------------------------ plumbing
 
     def close(self) -> None:
+        self._closed.set()
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._conn.close()
 
@@ -578,10 +797,34 @@ class SessionStore:
     ) -> None:
         self.close()
 
+    def add_notice_listener(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call `listener` with every new notice (from any thread); returns the undo."""
+        self._listeners.append(listener)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return remove
+
     def _tell(self, notice: str) -> None:
         self.notice = notice
         if self.on_notice is not None:
             self.on_notice(notice)
+        for listener in list(self._listeners):
+            listener(notice)
+
+    @property
+    def unsaved(self) -> int:
+        """How many changes are kept in memory only, waiting for the file to take them."""
+        with self._lock:
+            return len(self._unsaved)
+
+    @property
+    def unsaved_sessions(self) -> set[str]:
+        """The sessions with changes kept in memory only."""
+        with self._lock:
+            return set(self._unsaved_sessions)
 
     def _transaction(self, fn: Callable[[sqlite3.Connection], T], session_id: str | None) -> T:
         conn = self._conn
@@ -602,26 +845,47 @@ class SessionStore:
         return result
 
     def _write(self, fn: Callable[[sqlite3.Connection], T], session_id: str | None = None) -> T:
-        """Run `fn` in one committed transaction; on a disk failure, move to memory and retry."""
+        """Run `fn` in one committed transaction.
+
+        A busy file is retried for RETRY_SECONDS; a file that still refuses moves the store
+        to memory, where `fn` runs and is kept to be replayed on the file later.
+        """
+        if self.read_only:
+            raise StoreError(
+                f"The session database {self.path} was opened for reading only; "
+                "nothing can be saved through it."
+            )
         with self._lock:
+            if not self.in_memory:
+                try:
+                    return self._retrying(lambda: self._transaction(fn, session_id), self._on_busy)
+                except (sqlite3.Error, OSError) as exc:
+                    if _kind(exc) is None:
+                        raise _wrapped(self.path, exc, "Writing to") from exc
+                    self._fall_back_to_memory(exc)
+            # In memory: the interview carries on although the disk refused.
             try:
-                return self._transaction(fn, session_id)
+                result = self._transaction(fn, session_id)
             except (sqlite3.Error, OSError) as exc:
-                if self.in_memory or _kind(exc) is None:
-                    raise
-                self._fall_back_to_memory(exc)
-            # Once more, in memory: the interview carries on although the disk refused.
-            return self._transaction(fn, session_id)
+                raise _wrapped(None, exc, "Writing to") from exc
+            if self._recoverable:
+                self._unsaved.append((fn, session_id))
+                if session_id is not None:
+                    self._unsaved_sessions.add(session_id)
+            return result
+
+    def _on_busy(self) -> None:
+        self._tell(
+            f"The session database {self.path} is busy (another program is using it); "
+            f"retrying for up to {RETRY_SECONDS:.0f} seconds."
+        )
 
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
             try:
-                return fn(self._conn)
+                return self._retrying(lambda: fn(self._conn))
             except (sqlite3.Error, OSError) as exc:
-                err = None if self.path is None else _translate(self.path, exc)
-                if err is None:
-                    raise
-                raise err from exc
+                raise _wrapped(self.path, exc, "Reading") from exc
 
     def _fall_back_to_memory(self, exc: BaseException) -> None:
         """Carry on in memory with a copy of everything the file still gives us."""
@@ -650,8 +914,102 @@ class SessionStore:
             if kind == "corrupt" and self.path is not None
             else StorageUnavailable(self.path, _reason(exc))
         )
-        lost = "" if copied else " Earlier answers of this interview could not be copied."
-        self._tell(f"{what}{lost} {_MEMORY_ONLY}")
+        # A corrupt file is never written again; a full or locked one is, when it can be.
+        self._recoverable = kind == "unavailable" and self.path is not None
+        if self._recoverable:
+            lost = "" if copied else " Earlier answers of this interview stay in the file."
+            self._tell(f"{what}{lost} {_KEPT_IN_MEMORY}")
+            self._start_recovery()
+        else:
+            lost = "" if copied else " Earlier answers of this interview could not be copied."
+            self._tell(f"{what}{lost} {_MEMORY_ONLY}")
+
+    # ------------------------------------------------------------------ writing back
+
+    def flush(self, wait: float = 0.0) -> bool:
+        """Write what was kept in memory to the file; True when nothing is left unsaved.
+
+        Tries for up to `wait` seconds while the file is busy; front ends call it before
+        they exit. A store that never had a file (`memory()`) has nothing to write back.
+        """
+        deadline = time.monotonic() + wait
+        while True:
+            with self._lock:
+                if not self.in_memory or not self._recoverable:
+                    return not self._unsaved
+                if self._try_flush(timeout=min(BUSY_TIMEOUT, max(0.0, wait))):
+                    return True
+            left = deadline - time.monotonic()
+            if left <= 0 or self._closed.wait(min(0.25, left)):
+                return False
+
+    def _try_flush(self, timeout: float) -> bool:
+        """One try to reopen the file and replay the changes kept in memory (lock held)."""
+        assert self.path is not None
+        try:
+            conn = _connect_file(self.path, timeout=timeout)
+        except StoreError:
+            return False
+        count = len(self._unsaved)
+        skipped: list[str] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for n, (fn, _sid) in enumerate(self._unsaved):
+                conn.execute(f"SAVEPOINT change{n}")
+                try:
+                    fn(conn)
+                except (sqlite3.Error, StoreError) as exc:
+                    if _kind(exc) is not None:
+                        raise
+                    # The file already differs here (e.g. the session was deleted from
+                    # another window): that change alone is dropped, and said so.
+                    conn.execute(f"ROLLBACK TO change{n}")
+                    skipped.append(_reason(exc))
+                conn.execute(f"RELEASE change{n}")
+            conn.execute("COMMIT")
+        except (sqlite3.Error, StoreError, OSError):
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+            return False
+        if timeout != BUSY_TIMEOUT:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._conn = conn
+        self.in_memory = False
+        self._unsaved.clear()
+        self._unsaved_sessions.clear()
+        dropped = (
+            f" {len(skipped)} of them no longer fitted the file and were dropped ({skipped[0]})."
+            if skipped
+            else ""
+        )
+        self._tell(
+            f"The session database {self.path} takes writes again: "
+            f"{count} change{'s' if count != 1 else ''} kept in memory "
+            f"{'were' if count != 1 else 'was'} written to it.{dropped}"
+        )
+        return True
+
+    def _start_recovery(self) -> None:
+        """A background thread writes the kept changes back as soon as the file takes them."""
+        if self._recovery is not None and self._recovery.is_alive():
+            return
+
+        def run() -> None:
+            while not self._closed.wait(RECOVER_SECONDS):
+                with self._lock:
+                    if self._closed.is_set() or not self.in_memory:
+                        return
+                    if self._try_flush(timeout=0.0):
+                        return
+
+        self._recovery = threading.Thread(target=run, name="store-recovery", daemon=True)
+        self._recovery.start()
 
     # ------------------------------------------------------------------ writing
 
@@ -679,16 +1037,15 @@ class SessionStore:
         )
 
         def op(conn: sqlite3.Connection) -> None:
+            if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone():
+                raise StoreError(f"A session with id {sid!r} already exists.")
             conn.execute(
                 "INSERT INTO sessions (id, track_id, track_name, backend, backend_label, "
                 "started_at, status, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 params,
             )
 
-        try:
-            self._write(op, sid)
-        except sqlite3.IntegrityError as exc:
-            raise StoreError(f"A session with id {sid!r} already exists.") from exc
+        self._write(op, sid)
         self._created[sid] = params
         return sid
 
@@ -843,8 +1200,9 @@ class SessionStore:
             cur = conn.execute(
                 "UPDATE sessions SET status = 'abandoned', ended_at = COALESCE(ended_at, ?), "
                 "duration_seconds = COALESCE(duration_seconds, "
-                "  json_extract(plan, '$.duration_seconds') - (SELECT interview_seconds_left "
-                "    FROM drafts WHERE session_id = sessions.id), "
+                "  CASE WHEN json_valid(plan) THEN json_extract(plan, '$.duration_seconds') "
+                "  - (SELECT interview_seconds_left "
+                "    FROM drafts WHERE session_id = sessions.id) END, "
                 "  (SELECT SUM(seconds) FROM turns WHERE session_id = sessions.id "
                 "    AND role = 'candidate'), 0) "
                 "WHERE id = ? AND status = 'in_progress'",
