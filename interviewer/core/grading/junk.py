@@ -1,0 +1,479 @@
+"""Junk checks: the one-answer `Analysis` that decides empty, one word, gibberish, off
+topic, padded and too short.
+
+An `Analysis` computes each measure once, lazily (`cached_property`), because `finalize`,
+the offline coach and the flags all read the same ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from interviewer.core.grading.delivery import _FILLERS
+from interviewer.core.grading.star import detect_star
+from interviewer.core.grading.text import (
+    _COMMON_STEMS,
+    _EVERYDAY_STEMS,
+    _GENERIC_STEMS,
+    COMMON_WORDS,
+    FIELD_WORDS,
+    STOP_STEMS,
+    STOPWORDS,
+    Sentence,
+    _token_match,
+    _wordset,
+    split_sentences,
+    stem,
+    words,
+)
+from interviewer.core.grading.topics import (
+    ANOTHER_STORY_MAX_OWN,
+    ANOTHER_STORY_MIN_FIT,
+    ANOTHER_STORY_RATIO,
+    FITS_OTHER_RATIO,
+    KeyPointHit,
+    Relevance,
+    _bank,
+    _content,
+    _question_stems,
+    _stem_matches,
+    is_specific_term,
+    key_point_coverage,
+    question_vocabulary,
+    relevance,
+)
+from interviewer.core.injection import has_injection, strip_injection, visible
+from interviewer.core.models import (
+    Question,
+)
+
+#: Flags that mean the answer holds nothing to grade: every criterion is capped at 1.
+JUNK_FLAGS: frozenset[str] = frozenset({"empty", "one_word", "gibberish", "off_topic", "padded"})
+#: Answers with fewer words than this are `too_short`: no criterion above 2.
+MIN_WORDS = 15
+
+
+# =========================================================================== junk checks
+
+_KEYBOARD_RUNS = tuple(
+    _wordset("qwer wert erty rtyu tyui yuio uiop asdf sdfg dfgh fghj ghjk hjkl zxcv xcvb cvbn vbnm")
+)
+
+
+def _implausible(tok: str) -> bool:
+    """A token no language would produce: keyboard mash, consonant walls, letter runs."""
+    if not tok.isalpha() or len(tok) <= 2 or not tok.isascii():
+        return False
+    if tok in STOPWORDS or tok in COMMON_WORDS or tok in FIELD_WORDS:
+        return False
+    if re.search(r"(.)\1\1", tok):
+        return True
+    vowels = sum(c in "aeiouy" for c in tok)
+    if vowels == 0:
+        return len(tok) >= 4
+    if len(tok) >= 6 and vowels / len(tok) < 0.2:
+        return True
+    if re.search(r"[^aeiouy]{5,}", tok):
+        return True
+    return any(run in tok for run in _KEYBOARD_RUNS)
+
+
+def _mattr(tokens: Sequence[str], window: int = 40) -> float:
+    """Moving-average type-token ratio: lexical variety that does not fall with length."""
+    if len(tokens) <= window:
+        return len(set(tokens)) / max(1, len(tokens))
+    counts = Counter(tokens[:window])
+    total = len(counts)
+    ratios = [total / window]
+    for i in range(window, len(tokens)):
+        out, inn = tokens[i - window], tokens[i]
+        counts[out] -= 1
+        if counts[out] == 0:
+            del counts[out]
+        counts[inn] += 1
+        ratios.append(len(counts) / window)
+    return sum(ratios) / len(ratios)
+
+
+_FIRST_PERSON = frozenset(
+    ["i", "i'm", "i've", "i'd", "i'll", "my", "me", "we", "we're", "we've", "our", "us", "myself"]
+)
+_WORK_WORDS = (
+    frozenset(
+        [
+            "work",
+            "worked",
+            "working",
+            "job",
+            "role",
+            "company",
+            "team",
+            "teams",
+            "teammate",
+            "teammates",
+            "colleague",
+            "colleagues",
+            "manager",
+            "managers",
+            "boss",
+            "lead",
+            "pm",
+            "product",
+            "stakeholder",
+            "stakeholders",
+            "project",
+            "projects",
+            "deadline",
+            "deadlines",
+            "task",
+            "tasks",
+            "priority",
+            "priorities",
+            "prioritise",
+            "prioritize",
+            "prioritised",
+            "prioritized",
+            "meeting",
+            "meetings",
+            "customer",
+            "customers",
+            "client",
+            "clients",
+            "code",
+            "bug",
+            "bugs",
+            "release",
+            "launch",
+            "launched",
+            "feature",
+            "features",
+            "sprint",
+            "plan",
+            "plans",
+            "planned",
+            "list",
+            "lists",
+            "read",
+            "reading",
+            "article",
+            "articles",
+            "paper",
+            "papers",
+            "course",
+            "courses",
+            "blog",
+            "blogs",
+            "newsletter",
+            "newsletters",
+            "podcast",
+            "podcasts",
+            "conference",
+            "conferences",
+            "follow",
+            "learn",
+            "learned",
+            "learnt",
+            "learning",
+            "multitask",
+            "multitasking",
+            "migration",
+            "review",
+            "reviews",
+            "ticket",
+            "tickets",
+            "email",
+            "emails",
+            "deliver",
+            "delivered",
+            "ship",
+            "shipped",
+            "users",
+            "business",
+            "analysis",
+            "report",
+            "reports",
+            "presentation",
+            "presented",
+            "explained",
+            "mentor",
+            "mentored",
+            "intern",
+            "hired",
+            "office",
+            "remote",
+        ]
+    )
+    | FIELD_WORDS
+)
+
+
+_WORK_STEMS = frozenset(stem(w) for w in _WORK_WORDS)
+
+
+@dataclass
+class Analysis:
+    """Everything the checks need to know about one answer, computed once."""
+
+    text: str  # the answer as graded: invisible characters and planted instructions removed
+    question: Question
+    injection: bool = False
+    sentences: list[Sentence] = field(init=False)
+    tokens: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sentences = split_sentences(self.text)
+        self.tokens = [t for s in self.sentences for t in s.tokens]
+
+    @cached_property
+    def stems(self) -> list[str]:
+        return [s for sent in self.sentences for s in sent.stems]
+
+    @cached_property
+    def word_count(self) -> int:
+        return len(self.tokens)
+
+    @cached_property
+    def coverage(self) -> list[KeyPointHit]:
+        return key_point_coverage(self.sentences, self.question)
+
+    @cached_property
+    def topic_vocabulary(self) -> set[str]:
+        """Words that show an answer is about this question (everyday words do not)."""
+        return set(question_vocabulary(self.question))
+
+    @cached_property
+    def relevance(self) -> Relevance:
+        return relevance(self.stems, self.question)
+
+    @cached_property
+    def question_hits(self) -> set[str]:
+        """Distinct words of the question itself (everyday ones too) that the answer uses."""
+        q = self.question
+        vocab = _content(stem(w) for t in (q.text, *q.topics) for w in words(t)) - _GENERIC_STEMS
+        return {v for v in vocab if any(_token_match(v, s) for s in set(self.stems))}
+
+    @cached_property
+    def topic_hits(self) -> set[str]:
+        """Distinct question/topic/key-point words the answer uses."""
+        vocab = self.topic_vocabulary
+        found: set[str] = set()
+        for s in _content(self.stems):
+            if s in vocab:
+                found.add(s)
+            elif len(s) >= 4:
+                found.update(v for v in vocab if _token_match(v, s))
+        return found
+
+    @cached_property
+    def implausible_share(self) -> float:
+        alpha = [t for t in self.tokens if t.isalpha()]
+        return sum(_implausible(t) for t in alpha) / max(1, len(alpha))
+
+    @cached_property
+    def recognised_share(self) -> float:
+        vocab = self.topic_vocabulary
+        known = 0
+        for tok, st in zip(self.tokens, self.stems, strict=False):
+            if (
+                tok in STOPWORDS
+                or tok in COMMON_WORDS
+                or tok in FIELD_WORDS
+                or st in vocab
+                or not tok.isalpha()
+                or st in _COMMON_STEMS
+            ):
+                known += 1
+        return known / max(1, len(self.tokens))
+
+    @cached_property
+    def gibberish(self) -> bool:
+        n = self.word_count
+        if n == 0:
+            return False
+        visible_chars = [c for c in self.text if not c.isspace()]
+        letters = sum(c.isalpha() for c in visible_chars)
+        if visible_chars and letters / len(visible_chars) < 0.3:
+            return True
+        if self.implausible_share >= 0.5:
+            return True
+        if n >= 3 and self.recognised_share < 0.2 and self.implausible_share >= 0.2:
+            return True
+        return n >= 5 and self.recognised_share < 0.12
+
+    @cached_property
+    def repetition(self) -> float:
+        """Share of word trigrams that already occurred earlier in the answer."""
+        toks = self.tokens
+        grams = list(zip(toks, toks[1:], toks[2:], strict=False))
+        if not grams:
+            return 0.0
+        seen: set[tuple[str, str, str]] = set()
+        repeats = 0
+        for g in grams:
+            if g in seen:
+                repeats += 1
+            seen.add(g)
+        return repeats / len(grams)
+
+    @cached_property
+    def filler_share(self) -> float:
+        n = len(_FILLERS.findall(self.text))
+        return n / max(1, self.word_count)
+
+    @cached_property
+    def padded(self) -> bool:
+        n = self.word_count
+        content = [s for s in self.stems if s not in STOP_STEMS and len(s) >= 2]
+        given = _question_stems(self.question) | {
+            stem(w) for t in self.question.topics for w in words(t)
+        }
+        novel = [
+            s
+            for s in content
+            if s not in given and s not in _EVERYDAY_STEMS and s not in _GENERIC_STEMS
+        ]
+        novel_share = len(novel) / len(content) if content else 0.0
+        # The question said back (once, or shouted): nothing the question did not supply.
+        if len(content) >= 4 and novel_share <= 0.1:
+            return True
+        if n < 20:
+            return False
+        if n >= 25 and (self.repetition >= 0.35 or self.filler_share >= 0.12):
+            return True
+        if len(content) < 12:
+            return False
+        # Saying the same few things over: few distinct content words, and hardly any
+        # that the question had not already supplied.
+        variety = _mattr(content, 25)
+        if variety <= 0.4 or (variety <= 0.55 and novel_share <= 0.2):
+            return True
+        if len(content) < 30:
+            return False
+        return variety < 0.33 or (variety < 0.42 and self.repetition >= 0.1)
+
+    @cached_property
+    def field_share(self) -> float:
+        """Share of the answer's distinct content words an ML interview uses at all."""
+        own = question_vocabulary(self.question)
+        st = {
+            s for s in _content(self.stems) if s not in _EVERYDAY_STEMS and s not in _GENERIC_STEMS
+        }
+        if not st:
+            return 0.0
+        matches = _stem_matches(st, own)
+        known = sum(1 for s in st if matches[s] or s in _WORK_STEMS)
+        return known / len(st)
+
+    @cached_property
+    def personal(self) -> bool:
+        """Speaks about the candidate's own work (what a behavioral answer does)."""
+        toks = set(self.tokens)
+        return bool(toks & _FIRST_PERSON) and bool(toks & _WORK_WORDS)
+
+    @cached_property
+    def answers_another_story(self) -> bool:
+        """A behavioral answer that fits another behavioral question far better."""
+        rel = self.relevance
+        fit = rel.best_same_category
+        return (
+            self.banked
+            and fit >= ANOTHER_STORY_MIN_FIT
+            and rel.own < ANOTHER_STORY_MAX_OWN
+            and rel.own < ANOTHER_STORY_RATIO * fit
+            and not self.specific_content
+        )
+
+    @cached_property
+    def banked(self) -> bool:
+        """A behavioral question of the built-in bank, as shipped: only then is comparing
+        its fit with the bank's other story questions fair (a user's own question, with a
+        line of text and two key points, would always lose to them)."""
+        q = self.question
+        vocab = _bank().vocab.get(q.id)
+        return q.category == "behavioral" and vocab is not None and vocab == question_vocabulary(q)
+
+    @cached_property
+    def fits_another_story(self) -> bool:
+        """Does another of the bank's story questions fit this answer clearly better?
+
+        Not junk (it may share real content with the question asked), but a story told
+        for another question is not a strong answer to this one: see policy.ANOTHER_STORY_CAP.
+        """
+        rel = self.relevance
+        if not self.banked or rel.best_same_category < 10.0:
+            return False
+        return rel.own < FITS_OTHER_RATIO * rel.best_same_category
+
+    @cached_property
+    def specific_content(self) -> list[KeyPointHit]:
+        """The key points shown by one of their specific terms ("one-on-one", "friction"),
+        not by words any story uses ("percent", "learned")."""
+        return [h for h in self.coverage if h.covered and any(map(is_specific_term, h.terms))]
+
+    @cached_property
+    def off_topic(self) -> bool:
+        rel = self.relevance
+        if self.question.category == "behavioral":
+            story = detect_star(self.sentences)["action"].status == "present"
+            if not (self.personal or story) and (
+                rel.own < 0.5 or (self.field_share < 0.45 and rel.own < 4)
+            ):
+                return True
+            # A story with not one word specific to this question that plainly answers
+            # another one ("a model that failed", asked about a difficult teammate).
+            if rel.own < 1.0 and rel.best_other >= 10:
+                return True
+            # A story that plainly answers another story question of the bank, with
+            # hardly any of this one's own content: a word or two any story may use
+            # ("reviews", "percent") does not make it an answer to this question.
+            if self.answers_another_story:
+                return True
+            # An opinion about something else entirely (a technical topic) is off topic;
+            # a story of one's own work that happens to use technical words is not.
+            floor = max(rel.own, 0.5)
+            cross = rel.best_other_category
+            return not story and cross >= 6 and cross >= 3 * floor
+        if rel.own < 0.5:
+            return True
+        # Mostly words no ML answer uses (cooking, sport, the weather), with a chance hit.
+        if self.field_share < 0.45 and rel.own < 4:
+            return True
+        return rel.own < 4.5 and rel.best_other >= 8 and rel.best_other >= 3 * rel.own
+
+    @cached_property
+    def flags(self) -> list[str]:
+        """Junk flags, most severe first; at most one of empty / one_word / gibberish."""
+        n = self.word_count
+        if n == 0:
+            return ["empty"]
+        if n == 1:
+            return ["one_word"]
+        if self.gibberish:
+            return ["gibberish"]
+        out: list[str] = []
+        if self.off_topic:
+            out.append("off_topic")
+        if self.padded:
+            out.append("padded")
+        if n < MIN_WORDS:
+            out.append("too_short")
+        return out
+
+
+def analyse(answer: str, question: Question) -> Analysis:
+    """Analyse the gradable part of `answer`: planted instructions are set aside first."""
+    shown = visible(answer)
+    return Analysis(strip_injection(shown), question, injection=has_injection(shown))
+
+
+def detect_flags(answer: str, question: Question) -> list[str]:
+    """Junk and injection flags for an answer (turn flags come from `finalize`)."""
+    a = analyse(answer, question)
+    flags = list(a.flags)
+    if a.injection:
+        flags.append("injection")
+    return flags
