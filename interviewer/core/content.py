@@ -7,11 +7,17 @@ own files in the user content directory and they load beside the built-ins (a us
 with the same id replaces the built-in one). A broken file never stops the rest from
 loading: its error is collected, naming the file, the field and the problem, and the
 loader carries on.
+
+Content is bounded before it is parsed (`MAX_FILE_BYTES`, `MAX_DEPTH`) and each text field
+has a length limit (in `interviewer.core.models`): tomllib parses arrays and inline tables
+recursively and dotted keys in quadratic time, so a hostile or mistaken file could
+otherwise raise RecursionError or stall every command instead of being reported.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +30,27 @@ from interviewer.core.errors import ContentError
 from interviewer.core.models import Category, Question, QuestionFile, Rubric, RubricFile, Track
 
 M = TypeVar("M", bound=BaseModel)
+
+#: Largest content file read (bytes). The whole shipped bank is under 200 kB; a file past
+#: this is a mistake (or a paste gone wrong) and would make every interview slow.
+MAX_FILE_BYTES = 1_000_000
+#: Deepest nesting of arrays, inline tables and dotted keys a content file may use. The
+#: shipped files need 3; tomllib recurses once or twice per level and hits Python's
+#: recursion limit near 500, so 32 leaves a wide margin on any thread's stack.
+MAX_DEPTH = 32
+
+# One token of a TOML document as far as nesting goes: a whole string (so brackets and
+# dots inside it do not count), a comment, or one of the characters that open, close or
+# separate. A multi-line string ends at its first unescaped run of 3 to 5 quotes; an
+# unterminated string runs to the end of its line (basic, literal) or of the text.
+_NESTING_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"{3,5}|\Z)'
+    r"|'''[\s\S]*?(?:'{3,5}|\Z)"
+    r'|"(?:[^"\\\n]|\\.)*"?'
+    r"|'[^'\n]*'?"
+    r"|#[^\n]*"
+    r"|[\[\]{}.,=\n]"
+)
 
 #: What kind of content a file holds, which decides the model that validates it.
 ContentKind = Literal["rubrics", "questions", "track"]
@@ -111,19 +138,93 @@ def _validate(path: Path | str, model: type[M], data: Any) -> M:
         ) from None
 
 
+def file_too_large(source: Path | str, size: int) -> ContentError:
+    """The error for a content file of `size` bytes, over `MAX_FILE_BYTES`."""
+    return ContentError(
+        str(source),
+        "",
+        f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes (1 MB)",
+    )
+
+
+def too_deep(source: Path | str, where: str = "") -> ContentError:
+    """The error for a content file nested past `MAX_DEPTH`."""
+    return ContentError(
+        str(source),
+        "",
+        f"nested more than {MAX_DEPTH} levels deep (arrays, inline tables or dotted "
+        f"keys{where}); the limit is {MAX_DEPTH}",
+    )
+
+
+def nesting_depth(text: str, limit: int | None = None) -> tuple[int, int]:
+    """How deeply `text` (TOML) nests arrays, inline tables and dotted keys, and the line
+    where that depth is first reached; the scan stops once past `limit`.
+
+    A cheap scan, not a parser: strings and comments are skipped whole, each `[` or `{`
+    adds a level above the key that holds it, and each dot outside a string adds one
+    (reset at a comma or a new line). It may count a float's dot as a level (harmless),
+    and it never counts less than tomllib nests before stopping at an error, which is what
+    lets it run before the parser.
+    """
+    deepest, deepest_at = 0, 0
+    base, dots = 0, 0
+    stack: list[int] = []
+    for match in _NESTING_TOKEN.finditer(text):
+        first = match.group()[0]
+        if first in "[{":
+            stack.append(base)
+            base, dots = base + dots + 1, 0
+            level = base
+        elif first == ".":
+            dots += 1
+            level = base + dots
+        else:
+            if first in "]}":
+                base = stack.pop() if stack else 0
+                dots = 0
+            elif first in ",\n":
+                dots = 0
+            # a string, a comment or "=": a key's dots carry on into its value
+            continue
+        if level > deepest:
+            deepest, deepest_at = level, match.start()
+            if limit is not None and deepest > limit:
+                break
+    return deepest, text.count("\n", 0, deepest_at) + 1
+
+
 def parse_toml(data: bytes, source: Path | str) -> dict[str, Any]:
-    """The TOML document in `data` (a file's bytes); `source` names the file in errors."""
+    """The TOML document in `data` (a file's bytes); `source` names the file in errors.
+
+    A UTF-8 byte-order mark (which some Windows editors write) is accepted. The size and
+    nesting limits are checked before tomllib sees the text, so neither a 100,000-level
+    array nor a 100,000-part dotted key reaches its recursion or its quadratic key table.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise file_too_large(source, len(data))
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ContentError(str(source), "", "not UTF-8 text") from None
+    depth, line = nesting_depth(text, MAX_DEPTH)
+    if depth > MAX_DEPTH:
+        raise too_deep(source, f", at line {line}")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(str(source), "", f"not valid TOML: {exc}") from None
+    except RecursionError:  # the scan above should make this unreachable: never crash
+        raise too_deep(source) from None
 
 
 def parse_model(data: bytes, source: Path | str, model: type[M]) -> M:
     """Parse and validate one content file's bytes; errors name the file and the field."""
-    return _validate(source, model, parse_toml(data, source))
+    parsed = parse_toml(data, source)
+    try:
+        return _validate(source, model, parsed)
+    except RecursionError:
+        raise too_deep(source) from None
 
 
 @dataclass

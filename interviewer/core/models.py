@@ -1,9 +1,10 @@
 """Typed shapes shared by every layer: content (questions, rubrics, tracks) and results.
 
 Content models forbid unknown fields so a typo in a user's TOML file is reported
-instead of silently ignored. Result models (Grade, Turn, ...) are what the engine,
-the backends, the exports and the store exchange; they stay plain pydantic so they
-serialise to JSON without custom code.
+instead of silently ignored, and every text field and list has a length limit (named in
+the error) so a pasted megabyte cannot reach an interview. Result models (Grade, Turn,
+...) are what the engine, the backends, the exports and the store exchange; they stay
+plain pydantic so they serialise to JSON without custom code.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ SCORE_LEVELS = (1, 2, 3, 4, 5)
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=80)]
 NonEmpty = Annotated[str, Field(min_length=1)]
+#: Length limits of content text. The shipped bank's longest question is about 210
+#: characters and its longest key point or score level about 300; these leave room for
+#: wordy users while keeping a question something a candidate can read in the timer.
+NAME_CHARS = 200
+TEXT_CHARS = 2000
+Name = Annotated[str, Field(min_length=1, max_length=NAME_CHARS)]
+Text = Annotated[str, Field(min_length=1, max_length=TEXT_CHARS)]
 
 
 class Strict(BaseModel):
@@ -51,11 +59,11 @@ class Strict(BaseModel):
 
 class Criterion(Strict):
     id: Id
-    name: NonEmpty
+    name: Name
     weight: float = Field(gt=0, le=100)
-    description: NonEmpty
+    description: Text
     # Anchored description of every score level 1..5 (Prometheus-style rubric).
-    levels: dict[int, NonEmpty]
+    levels: dict[int, Text]
     # For STAR rubrics: which STAR component this criterion measures.
     star: StarComponent | None = None
     # How the offline coach (no LLM) measures this criterion.
@@ -79,10 +87,10 @@ class Criterion(Strict):
 
 class Rubric(Strict):
     id: Id
-    name: NonEmpty
-    description: NonEmpty
+    name: Name
+    description: Text
     category: Category | None = None
-    criteria: list[Criterion] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1, max_length=20)
 
     @field_validator("criteria")
     @classmethod
@@ -105,7 +113,7 @@ class Rubric(Strict):
 
 
 class RubricFile(Strict):
-    rubrics: list[Rubric] = Field(min_length=1)
+    rubrics: list[Rubric] = Field(min_length=1, max_length=200)
 
 
 # --------------------------------------------------------------------------- questions
@@ -115,29 +123,29 @@ class KeyPoint(Strict):
     """One thing a strong answer covers; `terms` are words or phrases that show it."""
 
     id: Id
-    text: NonEmpty
-    terms: list[NonEmpty] = Field(min_length=1)
+    text: Text
+    terms: list[Name] = Field(min_length=1, max_length=50)
 
 
 class Probe(Strict):
     """A follow-up the interviewer can ask; `targets` are the key points it digs into."""
 
-    text: NonEmpty
-    targets: list[Id] = Field(default_factory=list)
+    text: Text
+    targets: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class Question(Strict):
     id: Id
     category: Category
-    text: NonEmpty
-    topics: list[NonEmpty] = Field(min_length=1)
+    text: Text
+    topics: list[Name] = Field(min_length=1, max_length=20)
     difficulty: Difficulty
     answer_seconds: int = Field(ge=30, le=3600)
-    key_points: list[KeyPoint] = Field(min_length=2)
+    key_points: list[KeyPoint] = Field(min_length=2, max_length=20)
     follow_ups: list[Probe] = Field(min_length=2, max_length=4)
     rubric: Id
     # Outline of a strong answer, shown in feedback. Optional: derived from key points.
-    strong_answer: list[NonEmpty] = Field(default_factory=list)
+    strong_answer: list[Text] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _probe_targets_exist(self) -> Question:
@@ -153,7 +161,7 @@ class Question(Strict):
 
 
 class QuestionFile(Strict):
-    questions: list[Question] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1, max_length=1000)
 
 
 # --------------------------------------------------------------------------- tracks
@@ -161,17 +169,17 @@ class QuestionFile(Strict):
 
 class Track(Strict):
     id: Id
-    name: NonEmpty
-    description: NonEmpty
+    name: Name
+    description: Text
     duration_minutes: int = Field(ge=1, le=480)
     question_count: int = Field(ge=1, le=50)
-    categories: list[Category] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1, max_length=10)
     difficulty: TrackDifficulty = "mixed"
     follow_up_limit: int = Field(default=1, ge=0, le=5)
     selection: Literal["ordered", "random", "balanced"] = "balanced"
     # Optional explicit question ids, asked in this order before any random pick.
-    questions: list[Id] = Field(default_factory=list)
-    topics: list[NonEmpty] = Field(default_factory=list)
+    questions: list[Id] = Field(default_factory=list, max_length=50)
+    topics: list[Name] = Field(default_factory=list, max_length=50)
 
 
 # --------------------------------------------------------------------------- results

@@ -3,7 +3,9 @@
 The core validates content but never touches the disk (`interviewer.core.content`); this
 is the loader that does: it lists each content root's folders, reads every file's bytes
 and passes them to `ContentLibrary.add_file`. A file that cannot be read is recorded like
-a file that does not validate, naming it, and the rest still loads.
+a file that does not validate, naming it, and the rest still loads. Only regular files are
+read (a FIFO named `x.toml` would block every command) and never more than the core's
+size limit plus one byte, so a huge file costs nothing before it is refused.
 
 Importing this module also hands the grader its question bank (the built-in questions,
 read on first use): grading compares an answer with every question of the bank, and the
@@ -12,9 +14,15 @@ core reads no files to find them.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
-from interviewer.core.content import CONTENT_LAYOUT, ContentLibrary
+from interviewer.core.content import (
+    CONTENT_LAYOUT,
+    MAX_FILE_BYTES,
+    ContentLibrary,
+    file_too_large,
+)
 from interviewer.core.errors import ContentError
 from interviewer.core.grading import set_question_bank
 from interviewer.core.models import Question
@@ -39,13 +47,30 @@ def add_dir(library: ContentLibrary, root: Path) -> None:
     for folder, kind in CONTENT_LAYOUT:
         for path in sorted(root.joinpath(*folder).glob("*.toml")):
             try:
-                data = path.read_bytes()
+                data = _read_bounded(path)
+            except ContentError as err:
+                library.errors.append(err)
+                continue
             except OSError as exc:
                 library.errors.append(
                     ContentError(str(path), "", f"cannot read: {exc.strerror or exc}")
                 )
                 continue
             library.add_file(path, kind, data)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, or a ContentError if it is not a regular file or is too large."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ContentError(str(path), "", "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise file_too_large(path, info.st_size)
+    with path.open("rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+    if len(data) > MAX_FILE_BYTES:
+        raise file_too_large(path, max(len(data), info.st_size))
+    return data
 
 
 def load_library(user_dir: Path | None = None, builtin_root: Path | None = None) -> ContentLibrary:
