@@ -377,6 +377,8 @@ class TerminalFrontEnd:
                 print(f"Interviewer: {turn.text}\n", file=out)
         elif isinstance(event, StreamReset):
             if self._streaming:
+                # A terminal cannot take printed text back: mark it as not part of it.
+                out.write(" [discarded: not part of the interview]")
                 self._end_stream()
         elif isinstance(event, AnswerNeeded):
             if self._resumed:

@@ -1146,9 +1146,19 @@ class InterviewSession:
         def on_notice(text: str) -> None:
             self.executor.call_soon(lambda: self._on_call_notice(call, text))
 
+        def on_reset() -> None:
+            self.executor.call_soon(lambda: self._on_stream_void(call))
+
         def work() -> str:
             return service.interviewer_turn(
-                backend, request, offline, on_delta, token, notice=on_notice, **options
+                backend,
+                request,
+                offline,
+                on_delta,
+                token,
+                notice=on_notice,
+                on_reset=on_reset,
+                **options,
             )
 
         self._call = call
@@ -1185,6 +1195,14 @@ class InterviewSession:
         if self._call is call:
             call.streamed.append(piece)
             self._emit(TextDelta(piece))
+
+    def _on_stream_void(self, call: _Call) -> None:
+        """The text streamed so far broke off and is not the question: the front end takes
+        it back, and the stand-in's text streams anew."""
+        if self._call is call:
+            call.streamed.clear()
+            self._emit(StreamReset())
+            self._emit(StreamStarted(call.purpose))
 
     def _on_call_notice(self, call: _Call, text: str) -> None:
         if self._call is call:

@@ -29,7 +29,8 @@ MODELS_PATH = "/v1/models"
 
 @dataclass
 class Reply:
-    """One scripted answer: text | error | cut | hang | trickle | drop | raw | garbled."""
+    """One scripted answer: text | error | cut | unfinished | hang | trickle | drop | raw |
+    garbled."""
 
     kind: str
     content: str = ""
@@ -41,15 +42,22 @@ class Reply:
     #: Seconds to wait before answering at all (latency), and between streamed chunks.
     delay: float = 0.0
     chunk_delay: float = 0.0
+    #: The finish_reason a text reply ends with (None: the field is null).
+    finish: str | None = "stop"
 
 
 def text(
-    content: str, *, chunks: list[str] | None = None, usage: dict[str, Any] | None = None
+    content: str,
+    *,
+    chunks: list[str] | None = None,
+    usage: dict[str, Any] | None = None,
+    finish: str | None = "stop",
 ) -> Reply:
-    """Plain completion, or an SSE stream when the request asks for one."""
+    """Plain completion, or an SSE stream when the request asks for one, ending with
+    `finish` as its finish_reason ("length": cut by the output limit)."""
     if chunks is not None:
         assert "".join(chunks) == content, "chunks must join to the content"
-    return Reply("text", content=content, chunks=chunks, usage=usage)
+    return Reply("text", content=content, chunks=chunks, usage=usage, finish=finish)
 
 
 def json_content(obj: Any, *, usage: dict[str, Any] | None = None) -> Reply:
@@ -88,6 +96,13 @@ def schema_rejected_500() -> Reply:
 def cut(chunks: list[str]) -> Reply:
     """Stream these pieces, then drop the connection before the stream is complete."""
     return Reply("cut", chunks=chunks)
+
+
+def unfinished(chunks: list[str], *, done: bool = False) -> Reply:
+    """Stream these pieces, then end the body cleanly without any finish_reason (a proxy
+    or server that stops half way; with `done`, even after a `[DONE]` event). Unlike
+    `cut`, the client raises nothing: only the missing finish reason tells."""
+    return Reply("unfinished", chunks=chunks, content="done" if done else "")
 
 
 def hang() -> Reply:
@@ -286,6 +301,13 @@ class _Handler(BaseHTTPRequestHandler):
         elif reply.kind == "hang":
             self.server.fake.release.wait(timeout=10)
             self.close_connection = True
+        elif reply.kind == "unfinished":
+            self._start_sse()
+            for i, piece in enumerate(reply.chunks or []):
+                self._event(_chunk(piece, role=i == 0))
+            if reply.content == "done":
+                self._event("[DONE]")
+            self._write_chunk(b"")  # a complete body: nothing for the client to notice
         elif reply.kind == "cut":
             self._start_sse()
             for i, piece in enumerate(reply.chunks or []):
@@ -304,7 +326,7 @@ class _Handler(BaseHTTPRequestHandler):
                     {
                         "index": 0,
                         "message": {"role": "assistant", "content": reply.content},
-                        "finish_reason": "stop",
+                        "finish_reason": reply.finish,
                     }
                 ],
             }
@@ -319,7 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
             if i and reply.chunk_delay and self.server.fake.release.wait(reply.chunk_delay):
                 return
             self._event(_chunk(piece, role=i == 0))
-        self._event(_chunk(None, finish="stop"))
+        if reply.finish is not None:
+            self._event(_chunk(None, finish=reply.finish))
         if reply.usage is not None:
             usage_chunk = _chunk(None)
             usage_chunk["choices"] = []

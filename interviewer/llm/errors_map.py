@@ -14,6 +14,13 @@ Rows for a few HTTP statuses (`BY_STATUS`) say more than their class can: a 503 
 local server usually means the model is still loading, not that the server is broken.
 Replies that are not JSON at all surface from the client as `JSONDecodeError` (a
 ValueError, not an openai error), so they have a row too.
+
+A reply that arrives without an error but is not whole is a failure too (`cut_off`): its
+`finish_reason` is not a normal stop ("length": the model's output limit,
+"content_filter"), or a stream ends without any finish reason (the connection or a proxy
+closed it half way). Such a reply is never used as if it were complete: it is retryable,
+so the service tries again and then lets the offline coach stand in, with the message
+below as the notice.
 """
 
 from __future__ import annotations
@@ -186,6 +193,40 @@ BY_STATUS: dict[int, ExInfo] = {
 
 FALLBACK = ExInfo(BackendError, False, "{provider} failed: {detail}")
 
+#: Finish reasons that mean the model ended its reply itself. "stop" is OpenAI's and
+#: what Ollama, llama.cpp, vLLM and LM Studio send; text-generation-inference says
+#: "eos_token" or "stop_sequence"; a few proxies pass on "end_turn" or "eos".
+NORMAL_FINISH = frozenset({"stop", "eos_token", "stop_sequence", "end_turn", "eos"})
+#: The pseudo finish reason of a stream that ended without one.
+NO_FINISH = "missing"
+
+CUT_OFF: dict[str, ExInfo] = {
+    NO_FINISH: ExInfo(
+        BadResponse,
+        True,
+        "The reply from {provider} broke off before it was finished (the stream ended "
+        "without a finish reason), so it was not used.",
+    ),
+    "length": ExInfo(
+        BadResponse,
+        True,
+        "The reply from {provider} was cut off at the model's output limit "
+        '(finish_reason "length"), so it was not used.',
+    ),
+    "content_filter": ExInfo(
+        BadResponse,
+        True,
+        '{provider}\'s content filter stopped the reply (finish_reason "content_filter"), '
+        "so it was not used.",
+    ),
+}
+CUT_OFF_OTHER = ExInfo(
+    BadResponse,
+    True,
+    'The reply from {provider} ended with finish_reason "{reason}" instead of a normal '
+    "stop, so it was not used.",
+)
+
 
 def lookup(
     class_names: Iterable[str], code: str | None = None, status: int | None = None
@@ -215,3 +256,26 @@ def build_error(info: ExInfo, *, retry_after: float | None = None, **fields: Any
         err = info.error(message)
     err.retryable = info.retryable
     return err
+
+
+def cut_off(reason: object) -> ExInfo | None:
+    """The row for a reply that ended with `reason`; None when it ended normally.
+
+    `reason` is what the server sent (any JSON value) or NO_FINISH. A row's message may
+    show it, so anything but a short plain word is shown as "unknown".
+    """
+    if isinstance(reason, str) and reason in NORMAL_FINISH:
+        return None
+    if reason is None:
+        reason = NO_FINISH
+    if isinstance(reason, str) and reason in CUT_OFF:
+        return CUT_OFF[reason]
+    return CUT_OFF_OTHER
+
+
+def cut_off_reason(reason: object) -> str:
+    """The finish reason as a message may show it: a short plain word, else "unknown"."""
+    plain = isinstance(reason, str) and 0 < len(reason) <= 40
+    if plain and all(c.isascii() and (c.isalnum() or c in "_-.") for c in str(reason)):
+        return str(reason)
+    return "unknown"

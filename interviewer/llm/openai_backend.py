@@ -32,6 +32,14 @@ one call itself saw can be attributed to it. A failing call attaches what it saw
 reply, usage, messages) to its error (`base.attach_partial`) for the call log. The API
 key never leaves the client: it is not in any response, and a server that echoes it in
 an error has it cut out of the message.
+
+A reply is used only when the model ended it: a `finish_reason` other than a normal stop
+("length", "content_filter"), or a stream that ends without one (a server or proxy
+closed it half way, cleanly enough that the client raises nothing), fails the call with
+the retryable error from `errors_map.cut_off`. The service then tries again or lets the
+offline coach stand in; a half question is never shown as complete, stored or graded.
+A non-streamed reply without any finish reason is accepted: its body arrived whole
+(the client checks its length and JSON), and a structured reply is validated anyway.
 """
 
 from __future__ import annotations
@@ -71,7 +79,15 @@ from interviewer.llm.base import (
     ModelResponse,
     attach_partial,
 )
-from interviewer.llm.errors_map import DROPPED, MID_STREAM, build_error, lookup
+from interviewer.llm.errors_map import (
+    DROPPED,
+    MID_STREAM,
+    NO_FINISH,
+    build_error,
+    cut_off,
+    cut_off_reason,
+    lookup,
+)
 from interviewer.storage.prompt_files import default_library
 
 M = TypeVar("M", bound=BaseModel)
@@ -335,6 +351,13 @@ class OpenAIBackend:
             return text.replace(self._secret, "[API key]")
         return text
 
+    def _cut_off(self, reason: object) -> BackendError | None:
+        """The error for a reply that ended with `reason`; None if the model ended it."""
+        info = cut_off(reason)
+        if info is None:
+            return None
+        return build_error(info, provider=self.provider_label, reason=cut_off_reason(reason))
+
     def _failed(self, err: BackendError, tally: _Tally, mode: Mode) -> BackendError:
         """The error, carrying what the call saw before it failed (for the call log)."""
         partial = tally.response(None, self.model, mode)
@@ -406,7 +429,10 @@ class OpenAIBackend:
         temperature: float | None,
         response_format: dict[str, Any] | None,
         tally: _Tally | None = None,
+        whole: bool = True,
     ) -> str:
+        """The reply's text. With `whole`, a reply the model did not end itself raises
+        the cut-off error (a BackendError: callers attach the tally)."""
         completion = self._create(
             messages, temperature=temperature, response_format=response_format, tally=tally
         )
@@ -415,14 +441,20 @@ class OpenAIBackend:
         served = getattr(completion, "model", None)
         choices = getattr(completion, "choices", None) or []
         text = ""
+        finish: object = "stop"
         if isinstance(choices, list) and choices:
             message = getattr(choices[0], "message", None)
             content = getattr(message, "content", None)
             text = content if isinstance(content, str) else ""
+            # Missing is accepted here (module docstring); any other value is judged.
+            finish = getattr(choices[0], "finish_reason", None) or "stop"
         if tally is not None:
             tally.raw = text
             if isinstance(served, str) and served:
                 tally.model = served
+        err = self._cut_off(finish) if whole else None
+        if err is not None:
+            raise err
         return text
 
     # ------------------------------------------------------------------ streaming turn
@@ -448,6 +480,7 @@ class OpenAIBackend:
         except _CLIENT_ERRORS as exc:
             raise self._failed(self._map(exc), tally, "stream") from exc
         parts: list[str] = []
+        finish: object = None
         try:
             with stream:
                 for chunk in stream:
@@ -457,6 +490,7 @@ class OpenAIBackend:
                     served = getattr(chunk, "model", None)
                     if isinstance(served, str) and served:
                         tally.model = served
+                    finish = _finish_reason(chunk) or finish
                     piece = _delta_text(chunk)
                     if piece:
                         parts.append(piece)
@@ -477,6 +511,9 @@ class OpenAIBackend:
                 tally,
                 "stream",
             )
+        cut = self._cut_off(finish if finish is not None else NO_FINISH)
+        if cut is not None:
+            raise self._failed(cut, tally, "stream")
         return tally.response(text, self.model, "stream")
 
     # ------------------------------------------------------------------ structured calls
@@ -570,6 +607,9 @@ class OpenAIBackend:
                 raise self._failed(self._map(exc), tally, mode) from exc
             except _CLIENT_ERRORS as exc:
                 raise self._failed(self._map(exc), tally, mode) from exc
+            except BackendError as err:  # a cut-off reply: the server took this mode
+                self._structured_mode = mode
+                raise self._failed(err, tally, mode) from None
             self._structured_mode = mode
             return mode, sent, text
         raise AssertionError("the last mode is never a probe")  # pragma: no cover
@@ -610,6 +650,8 @@ class OpenAIBackend:
             )
         except _CLIENT_ERRORS as exc:
             raise self._failed(self._map(exc), tally, mode) from exc
+        except BackendError as err:  # a cut-off repair
+            raise self._failed(err, tally, mode) from None
         try:
             return tally.response(self._parse(text, model, check), self.model, mode)
         except _Invalid as exc:
@@ -671,6 +713,7 @@ class OpenAIBackend:
                 [{"role": "user", "content": "Reply with the single word OK."}],
                 temperature=None,
                 response_format=None,
+                whole=False,  # a word cut off by a tiny output limit still answered
             )
         except _CLIENT_ERRORS as exc:
             err = self._map(exc)
@@ -696,3 +739,11 @@ def _delta_text(chunk: Any) -> str:
     delta = getattr(choices[0], "delta", None)
     piece = getattr(delta, "content", None)
     return piece if isinstance(piece, str) else ""
+
+
+def _finish_reason(chunk: Any) -> object:
+    """The finish reason one streamed chunk carries; None for most chunks."""
+    choices = getattr(chunk, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        return None
+    return getattr(choices[0], "finish_reason", None)

@@ -20,11 +20,13 @@ An interview must never stall or lose work because a model is down. Three mechan
 * The stand-in: if a call still fails, the offline coach does that one job, marked as
   such (a grade gets the `offline_fallback` flag; a turn gets a notice).
 
-A streamed turn that breaks off after text reached the screen is retried without
-showing anything twice: the retry is streamed silently until it has passed what the
-screen shows, and only the new part is shown. If the retry writes something different
-(models sample), the words on screen stay and the question follows as written in the
-bank, so the turn still ends complete.
+A streamed turn that breaks off after text reached the screen (the connection dropped,
+or the reply was cut off: see `errors_map.cut_off`) is retried without showing anything
+twice: the retry is streamed silently until it has passed what the screen shows, and
+only the new part is shown. If the retry fails too, or writes something different
+(models sample), the words on screen are void: the front end is told to take them back
+(`on_reset`), and the offline coach asks the question instead, with a notice. A broken
+half of a question is never returned, so it is never stored, graded or put in a report.
 
 The call log: every public function takes an optional `recorder` (llm/base.py
 CallRecorder; `StoreRecorder` writes to the session database) and hands it one
@@ -556,16 +558,12 @@ class _Screen:
         self._replay = None
         return text
 
-    def finish(self, request: TurnRequest) -> str:
-        """Complete a broken-off turn with the question as written in the bank."""
-        rest = request.question.text if request.question is not None else ""
-        text = self.shown.rstrip()
-        if rest and rest not in text:
-            extra = f"\n\n{rest}"
-            if self.on_delta is not None:
-                self.on_delta(extra)
-            text += extra
-        return text
+    def void(self, on_reset: Callable[[], None] | None) -> None:
+        """What the screen shows is not a reply: tell the front end to take it back."""
+        if self.shown and on_reset is not None:
+            on_reset()
+        self.shown = ""
+        self._replay = None
 
 
 def interviewer_turn(
@@ -578,11 +576,14 @@ def interviewer_turn(
     *,
     health: BackendHealth = HEALTH,
     recorder: CallRecorder | None = None,
+    on_reset: Callable[[], None] | None = None,
 ) -> str:
-    """Stream the turn; if the model fails, the offline coach (or the bank) finishes it.
+    """Stream the turn; if the model fails, the offline coach asks the question instead.
 
-    Whatever happens, the text returned is exactly the text shown through `on_delta`,
-    each word once.
+    Whatever happens, the text returned is exactly the text shown through `on_delta`
+    since the last `on_reset`, each word once. `on_reset` is called when what was shown
+    is void (a reply that broke off and could not be completed); a front end removes it
+    or marks it as not part of the interview.
     """
     guarded = offline is not None and not _is_offline(backend)
     screen = _Screen(on_delta)
@@ -629,8 +630,9 @@ def interviewer_turn(
             raise
         if screen.shown:
             cause = screen.first_error if isinstance(err, _Diverged) else err
-            _tell(notice, f"{cause or err} The question follows as written in the bank.")
-            return screen.finish(request)
+            screen.void(on_reset)
+            _tell(notice, f"{cause or err} The offline coach asks this question instead.")
+            return stand_in()
         _tell(notice, f"{err} The offline coach stands in for this turn.")
         return stand_in()
 
