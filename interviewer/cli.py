@@ -49,13 +49,16 @@ from interviewer.session import (
     ThreadExecutor,
     TurnAdded,
 )
+from interviewer.storage import store as store_module
 from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings, load_settings
-from interviewer.storage.store import SessionStore
+from interviewer.storage.store import SessionStore, StoreError
 
 END_MARK = "."
+#: Exit status of `practice` and `resume` when something typed could not be saved to disk.
+EXIT_UNSAVED = 3
 #: Items per list in the terminal summary; the full lists go into the report.
 LIST_LIMIT = 3
 __all__ = ["GRADING_WORKERS", "AnswerReader", "TerminalFrontEnd", "build_parser", "main"]
@@ -312,8 +315,10 @@ def _print_summary(
     )
 
 
-def _open_store() -> SessionStore:
-    store = SessionStore.open(app_paths().database)
+def _open_store(read_only: bool = False) -> SessionStore:
+    """The user's database; `read_only` commands read the file even when it refuses
+    writes (a full disk, a lock) and never write to it."""
+    store = SessionStore.open(app_paths().database, read_only=read_only)
     if store.notice:
         print(f"warning: {store.notice}", file=sys.stderr)
     return store
@@ -347,7 +352,6 @@ class TerminalFrontEnd:
         backend, offline = backends if backends is not None else _backend(args)
         self.executor = ThreadExecutor()
         self.session = InterviewSession(lib, store, self.executor, backend=backend, offline=offline)
-        store.on_notice = lambda text: print(f"warning: {text}", file=sys.stderr)
         self.session.subscribe(self._on_event)
         self._pending: NeedAnswer | None = None
         self._failure = ""
@@ -522,8 +526,7 @@ def cmd_practice(
     store = _open_store()
     front = TerminalFrontEnd(lib, store, args, stdin, out)
     options = _practice_options(args, track.id)
-    results = front.run(lambda session: session.start(options))
-    return _conclude(front, results, args)
+    return _run_to_end(front, lambda session: session.start(options), args)
 
 
 def cmd_resume(
@@ -542,8 +545,58 @@ def cmd_resume(
     problem = front.session.resume_problem(stored)
     if problem:
         raise InterviewerError(problem)
-    results = front.run(lambda session: session.resume(args.session_id))
-    return _conclude(front, results, args)
+    return _run_to_end(front, lambda session: session.resume(args.session_id), args)
+
+
+def _run_to_end(
+    front: TerminalFrontEnd, begin: Callable[[InterviewSession], None], args: argparse.Namespace
+) -> int:
+    """Run the interview and its summary, then say whether everything reached the disk."""
+    try:
+        code = _conclude(front, front.run(begin), args)
+    except BaseException:
+        _storage_verdict(front, args)
+        raise
+    return code if _storage_verdict(front, args) else EXIT_UNSAVED
+
+
+def _storage_verdict(front: TerminalFrontEnd, args: argparse.Namespace) -> bool:
+    """Write back what the store kept in memory; if it cannot, say what was kept where.
+
+    Told at the end as well as when it happened: the warning mid-interview has long
+    scrolled away. Returns whether everything typed is on disk.
+    """
+    session = front.session
+    store, sid = session.store, session.session_id
+    if sid is None or not store.in_memory:
+        return True
+    had = store.unsaved
+    # A lock held by another program may go any moment: give it the retry budget.
+    if store.flush(wait=store_module.RETRY_SECONDS):
+        if had:
+            print(f"note: {store.notice}", file=sys.stderr)
+        return True
+    where = store.path or app_paths().database
+    if store.unsaved:
+        lost = (
+            f"{store.unsaved} change{'s' if store.unsaved != 1 else ''} to session {sid} "
+            f"(answers, drafts, grades or its report) could not be written to {where}"
+        )
+    else:
+        lost = f"Session {sid} could not be saved to {where} at all"
+    report = getattr(args, "report", None)
+    kept = (
+        f"The report written to {report} and the summary above hold what was kept."
+        if report and Path(report).exists()
+        else "The summary above is all that is kept; next time pass --report FILE to "
+        "keep a copy elsewhere."
+    )
+    print(
+        f"warning: {lost}. They were kept in memory only and are lost when this program "
+        f"ends. {kept} ({store.notice})",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _conclude(front: TerminalFrontEnd, results: Results, args: argparse.Namespace) -> int:
@@ -575,20 +628,32 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     """Past and interrupted sessions, with the History screen's summary line."""
     from interviewer import commands_progress
 
-    store = _open_store()
-    commands_progress.write_sessions(store.list_sessions(), args.json, sys.stdout)
+    store = _open_store(read_only=True)
+    rows = store.list_sessions()
+    commands_progress.write_sessions(rows, args.json, sys.stdout)
+    if not args.json:
+        for r in rows:
+            if r.damaged:
+                print(f"damaged: session {r.id}: {r.damaged}.", file=sys.stdout)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     _check_report(args.output)
-    store = _open_store()
+    store = _open_store(read_only=True)
     row = store.get_session(args.session_id)
     if row is None:
         raise InterviewerError(
             f"No session {args.session_id!r}. See `interviewer sessions` for the ids."
         )
-    report = store.get_report(args.session_id)
+    try:
+        report = store.get_report(args.session_id)
+    except StoreError as err:
+        kept = f" ({row.damaged})" if row.damaged else ""
+        raise InterviewerError(
+            f"{err} Session {args.session_id}{kept} stays in the database; the other "
+            "sessions are not affected."
+        ) from err
     if report is None:
         raise InterviewerError(
             f"Session {args.session_id} is not finished ({row.status}); resume it with "

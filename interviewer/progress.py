@@ -485,7 +485,8 @@ def finished_reports(store: SessionStore) -> tuple[list[Report], int]:
     """The finished sessions' reports, and how many could not be read.
 
     Slow (one read per session): the window runs it off the GUI thread. One unreadable
-    report leaves the others in the charts; the store failing as a whole raises.
+    report (a damaged row, a report an older version wrote) leaves the others in the
+    charts and is counted; the store failing as a whole raises.
     """
     reports: list[Report] = []
     problems = 0
@@ -506,7 +507,9 @@ STATUS_TEXT = {"finished": "Finished", "abandoned": "Unfinished", "in_progress":
 
 
 def status_text(row: SessionRow) -> str:
-    return STATUS_TEXT.get(row.status, row.status)
+    """ "Finished", "Unfinished", "Interrupted"; "… (damaged)" when part of it cannot be read."""
+    text = STATUS_TEXT.get(row.status, row.status)
+    return f"{text} (damaged)" if row.damaged else text
 
 
 def score_text(row: SessionRow) -> str:
@@ -539,6 +542,8 @@ def session_json(row: SessionRow) -> dict[str, Any]:
         "answers": row.answers,
         "backend": row.backend,
         "duration_seconds": row.duration_seconds,
+        #: null when the row is whole; else what cannot be read and what is kept.
+        "damaged": row.damaged or None,
     }
 
 

@@ -286,8 +286,9 @@ class StateChanged:
 class Notice:
     level: str  # "info", "warning", "error"
     text: str
-    #: "model" for what a model call reports (a stand-in took over, a retry), "interview"
-    #: for everything else; a terminal prints the two differently.
+    #: "model" for what a model call reports (a stand-in took over, a retry), "store" for
+    #: what the session store reports (kept in memory, written back), "interview" for
+    #: everything else; a terminal prints them differently.
     source: str = "interview"
 
 
@@ -537,6 +538,14 @@ class InterviewSession:
         self._graded = 0
         self._handed_out = 0
         self._store_warned = False
+        self._grades_saved: set[int] = set()  # request ids whose grade a worker saved
+        # Whatever the store tells (kept in memory, busy, written back) reaches every
+        # front end as a Notice, on the owner thread.
+        store.add_notice_listener(self._on_store_notice)
+
+    def _on_store_notice(self, text: str) -> None:
+        level = "warning" if self.store.in_memory else "info"
+        self.executor.call_soon(lambda: self._emit(Notice(level, text, source="store")))
 
     def _store_recorder(self, session_id: str) -> CallRecorder:
         return service.StoreRecorder(self.store, session_id)
@@ -1272,8 +1281,18 @@ class InterviewSession:
             job = next(self._ids)
             self._grade_jobs[job] = request.request_id
 
-            def work(request: GradeRequest = request) -> Grade:
-                return service.grade(backend, request, offline, **options)
+            def work(request: GradeRequest = request, sid: str | None = self.session_id) -> Grade:
+                grade = service.grade(backend, request, offline, **options)
+                if sid is not None:
+                    # Saved the moment it arrives, here on the worker: killed before the
+                    # owner thread collects it, a resume must not pay for it again.
+                    try:
+                        self.store.save_grade(sid, request.question.id, grade)
+                    except STORE_ERRORS:
+                        pass  # the owner thread tries again and tells the user
+                    else:
+                        self._grades_saved.add(request.request_id)
+                return grade
 
             def done(fut: Future[Any], job: int = job) -> None:
                 self._on_grade_done(job, fut)
@@ -1296,7 +1315,9 @@ class InterviewSession:
                 self._emit(GradeReady(qid, None, error))
         else:
             eng.on_grade(request_id, grade)
-            if qid is not None and sid is not None:
+            if request_id in self._grades_saved:
+                self._grades_saved.discard(request_id)
+            elif qid is not None and sid is not None:
                 self._persist("a grade", lambda: self.store.save_grade(sid, qid, grade))
             if qid is not None:
                 self._emit(GradeReady(qid, grade))

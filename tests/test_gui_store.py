@@ -358,7 +358,9 @@ def test_killed_while_grading_resumes_into_grading_and_feedback(qtbot: QtBot) ->
     release.set()
     assert first.controller.wait_for_workers()
     stored = reader().load_session(sid or "")
-    assert stored.row.status == "in_progress" and stored.grades == {}
+    # Each grade is saved the moment it arrives, on its worker, although the window that
+    # asked for it is gone (issue 13): a resume does not pay for it again.
+    assert stored.row.status == "in_progress" and set(stored.grades) == {"q1", "q2"}
 
     second = launch(qtbot)
     offer = second.window.resume_offer

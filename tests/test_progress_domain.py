@@ -349,6 +349,7 @@ def test_sessions_listing_ends_with_the_history_screens_summary(qtbot: QtBot) ->
         "answers",
         "backend",
         "duration_seconds",
+        "damaged",  # null unless part of the row cannot be read (issue 13)
     }
 
 

@@ -112,6 +112,8 @@ class HistoryModel(QAbstractTableModel):
                 return row.backend_label
             if col == 1:
                 return row.track_name
+            if col == 6 and row.damaged:
+                return f"Part of this session cannot be read: {row.damaged}."
             if col == 6 and row.status == "in_progress":
                 return "Interrupted: the app closed during this interview"
         return None
