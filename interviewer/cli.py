@@ -457,8 +457,17 @@ class TerminalFrontEnd:
                         f"The interview stopped in phase {session.phase}: nothing is running."
                     )
                 self.executor.run_pending(None)
+        except KeyboardInterrupt:
+            # Ctrl+C: keep the draft and clocks, and say how to carry on (main() prints it).
+            sid = session.session_id  # before suspend(), which lets the session go
+            session.suspend()
+            if sid:
+                raise KeyboardInterrupt(
+                    f"Your answers so far are saved: carry on with `interviewer resume {sid}`."
+                ) from None
+            raise
         except BaseException:
-            # Interrupted (Ctrl+C, a failed call): keep the draft and clocks for `resume`.
+            # Interrupted (a failed call): keep the draft and clocks for `resume`.
             session.suspend()
             raise
         finally:
@@ -957,8 +966,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InterviewerError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        hint = str(interrupt)  # how to resume, when an interview was interrupted
+        print(f"\ninterrupted{'. ' + hint if hint else ''}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # Output piped into e.g. `head`: exit quietly like other command-line tools.

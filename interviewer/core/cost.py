@@ -16,7 +16,6 @@ hands its text to `parse_prices` here.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import threading
 from typing import Any
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.core.errors import ConfigError
+from interviewer.core.hosts import is_local_host
 
 PRICES_FILE = "prices.json"
 PRICES_NOTE = (
@@ -37,7 +37,8 @@ _USAGE_LOCK = threading.Lock()
 
 
 class Price(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Not inf or nan (JSON's Infinity, NaN, 1e999): they would print as "$inf".
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     input: float = Field(ge=0)
     cached_input: float | None = Field(default=None, ge=0)
@@ -206,14 +207,12 @@ def is_local_url(base_url: str | None) -> bool:
     """
     if not base_url:
         return False
-    host = (urlsplit(base_url if "//" in base_url else f"//{base_url}").hostname or "").lower()
-    if host in ("localhost", "") or host.endswith((".local", ".localhost", ".lan")):
-        return True
     try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
+        host = urlsplit(base_url if "//" in base_url else f"//{base_url}").hostname or ""
+    except ValueError:  # e.g. an unclosed "[" : not an address we can tell anything about
         return False
-    return ip.is_loopback or ip.is_private or ip.is_link_local
+    # Every spelling of loopback (127.1, 0x7f.1, [::1], localhost.): core/hosts.py.
+    return host == "" or is_local_host(host)
 
 
 def estimate(usage: Usage, price: Price | None) -> float | None:

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from interviewer.core.hosts import is_loopback_host
 from interviewer.storage.settings import PROVIDER_NAMES, PROVIDER_URLS
 
 LOOPBACK = "127.0.0.1"
@@ -165,6 +166,6 @@ def discover(
 
 def _base_url(provider: str, host: str, port: int) -> str:
     preset = PRESETS.get(provider)
-    if preset is not None and preset.port == port and host == LOOPBACK:
+    if preset is not None and preset.port == port and is_loopback_host(host):
         return preset.base_url
     return f"http://{host}:{port}/v1"

@@ -1,4 +1,11 @@
-"""User settings: provider, model, timeouts. Never the API key (that is in secrets.py)."""
+"""User settings: provider, model, timeouts. Never the API key (that is in secrets.py).
+
+A settings file that cannot be used (a folder in its place, unreadable, not JSON, too
+big or nested too deep, not an object, a value out of range) raises one ConfigError
+that names the file and, for a bad value, the field, the problem and the value found.
+Every caller (the window, the terminal commands) then says so and runs on the defaults:
+a broken settings file never stops an interview.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +44,7 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 class Settings(BaseModel):
     """Stored as JSON in the config dir; unknown keys from newer versions are ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
 
     provider: Provider | None = None  # None: decide from the environment (key or not)
     model: str = DEFAULT_OPENAI_MODEL
@@ -61,25 +68,69 @@ class Settings(BaseModel):
         return None
 
 
+#: A settings file is a few hundred bytes; anything past this is not one.
+MAX_SETTINGS_BYTES = 1 << 20
+
+
+def _invalid(path: Path, problem: str) -> ConfigError:
+    return ConfigError(
+        f"Settings file {path} is not valid: {problem}. "
+        "Fix it or delete it to start from the defaults."
+    )
+
+
+def _value_problem(exc: ValidationError) -> str:
+    """The first bad value as 'field: problem (found VALUE)'."""
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ())) or "(the whole file)"
+    found = repr(first.get("input"))
+    if len(found) > 60:
+        found = found[:60] + "…"
+    return f"{field}: {first.get('msg', 'not allowed')} (found {found})"
+
+
 def load_settings(path: Path) -> Settings:
-    if not path.exists():
-        return Settings()
+    """The settings in `path`, the defaults when there is no file; ConfigError (naming
+    the file and the field) when there is one that cannot be used."""
     try:
-        return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, ValidationError) as exc:
-        raise ConfigError(
-            f"Settings file {path} is not valid ({str(exc).splitlines()[0]}). "
-            "Fix it or delete it to start from the defaults."
-        ) from None
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_SETTINGS_BYTES + 1)
+    except FileNotFoundError:
+        return Settings()
+    except IsADirectoryError:
+        raise _invalid(path, "it is a folder, not a file") from None
+    except OSError as exc:
+        raise _invalid(path, f"it could not be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise _invalid(path, f"it is larger than {MAX_SETTINGS_BYTES // 1024} KB")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _invalid(path, "it is not UTF-8 text") from None
+    except ValueError as exc:
+        raise _invalid(path, f"it is not JSON ({exc})") from None
+    except RecursionError:
+        raise _invalid(path, "it is nested too deeply to be settings") from None
+    if not isinstance(data, dict):
+        raise _invalid(path, 'it must hold a JSON object such as {"provider": "ollama"}')
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid(path, _value_problem(exc)) from None
 
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically so a crash never leaves half a settings file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(settings.model_dump_json(indent=2))
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(settings.model_dump_json(indent=2))
+        os.replace(tmp, path)  # IsADirectoryError when a folder is in the way
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 # --------------------------------------------------------------------------- home screen
