@@ -55,6 +55,7 @@ from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings, load_settings
 from interviewer.storage.store import SessionStore, StoreError
+from interviewer.textsafety import terminal_streams, terminal_writer
 
 END_MARK = "."
 #: Exit status of `practice` and `resume` when something typed could not be saved to disk.
@@ -347,7 +348,8 @@ class TerminalFrontEnd:
         """`backends` (the model and its offline stand-in) replace the ones the settings
         and `args` choose; tests and benchmarks pass their own."""
         self.lib = lib
-        self.out = out or sys.stdout
+        # Model text and the candidate's own quotes are shown, never obeyed (textsafety).
+        self.out = terminal_writer(out or sys.stdout)
         self.reader = AnswerReader(stdin or sys.stdin)
         backend, offline = backends if backends is not None else _backend(args)
         self.executor = ThreadExecutor()
@@ -958,6 +960,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Whatever it prints (model replies, answers, file names from the
+    user's content) passes the terminal sanitiser: escape sequences are shown, not obeyed."""
+    with terminal_streams():
+        return _run_command(argv)
+
+
+def _run_command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", cmd_gui)

@@ -29,6 +29,7 @@ from interviewer.llm import service
 from interviewer.llm.base import Backend, CallList, grade_request_from_json
 from interviewer.storage.paths import app_paths
 from interviewer.storage.store import SessionStore, StoredModelCall, StoredSession
+from interviewer.textsafety import json_text, terminal_writer
 
 if TYPE_CHECKING:
     from interviewer.core.content import ContentLibrary
@@ -55,8 +56,12 @@ def _need_session(store: SessionStore, session_id: str) -> None:
 
 
 def cmd_calls(args: argparse.Namespace, out: IO[str] | None = None) -> int:
-    """List the backend calls a session made, oldest first."""
-    out = out or sys.stdout
+    """List the backend calls a session made, oldest first.
+
+    Raw replies are a model server's text: printed through `terminal_writer`, and as JSON
+    with every control character escaped, so none reaches the terminal raw.
+    """
+    out = terminal_writer(out or sys.stdout)
     store = _open_store()
     try:
         _need_session(store, args.session_id)
@@ -64,7 +69,8 @@ def cmd_calls(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps([c.as_json() for c in calls], indent=2, ensure_ascii=False), file=out)
+        dumped = json.dumps([c.as_json() for c in calls], indent=2, ensure_ascii=False)
+        print(json_text(dumped), file=out)
         return 0
     if not calls:
         print(
@@ -125,7 +131,7 @@ class _Job:
 
 def cmd_regrade(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     """Grade each question of a session again and print old and new overall scores."""
-    out = out or sys.stdout
+    out = terminal_writer(out or sys.stdout)
     backend = _regrade_backend(args)
     store = _open_store()
     try:
@@ -136,7 +142,7 @@ def cmd_regrade(args: argparse.Namespace, out: IO[str] | None = None) -> int:
         store.close()
     results = regrade(stored, calls, backend)
     if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False), file=out)
+        print(json_text(json.dumps(results, indent=2, ensure_ascii=False)), file=out)
         return 0
     if not results:
         print(f"Session {args.session_id} has no answered questions to grade.", file=out)

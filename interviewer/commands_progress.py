@@ -58,6 +58,7 @@ from interviewer.progress import (
 )
 from interviewer.storage.paths import app_paths
 from interviewer.storage.store import SessionRow, SessionStore
+from interviewer.textsafety import terminal_writer
 
 NO_VALUE = "-"
 
@@ -106,8 +107,8 @@ def cmd_progress(
     err: IO[str] | None = None,
     store: SessionStore | None = None,
 ) -> int:
-    out = out if out is not None else sys.stdout
-    err = err if err is not None else sys.stderr
+    out = terminal_writer(out if out is not None else sys.stdout)
+    err = terminal_writer(err if err is not None else sys.stderr)
     store = store if store is not None else open_store(err)
     reports, unreadable = finished_reports(store)
     if unreadable:
@@ -222,6 +223,7 @@ def progress_text(data: ProgressData, width: int | None = None) -> str:
 
 def write_sessions(rows: Sequence[SessionRow], as_json: bool, out: IO[str]) -> None:
     """`interviewer sessions`: the history list, with the History screen's summary line."""
+    out = terminal_writer(out)  # track ids come from the user's own content files
     if as_json:
         print(json.dumps([session_json(r) for r in rows], indent=2), file=out)
         return

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from interviewer.core.report import Report
 from interviewer.export import view as V
 from interviewer.export.view import Bar, ReportView, build_view
+from interviewer.textsafety import report_text
 
 #: Colours for rubric levels 1-5 (red to green), dark enough to read on white and print.
 LEVEL_COLOURS = {1: "#b42318", 2: "#c4540c", 3: "#a16207", 4: "#4d7c0f", 5: "#15803d"}
@@ -314,7 +315,9 @@ SIGNAL_COLOURS = {
 
 
 def render(view: ReportView) -> str:
-    return _PAGE.render(
+    """The page; control and bidi-override characters from any field are dropped (the
+    template's own text has none), since autoescaping leaves NUL, ESC and U+202E as is."""
+    page = _PAGE.render(
         v=view,
         t=V,
         level_label=V.level_label,
@@ -324,6 +327,7 @@ def render(view: ReportView) -> str:
         status_colour=lambda s: STATUS_COLOURS.get(s, "#6e7781"),
         signal_colour=SIGNAL_COLOURS.get(view.signal, "#6e7781"),
     )
+    return report_text(page)
 
 
 def to_html(report: Report) -> str:

@@ -4,6 +4,9 @@ Everything that came from the candidate or a model is backslash-escaped (CommonM
 any ASCII punctuation be escaped), so `<script>` in an answer renders as the text
 "<script>" instead of raw HTML, and a stray `*` or `[` cannot restyle the report. The
 raw file stays legible because only the characters that mean something are escaped.
+Control and bidirectional-override characters (NUL, ESC, BEL, U+202E...) are dropped
+before escaping (`interviewer.textsafety.report_text`), so they can neither reach a
+terminal that shows the file nor turn an escaped line into a list item.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 from interviewer.core.report import Report
 from interviewer.export import view as V
 from interviewer.export.view import Bar, QuestionView, ReportView, build_view
+from interviewer.textsafety import report_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|#~])")
 _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)")
@@ -20,7 +24,7 @@ _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)")
 
 def md_escape(text: str) -> str:
     """Inline text: one line, every Markdown-significant character escaped."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _SPECIAL.sub(r"\\\1", " ".join(report_text(text).split()))
 
 
 def _escape_line(line: str) -> str:
@@ -31,7 +35,7 @@ def _escape_line(line: str) -> str:
 
 def quote_block(text: str) -> str:
     """Multi-line text (an answer) as a blockquote that keeps the candidate's line breaks."""
-    lines = text.strip("\n").splitlines() or [""]
+    lines = report_text(text).strip("\n").splitlines() or [""]
     out = []
     for i, line in enumerate(lines):
         escaped = _escape_line(line)
@@ -142,7 +146,8 @@ def render(view: ReportView) -> str:
         lines += [f"{q.number}. {md_escape(q.text)}" for q in view.unasked]
         lines += [""]
     lines += ["---", "", f"*Report schema {view.schema_version}, session {view.session_id}.*"]
-    return "\n".join(lines).rstrip() + "\n"
+    # Every outside text was cleaned as it was escaped; this pass covers the rest.
+    return report_text("\n".join(lines).rstrip() + "\n")
 
 
 def to_markdown(report: Report) -> str:
