@@ -278,7 +278,7 @@ def test_model_text_and_quoted_answers_reach_terminal_and_reports_without_escape
     data = json.loads(js.read_text(encoding="utf-8"))
     answers = [t["text"] for q in data["questions"] for t in q["turns"] if t["role"] == "candidate"]
     assert ANSWER in answers  # JSON keeps the answer as it was typed, as data
-    assert "\x1b" not in js.read_text(encoding="utf-8")  # ...escaped by JSON (\u001b)
+    assert unsafe_in(js.read_text(encoding="utf-8")) == []  # ...escaped by JSON (\u001b)
 
     calls = _run("calls", sid.group(1))
     assert calls.returncode == 0, calls.stderr

@@ -18,13 +18,16 @@ from pydantic import ValidationError
 
 from interviewer.core.errors import InterviewerError
 from interviewer.core.report import REPORT_SCHEMA_VERSION, Report
+from interviewer.textsafety import json_text
 
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def to_json(report: Report) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+    """The report's JSON. Control and bidi characters stay in the data but never raw in
+    the file: JSON escapes C0 itself, and `json_text` escapes DEL, C1 and bidi as well."""
+    return json_text(report.model_dump_json(indent=2)) + "\n"
 
 
 def from_json(text: str) -> Report:
