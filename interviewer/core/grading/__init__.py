@@ -20,8 +20,9 @@ The rules live in one module per job; this package gathers their public names, s
 `from interviewer.core.grading import finalize` keeps working wherever it is written:
 
 - `text`: normalising, word tokens and the small stemmer, sentences, STAR labels, quotes;
-- `topics`: key-point coverage and relevance against the question bank (handed in by
-  `set_question_bank`: core reads no files);
+- `topics`: key-point coverage and relevance against the question bank (a `QuestionBank`
+  handed to `analyse`/`finalize`, else the one registered by `set_question_bank`: core
+  reads no files);
 - `junk`: the one-answer `Analysis` and its junk checks (empty, gibberish, off topic,
   padded, too short);
 - `star`: the STAR breakdown of a story (cue phrases, labels, measures);
@@ -86,6 +87,7 @@ from interviewer.core.grading.topics import (
     FITS_OTHER_RATIO,
     SPECIFIC_TERM_MAX_QUESTIONS,
     KeyPointHit,
+    QuestionBank,
     Relevance,
     is_specific_term,
     key_point_coverage,
@@ -133,6 +135,7 @@ __all__ = [
     "Analysis",
     "EvidenceIndex",
     "KeyPointHit",
+    "QuestionBank",
     "Relevance",
     "Sentence",
     "StarFinding",

@@ -36,6 +36,7 @@ from interviewer.core.grading.topics import (
     ANOTHER_STORY_RATIO,
     FITS_OTHER_RATIO,
     KeyPointHit,
+    QuestionBank,
     Relevance,
     _bank,
     _content,
@@ -221,6 +222,8 @@ class Analysis:
     text: str  # the answer as graded: invisible characters and planted instructions removed
     question: Question
     injection: bool = False
+    #: The bank relevance is measured against: the registered one unless handed in.
+    bank: QuestionBank = field(default_factory=_bank)
     sentences: list[Sentence] = field(init=False)
     tokens: list[str] = field(init=False)
 
@@ -247,7 +250,7 @@ class Analysis:
 
     @cached_property
     def relevance(self) -> Relevance:
-        return relevance(self.stems, self.question)
+        return relevance(self.stems, self.question, self.bank)
 
     @cached_property
     def question_hits(self) -> set[str]:
@@ -364,7 +367,7 @@ class Analysis:
         }
         if not st:
             return 0.0
-        matches = _stem_matches(st, own)
+        matches = _stem_matches(st, own, self.bank)
         known = sum(1 for s in st if matches[s] or s in _WORK_STEMS)
         return known / len(st)
 
@@ -393,7 +396,7 @@ class Analysis:
         its fit with the bank's other story questions fair (a user's own question, with a
         line of text and two key points, would always lose to them)."""
         q = self.question
-        vocab = _bank().vocab.get(q.id)
+        vocab = self.bank.vocab.get(q.id)
         return q.category == "behavioral" and vocab is not None and vocab == question_vocabulary(q)
 
     @cached_property
@@ -412,7 +415,11 @@ class Analysis:
     def specific_content(self) -> list[KeyPointHit]:
         """The key points shown by one of their specific terms ("one-on-one", "friction"),
         not by words any story uses ("percent", "learned")."""
-        return [h for h in self.coverage if h.covered and any(map(is_specific_term, h.terms))]
+        return [
+            h
+            for h in self.coverage
+            if h.covered and any(is_specific_term(t, self.bank) for t in h.terms)
+        ]
 
     @cached_property
     def off_topic(self) -> bool:
@@ -464,15 +471,23 @@ class Analysis:
         return out
 
 
-def analyse(answer: str, question: Question) -> Analysis:
-    """Analyse the gradable part of `answer`: planted instructions are set aside first."""
+def analyse(answer: str, question: Question, bank: QuestionBank | None = None) -> Analysis:
+    """Analyse the gradable part of `answer`: planted instructions are set aside first.
+
+    `bank` is what relevance is measured against (default: the registered bank).
+    """
     shown = visible(answer)
-    return Analysis(strip_injection(shown), question, injection=has_injection(shown))
+    return Analysis(
+        strip_injection(shown),
+        question,
+        injection=has_injection(shown),
+        bank=bank if bank is not None else _bank(),
+    )
 
 
-def detect_flags(answer: str, question: Question) -> list[str]:
+def detect_flags(answer: str, question: Question, bank: QuestionBank | None = None) -> list[str]:
     """Junk and injection flags for an answer (turn flags come from `finalize`)."""
-    a = analyse(answer, question)
+    a = analyse(answer, question, bank)
     flags = list(a.flags)
     if a.injection:
         flags.append("injection")

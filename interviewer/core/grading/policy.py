@@ -38,6 +38,7 @@ from interviewer.core.grading.star import (
     has_measure,
     is_behavioral,
 )
+from interviewer.core.grading.topics import QuestionBank
 
 #: A criterion without a single verified quote cannot score above this.
 NO_EVIDENCE_CAP = 2
@@ -276,17 +277,20 @@ def consistent_feedback(
     return good, imp
 
 
-def finalize(draft: GradeDraft, request: GradeRequest, backend: str) -> Grade:
+def finalize(
+    draft: GradeDraft, request: GradeRequest, backend: str, bank: QuestionBank | None = None
+) -> Grade:
     """Turn any grader's draft into a Grade the candidate can trust.
 
     The draft may be lenient, fooled, or sloppy (quotes that are not in the answer,
     criteria it made up or forgot). Whatever it says, the result here has one score per
     rubric criterion, only verified evidence, no score the evidence cannot carry, and
-    junk or planted instructions flagged and never rewarded.
+    junk or planted instructions flagged and never rewarded. `bank` is what relevance is
+    measured against (default: the registered bank).
     """
     question, rubric = request.question, request.rubric
     answer = request.answer_text
-    analysis = analyse(answer, question)
+    analysis = analyse(answer, question, bank)
     index = EvidenceIndex(answer)
 
     flags = list(analysis.flags)
@@ -425,7 +429,9 @@ def sanitize_request(request: GradeRequest) -> GradeRequest:
     return replace(request, exchange=turns)
 
 
-def grade_answer(backend: Backend, request: GradeRequest) -> Grade:
+def grade_answer(
+    backend: Backend, request: GradeRequest, bank: QuestionBank | None = None
+) -> Grade:
     """Grade with any backend: it sees the answer without planted text; finalize checks it."""
     draft = backend.grade(sanitize_request(request)).result
-    return finalize(draft, request, backend.name)
+    return finalize(draft, request, backend.name, bank)

@@ -131,8 +131,13 @@ _VOCAB_CACHE: dict[tuple[str, str, int, int], frozenset[str]] = {}
 
 
 @dataclass(frozen=True)
-class _Bank:
-    """The built-in question bank as a backdrop: which words are specific to which question."""
+class QuestionBank:
+    """The question bank as a backdrop: which words are specific to which question.
+
+    Build one with `QuestionBank.of(questions)` and hand it to `analyse` (or `finalize`)
+    to grade against a bank of your choosing; without one, grading uses the bank
+    registered with `set_question_bank`.
+    """
 
     vocab: dict[str, frozenset[str]]
     category: dict[str, str]
@@ -143,9 +148,30 @@ class _Bank:
         n = len(self.vocab)
         return math.log((n + 1) / (self.df.get(s, 0) + 1))
 
+    @classmethod
+    def of(cls, questions: Iterable[Question]) -> QuestionBank:
+        """The bank of `questions` (none: relevance falls back to the question alone)."""
+        questions = list(questions)
+        vocab = {q.id: question_vocabulary(q) for q in questions}
+        df: Counter[str] = Counter(s for v in vocab.values() for s in v)
+        prefix: dict[str, list[str]] = {}
+        for word in df:
+            if len(word) >= 5:
+                prefix.setdefault(word[:5], []).append(word)
+        return cls(
+            vocab,
+            {q.id: q.category for q in questions},
+            df,
+            {k: tuple(v) for k, v in prefix.items()},
+        )
 
-#: Gives the question bank answers are compared against (the built-in questions). Core
-#: reads no files: the content loader (storage.content_files) sets it when imported.
+
+#: Gives the question bank answers are compared against when none is handed in (the
+#: built-in questions). Core reads no files: the content loader (storage.content_files)
+#: sets it when imported. It stays process-wide because every grading path (the service,
+#: the offline coach, the benchmarks, the tests) reaches `analyse` without a bank of its
+#: own today; a caller that has one passes it (`analyse(..., bank=)`, `finalize(...,
+#: bank=)`) and the registered one is not read.
 _BANK_SOURCE: Callable[[], Iterable[Question]] | None = None
 
 
@@ -157,21 +183,9 @@ def set_question_bank(source: Callable[[], Iterable[Question]] | None) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _bank() -> _Bank:
-    # Without a bank, relevance falls back to the question alone.
-    questions = list(_BANK_SOURCE()) if _BANK_SOURCE is not None else []
-    vocab = {q.id: question_vocabulary(q) for q in questions}
-    df: Counter[str] = Counter(s for v in vocab.values() for s in v)
-    prefix: dict[str, list[str]] = {}
-    for word in df:
-        if len(word) >= 5:
-            prefix.setdefault(word[:5], []).append(word)
-    return _Bank(
-        vocab,
-        {q.id: q.category for q in questions},
-        df,
-        {k: tuple(v) for k, v in prefix.items()},
-    )
+def _bank() -> QuestionBank:
+    """The registered bank, built once (without one, relevance uses the question alone)."""
+    return QuestionBank.of(_BANK_SOURCE() if _BANK_SOURCE is not None else [])
 
 
 #: A behavioral answer is off topic when another story question of the bank fits it at
@@ -191,7 +205,7 @@ ANOTHER_STORY_RATIO = 0.35
 SPECIFIC_TERM_MAX_QUESTIONS = 3
 
 
-def is_specific_term(term: str) -> bool:
+def is_specific_term(term: str, bank: QuestionBank | None = None) -> bool:
     """Does naming `term` show this key point's own content, not any story's?
 
     A phrase ("one-on-one", "my manager") is specific; a single word is when few of the
@@ -203,13 +217,16 @@ def is_specific_term(term: str) -> bool:
     if not stems:
         return False
     # Not in the bank's vocabulary at all: an everyday or generic word.
-    return 0 < _bank().df.get(stems[0], 0) <= SPECIFIC_TERM_MAX_QUESTIONS
+    df = (bank if bank is not None else _bank()).df
+    return 0 < df.get(stems[0], 0) <= SPECIFIC_TERM_MAX_QUESTIONS
 
 
-def _stem_matches(stems: Iterable[str], extra: frozenset[str]) -> dict[str, set[str]]:
+def _stem_matches(
+    stems: Iterable[str], extra: frozenset[str], bank: QuestionBank | None = None
+) -> dict[str, set[str]]:
     """For each stem, the vocabulary words (bank or `extra`) it matches: the same word, or
     a long one that differs only in its ending ("regularis" ~ "regularization")."""
-    bank = _bank()
+    bank = bank if bank is not None else _bank()
     found: dict[str, set[str]] = {}
     for s in stems:
         hits = {s} if s in bank.df or s in extra else set()
@@ -237,10 +254,12 @@ class Relevance:
     best_same_category: float = 0.0  # ... among other questions of the same category
 
 
-def relevance(stems: Iterable[str], question: Question) -> Relevance:
-    bank = _bank()
+def relevance(
+    stems: Iterable[str], question: Question, bank: QuestionBank | None = None
+) -> Relevance:
+    bank = bank if bank is not None else _bank()
     own_vocab = question_vocabulary(question)
-    hits = set().union(*_stem_matches(set(_content(stems)), own_vocab).values())
+    hits = set().union(*_stem_matches(set(_content(stems)), own_vocab, bank).values())
 
     def score(vocab: frozenset[str]) -> float:
         return sum(bank.idf(w) for w in hits & vocab)
