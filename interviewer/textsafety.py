@@ -34,6 +34,9 @@ BIDI_CONTROLS = frozenset({*range(0x202A, 0x202F), *range(0x2066, 0x206A)})
 #: C0 controls except tab and line feed, DEL, and the C1 controls.
 CONTROL_CHARS = frozenset({*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)})
 UNSAFE = CONTROL_CHARS | BIDI_CONTROLS
+#: Lone UTF-16 surrogates: a server's JSON may hold "\\ud800", which decodes to a string
+#: that no UTF-8 stream can encode (print raises UnicodeEncodeError mid-interview).
+SURROGATES = frozenset(range(0xD800, 0xE000))
 
 
 def is_unsafe(ch: str) -> bool:
@@ -49,9 +52,9 @@ def _visible(code: int) -> str:
     return f"<U+{code:04X}>"
 
 
-_TERMINAL = {code: _visible(code) for code in UNSAFE}
-_REMOVE: dict[int, None] = dict.fromkeys(UNSAFE)
-_JSON = {code: f"\\u{code:04x}" for code in UNSAFE}
+_TERMINAL = {code: _visible(code) for code in UNSAFE | SURROGATES}
+_REMOVE: dict[int, str | None] = {**dict.fromkeys(UNSAFE), **dict.fromkeys(SURROGATES, "\ufffd")}
+_JSON = {code: f"\\u{code:04x}" for code in UNSAFE | SURROGATES}
 
 
 def terminal_text(text: str) -> str:
@@ -64,7 +67,8 @@ def terminal_text(text: str) -> str:
 
 
 def report_text(text: str) -> str:
-    """`text` for a report: control and bidi characters removed, a lone CR a line break."""
+    """`text` for a report: control and bidi characters removed, a lone CR a line break,
+    a lone surrogate (which no file could hold) the replacement character."""
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_REMOVE)
 
 

@@ -53,7 +53,8 @@ def unsafe_in(text: str) -> list[str]:
 
 # Text weighted towards the characters that matter, plus anything else Unicode has.
 _dangerous = st.sampled_from(
-    [chr(c) for c in sorted(UNSAFE)] + ["\n", "\t", "\r\n", "[", "]", ";", "\\", "7"]
+    [chr(c) for c in sorted(UNSAFE)]
+    + ["\n", "\t", "\r\n", "[", "]", ";", "\\", "7", "\ud800", "\udfff"]  # + lone surrogates
 )
 ARBITRARY = st.lists(st.one_of(_dangerous, st.characters()), max_size=80).map("".join)
 
@@ -62,6 +63,7 @@ ARBITRARY = st.lists(st.one_of(_dangerous, st.characters()), max_size=80).map(""
 def test_terminal_text_never_holds_a_control_or_bidi_character(s: str) -> None:
     shown = terminal_text(s)
     assert unsafe_in(shown) == []
+    shown.encode("utf-8")  # a lone surrogate from a server would make print() raise
     # Newlines and tabs stay; nothing else printable is lost.
     assert shown.count("\n") == s.count("\n")
     assert shown.count("\t") == s.count("\t")
@@ -71,14 +73,19 @@ def test_terminal_text_never_holds_a_control_or_bidi_character(s: str) -> None:
 def test_report_text_drops_every_control_or_bidi_character(s: str) -> None:
     kept = report_text(s)
     assert unsafe_in(kept) == []
+    kept.encode("utf-8")
     lines = s.replace("\r\n", "\n").replace("\r", "\n")
-    assert kept == "".join(c for c in lines if ord(c) not in UNSAFE)
+    expected = "".join(
+        "\ufffd" if 0xD800 <= ord(c) < 0xE000 else c for c in lines if ord(c) not in UNSAFE
+    )
+    assert kept == expected
 
 
 @given(st.recursive(ARBITRARY, lambda kids: st.lists(kids, max_size=3), max_leaves=8))
 def test_json_text_escapes_everything_and_keeps_the_data(value: Any) -> None:
     dumped = json_text(json.dumps(value, ensure_ascii=False))
     assert unsafe_in(dumped) == []
+    dumped.encode("utf-8")
     assert json.loads(dumped) == value
 
 
@@ -89,6 +96,7 @@ def test_writer_is_safe_however_the_text_is_split(s: str, cut: int) -> None:
     out.write(s[:cut])
     out.write(s[cut:])
     assert unsafe_in(buf.getvalue()) == []
+    buf.getvalue().encode("utf-8")
 
 
 def test_visible_forms() -> None:
