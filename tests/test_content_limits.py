@@ -182,13 +182,18 @@ def test_ten_megabyte_question_text_is_refused() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-def test_a_named_pipe_is_reported_not_waited_on() -> None:
+def test_a_named_pipe_folder_or_device_is_reported_not_read() -> None:
     fifo = user_dir() / "tracks" / "pipe.toml"
     fifo.parent.mkdir(parents=True)
     os.mkfifo(fifo)
+    folder = user_dir() / "tracks" / "folder.toml"
+    folder.mkdir()
+    zero = user_dir() / "tracks" / "zero.toml"
+    zero.symlink_to("/dev/zero")
     lib = load_library(user_dir())  # blocked forever in open() before
-    (err,) = errors_for(lib, fifo)
-    assert "not a regular file" in err
+    for path in (fifo, folder, zero):
+        (err,) = errors_for(lib, path)
+        assert "not a regular file" in err
     assert set(lib.tracks) >= BUILTIN_TRACKS
 
 
