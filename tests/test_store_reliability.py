@@ -537,3 +537,80 @@ def test_a_really_full_disk_is_told_and_written_back(
     assert written[0].wait(WAIT)
     answers, sessions = _on_disk()
     assert answers == ANSWERS and sessions == [("finished", 1)]
+
+
+def test_a_text_column_with_broken_bytes_reads_with_a_mark(database: Path) -> None:
+    sid = _interrupted_session()
+    conn = sqlite3.connect(database)
+    conn.execute(
+        "UPDATE sessions SET track_name = CAST(X'4d4c20ff74656368' AS TEXT) WHERE id = ?", (sid,)
+    )
+    conn.commit()
+    conn.close()
+    with SessionStore(database) as store:
+        (row,) = store.list_sessions()
+        assert row.id == sid and row.track_name == "ML \ufffdtech"
+        assert [t.text for t in store.load_session(sid).turns][-1] == ANSWERS[0]
+
+
+# --------------------------------------------------------------------------- the window
+
+
+def test_the_windows_history_and_progress_survive_a_damaged_report(qtbot: Any) -> None:
+    from tests.gui_helpers import settle
+    from tests.test_gui_history import cell, open_window, three_sessions
+
+    win = open_window(qtbot)
+    old, new, unfinished = three_sessions(win.store, win.controller.library)
+    _flip_one_byte(new, "json")
+    win.window.history_action.trigger()
+    settle(qtbot)
+    h = win.window.history
+    assert win.window.stack.currentWidget() is h
+    assert [r.id for r in h.model.rows] == [unfinished, new, old]
+    assert [cell(win, r, 6) for r in range(3)] == ["Unfinished", "Finished (damaged)", "Finished"]
+    win.window.progress_action.trigger()
+    settle(qtbot)
+    p = win.window.progress
+    assert win.window.stack.currentWidget() is p
+    assert not p.category_chart.empty
+    assert "1 saved report could not be read" in win.window.banner.text.text()
+
+
+# --------------------------------------------------------------------------- grades
+
+
+def test_a_grade_is_saved_the_moment_it_arrives(
+    monkeypatch: pytest.MonkeyPatch, database: Path
+) -> None:
+    """Saved by the grading worker, before the owner's loop collects the result: a kill
+    at that moment does not make a resume pay for the grade again."""
+    from interviewer.core.engine import Phase
+    from interviewer.llm.scripted import ScriptedBackend
+    from interviewer.session import InterviewSession, StartOptions, ThreadExecutor
+    from tests.gui_helpers import quoting_grade, small_library
+
+    lib = small_library(count=1)
+    store = SessionStore(database)
+    saved = threading.Event()
+    real_save = store.save_grade
+
+    def save_grade(*args: Any) -> None:
+        real_save(*args)
+        saved.set()
+
+    monkeypatch.setattr(store, "save_grade", save_grade)
+    executor = ThreadExecutor()
+    backend = ScriptedBackend(default_turn=lambda r: "Q?", default_grade=quoting_grade)
+    session = InterviewSession(lib, store, executor, backend=backend)
+    session.start(StartOptions(next(iter(lib.tracks)), follow_ups=False))
+    assert executor.run_until(lambda: session.answering)
+    assert session.submit_answer(ANSWERS[0])
+    # No outcome is delivered from here on: the owner's loop does not collect the grade.
+    assert saved.wait(WAIT)
+    assert session.session_id is not None and session.results is None
+    with SessionStore(database) as reader:
+        assert set(reader.load_session(session.session_id).grades) == {"q1"}
+    assert executor.run_until(lambda: session.phase is Phase.DONE)
+    executor.shutdown(wait=True)
+    store.close()
