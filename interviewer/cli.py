@@ -400,6 +400,8 @@ class TerminalFrontEnd:
         elif isinstance(event, Notice):
             if event.source == "model":
                 print(f"\nnote: {event.text}", file=sys.stderr)
+            elif event.source == "store" and event.level == "info":
+                print(f"note: {event.text}", file=sys.stderr)  # e.g. written back to disk
             else:
                 print(
                     f"{'error' if event.level == 'error' else 'warning'}: {event.text}",

@@ -260,6 +260,7 @@ def test_a_lock_released_before_the_end_is_saved_and_exits_zero(
     code, text = _practice(monkeypatch, on_line)
     assert code == 0, text
     assert "memory only" in text and "written to it" in text
+    assert "note: The session database" in text  # good news is not a warning
     answers, sessions = _on_disk()
     assert answers == ANSWERS and sessions == [("finished", 1)]
 
