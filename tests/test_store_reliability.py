@@ -615,3 +615,24 @@ def test_a_grade_is_saved_the_moment_it_arrives(
     assert executor.run_until(lambda: session.phase is Phase.DONE)
     executor.shutdown(wait=True)
     store.close()
+
+
+def test_an_interview_kept_only_in_memory_exits_non_zero(
+    monkeypatch: pytest.MonkeyPatch, opened: Opened
+) -> None:
+    """A damaged file that cannot be set aside: the interview runs in memory only, and the
+    exit status and the last words say nothing of it reached the disk."""
+    path = app_paths().database
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database at all" * 10)
+
+    def refuse(path: Path, reason: str) -> Path:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(store_module, "move_aside", refuse)
+    code, text = _practice(monkeypatch, lambda n: None)
+    assert code == EXIT_UNSAVED, text
+    summary = text.index("Overall")
+    assert "could not be moved aside" in text[:summary] and "memory only" in text[:summary]
+    assert "could not be saved to" in text[summary:] and "at all" in text[summary:]
+    assert path.read_bytes() == b"not a database at all" * 10  # left untouched

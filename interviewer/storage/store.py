@@ -930,13 +930,16 @@ class SessionStore:
         """Write what was kept in memory to the file; True when nothing is left unsaved.
 
         Tries for up to `wait` seconds while the file is busy; front ends call it before
-        they exit. A store that never had a file (`memory()`) has nothing to write back.
+        they exit. False for a store that lives in memory with no file it may write to
+        (`memory()`, a damaged file left in place): everything in it is unsaved.
         """
         deadline = time.monotonic() + wait
         while True:
             with self._lock:
-                if not self.in_memory or not self._recoverable:
-                    return not self._unsaved
+                if not self.in_memory:
+                    return True
+                if not self._recoverable:
+                    return False
                 if self._try_flush(timeout=min(BUSY_TIMEOUT, max(0.0, wait))):
                     return True
             left = deadline - time.monotonic()
