@@ -349,3 +349,29 @@ def follow_request() -> Any:
     return FollowUpRequest(
         factories.track(limit=1), factories.question(), grade_request().exchange, 0, 1
     )
+
+
+# --------------------------------------------------------------------------- the window
+
+
+def test_the_window_takes_the_cut_text_back_and_shows_the_coachs_question(qtbot: Any) -> None:
+    from tests.gui_helpers import make_app, start
+
+    lib = small_library(count=1)
+    with FakeOpenAIServer(models=[MODEL]) as server:
+        server.router = lambda body: (
+            json_content(factories.draft(score=3, quote="Bias").model_dump())
+            if _kind(body) == "grade"
+            else unfinished(CUT_PIECES)
+        )
+        backend = _backend(server)
+        app = make_app(qtbot, backend, library=lib, offline=OfflineCoach())  # type: ignore[arg-type]
+        start(qtbot, app)
+        qtbot.waitUntil(lambda: app.controller.answering, timeout=20_000)
+        bubbles = app.window.interview.transcript.bubbles
+        texts = [b.text for b in bubbles]
+        app.window.close()
+        backend.close()
+    assert len(texts) == 1, texts  # the cut bubble was removed, not left beside the new one
+    assert CUT.strip() not in texts[0]
+    assert lib.questions["q1"].text in texts[0]
