@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -485,11 +486,16 @@ def test_sqlite_errors_leave_the_store_as_store_errors(database: Path) -> None:
 
 
 @pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MB ext4 image mounted as the data folder (root only; skipped otherwise)."""
+def tiny_disk() -> Iterator[Path]:
+    """A 2 MB ext4 image mounted as the data folder (root only; skipped otherwise).
+
+    Mounted outside pytest's temporary folders: were a run killed before the unmount,
+    a mount left inside them would break pytest's clean-up of old runs for everyone.
+    """
     if os.geteuid() != 0 or shutil.which("mkfs.ext4") is None:
         pytest.skip("needs root and mkfs.ext4 to mount a small filesystem")
-    img, mnt = tmp_path / "disk.img", tmp_path / "mnt"
+    root = Path(tempfile.mkdtemp(prefix="interviewer-tiny-disk-"))
+    img, mnt = root / "disk.img", root / "mnt"
     mnt.mkdir()
     img.write_bytes(b"")
     os.truncate(img, 2 * 1024 * 1024)
@@ -498,12 +504,14 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         ["mount", "-o", "loop", str(img), str(mnt)], capture_output=True, text=True
     )
     if mounted.returncode != 0:
+        shutil.rmtree(root, ignore_errors=True)
         pytest.skip(f"cannot mount a loop device here: {mounted.stderr.strip()}")
     try:
         yield mnt
     finally:
         if subprocess.run(["umount", str(mnt)], check=False).returncode != 0:
             subprocess.run(["umount", "-l", str(mnt)], check=False)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_a_really_full_disk_is_told_and_written_back(
