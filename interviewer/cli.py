@@ -464,10 +464,16 @@ class TerminalFrontEnd:
         except KeyboardInterrupt:
             # Ctrl+C: keep the draft and clocks, and say how to carry on (main() prints it).
             sid = session.session_id  # before suspend(), which lets the session go
+            on_disk = not session.store.in_memory
             session.suspend()
-            if sid:
+            if sid and on_disk:
                 raise KeyboardInterrupt(
                     f"Your answers so far are saved: carry on with `interviewer resume {sid}`."
+                ) from None
+            if sid:  # the storage verdict that follows says what reached the disk
+                raise KeyboardInterrupt(
+                    f"If session {sid} reached the disk (see above), carry on with "
+                    f"`interviewer resume {sid}`."
                 ) from None
             raise
         except BaseException:
