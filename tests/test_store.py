@@ -570,3 +570,60 @@ def test_memory_store_and_errors_are_interviewer_errors() -> None:
         assert issubclass(cls, StoreError)
     assert store.get_report("nope") is None and store.get_session("nope") is None
     store.close()
+
+
+# ----------------------------------------------------------------- written back (issue 13)
+
+
+def _hold_lock(path: Path) -> sqlite3.Connection:
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('other', 'writing')")
+    return other
+
+
+def test_kept_changes_are_replayed_and_one_that_no_longer_fits_is_dropped_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interviewer.storage import store as store_module
+
+    monkeypatch.setattr(store_module, "RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(store_module, "RECOVER_SECONDS", 3600.0)  # only flush() writes back
+    path = tmp_path / "s.sqlite3"
+    store = SessionStore(path)
+    store._conn.execute("PRAGMA busy_timeout = 10")
+    keep, gone = new_session(store), new_session(store)
+    other = _hold_lock(path)
+    for sid in (keep, gone):
+        store.add_turn(sid, Turn(role="candidate", kind="answer", text=sid, question_id="q0"))
+    assert store.in_memory and store.unsaved == 2 and store.unsaved_sessions == {keep, gone}
+    assert "memory only" in store.notice and "database is locked" in store.notice
+    assert not store.flush()  # still locked
+    # Meanwhile another window deleted one of the sessions, then let go.
+    other.execute("DELETE FROM sessions WHERE id = ?", (gone,))
+    other.execute("COMMIT")
+    other.close()
+    assert store.flush()
+    assert not store.in_memory and store.unsaved == 0
+    assert "2 changes kept in memory were written to it" in store.notice
+    assert "1 of them no longer fitted the file and were dropped" in store.notice
+    with SessionStore(path) as reader:
+        assert [t.text for t in reader.load_session(keep).turns] == [keep]
+        assert reader.get_session(gone) is None
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("database or disk is full", "unavailable"),
+        ("database is locked", "unavailable"),
+        ("attempt to write a readonly database", "unavailable"),
+        ("malformed JSON", None),
+        ("no such table: drafts", None),
+    ],
+)
+def test_errors_without_a_result_code_are_sorted_by_message(message: str, kind: str | None) -> None:
+    from interviewer.storage.store import _kind
+
+    assert _kind(sqlite3.OperationalError(message)) == kind
