@@ -18,20 +18,28 @@ It knows nothing of Qt or of a terminal. Two seams make that possible:
   owner's thread: a front end renders them and forwards the user's actions back as
   method calls (`submit_answer`, `skip`, `pause`, `end_early`, `cancel`, ...).
 
-Every store write is one small transaction on the owner's thread; a write that fails is
-told once (a `Notice`) and never stops the interview. The model-call log plugs in at
+Every store write is one small transaction handed to a `StoreWriter`, which runs them one
+at a time in the order they were made: inline on the owner's thread in the terminal
+(`InlineWriter`), on one background thread in the window (so a slow disk never freezes
+it). The interview does not move on (no next question) until the candidate's answer is
+committed, and the finished event waits for the report's write; closing flushes what is
+pending (`flush_store`). A write that fails is told once (a `Notice`) and never stops the
+interview. The model-call log plugs in at
 `recorder_for`: given the session id it returns the `CallRecorder` every model call of
 that session is handed to (None: no log); by default the store's own `model_calls` rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import queue
 import random
 import sqlite3
+import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -80,6 +88,8 @@ EXECUTOR_THREADS = GRADING_WORKERS + 3
 #: Shown when a model call raised something that is not one of our errors (a bug).
 UNEXPECTED = "Something went wrong inside the app while talking to the model ({name})."
 #: What a store write can raise: our own errors, the database's, the disk's.
+#: How long a finished model call waits for its session's row before it is logged.
+ROW_WAIT_SECONDS = 30.0
 STORE_ERRORS: tuple[type[BaseException], ...] = (InterviewerError, sqlite3.Error, OSError)
 
 Listener = Callable[["Event"], None]
@@ -163,6 +173,75 @@ class ThreadExecutor:
 
     def shutdown(self, wait: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- store writers
+
+#: What a store writer hands back once a piece of work ran: its result, or what it raised.
+WriteDone = Callable[[Any, "BaseException | None"], None]
+
+
+class StoreWriter(Protocol):
+    """Runs the session's store work (writes, and the reads that must follow them) one
+    piece at a time, in the order it was handed over."""
+
+    def run(self, work: Callable[[], Any], done: WriteDone) -> None:
+        """Run `work` after everything handed over before it, then `done(result, error)`
+        on the owner's thread (in the same order)."""
+        ...
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Block until every piece handed over has run (closing); False at the timeout."""
+        ...
+
+
+class InlineWriter:
+    """Runs each piece at once on the caller's thread: the terminal's writer (a terminal
+    waits for its input anyway), and the default."""
+
+    def run(self, work: Callable[[], Any], done: WriteDone) -> None:
+        try:
+            result = work()
+        except Exception as err:  # handed to done(): a store error, or a bug to report
+            done(None, err)
+            return
+        done(result, None)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        return True
+
+
+class SerialWriter:
+    """One background thread runs the pieces in order; `done` reaches the owner's thread
+    through `call_soon` (an `Executor`'s). For front ends without Qt, and tests."""
+
+    def __init__(self, call_soon: Callable[[Callable[[], None]], None]) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._call_soon = call_soon
+        self._last: Future[Any] | None = None
+
+    def run(self, work: Callable[[], Any], done: WriteDone) -> None:
+        def finished(fut: Future[Any]) -> None:
+            error = fut.exception()
+            result = None if error is not None else fut.result()
+            self._call_soon(lambda: done(result, error))
+
+        fut = self._pool.submit(work)
+        fut.add_done_callback(finished)
+        self._last = fut
+
+    def flush(self, timeout: float | None = None) -> bool:
+        last = self._last
+        if last is None:
+            return True
+        try:
+            last.exception(timeout=timeout)  # the pieces run in order: the last is the end
+        except TimeoutError:
+            return False
+        return True
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 # --------------------------------------------------------------------------- plain data
@@ -494,6 +573,7 @@ class InterviewSession:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         recorder_for: Callable[[str], CallRecorder | None] | None = None,
+        writer: StoreWriter | None = None,
     ) -> None:
         self.library = library
         self.store = store
@@ -508,6 +588,8 @@ class InterviewSession:
         self.recorder_for: Callable[[str], CallRecorder | None] = (
             recorder_for if recorder_for is not None else self._store_recorder
         )
+        #: Runs every store write, in order (the window's runs them off the GUI thread).
+        self.writer: StoreWriter = writer if writer is not None else InlineWriter()
         self._listeners: list[Listener] = []
 
         self.engine: InterviewEngine | None = None
@@ -538,6 +620,15 @@ class InterviewSession:
         self._graded = 0
         self._handed_out = 0
         self._store_warned = False
+        # Store work handed to the writer, and done: pieces are numbered in order. The
+        # interview does not move on (no model call starts) while a piece numbered up to
+        # `_barrier` (the new session, an answer) is not on disk yet.
+        self._queued = 0
+        self._written = 0
+        self._barrier = 0
+        self._barrier_text = ""
+        self._waiting: deque[tuple[int, int, Callable[[], None]]] = deque()
+        self._pump_waiting = False
         self._grades_saved: set[int] = set()  # request ids whose grade a worker saved
         # Whatever the store tells (kept in memory, busy, written back) reaches every
         # front end as a Notice, on the owner thread.
@@ -656,12 +747,16 @@ class InterviewSession:
 
     # ------------------------------------------------------------------ starting
 
-    def build(self, options: StartOptions) -> InterviewEngine:
+    def build(
+        self, options: StartOptions, history: dict[str, QuestionHistory] | None = None
+    ) -> InterviewEngine:
         """The engine for these options (questions picked, clock scaled); raises
-        InterviewerError when the track cannot be run."""
+        InterviewerError when the track cannot be run. `history` is what was practised (a
+        front end that read it in the background passes it); None reads it here."""
         track = options.track or self.library.track(options.track_id)
-        history: dict[str, QuestionHistory] | None = None
-        if not options.repeat:
+        if options.repeat:
+            history = None
+        elif history is None:
             try:
                 history = self.store.question_history()
             except STORE_ERRORS as err:
@@ -698,9 +793,12 @@ class InterviewSession:
             clock=self.clock,
         )
 
-    def start(self, options: StartOptions) -> None:
-        """Start a fresh interview; raises InterviewerError (nothing changed) if it cannot."""
-        engine = self.build(options)
+    def start(
+        self, options: StartOptions, history: dict[str, QuestionHistory] | None = None
+    ) -> None:
+        """Start a fresh interview; raises InterviewerError (nothing changed) if it cannot.
+        `history`: see `build`."""
+        engine = self.build(options, history)
         self.leave()
         self._adopt(engine, options)
         self._open_session(engine, options)
@@ -717,13 +815,17 @@ class InterviewSession:
             return str(err)
         return ""
 
-    def resume(self, session_id: str) -> None:
+    def resume(self, session_id: str, stored: StoredSession | None = None) -> None:
         """Carry on an interrupted interview exactly where it stopped: the question, the
-        draft and both clocks. Raises InterviewerError (nothing changed) if it cannot."""
-        try:
-            stored = self.store.load_session(session_id)  # our own errors pass through
-        except (sqlite3.Error, OSError) as err:
-            raise InterviewerError(f"The saved interview could not be read ({err}).") from err
+        draft and both clocks. Raises InterviewerError (nothing changed) if it cannot.
+
+        `stored` is the saved interview if the front end already read it in the background
+        (the window's resume offer did); None reads it here."""
+        if stored is None or stored.row.id != session_id:
+            try:
+                stored = self.store.load_session(session_id)  # our own errors pass through
+            except (sqlite3.Error, OSError) as err:
+                raise InterviewerError(f"The saved interview could not be read ({err}).") from err
         if stored.row.status == "finished":
             raise InterviewerError(f"The interview {session_id} is already finished.")
         engine = restore_engine(self.library, stored, clock=self.clock)
@@ -786,27 +888,31 @@ class InterviewSession:
             difficulty=options.difficulty,
             answer_seconds={q.id: q.answer_seconds for q in questions},
         )
-        self.session_id = None
-        self._recorder = None
-        try:
-            self.session_id = self.store.create_session(
-                track_id=options.track_id,
-                track_name=engine.track.name,
-                backend=self.backend.name,
-                backend_label=self.backend.label,
-                plan=plan,
-                started_at=self.started_at,
-            )
-        except STORE_ERRORS as err:
-            self._emit(
-                Notice(
-                    "warning",
-                    f"This interview cannot be saved ({err}). It goes on; export the report "
-                    "at the end to keep it.",
+        # The id is made here, so the interview goes on while its row is being written; a
+        # model call that ends before the row is on disk waits for it to log the call.
+        sid = uuid.uuid4().hex[:12]
+        self.session_id = sid
+        written = threading.Event()
+        recorder = self.recorder_for(sid)
+        self._recorder = None if recorder is None else _AfterRow(recorder, written)
+        store, track_name = self.store, engine.track.name
+        name, label, started = self.backend.name, self.backend.label, self.started_at
+
+        def create() -> str:
+            try:
+                return store.create_session(
+                    track_id=options.track_id,
+                    track_name=track_name,
+                    backend=name,
+                    backend_label=label,
+                    plan=plan,
+                    started_at=started,
+                    session_id=sid,
                 )
-            )
-            return
-        self._recorder = self.recorder_for(self.session_id)
+            finally:
+                written.set()
+
+        self._store_work("this interview", create)
 
     # ------------------------------------------------------------------ the candidate
 
@@ -921,6 +1027,7 @@ class InterviewSession:
         offered for resuming later. `leave` marks it unfinished.
         """
         self._generation += 1
+        self._pump_waiting = False
         self._drop_call()
         self._grade_queue.clear()
         self._grade_jobs.clear()
@@ -984,22 +1091,95 @@ class InterviewSession:
             lambda: self.store.save_draft(sid, rec.question.id, text, q_left, i_left),
         )
 
-    def _persist(self, what: str, write: Callable[[], object]) -> bool:
-        """Run one store write; a failure is told once and never stops the interview."""
-        try:
-            write()
-        except STORE_ERRORS as err:
-            if not self._store_warned:
-                self._store_warned = True
-                self._emit(
-                    Notice(
-                        "warning",
-                        f"Could not save {what} ({err}). The interview goes on; export the "
-                        "report at the end to keep it.",
-                    )
+    def _persist(self, what: str, write: Callable[[], object], *, barrier: str = "") -> bool:
+        """Hand one store write to the writer; a failure is told once and never stops the
+        interview. False when it failed at once (an inline writer), else True."""
+        return self._store_work(what, write, barrier=barrier)
+
+    def _store_work(
+        self,
+        what: str,
+        work: Callable[[], Any],
+        then: Callable[[Any], None] | None = None,
+        *,
+        barrier: str = "",
+        quiet: bool = False,
+    ) -> bool:
+        """Hand `work` to the writer (in order); `then(result)` runs on the owner's thread
+        once it did, if the interview is still the same. With `barrier`, the interview does
+        not move on until it is done (`barrier` says what it waits for meanwhile). False when
+        it already failed."""
+        self._queued += 1
+        seq, generation = self._queued, self._generation
+        if barrier:
+            self._barrier, self._barrier_text = seq, barrier
+        failed: list[bool] = []
+
+        def done(result: Any, error: BaseException | None) -> None:
+            self._written = max(self._written, seq)
+            if error is not None:
+                failed.append(True)
+                if not quiet:
+                    self._store_failed(what, error, generation)
+                else:
+                    log.info("could not read %s: %s", what, error)
+            elif then is not None and generation == self._generation:
+                then(result)
+            self._release_waiting()
+
+        self.writer.run(work, done)
+        return not failed
+
+    def _store_failed(self, what: str, err: BaseException, generation: int) -> None:
+        if not isinstance(err, STORE_ERRORS):
+            log.error("a store write failed", exc_info=err)
+        if what == "this interview" and generation == self._generation:
+            # The session's row could not be written: nothing more is tried for it.
+            self.session_id = None
+            self._recorder = None
+            self._store_warned = True
+            self._emit(
+                Notice(
+                    "warning",
+                    f"This interview cannot be saved ({err}). It goes on; export the report "
+                    "at the end to keep it.",
                 )
-            return False
-        return True
+            )
+            return
+        if self._store_warned:
+            return
+        self._store_warned = True
+        self._emit(
+            Notice(
+                "warning",
+                f"Could not save {what} ({err}). The interview goes on; export the "
+                "report at the end to keep it.",
+            )
+        )
+
+    def _after_writes(self, callback: Callable[[], None], upto: int | None = None) -> None:
+        """Run `callback` once the store work handed over so far (or up to `upto`) is
+        done, if the interview is still the same; at once when it is."""
+        seq = self._queued if upto is None else upto
+        if self._written >= seq:
+            callback()
+            return
+        self._waiting.append((seq, self._generation, callback))
+
+    def _release_waiting(self) -> None:
+        while self._waiting and self._waiting[0][0] <= self._written:
+            _seq, generation, callback = self._waiting.popleft()
+            if generation == self._generation:
+                callback()
+
+    @property
+    def saving(self) -> bool:
+        """Store work handed over has not finished yet."""
+        return self._written < self._queued
+
+    def flush_store(self, timeout: float | None = None) -> bool:
+        """Block until every store write handed over is on disk (closing the front end)."""
+        return self.writer.flush(timeout)
 
     def _save_new_turns(self) -> None:
         eng, sid = self.engine, self.session_id
@@ -1011,10 +1191,15 @@ class InterviewSession:
             return
         for turn in new:
 
-            def write(t: Turn = turn, sid: str = sid) -> int:
-                return self.store.add_turn(sid, t)
+            def write(t: Turn = turn, sid: str = sid, store: SessionStore = self.store) -> int:
+                return store.add_turn(sid, t)
 
-            self._persist("your answer", write)
+            # An answer is on disk before the interview moves on (the next question is
+            # the candidate's sign that it was saved, as in the terminal).
+            if turn.role == "candidate":
+                self._persist("your answer", write, barrier="Saving your answer…")
+            else:
+                self._persist("the transcript", write)
 
     # ------------------------------------------------------------------ the pump
 
@@ -1030,6 +1215,14 @@ class InterviewSession:
         ):
             self._answer_key = None
             self._emit(AnswerClosed())
+        if self._written < self._barrier:
+            # The answer (or the new session) is still being written: carry on once it is.
+            if not self._pump_waiting:
+                self._pump_waiting = True
+                self._set_busy(self._barrier_text)
+                self._after_writes(self._on_barrier_passed, self._barrier)
+            self._emit(StateChanged())
+            return
         self._dispatch_gradings()
         if self.engine is not eng:  # a listener left the interview
             return
@@ -1051,6 +1244,10 @@ class InterviewSession:
             elif isinstance(need, Finished):
                 self._finish()
         self._emit(StateChanged())
+
+    def _on_barrier_passed(self) -> None:
+        self._pump_waiting = False
+        self._pump()
 
     @staticmethod
     def _key(eng: InterviewEngine) -> tuple[int, int]:
@@ -1086,9 +1283,9 @@ class InterviewSession:
             session_id=self.session_id,
             usage=self.session_usage(),
         )
-        sid = self.session_id
+        sid, store = self.session_id, self.store
         if sid is not None:
-            self._persist("the report", lambda: self.store.finish_session(sid, report))
+            self._persist("the report", lambda: store.finish_session(sid, report))
         self.results = Results(
             track=eng.track,
             records=list(eng.records),
@@ -1097,8 +1294,10 @@ class InterviewSession:
             ended_early=eng.ended_early,
             report=report,
         )
+        results = self.results
         self._emit(ClockChanged(self.clock_state()))
-        self._emit(InterviewFinished(self.results))
+        # Finished is told once the report is on disk: History then shows it as it is.
+        self._after_writes(lambda: self._emit(InterviewFinished(results)))
 
     # ------------------------------------------------------------------ model calls
 
@@ -1119,12 +1318,20 @@ class InterviewSession:
         log. A logged call's server is known only by its backend's name: the current
         backend's or the offline coach's name says whether it bills; any other is priced
         by its model (its cost reads "unknown" when the model has no price)."""
-        try:
-            calls = self.store.model_calls(session_id)
-        except STORE_ERRORS as err:
-            log.info("the usage before the resume could not be read: %s", err)
-            return
-        self._count_saved_usage(calls, self.usage_meter.epoch)
+        store, epoch = self.store, self.usage_meter.epoch
+        # Read in the background, maybe after this interview's first calls were logged
+        # (and counted live): only calls that started before now are the old ones.
+        before = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+        def counted(calls: list[StoredModelCall]) -> None:
+            self._count_saved_usage([c for c in calls if c.started_at < before], epoch)
+
+        self._store_work(
+            "the usage before the interruption",
+            lambda: store.model_calls(session_id),
+            counted,
+            quiet=True,
+        )
 
     def _count_saved_usage(self, calls: list[StoredModelCall], epoch: int) -> None:
         local_of = {self.backend.name: self.backend.is_local}
@@ -1339,6 +1546,18 @@ class InterviewSession:
             self._grade_questions.pop(request_id, None)
             self._graded += 1
         self._emit(GradingProgress(self._graded, self._handed_out))
+
+
+class _AfterRow:
+    """A call log that waits (on the worker) until the session's row is written."""
+
+    def __init__(self, inner: CallRecorder, written: threading.Event) -> None:
+        self.inner = inner
+        self.written = written
+
+    def record(self, call: ModelCall) -> None:
+        self.written.wait(ROW_WAIT_SECONDS)
+        self.inner.record(call)
 
 
 class _MeteredRecorder:

@@ -113,11 +113,14 @@ def test_every_answer_is_committed_the_moment_it_is_submitted(qtbot: QtBot) -> N
 
     app.window.interview.answer.setPlainText(ANSWER_1)
     app.window.interview.submit_action.trigger()
-    # Committed before the app did anything else (no event loop turn in between).
+    # Written off the GUI thread; the interview moves on (the follow-up is asked) only
+    # once it is committed.
+    qtbot.waitUntil(lambda: app.controller.answering)
     texts = [t.text for t in db.load_session(sid).turns if t.role == "candidate"]
     assert texts == [ANSWER_1]
 
     answer(qtbot, app, FOLLOW_1)
+    qtbot.waitUntil(lambda: app.controller.answering)
     assert [t.text for t in db.load_session(sid).turns if t.role == "candidate"] == [
         ANSWER_1,
         FOLLOW_1,
@@ -150,6 +153,7 @@ def test_the_draft_is_saved_with_both_clocks_while_typing(qtbot: QtBot) -> None:
     app.clock.advance(30)
     app.window.interview.answer.setPlainText("Bias is")
     c.autosave_timer.timeout.emit()
+    qtbot.waitUntil(lambda: not c.session.saving)  # written off the GUI thread
     draft = db.load_session(sid).draft
     assert c.engine is not None and c.engine.current is not None
     assert draft is not None and draft.text == "Bias is"
@@ -168,6 +172,7 @@ def test_the_draft_is_saved_with_both_clocks_while_typing(qtbot: QtBot) -> None:
     app.clock.advance(5)
     app.window.interview.answer.setPlainText("Bias is error from wrong assumptions.")
     c.pause()
+    qtbot.waitUntil(lambda: not c.session.saving)
     draft = db.load_session(sid).draft
     assert draft is not None and draft.text.endswith("assumptions.")
     assert draft.question_seconds_left == 85 and draft.interview_seconds_left == 1800 - 35
@@ -305,6 +310,7 @@ def test_leaving_an_interview_keeps_it_as_unfinished(qtbot: QtBot) -> None:
     app.confirm.answers = [True]
     app.window.new_action.trigger()
     assert app.window.stack.currentWidget() is app.window.home
+    settle(qtbot)  # the draft and the status are written off the GUI thread
     stored = reader().load_session(sid)
     assert stored.row.status == "abandoned"
     assert stored.draft is not None and stored.draft.text == "half"

@@ -110,8 +110,11 @@ def run(args: argparse.Namespace | Any = None) -> int:
     try:
         return int(app.exec())
     finally:
-        # The window's background work (QueryOp) runs on the global pool: let a store
-        # read or write in flight finish before the store closes under it. Their
-        # callbacks are not run: the window is closed.
+        # The window's background work (QueryOp) runs on the global pool, and the
+        # interview's store writes on the controller's own one-thread pool (closing the
+        # window already flushed it; a write handed over since lands here): let every
+        # store read or write finish before the store closes under it. Their callbacks
+        # are not run: the window is closed.
+        window.controller.flush_writes(STORE_CLOSE_WAIT_MS)
         QThreadPool.globalInstance().waitForDone(STORE_CLOSE_WAIT_MS)
         window.controller.store.close()

@@ -5,8 +5,12 @@ usage, resume and the report; the terminal adapts the very same service. This
 controller only supplies what is Qt's: an executor on a Qt thread pool whose outcomes
 come back on the GUI thread through queued signals (`QtExecutor`), two QTimers (the
 clocks are read a few times a second, so a clock that runs out submits the draft the
-engine holds; the draft is autosaved every few seconds while it changes), and Qt
-signals that re-emit the service's plain events for the widgets.
+engine holds; the draft is autosaved every few seconds while it changes), a store
+writer that runs the session's store work off the GUI thread in order (`QtStoreWriter`:
+QueryOps on a one-thread pool; closing flushes it), and Qt signals that re-emit the
+service's plain events for the widgets. What the session would otherwise read from the
+store on the GUI thread is read in the background: what was practised (for question
+rotation, behind the writes before it) and the interrupted interview the window offers.
 
 Widgets never talk to the engine directly; they call the controller's methods and listen
 to its signals (design rule 3: logic reports through signals, never dialogs). That keeps
@@ -24,13 +28,13 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 
 from interviewer.core.content import ContentLibrary, QuestionHistory
 from interviewer.core.cost import SessionUsage, UsageMeter
 from interviewer.core.engine import InterviewEngine, Phase
 from interviewer.core.errors import Cancelled, InterviewerError
-from interviewer.gui.workers import Progress, TaskRunner
+from interviewer.gui.workers import Progress, QueryOp, TaskRunner
 from interviewer.llm.base import Backend
 from interviewer.session import (
     EXECUTOR_THREADS,
@@ -56,6 +60,7 @@ from interviewer.session import (
     StreamStarted,
     TextDelta,
     TurnAdded,
+    WriteDone,
 )
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
@@ -72,6 +77,7 @@ __all__ = [
     "ClockState",
     "Controller",
     "QtExecutor",
+    "QtStoreWriter",
     "Results",
     "StartOptions",
     "default_backend_factory",
@@ -153,6 +159,28 @@ class QtExecutor(QObject):
         self._deliver(task_id, error=Cancelled("Cancelled."))
 
 
+class QtStoreWriter(QObject):
+    """The session's store writer in the window: every write is a QueryOp on a pool of
+    one thread, so writes run off the GUI thread in the order they were made, and their
+    outcomes come back on the GUI thread in that order. `flush` (closing) waits for them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one thread: the order of writes is kept
+
+    def run(self, work: Callable[[], Any], done: WriteDone) -> None:
+        QueryOp(
+            parent=self,
+            op=work,
+            success=lambda result: done(result, None),
+            pool=self.pool,
+        ).failure(lambda err: done(None, err)).run_in_background()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        return bool(self.pool.waitForDone(-1 if timeout is None else int(timeout * 1000)))
+
+
 class Controller(QObject):
     backend_changed = Signal(str)  # the backend's label
     interview_started = Signal()
@@ -201,6 +229,7 @@ class Controller(QObject):
         if backend is None:
             backend = self._build_backend(settings)
         self.executor = QtExecutor(parent=self)
+        self.writer = QtStoreWriter(self)
         store = store if store is not None else SessionStore.memory()
         store.on_notice = self._on_store_notice
         self.session = InterviewSession(
@@ -212,8 +241,17 @@ class Controller(QObject):
             clock=clock,
             rng=rng,
             recorder_for=recorder_for,
+            writer=self.writer,
         )
         self.session.subscribe(self._on_event)
+        #: What was practised, for question rotation: read in the background, after the
+        #: store writes before it, so a start never reads the store on the GUI thread.
+        #: None while a fresh copy is on its way.
+        self._history: dict[str, QuestionHistory] | None = None
+        #: The interrupted interview the window offered (read in the background), so
+        #: resuming it reads nothing on the GUI thread.
+        self._offered: StoredSession | None = None
+        self._read_history()
 
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -368,18 +406,35 @@ class Controller(QObject):
 
     def question_history(self) -> dict[str, QuestionHistory]:
         """What the candidate has practised, for question rotation; empty if unreadable."""
+        if self._history is not None:
+            return dict(self._history)
         return self.session.question_history()
+
+    def _read_history(self) -> None:
+        """Read what was practised off the GUI thread, behind the writes made so far."""
+        self._history = None
+        store = self.store
+
+        def read() -> dict[str, QuestionHistory]:
+            return store.question_history()
+
+        def done(result: Any, error: BaseException | None) -> None:
+            self._history = {} if error is not None else dict(result)
+
+        self.writer.run(read, done)
 
     def resume_problem(self, stored: StoredSession) -> str:
         """Why this saved interview cannot be resumed with the content loaded now ("" if it can)."""
+        self._offered = stored  # what a resume of it will use
         return self.session.resume_problem(stored)
 
     # ------------------------------------------------------------------ commands
 
     def start_interview(self, options: StartOptions) -> bool:
         """Start a fresh interview; False (and a message) if that fails."""
+        history = None if options.repeat else self._history  # None: read now (not ready)
         try:
-            self.session.start(options)
+            self.session.start(options, history)
         except InterviewerError as err:
             self.message.emit("error", str(err))
             return False
@@ -388,8 +443,10 @@ class Controller(QObject):
     def resume_session(self, session_id: str) -> bool:
         """Carry on an interrupted interview exactly where it stopped: the question, the
         draft and both clocks. False (and a message) when it cannot be rebuilt."""
+        offered, self._offered = self._offered, None
+        stored = offered if offered is not None and offered.row.id == session_id else None
         try:
-            self.session.resume(session_id)
+            self.session.resume(session_id, stored)
         except InterviewerError as err:
             self.message.emit("error", str(err))
             return False
@@ -437,12 +494,14 @@ class Controller(QObject):
         """Forget the current interview; the store keeps it in progress (see the service)."""
         self._stop_timers()
         self.session.abandon()
+        self._read_history()
 
     def leave_interview(self) -> None:
         """The candidate walked away from an unfinished interview: it stays in history as
         unfinished (with the draft), and is not offered for resuming."""
         self._stop_timers()
         self.session.leave()
+        self._read_history()
 
     def suspend(self) -> None:
         """The window closes mid-interview: save the draft and both clocks, and leave the
@@ -451,9 +510,15 @@ class Controller(QObject):
         self.session.suspend()
 
     def shutdown(self, msecs: int = 5000) -> None:
-        """Closing the window: save, cancel what can be cancelled, let the workers return."""
+        """Closing the window: save, cancel what can be cancelled, let the workers return.
+        Every store write handed over (the draft just saved among them) lands first."""
         self.suspend()
+        self.flush_writes(msecs)
         self.wait_for_workers(msecs)
+
+    def flush_writes(self, msecs: int = 5000) -> bool:
+        """Block until every store write handed over is on disk (closing, and tests)."""
+        return self.session.flush_store(msecs / 1000)
 
     def wait_for_workers(self, msecs: int = 5000) -> bool:
         """Block until every background call has returned (tests, and closing)."""
@@ -510,9 +575,11 @@ class Controller(QObject):
         elif isinstance(event, DraftRestored):
             self.draft_restored.emit(event.text)
         elif isinstance(event, Started):
+            self._history = None  # this interview changes it: read again when it ends
             self.interview_started.emit()
             self._timer.start()
             self.autosave_timer.start()
         elif isinstance(event, InterviewFinished):
             self._stop_timers()
+            self._read_history()  # behind the report's write: the next start rotates on it
             self.finished.emit(event.results)
