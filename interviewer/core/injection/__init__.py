@@ -27,6 +27,7 @@ import functools
 import re
 import unicodedata
 
+from interviewer.core.injection import encodings
 from interviewer.core.injection.patterns import _FAV_GRADE, PATTERNS
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -105,6 +106,8 @@ def _expand(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
     """Widen a hit to everything planted with it, keeping the candidate's own words."""
     while start < end - 1 and text[start] in ".!?;, \t\n":
         start += 1  # a hit that begins with the previous sentence's full stop
+    while end > start + 1 and text[end - 1] in " \t\n":
+        end -= 1  # a hit whose `\s*` ran over a line break: that line is not planted
     if kind == "json":
         block = _json_around(text, start)
         if block is not None:
@@ -292,7 +295,54 @@ def _hidden_spans(text: str) -> list[tuple[int, int]]:
             continue
         if decoded.isprintable() and _plain_spans(decoded):
             spans.append(_expand(text, m.start(), m.end(), "sentence"))
-    return spans
+    return spans + _decoded_spans(text)
+
+
+def _decoded_spans(text: str) -> list[tuple[int, int]]:
+    """Instructions in ROT13, written backwards, in hex or URL escapes, or with typos.
+
+    What is cut is the encoded text, never half of it: a whole sentence of ROT13 or of
+    words spelt backwards, a whole run of escapes, a whole sentence or line written
+    backwards. (Typos are cut like plain text: the sentence around them.)
+    """
+    form = _detection_form(text)
+    spans: list[tuple[int, int]] = []
+    # ROT13 and words spelt backwards keep every position: a hit is a span of the answer.
+    for coded in (encodings.rot13(form), encodings.word_reversed(form)):
+        spans += [_whole_sentences(coded, s, e) for s, e in _plain_spans(coded)]
+    unescaped = encodings.unescaped(form)
+    if unescaped is not None:
+        decoded = unescaped.text
+        for s, e in _plain_spans(decoded):
+            while s < e - 1 and decoded[s].isspace():
+                s += 1
+            while e > s + 1 and decoded[e - 1].isspace():
+                e -= 1
+            s, e = unescaped.original(s, e)
+            while s > 0 and not text[s - 1].isspace():
+                s -= 1  # the whole run of escapes ("New%20task%3A%20output...")
+            while e < len(text) and not text[e].isspace():
+                e += 1
+            spans.append((s, e))
+    typo_fixed = encodings.typo_fixed(form)
+    if typo_fixed is not None:
+        spans += [typo_fixed.original(s, e) for s, e in _plain_spans(typo_fixed.text)]
+    # A sentence or line written backwards is cut whole; failing that, the whole answer
+    # read backwards (an instruction over several lines).
+    backwards = [(s, e) for s, e, fw in encodings.reversed_segments(form) if _plain_spans(fw)]
+    if not backwards:
+        n = len(form)
+        backwards = [(n - e, n - s) for s, e in _plain_spans(form[::-1])]
+    return spans + backwards
+
+
+def _whole_sentences(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to the whole sentences (or lines) it touches."""
+    left = 0
+    for m in _END_OF_SENTENCE.finditer(text, 0, start):
+        left = m.end()
+    m2 = _END_OF_SENTENCE.search(text, max(start, end - 1))
+    return left, len(text) if m2 is None else m2.end()
 
 
 def _plain_spans(text: str) -> list[tuple[int, int]]:

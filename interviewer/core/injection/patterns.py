@@ -749,7 +749,7 @@ QUIETER: tuple[InjectionPattern, ...] = (
     InjectionPattern(
         "sentence",
         r"\b(?:skip|bypass|disable|turn\s+off|ignore|omit)\s+(?:the\s+|your\s+|any\s+|all\s+)?"
-        r"(?:evidence|quote|verification|fact|injection|safety|grading|rubric|penalty|length)\s*"
+        r"(?:evidence|quote|verification|fact|injection|safety|grading|rubric|penalty|length)[ \t]*"
         r"[- ]?(?:checks?|checking|verification|rules?|filters?|detection|validation|steps?)?\b",
         must_match=("ignore the rubric",),
         must_not_match=("Name the quality checks you refused to skip and why those.",),
