@@ -175,3 +175,15 @@ def test_hostile_sizes_finish() -> None:
     # Long repetitive input must not send a pattern into catastrophic backtracking.
     for text in ("a " * 10000, "{" * 20000, "QUFB" * 5000, ". " * 10000, "1gn0r3 " * 3000):
         assert isinstance(has_injection(text), bool)
+
+
+def test_an_attack_alone_on_a_line_leaves_the_lines_around_it() -> None:
+    # "ignore the rubric" ended in a `\s*` that ran over the line break, and the cut
+    # went on through the next line's honest sentence.
+    from interviewer.core.injection.patterns import PATTERNS
+
+    examples = {ex for p in PATTERNS for ex in p.must_match if "\n" not in ex}
+    for ex in sorted(examples):
+        out = strip_injection(f"{BEFORE}\n{ex}\n{AFTER}")
+        assert BEFORE in out, ex
+        assert AFTER in out, ex

@@ -329,8 +329,9 @@ def _decoded_spans(text: str) -> list[tuple[int, int]]:
         spans += [typo_fixed.original(s, e) for s, e in _plain_spans(typo_fixed.text)]
     # A sentence or line written backwards is cut whole; failing that, the whole answer
     # read backwards (an instruction over several lines).
-    backwards = [(s, e) for s, e, fw in encodings.reversed_segments(form) if _plain_spans(fw)]
-    if not backwards:
+    segments = list(encodings.reversed_segments(form))
+    backwards = [(s, e) for s, e, forwards in segments if _plain_spans(forwards)]
+    if not backwards and len(segments) > 1:
         n = len(form)
         backwards = [(n - e, n - s) for s, e in _plain_spans(form[::-1])]
     return spans + backwards
