@@ -26,7 +26,7 @@ from interviewer.core.injection.patterns import PATTERNS
 from interviewer.core.injection.typos import KEY_WORDS, REAL_NEAR_WORDS, correction
 from interviewer.storage.content_files import load_library
 from tests.factories import question
-from tests.test_injection import CLEAN
+from tests.test_injection import ATTACKS, CLEAN
 
 BEFORE = "Bias is error from wrong assumptions."
 AFTER = "Variance is sensitivity to the sample."
@@ -288,3 +288,21 @@ def test_the_typo_tolerance_is_narrow() -> None:
 def test_hostile_sizes_of_encoded_text_finish() -> None:
     for text in ("%41" * 5000, "\\x41" * 5000, "ab" * 5000, "Ignroe " * 2000, ".a " * 5000):
         assert isinstance(has_injection(text), bool)
+
+
+@pytest.mark.parametrize("encoding", [*sorted(ENCODERS), "typos"])
+def test_the_varied_attacks_encoded_inside_a_paragraph_are_flagged(encoding: str) -> None:
+    # The phrasings of tests/test_injection.py (asides, pleas, forged output, other
+    # languages, l33t, base64, spaced letters), each encoded once more, mid-paragraph.
+    encode = typos if encoding == "typos" else ENCODERS[encoding]
+    missed, lost = [], []
+    for attack in ATTACKS:
+        if encoding in {"rot13", "backwards", "words_backwards", "typos"} and not _english(attack):
+            continue
+        answer = f"{BEFORE} {encode(attack)} {AFTER}"
+        if not has_injection(answer):
+            missed.append(attack)
+        elif BEFORE not in strip_injection(answer):
+            lost.append(attack)
+    assert missed == []
+    assert lost == []

@@ -9,8 +9,10 @@ Detection is a set of readable regular expressions run over the answer in a dete
 form: look-alike letters (Cyrillic, Greek, full-width) folded to Latin, and in a second
 pass "l33t" digits folded to letters. Both forms keep every character's position, so a
 hit maps straight back onto the answer. Encoded (base64) and spaced-out ("i g n o r e")
-instructions are decoded and checked too. Requests in a dozen other languages are covered
-by their own patterns.
+instructions are decoded and checked too, and so are ROT13, text written backwards, hex,
+URL and character escapes and typos in the key words (`encodings.py`, `typos.py`): each
+decoded form says where its characters came from, so what is cut is the encoded text
+itself. Requests in a dozen other languages are covered by their own patterns.
 
 The patterns themselves are data (`patterns.py`): each record holds its regular
 expression with an attack it must match and answer text it must not, and
@@ -279,6 +281,16 @@ def _pattern_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _hidden_spans(text: str) -> list[tuple[int, int]]:
+    """Instructions spelt out letter by letter, hidden in base64 or in another encoding."""
+    return _spelt_spans(text) + _decoded_spans(text)
+
+
+def _readable_spans(text: str) -> list[tuple[int, int]]:
+    """Hits in `text` as it stands, spelt out letter by letter, or in base64."""
+    return _plain_spans(text) + _spelt_spans(text)
+
+
+def _spelt_spans(text: str) -> list[tuple[int, int]]:
     """Instructions spelt out letter by letter, or hidden in base64."""
     spans: list[tuple[int, int]] = []
     for m in _SPACED.finditer(text):
@@ -295,7 +307,7 @@ def _hidden_spans(text: str) -> list[tuple[int, int]]:
             continue
         if decoded.isprintable() and _plain_spans(decoded):
             spans.append(_expand(text, m.start(), m.end(), "sentence"))
-    return spans + _decoded_spans(text)
+    return spans
 
 
 def _decoded_spans(text: str) -> list[tuple[int, int]]:
@@ -309,11 +321,11 @@ def _decoded_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     # ROT13 and words spelt backwards keep every position: a hit is a span of the answer.
     for coded in (encodings.rot13(form), encodings.word_reversed(form)):
-        spans += [_whole_sentences(coded, s, e) for s, e in _plain_spans(coded)]
+        spans += [_whole_sentences(coded, s, e) for s, e in _readable_spans(coded)]
     unescaped = encodings.unescaped(form)
     if unescaped is not None:
         decoded = unescaped.text
-        for s, e in _plain_spans(decoded):
+        for s, e in _readable_spans(decoded):
             while s < e - 1 and decoded[s].isspace():
                 s += 1
             while e > s + 1 and decoded[e - 1].isspace():
@@ -326,14 +338,14 @@ def _decoded_spans(text: str) -> list[tuple[int, int]]:
             spans.append((s, e))
     typo_fixed = encodings.typo_fixed(form)
     if typo_fixed is not None:
-        spans += [typo_fixed.original(s, e) for s, e in _plain_spans(typo_fixed.text)]
+        spans += [typo_fixed.original(s, e) for s, e in _readable_spans(typo_fixed.text)]
     # A sentence or line written backwards is cut whole; failing that, the whole answer
     # read backwards (an instruction over several lines).
     segments = list(encodings.reversed_segments(form))
-    backwards = [(s, e) for s, e, forwards in segments if _plain_spans(forwards)]
-    if not backwards and len(segments) > 1:
+    backwards = [(s, e) for s, e, forwards in segments if _readable_spans(forwards)]
+    if not spans and not backwards and len(segments) > 1 and encodings.looks_backwards(form):
         n = len(form)
-        backwards = [(n - e, n - s) for s, e in _plain_spans(form[::-1])]
+        backwards = [(n - e, n - s) for s, e in _readable_spans(form[::-1])]
     return spans + backwards
 
 

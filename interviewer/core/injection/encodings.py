@@ -84,6 +84,14 @@ _SEGMENT_BREAK = re.compile(
 )
 
 
+_BACKWARDS_MARK = re.compile(r"(?:^|\s)[.!?]+[^\W\d_]|[a-z][A-Z](?!\w)")
+
+
+def looks_backwards(text: str) -> bool:
+    """Whether `text` shows a mark of a sentence written backwards (".skram", "erongI")."""
+    return _BACKWARDS_MARK.search(text) is not None
+
+
 def reversed_segments(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, the piece read backwards) for each piece that may be written backwards."""
     cuts = [0]
@@ -139,7 +147,7 @@ def _decode_escape(token: str) -> str | None:
     if not decoded or not all(c.isprintable() or c in "\n\t" for c in decoded):
         return None
     letters = sum(c.isalpha() or unicodedata.category(c).startswith("M") for c in decoded)
-    if token[0] not in "%\\&" and letters < len(decoded.replace(" ", "")) // 2:
+    if token[0] not in "%\\&" and (letters < 3 or 4 * letters < len(decoded.replace(" ", ""))):
         return None
     return decoded
 

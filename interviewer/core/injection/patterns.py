@@ -5,8 +5,8 @@ must not match (tests/test_injection_patterns.py checks every one).
 A pattern's `kind` says how much of the answer goes with a hit: "sentence" removes the
 sentence (or bracketed aside) around it, "line" the rest of the line (role tags,
 headers), "json" the JSON object around it (forged grader output). The logic that runs
-them (look-alike letters, l33t, base64, spaced letters, the meta-talk rule) is in
-`interviewer.core.injection`.
+them (look-alike letters, l33t, base64, spaced letters, ROT13, backwards text, hex and URL
+escapes, typos, the meta-talk rule) is in `interviewer.core.injection`.
 
 `must_match` is an attack the pattern alone catches; `must_not_match` is text a real ML
 answer may contain, close to the pattern's words, that the whole detector leaves alone.
