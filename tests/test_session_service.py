@@ -179,9 +179,13 @@ def through_window(
         QTimer.singleShot(0, submit)
 
     controller.answer_needed.connect(on_answer_needed)
+    finished: list[object] = []
+    controller.finished.connect(finished.append)
     assert begin(controller)
-    qtbot.waitUntil(lambda: controller.results is not None, timeout=10_000)
-    assert controller.wait_for_workers(5000)
+    # Finished is told once the report is on disk (written off the GUI thread).
+    qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
+    assert controller.results is not None
+    assert controller.flush_writes(5000) and controller.wait_for_workers(5000)
     store.close()
     return run, controller
 
