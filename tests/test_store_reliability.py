@@ -644,3 +644,35 @@ def test_an_interview_kept_only_in_memory_exits_non_zero(
     assert "could not be moved aside" in text[:summary] and "memory only" in text[:summary]
     assert "could not be saved to" in text[summary:] and "at all" in text[summary:]
     assert path.read_bytes() == b"not a database at all" * 10  # left untouched
+
+
+def test_the_window_is_told_each_store_notice_once(qtbot: Any, database: Path) -> None:
+    """Through the session's Notice events, on the GUI thread; once, not also directly."""
+    from interviewer.gui.controller import Controller
+    from interviewer.llm.scripted import ScriptedBackend
+    from interviewer.storage.secrets import SecretStore
+    from interviewer.storage.settings import Settings
+    from tests.gui_helpers import quoting_grade, small_library
+
+    store = SessionStore(database)
+    backend = ScriptedBackend(default_turn=lambda r: "Q?", default_grade=quoting_grade)
+    controller = Controller(
+        small_library(), Settings(), SecretStore(), backend=backend, store=store
+    )
+    messages: list[tuple[str, str]] = []
+    controller.message.connect(lambda level, text: messages.append((level, text)))
+    other = Lock()
+    try:
+        monkey = pytest.MonkeyPatch()
+        monkey.setattr(store_module, "RETRY_SECONDS", 0.0)
+        store._conn.execute("PRAGMA busy_timeout = 10")
+        sid = _finished_session(store, ANSWERS[0])
+        other.take()
+        store.save_draft(sid, "q", "typing", 1, 1)  # refused by the lock: kept in memory
+        monkey.undo()
+        qtbot.waitUntil(lambda: bool(messages))
+        assert messages == [("warning", store.notice)] and "memory only" in store.notice
+    finally:
+        other.close()
+        controller.shutdown()
+        store.close()

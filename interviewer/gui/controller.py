@@ -231,7 +231,8 @@ class Controller(QObject):
         self.executor = QtExecutor(parent=self)
         self.writer = QtStoreWriter(self)
         store = store if store is not None else SessionStore.memory()
-        store.on_notice = self._on_store_notice
+        # The store's notices (kept in memory, written back) arrive as the session's
+        # Notice events, on this thread: see _on_event.
         self.session = InterviewSession(
             library,
             store,
@@ -541,9 +542,6 @@ class Controller(QObject):
 
     def _on_autosave(self) -> None:
         self.session.save_draft()
-
-    def _on_store_notice(self, notice: str) -> None:
-        self.message.emit("warning", notice)
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, TurnAdded):
