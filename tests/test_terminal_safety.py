@@ -300,3 +300,63 @@ def test_model_text_and_quoted_answers_reach_terminal_and_reports_without_escape
         shown = _run(*command)
         assert shown.returncode == 0, shown.stderr
         assert unsafe_in(shown.stdout + shown.stderr) == []
+
+
+def _surrogate_route(body: dict[str, Any]) -> Reply:
+    """A server whose JSON carries lone surrogates ("\\ud800") in a question and a grade."""
+    kind = _kind(body)
+    if kind == "grade":
+        criteria = ["correctness", "coverage", "depth", "application", "communication"]
+        return json_content(
+            {
+                "criteria": [
+                    {"criterion_id": c, "evidence": [], "reasoning": "ok\udfff", "score": 3}
+                    for c in criteria
+                ],
+                "star": [],
+                "missing_key_points": [],
+                "strengths": ["Clear.\ud800"],
+                "improvements": [],
+                "strong_answer": [],
+                "injection_attempt": False,
+                "summary": "Fine\ud800.",
+            }
+        )
+    if kind == "follow_up":
+        return json_content({"reason": "enough", "follow_up": False, "question": ""})
+    return text("Explain the bias\ud800variance trade-off.")
+
+
+def test_lone_surrogates_from_a_server_do_not_break_the_interview(
+    interviewer_home: Path,
+) -> None:
+    """Repaired where they enter (openai_backend): the next request, the store, the
+    terminal and the reports all get well-formed text (U+FFFD in place of the surrogate)."""
+    _user_file(
+        interviewer_home,
+        "tracks/bv.toml",
+        'id = "bv-only"\nname = "Bias-variance"\ndescription = "One question."\n'
+        'duration_minutes = 5\nquestion_count = 1\ncategories = ["technical"]\n'
+        f'follow_up_limit = 0\nselection = "ordered"\nquestions = ["{QID}"]\n',
+    )
+    md = interviewer_home / "report.md"
+    with FakeOpenAIServer() as server:
+        server.router = _surrogate_route
+        r = _run(
+            "practice",
+            "--track",
+            "bv-only",
+            "--report",
+            str(md),
+            "--backend",
+            "openai",
+            "--model",
+            "fake-model",
+            "--base-url",
+            server.base_url,
+            stdin=f"{ANSWER}\n.\n",
+        )
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "bias\ufffdvariance" in r.stdout
+    assert "\ufffd" in md.read_text(encoding="utf-8")

@@ -99,6 +99,8 @@ REJECTED_FORMAT = frozenset({400, 422, 500})
 #: Words by which a 500 shows it is about the response_format, not a crash.
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "grammar")
 OPENAI_URL = "https://api.openai.com/v1"
+#: A lone UTF-16 surrogate, which a JSON reply can carry but no UTF-8 text can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _GENERIC_LABELS = {"custom server", "openai"}
 #: What the client raises, besides its own errors, when a body or a streamed event is
 #: not JSON at all.
@@ -445,7 +447,7 @@ class OpenAIBackend:
         if isinstance(choices, list) and choices:
             message = getattr(choices[0], "message", None)
             content = getattr(message, "content", None)
-            text = content if isinstance(content, str) else ""
+            text = _well_formed(content) if isinstance(content, str) else ""
             # Missing is accepted here (module docstring); any other value is judged.
             finish = getattr(choices[0], "finish_reason", None) or "stop"
         if tally is not None:
@@ -673,7 +675,7 @@ class OpenAIBackend:
         if not text.strip():
             raise _Invalid("the reply was empty")
         try:
-            data = extract_json(text)
+            data = _well_formed_json(extract_json(text))
         except ValueError as exc:
             raise _Invalid(f"it is not valid JSON ({exc})") from None
         try:
@@ -738,7 +740,27 @@ def _delta_text(chunk: Any) -> str:
         return ""
     delta = getattr(choices[0], "delta", None)
     piece = getattr(delta, "content", None)
-    return piece if isinstance(piece, str) else ""
+    return _well_formed(piece) if isinstance(piece, str) else ""
+
+
+def _well_formed_json(data: Any) -> Any:
+    """Parsed JSON with every string made well formed (its escapes can spell surrogates)."""
+    if isinstance(data, str):
+        return _well_formed(data)
+    if isinstance(data, list):
+        return [_well_formed_json(v) for v in data]
+    if isinstance(data, dict):
+        return {_well_formed(str(k)): _well_formed_json(v) for k, v in data.items()}
+    return data
+
+
+def _well_formed(text: str) -> str:
+    """The reply with lone UTF-16 surrogates (a server's JSON "\\ud800") replaced by U+FFFD.
+
+    Such a string cannot be encoded, so sending it back in the next request, saving it or
+    printing it would fail one step later; it is repaired where it enters the app.
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _finish_reason(chunk: Any) -> object:
