@@ -353,7 +353,9 @@ class TerminalFrontEnd:
         self.reader = AnswerReader(stdin or sys.stdin)
         backend, offline = backends if backends is not None else _backend(args)
         self.executor = ThreadExecutor()
-        self.session = InterviewSession(lib, store, self.executor, backend=backend, offline=offline)
+        self.session = InterviewSession(
+            lib, store, self.executor, backend=backend, offline=offline, front_end="terminal"
+        )
         self.session.subscribe(self._on_event)
         self._pending: NeedAnswer | None = None
         self._failure = ""

@@ -69,10 +69,12 @@ from interviewer.llm.base import Backend, CancelToken
 from interviewer.storage.prices import load_prices_or_defaults
 from interviewer.storage.store import (
     Draft,
+    SessionLock,
     SessionPlan,
     SessionStore,
     StoredModelCall,
     StoredSession,
+    take_session_lock,
 )
 
 if TYPE_CHECKING:
@@ -574,8 +576,12 @@ class InterviewSession:
         rng: random.Random | None = None,
         recorder_for: Callable[[str], CallRecorder | None] | None = None,
         writer: StoreWriter | None = None,
+        front_end: str = "window",
     ) -> None:
         self.library = library
+        #: Named in the one-writer lock, so another program can say who holds a session.
+        self.front_end = front_end
+        self._lock: SessionLock | None = None
         self.store = store
         self.executor = executor
         self.backend = backend
@@ -633,6 +639,18 @@ class InterviewSession:
         # Whatever the store tells (kept in memory, busy, written back) reaches every
         # front end as a Notice, on the owner thread.
         store.add_notice_listener(self._on_store_notice)
+
+    def _take_lock(self, session_id: str) -> SessionLock:
+        """One writer per session: raises SessionBusy (an InterviewerError naming the
+        process that holds it) when another program or window has it open."""
+        if self._lock is not None and self._lock.held and self._lock.session_id == session_id:
+            return self._lock
+        return take_session_lock(self.store.path, session_id, self.front_end, owner=self.store)
+
+    def _release_lock(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
 
     def _on_store_notice(self, text: str) -> None:
         level = "warning" if self.store.in_memory else "info"
@@ -829,7 +847,11 @@ class InterviewSession:
         if stored.row.status == "finished":
             raise InterviewerError(f"The interview {session_id} is already finished.")
         engine = restore_engine(self.library, stored, clock=self.clock)
+        lock = self._take_lock(session_id)  # before anything changes: refused as it is
+        if lock is self._lock:
+            self._lock = None  # leave() must not let go of the session being resumed
         self.leave()
+        self._lock = lock
         row, plan = stored.row, stored.plan
         base = self.library.tracks.get(row.track_id)
         options = StartOptions(
@@ -891,6 +913,7 @@ class InterviewSession:
         # The id is made here, so the interview goes on while its row is being written; a
         # model call that ends before the row is on disk waits for it to log the call.
         sid = uuid.uuid4().hex[:12]
+        self._lock = self._take_lock(sid)
         self.session_id = sid
         written = threading.Event()
         recorder = self.recorder_for(sid)
@@ -1041,6 +1064,7 @@ class InterviewSession:
         self._recorder = None
         self._saved_turns = 0
         self._draft_saved = None
+        self._release_lock()
         self._set_busy("")
         self._emit(StateChanged())
 
@@ -1296,8 +1320,15 @@ class InterviewSession:
         )
         results = self.results
         self._emit(ClockChanged(self.clock_state()))
+        lock = self._lock
+
+        def done() -> None:
+            if lock is not None and lock is self._lock:
+                self._release_lock()  # the report is on disk: nothing more to write
+            self._emit(InterviewFinished(results))
+
         # Finished is told once the report is on disk: History then shows it as it is.
-        self._after_writes(lambda: self._emit(InterviewFinished(results)))
+        self._after_writes(done)
 
     # ------------------------------------------------------------------ model calls
 

@@ -44,7 +44,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
+import socket
 import sqlite3
 import threading
 import time
@@ -1423,3 +1425,211 @@ def _parse(model: type[M], raw: str, session_id: str, what: str) -> M:
         raise StoreError(
             f"The saved {what} of session {session_id} cannot be read ({first})."
         ) from exc
+
+
+# ---------------------------------------------------------------------- one writer per session
+
+
+class SessionBusy(StoreError):
+    """The session is open in another interviewer process (or window) that writes it."""
+
+    def __init__(self, session_id: str, holder: dict[str, Any] | None) -> None:
+        self.session_id = session_id
+        self.holder = holder or {}
+        super().__init__(
+            f"Session {session_id} is open in another interviewer process "
+            f"({describe_holder(self.holder)}). Finish or close it there first; only one "
+            "program may write an interview at a time."
+        )
+
+
+def describe_holder(holder: Mapping[str, Any]) -> str:
+    """'pid 1234, terminal, since 04:10' (with the host when it is another machine)."""
+    parts: list[str] = []
+    if isinstance(holder.get("pid"), int):
+        parts.append(f"pid {holder['pid']}")
+    host = holder.get("host")
+    if isinstance(host, str) and host and host != socket.gethostname():
+        parts.append(f"on {host[:64]}")
+    front = holder.get("front_end")
+    if isinstance(front, str) and front:
+        parts.append(front[:32])
+    since = holder.get("since")
+    if isinstance(since, str) and since:
+        with contextlib.suppress(ValueError):
+            when = dt.datetime.fromisoformat(since).astimezone()
+            parts.append("since " + when.strftime("%H:%M"))
+    return ", ".join(parts) or "details unknown"
+
+
+def process_start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (/proc/PID/stat field 22), so a
+    reused pid is told apart from the process that took a lock; None where unknown."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces or ')'.
+    fields = raw[raw.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def holder_alive(holder: Mapping[str, Any]) -> bool:
+    """Whether the process named in a lock file still runs (same machine only; a lock of
+    another machine counts as alive)."""
+    pid = holder.get("pid")
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if holder.get("host") not in (None, socket.gethostname()):
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it runs, as another user
+    started = holder.get("started")
+    now = process_start_time(pid)
+    return not (started and now and started != now)  # a reused pid is another process
+
+
+def _lock_dir(path: Path) -> Path:
+    return path.parent / f"{path.name}.session-locks"
+
+
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+# Sessions locked by stores that have no file (in memory): one writer within this process.
+_MEMORY_LOCKS: set[tuple[int, str]] = set()
+_MEMORY_GUARD = threading.Lock()
+
+
+class SessionLock:
+    """The right to write one session, held until `release` (or the process ends).
+
+    Beside a database file it is `DB.session-locks/ID.lock`, taken with `flock` (the
+    kernel lets go of it when the process dies, however it dies, so a killed process
+    never leaves a lock behind and a reused pid cannot keep one) and holding the pid,
+    host, process start time, front end and time, to name the holder. Where `flock` is
+    missing the file is created exclusively and a lock of a dead process (pid gone, or
+    reused: another start time) is taken over.
+    """
+
+    def __init__(self, session_id: str, file: Path | None, fd: int | None, key: Any) -> None:
+        self.session_id = session_id
+        self.file = file
+        self._fd = fd
+        self._key = key
+        self.held = True
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        if self._key is not None:
+            with _MEMORY_GUARD:
+                _MEMORY_LOCKS.discard(self._key)
+        if self.file is not None:
+            # Unlinked while still held: a taker that opened this file sees it is gone.
+            with contextlib.suppress(OSError):
+                self.file.unlink()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+
+def _read_holder(file: Path) -> dict[str, Any] | None:
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8", errors="replace")[:4096])
+    except (OSError, ValueError):
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def _holder_info(front_end: str) -> bytes:
+    pid = os.getpid()
+    info = {
+        "pid": pid,
+        "host": socket.gethostname(),
+        "started": process_start_time(pid),
+        "front_end": front_end,
+        "since": now_iso(),
+    }
+    return json.dumps(info).encode("utf-8")
+
+
+def take_session_lock(
+    store_path: Path | None, session_id: str, front_end: str, *, owner: object = None
+) -> SessionLock:
+    """Take the one-writer lock of a session; raises SessionBusy naming the holder."""
+    if store_path is None:
+        key = (id(owner), session_id)
+        with _MEMORY_GUARD:
+            if key in _MEMORY_LOCKS:
+                raise SessionBusy(session_id, {"pid": os.getpid(), "front_end": "this program"})
+            _MEMORY_LOCKS.add(key)
+        return SessionLock(session_id, None, None, key)
+    folder = _lock_dir(store_path)
+    file = folder / f"{_SAFE_ID.sub('_', session_id)[:64]}.lock"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        # No lock file can be made (a read-only or full folder): one writer in this process.
+        return take_session_lock(None, session_id, front_end, owner=store_path)
+    info = _holder_info(front_end)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return _take_exclusive(file, session_id, info)
+    for _attempt in range(20):
+        try:
+            fd = os.open(file, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return take_session_lock(None, session_id, front_end, owner=store_path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise SessionBusy(session_id, _read_holder(file)) from None
+        except OSError:  # pragma: no cover - a file system without locks
+            os.close(fd)
+            return take_session_lock(None, session_id, front_end, owner=store_path)
+        try:
+            same = os.fstat(fd).st_ino == os.stat(file).st_ino
+        except OSError:
+            same = False
+        if not same:  # its holder released (and removed) it meanwhile: take the new one
+            os.close(fd)
+            continue
+        os.ftruncate(fd, 0)
+        os.write(fd, info)
+        return SessionLock(session_id, file, fd, None)
+    raise SessionBusy(session_id, _read_holder(file))  # pragma: no cover
+
+
+def _take_exclusive(file: Path, session_id: str, info: bytes) -> SessionLock:  # pragma: no cover
+    for _attempt in range(3):
+        try:
+            fd = os.open(file, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            holder = _read_holder(file)
+            if holder is not None and holder_alive(holder):
+                raise SessionBusy(session_id, holder) from None
+            with contextlib.suppress(OSError):
+                file.unlink()  # a dead process's lock: take it over
+            continue
+        os.write(fd, info)
+        return SessionLock(session_id, file, fd, None)
+    raise SessionBusy(session_id, _read_holder(file))
+
+
+def session_holder(
+    store_path: Path | None, session_id: str, *, owner: object = None
+) -> dict[str, Any] | None:
+    """Who holds the session's lock now (without keeping it), or None when it is free."""
+    try:
+        lock = take_session_lock(store_path, session_id, "probe", owner=owner)
+    except SessionBusy as busy:
+        return busy.holder or {"front_end": "another process"}
+    lock.release()
+    return None
