@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from interviewer.core.errors import InterviewerError
+from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
 from interviewer.storage.store import (
     SessionBusy,
@@ -29,6 +31,7 @@ from interviewer.storage.store import (
     session_holder,
     take_session_lock,
 )
+from tests.test_gui_store import launch
 
 PRACTICE = ["practice", "--track", "ml-technical", "--questions", "2", "--backend", "offline"]
 PRACTICE += ["--no-follow-ups"]
@@ -226,3 +229,48 @@ def test_a_store_in_memory_has_one_writer_per_session() -> None:
         take_session_lock(None, "abc", "window", owner=store)
     lock.release()
     take_session_lock(None, "abc", "window", owner=store).release()
+
+
+# ---------------------------------------------------------------------- the window
+
+
+def test_the_window_does_not_offer_a_session_open_in_a_terminal(
+    qtbot: QtBot, interviewer_home: Path
+) -> None:
+    sid = _interrupted_session()
+    holder = _popen("resume", sid)
+    try:
+        _until_prompt(holder)
+        app = launch(qtbot, library=load_library(app_paths().content_dir))
+        offer = app.window.resume_offer
+        qtbot.waitUntil(lambda: offer.session_id == sid)
+        assert offer.isVisibleTo(app.window)
+        assert "open in another window or terminal" in offer.title.text()
+        detail = offer.detail.text()
+        assert "open in another interviewer process" in detail
+        assert f"pid {holder.pid}" in detail and "terminal" in detail, detail
+        # Neither resumed nor marked unfinished from here: that would be a second writer.
+        assert not offer.resume_button.isVisibleTo(app.window)
+        assert not offer.keep_button.isVisibleTo(app.window)
+        assert not app.controller.resume_session(sid)
+        assert app.controller.session_id is None
+        assert _stored(sid).row.status == "in_progress"
+    finally:
+        code, _out, err = _finish(holder, _answers(2, "T"))
+    assert code == 0, err
+    assert _stored(sid).row.status == "finished"
+
+
+def test_a_terminal_is_refused_a_session_the_window_resumed(
+    qtbot: QtBot, interviewer_home: Path
+) -> None:
+    sid = _interrupted_session()
+    app = launch(qtbot, library=load_library(app_paths().content_dir))
+    qtbot.waitUntil(lambda: app.window.resume_offer.session_id == sid)
+    app.window.resume_offer.resume_button.click()
+    assert app.controller.session_id == sid
+    r = _cli("resume", sid, stdin=_answers(2, "B"))
+    assert r.returncode == 1
+    assert f"pid {os.getpid()}, window" in r.stderr, r.stderr
+    app.controller.abandon()  # the window lets go (as closing it does)
+    assert _cli("resume", sid, stdin=_answers(2, "B")).returncode == 0

@@ -64,7 +64,13 @@ from interviewer.storage.settings import (
     save_home_choices,
     save_settings,
 )
-from interviewer.storage.store import SessionRow, SessionStore, StoredSession
+from interviewer.storage.store import (
+    SessionBusy,
+    SessionRow,
+    SessionStore,
+    StoredSession,
+    session_holder,
+)
 
 APP_NAME = "Interviewer"
 USAGE_REFRESH_MS = 1000
@@ -533,17 +539,29 @@ class MainWindow(QMainWindow):
             older.append(newest)  # started meanwhile: all of them become unfinished
         store = self.controller.store
 
-        def settle() -> StoredSession | None:
+        def settle() -> tuple[StoredSession, str] | None:
+            # One writer per session: an interview open in another interviewer process
+            # (a terminal, another window) is neither marked unfinished nor resumed here.
             for sid in older:
-                store.mark_abandoned(sid)
-            return None if newest in older else store.load_session(newest)
+                if session_holder(store.path, sid, owner=store) is None:
+                    store.mark_abandoned(sid)
+            if newest in older:
+                return None
+            holder = session_holder(store.path, newest, owner=store)
+            busy = "" if holder is None else str(SessionBusy(newest, holder))
+            return store.load_session(newest), busy
 
         self._in_background(
             settle, self._on_interrupted_loaded, problem="Saved interviews could not be read"
         )
 
-    def _on_interrupted_loaded(self, stored: StoredSession | None) -> None:
-        if stored is None:
+    def _on_interrupted_loaded(self, found: tuple[StoredSession, str] | None) -> None:
+        if found is None:
+            return
+        stored, busy = found
+        if busy:
+            if not self.controller.in_interview:
+                self.resume_offer.offer(stored, busy, busy=True)
             return
         if self.controller.in_interview:
             self._keep(stored.row.id, quiet=True)

@@ -108,16 +108,22 @@ class ResumeOffer(QFrame):
         self.keep_button.clicked.connect(self._on_keep_clicked)
         self.setVisible(False)
 
-    def offer(self, stored: StoredSession, problem: str = "") -> None:
-        """Show the offer; with a `problem` the interview cannot resume, only be kept."""
+    def offer(self, stored: StoredSession, problem: str = "", *, busy: bool = False) -> None:
+        """Show the offer; with a `problem` the interview cannot resume, only be kept.
+        `busy`: it is open in another interviewer process (the `problem` names it), so it
+        can be neither resumed nor kept from here."""
         self.session_id = stored.row.id
-        if problem:
+        if busy:
+            self.title.setText("This interview is open in another window or terminal")
+            self.detail.setText(problem)
+        elif problem:
             self.title.setText("An interrupted interview cannot be resumed")
             self.detail.setText(problem)
         else:
             self.title.setText("Resume your interrupted interview?")
             self.detail.setText(describe(stored))
         self.resume_button.setVisible(not problem)
+        self.keep_button.setVisible(not busy)
         self.setAccessibleDescription(f"{self.title.text()} {self.detail.text()}")
         self.setVisible(True)
 
