@@ -16,6 +16,7 @@ import os
 import select
 import shlex
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -123,20 +124,31 @@ def _clock_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+#: Input is read from the file descriptor in pieces of at most this many bytes.
+READ_CHUNK = 65536
+#: The answer being typed is saved at most this often (and when input pauses, and on
+#: submit): a long paste is not re-saved line by line.
+DRAFT_SAVE_SECONDS = 2.0
+
+
 class AnswerReader:
     """Reads answers line by line; stops at a '.' line, at end of input or at a deadline.
 
     Where select() works on the input (a terminal or a pipe on POSIX), the raw file
-    descriptor is read into our own buffer, so the deadline is honoured while the
-    candidate is typing and whatever was written so far, even half a line, is submitted
-    and never dropped. (Mixing select() with Python's buffered readline() would hang on
-    input that arrives several lines at a time.)
+    descriptor is read into our own buffer in pieces of READ_CHUNK bytes, so the deadline
+    is honoured while the candidate is typing and whatever was written so far, even half
+    a line, is submitted and never dropped. (Mixing select() with Python's buffered
+    readline() would hang on input that arrives several lines at a time.) Lines are cut
+    from the current piece by position and a long line is kept as a list of pieces, so
+    a multi-megabyte paste is read in time linear in its size.
     """
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.eof = False
-        self._buffer = ""
+        self._buffer = ""  # the piece being cut into lines
+        self._pos = 0  # where its unread text starts
+        self._partial: list[str] = []  # a line that has not ended yet, in pieces
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         try:
             self._fd: int | None = stream.fileno()
@@ -144,55 +156,89 @@ class AnswerReader:
         except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
             self._fd = None
 
-    def _next_line(self, seconds_left: Callable[[], float]) -> str | None:
-        """A line without its newline; None at a deadline; "" plus eof at end of input."""
+    def _take_partial(self) -> str:
+        rest = "".join(self._partial) + self._buffer[self._pos :]
+        self._partial, self._buffer, self._pos = [], "", 0
+        return rest.rstrip("\r")
+
+    def _next_line(
+        self, seconds_left: Callable[[], float], on_idle: Callable[[], None] | None = None
+    ) -> str | None:
+        """A line without its newline; None at a deadline; "" plus eof at end of input.
+        `on_idle` is called while no input arrives."""
         if self._fd is None:
             line = self.stream.readline()
             if not line:
                 self.eof = True
             return line.rstrip("\r\n") if line else ""
-        while "\n" not in self._buffer:
+        while True:
+            end = self._buffer.find("\n", self._pos)
+            if end >= 0:
+                piece = self._buffer[self._pos : end]
+                self._pos = end + 1
+                if self._partial:
+                    self._partial.append(piece)
+                    piece = "".join(self._partial)
+                    self._partial = []
+                return piece.rstrip("\r")
+            if self._pos < len(self._buffer):
+                self._partial.append(self._buffer[self._pos :])
+            self._buffer, self._pos = "", 0
             if self.eof:
-                rest, self._buffer = self._buffer, ""
-                return rest.rstrip("\r")
+                return self._take_partial()
             remaining = seconds_left()
             if remaining <= 0:
                 return None
             ready, _, _ = select.select([self._fd], [], [], min(remaining, 1.0))
             if not ready:
+                if on_idle is not None:
+                    on_idle()
                 continue
-            chunk = os.read(self._fd, 65536)
+            chunk = os.read(self._fd, READ_CHUNK)
             if not chunk:
                 self.eof = True
-                self._buffer += self._decoder.decode(b"", final=True)
+                self._buffer = self._decoder.decode(b"", final=True)
             else:
-                self._buffer += self._decoder.decode(chunk)
-        line, self._buffer = self._buffer.split("\n", 1)
-        return line.rstrip("\r")
+                self._buffer = self._decoder.decode(chunk)
 
     def read(
         self,
         seconds_left: Callable[[], float],
         on_line: Callable[[str], None] | None = None,
+        *,
+        every: float = DRAFT_SAVE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> tuple[str, bool]:
-        """Returns (text, timed_out); on_line gets the text so far after every line."""
+        """Returns (text, timed_out). `on_line` gets the text so far (to save it as a
+        draft): after the first line, then at most every `every` seconds while lines
+        come, and when the input pauses; never once per line of a paste."""
         lines: list[str] = []
+        saved_at: float | None = None
+        dirty = False
+
+        def save() -> None:
+            nonlocal saved_at, dirty
+            if on_line is not None and dirty:
+                on_line("\n".join(lines))
+                saved_at, dirty = clock(), False
+
         while True:
-            line = self._next_line(seconds_left)
+            line = self._next_line(seconds_left, save)
             if line is None:
                 # Time is up: keep the half-typed line too.
-                partial, self._buffer = self._buffer, ""
+                partial = self._take_partial()
                 if partial:
-                    lines.append(partial.rstrip("\r"))
+                    lines.append(partial)
                 return "\n".join(lines), True
             if line.strip() == END_MARK:
                 return "\n".join(lines), False
             if self.eof and not line:
                 return "\n".join(lines), False
             lines.append(line)
-            if on_line is not None:
-                on_line("\n".join(lines))
-            if self.eof and not self._buffer:
+            dirty = True
+            if saved_at is None or clock() - saved_at >= every:
+                save()
+            if self.eof and not self._partial and self._pos >= len(self._buffer):
                 return "\n".join(lines), False
 
 
@@ -500,14 +546,18 @@ class TerminalFrontEnd:
         )
         out.flush()  # the question and its clocks are on screen before the wait for input
         prefix = engine.draft
+        saving = 0.0  # seconds spent saving drafts: given back to the reader's deadline
 
         def on_line(so_far: str) -> None:
+            nonlocal saving
+            began = time.monotonic()
             session.update_draft(_join(prefix, so_far))
             session.save_draft()
             self.executor.run_pending()  # gradings finished meanwhile are saved now
+            saving += time.monotonic() - began
 
         text, timed_out = reader.read(
-            lambda: min(engine.question_seconds_left(), engine.interview_seconds_left()),
+            lambda: min(engine.question_seconds_left(), engine.interview_seconds_left()) + saving,
             on_line=on_line,
         )
         text = _join(prefix, text)
@@ -515,7 +565,11 @@ class TerminalFrontEnd:
         if reader.eof and not text.strip():
             print("\n(end of input: ending the interview)", file=out)
             session.end_early()
-        elif timed_out or session.time_is_up():
+        elif timed_out or (
+            # The same deadline the reader kept: the clock, plus the time spent saving.
+            session.time_is_up()
+            and min(engine.question_seconds_left(), engine.interview_seconds_left()) + saving <= 0
+        ):
             print("\n(time is up: your answer was submitted as written)", file=out)
             session.submit_answer(text, timed_out=True)
         else:

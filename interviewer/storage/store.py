@@ -846,11 +846,20 @@ class SessionStore:
             raise
         return result
 
-    def _write(self, fn: Callable[[sqlite3.Connection], T], session_id: str | None = None) -> T:
+    def _write(
+        self,
+        fn: Callable[[sqlite3.Connection], T],
+        session_id: str | None = None,
+        *,
+        durable: bool = True,
+    ) -> T:
         """Run `fn` in one committed transaction.
 
         A busy file is retried for RETRY_SECONDS; a file that still refuses moves the store
         to memory, where `fn` runs and is kept to be replayed on the file later.
+        `durable=False` (a draft, rewritten every few seconds) commits without syncing the
+        WAL (synchronous NORMAL): it survives a killed process, and the next durable commit
+        (the submitted answer) syncs it too.
         """
         if self.read_only:
             raise StoreError(
@@ -860,7 +869,16 @@ class SessionStore:
         with self._lock:
             if not self.in_memory:
                 try:
-                    return self._retrying(lambda: self._transaction(fn, session_id), self._on_busy)
+                    if not durable:
+                        self._conn.execute("PRAGMA synchronous = NORMAL")
+                    try:
+                        return self._retrying(
+                            lambda: self._transaction(fn, session_id), self._on_busy
+                        )
+                    finally:
+                        if not durable:
+                            with contextlib.suppress(sqlite3.Error):
+                                self._conn.execute("PRAGMA synchronous = FULL")
                 except (sqlite3.Error, OSError) as exc:
                     if _kind(exc) is None:
                         raise _wrapped(self.path, exc, "Writing to") from exc
@@ -1116,7 +1134,7 @@ class SessionStore:
                 ),
             )
 
-        self._write(op, session_id)
+        self._write(op, session_id, durable=False)
 
     def save_grade(self, session_id: str, question_id: str, grade: Grade) -> None:
         def op(conn: sqlite3.Connection) -> None:
