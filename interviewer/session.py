@@ -648,9 +648,11 @@ class InterviewSession:
         return take_session_lock(self.store.path, session_id, self.front_end, owner=self.store)
 
     def _release_lock(self) -> None:
+        """Let go of the session once the writes handed over before now are done (the
+        writer runs pieces in order), so a second writer never sees a half-saved state."""
         lock, self._lock = self._lock, None
         if lock is not None:
-            lock.release()
+            self.writer.run(lambda: None, lambda _result, _error: lock.release())
 
     def _on_store_notice(self, text: str) -> None:
         level = "warning" if self.store.in_memory else "info"

@@ -132,6 +132,19 @@ def test_a_second_resume_is_refused_naming_the_holder(interviewer_home: Path) ->
     assert session_holder(app_paths().database, sid) is None
 
 
+def test_a_running_practice_refuses_a_resume_of_its_session(interviewer_home: Path) -> None:
+    practice = _popen(*PRACTICE)
+    try:
+        shown = _until_prompt(practice)
+        match = re.search(r"session ([0-9a-f]{12})", shown)
+        assert match, shown
+        r = _cli("resume", match.group(1), stdin=_answers(2, "B"))
+    finally:
+        code, _out, err = _finish(practice, _answers(2, "A"))
+    assert r.returncode == 1 and f"pid {practice.pid}, terminal" in r.stderr, r.stderr
+    assert code == 0, err
+
+
 def test_two_resumes_started_together_exactly_one_proceeds(interviewer_home: Path) -> None:
     sid = _interrupted_session()
     runs = {who: _popen("resume", sid) for who in "AB"}
@@ -273,4 +286,6 @@ def test_a_terminal_is_refused_a_session_the_window_resumed(
     assert r.returncode == 1
     assert f"pid {os.getpid()}, window" in r.stderr, r.stderr
     app.controller.abandon()  # the window lets go (as closing it does)
+    # ... once its writes handed over before are done (they run off the GUI thread).
+    qtbot.waitUntil(lambda: session_holder(app_paths().database, sid) is None)
     assert _cli("resume", sid, stdin=_answers(2, "B")).returncode == 0
