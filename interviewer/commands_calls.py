@@ -163,25 +163,10 @@ def cmd_regrade(args: argparse.Namespace, out: IO[str] | None = None) -> int:
 
 
 def _regrade_backend(args: argparse.Namespace) -> Backend:
-    from interviewer.llm.factory import make_backend
-    from interviewer.storage.secrets import SecretStore
-    from interviewer.storage.settings import Settings, load_settings
+    """The backend the settings and the flags pick, exactly as `practice` picks it."""
+    from interviewer.terminal import backend_for
 
-    try:
-        settings = load_settings(app_paths().settings_file)
-    except InterviewerError as err:
-        print(f"warning: {err} Using the default settings for now.", file=sys.stderr)
-        settings = Settings()
-    choice = make_backend(
-        settings,
-        SecretStore(),
-        backend=getattr(args, "backend", None),
-        model=getattr(args, "model", None),
-        base_url=getattr(args, "base_url", None),
-    )
-    if choice.notice:
-        print(f"note: {choice.notice}", file=sys.stderr)
-    return choice.backend
+    return backend_for(args)[0]
 
 
 def regrade(

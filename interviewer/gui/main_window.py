@@ -49,12 +49,13 @@ from interviewer.gui.history import HistoryView, feedback_from_report, feedback_
 from interviewer.gui.home import HomeView
 from interviewer.gui.interview import Confirm, InterviewView
 from interviewer.gui.progress import ProgressView, practice_track
-from interviewer.gui.resume import ResumeOffer, local_time
+from interviewer.gui.resume import ResumeOffer
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.gui.widgets import BannerSlot, MessageBanner, ask_yes_no
 from interviewer.gui.window_state import load_state, restore_geometry, save_geometry, save_state
 from interviewer.gui.workers import DISCOVERY, EXPORT, QueryOp, user_message
 from interviewer.llm.discovery import FoundServer, discover
+from interviewer.progress import local_time
 from interviewer.storage.paths import app_paths
 from interviewer.storage.settings import (
     HomeChoices,

@@ -7,8 +7,6 @@ The widget only shows the offer and reports the choice; the main window acts on 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -16,19 +14,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from interviewer.gui import style
 from interviewer.gui.style import plain_label
 from interviewer.gui.widgets import PRIMARY_BUTTON_CSS, format_clock
+from interviewer.progress import local_time
 from interviewer.session import interview_seconds_left, kept_draft
 from interviewer.storage.store import StoredSession
-
-
-def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC timestamp in the user's time zone; the raw text if it cannot be read."""
-    try:
-        when = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone().strftime(fmt)
 
 
 def describe(stored: StoredSession) -> str:
