@@ -7,6 +7,7 @@ qutebrowser's fixtures): the autouse fixture below points every user file at tmp
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,13 @@ import interviewer.storage.content_files
 import interviewer.storage.tokenizer  # noqa: F401
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Tests press Ctrl+C on real `interviewer` processes. A suite started in the background by
+# a non-interactive shell (`cmd &`) inherits SIGINT *ignored*, and an ignored signal stays
+# ignored in every child, so Ctrl+C would do nothing there. Catching it here resets it to
+# the default in children (exec resets caught signals), as in a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
