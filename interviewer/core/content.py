@@ -1,6 +1,6 @@
 """Validate tracks, rubrics and the question bank, and pick an interview's questions.
 
-This module does no I/O: the loader outside core (`interviewer.storage.content_files`)
+This module does no I/O: the loader outside core (`storage/content_files.py`)
 finds the files, reads their bytes and hands each one to `ContentLibrary.add_file`, which
 parses and validates it here. Built-in content ships inside the package; users add their
 own files in the user content directory and they load beside the built-ins (a user file

@@ -10,7 +10,7 @@ change, so the user can correct or add models in `prices.json` in the config fol
 Keys starting with "_" are comments. A broken file is reported by name and the built-in
 prices are used meanwhile. Local servers (loopback or private addresses) cost nothing.
 
-This module does no I/O: `interviewer.storage.prices` reads and writes prices.json and
+This module does no I/O: `storage/prices.py` reads and writes prices.json and
 hands its text to `parse_prices` here.
 """
 

@@ -13,7 +13,7 @@ Two things shape this module:
   the block is data, never instructions.
 
 This module does no I/O: the template texts are read by the loader outside core
-(`interviewer.storage.prompt_files`) and handed to `PromptLibrary`.
+(`storage/prompt_files.py`) and handed to `PromptLibrary`.
 
 Templates use `StrictUndefined`, so a template that names a variable the code does not
 pass fails loudly (as a ContentError naming the file) instead of sending a hole to the
@@ -127,7 +127,7 @@ class PromptLibrary:
 
     `templates` maps file names to their text (a name that is absent is a missing file);
     `prompts_dir` only names the folder in errors. Reading the folder is the loader's job:
-    `interviewer.storage.prompt_files.load_prompts`.
+    `load_prompts` in storage/prompt_files.py.
     """
 
     def __init__(

@@ -5,7 +5,7 @@ the genuine files (gzipped, `interviewer/data`), check them against the SHA-256 
 tiktoken itself pins, and build the `tiktoken.Encoding` from their bytes in memory, so
 nothing is downloaded, no cache folder is written and no environment variable is set.
 
-This module does no I/O. The shipped files are read by `interviewer.storage.tokenizer`,
+This module does no I/O. The shipped files are read by `storage/tokenizer.py`,
 which registers itself as the source of BPE bytes (`set_bpe_source`) when it is imported;
 a process that counts tokens imports it once (the OpenAI backend does). Tests and tools
 can register any other source, e.g. bytes already in memory.

@@ -10,23 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from interviewer.core.injection import strip_injection
-from interviewer.core.models import (
-    CriterionScore,
-    Grade,
-    GradeDraft,
-    Rubric,
-    StarComponent,
-    StarDraft,
-    StarItem,
-    Turn,
-)
-from interviewer.core.requests import GradeRequest
-
-if TYPE_CHECKING:
-    from interviewer.llm.base import Backend
 from interviewer.core.grading.delivery import delivery_metrics
 from interviewer.core.grading.evidence import EvidenceIndex, _overlaps, unlabelled, whole_clause
 from interviewer.core.grading.junk import JUNK_FLAGS, Analysis, analyse
@@ -39,6 +24,18 @@ from interviewer.core.grading.star import (
     is_behavioral,
 )
 from interviewer.core.grading.topics import QuestionBank
+from interviewer.core.injection import strip_injection
+from interviewer.core.models import (
+    CriterionScore,
+    Grade,
+    GradeDraft,
+    Rubric,
+    StarComponent,
+    StarDraft,
+    StarItem,
+    Turn,
+)
+from interviewer.core.requests import GradeRequest
 
 #: A criterion without a single verified quote cannot score above this.
 NO_EVIDENCE_CAP = 2
@@ -429,9 +426,21 @@ def sanitize_request(request: GradeRequest) -> GradeRequest:
     return replace(request, exchange=turns)
 
 
-def grade_answer(
-    backend: Backend, request: GradeRequest, bank: QuestionBank | None = None
-) -> Grade:
+class _Graded(Protocol):
+    @property
+    def result(self) -> GradeDraft: ...
+
+
+class Grader(Protocol):
+    """What `grade_answer` needs of a backend (core names no llm type, even for typing)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def grade(self, request: GradeRequest) -> _Graded: ...
+
+
+def grade_answer(backend: Grader, request: GradeRequest, bank: QuestionBank | None = None) -> Grade:
     """Grade with any backend: it sees the answer without planted text; finalize checks it."""
     draft = backend.grade(sanitize_request(request)).result
     return finalize(draft, request, backend.name, bank)

@@ -2,7 +2,7 @@
 
 Relevance compares an answer with its own question and with every other question of the
 bank (idf-weighted, so a word every question shares counts for little). The bank is
-handed in by `set_question_bank` (the loader in `interviewer.storage.content_files` does
+handed in by `set_question_bank` (the loader in `storage/content_files.py` does
 it on import): core reads no files, and without a bank relevance falls back to the
 question alone.
 """
