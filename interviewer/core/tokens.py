@@ -70,6 +70,10 @@ _source: BpeSource | None = None
 _encodings: dict[str, tiktoken.Encoding] = {}
 
 
+#: The module outside core that reads the shipped files (named, never imported, here).
+_LOADER = __name__.rsplit(".core.", 1)[0] + ".storage.tokenizer"
+
+
 class TokenizerError(InterviewerError):
     pass
 
@@ -133,7 +137,7 @@ def encoding(name: str = "o200k_base") -> tiktoken.Encoding:
             return found
         if _source is None:
             raise TokenizerError(
-                "No tokenizer files are available: import interviewer.storage.tokenizer "
+                f"No tokenizer files are available: import {_LOADER} "
                 "(or call set_bpe_source) before counting tokens."
             )
         built = build_encoding(name, verify_bpe(name, _source(name)))
