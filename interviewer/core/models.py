@@ -68,6 +68,9 @@ class Criterion(Strict):
     star: StarComponent | None = None
     # How the offline coach (no LLM) measures this criterion.
     heuristic: Heuristic = "coverage"
+    # A criterion that judges whether what was said is right: an answer that states one of
+    # the question's red flags (a misconception) cannot score above RED_FLAG_CAP on it.
+    correctness: bool = False
 
     @model_validator(mode="after")
     def _star_heuristic(self) -> Criterion:
@@ -127,6 +130,33 @@ class KeyPoint(Strict):
     terms: list[Name] = Field(min_length=1, max_length=50)
 
 
+class RedFlag(Strict):
+    """A misconception or warning sign an interviewer listens for in an answer.
+
+    `text` says what the candidate wrongly claims or does ("Fits the scaler on the whole
+    dataset before splitting"), `correction` what is true instead. The offline check
+    (`core/grading/redflags.py`) reports the flag when one sentence of the answer holds a
+    phrase from every group in `cues` and does not warn against it (a negation, or one of
+    the `unless` phrases, such as "leak", nearby).
+    """
+
+    id: Id
+    text: Text
+    correction: Text
+    cues: list[list[Name]] = Field(min_length=1, max_length=4)
+    unless: list[Name] = Field(default_factory=list, max_length=30)
+
+    @field_validator("cues")
+    @classmethod
+    def _groups_not_empty(cls, v: list[list[str]]) -> list[list[str]]:
+        for i, group in enumerate(v):
+            if not group:
+                raise ValueError(f"cues[{i}] is empty: every group needs at least one phrase")
+            if len(group) > 50:
+                raise ValueError(f"cues[{i}] has {len(group)} phrases (at most 50)")
+        return v
+
+
 class Probe(Strict):
     """A follow-up the interviewer can ask; `targets` are the key points it digs into."""
 
@@ -146,6 +176,8 @@ class Question(Strict):
     rubric: Id
     # Outline of a strong answer, shown in feedback. Optional: derived from key points.
     strong_answer: list[Text] = Field(default_factory=list, max_length=20)
+    # Misconceptions and warning signs an interviewer listens for (see RedFlag).
+    red_flags: list[RedFlag] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _probe_targets_exist(self) -> Question:
@@ -190,6 +222,8 @@ class CriterionScore(BaseModel):
     evidence: list[str] = Field(default_factory=list)
     reasoning: str = ""
     score: int = Field(ge=1, le=5)
+    # Several samples of a model grader disagreed by more than one level on this score.
+    uncertain: bool = False
 
 
 class StarItem(BaseModel):
@@ -213,6 +247,15 @@ class DeliveryMetrics(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+class RedFlagFound(BaseModel):
+    """A red flag stated in the answer: which one, the candidate's words, what is true."""
+
+    red_flag: str
+    quote: str
+    correction: str = ""
+    id: str = ""
+
+
 class Grade(BaseModel):
     """The verdict on one question: the main answer plus its follow-up answers."""
 
@@ -230,6 +273,7 @@ class Grade(BaseModel):
     dropped_quotes: int = 0
     backend: str = ""
     delivery: DeliveryMetrics | None = None
+    red_flags_found: list[RedFlagFound] = Field(default_factory=list)
 
 
 class Turn(BaseModel):
@@ -283,6 +327,11 @@ class StarDraft(BaseModel):
     status: StarStatus
 
 
+class RedFlagDraft(BaseModel):
+    red_flag: str
+    quote: str
+
+
 class GradeDraft(BaseModel):
     criteria: list[CriterionDraft]
     star: list[StarDraft]
@@ -292,3 +341,5 @@ class GradeDraft(BaseModel):
     strong_answer: list[str]
     injection_attempt: bool
     summary: str
+    # Red flags of the question the grader heard, each with the candidate's words.
+    red_flags: list[RedFlagDraft] = Field(default_factory=list)

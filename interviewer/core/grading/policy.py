@@ -12,9 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from interviewer.core.grading.caps import Cap
 from interviewer.core.grading.delivery import delivery_metrics
 from interviewer.core.grading.evidence import EvidenceIndex, _overlaps, unlabelled, whole_clause
+from interviewer.core.grading.explaining import explaining_caps
 from interviewer.core.grading.junk import JUNK_FLAGS, Analysis, analyse
+from interviewer.core.grading.redflags import find_red_flags, red_flag_caps
 from interviewer.core.grading.star import (
     STAR_ADVICE,
     STAR_ORDER,
@@ -297,6 +300,10 @@ def finalize(
     flags = _dedupe(flags)
     junk = [f for f in flags if f in JUNK_FLAGS]
     other_story = not junk and analysis.fits_another_story
+    red_flags = [] if junk else find_red_flags(answer, question, draft.red_flags, index)
+    caps: list[Cap] = []
+    if not junk:
+        caps = [*red_flag_caps(red_flags, rubric), *explaining_caps(analysis, question, rubric)]
 
     dropped = 0
     by_id: dict[str, CriterionScore] = {}
@@ -361,6 +368,10 @@ def finalize(
         if crit.star in star_missing and score > NO_EVIDENCE_CAP:
             score = NO_EVIDENCE_CAP
             notes.append(f"capped at 2: no {crit.star} found in the answer")
+        for cap in caps:
+            if crit.id in cap.criteria and score > cap.limit:
+                score = cap.limit
+                notes.append(f"capped at {cap.limit}: {cap.note}")
         if "injection" in flags and score > 1:
             # Stripping planted text is never perfect (a clause may survive); a point off
             # every criterion keeps any attempt from scoring above the honest answer.
@@ -377,9 +388,14 @@ def finalize(
     notes = [FLAG_NOTES[f] for f in flags if f in FLAG_NOTES and FLAG_NOTES[f] not in summary]
     if other_story:
         notes.append(ANOTHER_STORY_NOTE)
-    summary = " ".join([summary, *notes]).strip()
+    notes += [c.summary for c in caps if c.summary and c.summary not in summary]
+    summary = " ".join([summary, *_dedupe(notes)]).strip()
 
-    improvements = [*(FLAG_ADVICE[f] for f in flags if f in FLAG_ADVICE), *improvements]
+    improvements = [
+        *(FLAG_ADVICE[f] for f in flags if f in FLAG_ADVICE),
+        *(c.advice for c in caps if c.advice),
+        *improvements,
+    ]
     if junk:
         strengths: list[str] = []
         missing_kp = [k.text for k in question.key_points]
@@ -408,6 +424,7 @@ def finalize(
         dropped_quotes=dropped,
         backend=backend,
         delivery=delivery_metrics(answer, request.answer_seconds, question.answer_seconds),
+        red_flags_found=red_flags,
     )
 
 
