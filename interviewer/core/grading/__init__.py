@@ -28,6 +28,7 @@ The rules live in one module per job; this package gathers their public names, s
 - `star`: the STAR breakdown of a story (cue phrases, labels, measures);
 - `delivery`: pace, filler words, hedges and time use;
 - `evidence`: checking a grader's quotes against the answer;
+- `redflags`: the question's red flags (misconceptions) an answer states, and their caps;
 - `policy`: `finalize` (caps, flags, feedback that agrees with itself) and `grade_answer`.
 
 Each module imports only those above it in this list (`junk` uses `star` to tell a
@@ -57,6 +58,12 @@ from interviewer.core.grading.policy import (
     overall_score,
     sanitize_request,
     star_improvements,
+)
+from interviewer.core.grading.redflags import (
+    RED_FLAG_CAP,
+    WARNING_WORDS,
+    find_red_flags,
+    red_flag_caps,
 )
 from interviewer.core.grading.star import (
     STAR_ADVICE,
@@ -126,12 +133,14 @@ __all__ = [
     "JUNK_FLAGS",
     "MIN_WORDS",
     "NO_EVIDENCE_CAP",
+    "RED_FLAG_CAP",
     "SPECIFIC_TERM_MAX_QUESTIONS",
     "STAR_ADVICE",
     "STAR_ORDER",
     "STOPWORDS",
     "STOP_STEMS",
     "TOO_SHORT_CAP",
+    "WARNING_WORDS",
     "Analysis",
     "EvidenceIndex",
     "KeyPointHit",
@@ -145,6 +154,7 @@ __all__ = [
     "detect_flags",
     "detect_star",
     "finalize",
+    "find_red_flags",
     "grade_answer",
     "has_measure",
     "is_behavioral",
@@ -155,6 +165,7 @@ __all__ = [
     "overall_score",
     "question_vocabulary",
     "quote_of",
+    "red_flag_caps",
     "relevance",
     "sanitize_request",
     "set_question_bank",

@@ -1,18 +1,346 @@
 """Red flags: misconceptions an interviewer listens for, found in an answer.
 
-(Stub: filled in by the red-flag work of issue 14.)
+Each question of the bank lists its red flags (`Question.red_flags`, see
+`core.models.RedFlag`): what a candidate wrongly says, what is true instead, and `cues`,
+groups of phrases. `find_red_flags` reports a flag when ONE clause of the answer (a
+sentence, cut again at ";") holds a phrase of every cue group and is not a warning
+against it. The rules, each one a list someone can read and argue with:
+
+- Matching is on whole words, case-insensitive, after the same folding as quotes
+  (typographic apostrophes and dashes, invisible characters). A phrase of several words
+  matches those words in that order, next to each other; its LAST word also matches its
+  simple inflections (-s, -es, -d, -ed, -ing, a doubled consonant before -ed/-ing, y ->
+  ies/ied), so "shuffle" finds "shuffling" and "fit" finds "fitting". Apostrophes are
+  ignored inside words, so "didn't" and "didnt" are one word.
+- A clause is a warning, and never a red flag, when it holds a negation or a warning
+  word (`WARNING_WORDS`: not, no, never, n't, avoid, mistake, wrong, pitfall, instead of,
+  rather than, bad idea, careful, must not, leak ...) outside the matched cue phrases
+  themselves, or one of the flag's own `unless` phrases. Words inside a matched cue do
+  not count, so a flag whose cue is "never found out" still fires on "we never found
+  out". This leans towards NOT flagging: "I don't think you need a validation set" holds a
+  negation and is left alone, even though it may state the misconception. A false red
+  flag caps a correct answer, which costs the candidate more than a missed one.
+- A question ("Should you shuffle a time series?") states nothing and is never a flag.
+- Text planted for the grader is set aside first (as `analyse` does), and every quote
+  is checked against the answer with `EvidenceIndex`, so a flag never quotes planted text.
+
+A model grader's claims (`RedFlagDraft`) add a flag of the question when the quote is
+the candidate's own words and the claim names the flag (its id, its text, or close to
+its text); a claim whose quote warns against the flag (`CLAIM_WARNING_WORDS` or the
+flag's `unless` phrases) is dropped. Each flag is reported at most once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from interviewer.core.grading.caps import Cap
-from interviewer.core.grading.evidence import EvidenceIndex
-from interviewer.core.models import Question, RedFlagDraft, RedFlagFound, Rubric
+from interviewer.core.grading.evidence import EvidenceIndex, unlabelled, whole_clause
+from interviewer.core.grading.text import Sentence, split_sentences, words
+from interviewer.core.injection import strip_injection, visible
+from interviewer.core.models import Question, RedFlag, RedFlagDraft, RedFlagFound, Rubric
 
 #: No correctness criterion of an answer stating a red flag scores above this.
 RED_FLAG_CAP = 2
+
+#: Words and phrases that make a clause a warning against a mistake rather than the
+#: mistake itself (matched like cue phrases; words inside a matched cue do not count).
+WARNING_WORDS: tuple[str, ...] = (
+    # negation
+    "not",
+    "no",
+    "never",
+    "nor",
+    "neither",
+    "cannot",
+    # warning
+    "avoid",
+    "mistake",
+    "mistaken",
+    "mistakenly",
+    "wrong",
+    "wrongly",
+    "incorrect",
+    "incorrectly",
+    "pitfall",
+    "misconception",
+    "myth",
+    "fallacy",
+    "trap",
+    "antipattern",
+    "anti pattern",
+    "instead of",
+    "rather than",
+    "bad idea",
+    "bad practice",
+    "careful",
+    "carefully",
+    "beware",
+    "leak",
+    "leakage",
+    "cheat",
+    "cheating",
+    "danger",
+    "dangerous",
+    "overly optimistic",
+    "too optimistic",
+    "inflated",
+    "inflates",
+    "misleading",
+    "tempting",
+    "people think",
+    "people assume",
+    "some people",
+)
+
+#: Contractions of "not" typed without the apostrophe ("dont"); with one, any word
+#: ending in "n't" is a negation.
+_NOT_CONTRACTIONS = frozenset(
+    [
+        "aint",
+        "arent",
+        "cant",
+        "couldnt",
+        "didnt",
+        "doesnt",
+        "dont",
+        "hadnt",
+        "hasnt",
+        "havent",
+        "isnt",
+        "mightnt",
+        "mustnt",
+        "neednt",
+        "shant",
+        "shouldnt",
+        "wasnt",
+        "werent",
+        "wont",
+        "wouldnt",
+    ]
+)
+
+#: What makes a model's claimed quote a warning rather than the red flag itself: the
+#: explicit framings of WARNING_WORDS without plain negation (not, no, never, n't),
+#: because a story's warning sign is often a negation ("we never found out").
+CLAIM_WARNING_WORDS: tuple[str, ...] = (
+    "avoid",
+    "mistake",
+    "mistaken",
+    "wrong",
+    "incorrect",
+    "pitfall",
+    "misconception",
+    "myth",
+    "instead of",
+    "rather than",
+    "bad idea",
+    "bad practice",
+    "careful",
+    "beware",
+    "must not",
+    "mustn't",
+    "should not",
+    "shouldn't",
+)
+
+#: A claim names a flag when its wording is at least this close to the flag's text.
+CLOSE_MATCH = 0.8
+
+
+# =========================================================================== phrases
+
+
+def _key(word: str) -> str:
+    """A word as matched: lower-case, apostrophes dropped ("didn't" -> "didnt")."""
+    return word.replace("'", "")
+
+
+def _inflections(word: str) -> frozenset[str]:
+    """`word` and its simple inflections (-s, -es, -d, -ed, -ing, doubled consonant, y)."""
+    forms = {word, word + "s", word + "es", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    if word.endswith("y") and len(word) > 2:
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if (
+        len(word) >= 3
+        and word[-1] not in "aeiouwxy"
+        and word[-2] in "aeiou"
+        and word[-3] not in "aeiou"
+    ):
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    return frozenset(forms)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """One cue phrase: exact leading words, then any inflection of the last word."""
+
+    head: tuple[str, ...]
+    last: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Phrase | None:
+        toks = [_key(w) for w in words(text)]
+        if not toks:
+            return None
+        return cls(tuple(toks[:-1]), _inflections(toks[-1]))
+
+    def spans(self, toks: Sequence[str], present: frozenset[str]) -> list[range]:
+        """Where the phrase occurs in `toks` (`present` is set(toks), a quick reject)."""
+        if self.last.isdisjoint(present) or any(w not in present for w in self.head):
+            return []
+        n = len(self.head)
+        return [
+            range(i, i + n + 1)
+            for i in range(len(toks) - n)
+            if toks[i + n] in self.last and tuple(toks[i : i + n]) == self.head
+        ]
+
+
+def _phrases(texts: Iterable[str]) -> tuple[_Phrase, ...]:
+    return tuple(p for p in (_Phrase.of(t) for t in texts) if p is not None)
+
+
+_WARNINGS = _phrases(WARNING_WORDS)
+_CLAIM_WARNINGS = _phrases(CLAIM_WARNING_WORDS)
+
+
+def _covers(phrases: Sequence[_Phrase], toks: Sequence[str], present: frozenset[str]) -> bool:
+    return any(p.spans(toks, present) for p in phrases)
+
+
+@dataclass(frozen=True)
+class _Flag:
+    flag: RedFlag
+    groups: tuple[tuple[_Phrase, ...], ...]
+    unless: tuple[_Phrase, ...]
+
+    def cue_spans(self, toks: Sequence[str], present: frozenset[str]) -> list[range] | None:
+        """The matched cue phrases if every group matches in `toks`, else None."""
+        found: list[range] = []
+        for group in self.groups:
+            hits = [s for p in group for s in p.spans(toks, present)]
+            if not hits:
+                return None
+            found += hits
+        return found
+
+
+#: Compiled flags per question object (held, so an id is never reused while cached).
+_CACHE: dict[int, tuple[Question, tuple[_Flag, ...]]] = {}
+
+
+def _compiled(question: Question) -> tuple[_Flag, ...]:
+    """The question's flags compiled once per question object (a loaded bank keeps its
+    objects; a changed question is a new object, so it is compiled afresh)."""
+    hit = _CACHE.get(id(question))
+    if hit is not None and hit[0] is question:
+        return hit[1]
+    compiled = tuple(
+        _Flag(f, tuple(_phrases(g) for g in f.cues), _phrases(f.unless)) for f in question.red_flags
+    )
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    _CACHE[id(question)] = (question, compiled)
+    return compiled
+
+
+# =========================================================================== clauses
+
+
+@dataclass(frozen=True)
+class _Clause:
+    text: str
+    toks: tuple[str, ...]
+    present: frozenset[str]
+    negations: frozenset[int]  # token positions holding a contracted "not" (n't)
+
+
+def _clauses(sentences: Sequence[Sentence]) -> list[_Clause]:
+    out: list[_Clause] = []
+    for sent in sentences:
+        for piece in sent.text.split(";"):
+            text = unlabelled(piece.strip())
+            if not text or text.rstrip("\"')]*_ ").endswith("?"):
+                continue  # a question states nothing
+            raw = words(text)
+            toks = tuple(_key(w) for w in raw)
+            if not toks:
+                continue
+            neg = frozenset(
+                i
+                for i, (r, t) in enumerate(zip(raw, toks, strict=True))
+                if r.endswith("n't") or t in _NOT_CONTRACTIONS
+            )
+            out.append(_Clause(text, toks, frozenset(toks), neg))
+    return out
+
+
+def _warns(clause: _Clause, cues: Sequence[range], phrases: Sequence[_Phrase]) -> bool:
+    """Does the clause hold a warning phrase outside the matched cue phrases?"""
+    inside = {i for r in cues for i in r}
+    if clause.negations - inside:
+        return True
+    for p in phrases:
+        for span in p.spans(clause.toks, clause.present):
+            if not set(span) <= inside:
+                return True
+    return False
+
+
+def _states(flag: _Flag, clause: _Clause) -> bool:
+    cues = flag.cue_spans(clause.toks, clause.present)
+    if cues is None:
+        return False
+    if _covers(flag.unless, clause.toks, clause.present):
+        return False
+    return not _warns(clause, cues, _WARNINGS)
+
+
+# =========================================================================== claims
+
+
+def _norm(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _named(claim: str, flags: Sequence[_Flag]) -> _Flag | None:
+    """The flag a model's claim names: by id, by text, or by wording close to the text."""
+    raw = claim.strip().lower()
+    said = _norm(claim)
+    if not said:
+        return None
+    for f in flags:
+        fid = f.flag.id.lower()
+        if raw == fid or raw.startswith((fid + ":", fid + " ", f"[{fid}]")) or said == _norm(fid):
+            return f
+    for f in flags:
+        text = _norm(f.flag.text)
+        if said == text or (len(text) >= 12 and text in said):
+            return f
+    best, ratio = None, CLOSE_MATCH
+    for f in flags:
+        r = difflib.SequenceMatcher(None, said, _norm(f.flag.text)).ratio()
+        if r >= ratio:
+            best, ratio = f, r
+    return best
+
+
+def _claim_warns(flag: _Flag, quote: str) -> bool:
+    toks = tuple(_key(w) for w in words(quote))
+    present = frozenset(toks)
+    return _covers(flag.unless, toks, present) or _covers(_CLAIM_WARNINGS, toks, present)
+
+
+# =========================================================================== the check
+
+
+def _found(flag: RedFlag, quote: str) -> RedFlagFound:
+    return RedFlagFound(red_flag=flag.text, quote=quote, correction=flag.correction, id=flag.id)
 
 
 def find_red_flags(
@@ -21,8 +349,32 @@ def find_red_flags(
     claimed: Sequence[RedFlagDraft] = (),
     index: EvidenceIndex | None = None,
 ) -> list[RedFlagFound]:
-    """Every red flag of `question` the answer states (offline check plus verified claims)."""
-    return []
+    """Every red flag of `question` the answer states (offline check plus verified claims).
+
+    `claimed` are a model grader's reports; `index` is the answer's `EvidenceIndex` when
+    the caller has one. Flags come in the question's order, each at most once, each with
+    a quote that is the candidate's own words.
+    """
+    flags = _compiled(question)
+    if not flags or not answer.strip():
+        return []
+    index = index if index is not None else EvidenceIndex(answer)
+    sentences = split_sentences(strip_injection(visible(answer)))
+    clauses = _clauses(sentences)
+    quotes: dict[str, str] = {}
+    for flag in flags:
+        for clause in clauses:
+            if _states(flag, clause) and index.verify(clause.text):
+                quotes[flag.flag.id] = clause.text
+                break
+    for claim in claimed:
+        named = _named(claim.red_flag, flags)
+        if named is None or named.flag.id in quotes or not index.verify(claim.quote):
+            continue
+        quote = whole_clause(unlabelled(claim.quote), sentences)
+        if not _claim_warns(named, quote):
+            quotes[named.flag.id] = quote
+    return [_found(f.flag, quotes[f.flag.id]) for f in flags if f.flag.id in quotes]
 
 
 def red_flag_caps(found: Sequence[RedFlagFound], rubric: Rubric) -> list[Cap]:
