@@ -67,6 +67,15 @@ ol.focus li { margin: 0 0 8px; }
 .crit:first-of-type { border-top: none; }
 .crit-head { display: flex; justify-content: space-between; gap: 12px; font-weight: 600; }
 .level { color: #57606a; margin: 2px 0; }
+.red-flags { border-left: 4px solid #b42318; background: #fdecea; padding: 4px 14px 10px;
+  margin: 12px 0; border-radius: 4px; }
+.red-flags h4 { color: #b42318; }
+.red-flags p { margin: 0 0 6px; }
+.red-flag { padding: 6px 0; border-top: 1px solid #f4c7c3; }
+.red-flag .said { font-style: italic; overflow-wrap: anywhere; }
+.uncertain { display: inline-block; margin-left: 8px; padding: 0 8px; border-radius: 999px;
+  border: 1px solid #a16207; color: #a16207; font-size: .8em; font-weight: 600;
+  vertical-align: middle; }
 blockquote { margin: 4px 0; padding: 0 0 0 12px; border-left: 3px solid #d0d7de;
   font-style: italic; overflow-wrap: anywhere; }
 .star td, .star th { border-bottom: 1px solid #eaeef2; padding: 6px 12px 6px 0; text-align: left;
@@ -81,7 +90,7 @@ footer { color: #57606a; font-size: .85em; text-align: center; }
   main { max-width: none; padding: 0; }
   section, header.card { border: none; padding: 0; margin: 0 0 16px; }
   section.question { break-before: page; page-break-before: always; }
-  .chip, .meter span, .flag, .answer { -webkit-print-color-adjust: exact;
+  .chip, .meter span, .flag, .answer, .red-flags { -webkit-print-color-adjust: exact;
     print-color-adjust: exact; }
 }
 """
@@ -178,12 +187,33 @@ TEMPLATE = """\
 {% if q.summary %}
 <p><span class="label">Grader's summary:</span> {{ q.summary }}</p>
 {% endif %}
+{% if q.red_flags %}
+<div class="red-flags" role="group" aria-label="{{ t.RED_FLAGS }}">
+<h4>⚑ {{ t.RED_FLAGS }}</h4>
+<p class="muted">{{ t.RED_FLAGS_NOTE }}</p>
+{% for r in q.red_flags %}
+<div class="red-flag">
+<div class="label">{{ r.text }}</div>
+{% if r.quote %}<div><span class="label">{{ t.RED_FLAG_QUOTE }}:</span>
+<span class="said">“{{ r.quote }}”</span></div>{% endif %}
+{% if r.correction %}<div><span class="label">{{ t.RED_FLAG_CORRECTION }}:</span>
+{{ r.correction }}</div>{% endif %}
+</div>
+{% endfor %}
+</div>
+{% endif %}
 {% if q.criteria %}
 <h4>{{ t.RUBRIC_SCORES }} · {{ q.rubric_name }}</h4>
 {% for c in q.criteria %}
 <div class="crit">
-<div class="crit-head"><span>{{ c.name }}</span>
+<div class="crit-head"><span>{{ c.name }}
+{%- if c.uncertain %} <span class="uncertain" title="{{ t.UNCERTAIN_NOTE }}">
+{{- t.UNCERTAIN }}</span>
+{%- endif %}</span>
 <span class="chip" style="background: {{ colour(c.score) }}">{{ c.score }}/5</span></div>
+{% if c.uncertain %}
+<div class="muted">{{ t.UNCERTAIN|capitalize }}: {{ t.UNCERTAIN_NOTE }}.</div>
+{% endif %}
 {% if c.level_text %}
 <div class="level">{{ level_label(c.score) }}: {{ c.level_text }}</div>
 {% endif %}

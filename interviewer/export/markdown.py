@@ -78,10 +78,22 @@ def _question(q: QuestionView) -> list[str]:
             lines += [quote_block(item.text) if not item.empty else empty, ""]
     if q.summary:
         lines += [f"**Grader's summary:** {md_escape(q.summary)}", ""]
+    if q.red_flags:
+        lines += [f"#### ⚑ {V.RED_FLAGS}", "", f"*{V.RED_FLAGS_NOTE}*", ""]
+        for r in q.red_flags:
+            lines += [f"- **{md_escape(r.text)}**"]
+            if r.quote:
+                lines += [f"  - {V.RED_FLAG_QUOTE}: “{md_escape(r.quote)}”"]
+            if r.correction:
+                lines += [f"  - {V.RED_FLAG_CORRECTION}: {md_escape(r.correction)}"]
+        lines += [""]
     if q.criteria:
         lines += [f"#### {V.RUBRIC_SCORES} · {md_escape(q.rubric_name)}", ""]
         for c in q.criteria:
-            lines += [f"- **{md_escape(c.name)}: {c.score}/5**"]
+            tag = f" *({V.UNCERTAIN})*" if c.uncertain else ""
+            lines += [f"- **{md_escape(c.name)}: {c.score}/5**{tag}"]
+            if c.uncertain:
+                lines += [f"  - {V.UNCERTAIN.capitalize()}: {V.UNCERTAIN_NOTE}."]
             if c.level_text:
                 lines += [f"  - {V.level_label(c.score)}: {md_escape(c.level_text)}"]
             for e in c.evidence:

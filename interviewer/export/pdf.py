@@ -162,6 +162,18 @@ li { margin-bottom: 2px; }
 {% endif %}
 {% endfor %}
 {% if q.summary %}<p class="turn"><b>Grader's summary:</b> {{ q.summary }}</p>{% endif %}
+{% if q.red_flags %}
+<h4 style="color: #b42318">{{ t.RED_FLAGS|upper }}</h4>
+<table width="100%" cellspacing="0" cellpadding="6">
+<tr><td bgcolor="#fdecea">
+<span class="muted">{{ t.RED_FLAGS_NOTE }}</span>
+{% for r in q.red_flags %}
+<br><br><b>{{ r.text }}</b>
+{% if r.quote %}<br>{{ t.RED_FLAG_QUOTE }}: <span class="quote">“{{ r.quote }}”</span>{% endif %}
+{% if r.correction %}<br>{{ t.RED_FLAG_CORRECTION }}: {{ r.correction }}{% endif %}
+{% endfor %}
+</td></tr></table>
+{% endif %}
 {% if q.criteria %}
 <h4>{{ t.RUBRIC_SCORES }} · {{ q.rubric_name }}</h4>
 {% for c in q.criteria %}
@@ -171,6 +183,8 @@ li { margin-bottom: 2px; }
 &nbsp;{{ c.score }}/5&nbsp;</span>
 </td>
 <td valign="top"><b>{{ c.name }}</b>
+{% if c.uncertain %}&nbsp;<span style="color: #a16207"><b>({{ t.UNCERTAIN }})</b></span>
+<br><span class="muted">{{ t.UNCERTAIN|capitalize }}: {{ t.UNCERTAIN_NOTE }}.</span>{% endif %}
 {% if c.level_text %}
 <br><span class="muted">{{ level_label(c.score) }}: {{ c.level_text }}</span>
 {% endif %}

@@ -85,6 +85,12 @@ DELIVERY = "Delivery"
 STRENGTHS = "What went well"
 IMPROVEMENTS = "What to improve"
 MISSED = "Key points you missed"
+RED_FLAGS = "Red flags"
+RED_FLAGS_NOTE = "Things your answer stated that an interviewer would count against it."
+RED_FLAG_QUOTE = "You said"
+RED_FLAG_CORRECTION = "Correction"
+UNCERTAIN = "uncertain"
+UNCERTAIN_NOTE = "the model's samples disagreed by more than one level"
 OUTLINE = "A strong answer would cover"
 NOT_REACHED = "Not reached"
 NOT_REACHED_NOTE = "These questions were not asked before the interview ended."
@@ -155,6 +161,17 @@ class CriterionView:
     level_text: str  # the rubric's wording for the level awarded
     evidence: list[str]
     reasoning: str
+    #: The model grader's samples disagreed by more than one level on this score.
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class RedFlagView:
+    """A red flag the answer stated: what is wrong, the candidate's words, what is true."""
+
+    text: str
+    quote: str
+    correction: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +204,7 @@ class QuestionView:
     improvements: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     outline: list[str] = field(default_factory=list)
+    red_flags: list[RedFlagView] = field(default_factory=list)
     delivery: list[Fact] = field(default_factory=list)
     delivery_notes: list[str] = field(default_factory=list)
     graded_by: str = ""
@@ -454,9 +472,32 @@ def _criteria(q: QuestionReport, grade: Grade) -> list[CriterionView]:
                 level_text=info.levels.get(cs.score, "") if info else "",
                 evidence=[e for e in cs.evidence if e.strip()],
                 reasoning=cs.reasoning.strip(),
+                uncertain=cs.uncertain,
             )
         )
     return out
+
+
+def red_flags(grade: Grade) -> list[RedFlagView]:
+    """The red flags the grade found, blank ones left out, each once."""
+    out: list[RedFlagView] = []
+    seen: set[tuple[str, str]] = set()
+    for found in grade.red_flags_found:
+        text = " ".join(found.red_flag.split())
+        if not text:
+            continue
+        quote = " ".join(found.quote.split())
+        key = (text.lower(), quote.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(RedFlagView(text, quote, " ".join(found.correction.split())))
+    return out
+
+
+def uncertain_note(name: str) -> str:
+    """Why a criterion's score is marked uncertain, as the screen's tooltip and reports say."""
+    return f"{name}: {UNCERTAIN_NOTE}; read this score with care."
 
 
 def dropped_note(n: int) -> str:
@@ -532,6 +573,7 @@ def question_view(q: QuestionReport, number: int, total: int) -> QuestionView:
         strengths=list(grade.strengths),
         improvements=list(grade.improvements),
         missed=list(grade.missing_key_points),
+        red_flags=red_flags(grade),
         graded_by=graded_by(grade),
     )
 

@@ -170,6 +170,57 @@ class AnswerBox(style.Panel):
         self.toggle.setAccessibleName(label)
 
 
+class RedFlagsBlock(style.Panel):
+    """The red flags the answer stated: each one's text, the candidate's words, the fix.
+
+    Marked like a severe flag (a red bar down the left edge, the danger colour on the
+    title), so it reads as something an interviewer would hold against the answer; the
+    texts themselves keep the card's own colours and size, so they stay readable in
+    light and dark themes and wrap when the window is narrow.
+    """
+
+    def __init__(self, flags: Sequence[V.RedFlagView], parent: QWidget | None = None) -> None:
+        super().__init__(
+            parent,
+            name="redFlags",
+            fill=QPalette.ColorRole.AlternateBase,
+            border=False,
+            radius=4,
+            accent=style.DANGER,
+            accent_width=3,
+        )
+        self.setAccessibleName(V.RED_FLAGS)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 10, 10)
+        lay.setSpacing(4)
+        title = style.section_title(f"⚑ {V.RED_FLAGS}")
+        style.set_message_colour(title, "danger")
+        self.title = title
+        lay.addWidget(title)
+        lay.addWidget(plain_label(V.RED_FLAGS_NOTE, muted=True))
+        #: (red flag, quote, correction) as shown, for tests and screen readers.
+        self.items: list[tuple[str, str, str]] = []
+        for flag in flags:
+            lay.addSpacing(4)
+            head = plain_label(flag.text, selectable=True)
+            head.setFont(style.scaled_font(head.font(), bold=True))
+            head.setAccessibleName(f"Red flag: {flag.text}")
+            lay.addWidget(head)
+            if flag.quote:
+                said = rich_label(f"<b>{V.RED_FLAG_QUOTE}:</b> <i>“{esc(flag.quote)}”</i>")
+                said.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                said.setContentsMargins(14, 0, 0, 0)
+                said.setAccessibleName(f"{V.RED_FLAG_QUOTE}: {flag.quote}")
+                lay.addWidget(said)
+            if flag.correction:
+                fix = rich_label(f"<b>{V.RED_FLAG_CORRECTION}:</b> {esc(flag.correction)}")
+                fix.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                fix.setContentsMargins(14, 0, 0, 0)
+                fix.setAccessibleName(f"{V.RED_FLAG_CORRECTION}: {flag.correction}")
+                lay.addWidget(fix)
+            self.items.append((flag.text, flag.quote, flag.correction))
+
+
 class CriterionRow(QWidget):
     """A criterion's score, the rubric's wording for that level, the quotes and the reason."""
 
@@ -181,6 +232,8 @@ class CriterionRow(QWidget):
         reasoning: str,
         criterion: Criterion | None,
         parent: QWidget | None = None,
+        *,
+        uncertain: bool = False,
     ) -> None:
         super().__init__(parent)
         name = criterion.name if criterion else criterion_id.replace("_", " ").capitalize()
@@ -192,6 +245,13 @@ class CriterionRow(QWidget):
         title = plain_label(name, wrap=False)
         title.setFont(style.scaled_font(title.font(), bold=True))
         top.addWidget(title)
+        #: The "uncertain" tag, when several model samples disagreed on this score.
+        self.uncertain_chip: Chip | None = None
+        if uncertain:
+            note = V.uncertain_note(name)
+            self.uncertain_chip = Chip(V.UNCERTAIN, style.WARNING, tooltip=note)
+            self.uncertain_chip.setAccessibleName(f"Uncertain score. {note}")
+            top.addWidget(self.uncertain_chip)
         top.addStretch(1)
         colour = style.level_colour(score)
         bar = ScoreBar(score, 5, colour, accessible_name=f"{name}: {score} out of 5")
@@ -206,6 +266,10 @@ class CriterionRow(QWidget):
             level = rich_label(f"<b>{V.level_label(score)}:</b> {esc(self.level_text)}")
             level.setAccessibleName(f"{V.level_label(score)}: {self.level_text}")
             lay.addWidget(level)
+        if uncertain:
+            lay.addWidget(
+                plain_label(f"{V.UNCERTAIN.capitalize()}: {V.UNCERTAIN_NOTE}.", muted=True)
+            )
         self.quotes: list[QLabel] = []
         for quote in evidence:
             q = plain_label(f"“{quote.strip()}”", selectable=True)
@@ -292,6 +356,7 @@ class QuestionCard(style.Panel):
         self.criteria: list[CriterionRow] = []
         self.star_rows: list[tuple[str, str, str]] = []
         self.delivery_facts: list[Fact] = []
+        self.red_flags: RedFlagsBlock | None = None
 
         # -- the verdict, built now or a piece at a time
         self._rest: Iterator[None] | None = self._verdict(lay, record, rubric)
@@ -375,6 +440,11 @@ class QuestionCard(style.Panel):
             summary.setAccessibleName("Grader's summary")
             lay.addWidget(summary)
 
+        if self.view.red_flags:
+            self.red_flags = RedFlagsBlock(self.view.red_flags)
+            lay.addWidget(self.red_flags)
+            yield
+
         crit_section = _Section(V.RUBRIC_SCORES)
         lay.addWidget(crit_section)
         for cs in grade.criteria:
@@ -385,7 +455,14 @@ class QuestionCard(style.Panel):
                     criterion = rubric.criterion(cs.criterion_id)
                 except KeyError:
                     criterion = None
-            row = CriterionRow(cs.criterion_id, cs.score, cs.evidence, cs.reasoning, criterion)
+            row = CriterionRow(
+                cs.criterion_id,
+                cs.score,
+                cs.evidence,
+                cs.reasoning,
+                criterion,
+                uncertain=cs.uncertain,
+            )
             self.criteria.append(row)
             crit_section.body.addWidget(row)
         if self.view.dropped_note:
