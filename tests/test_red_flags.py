@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.core.grading import EvidenceIndex
+from interviewer.core.grading import RED_FLAG_CAP, EvidenceIndex, finalize, red_flag_caps
 from interviewer.core.grading.redflags import find_red_flags
-from interviewer.core.models import Question, RedFlag, RedFlagDraft
+from interviewer.core.models import (
+    CriterionDraft,
+    GradeDraft,
+    Question,
+    RedFlag,
+    RedFlagDraft,
+    RedFlagFound,
+    Rubric,
+    Turn,
+)
+from interviewer.core.requests import GradeRequest
 from tests import factories
 
 SCALER = RedFlag(
@@ -217,3 +227,114 @@ def test_each_flag_once_and_the_detectors_quote_first() -> None:
         ("scaler-on-all-data", "I fit the scaler on the whole dataset."),
         ("result-unknown", "We trained a gradient boosted model."),
     ]
+
+
+# --------------------------------------------------------------------------- caps
+
+
+def rubric(correct: tuple[str, ...] = ("correctness",)) -> Rubric:
+    base = factories.rubric()
+    criteria = [c.model_copy(update={"correctness": c.id in correct}) for c in base.criteria]
+    return base.model_copy(update={"criteria": criteria})
+
+
+def request(answer: str, q: Question | None = None, r: Rubric | None = None) -> GradeRequest:
+    q = q or question()
+    return GradeRequest(
+        request_id=1,
+        question=q,
+        rubric=r or rubric(),
+        exchange=(
+            Turn(role="interviewer", kind="question", text=q.text),
+            Turn(role="candidate", kind="answer", text=answer),
+        ),
+    )
+
+
+def draft(answer_quote: str, claims: list[RedFlagDraft] | None = None) -> GradeDraft:
+    return GradeDraft(
+        criteria=[
+            CriterionDraft(criterion_id=c, evidence=[answer_quote], reasoning="good", score=5)
+            for c in ("correctness", "depth")
+        ],
+        star=[],
+        missing_key_points=[],
+        strengths=[],
+        improvements=["Give an example."],
+        strong_answer=[],
+        injection_attempt=False,
+        summary="Strong answer.",
+        red_flags=claims or [],
+    )
+
+
+def test_red_flag_caps_cap_the_correctness_criteria_once() -> None:
+    found = [
+        RedFlagFound(red_flag=SCALER.text, quote="q", correction=SCALER.correction, id=SCALER.id),
+        RedFlagFound(red_flag=SHUFFLE.text, quote="q", correction=SHUFFLE.correction, id="s"),
+    ]
+    caps = red_flag_caps(found, rubric(("correctness", "depth")))
+    assert {c.criteria for c in caps} == {frozenset({"correctness", "depth"})}
+    assert {c.limit for c in caps} == {RED_FLAG_CAP} and RED_FLAG_CAP == 2
+    assert caps[0].note == (
+        "states red flags: Fits the scaler or other preprocessing on the whole dataset before "
+        "splitting; Shuffles a time series into random folds"
+    )
+    assert [c.advice for c in caps] == [
+        f"Red flag: {SCALER.text.rstrip('.')} \u2014 {SCALER.correction}",
+        f"Red flag: {SHUFFLE.text.rstrip('.')} \u2014 {SHUFFLE.correction}",
+    ]
+    assert [bool(c.summary) for c in caps] == [True, False]
+    assert "Correctness and Depth score no more than 2" in caps[0].summary
+    assert red_flag_caps([], rubric()) == []
+    assert red_flag_caps(found, rubric(())) == []  # no correctness criterion: nothing capped
+
+
+ANSWER_WITH_FLAG = (
+    "Bias is error from simple assumptions and variance is sensitivity to the sample. "
+    "To prepare the data I fit the scaler on the whole dataset and then split it 80/20."
+)
+
+
+def test_finalize_caps_a_stated_red_flag_with_note_advice_and_summary() -> None:
+    grade = finalize(draft("Bias is error from simple assumptions"), request(ANSWER_WITH_FLAG), "t")
+    assert [(f.id, f.quote) for f in grade.red_flags_found] == [
+        (
+            "scaler-on-all-data",
+            "To prepare the data I fit the scaler on the whole dataset and then split it 80/20.",
+        )
+    ]
+    scores = {c.criterion_id: c for c in grade.criteria}
+    assert scores["correctness"].score == 2
+    assert scores["depth"].score == 5  # not a correctness criterion in this rubric
+    assert f"capped at 2: states a red flag: {SCALER.text.rstrip('.')}" in (
+        scores["correctness"].reasoning
+    )
+    assert (
+        grade.improvements[0] == f"Red flag: {SCALER.text.rstrip('.')} \u2014 {SCALER.correction}"
+    )
+    assert "states a red flag an interviewer listens for" in grade.summary
+
+
+def test_finalize_without_a_red_flag_keeps_the_score() -> None:
+    answer = ANSWER_WITH_FLAG.replace("on the whole dataset", "on the training split only")
+    grade = finalize(draft("Bias is error from simple assumptions"), request(answer), "t")
+    assert grade.red_flags_found == []
+    assert {c.score for c in grade.criteria} == {5}
+    assert not any(i.startswith("Red flag:") for i in grade.improvements)
+
+
+def test_finalize_keeps_a_verified_model_claim_and_drops_an_invented_one() -> None:
+    answer = "Bias is error from simple assumptions. Variance is sensitivity to the sample."
+    kept = RedFlagDraft(red_flag=SHUFFLE.text, quote="Variance is sensitivity to the sample")
+    invented = RedFlagDraft(red_flag=UNKNOWN.id, quote="we never found out")
+    grade = finalize(draft("Bias is error", [kept, invented]), request(answer), "t")
+    assert [(f.id, f.quote) for f in grade.red_flags_found] == [
+        ("shuffle-time-series", "Variance is sensitivity to the sample.")
+    ]
+    assert {c.criterion_id: c.score for c in grade.criteria}["correctness"] == 2
+
+
+def test_junk_answers_report_no_red_flags() -> None:
+    grade = finalize(draft("x"), request("asdf qwer zxcv"), "t")
+    assert grade.red_flags_found == []

@@ -302,8 +302,11 @@ def finalize(
     other_story = not junk and analysis.fits_another_story
     red_flags = [] if junk else find_red_flags(answer, question, draft.red_flags, index)
     caps: list[Cap] = []
+    red_flag_advice: list[str] = []
     if not junk:
-        caps = [*red_flag_caps(red_flags, rubric), *explaining_caps(analysis, question, rubric)]
+        flag_caps = red_flag_caps(red_flags, rubric)
+        red_flag_advice = [c.advice for c in flag_caps if c.advice]
+        caps = [*flag_caps, *explaining_caps(analysis, question, rubric)]
 
     dropped = 0
     by_id: dict[str, CriterionScore] = {}
@@ -393,7 +396,7 @@ def finalize(
 
     improvements = [
         *(FLAG_ADVICE[f] for f in flags if f in FLAG_ADVICE),
-        *(c.advice for c in caps if c.advice),
+        *(c.advice for c in caps if c.advice and c.advice not in red_flag_advice),
         *improvements,
     ]
     if junk:
@@ -405,6 +408,9 @@ def finalize(
             strengths = [t for t in strengths if not t.startswith("Covered well")]
         missing_kp = list(draft.missing_key_points)
     strengths, improvements = consistent_feedback(strengths, improvements, star, analysis.text)
+    # A stated misconception is advised on first, and never filtered as a STAR remark
+    # (a flag's text may well say "no result").
+    improvements = [*red_flag_advice, *improvements]
     strong = list(draft.strong_answer) or list(question.strong_answer)
     if not strong:
         strong = [k.text for k in question.key_points]

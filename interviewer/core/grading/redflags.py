@@ -378,5 +378,40 @@ def find_red_flags(
 
 
 def red_flag_caps(found: Sequence[RedFlagFound], rubric: Rubric) -> list[Cap]:
-    """The caps the red flags found put on the rubric's correctness criteria."""
-    return []
+    """The caps the red flags found put on the rubric's correctness criteria.
+
+    One cap for all of them: no criterion marked `correctness` scores above
+    RED_FLAG_CAP. Its note names every flag; each flag gets its own advice (what is true
+    instead). A rubric without correctness criteria is not capped, but the flags are
+    still reported on the grade.
+    """
+    if not found:
+        return []
+    capped = [c for c in rubric.criteria if c.correctness]
+    if not capped:
+        return []
+    criteria = frozenset(c.id for c in capped)
+    texts = [_sentence(f.red_flag) for f in found]
+    if len(texts) == 1:
+        note = f"states a red flag: {texts[0]}"
+    else:
+        note = "states red flags: " + "; ".join(texts)
+    advice = [
+        f"Red flag: {t} \u2014 {' '.join(f.correction.split())}".strip(" \u2014")
+        for t, f in zip(texts, found, strict=True)
+    ]
+    names = [c.name for c in capped]
+    named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    what = "a red flag" if len(found) == 1 else f"{len(found)} red flags"
+    summary = (
+        f"The answer states {what} an interviewer listens for, so {named} "
+        f"{'scores' if len(names) == 1 else 'score'} no more than {RED_FLAG_CAP}."
+    )
+    caps = [Cap(criteria, RED_FLAG_CAP, note, advice[0], summary)]
+    caps += [Cap(criteria, RED_FLAG_CAP, note, a) for a in advice[1:]]
+    return caps
+
+
+def _sentence(text: str) -> str:
+    """`text` as one sentence without its closing full stop (it is joined into others)."""
+    return " ".join(text.split()).rstrip(". ")
