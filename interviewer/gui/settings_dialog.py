@@ -45,6 +45,7 @@ from interviewer.llm.discovery import FoundServer
 from interviewer.storage.secrets import ENV_KEY, SecretStore
 from interviewer.storage.settings import (
     DEFAULT_OPENAI_MODEL,
+    MAX_GRADE_SAMPLES,
     PROVIDER_NAMES,
     PROVIDER_URLS,
     Settings,
@@ -254,6 +255,20 @@ class SettingsDialog(QDialog):
         )
         form.addRow("&Context window:", self.context_spin)
 
+        self.samples_spin = QSpinBox()
+        self.samples_spin.setRange(1, MAX_GRADE_SAMPLES)
+        self.samples_spin.setAccessibleName("Grading samples")
+        self.samples_spin.setToolTip(
+            "Asks the model N times to grade each answer and takes the median score per "
+            "criterion; a criterion where the answers disagree by more than one level is "
+            "marked uncertain. Each sample is a full model call (N times the grading cost "
+            "and time). Only for a model grader: the offline coach grades once."
+        )
+        samples_label = QLabel("&Grading samples:")
+        samples_label.setBuddy(self.samples_spin)
+        self.samples_label = samples_label
+        form.addRow(samples_label, self.samples_spin)
+
         # ------------------------------------------------------------ key
         form.addItem(QSpacerItem(0, 6))
         form.addRow(style.section_title("API key"))
@@ -313,7 +328,8 @@ class SettingsDialog(QDialog):
             (self.refresh_button, self.temperature_spin),
             (self.temperature_spin, self.timeout_spin),
             (self.timeout_spin, self.context_spin),
-            (self.context_spin, self.key_edit),
+            (self.context_spin, self.samples_spin),
+            (self.samples_spin, self.key_edit),
             (self.key_edit, self.show_key_check),
             (self.show_key_check, self.forget_key_button),
             (self.forget_key_button, self.test_button),
@@ -351,6 +367,7 @@ class SettingsDialog(QDialog):
         self.temperature_spin.setValue(settings.temperature)
         self.timeout_spin.setValue(round(settings.request_timeout))
         self.context_spin.setValue(settings.context_window or 0)
+        self.samples_spin.setValue(settings.grade_samples)
         self._has_key = existing is not None
         self._update_key_state()
         self._apply_provider(provider, initial=True)
@@ -368,6 +385,7 @@ class SettingsDialog(QDialog):
             self.temperature_spin,
             self.timeout_spin,
             self.context_spin,
+            self.samples_spin,
         ):
             w.setEnabled(not offline)
         hint = HINTS.get(provider, "")
@@ -638,6 +656,7 @@ class SettingsDialog(QDialog):
             temperature=round(self.temperature_spin.value(), 2),
             request_timeout=float(self.timeout_spin.value()),
             context_window=self._context_window(),
+            grade_samples=self.samples_spin.value(),
         )
         if self._settings.provider is None and provider == self._initial_provider:
             # Left on what "automatic" chose: stay automatic, so setting OPENAI_API_KEY

@@ -57,7 +57,13 @@ from interviewer.core.errors import (
     ServerError,
 )
 from interviewer.core.grading import finalize, sanitize_request
-from interviewer.core.models import FollowUpDecision, Grade
+from interviewer.core.models import (
+    CriterionDraft,
+    FollowUpDecision,
+    Grade,
+    GradeDraft,
+    RedFlagDraft,
+)
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.llm.base import (
     Backend,
@@ -687,12 +693,20 @@ def grade(
     *,
     health: BackendHealth = HEALTH,
     recorder: CallRecorder | None = None,
+    samples: int = 1,
 ) -> Grade:
     """Grade with retries; if the model still fails, the offline coach grades, marked so.
 
     Gradings run in the background, so they are the calls that probe a resting backend.
     With a `recorder`, each call is logged with the request (as given, before planted
     instructions are cut out) so `interviewer regrade` can run it again.
+
+    With `samples` > 1 a model grader (never the offline coach, which would only say the
+    same thing again) is asked that many times, one after the other, and the drafts are
+    combined (`combine_drafts`: the median score per criterion) before the one `finalize`
+    every grade goes through; a criterion the samples disagreed on by more than one level
+    is marked `uncertain`. A failed sample ends the sampling and the ones that came back
+    are used; when none did, the offline coach stands in as for a single grade.
     """
     log = _Log(
         recorder,
@@ -702,7 +716,7 @@ def grade(
     )
     result: Grade | None = None
     try:
-        result = _grade(backend, request, offline, sleep, health, log)
+        result = _grade(backend, request, offline, sleep, health, log, samples)
         return result
     finally:
         log.release(None if result is None else result.overall_score)
@@ -715,14 +729,17 @@ def _grade(
     sleep: Sleep | None,
     health: BackendHealth,
     log: _Log,
+    samples: int = 1,
 ) -> Grade:
     # Graders see the answer with known planted instructions cut out, so they cannot be
     # fooled by them; finalize still sees the original and flags the attempt.
     request, too_long = _bounded(request)
     clean = sanitize_request(request)
     guarded = offline is not None and not _is_offline(backend)
-    try:
-        draft = _run(
+    wanted = 1 if _is_offline(backend) else max(1, min(MAX_SAMPLES, int(samples)))
+
+    def one() -> GradeDraft:
+        return _run(
             backend,
             lambda: (
                 log.call(
@@ -738,14 +755,28 @@ def _grade(
             interactive=False,
             sleep=sleep,
         )
-    except Cancelled:
-        raise
-    except BackendError as err:
-        if not guarded or offline is None:
+
+    drafts: list[GradeDraft] = []
+    failure = ""
+    for _ in range(wanted):
+        try:
+            drafts.append(one())
+        except Cancelled:
             raise
-        failure = str(err)
-    else:
-        return _mark_long(finalize(draft, request, backend.name), too_long)
+        except BackendError as err:
+            if drafts:
+                break  # use the samples that came back
+            if not guarded or offline is None:
+                raise
+            failure = str(err)
+            break
+    if drafts:
+        if len(drafts) == 1:
+            return _mark_long(finalize(drafts[0], request, backend.name), too_long)
+        combined = combine_drafts(drafts)
+        result = finalize(combined.draft, request, backend.name)
+        return _mark_long(mark_uncertain(result, combined), too_long)
+    assert offline is not None  # no sample came back, and the failure was not re-raised
     stand_in = log.call(offline, lambda: offline.grade(clean), stand_in=True, hold=True)
     result = finalize(stand_in.result, request, offline.name)
     flags = [*result.flags, "offline_fallback"]
@@ -753,6 +784,146 @@ def _grade(
         f"Graded by the offline coach because the model failed ({failure}). {result.summary}"
     ).strip()
     return _mark_long(result.model_copy(update={"flags": flags, "summary": summary}), too_long)
+
+
+# --------------------------------------------------------------------------- samples
+
+#: At most this many grading samples per answer (the Settings' `grade_samples` range).
+MAX_SAMPLES = 5
+#: Samples whose scores for a criterion differ by more than this many levels make the
+#: criterion uncertain.
+UNCERTAIN_SPREAD = 1
+#: At most this many improvements are kept when the samples' advice is pooled.
+MAX_POOLED_IMPROVEMENTS = 8
+
+
+@dataclass(frozen=True)
+class Combined:
+    """Several graders' drafts as one, and what the samples said per criterion."""
+
+    draft: GradeDraft
+    #: criterion id -> the score each sample gave it, in sample order.
+    scores: dict[str, list[int]]
+    samples: int
+
+    def uncertain(self, criterion_id: str) -> bool:
+        given = self.scores.get(criterion_id, [])
+        return len(given) > 1 and max(given) - min(given) > UNCERTAIN_SPREAD
+
+
+def median_score(scores: list[int]) -> int:
+    """The median, a half rounded down (2 and 3 give 2): a tie never raises a score."""
+    ordered = sorted(scores)
+    n = len(ordered)
+    return (ordered[(n - 1) // 2] + ordered[n // 2]) // 2
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _pooled(lists: list[list[str]], limit: int) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for items in lists:
+        for item in items:
+            key = _key(item)
+            if key and key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out[:limit]
+
+
+def combine_drafts(drafts: list[GradeDraft]) -> Combined:
+    """One draft from several samples of the same grader, for `finalize` to check.
+
+    Per criterion: the median score (half rounded down), with the evidence and reasoning
+    of the first sample that gave exactly that score, or else the closest lower one.
+    The story around the scores (summary, strengths, missing key points, STAR, outline)
+    comes from one whole sample, the one closest to the medians (ties: the lower scores,
+    then the earlier sample), so it reads as one verdict; advice is pooled from every
+    sample (each item once). A red flag or an injection attempt counts when at least
+    half the samples report it: the same conservative tie as the median.
+    """
+    if not drafts:
+        raise ValueError("combine_drafts needs at least one draft")
+    n = len(drafts)
+    order: list[str] = []
+    scores: dict[str, list[int]] = {}
+    for draft in drafts:
+        seen: set[str] = set()
+        for cd in draft.criteria:
+            if cd.criterion_id in seen:
+                continue  # finalize keeps a criterion's first score; so do the samples
+            seen.add(cd.criterion_id)
+            if cd.criterion_id not in scores:
+                order.append(cd.criterion_id)
+                scores[cd.criterion_id] = []
+            scores[cd.criterion_id].append(int(cd.score))
+    medians = {cid: median_score(scores[cid]) for cid in order}
+
+    criteria: list[CriterionDraft] = []
+    for cid in order:
+        median = medians[cid]
+        given = [
+            next(cd for cd in d.criteria if cd.criterion_id == cid)
+            for d in drafts
+            if any(cd.criterion_id == cid for cd in d.criteria)
+        ]
+        chosen = min(
+            given, key=lambda cd: (abs(cd.score - median), cd.score > median, given.index(cd))
+        )
+        reasoning = chosen.reasoning.strip()
+        if len(set(scores[cid])) > 1:
+            listed = ", ".join(str(v) for v in scores[cid])
+            reasoning = f"{reasoning} (Samples: {listed}; median {median}.)".strip()
+        criteria.append(
+            chosen.model_copy(update={"score": median, "reasoning": reasoning}, deep=True)
+        )
+
+    def distance(i: int) -> tuple[int, int, int]:
+        own = {cd.criterion_id: int(cd.score) for cd in drafts[i].criteria}
+        off = sum(abs(own.get(cid, medians[cid]) - medians[cid]) for cid in order)
+        return off, sum(own.values()), i
+
+    middle = drafts[min(range(n), key=distance)]
+
+    flag_counts: dict[str, int] = {}
+    flag_first: dict[str, RedFlagDraft] = {}
+    for draft in drafts:
+        for key in {_key(r.red_flag) for r in draft.red_flags if _key(r.red_flag)}:
+            flag_counts[key] = flag_counts.get(key, 0) + 1
+        for r in draft.red_flags:
+            flag_first.setdefault(_key(r.red_flag), r)
+    red_flags = [
+        r.model_copy() for key, r in flag_first.items() if key and flag_counts[key] * 2 >= n
+    ]
+    injection = sum(d.injection_attempt for d in drafts) * 2 >= n
+    improvements = _pooled(
+        [middle.improvements, *(d.improvements for d in drafts if d is not middle)],
+        max(MAX_POOLED_IMPROVEMENTS, len(middle.improvements)),
+    )
+    draft = middle.model_copy(
+        update={
+            "criteria": criteria,
+            "improvements": improvements,
+            "red_flags": red_flags,
+            "injection_attempt": injection,
+        },
+        deep=True,
+    )
+    return Combined(draft, scores, n)
+
+
+def mark_uncertain(grade: Grade, combined: Combined) -> Grade:
+    """Mark each criterion whose samples disagreed by more than one level."""
+    if not any(combined.uncertain(c.criterion_id) for c in grade.criteria):
+        return grade
+    criteria = [
+        c.model_copy(update={"uncertain": True}) if combined.uncertain(c.criterion_id) else c
+        for c in grade.criteria
+    ]
+    return grade.model_copy(update={"criteria": criteria})
 
 
 def _bounded(request: GradeRequest) -> tuple[GradeRequest, bool]:

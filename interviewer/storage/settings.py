@@ -39,6 +39,8 @@ PROVIDER_NAMES: dict[str, str] = {
     "custom": "Custom server",
 }
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+#: At most this many grading samples per answer (each one is a full model call).
+MAX_GRADE_SAMPLES = 5
 
 
 class Settings(BaseModel):
@@ -59,6 +61,10 @@ class Settings(BaseModel):
     # The model's context window in tokens, when the built-in table does not know it (a
     # local server started with its own context size); None: from the table, else 8,192.
     context_window: int | None = Field(default=None, ge=1024, le=10_000_000)
+    # How many times a model grader is asked to grade each answer; with more than one,
+    # each criterion gets the median of the samples and is marked uncertain when they
+    # disagree by more than one level (llm/service.py). The offline coach grades once.
+    grade_samples: int = Field(default=1, ge=1, le=MAX_GRADE_SAMPLES)
 
     def effective_base_url(self) -> str | None:
         if self.base_url:
