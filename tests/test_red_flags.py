@@ -6,6 +6,8 @@ the shipped bank's content; the bank itself is checked at the end of the file.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from interviewer.core.grading import RED_FLAG_CAP, EvidenceIndex, finalize, red_flag_caps
@@ -21,6 +23,7 @@ from interviewer.core.models import (
     Turn,
 )
 from interviewer.core.requests import GradeRequest
+from interviewer.storage.content_files import builtin_content_root, load_library
 from tests import factories
 
 SCALER = RedFlag(
@@ -338,3 +341,122 @@ def test_finalize_keeps_a_verified_model_claim_and_drops_an_invented_one() -> No
 def test_junk_answers_report_no_red_flags() -> None:
     grade = finalize(draft("x"), request("asdf qwer zxcv"), "t")
     assert grade.red_flags_found == []
+
+
+# --------------------------------------------------------------------------- content
+
+USER_QUESTION = """
+[[questions]]
+id = "my-q"
+category = "technical"
+text = "What is data leakage?"
+topics = ["leakage"]
+difficulty = "easy"
+answer_seconds = 60
+rubric = "technical"
+
+[[questions.key_points]]
+id = "a"
+text = "Information from outside training reaches the model."
+terms = ["leak"]
+
+[[questions.key_points]]
+id = "b"
+text = "Scores come out optimistic."
+terms = ["optimistic"]
+
+[[questions.follow_ups]]
+text = "An example?"
+
+[[questions.follow_ups]]
+text = "How to prevent it?"
+"""
+
+FLAG = """
+[[questions.red_flags]]
+id = "{id}"
+text = "Fits the scaler on all the data."
+correction = "Fit on the training split."
+cues = [["scaler"], [{phrase}]]
+unless = ["leak", "training split only"]
+"""
+
+
+def user_library(tmp_path: Path, flags: str) -> object:
+    user = tmp_path / "user"
+    (user / "tracks" / "questions").mkdir(parents=True)
+    (user / "tracks" / "questions" / "mine.toml").write_text(USER_QUESTION + flags, "utf-8")
+    return load_library(user)
+
+
+def test_a_user_question_may_have_no_red_flags(tmp_path: Path) -> None:
+    lib = user_library(tmp_path, "")
+    assert lib.errors == [] and lib.questions["my-q"].red_flags == []  # type: ignore[attr-defined]
+
+
+def test_valid_red_flags_load(tmp_path: Path) -> None:
+    flags = FLAG.format(id="a", phrase='"whole dataset"') + FLAG.format(id="b", phrase='"all"')
+    lib = user_library(tmp_path, flags)
+    assert lib.errors == []  # type: ignore[attr-defined]
+    assert [f.id for f in lib.questions["my-q"].red_flags] == ["a", "b"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("flags", "field", "problem"),
+    [
+        (
+            FLAG.format(id="a", phrase='"all"') + FLAG.format(id="a", phrase='"whole"'),
+            "questions[0] (id=my-q).red_flags[1] (id=a).id",
+            "duplicate red flag id 'a'",
+        ),
+        (
+            FLAG.format(id="a", phrase='"?!"'),
+            "questions[0] (id=my-q).red_flags[0] (id=a).cues[1][0]",
+            "'?!' has no word",
+        ),
+        (
+            FLAG.format(id="a", phrase='"the training split only"'),
+            "questions[0] (id=my-q).red_flags[0] (id=a).cues[1][0]",
+            "never fires",
+        ),
+        (
+            FLAG.format(id="a", phrase='""'),
+            "red_flags[0] (id=a).cues[1][0]",
+            "at least 1 character",
+        ),
+        (FLAG.format(id="a", phrase="").replace('[["scaler"], []]', "[]"), "cues", "at least 1"),
+        (FLAG.format(id="Bad Id", phrase='"all"'), "red_flags[0] (id=Bad Id).id", "pattern"),
+    ],
+)
+def test_broken_red_flags_are_named(tmp_path: Path, flags: str, field: str, problem: str) -> None:
+    lib = user_library(tmp_path, flags)
+    messages = [str(e) for e in lib.errors]  # type: ignore[attr-defined]
+    assert any("mine.toml" in m and field in m and problem in m for m in messages), messages
+    assert "my-q" not in lib.questions  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- the shipped bank
+
+BANK = sorted(load_library(None).questions.values(), key=lambda q: q.id)
+
+
+def test_the_bank_is_the_shipped_one() -> None:
+    assert builtin_content_root().is_dir() and len(BANK) >= 36
+
+
+@pytest.mark.parametrize("q", BANK, ids=lambda q: q.id)
+def test_every_bank_question_has_at_least_three_red_flags(q: Question) -> None:
+    assert len(q.red_flags) >= 3, f"{q.id} has {len(q.red_flags)} red flags"
+    for flag in q.red_flags:
+        assert flag.text.strip() and flag.correction.strip(), flag.id
+
+
+@pytest.mark.parametrize("q", BANK, ids=lambda q: q.id)
+def test_every_bank_red_flag_can_fire_and_the_strong_answer_fires_none(q: Question) -> None:
+    for flag in q.red_flags:
+        said = "I " + " and ".join(group[0] for group in flag.cues) + "."
+        fired_ids = [f.id for f in find_red_flags(said, q)]
+        assert flag.id in fired_ids, f"{flag.id} does not fire on its own cues: {said!r}"
+    strong = " ".join([*q.strong_answer, *(k.text for k in q.key_points)])
+    fired = [(f.id, f.quote) for f in find_red_flags(strong, q)]
+    assert fired == [], f"{q.id}: a correct answer states red flags {fired}"

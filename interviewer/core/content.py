@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from interviewer.core.errors import ContentError
+from interviewer.core.grading.redflags import red_flag_problems
 from interviewer.core.models import Category, Question, QuestionFile, Rubric, RubricFile, Track
 
 M = TypeVar("M", bound=BaseModel)
@@ -336,6 +337,14 @@ class ContentLibrary:
             self.sources[f"rubric:{rubric.id}"] = path
 
     def _add_questions(self, path: Path, data: QuestionFile) -> None:
+        for i, q in enumerate(data.questions):
+            problems = red_flag_problems(q.red_flags)
+            if problems:
+                where, problem = problems[0]
+                more = len(problems) - 1
+                if more:
+                    problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+                raise ContentError(str(path), f"questions[{i}] (id={q.id}).{where}", problem)
         for q in data.questions:
             self.questions[q.id] = q
             self.sources[q.id] = path

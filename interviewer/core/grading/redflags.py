@@ -249,6 +249,37 @@ def _compiled(question: Question) -> tuple[_Flag, ...]:
     return compiled
 
 
+def red_flag_problems(flags: Sequence[RedFlag]) -> list[tuple[str, str]]:
+    """What keeps a question's red flags from working, as (field, problem) pairs.
+
+    Ids must be unique within the question; every cue and `unless` phrase needs a word
+    (a phrase of punctuation alone matches nothing); and a cue phrase that itself holds
+    one of the flag's `unless` phrases could never fire.
+    """
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for i, flag in enumerate(flags):
+        at = f"red_flags[{i}] (id={flag.id})"
+        if flag.id in seen:
+            problems.append((f"{at}.id", f"duplicate red flag id {flag.id!r}"))
+        seen.add(flag.id)
+        unless = _phrases(flag.unless)
+        for k, phrase in enumerate(flag.unless):
+            if not words(phrase):
+                problems.append((f"{at}.unless[{k}]", f"{phrase!r} has no word"))
+        for g, group in enumerate(flag.cues):
+            for k, phrase in enumerate(group):
+                where = f"{at}.cues[{g}][{k}]"
+                toks = tuple(_key(w) for w in words(phrase))
+                if not toks:
+                    problems.append((where, f"{phrase!r} has no word"))
+                elif _covers(unless, toks, frozenset(toks)):
+                    problems.append(
+                        (where, f"{phrase!r} holds one of the flag's unless phrases: never fires")
+                    )
+    return problems
+
+
 # =========================================================================== clauses
 
 
