@@ -131,6 +131,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
                 "topics": list(q.topics),
                 "difficulty": q.difficulty,
                 "answer_seconds": q.answer_seconds,
+                "red_flags": [f.text for f in q.red_flags],
             }
             for q in questions
         ]

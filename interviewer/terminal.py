@@ -194,9 +194,17 @@ def _print_grade(grade: Grade, lib: ContentLibrary, out: IO[str]) -> None:
             print(f'      "{quote}"', file=out)
     for star in grade.star:
         print(f"  STAR {star.component}: {star.status}", file=out)
+    for found in grade.red_flags_found:
+        print(f"  Red flag: {found.red_flag}", file=out)
+        print(f'      "{found.quote}"', file=out)
+        if found.correction:
+            print(f"      instead: {found.correction}", file=out)
+    # The red flags' advice ("Red flag: ... - correction") was just printed in full.
+    shown = tuple(f"Red flag: {f.red_flag.rstrip('. ')}" for f in grade.red_flags_found)
+    improvements = [i for i in grade.improvements if not (shown and i.startswith(shown))]
     for title, items in (
         ("strengths", grade.strengths),
-        ("to improve", grade.improvements),
+        ("to improve", improvements),
         ("missed key points", grade.missing_key_points),
     ):
         if items:

@@ -6,6 +6,10 @@ the shipped bank's content; the bank itself is checked at the end of the file.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,7 @@ from interviewer.core.models import (
 )
 from interviewer.core.requests import GradeRequest
 from interviewer.storage.content_files import builtin_content_root, load_library
+from interviewer.storage.paths import app_paths
 from tests import factories
 
 SCALER = RedFlag(
@@ -460,3 +465,101 @@ def test_every_bank_red_flag_can_fire_and_the_strong_answer_fires_none(q: Questi
     strong = " ".join([*q.strong_answer, *(k.text for k in q.key_points)])
     fired = [(f.id, f.quote) for f in find_red_flags(strong, q)]
     assert fired == [], f"{q.id}: a correct answer states red flags {fired}"
+
+
+# --------------------------------------------------------------------------- the command line
+
+CLI_QUESTION = (
+    USER_QUESTION.replace('"my-q"', '"rf-leakage"').replace(
+        "What is data leakage?",
+        "What is data leakage, and how do you keep preprocessing from leaking into evaluation?",
+    )
+    + FLAG.format(id="scaler-everywhere", phrase='"whole dataset", "all the data"')
+    + """
+[[questions.red_flags]]
+id = "test-for-tuning"
+text = "Tunes the model on the test set."
+correction = "Tune on validation data; touch the test set once at the end."
+cues = [["tune", "tuned", "tuning"], ["test set"]]
+"""
+)
+
+LEAKY = (
+    "Data leakage is when information from outside the training data reaches the model, "
+    "so scores come out optimistic. In my last project I fit the scaler on the whole "
+    "dataset before the split, because it was simpler, and the model did well in testing."
+)
+
+
+def interviewer(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+    )
+
+
+@pytest.fixture
+def cli_question() -> str:
+    """A user question with red flags, in this test's INTERVIEWER_HOME."""
+    folder = app_paths().content_dir / "tracks" / "questions"
+    folder.mkdir(parents=True)
+    (folder / "rf.toml").write_text(CLI_QUESTION, encoding="utf-8")
+    return "rf-leakage"
+
+
+def test_questions_json_lists_red_flags_as_strings(cli_question: str) -> None:
+    r = interviewer("questions", "--json")
+    assert r.returncode == 0, r.stderr
+    data = {q["id"]: q for q in json.loads(r.stdout)}
+    assert data[cli_question]["red_flags"] == [
+        "Fits the scaler on all the data.",
+        "Tunes the model on the test set.",
+    ]
+    assert all(
+        isinstance(q["red_flags"], list) and all(isinstance(t, str) for t in q["red_flags"])
+        for q in data.values()
+    )
+    assert len(data) > 30  # the shipped bank is there too
+
+
+def test_grade_json_reports_red_flags_found(cli_question: str) -> None:
+    args = ["grade", "--question", cli_question, "--backend", "offline", "--json"]
+    r = interviewer(*args, "--answer", LEAKY)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["red_flags_found"] == [
+        {
+            "red_flag": "Fits the scaler on all the data.",
+            "quote": "In my last project I fit the scaler on the whole dataset before the split, "
+            "because it was simpler, and the model did well in testing.",
+            "correction": "Fit on the training split.",
+            "id": "scaler-everywhere",
+        }
+    ]
+    scores = {c["id"]: c for c in data["criteria"]}
+    assert scores["correctness"]["score"] <= 2 and scores["depth"]["score"] <= 2
+    assert "capped at 2: states a red flag: Fits the scaler on all the data" in (
+        scores["correctness"]["reasoning"] + scores["depth"]["reasoning"]
+    )
+    assert (
+        "Red flag: Fits the scaler on all the data \u2014 Fit on the training split."
+        in (data["improvements"])
+    )
+
+    clean = LEAKY.replace("on the whole dataset before the split", "on the training split only")
+    r = interviewer(*args, "--answer", clean)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["red_flags_found"] == []
+
+
+def test_grade_text_lists_the_red_flag_with_quote_and_correction(cli_question: str) -> None:
+    r = interviewer("grade", "--question", cli_question, "--backend", "offline", "--answer", LEAKY)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    at = lines.index("  Red flag: Fits the scaler on all the data.")
+    assert lines[at + 1].startswith('      "In my last project I fit the scaler on the whole')
+    assert lines[at + 2] == "      instead: Fit on the training split."
+    assert r.stdout.count("Red flag:") == 1  # not repeated among the advice
