@@ -608,6 +608,9 @@ class InterviewSession:
         self.usage_meter = UsageMeter()
         self._prices: dict[str, Price] | None = None
         self._recorder: CallRecorder | None = None
+        #: How many times a model grader grades each answer (the `grade_samples` setting;
+        #: llm.service.grade takes the median); front ends set it from the settings.
+        self.grade_samples = 1
 
         self._ids = itertools.count(1)
         self._generation = 0  # bumped when an interview is dropped: late outcomes are ignored
@@ -1516,6 +1519,7 @@ class InterviewSession:
             self._emit(GradingProgress(self._graded, self._handed_out))
         backend, offline = self.backend, self.offline
         options = self._llm_options(backend, offline)
+        options["samples"] = self.grade_samples
         while self._grade_queue and len(self._grade_jobs) < GRADING_WORKERS:
             request = self._grade_queue.popleft()
             job = next(self._ids)

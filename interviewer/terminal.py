@@ -281,6 +281,7 @@ class TerminalFrontEnd:
         self.session = InterviewSession(
             lib, store, self.executor, backend=backend, offline=offline, front_end="terminal"
         )
+        self.session.grade_samples = grade_samples_for(args, settings=backends is None)
         self.session.subscribe(self._on_event)
         self._pending: NeedAnswer | None = None
         self._failure = ""
@@ -456,6 +457,21 @@ class TerminalFrontEnd:
             if reader.eof:
                 session.end_early()
         print("", file=out)
+
+
+def grade_samples_for(args: argparse.Namespace, *, settings: bool = True) -> int:
+    """Grading samples per answer: `--grade-samples` when given, else (with `settings`)
+    the settings' `grade_samples`; 1 when neither says (a broken settings file has
+    already been reported by backend_for)."""
+    given = getattr(args, "grade_samples", None)
+    if given is not None:
+        return int(given)
+    if not settings:
+        return 1
+    try:
+        return load_settings(app_paths().settings_file).grade_samples
+    except InterviewerError:
+        return 1
 
 
 def backend_for(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:

@@ -4,6 +4,8 @@ exactly as before. Run with the scripted backend (no network)."""
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 from pathlib import Path
 
@@ -21,14 +23,21 @@ from interviewer.core.models import (
     Turn,
 )
 from interviewer.core.requests import GradeRequest
+from interviewer.gui.controller import Controller
 from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.llm import service
 from interviewer.llm.base import CallList
 from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.scripted import ScriptedBackend
+from interviewer.session import GradeReady, StartOptions
+from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings, load_settings, save_settings
+from interviewer.storage.store import SessionStore
+from interviewer.terminal import TerminalFrontEnd, grade_samples_for
 from tests.factories import question, rubric
+from tests.gui_helpers import quoting_grade, small_library
+from tests.test_session_service import answer_all, headless, turn_text
 
 ANSWER = (
     "Bias is the error from wrong, too simple assumptions, so the model underfits. "
@@ -335,3 +344,57 @@ def test_grading_samples_are_off_for_the_offline_coach(qtbot: QtBot) -> None:
     assert not dialog.samples_spin.isEnabled()
     dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("ollama"))
     assert dialog.samples_spin.isEnabled()
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+def _grading_calls(samples: int) -> int:
+    """Grade calls a two-question interview makes with this many samples set."""
+    lib = small_library(count=2, limit=0)
+    backend = ScriptedBackend(default_turn=turn_text, default_grade=quoting_grade)
+    session, executor, events = headless(lib, backend)
+    session.grade_samples = samples
+    session.start(StartOptions("t", question_count=2, follow_ups=False, repeat=True))
+    answer_all(session, executor)
+    assert executor.run_until(lambda: session.results is not None)
+    executor.shutdown()
+    ready = [e for e in events if isinstance(e, GradeReady)]
+    assert len(ready) == 2 and all(e.grade is not None for e in ready)
+    return len(backend.calls_of("grade"))
+
+
+def test_the_session_grades_each_answer_as_many_times_as_set() -> None:
+    assert _grading_calls(1) == 2
+    assert _grading_calls(3) == 6
+
+
+def test_the_window_takes_the_setting_and_its_changes(qtbot: QtBot) -> None:
+    controller = Controller(
+        small_library(), Settings(grade_samples=3), SecretStore(), backend=ScriptedBackend()
+    )
+    assert controller.session.grade_samples == 3
+    controller.apply_settings(Settings(provider="offline", grade_samples=2))
+    assert controller.session.grade_samples == 2
+    controller.wait_for_workers(5000)
+
+
+def test_the_terminal_takes_the_flag_else_the_settings(tmp_path: Path) -> None:
+    save_settings(Settings(provider="offline", grade_samples=4), app_paths().settings_file)
+    assert grade_samples_for(argparse.Namespace()) == 4
+    assert grade_samples_for(argparse.Namespace(grade_samples=2)) == 2
+    assert grade_samples_for(argparse.Namespace(), settings=False) == 1
+    lib, store = small_library(), SessionStore.memory()
+    front = TerminalFrontEnd(lib, store, argparse.Namespace(), io.StringIO(), io.StringIO())
+    assert front.session.grade_samples == 4
+    # Backends handed in (tests, benchmarks) leave the user's settings out of it.
+    own = TerminalFrontEnd(
+        lib,
+        store,
+        argparse.Namespace(),
+        io.StringIO(),
+        io.StringIO(),
+        backends=(ScriptedBackend(), None),
+    )
+    assert own.session.grade_samples == 1
+    store.close()

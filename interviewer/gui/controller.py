@@ -244,6 +244,7 @@ class Controller(QObject):
             recorder_for=recorder_for,
             writer=self.writer,
         )
+        self.session.grade_samples = settings.grade_samples
         self.session.subscribe(self._on_event)
         #: What was practised, for question rotation: read in the background, after the
         #: store writes before it, so a start never reads the store on the GUI thread.
@@ -323,6 +324,7 @@ class Controller(QObject):
         """Use new settings from the next model call on (a call in flight finishes as is)."""
         self.settings = settings
         self.backend = self._build_backend(settings)
+        self.session.grade_samples = settings.grade_samples
         if self.backend_notice:
             self.message.emit("warning", self.backend_notice)
         self.backend_changed.emit(self.backend.label)
