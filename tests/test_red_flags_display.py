@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QFrame
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.engine import InterviewEngine, NeedAnswer, NeedTurn
@@ -24,6 +25,7 @@ from interviewer.export import to_html, to_json, to_markdown, write_report
 from interviewer.export import view as V
 from interviewer.export.json_export import from_json
 from interviewer.export.view import build_view
+from interviewer.gui.style import Chip
 from tests.factories import question, rubric
 from tests.test_gui_feedback import all_text, answered, records, shown_view
 
@@ -302,6 +304,13 @@ def test_card_shows_red_flags_block(qtbot: QtBot) -> None:
     assert (
         block.mapTo(card, block.rect().topLeft()).y()
         < card.criteria[0].mapTo(card, card.criteria[0].rect().topLeft()).y()
+    )
+    # The question index says so too, for the flagged answer only.
+    index = view.findChild(QFrame, "glanceCard")
+    assert index is not None
+    chips = [c.text() for c in index.findChildren(Chip)]
+    assert chips.count("2 red flags") == 1 and not any(
+        "red flag" in c for c in chips if c != "2 red flags"
     )
     # A grade without red flags has no block at all.
     assert view.cards[1].red_flags is None

@@ -249,7 +249,8 @@ class CriterionRow(QWidget):
         self.uncertain_chip: Chip | None = None
         if uncertain:
             note = V.uncertain_note(name)
-            self.uncertain_chip = Chip(V.UNCERTAIN, style.WARNING, tooltip=note)
+            # Blue, not a level colour: the tag must not read as a second score.
+            self.uncertain_chip = Chip(V.UNCERTAIN, style.INFO, tooltip=note)
             self.uncertain_chip.setAccessibleName(f"Uncertain score. {note}")
             top.addWidget(self.uncertain_chip)
         top.addStretch(1)
@@ -855,6 +856,10 @@ class FeedbackView(QWidget):
                     chip = _flag_chip(flag)
                     chip.setText(_GLANCE_FLAGS[flag])
                     row.addWidget(chip)
+            found = len(V.red_flags(rec.grade)) if rec.grade else 0
+            if found:
+                text = plural(found, "red flag")
+                row.addWidget(Chip(text, style.DANGER, tooltip=f"{text} in this answer"))
             row.addWidget(QuestionCard._score_chip(rec))
             lay.addLayout(row)
         return box
