@@ -1,16 +1,440 @@
 """Naming is not explaining: term lists, headings and fragments; stories told only as
 "I would" or "we".
 
-(Stub: filled in by the naming-is-not-explaining work of issue 14.)
+An answer can name every key point of a question and still show no understanding:
+"L1, L2, lasso, ridge, elastic net, dropout" says nothing about what any of them does.
+And a story told only as what the candidate *would* do, or only as what "we" did, never
+shows what the candidate did. Each gets a `Cap` that `policy.finalize` applies to any
+grader's draft (a model's as much as the offline coach's).
+
+**Naming without explaining.** The answer is cut into pieces (sentences, bullet lines,
+and the parts of a sentence around a colon, a semicolon or a dash). A piece *explains*
+when it holds a clause: a finite verb (an auxiliary or modal, a subject pronoun, a
+known verb in its "-s" form, an imperative), or an explanatory connective (because, so,
+which, means, when, if, whereas, "to" + verb, "by" + "-ing", an arrow). Inside a piece
+that explains, a run of three or more short comma-separated items with no verb of their
+own ("are L1, L2, dropout and early stopping") is still a list. The answer is *naming*
+when, of its words, at most `MAX_EXPLAINED_SHARE` sit in explaining text, and it names
+at least `MIN_NAMED` terms (key-point terms of the question, else words of the field).
+Short dense sentences, bullets that each say what something does, and spoken answers
+full of fillers all have verbs, so none of them is caught; an answer too short to judge
+is left to the junk checks (it is capped as too short already).
+
+What is capped, and why (each limit is the rubric's own level for "named, not explained"):
+- criteria whose heuristic is "coverage" or "depth" (technical correctness, coverage and
+  depth; a case study's framing, model choice and deployment) and "tradeoffs" (a case
+  study's trade-offs): at most 2 ("several are only named", "a textbook definition
+  only", "names a model or a buzzword without any justification", "an alternative is
+  mentioned but not compared");
+- criteria whose heuristic is "examples" or "metrics" (a case study's data and
+  evaluation, a technical answer's practical application): at most 3, because their
+  rubrics give 3 to naming ("names relevant data sources and a few sensible features",
+  "names appropriate metrics, but not how the data is split").
+STAR criteria and communication are left alone: a list can be clear, and a story is
+judged by the story checks below.
+
+**Stories without "I did".** For a behavioral (STAR) rubric, the Action criterion is
+capped at 2 when the actions are told only in the hypothetical (at least two "I would",
+"I'd", "I will", "you should" ... and no past action by anyone), or only as "we" (at
+least two past actions by "we" and none by "I", nor under an "Action:" label). A
+reflection ("I would do it again", "next time I would", "I would have ...") is not a
+hypothetical action, and "I was", "I felt", "I learned" are not actions.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from interviewer.core.grading.caps import Cap
 from interviewer.core.grading.junk import Analysis
+from interviewer.core.grading.star import (
+    _ACTION_VERBS,
+    _GENERIC_ACTION,
+    _NOT_ACTIONS,
+    _PAST_VERB,
+    detect_star,
+    is_behavioral,
+)
+from interviewer.core.grading.text import (
+    _FOLD,
+    _WORD,
+    FIELD_WORDS,
+    STOPWORDS,
+    _term_tokens,
+    _token_match,
+    split_sentences,
+    stem,
+    words,
+)
 from interviewer.core.models import Question, Rubric
+
+# =========================================================================== naming
+
+#: An answer whose explaining text is at most this share of its words only names things.
+MAX_EXPLAINED_SHARE = 0.35
+#: ... and at most this share of its words are function words (the, of, for, because):
+#: a list of nouns has next to none, telegraphic expert notes keep theirs ("as of the
+#: snapshot date", "net of offer cost").
+MAX_FUNCTION_SHARE = 0.25
+#: ... provided it names at least this many terms (fewer is not a list of anything).
+MIN_NAMED = 3
+#: ... and has at least this many words (shorter answers are capped as too short).
+MIN_LIST_WORDS = 8
+#: At most this many named terms are quoted back in the advice.
+MAX_NAMED_SHOWN = 5
+#: Limits: coverage and depth as "only named" (rubric level 2); naming examples or
+#: metrics is worth the rubrics' level 3.
+NAMED_LIMIT = 2
+NAMED_SOFT_LIMIT = 3
+_HARD_HEURISTICS = frozenset({"coverage", "depth", "tradeoffs"})
+_SOFT_HEURISTICS = frozenset({"examples", "metrics"})
+
+NAMING_NOTE = "terms named without explaining them"
+NAMING_SUMMARY = "The answer mostly names terms without explaining them."
+
+
+def naming_advice(names: Sequence[str]) -> str:
+    """The advice for an answer that names `names` without explaining them."""
+    return (
+        f"You named {', '.join(names)} without explaining them: "
+        "say what each one does and why it matters here."
+    )
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that make a clause by themselves: auxiliaries, copulas, modals and their
+# contractions ("it's" and "that's" are a verb; "model's" is not).
+_AUX = _wordset(
+    """is are was were be been being am has have had do does did can could will would
+    should may might must shall isn't aren't wasn't weren't hasn't haven't hadn't don't
+    doesn't didn't can't cannot couldn't won't wouldn't shouldn't mustn't it's that's
+    there's here's what's he's she's who's they're we're you're i'm i've we've you've
+    they've i'll you'll it'll we'll they'll that'll i'd you'd we'd they'd it'd gets got
+    become becomes became makes made"""
+)
+# A subject pronoun means a clause ("it shrinks", "you pick k").
+_SUBJECTS = _wordset("i you we they he she it")
+# Words that join an explanation to what it explains.
+_CONNECTIVES = _wordset(
+    """because since so therefore thus hence which who whose means meaning whenever if
+    unless whereas while although though otherwise until than when where instead"""
+)
+# Verbs of explanation, in their base form. In the "-s" form ("shrinks", "pushes") they
+# are a finite verb; as the first word of a piece they are an imperative ("add a
+# penalty"); after "to" an infinitive ("to reduce variance").
+_VERBS = _wordset(
+    """add adjust affect allow apply assign assume avoid become break build calculate
+    capture cause check choose classify collect combine compare compute converge copy
+    correct cover create decide decrease define depend describe detect determine differ
+    diverge divide drive encode ensure estimate evaluate explain fail fall find fit fix
+    follow force generalize generalise get give go grow guess handle help hide hold
+    ignore impute improve include increase indicate keep know lead learn leave let look
+    lose lower make matter memorize memorise minimize minimise miss mix move multiply
+    need normalize normalise optimize optimise oscillate overfit overshoot pass penalize
+    penalise pick predict prevent produce prune pull push put raise reach reduce reflect
+    remove repeat replace represent require retrain return reuse rise say see select
+    separate shrink shuffle skip slow smooth solve sort spread stay stop subtract suffer
+    take tell tend treat try tune underfit use vary want weigh zero drop split average
+    serve log monitor filter calibrate define score cancel act deploy store retrain flag
+    measure balance limit rank scale update count shift start sample tell show"""
+)
+# "-s" forms that are usually plural nouns in a list ("bootstrap samples", "distance
+# measures", "train/test splits"): not taken as verbs.
+_NOUNISH_S = _wordset(
+    """drops splits averages measures balances limits ranks scales updates counts shifts
+    starts samples uses fits returns needs tests steps sums votes costs changes cuts
+    runs works sets controls maps trains features weights errors points models"""
+)
+# Base forms that open a noun phrase far more often than a command ("sample size",
+# "scale of features", "drop rate").
+_NOUNISH_BASE = _wordset(
+    """drop split average measure balance limit rank scale update count shift start sample
+    use fit return need test step sum vote cost change cut run work set control map train
+    zero mix guess fall rise"""
+)
+_LEAD_ADVERBS = _wordset("first then next also just always never finally now later so and")
+# "-s" forms that are verbs whatever follows, beyond _VERBS.
+_VERB_SUFFIX = re.compile(r"(?:izes|ises|ifies|yzes|yses)$")
+# "by shrinking", "to reduce", "->": an explanation of how or why.
+_BY_ING = re.compile(r"\b(?:by|without|while|when|after|before)\s+[a-z]+ing\b", re.IGNORECASE)
+_ARROW = re.compile(r"->|=>|\u2192|\u21d2")
+_DETERMINERS = _wordset(
+    """the a an this that these those its their each every all some any no zero one two
+    three four five ten more less most least many much both either neither"""
+)
+# Where a sentence breaks into pieces that are judged apart: a colon, a semicolon, a
+# spaced dash or an opening bracket.
+_PIECE_BREAK = re.compile(r"[:;]\s+|\s+[-\u2013\u2014]+\s+|\s*\(|\)\s*|:$")
+# Where a piece breaks into list items.
+_ITEM_BREAK = re.compile(r",|\s+(?:and|or|vs\.?|versus|plus|/|&)\s+|/", re.IGNORECASE)
+_MAX_ITEM_WORDS = 4
+_MIN_RUN = 3
+
+
+def _verb_like(tok: str) -> bool:
+    """Is `tok` a finite verb in its "-s" form ("shrinks", "regularises")?"""
+    if tok in _NOUNISH_S or len(tok) < 4 or not tok.endswith("s"):
+        return False
+    if _VERB_SUFFIX.search(tok):
+        return True
+    for cut, add in (("ies", "y"), ("es", ""), ("s", "")):
+        if tok.endswith(cut) and tok[: -len(cut)] + add in _VERBS:
+            return True
+    return False
+
+
+def _explains(text: str) -> bool:
+    """Does this piece of an answer hold a clause (a verb) or an explanatory link?"""
+    if _ARROW.search(text) or _BY_ING.search(text):
+        return True
+    toks = words(text)
+    if not toks:
+        return False
+    lead = 1 if toks[0] in _LEAD_ADVERBS and len(toks) > 1 else 0
+    if toks[lead] in _VERBS and toks[lead] not in _NOUNISH_BASE and len(toks) > lead + 1:
+        return True  # an imperative: "add a penalty", "first define the goal"
+    for i, tok in enumerate(toks):
+        if tok in _AUX or tok in _SUBJECTS or tok in _CONNECTIVES:
+            return True
+        if tok == "to" and i + 1 < len(toks) and toks[i + 1] in _VERBS:
+            return True
+        if i > 0 and _verb_like(tok):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Naming:
+    """How much of an answer explains, and which terms it names."""
+
+    words: int
+    explained_words: int
+    function_words: int
+    named: tuple[str, ...]
+
+    @property
+    def explained_share(self) -> float:
+        return self.explained_words / max(1, self.words)
+
+    @property
+    def function_share(self) -> float:
+        return self.function_words / max(1, self.words)
+
+    @property
+    def names_only(self) -> bool:
+        return (
+            self.words >= MIN_LIST_WORDS
+            and len(self.named) >= MIN_NAMED
+            and self.explained_share <= MAX_EXPLAINED_SHARE
+            and self.function_share <= MAX_FUNCTION_SHARE
+        )
+
+
+def _explained_words(piece: str) -> int:
+    """Words of `piece` that sit in explaining text (a run of bare list items does not)."""
+    n = len(words(piece))
+    if not _explains(piece):
+        return 0
+    items = [i for i in _ITEM_BREAK.split(piece) if words(i)]
+    listed = 0
+    run: list[int] = []
+    for item in [*items, ""]:
+        size = len(words(item))
+        if item and size <= _MAX_ITEM_WORDS and not _explains(item):
+            run.append(size)
+            continue
+        if len(run) >= _MIN_RUN:
+            listed += sum(run)
+        run = []
+    return n - listed
+
+
+def _pieces(text: str) -> list[str]:
+    """The answer's sentences and lines, each cut at colons, semicolons and dashes."""
+    out: list[str] = []
+    for sent in split_sentences(text):
+        out += [p for p in _PIECE_BREAK.split(sent.text) if p and words(p)]
+    return out
+
+
+def naming(analysis: Analysis) -> Naming:
+    """Measure how much of the answer explains and what it names (see the module doc)."""
+    pieces = _pieces(analysis.text)
+    toks = [t for p in pieces for t in words(p)]
+    explained = sum(_explained_words(p) for p in pieces)
+    function = sum(1 for t in toks if t in STOPWORDS)
+    return Naming(len(toks), explained, function, tuple(named_terms(analysis)))
+
+
+def named_terms(analysis: Analysis, limit: int = MAX_NAMED_SHOWN) -> list[str]:
+    """Key-point terms the answer names (else words of the field), in answer order, as
+    the answer writes them."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(analysis.text.translate(_FOLD))]
+    toks = [analysis.text.translate(_FOLD)[a:b].lower() for a, b in spans]
+    stems = [stem(t) for t in toks]
+    found: list[tuple[int, int]] = []  # token index ranges [start, end)
+    for hit in analysis.coverage:
+        for term in hit.terms:
+            where = _find(_term_tokens(term), stems)
+            if where is not None:
+                found.append(where)
+    if len(found) < MIN_NAMED:
+        field = {stem(w) for w in FIELD_WORDS} | set(analysis.topic_vocabulary)
+        for i, st in enumerate(stems):
+            if (st in field or toks[i] in FIELD_WORDS) and len(toks[i]) >= 3:
+                found.append((i, i + 1))
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda r: (r[0], -(r[1] - r[0]))):
+        if any(start < e and s < end for s, e in chosen):
+            continue  # "l1" inside "l1 regularization" already named
+        chosen.append((start, end))
+    text = analysis.text.translate(_FOLD)
+    out: list[str] = []
+    for start, end in chosen:
+        surface = re.sub(r"\s+", " ", text[spans[start][0] : spans[end - 1][1]])
+        if surface.lower() not in (o.lower() for o in out):
+            out.append(surface)
+    return out[:limit]
+
+
+def _find(term: tuple[str, ...], stems: Sequence[str]) -> tuple[int, int] | None:
+    """Where the stemmed phrase `term` first occurs in `stems` (one word may come between)."""
+    if not term:
+        return None
+    for i, st in enumerate(stems):
+        if not _token_match(term[0], st):
+            continue
+        pos = i
+        for part in term[1:]:
+            window = range(pos + 1, min(pos + 3, len(stems)))
+            nxt = next((j for j in window if _token_match(part, stems[j])), None)
+            if nxt is None:
+                break
+            pos = nxt
+        else:
+            return i, pos + 1
+    if len(term) > 1:
+        joined = "".join(term)
+        for i, st in enumerate(stems):
+            if st == joined:
+                return i, i + 1
+    return None
+
+
+def _naming_caps(analysis: Analysis, rubric: Rubric) -> list[Cap]:
+    if is_behavioral(rubric):
+        return []
+    found = naming(analysis)
+    if not found.names_only:
+        return []
+    hard = frozenset(c.id for c in rubric.criteria if c.heuristic in _HARD_HEURISTICS)
+    soft = frozenset(c.id for c in rubric.criteria if c.heuristic in _SOFT_HEURISTICS)
+    caps = [
+        Cap(hard, NAMED_LIMIT, NAMING_NOTE, naming_advice(found.named), NAMING_SUMMARY),
+    ]
+    if soft:
+        caps.append(Cap(soft, NAMED_SOFT_LIMIT, NAMING_NOTE))
+    return caps
+
+
+# =========================================================================== story voice
+
+ACTION_LIMIT = 2
+HYPOTHETICAL_NOTE = "the actions are only what the candidate would do"
+HYPOTHETICAL_ADVICE = (
+    "The story is told only as what you would do: tell one real time it happened and what you did."
+)
+HYPOTHETICAL_SUMMARY = "The story is hypothetical: no real event, only what you would do."
+WE_NOTE = "every action is \u201cwe\u201d, none is the candidate's own"
+WE_ADVICE = "Every action is 'we': say what you yourself did."
+WE_SUMMARY = "Every action in the story is \u201cwe\u201d: your own part is not told."
+
+#: Hypothetical actions needed (and no past action at all) to call a story hypothetical.
+MIN_HYPOTHETICAL = 2
+#: Past actions by "we" needed (and none by "I") to call a story a "we" story.
+MIN_WE_ACTIONS = 2
+
+_HYPOTHETICAL = re.compile(
+    r"\b(?:i|we|you)\s+(?:would|will|should|shall|might|could)\b(?!\s+(?:have|'ve)\b)"
+    r"|\b(?:i|we|you)['\u2019](?:d|ll)\b(?!\s+(?:have|'ve)\b)"
+    r"|\b(?:i|we|you)(?:\s+am|\s+are|['\u2019]m|['\u2019]re)\s+going\s+to\b"
+    r"|\byou\s+(?:need|have|want)\s+to\b"
+    r"|\bmy\s+(?:first\s+)?(?:step|approach|plan|move)\s+would\b",
+    re.IGNORECASE,
+)
+# Sentences that look back on a real event: their "would" is a reflection.
+_REFLECTIVE = re.compile(
+    r"\b(?:again|next\s+time|in\s+hindsight|looking\s+back|in\s+retrospect|differently|"
+    r"going\s+forward|since\s+then|same\s+way|(?:would|should|could)\s+have)\b",
+    re.IGNORECASE,
+)
+_WE_ADVERB = r"(?:then\s+|first\s+|also\s+|just\s+|quickly\s+|finally\s+|eventually\s+|all\s+|)"
+_WE_ACTION = re.compile(
+    r"\bwe\s+" + _WE_ADVERB + r"(?:" + _ACTION_VERBS + r"|" + _NOT_ACTIONS + _PAST_VERB + r")",
+    re.IGNORECASE,
+)
+_I_ACTION = re.compile(_GENERIC_ACTION, re.IGNORECASE)
+# A condition is not an event: "if a model I shipped did not perform, I would ...".
+_CONDITION = re.compile(
+    r"\b(?:if|when|whenever|suppose|supposing|imagine|say)\b[^,;.!?]*", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Whose actions a story tells, and in which mood."""
+
+    hypothetical: int  # "I would ..." outside a reflection
+    own_past: int  # "I built ...", or actions under an "Action:" label
+    we_past: int  # "we rolled back ..."
+
+    @property
+    def only_hypothetical(self) -> bool:
+        return self.hypothetical >= MIN_HYPOTHETICAL and self.own_past == 0 and self.we_past == 0
+
+    @property
+    def only_we(self) -> bool:
+        return not self.only_hypothetical and self.we_past >= MIN_WE_ACTIONS and self.own_past == 0
+
+
+def voice(analysis: Analysis) -> Voice:
+    """Count hypothetical, own and "we" actions in a story (see the module doc)."""
+    hypothetical = own = we = 0
+    for sent in analysis.sentences:
+        text = sent.text.translate(_FOLD)
+        if not _REFLECTIVE.search(text):
+            hypothetical += len(_HYPOTHETICAL.findall(text))
+        told = _CONDITION.sub(" ", text)
+        own += len(_I_ACTION.findall(told))
+        we += len(_WE_ACTION.findall(told))
+    action = detect_star(analysis.sentences)["action"]
+    if action.labelled and action.status == "present":
+        own += 1
+    return Voice(hypothetical, own, we)
+
+
+def _voice_caps(analysis: Analysis, rubric: Rubric) -> list[Cap]:
+    action = frozenset(c.id for c in rubric.criteria if c.star == "action")
+    if not action:
+        return []
+    found = voice(analysis)
+    if found.only_hypothetical:
+        return [
+            Cap(action, ACTION_LIMIT, HYPOTHETICAL_NOTE, HYPOTHETICAL_ADVICE, HYPOTHETICAL_SUMMARY)
+        ]
+    if found.only_we:
+        return [Cap(action, ACTION_LIMIT, WE_NOTE, WE_ADVICE, WE_SUMMARY)]
+    return []
+
+
+# =========================================================================== the hook
 
 
 def explaining_caps(analysis: Analysis, question: Question, rubric: Rubric) -> list[Cap]:
     """Caps for an answer that names without explaining, or a story without "I did"."""
-    return []
+    return [*_naming_caps(analysis, rubric), *_voice_caps(analysis, rubric)]
