@@ -26,10 +26,16 @@ from interviewer.core.models import (
     Rubric,
     Turn,
 )
+from interviewer.core.prompts import strict_json_schema
 from interviewer.core.requests import GradeRequest
+from interviewer.llm import service
+from interviewer.llm.offline import OfflineCoach
+from interviewer.llm.openai_backend import OpenAIBackend
 from interviewer.storage.content_files import builtin_content_root, load_library
 from interviewer.storage.paths import app_paths
+from interviewer.storage.prompt_files import default_prompts_dir, load_prompts
 from tests import factories
+from tests.fake_openai_server import FakeOpenAIServer, json_content
 
 SCALER = RedFlag(
     id="scaler-on-all-data",
@@ -563,3 +569,76 @@ def test_grade_text_lists_the_red_flag_with_quote_and_correction(cli_question: s
     assert lines[at + 1].startswith('      "In my last project I fit the scaler on the whole')
     assert lines[at + 2] == "      instead: Fit on the training split."
     assert r.stdout.count("Red flag:") == 1  # not repeated among the advice
+
+
+# --------------------------------------------------------------------------- the model grader
+
+
+def grading_messages(q: Question) -> list[dict[str, str]]:
+    return load_prompts(default_prompts_dir()).build_grading_messages(request(ANSWER, q))
+
+
+def test_the_grading_prompt_lists_the_questions_red_flags() -> None:
+    messages = grading_messages(question())
+    system, body = messages[0]["content"], "\n".join(m["content"] for m in messages[1:])
+    for flag in FLAGS:
+        assert f"- [{flag.id}] {flag.text} Instead: {flag.correction}" in body
+    assert '"red_flags"' in system and "exactly as listed in brackets" in system
+    assert "warns against the mistake" in system
+    # The flags live in the question's context: the cached system prefix stays the same.
+    bare = grading_messages(question([]))
+    assert bare[0]["content"] == system
+    bare_body = "\n".join(m["content"] for m in bare[1:])
+    assert 'return "red_flags" as an empty list' in bare_body and "[scaler" not in bare_body
+
+
+def test_the_strict_schema_asks_for_red_flags_and_old_replies_still_validate() -> None:
+    schema = strict_json_schema(GradeDraft)
+    assert "red_flags" in schema["properties"] and "red_flags" in schema["required"]
+    item = schema["$defs"]["RedFlagDraft"]
+    assert item["required"] == ["red_flag", "quote"] and item["additionalProperties"] is False
+    old = factories.draft().model_dump()
+    del old["red_flags"]
+    assert GradeDraft.model_validate(old).red_flags == []
+
+
+def test_a_model_graders_red_flag_claim_reaches_the_grade() -> None:
+    answer = (
+        "Bias is error from simple assumptions and variance is sensitivity to the sample. "
+        "For our sales data I used plain k-fold on the daily series to pick the depth."
+    )
+    reply = draft("Bias is error from simple assumptions").model_dump()
+    reply["red_flags"] = [
+        {"red_flag": SHUFFLE.id, "quote": "I used plain k-fold on the daily series"},
+        {"red_flag": UNKNOWN.id, "quote": "we never found out"},  # not in the answer
+    ]
+    old = draft("Bias is error from simple assumptions").model_dump()
+    del old["red_flags"]  # a reply recorded before the field existed
+    with FakeOpenAIServer(models=["m"]) as server:
+        server.enqueue(json_content(reply), json_content(old))
+        backend = OpenAIBackend(
+            api_key=None, model="m", base_url=server.base_url, timeout=5.0, max_retries=0
+        )
+        try:
+            grade = service.grade(backend, request(answer), OfflineCoach())
+            plain = service.grade(backend, request(answer), OfflineCoach())
+        finally:
+            backend.close()
+        sent = server.chat_bodies[0]
+    assert grade.backend != "offline" and "offline_fallback" not in grade.flags
+    assert [(f.id, f.quote) for f in grade.red_flags_found] == [
+        (
+            SHUFFLE.id,
+            "For our sales data I used plain k-fold on the daily series to pick the depth.",
+        )
+    ]
+    assert {c.criterion_id: c.score for c in grade.criteria}["correctness"] == 2
+    schema = sent["response_format"]["json_schema"]["schema"]
+    assert "red_flags" in schema["required"]
+    assert plain.red_flags_found == [] and "offline_fallback" not in plain.flags
+
+
+def test_the_offline_coach_reports_red_flags_through_finalize() -> None:
+    grade = service.grade(OfflineCoach(), request(ANSWER_WITH_FLAG), None)
+    assert [f.id for f in grade.red_flags_found] == [SCALER.id]
+    assert {c.criterion_id: c.score for c in grade.criteria}["correctness"] <= 2
