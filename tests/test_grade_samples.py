@@ -36,6 +36,7 @@ from interviewer.storage.settings import Settings, load_settings, save_settings
 from interviewer.storage.store import SessionStore
 from interviewer.terminal import TerminalFrontEnd, grade_samples_for
 from tests.factories import question, rubric
+from tests.fake_openai_server import FakeOpenAIServer, Reply, json_content
 from tests.gui_helpers import quoting_grade, small_library
 from tests.test_session_service import answer_all, headless, turn_text
 
@@ -398,3 +399,28 @@ def test_the_terminal_takes_the_flag_else_the_settings(tmp_path: Path) -> None:
     )
     assert own.session.grade_samples == 1
     store.close()
+
+
+def _reply(correctness: ScoreValue, depth: ScoreValue, n: int) -> Reply:
+    return json_content(sample(correctness, depth, n).model_dump(mode="json"))
+
+
+def test_samples_through_the_real_client_against_a_loopback_server() -> None:
+    """The real openai client, three requests, the median: as a user's model would."""
+    from interviewer.llm.openai_backend import OpenAIBackend
+
+    with FakeOpenAIServer() as server:
+        server.enqueue(_reply(2, 4, 0), _reply(5, 4, 1), _reply(3, 3, 2))
+        backend = OpenAIBackend(None, "fake-model", base_url=server.base_url, max_retries=0)
+        try:
+            grade = service.grade(
+                backend, request(), OfflineCoach(), health=service.BackendHealth(), samples=3
+            )
+        finally:
+            backend.close()
+        assert len(server.chat_bodies) == 3
+    assert grade.backend == backend.name and "offline_fallback" not in grade.flags
+    assert scores(grade) == {"correctness": 3, "depth": 4}
+    assert uncertain(grade) == {"correctness": True, "depth": False}
+    (kept,) = grade.criteria[0].evidence  # the median sample's quote, as its whole clause
+    assert QUOTES[2] in kept and QUOTES[1] not in kept
