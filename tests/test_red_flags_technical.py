@@ -391,6 +391,13 @@ SAMPLES: dict[str, dict[str, tuple[tuple[str, str], str]]] = {
             ),
             "Plain k-fold does not always work.",
         ),
+        "train-test-same-data": (
+            (
+                "Without cross-validation you would just train and test on the same data.",
+                "I evaluate on the training set to get the final score.",
+            ),
+            "Never evaluate on the training set.",
+        ),
     },
     "tech-transfer-learning": {
         "transfer-is-deployment": (
@@ -659,6 +666,13 @@ SAMPLES: dict[str, dict[str, tuple[tuple[str, str], str]]] = {
                 "A bigger dataset leads to overfitting.",
             ),
             "More data does not cause overfitting.",
+        ),
+        "train-test-same-data": (
+            (
+                "I train the model and then test it on the same data to see how good it is.",
+                "We trained and evaluated on the same dataset, and the accuracy was 98%.",
+            ),
+            "You must never test on the same data you trained on.",
         ),
     },
     "tech-roc-auc-precision-recall": {
