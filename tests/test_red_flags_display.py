@@ -274,7 +274,7 @@ def test_pdf_shows_each_red_flag_quote_and_correction(report: Report, tmp_path: 
         ).stdout
     )
     first, second = text.split("Question 2 of 2", 1)
-    assert V.RED_FLAGS.upper() in first and V.RED_FLAGS.upper() not in second
+    assert V.RED_FLAGS in first and V.RED_FLAGS not in second
     for flag in (FLAG_1, FLAG_2):
         assert flag.red_flag in first
         assert f"{V.RED_FLAG_QUOTE}: “{flag.quote}”" in first

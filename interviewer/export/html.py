@@ -74,7 +74,7 @@ ol.focus li { margin: 0 0 8px; }
 .red-flag { padding: 6px 0; border-top: 1px solid #f4c7c3; }
 .red-flag .said { font-style: italic; overflow-wrap: anywhere; }
 .uncertain { display: inline-block; margin-left: 8px; padding: 0 8px; border-radius: 999px;
-  border: 1px solid #a16207; color: #a16207; font-size: .8em; font-weight: 600;
+  border: 1px solid #2760a8; color: #2760a8; font-size: .8em; font-weight: 600;
   vertical-align: middle; }
 blockquote { margin: 4px 0; padding: 0 0 0 12px; border-left: 3px solid #d0d7de;
   font-style: italic; overflow-wrap: anywhere; }
@@ -211,11 +211,11 @@ TEMPLATE = """\
 {{- t.UNCERTAIN }}</span>
 {%- endif %}</span>
 <span class="chip" style="background: {{ colour(c.score) }}">{{ c.score }}/5</span></div>
-{% if c.uncertain %}
-<div class="muted">{{ t.UNCERTAIN|capitalize }}: {{ t.UNCERTAIN_NOTE }}.</div>
-{% endif %}
 {% if c.level_text %}
 <div class="level">{{ level_label(c.score) }}: {{ c.level_text }}</div>
+{% endif %}
+{% if c.uncertain %}
+<div class="muted">{{ t.UNCERTAIN|capitalize }}: {{ t.UNCERTAIN_NOTE }}.</div>
 {% endif %}
 {% for e in c.evidence %}
 <blockquote>“{{ e }}”</blockquote>

@@ -92,10 +92,10 @@ def _question(q: QuestionView) -> list[str]:
         for c in q.criteria:
             tag = f" *({V.UNCERTAIN})*" if c.uncertain else ""
             lines += [f"- **{md_escape(c.name)}: {c.score}/5**{tag}"]
-            if c.uncertain:
-                lines += [f"  - {V.UNCERTAIN.capitalize()}: {V.UNCERTAIN_NOTE}."]
             if c.level_text:
                 lines += [f"  - {V.level_label(c.score)}: {md_escape(c.level_text)}"]
+            if c.uncertain:
+                lines += [f"  - {V.UNCERTAIN.capitalize()}: {V.UNCERTAIN_NOTE}."]
             for e in c.evidence:
                 lines += [f"  - Evidence: “{md_escape(e)}”"]
             if not c.evidence:

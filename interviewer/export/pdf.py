@@ -163,7 +163,7 @@ li { margin-bottom: 2px; }
 {% endfor %}
 {% if q.summary %}<p class="turn"><b>Grader's summary:</b> {{ q.summary }}</p>{% endif %}
 {% if q.red_flags %}
-<h4 style="color: #b42318">{{ t.RED_FLAGS|upper }}</h4>
+<h4 style="color: #b42318">{{ t.RED_FLAGS }}</h4>
 <table width="100%" cellspacing="0" cellpadding="6">
 <tr><td bgcolor="#fdecea">
 <span class="muted">{{ t.RED_FLAGS_NOTE }}</span>
@@ -183,10 +183,12 @@ li { margin-bottom: 2px; }
 &nbsp;{{ c.score }}/5&nbsp;</span>
 </td>
 <td valign="top"><b>{{ c.name }}</b>
-{% if c.uncertain %}&nbsp;<span style="color: #a16207"><b>({{ t.UNCERTAIN }})</b></span>
-<br><span class="muted">{{ t.UNCERTAIN|capitalize }}: {{ t.UNCERTAIN_NOTE }}.</span>{% endif %}
+{% if c.uncertain %}&nbsp;<span style="color: #2760a8"><b>({{ t.UNCERTAIN }})</b></span>{% endif %}
 {% if c.level_text %}
 <br><span class="muted">{{ level_label(c.score) }}: {{ c.level_text }}</span>
+{% endif %}
+{% if c.uncertain %}
+<br><span class="muted">{{ t.UNCERTAIN|capitalize }}: {{ t.UNCERTAIN_NOTE }}.</span>
 {% endif %}
 {% for e in c.evidence %}
 <br><span class="quote">“{{ e }}”</span>
