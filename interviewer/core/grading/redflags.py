@@ -26,8 +26,9 @@ against it. The rules, each one a list someone can read and argue with:
 
 A model grader's claims (`RedFlagDraft`) add a flag of the question when the quote is
 the candidate's own words and the claim names the flag (its id, its text, or close to
-its text); a claim whose quote warns against the flag (`CLAIM_WARNING_WORDS` or the
-flag's `unless` phrases) is dropped. Each flag is reported at most once.
+its text); a claim whose quote warns against the flag (`CLAIM_WARNING_WORDS` outside the
+flag's own cue phrases, or the flag's `unless` phrases) is dropped. Each flag is reported
+at most once.
 """
 
 from __future__ import annotations
@@ -362,9 +363,17 @@ def _named(claim: str, flags: Sequence[_Flag]) -> _Flag | None:
 
 
 def _claim_warns(flag: _Flag, quote: str) -> bool:
-    toks = tuple(_key(w) for w in words(quote))
+    """Does a claimed quote warn against the flag? Its `unless` phrases, or an explicit
+    warning word outside the flag's own cue phrases ("I knew it was wrong to ship" is the
+    flag itself when "wrong to ship" is a cue)."""
+    raw = words(quote)
+    toks = tuple(_key(w) for w in raw)
     present = frozenset(toks)
-    return _covers(flag.unless, toks, present) or _covers(_CLAIM_WARNINGS, toks, present)
+    if _covers(flag.unless, toks, present):
+        return True
+    clause = _Clause(quote, toks, present, frozenset())
+    cues = [span for group in flag.groups for p in group for span in p.spans(toks, present)]
+    return _warns(clause, cues, _CLAIM_WARNINGS)
 
 
 # =========================================================================== the check
