@@ -475,6 +475,169 @@ STORIES: dict[tuple[str, str], tuple[str, str, str]] = {
 }
 
 
+# More ways candidates say the same mistakes (paraphrases written after the cues, to see
+# that the cues are not tied to the two sentences above).
+PARAPHRASES: list[tuple[str, str, str]] = [
+    (
+        "beh-model-failure",
+        "blames-others",
+        "The data scientists messed up the labels, so the model failed in production.",
+    ),
+    (
+        "beh-model-failure",
+        "blames-others",
+        "Honestly it was the fault of the platform team, who changed the feature pipeline.",
+    ),
+    ("beh-difficult-teammate", "escalated-first", "I escalated it to my manager immediately."),
+    ("beh-difficult-teammate", "insults-colleague", "He was a nightmare to work with."),
+    (
+        "beh-difficult-teammate",
+        "avoided-the-issue",
+        "I just avoided him for the rest of the project.",
+    ),
+    (
+        "beh-tight-deadline",
+        "skipped-quality-checks",
+        "We didn't have time to write tests, so we pushed it straight to production.",
+    ),
+    (
+        "beh-tight-deadline",
+        "skipped-quality-checks",
+        "We skipped the validation step because the deadline was fixed.",
+    ),
+    (
+        "beh-challenging-project",
+        "claims-all-credit",
+        "Basically I did all of the modelling and the team just did the boring data work.",
+    ),
+    (
+        "beh-explain-non-technical",
+        "jargon-dump",
+        "I explained the gradient boosting algorithm step by step to the executives.",
+    ),
+    (
+        "beh-prioritise-workload",
+        "yes-to-everything",
+        "I just try to do everything and work until it's done.",
+    ),
+    (
+        "beh-complex-problem",
+        "accuracy-on-imbalance",
+        "We got 98% accuracy after balancing the classes.",
+    ),
+    ("beh-staying-current", "passive-feeds-only", "I mainly keep up through Twitter."),
+    ("case-fraud-detection", "accuracy-on-rare-fraud", "I'd use accuracy to evaluate the model."),
+    (
+        "case-fraud-detection",
+        "random-split-transactions",
+        "Split the data randomly, 80% for training and 20% for testing.",
+    ),
+    ("case-fraud-detection", "random-split-transactions", "I'd use a random train test split."),
+    (
+        "case-stock-price",
+        "shuffled-time-series",
+        "I'd split the data randomly into training and testing sets.",
+    ),
+    ("case-stock-price", "shuffled-time-series", "Use train_test_split from sklearn with shuffle."),
+    (
+        "case-ecommerce-recsys",
+        "offline-metrics-only",
+        "I'd measure success with RMSE on a held-out set and that's enough.",
+    ),
+    (
+        "case-ecommerce-recsys",
+        "offline-metrics-only",
+        "We'd just look at the offline precision at k and then deploy it to everyone.",
+    ),
+    (
+        "case-churn-prediction",
+        "leaky-churn-features",
+        "I'd include whether they called to cancel as a feature.",
+    ),
+    (
+        "case-churn-prediction",
+        "risk-equals-persuadable",
+        "We'd target the users with the highest churn probability with a discount.",
+    ),
+    (
+        "case-demand-forecasting",
+        "mape-with-zero-sales",
+        "I'd use mean absolute percentage error to evaluate.",
+    ),
+    (
+        "case-demand-forecasting",
+        "model-per-series",
+        "I'd build one ARIMA per store-product combination.",
+    ),
+    (
+        "case-review-nlp",
+        "stemming-equals-lemmatisation",
+        "Stemming and lemmatization do the same thing, reduce words to the root.",
+    ),
+    ("case-review-nlp", "stars-as-ground-truth", "I'd use the star ratings as labels directly."),
+]
+
+# Sentences from good answers that come close to a flag's cues and must fire nothing.
+CLEAN: list[tuple[str, str]] = [
+    (
+        "beh-difficult-teammate",
+        "I went to my manager right away to flag the risk, and set up a one-on-one with him.",
+    ),
+    (
+        "beh-model-failure",
+        "After fixing the parsing I retrained the model and conversion went back to normal.",
+    ),
+    (
+        "beh-model-failure",
+        "An upstream form change broke the company-size field, and my model had no check for it.",
+    ),
+    ("beh-tight-deadline", "We dropped the nice-to-have dashboard and kept the tests."),
+    ("beh-tight-deadline", "We shipped without the dashboard, but with full test coverage."),
+    (
+        "beh-explain-non-technical",
+        "I showed them a chart of the algorithm's top three factors for real accounts.",
+    ),
+    (
+        "beh-complex-problem",
+        "Accuracy was already 99.5% before we started, which is exactly why it told us nothing.",
+    ),
+    (
+        "beh-staying-current",
+        "I skim arXiv on Fridays instead of Twitter, and reproduce one paper a month.",
+    ),
+    (
+        "case-stock-price",
+        "I'd use the S&P 500 constituents as of each historical date, including delisted ones.",
+    ),
+    ("case-stock-price", "I'd scale features with statistics from the training window only."),
+    (
+        "case-ecommerce-recsys",
+        "Offline recall@k is enough to choose between candidate generators; the A/B test decides.",
+    ),
+    (
+        "case-fraud-detection",
+        "Nightly jobs recompute the velocity aggregates, and every payment is scored in real time.",
+    ),
+    ("case-fraud-detection", "Chargebacks arrive weeks later and become the labels."),
+    (
+        "case-demand-forecasting",
+        "Out-of-stock days show zero sales, which I'd treat as censored demand.",
+    ),
+    (
+        "case-churn-prediction",
+        "Features are computed as of the snapshot date, so nothing from the cancellation leaks in.",
+    ),
+    (
+        "case-churn-prediction",
+        "We'd send the offer to a random half of the high-risk customers, then compare.",
+    ),
+    (
+        "case-review-nlp",
+        "Stemming chops suffixes while lemmatisation uses a dictionary, and BERT needs neither.",
+    ),
+]
+
+
 def _found(text: str, qid: str) -> list[str]:
     return [f.id for f in find_red_flags(text, BANK[qid])]
 
@@ -510,6 +673,16 @@ def test_a_sentence_that_commits_the_flag_is_caught(qid: str, fid: str, text: st
 @pytest.mark.parametrize(("qid", "fid", "text"), WARNING)
 def test_a_sentence_that_warns_or_does_right_is_not_a_flag(qid: str, fid: str, text: str) -> None:
     assert fid not in _found(text, qid), text
+
+
+@pytest.mark.parametrize(("qid", "fid", "text"), PARAPHRASES, ids=[f for _, f, _ in PARAPHRASES])
+def test_other_ways_of_saying_it_are_caught(qid: str, fid: str, text: str) -> None:
+    assert fid in _found(text, qid), text
+
+
+@pytest.mark.parametrize(("qid", "text"), CLEAN, ids=[q for q, _ in CLEAN])
+def test_close_but_correct_sentences_fire_nothing(qid: str, text: str) -> None:
+    assert _found(text, qid) == [], text
 
 
 def _development_answers() -> list[tuple[str, str, str]]:
