@@ -148,8 +148,13 @@ def test_the_named_terms_are_written_as_the_candidate_wrote_them() -> None:
             "1. Distance metric (Euclidean, Manhattan)\n2. Majority vote\n3. Lazy learner\n"
             "4. Feature scaling\n5. Curse of dimensionality",
         ),
+        (
+            "tech-regularization",
+            "The main types are L1, L2, lasso, ridge, elastic net, dropout, early stopping and "
+            "weight decay.",
+        ),
     ],
-    ids=["bullet-headings", "fragments", "numbered-headings"],
+    ids=["bullet-headings", "fragments", "numbered-headings", "one-sentence-list"],
 )
 def test_headings_and_fragments_are_capped_too(qid: str, text: str) -> None:
     g = grade(qid, text)
@@ -243,8 +248,21 @@ def test_a_model_grader_s_lenient_draft_is_capped_the_same_way() -> None:
             "rate overshoots and diverges, too small crawls; mini-batches trade noise for "
             "speed, and momentum or Adam smooth the path.",
         ),
+        (
+            "tech-dimensionality-reduction",
+            "PCA: linear projection onto directions of max variance (eigenvectors of the "
+            "covariance matrix). t-SNE and UMAP: non-linear, for visualisation only, since the "
+            "distances between their clusters mean little.",
+        ),
     ],
-    ids=["explained-bullets", "expert-2-sentences", "expert-3-sentences", "informal", "terse"],
+    ids=[
+        "explained-bullets",
+        "expert-2-sentences",
+        "expert-3-sentences",
+        "informal",
+        "terse",
+        "note-form-definitions",
+    ],
 )
 def test_answers_that_explain_are_not_capped(qid: str, text: str) -> None:
     assert caps_for(qid, text) == []

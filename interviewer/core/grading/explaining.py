@@ -10,12 +10,16 @@ grader's draft (a model's as much as the offline coach's).
 **Naming without explaining.** The answer is cut into pieces (sentences, bullet lines,
 and the parts of a sentence around a colon, a semicolon or a dash). A piece *explains*
 when it holds a clause: a finite verb (an auxiliary or modal, a subject pronoun, a
-known verb in its "-s" form, an imperative), or an explanatory connective (because, so,
-which, means, when, if, whereas, "to" + verb, "by" + "-ing", an arrow). Inside a piece
-that explains, a run of three or more short comma-separated items with no verb of their
-own ("are L1, L2, dropout and early stopping") is still a list. The answer is *naming*
-when, of its words, at most `MAX_EXPLAINED_SHARE` sit in explaining text, and it names
-at least `MIN_NAMED` terms (key-point terms of the question, else words of the field).
+known verb in its "-s" form, an imperative), an explanatory connective (because, so,
+which, means, when, if, whereas, but, not, "to" + verb, "by" + "-ing", an arrow), or it
+is a definition in note form (five words or more tied by prepositions or articles:
+"linear projection onto directions of max variance"). Inside a piece that explains, a
+run of three or more short comma-separated items with no verb of their own is still a
+list ("the main types are L1, L2, dropout and early stopping": only "the main types
+are" explains). The answer is *naming* when at most `MAX_EXPLAINED_SHARE` of its words
+sit in explaining text, at most `MAX_FUNCTION_SHARE` are function words (a list of
+nouns has next to none), and it names at least `MIN_NAMED` terms (key-point terms of
+the question, else words of the field).
 Short dense sentences, bullets that each say what something does, and spoken answers
 full of fillers all have verbs, so none of them is caught; an answer too short to judge
 is left to the junk checks (it is capped as too short already).
@@ -44,7 +48,7 @@ hypothetical action, and "I was", "I felt", "I learned" are not actions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from interviewer.core.grading.caps import Cap
@@ -122,7 +126,8 @@ _SUBJECTS = _wordset("i you we they he she it")
 # Words that join an explanation to what it explains.
 _CONNECTIVES = _wordset(
     """because since so therefore thus hence which who whose means meaning whenever if
-    unless whereas while although though otherwise until than when where instead"""
+    unless whereas while although though otherwise until than when where instead but not
+    never rather unlike"""
 )
 # Verbs of explanation, in their base form. In the "-s" form ("shrinks", "pushes") they
 # are a finite verb; as the first word of a piece they are an imperative ("add a
@@ -173,6 +178,15 @@ _PIECE_BREAK = re.compile(r"[:;]\s+|\s+[-\u2013\u2014]+\s+|\s*\(|\)\s*|:$")
 # Where a piece breaks into list items.
 _ITEM_BREAK = re.compile(r",|\s+(?:and|or|vs\.?|versus|plus|/|&)\s+|/", re.IGNORECASE)
 _MAX_ITEM_WORDS = 4
+# A named term never runs across these.
+_BETWEEN_TERMS = re.compile(r"[,;:.!?()\n]")
+_MIN_PHRASE_WORDS = 5
+_MIN_PHRASE_GLUE = 2
+# Prepositions and articles that tie a noun phrase together ("and"/"or" only add to a list).
+_PHRASE_GLUE = _wordset(
+    """of for onto into on in at to from with without between by per over under across
+    against within than the a an its their each not more less most only no"""
+)
 _MIN_RUN = 3
 
 
@@ -188,6 +202,22 @@ def _verb_like(tok: str) -> bool:
     return False
 
 
+def _last_cue(toks: Sequence[str]) -> int | None:
+    """Index of the last word that makes `toks` a clause (a verb, a subject, a connective)."""
+    last: int | None = None
+    lead = 1 if toks[0] in _LEAD_ADVERBS and len(toks) > 1 else 0
+    if toks[lead] in _VERBS and toks[lead] not in _NOUNISH_BASE and len(toks) > lead + 1:
+        last = lead  # an imperative: "add a penalty", "first define the goal"
+    for i, tok in enumerate(toks):
+        if tok in _AUX or tok in _SUBJECTS or tok in _CONNECTIVES:
+            last = i
+        elif tok == "to" and i + 1 < len(toks) and toks[i + 1] in _VERBS:
+            last = i + 1
+        elif i > 0 and _verb_like(tok):
+            last = i
+    return last
+
+
 def _explains(text: str) -> bool:
     """Does this piece of an answer hold a clause (a verb) or an explanatory link?"""
     if _ARROW.search(text) or _BY_ING.search(text):
@@ -195,17 +225,24 @@ def _explains(text: str) -> bool:
     toks = words(text)
     if not toks:
         return False
-    lead = 1 if toks[0] in _LEAD_ADVERBS and len(toks) > 1 else 0
-    if toks[lead] in _VERBS and toks[lead] not in _NOUNISH_BASE and len(toks) > lead + 1:
-        return True  # an imperative: "add a penalty", "first define the goal"
-    for i, tok in enumerate(toks):
-        if tok in _AUX or tok in _SUBJECTS or tok in _CONNECTIVES:
-            return True
-        if tok == "to" and i + 1 < len(toks) and toks[i + 1] in _VERBS:
-            return True
-        if i > 0 and _verb_like(tok):
-            return True
-    return False
+    if _last_cue(toks) is not None:
+        return True
+    # A definition in note form: "linear projection onto directions of max variance".
+    # A phrase that long with its prepositions and articles says how things relate,
+    # which a bare list item ("learning curves", "weight decay") never does.
+    glue = sum(1 for t in toks if t in _PHRASE_GLUE)
+    return len(toks) >= _MIN_PHRASE_WORDS and glue >= _MIN_PHRASE_GLUE
+
+
+def _list_head(item: str) -> int:
+    """Words at the end of an explaining item that open the list after it: "the main
+    types are L1, L2, dropout" lists L1 too."""
+    toks = words(item)
+    cue = _last_cue(toks) if toks else None
+    if cue is None or _ARROW.search(item) or _BY_ING.search(item):
+        return 0
+    tail = len(toks) - cue - 1
+    return tail if tail <= _MAX_ITEM_WORDS else 0
 
 
 @dataclass(frozen=True)
@@ -243,14 +280,16 @@ def _explained_words(piece: str) -> int:
     items = [i for i in _ITEM_BREAK.split(piece) if words(i)]
     listed = 0
     run: list[int] = []
+    head = 0  # the list's first item, at the end of the clause that opens it
     for item in [*items, ""]:
         size = len(words(item))
         if item and size <= _MAX_ITEM_WORDS and not _explains(item):
             run.append(size)
             continue
-        if len(run) >= _MIN_RUN:
-            listed += sum(run)
+        if len(run) + (head > 0) >= _MIN_RUN:
+            listed += sum(run) + head
         run = []
+        head = _list_head(item) if item else 0
     return n - listed
 
 
@@ -274,13 +313,18 @@ def naming(analysis: Analysis) -> Naming:
 def named_terms(analysis: Analysis, limit: int = MAX_NAMED_SHOWN) -> list[str]:
     """Key-point terms the answer names (else words of the field), in answer order, as
     the answer writes them."""
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(analysis.text.translate(_FOLD))]
-    toks = [analysis.text.translate(_FOLD)[a:b].lower() for a, b in spans]
+    folded = analysis.text.translate(_FOLD)
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
+    toks = [folded[a:b].lower() for a, b in spans]
     stems = [stem(t) for t in toks]
     found: list[tuple[int, int]] = []  # token index ranges [start, end)
+
+    def one_phrase(where: tuple[int, int]) -> bool:  # not across a comma or a line
+        return not _BETWEEN_TERMS.search(folded[spans[where[0]][0] : spans[where[1] - 1][1]])
+
     for hit in analysis.coverage:
         for term in hit.terms:
-            where = _find(_term_tokens(term), stems)
+            where = next(filter(one_phrase, _find(_term_tokens(term), stems)), None)
             if where is not None:
                 found.append(where)
     if len(found) < MIN_NAMED:
@@ -293,20 +337,22 @@ def named_terms(analysis: Analysis, limit: int = MAX_NAMED_SHOWN) -> list[str]:
         if any(start < e and s < end for s, e in chosen):
             continue  # "l1" inside "l1 regularization" already named
         chosen.append((start, end))
-    text = analysis.text.translate(_FOLD)
     out: list[str] = []
     for start, end in chosen:
-        surface = re.sub(r"\s+", " ", text[spans[start][0] : spans[end - 1][1]])
+        surface = re.sub(r"\s+", " ", folded[spans[start][0] : spans[end - 1][1]])
         if surface.lower() not in (o.lower() for o in out):
             out.append(surface)
     return out[:limit]
 
 
-def _find(term: tuple[str, ...], stems: Sequence[str]) -> tuple[int, int] | None:
-    """Where the stemmed phrase `term` first occurs in `stems` (one word may come between)."""
+def _find(term: tuple[str, ...], stems: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """Where the stemmed phrase `term` occurs in `stems` (one word may come between)."""
     if not term:
-        return None
+        return
     for i, st in enumerate(stems):
+        if len(term) > 1 and st == "".join(term):
+            yield i, i + 1  # "k-nn" written as "knn"
+            continue
         if not _token_match(term[0], st):
             continue
         pos = i
@@ -317,13 +363,7 @@ def _find(term: tuple[str, ...], stems: Sequence[str]) -> tuple[int, int] | None
                 break
             pos = nxt
         else:
-            return i, pos + 1
-    if len(term) > 1:
-        joined = "".join(term)
-        for i, st in enumerate(stems):
-            if st == joined:
-                return i, i + 1
-    return None
+            yield i, pos + 1
 
 
 def _naming_caps(analysis: Analysis, rubric: Rubric) -> list[Cap]:
