@@ -351,6 +351,19 @@ def test_a_story_mixing_we_with_clear_i_did_is_not_capped() -> None:
     assert scores(g)["action"] >= 3
 
 
+@pytest.mark.parametrize(
+    "own",
+    [
+        "I had already rewritten the loader the week before.",
+        "I personally paired with the new hire on the data checks.",
+        "So I go to my lead and I propose a smaller scope.",
+    ],
+    ids=["past-perfect", "personally", "present-narration"],
+)
+def test_a_we_story_with_the_candidate_s_own_part_told_another_way_is_not_capped(own: str) -> None:
+    assert caps_for("beh-tight-deadline", f"{WE_STORY} {own}") == []
+
+
 def test_would_in_a_reflection_or_a_condition_is_not_a_hypothetical_story() -> None:
     lib = library()
     q = lib.question("beh-model-failure")

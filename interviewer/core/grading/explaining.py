@@ -419,6 +419,24 @@ _WE_ACTION = re.compile(
     re.IGNORECASE,
 )
 _I_ACTION = re.compile(_GENERIC_ACTION, re.IGNORECASE)
+# The candidate's own part told other ways: "I've added", "I had already rewritten",
+# "I was able to", "I personally", "I was the one who".
+_I_ALSO = re.compile(
+    r"\bi(?:['\u2019]ve|\s+have|\s+had)\s+(?:already\s+|also\s+|just\s+|since\s+)?"
+    r"(?!been\b|had\b)(?:[a-z]{2,}ed|built|written|rewritten|run|made|taken|set|led|sent|"
+    r"told|found|got|gotten|put|cut|split|spent|brought|shown|chosen|done)\b"
+    r"|\bi\s+(?:was|were)\s+able\s+to\b|\bi\s+(?:personally|myself)\b"
+    r"|\bi\s+was\s+the\s+one\s+who\b",
+    re.IGNORECASE,
+)
+# A story told in the present ("so I go to him and ask ..."): the candidate's own part,
+# though not a past event.
+_I_PRESENT = re.compile(
+    r"\bi\s+(?:then\s+|also\s+|just\s+|first\s+)?(?:go|sit|ask|tell|talk|write|build|call|"
+    r"set|start|open|pull|suggest|propose|decide|take|make|run|check|send|schedule|email|"
+    r"book|pair|draft|rewrite|fix|roll|push|raise|escalate|meet|explain|show|present)\b",
+    re.IGNORECASE,
+)
 # A condition is not an event: "if a model I shipped did not perform, I would ...".
 _CONDITION = re.compile(
     r"\b(?:if|when|whenever|suppose|supposing|imagine|say)\b[^,;.!?]*", re.IGNORECASE
@@ -431,6 +449,7 @@ class Voice:
 
     hypothetical: int  # "I would ..." outside a reflection
     own_past: int  # "I built ...", or actions under an "Action:" label
+    own_present: int  # "so I go to him and ask ..."
     we_past: int  # "we rolled back ..."
 
     @property
@@ -439,23 +458,25 @@ class Voice:
 
     @property
     def only_we(self) -> bool:
-        return not self.only_hypothetical and self.we_past >= MIN_WE_ACTIONS and self.own_past == 0
+        own = self.own_past + self.own_present
+        return not self.only_hypothetical and self.we_past >= MIN_WE_ACTIONS and own == 0
 
 
 def voice(analysis: Analysis) -> Voice:
     """Count hypothetical, own and "we" actions in a story (see the module doc)."""
-    hypothetical = own = we = 0
+    hypothetical = own = present = we = 0
     for sent in analysis.sentences:
         text = sent.text.translate(_FOLD)
         if not _REFLECTIVE.search(text):
             hypothetical += len(_HYPOTHETICAL.findall(text))
         told = _CONDITION.sub(" ", text)
-        own += len(_I_ACTION.findall(told))
+        own += len(_I_ACTION.findall(told)) + len(_I_ALSO.findall(told))
+        present += len(_I_PRESENT.findall(told))
         we += len(_WE_ACTION.findall(told))
     action = detect_star(analysis.sentences)["action"]
     if action.labelled and action.status == "present":
         own += 1
-    return Voice(hypothetical, own, we)
+    return Voice(hypothetical, own, present, we)
 
 
 def _voice_caps(analysis: Analysis, rubric: Rubric) -> list[Cap]:
