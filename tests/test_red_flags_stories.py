@@ -620,6 +620,10 @@ CLEAN: list[tuple[str, str]] = [
     ),
     ("case-fraud-detection", "Chargebacks arrive weeks later and become the labels."),
     (
+        "case-fraud-detection",
+        "First I'd stop looking at accuracy: predicting all negatives gives 99%.",
+    ),
+    (
         "case-demand-forecasting",
         "Out-of-stock days show zero sales, which I'd treat as censored demand.",
     ),
