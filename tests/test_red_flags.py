@@ -91,6 +91,8 @@ def found_ids(answer: str, q: Question | None = None, **kw: object) -> list[str]
         ("Honestly we never found out whether it worked.", "result-unknown"),
         ("I never blamed anyone; we never found out.", "result-unknown"),
         ("We didnt measure it afterwards.", "result-unknown"),
+        # a short statement with commas is still a statement
+        ("To save time, I fit the scaler on the whole dataset, then split.", "scaler-on-all-data"),
     ],
 )
 def test_a_stated_red_flag_is_found(answer: str, flag: str) -> None:
@@ -111,6 +113,10 @@ def test_a_stated_red_flag_is_found(answer: str, flag: str) -> None:
         "Fitting the scaler on the whole dataset is a bad idea.",
         "Be careful with shuffling a time series.",
         "Should you shuffle a time series?",
+        # a list of terms names things and states nothing
+        "Scaler, whole dataset, shuffle, time series.",
+        "shuffle / time series / k-fold / leakage",
+        "Key words: scaler, standardize, full dataset and cross-validation",
         # negation of something else in the sentence: left alone (lean towards not flagging)
         "I don't think you need a validation set because the test set is enough.",
         # the flag's own `unless` phrase shows the candidate knows better
@@ -483,7 +489,7 @@ def test_every_bank_question_has_at_least_three_red_flags(q: Question) -> None:
 @pytest.mark.parametrize("q", BANK, ids=lambda q: q.id)
 def test_every_bank_red_flag_can_fire_and_the_strong_answer_fires_none(q: Question) -> None:
     for flag in q.red_flags:
-        said = "I " + " and ".join(group[0] for group in flag.cues) + "."
+        said = "In my last project I " + " and ".join(group[0] for group in flag.cues) + "."
         fired_ids = [f.id for f in find_red_flags(said, q)]
         assert flag.id in fired_ids, f"{flag.id} does not fire on its own cues: {said!r}"
     strong = " ".join([*q.strong_answer, *(k.text for k in q.key_points)])

@@ -20,7 +20,8 @@ against it. The rules, each one a list someone can read and argue with:
   out". This leans towards NOT flagging: "I don't think you need a validation set" holds a
   negation and is left alone, even though it may state the misconception. A false red
   flag caps a correct answer, which costs the candidate more than a missed one.
-- A question ("Should you shuffle a time series?") states nothing and is never a flag.
+- A question ("Should you shuffle a time series?") states nothing and is never a flag;
+  nor is a bare list of terms ("shuffle, time series, scaler, whole dataset").
 - Text planted for the grader is set aside first (as `analyse` does), and every quote
   is checked against the answer with `EvidenceIndex`, so a flag never quotes planted text.
 
@@ -34,6 +35,7 @@ at most once.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -292,13 +294,26 @@ class _Clause:
     negations: frozenset[int]  # token positions holding a contracted "not" (n't)
 
 
+#: A clause cut by commas, slashes or "and"/"or" into at least TERM_LIST_ITEMS pieces of
+#: at most TERM_LIST_WORDS words each is a list of terms, not a statement.
+TERM_LIST_ITEMS = 3
+TERM_LIST_WORDS = 3
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,/|\u2022\u00b7]|\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def _is_term_list(text: str) -> bool:
+    """ "shuffle, time series, scaler, whole dataset": terms named, nothing stated."""
+    parts = [p for p in _LIST_SEPARATOR.split(text.strip(" .:-")) if p.strip()]
+    return len(parts) >= TERM_LIST_ITEMS and all(len(words(p)) <= TERM_LIST_WORDS for p in parts)
+
+
 def _clauses(sentences: Sequence[Sentence]) -> list[_Clause]:
     out: list[_Clause] = []
     for sent in sentences:
         for piece in sent.text.split(";"):
             text = unlabelled(piece.strip())
-            if not text or text.rstrip("\"')]*_ ").endswith("?"):
-                continue  # a question states nothing
+            if not text or text.rstrip("\"')]*_ ").endswith("?") or _is_term_list(text):
+                continue  # a question or a list of terms states nothing
             raw = words(text)
             toks = tuple(_key(w) for w in raw)
             if not toks:
