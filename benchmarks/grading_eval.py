@@ -1114,7 +1114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     lib = load_library(None)
     try:
-        dev, heldout = load_parts(args.set or dev_files(), args.heldout, lib, args.batch or "")
+        dev, heldout = load_parts(
+            [] if args.part == "heldout" else args.set or dev_files(),
+            None if args.part == "dev" else args.heldout,
+            lib,
+            args.batch or "",
+        )
     except (OSError, SetError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -1136,11 +1141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render(report, details=False))
         print(f"\n{DOCS_FILE.relative_to(ROOT)}: {'updated' if changed else 'already up to date'}")
         return 0
-    if args.part == "dev":
-        heldout = None
-    elif args.part == "heldout":
-        dev = []
-
     from benchmarks.grading_replay import recorded_files, resolve
 
     live = None
