@@ -8,6 +8,7 @@ at the bottom, no steering gain), and docs/grading.md must show what the eval pr
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import subprocess
@@ -302,7 +303,12 @@ def test_docs_show_what_the_eval_prints_now(lib: ContentLibrary) -> None:
     committed = ev.docs_section(text)
     assert committed is not None, "docs/grading.md lost its eval:begin/eval:end markers"
     expected = ev.render_docs(ev.docs_report(lib))
-    assert committed == expected, f"docs/grading.md is out of date: run `{ev.DOCS_COMMAND}`"
+    if committed != expected:
+        diff = difflib.unified_diff(
+            committed.splitlines(), expected.splitlines(), "docs", "eval now", lineterm="", n=0
+        )
+        shown = "\n".join(list(diff)[:40])
+        pytest.fail(f"docs/grading.md is out of date: run `{ev.DOCS_COMMAND}`\n{shown}")
 
 
 def test_docs_output_is_deterministic(lib: ContentLibrary) -> None:
