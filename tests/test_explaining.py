@@ -249,6 +249,12 @@ def test_a_model_grader_s_lenient_draft_is_capped_the_same_way() -> None:
             "speed, and momentum or Adam smooth the path.",
         ),
         (
+            "tech-regularization",
+            "La régularisation ajoute une pénalité sur la taille des poids. Le lasso (L1) pousse "
+            "certains poids exactement à zéro, alors que ridge (L2) les réduit tous sans les "
+            "annuler. Elastic net combine les deux.",
+        ),
+        (
             "tech-dimensionality-reduction",
             "PCA: linear projection onto directions of max variance (eigenvectors of the "
             "covariance matrix). t-SNE and UMAP: non-linear, for visualisation only, since the "
@@ -261,6 +267,7 @@ def test_a_model_grader_s_lenient_draft_is_capped_the_same_way() -> None:
         "expert-3-sentences",
         "informal",
         "terse",
+        "in-french",
         "note-form-definitions",
     ],
 )

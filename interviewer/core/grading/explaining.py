@@ -22,7 +22,8 @@ nouns has next to none), and it names at least `MIN_NAMED` terms (key-point term
 the question, else words of the field).
 Short dense sentences, bullets that each say what something does, and spoken answers
 full of fillers all have verbs, so none of them is caught; an answer too short to judge
-is left to the junk checks (it is capped as too short already).
+is left to the junk checks (it is capped as too short already), and an answer in
+another language is not judged by these English word lists at all.
 
 What is capped, and why (each limit is the rubric's own level for "named, not explained"):
 - criteria whose heuristic is "coverage" or "depth" (technical correctness, coverage and
@@ -86,6 +87,9 @@ MAX_FUNCTION_SHARE = 0.25
 MIN_NAMED = 3
 #: ... and has at least this many words (shorter answers are capped as too short).
 MIN_LIST_WORDS = 8
+#: The verb and connective lists are English: an answer in another language (fewer of
+#: its words recognised, `Analysis.recognised_share`) is not judged by them.
+MIN_RECOGNISED_SHARE = 0.5
 #: At most this many named terms are quoted back in the advice.
 MAX_NAMED_SHOWN = 5
 #: Limits: coverage and depth as "only named" (rubric level 2); naming examples or
@@ -367,7 +371,7 @@ def _find(term: tuple[str, ...], stems: Sequence[str]) -> Iterator[tuple[int, in
 
 
 def _naming_caps(analysis: Analysis, rubric: Rubric) -> list[Cap]:
-    if is_behavioral(rubric):
+    if is_behavioral(rubric) or analysis.recognised_share < MIN_RECOGNISED_SHARE:
         return []
     found = naming(analysis)
     if not found.names_only:
