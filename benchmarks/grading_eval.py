@@ -553,6 +553,27 @@ def _styles(items: Sequence[Labelled], scores: dict[str, float]) -> dict[str, di
     return out
 
 
+#: The measures that name answers or questions, not only count them.
+DETAIL_KEYS = (
+    "misordered_pairs",
+    "junk_not_at_bottom",
+    "junk_not_flagged",
+    "real_answers_called_junk",
+    "steering_missed",
+    "steering_gained",
+    "clean_answers_called_injection",
+    "fell_back",
+    "error_messages",
+    "pair_accuracy_per_question",
+)
+
+
+def totals_only(row: dict[str, Any]) -> dict[str, Any]:
+    """A held-out row without the names of the answers or questions that went wrong (their
+    count instead), so no output of the eval can point a grader change at one of them."""
+    return {k: len(v) if k in DETAIL_KEYS else v for k, v in row.items()}
+
+
 def verdicts(row: dict[str, Any]) -> dict[str, str]:
     """PASS/FAIL for each target (a measure with nothing to measure is n/a)."""
     out = {}
@@ -681,6 +702,8 @@ def build_report(
     graders: list[dict[str, Any]] = []
     for res in results:
         per_part = {p: metrics(items, res) for p, items in parts.items() if items}
+        if "heldout" in per_part:
+            per_part["heldout"] = totals_only(per_part["heldout"])
         groups = sorted({i.group for i in parts["dev"]})
         by_group = (
             {g: metrics([i for i in parts["dev"] if i.group == g], res) for g in groups}
@@ -985,6 +1008,10 @@ def render(report: dict[str, Any], details: bool = True) -> str:
                     f"{g['grader']}, development - {key.replace('_', ' ')} ({len(row[key])}):",
                 ]
                 lines += [f"  {x}" for x in row[key]]
+        below = {q: v for q, v in row["pair_accuracy_per_question"].items() if v < 1}
+        if below:
+            lines += ["", f"{g['grader']}, development - pair accuracy below 1 ({len(below)}):"]
+            lines += [f"  {q}: {v:g}" for q, v in below.items()]
         if row["error_messages"]:
             lines += ["", f"{g['grader']}, development - errors ({len(row['error_messages'])}):"]
             lines += [f"  {k}: {v}" for k, v in list(row["error_messages"].items())[:10]]

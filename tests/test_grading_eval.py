@@ -290,6 +290,8 @@ def heldout_row(lib: ContentLibrary) -> dict[str, Any]:
 def test_heldout_gate(heldout_row: dict[str, Any]) -> None:
     """CI gate: the offline coach on the held-out part (totals only, never answer ids)."""
     row = heldout_row
+    # Totals only: no output names a held-out answer or question that went wrong.
+    assert all(isinstance(row[k], int) for k in ev.DETAIL_KEYS)
     assert row["answers"] == row["items"] and row["errors"] == 0
     assert row["pair_accuracy"] >= GATE["pair_accuracy"], ev.gate_failures(row)
     assert row["junk_at_bottom"] == GATE["junk_at_bottom"], ev.gate_failures(row)
