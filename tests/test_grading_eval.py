@@ -479,6 +479,24 @@ def test_record_then_replay_gives_the_live_grades(
     assert row["pair_accuracy"] == 1.0  # 1 < 3 < 5 by marker, the coach's k-broken aside
 
 
+def test_a_live_model_is_measured_without_writing_anything(
+    fake_model: FakeOpenAIServer, tmp_path: Path, lib: ContentLibrary
+) -> None:
+    sets = tmp_path / "small.toml"
+    sets.write_text(SMALL_SET)
+    items = list(load_file(sets).items)
+    live = ev.LiveModel("fake-model", fake_model.base_url, None, 10, 1, None, jobs=2)
+    res = ev.grade_live(live, items, lib, lambda _m: None)
+    assert res.kind == "live" and res.grader == "fake-model (live)"
+    assert set(res.scores) == {i.id for i in items}
+    assert res.scores["k-weak"] < res.scores["k-solid"] < res.scores["k-strong"]
+    assert ev.metrics(items, res)["fallbacks"] == 1
+    assert not list(tmp_path.rglob("*.jsonl"))
+    # Two workers, two backends: each probes json_schema once.
+    formats = [(b.get("response_format") or {}).get("type") for b in fake_model.chat_bodies]
+    assert formats.count("json_schema") == 2
+
+
 def test_a_resumed_recording_grades_only_what_is_missing(
     fake_model: FakeOpenAIServer, tmp_path: Path, lib: ContentLibrary
 ) -> None:
