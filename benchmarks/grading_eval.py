@@ -1208,8 +1208,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         log=lambda m: print(m, file=sys.stderr, flush=True),
     )
     if args.suggest_bands:
-        for g in report["graders"]:
-            print(json.dumps({"grader": g["grader"], **(g["bands_fit"] or {})}, indent=2))
+        fits = [{"grader": g["grader"], **(g["bands_fit"] or {})} for g in report["graders"]]
+        if args.json:
+            print(json.dumps(fits, indent=2))
+            return 0
+        print("\n".join(_fit_lines(report, md=False)))
+        for f in fits:
+            if f.get("heldout_current_accuracy") is not None:
+                print(
+                    f"{f['grader']}, held-out in band (a check, never a fit): current bands "
+                    f"{f['heldout_current_accuracy']:g}, fitted {f['heldout_suggested_accuracy']:g}"
+                )
         return 0
     print(json.dumps(report, indent=2) if args.json else render(report))
     return 0
