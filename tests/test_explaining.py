@@ -364,8 +364,9 @@ def test_a_story_mixing_we_with_clear_i_did_is_not_capped() -> None:
         "I had already rewritten the loader the week before.",
         "I personally paired with the new hire on the data checks.",
         "So I go to my lead and I propose a smaller scope.",
+        "My part was the data checks, and I did the pipeline tests too.",
     ],
-    ids=["past-perfect", "personally", "present-narration"],
+    ids=["past-perfect", "personally", "present-narration", "my-part"],
 )
 def test_a_we_story_with_the_candidate_s_own_part_told_another_way_is_not_capped(own: str) -> None:
     assert caps_for("beh-tight-deadline", f"{WE_STORY} {own}") == []

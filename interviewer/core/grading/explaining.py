@@ -41,9 +41,11 @@ judged by the story checks below.
 **Stories without "I did".** For a behavioral (STAR) rubric, the Action criterion is
 capped at 2 when the actions are told only in the hypothetical (at least two "I would",
 "I'd", "I will", "you should" ... and no past action by anyone), or only as "we" (at
-least two past actions by "we" and none by "I", nor under an "Action:" label). A
-reflection ("I would do it again", "next time I would", "I would have ...") is not a
-hypothetical action, and "I was", "I felt", "I learned" are not actions.
+least two past actions by "we" and no part of the candidate's own: no "I" + past action,
+no "Action:" label, no "I had already ...", "I personally", "I did", "my part was", or
+"so I go and ask" told in the present). A reflection ("I would do it again", "next time
+I would", "I would have ...") is not a hypothetical action, a condition ("if a model I
+shipped failed") is not an event, and "I was", "I felt", "I learned" are not actions.
 """
 
 from __future__ import annotations
@@ -433,14 +435,18 @@ _I_ALSO = re.compile(
     r"|\bi\s+was\s+the\s+one\s+who\b",
     re.IGNORECASE,
 )
-# A story told in the present ("so I go to him and ask ..."): the candidate's own part,
-# though not a past event.
-_I_PRESENT = re.compile(
+# The candidate's own part told without a past action: in the present ("so I go to him
+# and ask ..."), as "I did the migration", or as "my part was the loader".
+_I_OTHER = re.compile(
     r"\bi\s+(?:then\s+|also\s+|just\s+|first\s+)?(?:go|sit|ask|tell|talk|write|build|call|"
     r"set|start|open|pull|suggest|propose|decide|take|make|run|check|send|schedule|email|"
-    r"book|pair|draft|rewrite|fix|roll|push|raise|escalate|meet|explain|show|present)\b",
+    r"book|pair|draft|rewrite|fix|roll|push|raise|escalate|meet|explain|show|present)\b"
+    r"|\bi\s+(?:also\s+|then\s+)?did\b(?!\s+not\b|n['\u2019]t)"
+    r"|\bmy\s+(?:own\s+)?(?:part|piece|contribution|job|role|share)\s+(?:was|were|is)\b",
     re.IGNORECASE,
 )
+
+
 # A condition is not an event: "if a model I shipped did not perform, I would ...".
 _CONDITION = re.compile(
     r"\b(?:if|when|whenever|suppose|supposing|imagine|say)\b[^,;.!?]*", re.IGNORECASE
@@ -453,7 +459,7 @@ class Voice:
 
     hypothetical: int  # "I would ..." outside a reflection
     own_past: int  # "I built ...", or actions under an "Action:" label
-    own_present: int  # "so I go to him and ask ..."
+    own_other: int  # "so I go to him and ask ...", "my part was the loader"
     we_past: int  # "we rolled back ..."
 
     @property
@@ -462,25 +468,25 @@ class Voice:
 
     @property
     def only_we(self) -> bool:
-        own = self.own_past + self.own_present
+        own = self.own_past + self.own_other
         return not self.only_hypothetical and self.we_past >= MIN_WE_ACTIONS and own == 0
 
 
 def voice(analysis: Analysis) -> Voice:
     """Count hypothetical, own and "we" actions in a story (see the module doc)."""
-    hypothetical = own = present = we = 0
+    hypothetical = own = other = we = 0
     for sent in analysis.sentences:
         text = sent.text.translate(_FOLD)
         if not _REFLECTIVE.search(text):
             hypothetical += len(_HYPOTHETICAL.findall(text))
         told = _CONDITION.sub(" ", text)
         own += len(_I_ACTION.findall(told)) + len(_I_ALSO.findall(told))
-        present += len(_I_PRESENT.findall(told))
+        other += len(_I_OTHER.findall(told))
         we += len(_WE_ACTION.findall(told))
     action = detect_star(analysis.sentences)["action"]
     if action.labelled and action.status == "present":
         own += 1
-    return Voice(hypothetical, own, present, we)
+    return Voice(hypothetical, own, other, we)
 
 
 def _voice_caps(analysis: Analysis, rubric: Rubric) -> list[Cap]:
