@@ -151,8 +151,8 @@ _VERBS = _wordset(
     remove repeat replace represent require retrain return reuse rise say see select
     separate shrink shuffle skip slow smooth solve sort spread stay stop subtract suffer
     take tell tend treat try tune underfit use vary want weigh zero drop split average
-    serve log monitor filter calibrate define score cancel act deploy store retrain flag
-    measure balance limit rank scale update count shift start sample tell show"""
+    serve log monitor filter calibrate score cancel act deploy store flag measure
+    balance limit rank scale update count shift start sample show"""
 )
 # "-s" forms that are usually plural nouns in a list ("bootstrap samples", "distance
 # measures", "train/test splits"): not taken as verbs.
@@ -174,10 +174,6 @@ _VERB_SUFFIX = re.compile(r"(?:izes|ises|ifies|yzes|yses)$")
 # "by shrinking", "to reduce", "->": an explanation of how or why.
 _BY_ING = re.compile(r"\b(?:by|without|while|when|after|before)\s+[a-z]+ing\b", re.IGNORECASE)
 _ARROW = re.compile(r"->|=>|\u2192|\u21d2")
-_DETERMINERS = _wordset(
-    """the a an this that these those its their each every all some any no zero one two
-    three four five ten more less most least many much both either neither"""
-)
 # Where a sentence breaks into pieces that are judged apart: a colon, a semicolon, a
 # spaced dash or an opening bracket.
 _PIECE_BREAK = re.compile(r"[:;]\s+|\s+[-\u2013\u2014]+\s+|\s*\(|\)\s*|:$")
@@ -255,23 +251,23 @@ def _list_head(item: str) -> int:
 class Naming:
     """How much of an answer explains, and which terms it names."""
 
-    words: int
+    word_count: int
     explained_words: int
     function_words: int
     named: tuple[str, ...]
 
     @property
     def explained_share(self) -> float:
-        return self.explained_words / max(1, self.words)
+        return self.explained_words / max(1, self.word_count)
 
     @property
     def function_share(self) -> float:
-        return self.function_words / max(1, self.words)
+        return self.function_words / max(1, self.word_count)
 
     @property
     def names_only(self) -> bool:
         return (
-            self.words >= MIN_LIST_WORDS
+            self.word_count >= MIN_LIST_WORDS
             and len(self.named) >= MIN_NAMED
             and self.explained_share <= MAX_EXPLAINED_SHARE
             and self.function_share <= MAX_FUNCTION_SHARE
