@@ -56,9 +56,12 @@ CONTEXT_WINDOWS: dict[str, int] = {
 #: `context_window` setting overrides it.
 DEFAULT_CONTEXT_WINDOW = 8_192
 
-#: Tokens kept free for the reply, by kind of call. A question turn is short, but local
-#: "thinking" models write a lot before it; a grade is a JSON object with quoted evidence.
-REPLY_TOKENS: dict[str, int] = {"turn": 1_024, "follow_up": 512, "grade": 1_536}
+#: Tokens kept free for the reply, by kind of call, and the most a reply of that kind may
+#: take (the request's max_tokens, see llm/openai_backend.py). A question turn is short,
+#: but local "thinking" models write a lot before it; a grade is a JSON object with quoted
+#: evidence, reasoning and a strong-answer outline per criterion (the offline coach's own
+#: drafts for the strong answers of the grading set take 1,200-1,600 tokens as JSON).
+REPLY_TOKENS: dict[str, int] = {"turn": 1_024, "follow_up": 512, "grade": 3_072}
 #: A prompt may eat into that reserve down to this; below it the reply would be cut off.
 MIN_REPLY_TOKENS = 384
 #: Verbatim history (the recent turns) is capped at this many tokens; the newest message

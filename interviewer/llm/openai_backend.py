@@ -57,7 +57,7 @@ import httpx2
 import openai
 from pydantic import BaseModel, ValidationError
 
-from interviewer.core.budget import PromptBudget
+from interviewer.core.budget import MIN_REPLY_TOKENS, REPLY_TOKENS, PromptBudget
 from interviewer.core.cost import Usage, is_local_url, usage_from_api
 from interviewer.core.errors import BackendError, BadResponse, Cancelled, ModelNotFound
 from interviewer.core.models import FollowUpDecision, GradeDraft
@@ -193,6 +193,21 @@ def _rejects_format(exc: openai.APIStatusError) -> bool:
     return any(word in detail for word in _FORMAT_WORDS)
 
 
+def _about_token_limit(exc: openai.BadRequestError) -> bool:
+    """The server wants the reply limit under the other name (OpenAI's newer models
+    refuse `max_tokens`; an older server may not know `max_completion_tokens`)."""
+    if exc.param in ("max_tokens", "max_completion_tokens"):
+        return True
+    detail = _detail(exc).lower()
+    return "max_tokens" in detail or "max_completion_tokens" in detail
+
+
+#: OpenAI models that think before they answer: their hidden reasoning counts against the
+#: reply limit, so it gets this much more room.
+_REASONING_MODEL = re.compile(r"^(?:o\d|gpt-5)", re.IGNORECASE)
+REASONING_EXTRA_TOKENS = 8_192
+
+
 def _about_temperature(exc: openai.BadRequestError) -> bool:
     """Some models (reasoning ones) accept only their default temperature."""
     if exc.param == "temperature":
@@ -240,6 +255,9 @@ class OpenAIBackend:
         self.last_prompt_tokens = 0
         self._structured_mode: StructuredMode | None = None
         self._send_temperature = True
+        # Every request limits its reply (a small local model can write thousands of
+        # tokens for one grade and never stop); OpenAI itself takes the newer name.
+        self._limit_param = "max_tokens" if self.base_url else "max_completion_tokens"
         # stream_options is OpenAI's; some local servers reject unknown fields.
         self._stream_usage = self.base_url is None
         # Local servers ignore the key but the client insists on one.
@@ -396,16 +414,20 @@ class OpenAIBackend:
         stream: bool = False,
         response_format: dict[str, Any] | None = None,
         tally: _Tally | None = None,
+        kind: str = "turn",
     ) -> Any:
         """One chat completion request; openai exceptions propagate to the caller.
 
         The prompt is counted first, and one that cannot fit the context window is not
-        sent (PromptTooLong): the server would refuse it or cut off its beginning.
+        sent (PromptTooLong): the server would refuse it or cut off its beginning. The
+        reply is limited to what a call of this `kind` needs (`reply_limit`); a reply
+        that reaches the limit ends with finish_reason "length" and is treated as cut off.
         """
         self.last_prompt_tokens = self.budget.check(messages)
         if tally is not None:
             tally.messages = list(messages)
         kwargs: dict[str, Any] = {"model": self.model, "messages": messages}
+        kwargs[self._limit_param] = self.reply_limit(kind, self.last_prompt_tokens)
         if temperature is not None and self._send_temperature:
             kwargs["temperature"] = temperature
         if response_format is not None:
@@ -415,14 +437,33 @@ class OpenAIBackend:
             if self._stream_usage:
                 kwargs["stream_options"] = {"include_usage": True}
         client = self._client
-        try:
-            return client.chat.completions.create(**kwargs)
-        except openai.BadRequestError as exc:
-            if "temperature" not in kwargs or not _about_temperature(exc):
-                raise
-            self._send_temperature = False
-            del kwargs["temperature"]
-            return client.chat.completions.create(**kwargs)
+        for _ in range(3):  # at most one change of each kind, then the real answer
+            try:
+                return client.chat.completions.create(**kwargs)
+            except openai.BadRequestError as exc:
+                if "temperature" in kwargs and _about_temperature(exc):
+                    self._send_temperature = False
+                    del kwargs["temperature"]
+                elif self._limit_param in kwargs and _about_token_limit(exc):
+                    other = (
+                        "max_tokens"
+                        if self._limit_param == "max_completion_tokens"
+                        else "max_completion_tokens"
+                    )
+                    kwargs[other] = kwargs.pop(self._limit_param)
+                    self._limit_param = other
+                else:
+                    raise
+        return client.chat.completions.create(**kwargs)
+
+    def reply_limit(self, kind: str, prompt_tokens: int = 0) -> int:
+        """The most tokens a reply of this kind may take: what it needs (REPLY_TOKENS),
+        never more than the context window leaves after the prompt."""
+        need = REPLY_TOKENS.get(kind, REPLY_TOKENS["turn"])
+        if self.base_url is None and _REASONING_MODEL.match(self.model):
+            need += REASONING_EXTRA_TOKENS
+        room = self.budget.window - prompt_tokens
+        return max(MIN_REPLY_TOKENS, min(need, room))
 
     def _complete_text(
         self,
@@ -432,11 +473,16 @@ class OpenAIBackend:
         response_format: dict[str, Any] | None,
         tally: _Tally | None = None,
         whole: bool = True,
+        kind: str = "turn",
     ) -> str:
         """The reply's text. With `whole`, a reply the model did not end itself raises
         the cut-off error (a BackendError: callers attach the tally)."""
         completion = self._create(
-            messages, temperature=temperature, response_format=response_format, tally=tally
+            messages,
+            temperature=temperature,
+            response_format=response_format,
+            tally=tally,
+            kind=kind,
         )
         self._record_usage(getattr(completion, "usage", None), tally)
         # A body that is JSON but not a completion arrives unvalidated: read it warily.
@@ -478,7 +524,9 @@ class OpenAIBackend:
         if cancel is not None and cancel.cancelled:
             raise Cancelled("Cancelled.")
         try:
-            stream = self._create(messages, temperature=self.temperature, stream=True, tally=tally)
+            stream = self._create(
+                messages, temperature=self.temperature, stream=True, tally=tally, kind="turn"
+            )
         except _CLIENT_ERRORS as exc:
             raise self._failed(self._map(exc), tally, "stream") from exc
         parts: list[str] = []
@@ -602,6 +650,7 @@ class OpenAIBackend:
                     temperature=temperature,
                     response_format=self._response_format(mode, model),
                     tally=tally,
+                    kind=kind,
                 )
             except openai.APIStatusError as exc:
                 if probing and _rejects_format(exc):
@@ -649,6 +698,7 @@ class OpenAIBackend:
                 temperature=temperature,
                 response_format=self._response_format(mode, model),
                 tally=tally,
+                kind=kind,
             )
         except _CLIENT_ERRORS as exc:
             raise self._failed(self._map(exc), tally, mode) from exc
