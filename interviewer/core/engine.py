@@ -120,6 +120,16 @@ class InterviewEngine:
             else (track.follow_up_limit if follow_up_limit is None else follow_up_limit)
         )
         self.duration = float(duration_seconds or track.duration_minutes * 60)
+        #: The track as this session runs it: its length is the session's own clock (a
+        #: 2-question practice of a 30-minute track runs 10 minutes), its question count
+        #: the questions picked. Model requests carry this copy, so the opening turn
+        #: announces the real length and count on every path (model, offline coach).
+        self.session_track = track.model_copy(
+            update={
+                "duration_minutes": session_minutes(self.duration),
+                "question_count": len(self.records),
+            }
+        )
         self.clock = clock
         self.transcript: list[Turn] = []
         self.phase = Phase.READY
@@ -249,7 +259,7 @@ class InterviewEngine:
         if self.phase is Phase.DECIDING and rec is not None:
             return NeedFollowUp(
                 FollowUpRequest(
-                    track=self.track,
+                    track=self.session_track,
                     question=rec.question,
                     exchange=tuple(rec.turns),
                     follow_ups_asked=rec.follow_ups_asked,
@@ -551,13 +561,18 @@ class InterviewEngine:
         older = self.transcript[: max(0, len(self.transcript) - HISTORY_WINDOW)]
         return TurnRequest(
             purpose=purpose,
-            track=self.track,
+            track=self.session_track,
             question=question,
             index=self.index if purpose == "question" else self.asked_count,
             total=len(self.records),
             history=tuple(recent),
             earlier_summary=_summarise(older, self.records),
         )
+
+
+def session_minutes(seconds: float) -> int:
+    """A session's length in whole minutes, as it is announced ("about 10 minutes")."""
+    return max(1, int(seconds / 60 + 0.5))
 
 
 def _summarise(older: list[Turn], records: list[QuestionRecord]) -> str:

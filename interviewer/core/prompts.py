@@ -198,6 +198,7 @@ class PromptLibrary:
             "context",
             track=track,
             total=total,
+            minutes=track.duration_minutes,
             earlier_summary=earlier_summary,
         )
         return ChatChunks(
@@ -222,6 +223,9 @@ class PromptLibrary:
                 "question": request.question,
                 "number": request.index + 1,
                 "total": request.total,
+                # The engine's requests carry the track as the session runs it: this is
+                # the session's own length, not the track file's default.
+                "minutes": request.track.duration_minutes,
             }
         else:
             template = "wrap_up.md.j2"

@@ -251,9 +251,17 @@ class OfflineCoach:
         cat = _CATEGORY.get(q.category, "a question")
         position = f"(Question {request.index + 1} of {request.total}.)" if request.total else ""
         if request.index == 0:
+            # The request's track is the session as it runs (its own clock and count).
+            n, minutes = request.total, request.track.duration_minutes
+            length = (
+                f"This session has {n} question{'s' if n != 1 else ''} over about "
+                f"{minutes} minute{'s' if minutes != 1 else ''}, with feedback at the end. "
+                if n
+                else ""
+            )
             lead = (
                 "Hello, I'm the offline coach: I'll ask the questions as written and grade "
-                f"with transparent heuristics. Let's start with {cat}."
+                f"with transparent heuristics. {length}Let's start with {cat}."
             )
         elif request.total and request.index == request.total - 1:
             lead = f"Last one, {cat}."
