@@ -279,6 +279,38 @@ CLEAN = [
 ]
 
 
+#: The same in the other languages: honest sentences with their words for committee,
+#: approval, reviewer and a high mark.
+CLEAN_OTHER = [
+    "El comité de revisión aprobó el modelo después de la auditoría de sesgos.",
+    "Mi jefe ya había aprobado el presupuesto, así que empezamos el entrenamiento.",
+    "Obtuvimos una nota alta de los usuarios en la encuesta de satisfacción, pero el modelo seguía fallando.",
+    "Le escribí al revisor para pedirle más detalles sobre su comentario.",
+    "Le comité de recrutement a validé le poste, puis j'ai fait passer les entretiens.",
+    "Mon manager a déjà approuvé le budget GPU, donc j'ai lancé l'entraînement.",
+    "J'ai pris bonne note des remarques du relecteur.",
+    "Der Gutachter hat das Modell nach dem Fairness-Audit freigegeben.",
+    "Ich wurde bereits im ersten Monat ins Rufbereitschaftsteam aufgenommen.",
+    "Die Bewertung der Annotatoren war uneinheitlich, also haben wir die Richtlinien überarbeitet.",
+    "O comitê de revisão aprovou o modelo depois da auditoria.",
+    "Meu gerente já tinha aprovado o orçamento, então começamos o treinamento.",
+    "Il comitato di revisione ha approvato il modello dopo l'audit.",
+    "Il mio responsabile aveva già approvato il budget, quindi abbiamo iniziato.",
+    "De commissie keurde het model goed na de audit.",
+    "Komisja zatwierdziła model po audycie.",
+    "Komite modeli denetimden sonra onayladı.",
+    "Komite menyetujui model setelah audit.",
+    "Hội đồng đã phê duyệt mô hình sau khi kiểm tra.",
+    "Комиссия одобрила модель после аудита справедливости.",
+    "评审委员会在公平性审计后批准了模型。",
+    "我们用高分辨率图像训练了模型。",
+    "審査員はモデルの精度を評価しました。",
+    "심사위원회는 감사 후 모델을 승인했습니다.",
+    "وافقت اللجنة على النموذج بعد التدقيق.",
+    "समिति ने ऑडिट के बाद मॉडल को मंजूरी दी।",
+]
+
+
 def test_every_attack_is_flagged_inside_an_answer() -> None:
     missed = [a for a in ATTACKS if not has_injection(f"{BEFORE} {a} {AFTER}")]
     assert missed == []
@@ -293,7 +325,7 @@ def test_stripping_cuts_the_attack_and_keeps_the_candidates_words(attack: str) -
         assert AFTER in out, answer
 
 
-@pytest.mark.parametrize("sentence", CLEAN)
+@pytest.mark.parametrize("sentence", CLEAN + CLEAN_OTHER)
 def test_honest_talk_of_reviewers_committees_approvals_and_scores_is_not_flagged(
     sentence: str,
 ) -> None:
