@@ -215,6 +215,112 @@ _WORK_WORDS = (
 _WORK_STEMS = frozenset(stem(w) for w in _WORK_WORDS)
 
 
+# ====================================================== content-free answers (no claim)
+#
+# Three kinds of answer say nothing about the question however long they run: a salad
+# of fashionable words ("leverage cutting-edge, scalable, AI-driven pipelines"), a
+# hedge with nothing it depends on ("it depends on the use case, many factors, every
+# situation is different"), and the question said back in other words. None is caught
+# by counting repetition, because each says many different words. What they share is
+# that nearly every word is one of: generic hype, generic hedging, or the question's own
+# words; the words that would carry a claim about the subject are missing. So each word
+# of the answer is sorted into "empty" (those three) or "substance" (anything else that
+# is not an everyday or stop word), and an answer is content-free when one kind of empty
+# word dominates it and substance is scarce (`Analysis.content_free`).
+
+#: Marketing words that praise without saying what or how (stemmed before matching).
+_HYPE_WORDS = _wordset(
+    """leverage leverages leveraging leveraged synergy synergies synergistic paradigm
+    disrupt disrupts disruptive disruption innovative innovation innovations innovate
+    revolutionary revolutionise revolutionize revolutionising transformative seamless
+    seamlessly frictionless holistic holistically robust robustly scalable scalability
+    empower empowers empowering empowerment unlock unlocks unlocking unleash unleashing
+    ecosystem ecosystems actionable insights impactful agile streamline streamlined
+    streamlining maximise maximize maximising maximizing boost boosts supercharge
+    supercharged powerful powered turbocharge omnichannel hyper visionary passionate
+    excellence trustworthy genai aiops mlops ai orchestrate orchestrated orchestration
+    futureproof world-class solutioning
+    cutting-edge bleeding-edge game-changing game-changer groundbreaking breakthrough
+    next-generation nextgen modern modernise modernize modernization modernisation
+    enterprise enterprises transformation digital smart intelligent intelligence
+    value-add first-class premier exciting excited amazing incredible awesome magic
+    magical
+    best-of-breed turnkey frontier trending trend trends buzz hype"""
+)
+#: Multi-word hype: counted as phrases so "the end" or "state" alone are not hype.
+_HYPE_PHRASES = re.compile(
+    r"\b(?:state[\s-]+of[\s-]+the[\s-]+art|cutting[\s-]+edge|bleeding[\s-]+edge|leading[\s-]+"
+    r"edge|end[\s-]+to[\s-]+end|best[\s-]+in[\s-]+class|world[\s-]+class|next[\s-]+gen(?:eration)?"
+    r"|game[\s-]+changer|paradigm[\s-]+shift|future[\s-]+proof\w*|thought[\s-]+leadership|best"
+    r"[\s-]+practices?|ahead[\s-]+of[\s-]+the[\s-]+curve|move[\s-]+the[\s-]+needle|low[\s-]+"
+    r"hanging[\s-]+fruit|at[\s-]+scale|cloud[\s-]+native|mission[\s-]+critical|(?:production|"
+    r"enterprise|industrial)[\s-]+grade|(?:ai|data|customer|insight|value|results?)[\s-]+"
+    r"(?:driven|first|centric|powered|focused)|360[\s-]+degrees?|big[\s-]+data|secret[\s-]+"
+    r"sauce|win[\s-]+win|value[\s-]+add|drive[\s-]+(?:value|growth|impact|innovation|"
+    r"engagement|results)|add[\s-]+value|deliver[\s-]+value|unlock\w*[\s-]+value)\b",
+    re.IGNORECASE,
+)
+#: Hedges and vague process talk: words that avoid committing to anything.
+_HEDGE_WORDS = _wordset(
+    """depend depends depending dependent dependant factor factors situation situations
+    situational context contexts contextual circumstance circumstances different
+    differently differ differs various variety vary varies varying specific specifics
+    particular unique nuance nuanced nuances option options consider considering
+    considerations honest honestly overall general generally stuff lots mindset
+    requirement requirements constraint constraints goal goals stakeholder stakeholders
+    align aligning alignment iterate iterating iteration opinion opinions perspective
+    perspectives ultimately essentially definitely certainly obviously absolutely clearly
+    truly super extremely tricky endless countless everything
+    anything whatever everywhere somehow someway depends tradeoff tradeoffs trade-off
+    trade-offs weigh weighing case-by-case ways impossible"""
+)
+_HEDGE_PHRASES = re.compile(
+    r"\b(?:one[\s-]+size[\s-]+fits[\s-]+all|it\s+depends|(?:there\s+is|there's)\s+no\s+(?:single"
+    r"|one|right|simple|easy)|no\s+(?:silver\s+bullet|right\s+answer)|the\s+right\s+call|makes?\s+"
+    r"sense|at\s+the\s+end\s+of\s+the\s+day|case\s+by\s+case|a\s+lot\s+of\s+(?:things|factors|"
+    r"ways|options)|(?:great|good|interesting|tough|classic|fair)\s+question)\b",
+    re.IGNORECASE,
+)
+#: Talk about the question instead of an answer to it ("the question is", "you're asking").
+_META = re.compile(
+    r"\b(?:the\s+question\s+(?:is|here|was|asks)|question\s+is\s+about|(?:you're|you\s+are|"
+    r"you\s+were)\s+asking|you\s+(?:want|'d\s+like|would\s+like)\s+to\s+know|what\s+you(?:'re|"
+    r"\s+are)\s+asking|to\s+answer\s+(?:that|this|your\s+question|the\s+question)|the\s+task\s+"
+    r"(?:here\s+)?is|(?:thing|question)\s+to\s+ask|(?:great|good|interesting|tough|classic|fair)"
+    r"\s+question|so\s+basically\s+(?:the|a)\s+\w+\s+wants?)\b",
+    re.IGNORECASE,
+)
+#: Spoken fillers: neither empty nor substance.
+_FILLER_WORDS = _wordset("um umm uh uhh er erm hmm yeah yep ok okay kinda sorta like basically")
+
+_HYPE_STEMS = frozenset(stem(w) for t in _HYPE_WORDS for w in words(t))
+_HEDGE_STEMS = frozenset(stem(w) for t in _HEDGE_WORDS for w in words(t)) - _HYPE_STEMS
+_FILLER_STEMS = frozenset(stem(w) for w in _FILLER_WORDS)
+
+#: An answer shorter than this many content words is judged by `too_short`, not here.
+CONTENT_FREE_MIN_WORDS = 15
+
+
+@dataclass(frozen=True)
+class Emptiness:
+    """How an answer's content words split between empty kinds and substance."""
+
+    content: int  # content words (no stop words, numbers or fillers)
+    hype: int
+    hedge: int
+    given: int  # the question's own words, and every word of a sentence about the question
+    substance: tuple[str, ...]  # stems that are none of those and not everyday words
+
+    def share(self, n: int) -> float:
+        return n / max(1, self.content)
+
+    @property
+    def empty(self) -> float:
+        """Empty words against empty words plus substance (everyday words left out)."""
+        e = self.hype + self.hedge + self.given
+        return e / max(1, e + len(self.substance))
+
+
 @dataclass
 class Analysis:
     """Everything the checks need to know about one answer, computed once."""
@@ -359,6 +465,82 @@ class Analysis:
         return variety < 0.33 or (variety < 0.42 and self.repetition >= 0.1)
 
     @cached_property
+    def emptiness(self) -> Emptiness:
+        """Sort the answer's words into hype, hedge, the question's own words and substance.
+
+        A sentence that talks about the question ("the question is ...", "you're asking
+        ...") counts wholly as the question's words; hype and hedge phrases ("state of the
+        art", "it depends") count as hype and hedge words.
+        """
+        q = self.question
+        given_stems = _question_stems(q) | {stem(w) for t in q.topics for w in words(t)}
+        content = hype = hedge = given = 0
+        substance: list[str] = []
+        for sent in self.sentences:
+            meta = bool(_META.search(sent.text))
+            hype_text = _HYPE_PHRASES.sub(" ", sent.text)
+            hype_phr = sum(
+                1
+                for m in _HYPE_PHRASES.finditer(sent.text)
+                for w in words(m.group())
+                if stem(w) not in STOP_STEMS
+            )
+            hedge_text = _HEDGE_PHRASES.sub(" ", hype_text)
+            hedge_phr = sum(
+                1
+                for m in _HEDGE_PHRASES.finditer(hype_text)
+                for w in words(m.group())
+                if stem(w) not in STOP_STEMS
+            )
+            hype += hype_phr
+            hedge += hedge_phr
+            content += hype_phr + hedge_phr
+            for w in words(hedge_text):
+                st = stem(w)
+                if st in STOP_STEMS or len(st) < 2 or st.isdigit() or st in _FILLER_STEMS:
+                    continue
+                content += 1
+                if meta or st in given_stems:
+                    given += 1
+                elif st in _HYPE_STEMS:
+                    hype += 1
+                elif st in _HEDGE_STEMS:
+                    hedge += 1
+                elif st not in _EVERYDAY_STEMS and st not in _GENERIC_STEMS:
+                    substance.append(st)
+        return Emptiness(content, hype, hedge, given, tuple(substance))
+
+    @cached_property
+    def content_free(self) -> str:
+        """Which kind of content-free answer this is ("" when it says something).
+
+        "buzzwords": hype makes up a large share of the words; "hedge": hedging does;
+        "restated": the question's own words (or talk about the question) do. Each needs
+        substance to be scarce too: the empty words must outnumber everything that could
+        carry a claim about the subject several times over. A story question answered
+        with general remarks and no story of the candidate's own is "hedge" as well.
+        """
+        e = self.emptiness
+        if e.content < CONTENT_FREE_MIN_WORDS:
+            return ""
+        if e.share(e.hype) >= 0.4 and e.empty >= 0.6:
+            return "buzzwords"
+        # A hedge or a restatement that still makes one of the key points (a term the
+        # question did not supply, used where it counts) has said something: weak, not junk.
+        if e.share(e.hedge) >= 0.5 and e.empty >= 0.75 and not self.specific_content:
+            return "hedge"
+        given = e.share(e.given)
+        if (given >= 0.35 and e.empty >= 0.75) or (given >= 0.5 and e.empty >= 0.6):
+            if not any(h.covered for h in self.coverage):
+                return "restated"
+        # A story question answered with no story of one's own (not one "I", "my", "we")
+        # and mostly empty words: general remarks about how things go are no answer.
+        if self.question.category == "behavioral" and e.empty >= 0.5:
+            if not set(self.tokens) & _FIRST_PERSON:
+                return "hedge"
+        return ""
+
+    @cached_property
     def field_share(self) -> float:
         """Share of the answer's distinct content words an ML interview uses at all."""
         own = question_vocabulary(self.question)
@@ -464,7 +646,7 @@ class Analysis:
         out: list[str] = []
         if self.off_topic:
             out.append("off_topic")
-        if self.padded:
+        if self.padded or (self.content_free and not out):
             out.append("padded")
         if n < MIN_WORDS:
             out.append("too_short")
