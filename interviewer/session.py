@@ -60,13 +60,17 @@ from interviewer.core.engine import (
     QuestionRecord,
 )
 from interviewer.core.errors import Cancelled, InterviewerError
-from interviewer.core.models import FollowUpDecision, Grade, Question, Rubric, Track, Turn
+from interviewer.core.grading.text import stem, words
+from interviewer.core.leaks import Leak, LeakCheck, StreamGate, app_text
+from interviewer.core.models import FollowUpDecision, Grade, Probe, Question, Rubric, Track, Turn
+from interviewer.core.prompts import PromptLibrary
 from interviewer.core.report import Report, build_report, now_iso
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.core.summary import SessionSummary
 from interviewer.llm import service
-from interviewer.llm.base import Backend, CancelToken
+from interviewer.llm.base import Backend, CancelToken, ModelCall
 from interviewer.storage.prices import load_prices_or_defaults
+from interviewer.storage.prompt_files import default_library
 from interviewer.storage.store import (
     Draft,
     SessionLock,
@@ -78,7 +82,7 @@ from interviewer.storage.store import (
 )
 
 if TYPE_CHECKING:
-    from interviewer.llm.base import CallRecorder, ModelCall
+    from interviewer.llm.base import CallRecorder
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,11 @@ UNEXPECTED = "Something went wrong inside the app while talking to the model ({n
 #: How long a finished model call waits for its session's row before it is logged.
 ROW_WAIT_SECONDS = 30.0
 STORE_ERRORS: tuple[type[BaseException], ...] = (InterviewerError, sqlite3.Error, OSError)
+#: The closing line when the model's own closing words cannot be shown.
+WRAP_UP_LINE = (
+    "Thank you for your time; that is the end of the interview. "
+    "Your feedback report is being prepared."
+)
 
 Listener = Callable[["Event"], None]
 
@@ -423,6 +432,74 @@ class _Call:
     token: CancelToken
     purpose: str = ""
     streamed: list[str] = field(default_factory=list)
+    question_id: str | None = None
+    #: What of the reply may be shown yet: a turn is checked for prompt leaks sentence
+    #: by sentence before it is shown (core/leaks.py). Its check is built on the worker
+    #: before the call starts (it renders the prompt), so it is in place before any text.
+    gate: StreamGate = field(default_factory=lambda: StreamGate(None))
+
+
+# --------------------------------------------------------------------------- prompt leaks
+
+
+def _key_points(question: Question | None) -> list[str]:
+    if question is None:
+        return []
+    return [k.text for k in question.key_points] + list(question.strong_answer)
+
+
+def turn_leak_check(prompts: PromptLibrary | None, request: TurnRequest) -> LeakCheck:
+    """The check for one interviewer turn, against the instructions sent for it (the
+    persona, the session context and the request, rendered from the same templates the
+    backend uses; never the candidate's answers). Runs on a worker: the first call may
+    read the prompt files."""
+    instructions: list[str] = []
+    try:
+        library = prompts if prompts is not None else default_library()
+        chunks = library.turn_chunks(request)
+        instructions = app_text([*chunks.system, *chunks.context, *chunks.request])
+    except (InterviewerError, OSError) as err:  # the tags and own-answer checks still run
+        log.warning("prompt leak check without the instructions: %s", err)
+    q = request.question
+    return LeakCheck(
+        instructions=instructions,
+        question_text=q.text if q is not None else "",
+        allowed=[request.track.name, request.track.description],
+        key_points=_key_points(q),
+    )
+
+
+def follow_up_leak_check(prompts: PromptLibrary | None, request: FollowUpRequest) -> LeakCheck:
+    """The check for a follow-up question: the prepared probes may be repeated as written."""
+    instructions: list[str] = []
+    try:
+        library = prompts if prompts is not None else default_library()
+        chunks = library.follow_up_chunks(request)
+        instructions = app_text([*chunks.system, *chunks.context, *chunks.request])
+    except (InterviewerError, OSError) as err:
+        log.warning("prompt leak check without the instructions: %s", err)
+    q = request.question
+    return LeakCheck(
+        instructions=instructions,
+        question_text=q.text,
+        allowed=[request.track.name, request.track.description, *(p.text for p in q.follow_ups)],
+        key_points=_key_points(q),
+    )
+
+
+def prepared_probe(record: QuestionRecord, leaked: str) -> Probe | None:
+    """The prepared follow-up to ask instead of a leaked one: of those not asked yet, the
+    one closest in words to what the model meant to ask (else the first)."""
+    asked = {t.text.strip().lower() for t in record.turns if t.kind == "follow_up"}
+    left = [p for p in record.question.follow_ups if p.text.strip().lower() not in asked]
+    if not left:
+        return None
+    meant = {stem(w) for w in words(leaked)}
+
+    def overlap(probe: Probe) -> int:
+        return len(meant & {stem(w) for w in words(probe.text)})
+
+    return max(left, key=lambda p: (overlap(p), -left.index(p)))
 
 
 # --------------------------------------------------------------------------- resume rules
@@ -577,8 +654,13 @@ class InterviewSession:
         recorder_for: Callable[[str], CallRecorder | None] | None = None,
         writer: StoreWriter | None = None,
         front_end: str = "window",
+        prompts: PromptLibrary | None = None,
     ) -> None:
         self.library = library
+        #: The templates a model's turns are checked against for prompt leaks: the ones
+        #: the backend renders (None: the shipped prompts, which every backend uses
+        #: unless it was built with its own library).
+        self.prompts = prompts
         #: Named in the one-writer lock, so another program can say who holds a session.
         self.front_end = front_end
         self._lock: SessionLock | None = None
@@ -1389,8 +1471,11 @@ class InterviewSession:
 
     def _start_turn(self, request: TurnRequest) -> None:
         backend, offline, token = self.backend, self.offline, CancelToken()
-        call = _Call(next(self._ids), "turn", token, request.purpose)
+        qid = request.question.id if request.question is not None else None
+        call = _Call(next(self._ids), "turn", token, request.purpose, question_id=qid)
         options = self._llm_options(backend, offline)
+        # The offline coach's words are the app's own: nothing to check.
+        checked, prompts = backend.name != "offline", self.prompts
 
         def on_delta(piece: str) -> None:
             self.executor.call_soon(lambda: self._on_delta(call, piece))
@@ -1402,6 +1487,8 @@ class InterviewSession:
             self.executor.call_soon(lambda: self._on_stream_void(call))
 
         def work() -> str:
+            if checked:
+                call.gate.check = turn_leak_check(prompts, request)
             return service.interviewer_turn(
                 backend,
                 request,
@@ -1423,13 +1510,16 @@ class InterviewSession:
 
     def _start_follow_up(self, request: FollowUpRequest) -> None:
         backend, offline, token = self.backend, self.offline, CancelToken()
-        call = _Call(next(self._ids), "follow_up", token)
+        call = _Call(next(self._ids), "follow_up", token, question_id=request.question.id)
         options = self._llm_options(backend, offline)
+        checked, prompts = backend.name != "offline", self.prompts
 
         def on_notice(text: str) -> None:
             self.executor.call_soon(lambda: self._on_call_notice(call, text))
 
         def work() -> FollowUpDecision:
+            if checked:
+                call.gate.check = follow_up_leak_check(prompts, request)
             return service.follow_up(backend, request, offline, notice=on_notice, **options)
 
         self._call = call
@@ -1444,15 +1534,25 @@ class InterviewSession:
                 self._emit(StreamReset())
 
     def _on_delta(self, call: _Call, piece: str) -> None:
-        if self._call is call:
-            call.streamed.append(piece)
-            self._emit(TextDelta(piece))
+        """A streamed piece: shown once the sentences it completes pass the leak check.
+
+        Held back until then, so leaked text never reaches the screen, not even for a
+        moment; the first leak stops the call and the turn falls back (`_on_leak`)."""
+        if self._call is not call:
+            return
+        shown = call.gate.feed(piece)
+        if shown:
+            call.streamed.append(shown)
+            self._emit(TextDelta(shown))
+        elif call.gate.leak is not None:
+            self._on_leak(call, call.gate.leak, call.gate.received)
 
     def _on_stream_void(self, call: _Call) -> None:
         """The text streamed so far broke off and is not the question: the front end takes
         it back, and the stand-in's text streams anew."""
         if self._call is call:
             call.streamed.clear()
+            call.gate.reset()
             self._emit(StreamReset())
             self._emit(StreamStarted(call.purpose))
 
@@ -1482,12 +1582,110 @@ class InterviewSession:
             return
         try:
             if call.kind == "turn":
-                eng.on_interviewer_text(str(result))
+                text = str(result)
+                rest = call.gate.finish(text)
+                if rest is None and call.gate.leak is not None:
+                    self._call = call  # for _on_leak, which drops it
+                    self._on_leak(call, call.gate.leak, text)
+                    return
+                if rest is None:  # not a continuation of what was shown: show it whole
+                    self._emit(StreamReset())
+                elif rest:
+                    call.streamed.append(rest)
+                    self._emit(TextDelta(rest))
+                eng.on_interviewer_text(text)
             else:
-                eng.on_follow_up(result)
+                decision: FollowUpDecision = result
+                check = call.gate.check
+                leak = (
+                    check.find(decision.question)
+                    if check is not None and decision.follow_up
+                    else None
+                )
+                if leak is not None:
+                    self._call = call
+                    self._on_leak(call, leak, decision.model_dump_json())
+                    return
+                eng.on_follow_up(decision)
         except InterviewerError as err:
             self._emit(Notice("error", str(err)))
         self._pump()
+
+    def _on_leak(self, call: _Call, leak: Leak, raw: str) -> None:
+        """The model's turn leaked its prompt: it is not shown (what was streamed of it is
+        taken back, the rest of the call is stopped), the raw reply goes to the call log,
+        and the turn falls back to the app's own words with a notice: the question as the
+        bank writes it, a prepared follow-up as written, or a plain closing line."""
+        eng = self.engine
+        self._drop_call()
+        log.warning("a model turn was not shown: the reply %s", leak.reason)
+        if eng is None:
+            return
+        try:
+            if call.kind == "turn" and eng.phase is Phase.WRAP_UP:
+                notice = (
+                    f"The model's closing words {leak.reason}, so the interview closes "
+                    "with a plain line."
+                )
+                self._record_leak(call, leak, raw, "a plain closing line")
+                self._tell_leak(eng, notice)
+                eng.on_interviewer_text(WRAP_UP_LINE)
+            elif call.kind == "turn" and eng.phase is Phase.ASKING:
+                notice = f"The model's reply {leak.reason}, so the question is shown as written."
+                self._record_leak(call, leak, raw, "the question as written in the bank")
+                self._tell_leak(eng, notice)
+                eng.on_interviewer_text("")  # the question in the bank's own words
+            elif call.kind == "follow_up" and eng.phase is Phase.DECIDING:
+                rec = eng.current
+                probe = prepared_probe(rec, raw) if rec is not None else None
+                if probe is None:
+                    notice = f"The model's follow-up {leak.reason}, so the interview moves on."
+                    self._record_leak(call, leak, raw, "no follow-up")
+                    self._tell_leak(eng, notice)
+                    eng.on_follow_up(FollowUpDecision(follow_up=False, reason="prompt leak"))
+                else:
+                    notice = (
+                        f"The model's follow-up {leak.reason}, so a prepared follow-up is "
+                        "asked as written."
+                    )
+                    self._record_leak(call, leak, raw, "a prepared follow-up as written")
+                    self._tell_leak(eng, notice)
+                    eng.on_follow_up(
+                        FollowUpDecision(
+                            follow_up=True, question=probe.text, reason="prompt leak: prepared"
+                        )
+                    )
+        except InterviewerError as err:  # pragma: no cover - guarded by the phase checks
+            self._emit(Notice("error", str(err)))
+        self._pump()
+
+    def _tell_leak(self, eng: InterviewEngine, notice: str) -> None:
+        """The notice as a turn of the transcript (the window shows it as a note, reports
+        keep it) and as a model notice (the terminal prints it)."""
+        eng.add_notice(notice)
+        self._emit(Notice("warning", notice, source="model"))
+
+    def _record_leak(self, call: _Call, leak: Leak, raw: str, instead: str) -> None:
+        """Log the event with the raw reply, as one more row of the model-call log (the
+        call itself is logged by llm/service.py as it ran)."""
+        recorder = self._recorder
+        if recorder is None:
+            return
+        backend = self.backend
+        record = ModelCall(
+            kind="turn" if call.kind == "turn" else "follow_up",
+            backend=backend.name,
+            model=backend.model,
+            mode="stream" if call.kind == "turn" else "none",
+            raw_reply=raw,
+            started_at=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            error=(
+                f"prompt leak: not shown, the reply {leak.reason} "
+                f"(found: {leak.evidence[:200]!r}); shown instead: {instead}"
+            ),
+            question_id=call.question_id,
+        )
+        self._persist("the model-call log", lambda: recorder.record(record))
 
     def _continue_without_model(self) -> None:
         eng = self.engine

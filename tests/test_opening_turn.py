@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from interviewer.core.engine import InterviewEngine, NeedTurn, session_minutes
+from interviewer.core.engine import InterviewEngine, NeedFollowUp, NeedTurn, session_minutes
 from interviewer.core.requests import TurnRequest
 from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.openai_backend import OpenAIBackend
@@ -88,7 +88,8 @@ def test_follow_up_requests_carry_the_session_length_too() -> None:
     engine.on_interviewer_text("Explain it.")
     engine.submit_answer("Bias is error from wrong assumptions.")
     need = engine.need()
-    request = need.request  # type: ignore[union-attr]
+    assert isinstance(need, NeedFollowUp)
+    request = need.request
     assert request.track.duration_minutes == 5
     messages = default_library().build_follow_up_messages(request)
     assert "Planned length: about 5 minutes." in "\n".join(m["content"] for m in messages)

@@ -318,6 +318,18 @@ class InterviewEngine:
         else:
             raise EngineError(f"No interviewer turn was expected (phase: {self.phase.value}).")
 
+    def add_notice(self, text: str) -> None:
+        """A note for the candidate in the transcript ("the model's reply repeated the
+        app's instructions, so ..."). Never sent to a model, never graded; it sits under
+        the question being asked or probed, before the turn it explains."""
+        rec = self.current
+        qid = (
+            rec.question.id
+            if rec is not None and self.phase in (Phase.ASKING, Phase.DECIDING)
+            else None
+        )
+        self._add(Turn(role="system", kind="notice", text=text, question_id=qid))
+
     def update_draft(self, text: str) -> None:
         """The driver keeps the engine's copy of the draft current, so a time-out keeps it."""
         self.draft = text
