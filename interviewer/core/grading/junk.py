@@ -290,6 +290,8 @@ _META = re.compile(
     r"\s+question|so\s+basically\s+(?:the|a)\s+\w+\s+wants?)\b",
     re.IGNORECASE,
 )
+#: "by doing X": a means, with the few words that say what is done.
+_MEANS = re.compile(r"\bby\s+\w+ing\b(?:[\s,]+[\w'-]+){0,4}", re.IGNORECASE)
 #: Spoken fillers: neither empty nor substance.
 _FILLER_WORDS = _wordset("um umm uh uhh er erm hmm yeah yep ok okay kinda sorta like basically")
 
@@ -447,7 +449,10 @@ class Analysis:
         ]
         novel_share = len(novel) / len(content) if content else 0.0
         # The question said back (once, or shouted): nothing the question did not supply.
-        if len(content) >= 4 and novel_share <= 0.1:
+        # A short answer with one new word, or one that says by what means ("by making the
+        # model simpler"), has made a claim, however thin: weak, not junk.
+        claim = bool(novel and len(content) < CONTENT_FREE_MIN_WORDS) or self._states_means(given)
+        if len(content) >= 4 and novel_share <= 0.1 and not claim:
             return True
         if n < 20:
             return False
@@ -458,7 +463,7 @@ class Analysis:
         # Saying the same few things over: few distinct content words, and hardly any
         # that the question had not already supplied.
         variety = _mattr(content, 25)
-        if variety <= 0.4 or (variety <= 0.55 and novel_share <= 0.2):
+        if variety <= 0.4 or (variety <= 0.55 and novel_share <= 0.2 and not claim):
             return True
         if len(content) < 30:
             return False
@@ -530,15 +535,26 @@ class Analysis:
         if e.share(e.hedge) >= 0.5 and e.empty >= 0.75 and not self.specific_content:
             return "hedge"
         given = e.share(e.given)
-        if (given >= 0.35 and e.empty >= 0.75) or (given >= 0.5 and e.empty >= 0.6):
-            if not any(h.covered for h in self.coverage):
-                return "restated"
+        said_back = (given >= 0.35 and e.empty >= 0.75) or (given >= 0.5 and e.empty >= 0.6)
+        if said_back and not any(h.covered for h in self.coverage):
+            return "restated"
         # A story question answered with no story of one's own (not one "I", "my", "we")
         # and mostly empty words: general remarks about how things go are no answer.
-        if self.question.category == "behavioral" and e.empty >= 0.5:
-            if not set(self.tokens) & _FIRST_PERSON:
-                return "hedge"
+        no_story = not set(self.tokens) & _FIRST_PERSON
+        if self.question.category == "behavioral" and e.empty >= 0.5 and no_story:
+            return "hedge"
         return ""
+
+    def _states_means(self, given: set[str]) -> bool:
+        """Does a sentence say by what means ("by making it simpler") with a word of its own?"""
+        for m in _MEANS.finditer(self.text):
+            for w in words(m.group()):
+                st = stem(w)
+                if st in STOP_STEMS or st in _FILLER_STEMS or st in _GENERIC_STEMS:
+                    continue
+                if st != "by" and st not in given:
+                    return True
+        return False
 
     @cached_property
     def field_share(self) -> float:
