@@ -195,6 +195,7 @@ class _Instructions:
             self.allowed_grams.update(_grams(a.split()))
         self.sentences: list[str] = []
         self.grams: set[tuple[str, ...]] = set()
+        self._copied: dict[str, bool] = {}
         for block in instructions:
             # A double-quoted span is a line the model may say ("This session has 3
             # questions ..."), or an example of one: saying it is no echo.
@@ -208,20 +209,31 @@ class _Instructions:
                 if len(toks) >= 4:
                     self.sentences.append(norm)
 
+    def _copies(self, norm: str) -> bool:
+        """Is this (normalised) reply sentence a close copy of an instruction sentence?
+        Remembered: a streamed turn is checked again as each sentence arrives."""
+        known = self._copied.get(norm)
+        if known is not None:
+            return known
+        found = False
+        for inst in self.sentences:
+            matcher = difflib.SequenceMatcher(None, norm, inst, autojunk=False)
+            if (
+                matcher.real_quick_ratio() >= SENTENCE_RATIO
+                and matcher.quick_ratio() >= SENTENCE_RATIO
+                and matcher.ratio() >= SENTENCE_RATIO
+            ):
+                found = True
+                break
+        self._copied[norm] = found
+        return found
+
     def echo(self, reply: str) -> str | None:
         """The piece of the reply that copies the instructions, if any."""
         for sentence in sentences(reply):
             norm = _norm(sentence)
-            if len(norm.split()) < MIN_SENTENCE_WORDS:
-                continue
-            for inst in self.sentences:
-                matcher = difflib.SequenceMatcher(None, norm, inst, autojunk=False)
-                if (
-                    matcher.real_quick_ratio() >= SENTENCE_RATIO
-                    and matcher.quick_ratio() >= SENTENCE_RATIO
-                    and matcher.ratio() >= SENTENCE_RATIO
-                ):
-                    return sentence
+            if len(norm.split()) >= MIN_SENTENCE_WORDS and self._copies(norm):
+                return sentence
         grams = _grams(_tokens(reply))
         if not grams:
             return None
