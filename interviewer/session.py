@@ -27,6 +27,15 @@ pending (`flush_store`). A write that fails is told once (a `Notice`) and never 
 interview. The model-call log plugs in at
 `recorder_for`: given the session id it returns the `CallRecorder` every model call of
 that session is handed to (None: no log); by default the store's own `model_calls` rows.
+
+A model's interviewer turn never shows the prompt (core/leaks.py): a streamed turn is
+shown sentence by sentence, each sentence only once the text up to it passed the leak
+check (the sentence being written is held back, so a tag or an instruction line is never
+on screen even half written; the cost is that text appears a sentence at a time). The
+first leak stops the call, takes back what was shown, adds a notice turn and falls back
+to the app's own words: the question as the bank writes it, a prepared follow-up as
+written, or a plain closing line. The raw reply (as far as it came) is logged as one
+more `model_calls` row whose error starts with "prompt leak".
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from functools import lru_cache
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytestqt.qtbot import QtBot
 
 from interviewer.cli import TerminalFrontEnd
 from interviewer.core.content import ContentLibrary
@@ -650,3 +651,34 @@ def test_model_responses_are_checked_not_just_strings(closing: list[ThreadExecut
     assert executor.run_until(lambda: session.answering)
     assert "im_start" not in shown_text(events)
     session.abandon()
+
+
+def test_the_window_never_shows_the_echo(qtbot: QtBot) -> None:
+    from interviewer.gui.controller import Controller
+    from interviewer.gui.interview import InterviewView
+    from interviewer.storage.secrets import SecretStore
+    from interviewer.storage.settings import Settings
+
+    controller = Controller(
+        small_library(count=1, limit=0),
+        Settings(),
+        SecretStore(),
+        backend=scripted(ECHO),
+        store=SessionStore.memory(),
+        rng=random.Random(1),
+    )
+    view = InterviewView(controller)
+    qtbot.addWidget(view)
+    deltas: list[str] = []
+    controller.stream_delta.connect(deltas.append)
+    needs: list[object] = []
+    controller.answer_needed.connect(needs.append)
+    assert controller.start_interview(StartOptions("t", repeat=True))
+    qtbot.waitUntil(lambda: bool(needs), timeout=10_000)
+    assert "".join(deltas) == ""
+    assert [(b.role, b.text) for b in view.transcript.bubbles] == [
+        ("system", INSTRUCTIONS_NOTICE),
+        ("interviewer", factories.question("q1").text),
+    ]
+    controller.session.abandon()
+    assert controller.wait_for_workers(5000)
