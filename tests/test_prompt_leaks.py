@@ -195,6 +195,24 @@ def test_a_reply_that_answers_its_own_question_is_caught(tail: str) -> None:
     assert leak is not None and leak.kind == "answer", tail
 
 
+def test_a_turn_that_asks_and_then_explains_is_caught() -> None:
+    q = bank().questions["tech-bias-variance"]
+    explained = (
+        f"{q.text}\n\nThe bias-variance trade-off is the balance between error from overly "
+        "simple assumptions and error from sensitivity to the training sample. When you build "
+        "models you start simple, check training and validation error, and add capacity only "
+        "while validation error keeps dropping."
+    )
+    leak = turn_check(q, 1).find(explained)
+    assert leak is not None and leak.kind == "answer"
+    # A short word of encouragement, or a clarifying question, after it is fine.
+    passes_streamed(turn_check(q, 1), f"{q.text} Take your time, and feel free to think aloud.")
+    passes_streamed(
+        turn_check(q, 1),
+        f"{q.text} Would you like me to narrow the scope to one kind of model? If not, go ahead.",
+    )
+
+
 @pytest.mark.parametrize("q", bank_questions(), ids=lambda q: q.id)
 def test_a_turn_that_goes_on_to_state_the_key_points_is_caught(q: Question) -> None:
     solution = " ".join(k.text for k in q.key_points)

@@ -67,8 +67,11 @@ MIN_SHARED = 10
 KEY_POINT_SHARE = 0.6
 #: ... and at least this many of them (words of the question itself never count).
 KEY_POINT_MIN_WORDS = 3
-#: The reply answers its own question when it states this many key points.
+#: The reply answers its own question when it states this many key points ...
 KEY_POINTS_STATED = 2
+#: ... or asks the question word for word and then goes on telling (not asking) for this
+#: many words: an interviewer adds "Take your time." there, not an explanation.
+WORDS_AFTER_QUESTION = 40
 
 _N = 4
 
@@ -144,6 +147,7 @@ class Leak:
 # ---------------------------------------------------------------------- text helpers
 
 _DIGITS_RE = re.compile(r"\d+")
+_WORD_SPAN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 _QUOTED_RE = re.compile(r'"[^"\n]{1,300}"|\u201c[^\u201d\n]{1,300}\u201d')
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CANDIDATE_BLOCK_RE = re.compile(
@@ -256,6 +260,11 @@ def _answers_itself(
     found = _GOOD_ANSWER_RE.search(reply) or _GOOD_ANSWER_VERB_RE.search(reply)
     if found is not None:
         return found.group(0)
+    after = _after_question(reply, question_text)
+    if after is not None:
+        told = [x for x in sentences(after) if not x.rstrip().endswith("?")]
+        if sum(len(words(x)) for x in told) >= WORDS_AFTER_QUESTION:
+            return " ".join(told)[:120]
     if not key_points:
         return None
     said = _content_stems(reply)
@@ -272,6 +281,27 @@ def _answers_itself(
             stated.append(point)
     if len(stated) >= KEY_POINTS_STATED:
         return "; ".join(stated[:3])
+    return None
+
+
+def _after_question(reply: str, question_text: str) -> str | None:
+    """What the reply says after asking the question word for word (None if it does not
+    contain it so)."""
+    if not question_text.strip():
+        return None
+
+    def token(m: re.Match[str]) -> str:
+        return m.group(0).lower().replace("\u2019", "'")
+
+    wanted = [token(m) for m in _WORD_SPAN_RE.finditer(question_text)]
+    spans = [(m.end(), token(m)) for m in _WORD_SPAN_RE.finditer(reply)]
+    tokens = [t for _e, t in spans]
+    n = len(wanted)
+    if n == 0:
+        return None
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == wanted:
+            return reply[spans[i + n - 1][0] :]
     return None
 
 
