@@ -1027,8 +1027,14 @@ def render_docs(report: dict[str, Any]) -> str:
         "",
         f"`{DOCS_COMMAND}` (graders: {graders}):",
         "",
-        *render_tables(report, md=True),
     ]
+    if not any(g["kind"] == "replay" for g in report["graders"]):
+        lines += [
+            "No model is measured here yet: benchmarks/recorded/ holds no recording "
+            "(`--record NAME` makes one).",
+            "",
+        ]
+    lines += render_tables(report, md=True)
     if report["gate"] is not None:
         gate = report["gate"]
         lines += [
