@@ -166,8 +166,17 @@ class Recorder:
         return backend, transport
 
     def done(self) -> set[tuple[str, str]]:
-        """(id, answer hash) of the answers already in the file: a run can be resumed."""
-        return {(r["id"], r["answer_hash"]) for r in read_records([self.path])}
+        """(id, answer hash) of the answers already in the file, so a run can be resumed.
+
+        An answer whose recording holds a transport failure (a time-out, a refused
+        connection) is graded again: that says nothing about the model's grading, and a
+        slow local server may answer with a longer --timeout. The new line wins.
+        """
+        return {
+            (r["id"], r["answer_hash"])
+            for r in read_records([self.path])
+            if not any("error" in e for e in r.get("exchanges", []))
+        }
 
     def grade(
         self,

@@ -513,6 +513,23 @@ def test_a_resumed_recording_grades_only_what_is_missing(
     assert len(fake_model.requests) - before == len(last["exchanges"]) + 1
 
 
+def test_a_resumed_recording_grades_again_what_timed_out(
+    fake_model: FakeOpenAIServer, tmp_path: Path, lib: ContentLibrary
+) -> None:
+    items, out, _ = _record(fake_model, tmp_path, lib)
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    timed_out = next(r for r in recs if r["id"] == "k-solid")
+    timed_out["exchanges"] = [{"format": "json_object", "body_hash": "x", "error": "ReadTimeout"}]
+    timed_out["live_score"] = -1.0
+    out.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    live = ev.LiveModel("fake-model", fake_model.base_url, None, 10, 1, None, record=out)
+    res = ev.grade_live(live, items, lib, lambda _m: None)
+    assert set(res.scores) == {"k-solid"}
+    (latest,) = [r for r in rp.read_records([out]) if r["id"] == "k-solid"]
+    assert latest["live_score"] == res.scores["k-solid"] and latest["live_score"] >= 0
+    assert len(out.read_text().splitlines()) == len(items) + 1  # the old line stays
+
+
 def test_replay_counts_stale_and_unrecorded_answers(
     fake_model: FakeOpenAIServer, tmp_path: Path, lib: ContentLibrary
 ) -> None:
