@@ -31,6 +31,7 @@ from interviewer.core.grading.text import (
     words,
 )
 from interviewer.core.grading.topics import (
+    _EXPLAIN,
     ANOTHER_STORY_MAX_OWN,
     ANOTHER_STORY_MIN_FIT,
     ANOTHER_STORY_RATIO,
@@ -272,7 +273,7 @@ _HEDGE_WORDS = _wordset(
     perspectives ultimately essentially definitely certainly obviously absolutely clearly
     truly super extremely tricky endless countless everything
     anything whatever everywhere somehow someway depends tradeoff tradeoffs trade-off
-    trade-offs weigh weighing case-by-case ways impossible"""
+    trade-offs weigh weighing case-by-case ways impossible topic topics"""
 )
 _HEDGE_PHRASES = re.compile(
     r"\b(?:one[\s-]+size[\s-]+fits[\s-]+all|it\s+depends|(?:there\s+is|there's)\s+no\s+(?:single"
@@ -532,6 +533,8 @@ class Analysis:
             return "buzzwords"
         # A hedge or a restatement that still makes one of the key points (a term the
         # question did not supply, used where it counts) has said something: weak, not junk.
+        if self._explains_something():
+            return ""
         if e.share(e.hedge) >= 0.5 and e.empty >= 0.75 and not self.specific_content:
             return "hedge"
         given = e.share(e.given)
@@ -544,6 +547,32 @@ class Analysis:
         if self.question.category == "behavioral" and e.empty >= 0.5 and no_story:
             return "hedge"
         return ""
+
+    def _explains_something(self) -> bool:
+        """Does a sentence give a reason or mechanism ("because ...", "which means ...")
+        with at least two words of substance after it (not hype, hedge, the question's own
+        words or everyday words)? Then the answer has said something about the subject."""
+        q = self.question
+        given = _question_stems(q) | {stem(w) for t in q.topics for w in words(t)}
+        for sent in self.sentences:
+            for m in _EXPLAIN.finditer(sent.text):
+                rest = {stem(w) for w in words(sent.text[m.end() :])}
+                found = {
+                    st
+                    for st in rest
+                    if st not in STOP_STEMS
+                    and st not in _FILLER_STEMS
+                    and st not in given
+                    and st not in _HYPE_STEMS
+                    and st not in _HEDGE_STEMS
+                    and st not in _EVERYDAY_STEMS
+                    and st not in _GENERIC_STEMS
+                    and len(st) >= 2
+                    and not st.isdigit()
+                }
+                if len(found) >= 2:
+                    return True
+        return False
 
     def _states_means(self, given: set[str]) -> bool:
         """Does a sentence say by what means ("by making it simpler") with a word of its own?"""
