@@ -1,6 +1,12 @@
 """Junk checks: the one-answer `Analysis` that decides empty, one word, gibberish, off
 topic, padded and too short.
 
+"Padded" covers every answer that fills space without a claim: repetition and filler,
+the question said back, and (`Analysis.content_free`) answers made of generic hype
+("leverage cutting-edge, scalable, AI-driven pipelines") or hedging ("it depends, many
+factors, every situation is different") with hardly a word that could say something
+about the subject, unless one sentence gives a reason or a means in words of its own.
+
 An `Analysis` computes each measure once, lazily (`cached_property`), because `finalize`,
 the offline coach and the flags all read the same ones.
 """
@@ -246,7 +252,12 @@ _HYPE_WORDS = _wordset(
     enterprise enterprises transformation digital smart intelligent intelligence
     value-add first-class premier exciting excited amazing incredible awesome magic
     magical
-    best-of-breed turnkey frontier trending trend trends buzz hype"""
+    best-of-breed turnkey frontier trending trend trends buzz hype harness harnessing
+    democratise democratize democratising democratizing accelerate accelerating elevate
+    elevating reimagine reimagining redefine redefining amplify amplifying catalyse
+    catalyze catalyst spearhead spearheading industry-leading market-leading next-level
+    hyperautomation cognitive unprecedented transformational enablement visionary
+    mindshare disruptor unparalleled unrivalled unrivaled"""
 )
 #: Multi-word hype: counted as phrases so "the end" or "state" alone are not hype.
 _HYPE_PHRASES = re.compile(
@@ -279,7 +290,7 @@ _HEDGE_PHRASES = re.compile(
     r"\b(?:one[\s-]+size[\s-]+fits[\s-]+all|it\s+depends|(?:there\s+is|there's)\s+no\s+(?:single"
     r"|one|right|simple|easy)|no\s+(?:silver\s+bullet|right\s+answer)|the\s+right\s+call|makes?\s+"
     r"sense|at\s+the\s+end\s+of\s+the\s+day|case\s+by\s+case|a\s+lot\s+of\s+(?:things|factors|"
-    r"ways|options)|(?:great|good|interesting|tough|classic|fair)\s+question)\b",
+    r"ways|options)|(?:great|good|interesting|tough|classic|fair)\s+question|trade[\s-]+offs?)\b",
     re.IGNORECASE,
 )
 #: Talk about the question instead of an answer to it ("the question is", "you're asking").
@@ -296,9 +307,28 @@ _MEANS = re.compile(r"\bby\s+\w+ing\b(?:[\s,]+[\w'-]+){0,4}", re.IGNORECASE)
 #: Spoken fillers: neither empty nor substance.
 _FILLER_WORDS = _wordset("um umm uh uhh er erm hmm yeah yep ok okay kinda sorta like basically")
 
-_HYPE_STEMS = frozenset(stem(w) for t in _HYPE_WORDS for w in words(t))
-_HEDGE_STEMS = frozenset(stem(w) for t in _HEDGE_WORDS for w in words(t)) - _HYPE_STEMS
+#: Hyphenated entries ("value-add", "industry-leading") count only as whole phrases: their
+#: parts ("add", "leading") are everyday words.
+_HYPE_COMPOUNDS = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(re.escape(w).replace("\\-", r"[\s-]+") for w in _HYPE_WORDS if "-" in w))
+    + r")\b",
+    re.IGNORECASE,
+)
+_HYPE_STEMS = frozenset(stem(w) for w in _HYPE_WORDS if "-" not in w)
+_HEDGE_STEMS = frozenset(stem(w) for w in _HEDGE_WORDS if "-" not in w) - _HYPE_STEMS
 _FILLER_STEMS = frozenset(stem(w) for w in _FILLER_WORDS)
+
+
+def _cut_phrases(text: str, *patterns: re.Pattern[str]) -> tuple[int, str]:
+    """How many content words the phrases of `patterns` hold, and `text` without them."""
+    count = 0
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            count += sum(1 for w in words(m.group()) if stem(w) not in STOP_STEMS)
+        text = pattern.sub(" ", text)
+    return count, text
+
 
 #: An answer shorter than this many content words is judged by `too_short`, not here.
 CONTENT_FREE_MIN_WORDS = 15
@@ -484,20 +514,8 @@ class Analysis:
         substance: list[str] = []
         for sent in self.sentences:
             meta = bool(_META.search(sent.text))
-            hype_text = _HYPE_PHRASES.sub(" ", sent.text)
-            hype_phr = sum(
-                1
-                for m in _HYPE_PHRASES.finditer(sent.text)
-                for w in words(m.group())
-                if stem(w) not in STOP_STEMS
-            )
-            hedge_text = _HEDGE_PHRASES.sub(" ", hype_text)
-            hedge_phr = sum(
-                1
-                for m in _HEDGE_PHRASES.finditer(hype_text)
-                for w in words(m.group())
-                if stem(w) not in STOP_STEMS
-            )
+            hype_phr, hype_text = _cut_phrases(sent.text, _HYPE_PHRASES, _HYPE_COMPOUNDS)
+            hedge_phr, hedge_text = _cut_phrases(hype_text, _HEDGE_PHRASES)
             hype += hype_phr
             hedge += hedge_phr
             content += hype_phr + hedge_phr
