@@ -242,6 +242,7 @@ GOOD_LATER = [
     "Okay, thanks for that. Now for something different.\n\n{q}",
     "Thanks. Question 2 of 3: {q}",
     "Understood. Let's switch gears a little. {q} Take your time.",
+    "### System design\n\nThanks. {q}",
     "Got it, thank you. Here's the next one: {q} Feel free to state your assumptions.",
 ]
 GOOD_TURNS = [

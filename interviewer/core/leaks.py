@@ -83,7 +83,11 @@ _TOKEN_RES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\[/?INST\]", re.IGNORECASE),
     re.compile(r"<</?SYS>>", re.IGNORECASE),
     re.compile(r"</?\s*think\s*>", re.IGNORECASE),  # a reasoning model's hidden notes
-    re.compile(r"^\s*#{2,}\s*(?:instruction|response|system|input)s?\b", re.I | re.M),
+    # "### Instruction:" / "### Response" headers of Alpaca-style templates (alone on
+    # their line: "### System design" is a heading, not a template)
+    re.compile(
+        r"^[ \t]*#{2,}[ \t]*(?:instruction|response|system|input)s?[ \t]*:?[ \t]*$", re.I | re.M
+    ),
 )
 _ROLES = r"(?:system|assistant|user|human|developer|tool)"
 #: "user:" at the start of a line (after any markdown), or a role name alone on a line.
