@@ -231,8 +231,8 @@ def test_the_terminal_and_the_store_get_the_coachs_question_never_the_cut_one(
         backend.close()
 
     shown = out.getvalue()
-    assert CUT.strip() in shown  # it did reach the screen while streaming...
-    assert "[discarded: not part of the interview]" in shown  # ...and is marked void
+    assert CUT.strip() not in shown  # a half sentence is held back until it ends...
+    assert "[discarded: not part of the interview]" not in shown  # ...so nothing is taken back
     assert any(isinstance(e, StreamReset) for e in events)
     notes = [e.text for e in events if isinstance(e, Notice) and e.source == "model"]
     assert any("broke off before it was finished" in n for n in notes)
@@ -318,7 +318,8 @@ def test_interviewer_practice_never_asks_or_stores_a_cut_question(
     assert r.returncode == 0, r.stderr
     assert "offline coach asks this question instead" in r.stderr
     assert "bias" in r.stdout.lower()
-    assert "[discarded: not part of the interview]" in r.stdout
+    assert "[discarded: not part of the interview]" not in r.stdout
+    assert CUT.strip() not in r.stdout
     assert CUT.strip() not in report.read_text(encoding="utf-8")
     assert CUT.strip() not in _everything_stored(paths.database)
 
