@@ -193,6 +193,28 @@ BY_STATUS: dict[int, ExInfo] = {
 
 FALLBACK = ExInfo(BackendError, False, "{provider} failed: {detail}")
 
+#: A local server's "model not found", said as the command that fixes it (the server is
+#: asked which models it has: llm/local_servers.py `missing_model_message`). Fields:
+#: model, available (a sentence listing them, or "").
+OLLAMA_NOT_PULLED = ExInfo(
+    ModelNotFound,
+    False,
+    "Model '{model}' is not pulled in Ollama. Run: ollama pull {model}, or pick a pulled "
+    "model in Settings.{available}",
+)
+LMSTUDIO_NOT_LOADED = ExInfo(
+    ModelNotFound,
+    False,
+    "Model '{model}' is not loaded in LM Studio. Load it in LM Studio or run: "
+    "lms load {model}.{available}",
+)
+LMSTUDIO_NOT_DOWNLOADED = ExInfo(
+    ModelNotFound,
+    False,
+    "LM Studio has no model '{model}'. Download it in LM Studio (or run: lms get {model}), "
+    "or pick one of its models in Settings.{available}",
+)
+
 #: Finish reasons that mean the model ended its reply itself. "stop" is OpenAI's and
 #: what Ollama, llama.cpp, vLLM and LM Studio send; text-generation-inference says
 #: "eos_token" or "stop_sequence"; a few proxies pass on "end_turn" or "eos".

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ from interviewer.core.prompts import (
     strict_json_schema,
 )
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+from interviewer.llm import local_servers
 from interviewer.llm.base import (
     CancelToken,
     DeltaCallback,
@@ -235,6 +237,7 @@ class OpenAIBackend:
         provider_label: str = "OpenAI",
         prompts: PromptLibrary | None = None,
         context_window: int | None = None,
+        server_context: bool = False,
     ) -> None:
         self.model = model
         self.base_url = base_url.rstrip("/") if base_url else None
@@ -253,6 +256,16 @@ class OpenAIBackend:
         self.budget = PromptBudget(model, context_window)
         #: Prompt tokens of the latest request, as counted before it was sent.
         self.last_prompt_tokens = 0
+        #: Ollama, LM Studio, llama.cpp: their own APIs say more (llm/local_servers.py).
+        self._server_kind = local_servers.kind_for_label(provider_label)
+        #: The window the local server reports for the model, once read; with
+        #: `server_context` and no `context_window` of the user's, the first call reads it
+        #: and the budget plans with it (Ollama runs models with less than their maximum).
+        self.server_window: local_servers.ContextWindow | None = None
+        self._window_pending = server_context and context_window is None and self.is_local
+        self._window_lock = threading.Lock()
+        #: The local server's model list with details, after `list_models`.
+        self.server_models: local_servers.ServerModels | None = None
         self._structured_mode: StructuredMode | None = None
         self._send_temperature = True
         # Every request limits its reply (a small local model can write thousands of
@@ -353,7 +366,7 @@ class OpenAIBackend:
             code = DROPPED
         status = getattr(exc, "status_code", None)
         info = lookup(names, code, status if isinstance(status, int) else None)
-        return build_error(
+        err = build_error(
             info,
             retry_after=_retry_after(exc),
             provider=self.provider_label,
@@ -364,6 +377,52 @@ class OpenAIBackend:
             timeout=f"{self.timeout:g}",
             reach_hint=self._reach_hint(),
         )
+        return self._missing_model(err, exc)
+
+    def _missing_model(self, err: BackendError, exc: BaseException) -> BackendError:
+        """A local server's "model not found" as the command that fixes it (`ollama pull
+        x`, `lms load x`) and the models it has; other errors as they are."""
+        status = getattr(exc, "status_code", None)
+        if not self.is_local or not self.base_url:
+            return err
+        if not isinstance(err, ModelNotFound) and status not in (400, 404):
+            return err
+        message = local_servers.missing_model_message(
+            self.base_url,
+            self.model,
+            _detail(exc),
+            kind=self._server_kind,
+            timeout=self._local_timeout,
+            api_key=self._secret,
+        )
+        if message is None:
+            return err
+        return ModelNotFound(message)
+
+    @property
+    def _local_timeout(self) -> float:
+        """Seconds for one request to a local server's own API (a loopback GET)."""
+        return min(local_servers.DEFAULT_TIMEOUT, self.connect_timeout, self.timeout)
+
+    def _read_server_window(self) -> None:
+        """Once, before the first prompt is fitted: plan with the window the local
+        server reports for this model (module docstring of llm/local_servers.py)."""
+        if not self._window_pending:
+            return
+        with self._window_lock:
+            if not self._window_pending or not self.base_url:
+                return
+            self._window_pending = False
+            found = local_servers.context_window(
+                self.base_url,
+                self.model,
+                kind=self._server_kind,
+                timeout=self._local_timeout,
+                api_key=self._secret,
+            )
+            self.server_window = found
+            if found is not None and found.effective:
+                self.budget.window = found.effective
 
     def _redact(self, text: str) -> str:
         """The text with the API key cut out (a server may echo it in an error)."""
@@ -518,6 +577,7 @@ class OpenAIBackend:
         A server that stalls mid-stream is only noticed when the read timeout expires:
         the check cannot interrupt a blocked read.
         """
+        self._read_server_window()
         tally = _Tally()
         chunks = self.prompts.turn_chunks(self.budget.turn_request(request))
         messages = self.budget.fit(chunks, "turn").messages
@@ -675,6 +735,7 @@ class OpenAIBackend:
         kind: str,
         check: Callable[[M], None] | None = None,
     ) -> ModelResponse[M]:
+        self._read_server_window()
         tally = _Tally()
         mode, sent, text = self._first_reply(chunks, model, temperature, kind, tally)
         try:
@@ -741,23 +802,42 @@ class OpenAIBackend:
     # ------------------------------------------------------------------ settings helpers
 
     def list_models(self) -> list[str]:
-        """The model ids the server offers (GET /models)."""
+        """The model ids the server offers: a local server's own list (Ollama's pulled
+        models, LM Studio's downloaded ones, llm/local_servers.py), else GET /models."""
+        if self.is_local and self.base_url:
+            try:
+                listing = local_servers.list_models(
+                    self.base_url,
+                    kind=self._server_kind,
+                    timeout=self._local_timeout,
+                    api_key=self._secret,
+                )
+            except BackendError:
+                pass  # the client's request below reports the problem in the usual words
+            else:
+                self.server_models = listing
+                return listing.names
         try:
             return sorted(m.id for m in self._client.models.list())
         except _CLIENT_ERRORS as exc:
             raise self._map(exc) from exc
 
     def test_connection(self) -> str:
-        """Check server, key and model; returns a line for Settings, raises BackendError."""
+        """Check server, key and model; returns a line for Settings, raises BackendError.
+
+        For a local server the line also says what its own API tells: whether the model
+        is loaded, and the context window it runs with (llm/local_servers.py).
+        """
         try:
             models: list[str] | None = self.list_models()
         except ModelNotFound:
             models = None  # the server has no /models endpoint; a request will tell
-        if models is not None and self.model in models:
+        listed = self.server_models.get(self.model) if self.server_models else None
+        if models is not None and (self.model in models or listed is not None):
             return (
                 f"Connected to {self.provider_label} at {self.display_url}. Model "
                 f"'{self.model}' is available ({len(models)} model"
-                f"{'s' if len(models) != 1 else ''} in all)."
+                f"{'s' if len(models) != 1 else ''} in all).{self._local_details(listed)}"
             )
         # Not listed (some servers serve any name, or list aliases): ask the model itself.
         try:
@@ -771,12 +851,37 @@ class OpenAIBackend:
             err = self._map(exc)
             if isinstance(err, ModelNotFound) and models:
                 shown = ", ".join(models[:8]) + (", …" if len(models) > 8 else "")
-                raise ModelNotFound(f"{err} It offers: {shown}.") from exc
+                if shown not in str(err):
+                    raise ModelNotFound(f"{err} It offers: {shown}.") from exc
             raise err from exc
         return (
             f"Connected to {self.provider_label} at {self.display_url}. Model "
-            f"'{self.model}' answered."
+            f"'{self.model}' answered.{self._local_details(listed)}"
         )
+
+    def _local_details(self, listed: local_servers.LocalModel | None) -> str:
+        """' It is not loaded yet ... The server runs it with a 4,096-token context
+        window ...' for a local server that says so; "" otherwise."""
+        if not self.is_local or not self.base_url:
+            return ""
+        out = ""
+        if listed is not None and listed.loaded is False and self._server_kind == "lmstudio":
+            out += (
+                " It is not loaded yet: LM Studio loads it on the first request if "
+                f"just-in-time loading is on; otherwise load it or run: lms load {self.model}."
+            )
+        window = local_servers.context_window(
+            self.base_url,
+            self.model,
+            kind=self._server_kind,
+            timeout=self._local_timeout,
+            api_key=self._secret,
+        )
+        if window is not None:
+            out += f" The server {window.describe()}."
+            if self.budget.window != (window.effective or self.budget.window):
+                out += f" Prompts are planned for {self.budget.window:,} tokens (Settings)."
+        return out
 
 
 def _delta_text(chunk: Any) -> str:
