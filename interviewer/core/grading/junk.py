@@ -90,6 +90,65 @@ def _implausible(tok: str) -> bool:
     return any(run in tok for run in _KEYBOARD_RUNS)
 
 
+# ================================================= noise made of words, code or a paste
+#
+# Random letters are caught by `_implausible`; the noise below is made of real tokens,
+# so each rule counts something about how the tokens are put together instead.
+
+#: A whitespace-separated chunk that reads as code, a path, a URL or data, not as a word:
+#: it holds one of = ( ) { } [ ] < > ; \ or an underscore, joins two names with a dot,
+#: slash or colon ("np.argsort", "usr/lib", "https://..."), or is a quoted key or value
+#: followed by a colon or comma (JSON: `"solver": "lbfgs",`).
+_CODE_CHUNK = re.compile(r"[=(){}\[\]<>;\\_]|[^\W\d_][./:][^\W_]|^\"[^\"\s]*\"[:,]")
+#: Pasted code, a log, JSON or a bare link: at least this share of the chunks read as
+#: code. An answer that shows a line of code and explains it stays far below (about 0.15).
+CODE_SHARE = 0.4
+
+#: Words that hold an English clause together: personal pronouns, auxiliaries and modals.
+#: A real sentence of any length nearly always has one; a word salad does not.
+_CLAUSE_WORDS = _wordset(
+    """i you he she it we they i'm it's you're we're they're i'd i'll i've we'd we've
+    we'll you'd you'll he's she's that's there's is are was were be been being am do
+    does did has have had can could will would should may might must isn't aren't
+    don't doesn't didn't won't can't"""
+)
+#: Pairs no English sentence puts side by side ("the of", "of under", "the and"), which
+#: words in random order produce. "a" is left out: it is also a letter ("plan A was").
+_BROKEN_PAIR = re.compile(
+    r"\b(?:the\s+(?:the|an?|of|and|or|but|is|are|was|were|to|in|on|at|by|for|with|from|under)"
+    r"|of\s+(?:of|and|or|but|is|are|was|were|in|on|at|by|for|with|from|under))\b(?![-'])"
+    r"|\bthe\s*(?:[.!?;]|$)",
+    re.IGNORECASE,
+)
+#: Word salad: at least this many broken pairs, and fewer clause words than one per
+#: SALAD_WORDS_PER_CLAUSE words.
+SALAD_BROKEN_PAIRS = 2
+SALAD_WORDS_PER_CLAUSE = 12
+#: English-looking text (at least this share of stop words) in which fewer than
+#: KNOWN_SHARE of the words are known (stop, everyday, generic or field words, or words
+#: of the question bank) is half nonsense ("the neighbours flobber wazzle k grimbo"). A
+#: real answer, even terse or full of typos, stays above 0.7; text in another language
+#: has few English stop words and is judged by relevance instead.
+ENGLISH_STOP_SHARE = 0.1
+KNOWN_SHARE = 0.6
+
+
+def _code_share(text: str) -> float:
+    chunks = text.split()
+    if len(chunks) < 3:
+        return 0.0
+    return sum(1 for c in chunks if _CODE_CHUNK.search(c)) / len(chunks)
+
+
+def _word_salad(text: str, tokens: Sequence[str]) -> bool:
+    """Real words in an order no sentence has: SALAD_BROKEN_PAIRS broken pairs or more,
+    and hardly a clause word. (A missing clause word alone proves nothing: "k-means
+    alternates between assigning each point ..." has none.)"""
+    clause = sum(1 for t in tokens if t in _CLAUSE_WORDS)
+    broken = len(_BROKEN_PAIR.findall(text))
+    return broken >= SALAD_BROKEN_PAIRS and clause * SALAD_WORDS_PER_CLAUSE < len(tokens)
+
+
 def _mattr(tokens: Sequence[str], window: int = 40) -> float:
     """Moving-average type-token ratio: lexical variety that does not fall with length."""
     if len(tokens) <= window:
@@ -444,7 +503,40 @@ class Analysis:
             return True
         if n >= 3 and self.recognised_share < 0.2 and self.implausible_share >= 0.2:
             return True
-        return n >= 5 and self.recognised_share < 0.12
+        if n >= 5 and self.recognised_share < 0.12:
+            return True
+        if _code_share(self.text) >= CODE_SHARE:
+            return True
+        if n >= 8 and self.known_share < KNOWN_SHARE and self.english_share >= ENGLISH_STOP_SHARE:
+            return True
+        return n >= 8 and _word_salad(self.text, self.tokens)
+
+    @cached_property
+    def english_share(self) -> float:
+        """Share of the answer's words that are English stop words."""
+        alpha = [t for t in self.tokens if t.isalpha()]
+        return sum(1 for t in alpha if t in STOPWORDS) / max(1, len(alpha))
+
+    @cached_property
+    def known_share(self) -> float:
+        """Share of the answer's words the grader knows from anywhere: stop, everyday,
+        generic and field words, and the vocabulary of every question in the bank."""
+        alpha = [(t, s) for t, s in zip(self.tokens, self.stems, strict=False) if t.isalpha()]
+        df = self.bank.df
+        vocab = self.topic_vocabulary
+        known = sum(
+            1
+            for t, s in alpha
+            if t in STOPWORDS
+            or t in COMMON_WORDS
+            or t in FIELD_WORDS
+            or s in _COMMON_STEMS
+            or s in _EVERYDAY_STEMS
+            or s in _GENERIC_STEMS
+            or s in df
+            or s in vocab
+        )
+        return known / max(1, len(alpha))
 
     @cached_property
     def repetition(self) -> float:
