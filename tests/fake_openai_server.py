@@ -221,8 +221,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ endpoints
 
+    def _route(self, body: Any) -> bool:
+        """Answer from `fake.routes` (extra endpoints a test adds); False if none."""
+        fake = self.server.fake
+        with fake.lock:
+            route = fake.routes.get((self.command, self.path.rstrip("/")))
+        if route is None:
+            return False
+        reply = route(body) if callable(route) else route
+        self._answer(reply, body if isinstance(body, dict) else {})
+        return True
+
     def do_GET(self) -> None:
         self._record(None)
+        if self._route(None):
+            return
         if self.path.rstrip("/") != MODELS_PATH:
             self._send_json(
                 404, {"error": {"message": f"no route {self.path}", "type": "not_found"}}
@@ -243,6 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = raw.decode(errors="replace")
         self._record(body)
+        if self._route(body):
+            return
         if self.path.rstrip("/") != CHAT_PATH:
             self._send_json(
                 404, {"error": {"message": f"no route {self.path}", "type": "not_found"}}
@@ -373,6 +388,9 @@ class FakeOpenAIServer:
         self.models: list[str] | Reply = models if models is not None else ["fake-model"]
         self.release = threading.Event()
         self.router: Callable[[dict[str, Any]], Reply | None] | None = None
+        #: Extra endpoints, (method, path) -> a reply or a function of the request body:
+        #: what a test adds to speak another API on the same port (Ollama's /api/tags).
+        self.routes: dict[tuple[str, str], Reply | Callable[[Any], Reply]] = {}
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.fake = self
         self._thread = threading.Thread(

@@ -80,6 +80,9 @@ def make_backend(
             max_retries=settings.max_retries,
             provider_label=label,
             context_window=settings.context_window,
+            # No window set: a local server's own API says what it runs the model with
+            # (read on the first call, off the GUI thread; llm/local_servers.py).
+            server_context=settings.context_window is None,
         )
     )
 

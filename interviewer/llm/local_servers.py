@@ -410,12 +410,14 @@ def _native(
     raise _Missing(kind)
 
 
-def _unreachable(base_url: str, exc: BaseException) -> LocalServerError:
-    err = LocalServerError(
+def _unreachable(base_url: str, exc: BaseException, timeout: float) -> LocalServerError:
+    if isinstance(exc, TimeoutError):
+        return LocalServerError(
+            f"The server at {base_url} did not answer within {timeout:g} seconds."
+        )
+    return LocalServerError(
         f"No server answered at {base_url} ({type(exc).__name__}). Is it running?"
     )
-    err.retryable = True
-    return err
 
 
 def list_models(
@@ -441,7 +443,7 @@ def list_models(
         except (_Missing, _Malformed, _HTTPStatus) as exc:
             tried.append(str(exc))
         except (OSError, http.client.HTTPException) as exc:
-            raise _unreachable(base_url, exc) from exc
+            raise _unreachable(base_url, exc, timeout) from exc
     try:
         data = _request(base_url, "/models", timeout=timeout, api_key=api_key, root=False)
         models = parse_openai_models(data)
@@ -450,7 +452,7 @@ def list_models(
     except (_Missing, _Malformed) as exc:
         tried.append(str(exc))
     except (OSError, http.client.HTTPException) as exc:
-        raise _unreachable(base_url, exc) from exc
+        raise _unreachable(base_url, exc, timeout) from exc
     else:
         openai_kind: ServerKind = "llamacpp" if kind == "llamacpp" else "openai"
         return ServerModels(openai_kind, tuple(models), "/v1/models")
