@@ -548,3 +548,18 @@ def test_test_connection_for_ollama_reports_both_windows(fake: FakeOpenAIServer)
     assert "runs with a 4,096-token context window (Ollama's default" in line
     assert "the model supports 32,768" in line
     assert "Prompts are planned for 8,192 tokens" in line  # the backend was told nothing
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_discovery_lists_lmstudio_models_that_are_not_loaded(fake: FakeOpenAIServer) -> None:
+    from interviewer.llm.discovery import discover
+
+    as_lmstudio(fake)
+    (found,) = discover(2.0, ports={"lmstudio": fake.port})
+    assert found.models == ["meta-llama-3.1-8b-instruct", "qwen2.5-7b-instruct"]
+    # Without the native list (another server on LM Studio's port): /v1/models.
+    del fake.routes[("GET", "/api/v0/models")]
+    (found,) = discover(2.0, ports={"lmstudio": fake.port})
+    assert found.models == ["only-the-loaded-one"]

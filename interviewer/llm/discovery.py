@@ -12,6 +12,10 @@ Two promises, because this runs while the app opens:
 * It is quiet: a closed port, a non-HTTP service or a web server that is not
   OpenAI-compatible (no JSON model list) is not a server we found, not an error.
 
+LM Studio's `/v1/models` may list only the loaded models; its own `/api/v0/models` lists
+every downloaded one, so that is asked first (within the same deadline), and
+`/v1/models` only when it does not answer (llm/local_servers.py has the details).
+
 This is plain `http.client`, not the openai client: four tiny GETs do not need
 connection pools, retries or the time it takes to import openai.
 """
@@ -31,6 +35,8 @@ from interviewer.storage.settings import PROVIDER_NAMES, PROVIDER_URLS
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_TIMEOUT = 0.3
+#: A server's own list, asked before /v1/models when it says more (see above).
+NATIVE_LISTS: dict[str, str] = {"lmstudio": "/api/v0/models"}
 #: A /v1/models answer larger than this is not a model list; stop reading.
 _MAX_BODY = 1 << 20
 
@@ -90,20 +96,22 @@ def parse_models(body: bytes) -> list[str] | None:
         return None
     ids: list[str] = []
     for item in items:
+        if isinstance(item, dict) and str(item.get("type") or "").startswith("embed"):
+            continue  # LM Studio lists embedding models too: they cannot hold an interview
         ident = (item.get("id") or item.get("name")) if isinstance(item, dict) else None
         if isinstance(ident, str) and ident and ident not in ids:
             ids.append(ident)
     return sorted(ids)
 
 
-def probe(host: str, port: int, deadline: float) -> list[str] | None:
-    """GET /v1/models on one port; the model ids, or None if no usable server is there."""
+def probe(host: str, port: int, deadline: float, path: str = "/v1/models") -> list[str] | None:
+    """GET `path` on one port; the model ids, or None if no usable server is there."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         return None
     conn = http.client.HTTPConnection(host, port, timeout=remaining)
     try:
-        conn.request("GET", "/v1/models", headers={"Accept": "application/json"})
+        conn.request("GET", path, headers={"Accept": "application/json"})
         if conn.sock is not None:
             conn.sock.settimeout(max(0.001, deadline - time.monotonic()))
         response = conn.getresponse()
@@ -141,7 +149,10 @@ def discover(
     lock = threading.Lock()
 
     def run(provider: str, port: int) -> None:
-        models = probe(host, port, deadline)
+        native = NATIVE_LISTS.get(provider)
+        models = probe(host, port, deadline, native) if native else None
+        if models is None:
+            models = probe(host, port, deadline)
         with lock:
             results[provider] = models
 
