@@ -448,7 +448,7 @@ class Analysis:
 
     @cached_property
     def relevance(self) -> Relevance:
-        return relevance(self.stems, self.question, self.bank)
+        return relevance(self.stems, self.question, self.bank, self.tokens)
 
     @cached_property
     def question_hits(self) -> set[str]:

@@ -43,6 +43,46 @@ _EXPLAIN = re.compile(
 )
 
 
+#: Plain words a candidate uses for the field's own terms ("what each customer bought
+#: before" for purchase history): each plain word also counts as its field word when an
+#: answer is matched against key-point terms and question vocabularies. One field word
+#: per plain word, and only words with that one meaning in an interview answer ("show"
+#: or "leave" are too common to stand for "recommend" or "churn").
+_PARAPHRASE_WORDS: dict[str, str] = {
+    **dict.fromkeys(["bought", "buy", "buys", "buying", "shopping"], "purchase"),
+    **dict.fromkeys(["shop", "shops", "seller", "sellers"], "merchant"),
+    **dict.fromkeys(["phone", "phones", "laptop", "browser"], "device"),
+    **dict.fromkeys(["offer", "offers", "voucher", "vouchers", "coupon", "coupons"], "discount"),
+    **dict.fromkeys(["goods", "product", "products"], "item"),
+    **dict.fromkeys(["suggest", "suggests", "suggestion", "suggestions"], "recommend"),
+    **dict.fromkeys(
+        ["cancel", "cancels", "cancelled", "canceled", "unsubscribe", "unsubscribed"], "churn"
+    ),
+    **dict.fromkeys(["payment", "payments", "charge", "charges", "spend", "spends"], "transaction"),
+    **dict.fromkeys(["cutoff", "cutoffs"], "threshold"),
+    **dict.fromkeys(["closest"], "nearest"),
+    **dict.fromkeys(["slope", "downhill"], "gradient"),
+    # Math notation read aloud: "λ·Σ w²" says lambda, sum, squared.
+    "λ": "lambda",
+    "α": "alpha",
+    "σ": "sum",
+    "ς": "sum",
+    "η": "learning",
+}
+_PARAPHRASES: dict[str, str] = {k: stem(v) for k, v in _PARAPHRASE_WORDS.items()}
+_SQUARED = stem("squared")
+
+
+def _in_field_words(tokens: Sequence[str], stems: Sequence[str]) -> list[str]:
+    """`stems` with each plain word or symbol (matched as written, not by its stem:
+    "goods" is not "good") replaced by the field word it stands for; a token ending in
+    "²" reads as "squared"."""
+    return [
+        _SQUARED if t.endswith("²") else _PARAPHRASES.get(t, s)
+        for t, s in zip(tokens, stems, strict=False)
+    ]
+
+
 @dataclass(frozen=True)
 class KeyPointHit:
     """How well the answer shows one key point: 0 (absent) to 1 (named and explained)."""
@@ -86,7 +126,12 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
         found_terms: list[str] = []
         where: list[int] = []
         for idx, sent in enumerate(sentences):
-            hit = [(t, tt) for t, tt in terms if tt and _seq_match(tt, sent.stems)]
+            field = _in_field_words(sent.tokens, sent.stems)
+            hit = [
+                (t, tt)
+                for t, tt in terms
+                if tt and (_seq_match(tt, sent.stems) or _seq_match(tt, field))
+            ]
             if not hit:
                 continue
             where.append(idx)
@@ -255,11 +300,18 @@ class Relevance:
 
 
 def relevance(
-    stems: Iterable[str], question: Question, bank: QuestionBank | None = None
+    stems: Iterable[str],
+    question: Question,
+    bank: QuestionBank | None = None,
+    tokens: Sequence[str] = (),
 ) -> Relevance:
+    """`tokens` (the words `stems` came from, in order) let plain words count as the
+    field words they stand for ("bought" as "purchase")."""
     bank = bank if bank is not None else _bank()
     own_vocab = question_vocabulary(question)
-    hits = set().union(*_stem_matches(set(_content(stems)), own_vocab, bank).values())
+    stems = list(stems)
+    said = _content(stems) | _content(_in_field_words(tokens, stems))
+    hits = set().union(*_stem_matches(said, own_vocab, bank).values())
 
     def score(vocab: frozenset[str]) -> float:
         return sum(bank.idf(w) for w in hits & vocab)
