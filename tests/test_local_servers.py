@@ -24,6 +24,7 @@ from interviewer.core.requests import GradeRequest, TurnRequest
 from interviewer.llm import local_servers
 from interviewer.llm.factory import make_backend
 from interviewer.llm.local_servers import (
+    LMSTUDIO_DEFAULT_CONTEXT,
     OLLAMA_DEFAULT_CONTEXT,
     ContextWindow,
     LocalServerError,
@@ -315,8 +316,46 @@ def test_ollama_window_never_exceeds_the_model(fake: FakeOpenAIServer) -> None:
 def test_lmstudio_window_from_max_context_length(fake: FakeOpenAIServer) -> None:
     as_lmstudio(fake)
     found = context_window(fake.base_url, "meta-llama-3.1-8b-instruct", kind="lmstudio")
-    assert found == ContextWindow(131_072, 131_072, "LM Studio's max_context_length")
+    # Not loaded: LM Studio will load it with its default context, not the maximum.
+    assert found == ContextWindow(
+        LMSTUDIO_DEFAULT_CONTEXT, 131_072, "LM Studio's default load context; not loaded"
+    )
     assert context_window(fake.base_url, "absent", kind="lmstudio", timeout=TIMEOUT) is None
+
+
+LMSTUDIO_V1 = {
+    "models": [
+        {
+            "type": "llm",
+            "key": "gemma-3-270m-it-qat",
+            "quantization": {"name": "Q4_0", "bits_per_weight": 4},
+            "size_bytes": 241_410_208,
+            "params_string": "270M",
+            "loaded_instances": [
+                {"id": "gemma-3-270m-it-qat", "config": {"context_length": 8_192}}
+            ],
+            "max_context_length": 32_768,
+        },
+        {
+            "type": "embedding",
+            "key": "text-embedding-nomic-embed-text-v1.5-embedding",
+            "loaded_instances": [],
+            "max_context_length": 2_048,
+        },
+    ]
+}
+
+
+def test_lmstudio_04_reports_the_loaded_window(fake: FakeOpenAIServer) -> None:
+    as_lmstudio(fake)  # the v0 API is there too; v1 is asked first
+    fake.routes[("GET", "/api/v1/models")] = ok(LMSTUDIO_V1)
+    listing = list_models(fake.base_url, kind="lmstudio", timeout=TIMEOUT)
+    assert (listing.source, listing.names) == ("/api/v1/models", ["gemma-3-270m-it-qat"])
+    gemma = listing.get("gemma-3-270m-it-qat")
+    assert gemma is not None
+    assert gemma.describe() == "gemma-3-270m-it-qat (loaded, 270M, Q4_0, 0.2 GB, 8,192 tokens)"
+    found = context_window(fake.base_url, "gemma-3-270m-it-qat", kind="lmstudio")
+    assert found == ContextWindow(8_192, 32_768, "as loaded now")
 
 
 def test_llamacpp_window_from_props(fake: FakeOpenAIServer) -> None:
@@ -535,7 +574,10 @@ def test_test_connection_tells_the_window_and_the_load_state(fake: FakeOpenAISer
         b.close()
     assert "Model 'meta-llama-3.1-8b-instruct' is available (2 models in all)." in line
     assert "run: lms load meta-llama-3.1-8b-instruct." in line
-    assert "The server runs with a 131,072-token context window" in line
+    assert (
+        "The server runs with a 4,096-token context window (LM Studio's default load context; "
+        "not loaded); the model supports 131,072." in line
+    )
 
 
 def test_test_connection_for_ollama_reports_both_windows(fake: FakeOpenAIServer) -> None:
@@ -547,7 +589,17 @@ def test_test_connection_for_ollama_reports_both_windows(fake: FakeOpenAIServer)
         b.close()
     assert "runs with a 4,096-token context window (Ollama's default" in line
     assert "the model supports 32,768" in line
-    assert "Prompts are planned for 8,192 tokens" in line  # the backend was told nothing
+    assert "Prompts are planned" not in line  # Automatic: the server's window is used
+
+
+def test_test_connection_says_when_settings_override_the_window(fake: FakeOpenAIServer) -> None:
+    as_ollama(fake, shows={"qwen2.5:0.5b": show("qwen2", 32_768)})
+    b = backend(fake, "qwen2.5:0.5b", "Ollama", context_window=16_000)
+    try:
+        line = b.test_connection()
+    finally:
+        b.close()
+    assert "Prompts are planned for 16,000 tokens, as set in Settings" in line
 
 
 # --------------------------------------------------------------------------- discovery
@@ -563,3 +615,41 @@ def test_discovery_lists_lmstudio_models_that_are_not_loaded(fake: FakeOpenAISer
     del fake.routes[("GET", "/api/v0/models")]
     (found,) = discover(2.0, ports={"lmstudio": fake.port})
     assert found.models == ["only-the-loaded-one"]
+
+
+def test_llamacpp_imitating_ollama_show_is_taken_as_it_is(fake: FakeOpenAIServer) -> None:
+    """llama.cpp's server answers /api/show with the window it runs (no architecture):
+    no Ollama default is applied to it."""
+    fake.routes[("POST", "/api/show")] = ok(
+        {"modelfile": "", "parameters": "", "model_info": {"llama.context_length": 16_384}}
+    )
+    found = context_window(fake.base_url, "m", timeout=TIMEOUT)
+    assert found == ContextWindow(16_384, None, "the server's /api/show")
+
+
+def test_an_unrelated_400_is_not_called_a_missing_model(fake: FakeOpenAIServer) -> None:
+    as_ollama(fake)
+    fake.enqueue(error(400, "invalid value for temperature_x"))
+    b = backend(fake, "llama3", "Ollama")
+    try:
+        with pytest.raises(Exception) as info:
+            b.interviewer_turn(turn_request())
+    finally:
+        b.close()
+    assert not isinstance(info.value, ModelNotFound)
+    assert "ollama pull" not in str(info.value)
+    assert "GET /api/tags" not in paths(fake)  # the server was not even asked
+
+
+def test_lmstudio_no_models_loaded_400_gives_the_command(fake: FakeOpenAIServer) -> None:
+    as_lmstudio(fake)
+    fake.enqueue(
+        error(400, "No models loaded. Please load a model in the developer page or use the "
+              "`lms load` command.")
+    )  # fmt: skip
+    b = backend(fake, "qwen2.5-7b-instruct-1m", "Custom server")
+    try:
+        with pytest.raises(ModelNotFound, match=r"LM Studio has no model 'qwen2\.5-7b-"):
+            b.interviewer_turn(turn_request())
+    finally:
+        b.close()

@@ -11,9 +11,13 @@ says more, and some of it decides whether an interview can work at all:
   Modelfile sets one. Ollama runs a model with a *smaller* window than its maximum unless
   told otherwise (4,096 tokens by default on most machines, 2,048 in older versions),
   and cuts the start of a longer prompt silently, so the effective window is what counts.
-* LM Studio: `GET /api/v0/models` lists every downloaded model with its state
-  ("loaded" / "not-loaded"), type (llm, vlm, embeddings), quantisation and
-  `max_context_length`; `/v1/models` may list only the loaded ones.
+* LM Studio: `GET /api/v1/models` (0.4 and later) lists every downloaded model with
+  its loaded instances and the context each was loaded with; `GET /api/v0/models`
+  (0.3.6 and later) the state ("loaded" / "not-loaded"), type (llm, vlm, embeddings),
+  quantisation and `max_context_length`; `/v1/models` may list only the loaded ones.
+  LM Studio loads a model with a smaller window than its maximum unless told otherwise,
+  so a model that is not loaded (or a server that does not say) is planned with
+  LM Studio's default load context, never with the maximum.
 * llama.cpp server: `GET /props` gives the context the server was started with
   (`default_generation_settings.n_ctx`); its `/v1/models` entries carry `meta.n_ctx_train`.
 * vLLM: `/v1/models` entries carry `max_model_len`.
@@ -56,6 +60,8 @@ _MAX_BODY = 4 << 20
 #: 24 GiB of VRAM; versions before 0.6 used 2,048). Used only when the server does not
 #: say: a loaded model's /api/ps entry carries the real value.
 OLLAMA_DEFAULT_CONTEXT = 4_096
+#: LM Studio's default context when it loads a model (its load settings can raise it).
+LMSTUDIO_DEFAULT_CONTEXT = 4_096
 #: The provider labels the backends carry (storage.settings.PROVIDER_NAMES) -> kind.
 KIND_FOR_LABEL: dict[str, ServerKind] = {
     "ollama": "ollama",
@@ -322,6 +328,33 @@ def parse_lmstudio_models(data: Any) -> list[LocalModel]:
     return out
 
 
+def parse_lmstudio_v1_models(data: Any) -> list[LocalModel]:
+    """LM Studio's `/api/v1/models` (0.4+): loaded instances carry their context."""
+    out: list[LocalModel] = []
+    for item in _items(data, "models"):
+        name = _str(item.get("key"))
+        if name is None:
+            continue
+        instances = item.get("loaded_instances")
+        instances = instances if isinstance(instances, list) else None
+        windows = [
+            _int(_dict(_dict(i).get("config")).get("context_length")) for i in instances or []
+        ]
+        out.append(
+            LocalModel(
+                name=name,
+                loaded=None if instances is None else bool(instances),
+                max_context=_int(item.get("max_context_length")),
+                loaded_context=min((w for w in windows if w), default=None),
+                size_bytes=_int(item.get("size_bytes")),
+                parameter_size=_str(item.get("params_string")),
+                quantization=_str(_dict(item.get("quantization")).get("name")),
+                type=_str(item.get("type")),
+            )
+        )
+    return out
+
+
 def parse_openai_models(data: Any) -> list[LocalModel]:
     """`/v1/models`: names, and the window where the server adds it (vLLM's
     `max_model_len`, llama.cpp's `meta.n_ctx_train`)."""
@@ -351,7 +384,9 @@ def ollama_context(show: Any, ps_entry: dict[str, Any] | None = None) -> Context
     """The window from Ollama's `/api/show` (and the model's `/api/ps` entry if loaded).
 
     Effective: the loaded model's context_length, else num_ctx from the Modelfile's
-    parameters, else Ollama's default; never more than the model's maximum.
+    parameters, else Ollama's default; never more than the model's maximum. Servers that
+    imitate this endpoint (llama.cpp's server, proxies) send no `general.architecture`
+    and put the window they run with in `model_info`: that is taken as it is.
     """
     if not isinstance(show, dict):
         raise _Malformed("/api/show: not an object")
@@ -368,6 +403,10 @@ def ollama_context(show: Any, ps_entry: dict[str, Any] | None = None) -> Context
         effective, source = live, "as loaded now, from Ollama's /api/ps"
     elif match:
         effective, source = int(match.group(1)), "num_ctx in the model's Modelfile"
+    elif arch is None and maximum:
+        return ContextWindow(maximum, None, "the server's /api/show")
+    elif arch is None:
+        raise _Malformed("/api/show: no context length")
     else:
         effective, source = OLLAMA_DEFAULT_CONTEXT, "Ollama's default; the model sets no num_ctx"
     if maximum:
@@ -405,6 +444,11 @@ def _native(
     if kind == "ollama":
         return _ollama_models(base_url, timeout, api_key), "/api/tags"
     if kind == "lmstudio":
+        try:
+            data = _request(base_url, "/api/v1/models", timeout=timeout, api_key=api_key)
+            return parse_lmstudio_v1_models(data), "/api/v1/models"
+        except (_Missing, _Malformed, _HTTPStatus):
+            pass  # before 0.4: the v0 API
         data = _request(base_url, "/api/v0/models", timeout=timeout, api_key=api_key)
         return parse_lmstudio_models(data), "/api/v0/models"
     raise _Missing(kind)
@@ -487,6 +531,13 @@ def context_window(
 def _context_window(
     base_url: str, model: str, kind: ServerKind | None, timeout: float, api_key: str | None
 ) -> ContextWindow | None:
+    # llama.cpp's /props first: its server also imitates Ollama's /api/show.
+    if kind in (None, "llamacpp"):
+        try:
+            return llamacpp_context(_request(base_url, "/props", timeout=timeout, api_key=api_key))
+        except (_Missing, _Malformed, _HTTPStatus):
+            if kind == "llamacpp":
+                kind = "openai"  # older builds: /v1/models may still carry n_ctx_train
     if kind in (None, "ollama"):
         try:
             show = _request(
@@ -497,10 +548,6 @@ def _context_window(
                 timeout=timeout,
                 api_key=api_key,
             )
-        except (_Missing, _Malformed, _HTTPStatus):
-            if kind == "ollama":
-                return None
-        else:
             entry = None
             try:
                 ps = _request(base_url, "/api/ps", timeout=timeout, api_key=api_key)
@@ -510,27 +557,25 @@ def _context_window(
             except (_Missing, _Malformed, _HTTPStatus):
                 pass
             return ollama_context(show, entry)
-    if kind in (None, "llamacpp"):
-        try:
-            return llamacpp_context(_request(base_url, "/props", timeout=timeout, api_key=api_key))
         except (_Missing, _Malformed, _HTTPStatus):
-            if kind == "llamacpp":
-                kind = "openai"  # older builds: /v1/models may still carry n_ctx_train
+            if kind == "ollama":
+                return None
     listing = list_models(base_url, kind=kind, timeout=timeout, api_key=api_key)
     found = listing.get(model)
     if found is None:
         return None
     if found.loaded_context:
         return ContextWindow(found.loaded_context, found.max_context, "as loaded now")
+    if listing.kind == "lmstudio":
+        # Not loaded (or LM Studio before 0.4, which does not say): it will load the
+        # model with its default context, not the maximum (module docstring).
+        maximum = found.max_context
+        effective = min(LMSTUDIO_DEFAULT_CONTEXT, maximum or LMSTUDIO_DEFAULT_CONTEXT)
+        state = "not loaded" if found.loaded is False else "loaded window not reported"
+        return ContextWindow(effective, maximum, f"LM Studio's default load context; {state}")
     if found.max_context:
-        # LM Studio loads with a context it picks (often smaller); vLLM serves its
-        # max_model_len. The maximum is what the server said: plan with it.
-        source = {
-            "lmstudio": "LM Studio's max_context_length",
-            "openai": "the server's model list",
-            "llamacpp": "the model's training window",
-        }.get(listing.kind, "the server's model list")
-        return ContextWindow(found.max_context, found.max_context, source)
+        # vLLM serves its max_model_len: what the server said is what it runs with.
+        return ContextWindow(found.max_context, found.max_context, "the server's model list")
     return None
 
 
@@ -539,6 +584,12 @@ def _context_window(
 #: Words by which a server's error says a model is missing or not loaded.
 _OLLAMA_WORDS = ("try pulling it", "ollama pull")
 _LMSTUDIO_WORDS = ("lms load", "lm studio", "not loaded", "no models loaded", "load the model")
+
+
+def says_model_missing(detail: str) -> bool:
+    """Whether a server's error text says a model is not pulled or not loaded."""
+    text = detail.lower()
+    return any(word in text for word in (*_OLLAMA_WORDS, *_LMSTUDIO_WORDS))
 
 
 def missing_model_message(

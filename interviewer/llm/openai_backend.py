@@ -263,6 +263,7 @@ class OpenAIBackend:
         #: and the budget plans with it (Ollama runs models with less than their maximum).
         self.server_window: local_servers.ContextWindow | None = None
         self._window_pending = server_context and context_window is None and self.is_local
+        self._user_window = context_window
         self._window_lock = threading.Lock()
         #: The local server's model list with details, after `list_models`.
         self.server_models: local_servers.ServerModels | None = None
@@ -385,7 +386,11 @@ class OpenAIBackend:
         status = getattr(exc, "status_code", None)
         if not self.is_local or not self.base_url:
             return err
-        if not isinstance(err, ModelNotFound) and status not in (400, 404):
+        # A 404 (or model_not_found) is about the model; any other 400 only when the
+        # server's words say so (LM Studio's "no models loaded ... lms load").
+        if not isinstance(err, ModelNotFound) and not (
+            status in (400, 404) and local_servers.says_model_missing(_detail(exc))
+        ):
             return err
         message = local_servers.missing_model_message(
             self.base_url,
@@ -879,8 +884,11 @@ class OpenAIBackend:
         )
         if window is not None:
             out += f" The server {window.describe()}."
-            if self.budget.window != (window.effective or self.budget.window):
-                out += f" Prompts are planned for {self.budget.window:,} tokens (Settings)."
+            if self._user_window and self._user_window != window.effective:
+                out += (
+                    f" Prompts are planned for {self._user_window:,} tokens, as set in "
+                    "Settings (Automatic uses the server's window)."
+                )
         return out
 
 
