@@ -653,3 +653,29 @@ def test_lmstudio_no_models_loaded_400_gives_the_command(fake: FakeOpenAIServer)
             b.interviewer_turn(turn_request())
     finally:
         b.close()
+
+
+# --------------------------------------------------------------------------- the terminal
+
+
+def test_practice_with_a_model_ollama_has_not_pulled_says_the_command(
+    fake: FakeOpenAIServer,
+) -> None:
+    """`interviewer practice --model llama3` against Ollama without llama3: the notice the
+    candidate reads names `ollama pull llama3` and the models that are there."""
+    import os
+    import subprocess
+    import sys
+
+    as_ollama(fake, shows={})
+    fake.router = lambda body: error(404, OLLAMA_MISSING, type_="api_error")
+    r = subprocess.run(
+        [sys.executable, "-m", "interviewer", "practice", "--track", "ml-technical",
+         "--questions", "1", "--backend", "openai", "--base-url", fake.base_url,
+         "--model", "llama3"],
+        input="Bias is error from wrong assumptions; variance from sensitivity.\n.\n",
+        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Run: ollama pull llama3" in r.stderr
+    assert "Pulled models: llama3.1:8b, qwen2.5:0.5b." in r.stderr
