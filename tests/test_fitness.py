@@ -339,6 +339,10 @@ def test_a_model_whose_grade_never_validates_is_not_reliable_as_grader(
     # The backend's own walk: json_schema taken, then one repair round, then given up.
     grades = [b for b in server.chat_bodies if is_grade_request(b)]
     assert len(grades) == 2
+    # What such a grade costs is still told: its time, its mode, its repair round.
+    assert report.grade_seconds is not None and "a grade takes about" in report.summary()
+    assert (report.grade_mode, report.grade_repairs) == ("json_schema", 1)
+    assert report.grade_reply_tokens > 0
 
 
 def test_a_grade_missing_criteria_is_not_valid(library: ContentLibrary) -> None:
@@ -362,7 +366,7 @@ def test_a_silent_server_hits_the_steps_budget_and_the_rest_is_skipped(
     assert grade.status == ranking.status == "skipped"
     assert (report.interviewer, report.grader) == ("unknown", "unknown")
     assert "not checked as interviewer, not checked as grader" in report.summary()
-    assert "Not finished: the interviewer turn (the server sent nothing" in report.text()
+    assert "Not finished: the interviewer turn. The server sent nothing" in report.text()
     assert len(server.chat_bodies) == 1  # not asked again
 
 
@@ -376,7 +380,7 @@ def test_a_grade_that_takes_too_long_is_reported_unfinished(
     assert report.interviewer == "good"
     assert report.grader == "unknown"
     assert report.steps[1].status == "timed_out"
-    assert "Not finished: the grade (no grade within 1 s)" in report.text()
+    assert "Not finished: the grade. No grade within 1 s." in report.text()
     # The advice still sizes a grade from the speeds and the grade prompt's known size.
     assert report.grade_prompt_tokens > 0
     assert report.advice.longest_grade_seconds is not None

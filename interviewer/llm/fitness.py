@@ -65,7 +65,7 @@ from interviewer.core.models import GradeDraft, Question, Rubric, Track, Turn
 from interviewer.core.prompts import PromptLibrary
 from interviewer.core.requests import GradeRequest, TurnRequest
 from interviewer.core.tokens import count_messages, count_tokens
-from interviewer.llm.base import Backend, CancelToken, ModelResponse
+from interviewer.llm.base import Backend, CancelToken, ModelResponse, partial_of
 from interviewer.storage import fitness_store
 from interviewer.storage.prompt_files import default_library
 
@@ -109,7 +109,7 @@ TURN_MARGIN = 3.0
 TOKEN_STEP = 128
 GRADE_MIN_TOKENS = 1_024
 #: A streamed turn reports its progress at most this often (seconds).
-PROGRESS_EVERY = 1.0
+PROGRESS_EVERY = 5.0
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ class FitnessReport:
             fixed = " after one correction" if self.grade_repairs else ""
             lines.append(f"Grades {how}{fixed}.")
         for step in self.unfinished():
-            lines.append(f"Not finished: the {step.name} ({step.detail}).")
+            lines.append(f"Not finished: the {step.name}. {_sentence(step.detail)}")
         a = self.advice
         if a.prompt_budget_tokens is not None or self.grader != "unknown":
             limits = [
@@ -272,6 +272,14 @@ class FitnessReport:
             if speed is not None and not (isinstance(speed, int | float) and speed > 0):
                 return None
         return report
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _verdict_words(verdict: Verdict) -> str:
@@ -487,8 +495,9 @@ def grade_problems(draft: GradeDraft, rubric: Rubric) -> list[str]:
 class _Stream:
     """Times of a streamed call's pieces, written by the worker, read by the checker."""
 
-    def __init__(self, clock: Clock, progress: Progress | None) -> None:
+    def __init__(self, clock: Clock, progress: Progress | None, model: str = "") -> None:
         self._clock = clock
+        self._model = model
         self._progress = progress
         self._lock = threading.Lock()
         self.started = clock()
@@ -504,10 +513,12 @@ class _Stream:
                 self.first = now
             self.last = now
             self.pieces.append(piece)
-            count = len(self.pieces)
         if self._progress is not None and time.monotonic() - self._told >= PROGRESS_EVERY:
             self._told = time.monotonic()
-            self._progress(f"The model is writing its question ({count} pieces so far)…")
+            with self._lock:
+                so_far = "".join(self.pieces)
+            tokens = count_tokens(so_far, self._model)
+            self._progress(f"The model is writing its question ({tokens} tokens so far)…")
 
     def snapshot(self) -> tuple[float | None, float | None, list[str]]:
         with self._lock:
@@ -573,7 +584,7 @@ def _models_fault(err: BaseException | None) -> bool:
 def _blocks_the_rest(err: BaseException | None) -> str:
     """Why no further step can work after this error ("" when one might)."""
     if isinstance(err, BackendUnavailable | AuthenticationFailed | ModelNotFound):
-        return "skipped: " + _error_text(err)
+        return "skipped, as the server could not be used in the first step"
     return ""
 
 
@@ -636,7 +647,7 @@ def check_fitness(
     counted = count_messages(prompts.turn_chunks(request).messages(), model)
     tell(f"Step 1 of {total}: asking the model one interview question…")
     token = CancelToken()
-    stream = _Stream(clock, progress)
+    stream = _Stream(clock, progress, model)
     out = _run_step(
         lambda: backend.interviewer_turn(request, stream.on_delta, token),
         budgets.turn,
@@ -693,7 +704,7 @@ def check_fitness(
     )
     stop_reason = _blocks_the_rest(out.error) if out.status == "failed" else ""
     if out.status == "timed_out" and silent:
-        stop_reason = "skipped: the server sent nothing in the first step"
+        stop_reason = "skipped, as the server sent nothing in the first step"
     if cancel is not None and cancel.cancelled:
         stop_reason = "cancelled"
     strong_draft = _grade_step(
@@ -710,7 +721,7 @@ def check_fitness(
     # ---------------------------------------------------------------- 3. ranking
     if rank:
         if strong_draft is None and not stop_reason:
-            stop_reason = "skipped: the first grade did not succeed"
+            stop_reason = "skipped, as the first grade did not succeed"
         if cancel is not None and cancel.cancelled:
             stop_reason = "cancelled"
         weak_draft = _grade_step(
@@ -769,6 +780,13 @@ def _grade_step(
         report.grader = "not reliable"
         report.grader_problems.append(_error_text(out.error))
         report.steps.append(StepResult(name, "failed", out.seconds, _error_text(out.error)))
+        partial = partial_of(out.error) if out.error is not None else None
+        if name == "grade" and partial is not None:
+            # An unusable grade still took its time: what a grade costs on this model.
+            report.grade_seconds = out.seconds
+            report.grade_mode = partial.mode
+            report.grade_repairs = partial.repair_rounds
+            report.grade_reply_tokens = _reply_tokens(partial, backend.model)
         return None
     if out.status == "failed":
         report.steps.append(StepResult(name, "error", out.seconds, _error_text(out.error)))
