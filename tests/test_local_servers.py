@@ -679,3 +679,43 @@ def test_practice_with_a_model_ollama_has_not_pulled_says_the_command(
     assert r.returncode == 0, r.stderr
     assert "Run: ollama pull llama3" in r.stderr
     assert "Pulled models: llama3.1:8b, qwen2.5:0.5b." in r.stderr
+
+
+def test_a_trickling_native_endpoint_is_bounded_as_a_whole() -> None:
+    """A server that sends a byte now and then never resets the clock."""
+    import socket
+    import threading
+
+    stop = threading.Event()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    sock.settimeout(0.05)
+    port = int(sock.getsockname()[1])
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                    while not stop.wait(0.05):
+                        conn.sendall(b" ")
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        start = time.monotonic()
+        with pytest.raises(LocalServerError, match="did not answer within"):
+            list_models(f"http://127.0.0.1:{port}/v1", kind="ollama", timeout=0.4)
+        assert time.monotonic() - start < 1.5
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        sock.close()

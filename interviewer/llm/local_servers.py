@@ -38,6 +38,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -207,9 +208,10 @@ def _request(
     root: bool = True,
 ) -> Any:
     """One JSON request to the server root (`root`) or under the base URL; the parsed
-    body. Raises _Missing (no such endpoint), _Malformed (not JSON), OSError and
-    http.client.HTTPException (nothing usable answered), LocalServerError (an error
-    status that is not about the endpoint being missing)."""
+    body. Raises _Missing (no such endpoint), _Malformed (not JSON, or too large),
+    _HTTPStatus (another error status), OSError and http.client.HTTPException (nothing
+    usable answered; TimeoutError when `timeout` passed). `timeout` bounds the whole
+    request, so a server that trickles bytes cannot hold it longer."""
     scheme, host, port, prefix = server_root(base_url)
     if not root:
         prefix = urlsplit(base_url).path.rstrip("/")
@@ -222,10 +224,18 @@ def _request(
     if body is not None:
         data = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
+    deadline = time.monotonic() + timeout
     try:
         conn.request(method, prefix + path, body=data, headers=headers)
+        _left(conn, deadline)
         response = conn.getresponse()
-        raw = response.read(_MAX_BODY + 1)
+        raw = b""
+        while len(raw) <= _MAX_BODY:
+            _left(conn, deadline)
+            piece = response.read1(65536)
+            if not piece:
+                break
+            raw += piece
         status = response.status
     finally:
         conn.close()
@@ -239,6 +249,15 @@ def _request(
         return json.loads(raw)
     except ValueError:
         raise _Malformed(f"{path}: not JSON") from None
+
+
+def _left(conn: http.client.HTTPConnection, deadline: float) -> None:
+    """Give the socket only what is left of the request's time (TimeoutError if none)."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError("the request's time ran out")
+    if conn.sock is not None:
+        conn.sock.settimeout(remaining)
 
 
 class _HTTPStatus(Exception):
