@@ -719,3 +719,17 @@ def test_a_trickling_native_endpoint_is_bounded_as_a_whole() -> None:
         stop.set()
         thread.join(timeout=2)
         sock.close()
+
+
+def test_the_window_can_be_read_before_any_call(fake: FakeOpenAIServer) -> None:
+    """For code that sizes things by `context_window` before the first call."""
+    as_ollama(fake, shows={"qwen2.5:0.5b": show("qwen2", 32_768, "num_ctx 12288")})
+    b = backend(fake, "qwen2.5:0.5b", "Ollama", server_context=True)
+    try:
+        b.read_server_window()
+        assert b.context_window == 12_288
+        b.read_server_window()  # once only
+    finally:
+        b.close()
+    assert paths(fake).count("POST /api/show") == 1
+    assert fake.chat_bodies == []

@@ -409,9 +409,13 @@ class OpenAIBackend:
         """Seconds for one request to a local server's own API (a loopback GET)."""
         return min(local_servers.DEFAULT_TIMEOUT, self.connect_timeout, self.timeout)
 
-    def _read_server_window(self) -> None:
+    def read_server_window(self) -> None:
         """Once, before the first prompt is fitted: plan with the window the local
-        server reports for this model (module docstring of llm/local_servers.py)."""
+        server reports for this model (module docstring of llm/local_servers.py).
+
+        Every call does this itself; code that reads `context_window` before any call
+        (a fitness check sizing its budgets) calls it first. Network I/O: never on the
+        GUI thread."""
         if not self._window_pending:
             return
         with self._window_lock:
@@ -582,7 +586,7 @@ class OpenAIBackend:
         A server that stalls mid-stream is only noticed when the read timeout expires:
         the check cannot interrupt a blocked read.
         """
-        self._read_server_window()
+        self.read_server_window()
         tally = _Tally()
         chunks = self.prompts.turn_chunks(self.budget.turn_request(request))
         messages = self.budget.fit(chunks, "turn").messages
@@ -740,7 +744,7 @@ class OpenAIBackend:
         kind: str,
         check: Callable[[M], None] | None = None,
     ) -> ModelResponse[M]:
-        self._read_server_window()
+        self.read_server_window()
         tally = _Tally()
         mode, sent, text = self._first_reply(chunks, model, temperature, kind, tally)
         try:
