@@ -733,3 +733,15 @@ def test_the_window_can_be_read_before_any_call(fake: FakeOpenAIServer) -> None:
         b.close()
     assert paths(fake).count("POST /api/show") == 1
     assert fake.chat_bodies == []
+
+
+def test_test_connection_to_a_custom_url_finds_ollama(fake: FakeOpenAIServer) -> None:
+    as_ollama(fake, shows={"qwen2.5:0.5b": show("qwen2", 32_768)})
+    b = backend(fake, "qwen2.5:0.5b", "Custom server")
+    try:
+        line = b.test_connection()
+    finally:
+        b.close()
+    assert "runs with a 4,096-token context window (Ollama's default" in line
+    # The list said Ollama, so the window is asked of Ollama's API alone.
+    assert "GET /props" not in paths(fake) and paths(fake).count("GET /api/tags") == 1

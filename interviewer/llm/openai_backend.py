@@ -879,10 +879,15 @@ class OpenAIBackend:
                 " It is not loaded yet: LM Studio loads it on the first request if "
                 f"just-in-time loading is on; otherwise load it or run: lms load {self.model}."
             )
+        kind = self._server_kind
+        if kind is None and self.server_models is not None:
+            # What list_models found out; "openai" may still be llama.cpp (ask /props).
+            found = self.server_models.kind
+            kind = found if found in ("ollama", "lmstudio") else None
         window = local_servers.context_window(
             self.base_url,
             self.model,
-            kind=self._server_kind,
+            kind=kind,
             timeout=self._local_timeout,
             api_key=self._secret,
         )
