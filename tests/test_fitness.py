@@ -370,6 +370,17 @@ def test_a_silent_server_hits_the_steps_budget_and_the_rest_is_skipped(
     assert len(server.chat_bodies) == 1  # not asked again
 
 
+def test_the_clients_own_time_out_counts_as_a_silent_server(
+    server: FakeOpenAIServer, library: ContentLibrary
+) -> None:
+    server.enqueue(hang())
+    report = check_fitness(backend_for(server, timeout=0.5), library, budgets=Budgets(turn=30))
+    turn, grade = report.steps
+    assert turn.status == "timed_out" and turn.detail  # the client's own words
+    assert grade.status == "skipped" and "sent nothing" in grade.detail
+    assert report.interviewer == "unknown"
+
+
 def test_a_grade_that_takes_too_long_is_reported_unfinished(
     server: FakeOpenAIServer, library: ContentLibrary
 ) -> None:

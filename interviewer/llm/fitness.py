@@ -67,6 +67,8 @@ from interviewer.core.requests import GradeRequest, TurnRequest
 from interviewer.core.tokens import count_messages, count_tokens
 from interviewer.llm.base import Backend, CancelToken, ModelResponse, partial_of
 from interviewer.storage import fitness_store
+from interviewer.storage.content_files import load_library
+from interviewer.storage.paths import app_paths
 from interviewer.storage.prompt_files import default_library
 
 Clock = Callable[[], float]
@@ -832,3 +834,36 @@ def remembered(path: Path, server: str | None, model: str) -> tuple[FitnessRepor
 def remember(path: Path, report: FitnessReport) -> None:
     """Keep the report for its server and model; OSError when the file cannot be written."""
     fitness_store.remember(path, report.server, report.model, report.to_dict())
+
+
+def check_and_remember(
+    backend: Backend,
+    *,
+    rank: bool = False,
+    budgets: Budgets = Budgets(),
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    context_window: int | None = None,
+) -> tuple[FitnessReport, str]:
+    """Run the check with the user's content and remember the report for its server and
+    model (what `interviewer check-model` and Settings' "Test connection" do). Returns
+    the report and a sentence when it could not be remembered ("" when it was). Reads
+    files: run it on a worker in the window."""
+    paths = app_paths()
+    library = load_library(paths.content_dir)
+    report = check_fitness(
+        backend,
+        library,
+        rank=rank,
+        budgets=budgets,
+        progress=progress,
+        cancel=cancel,
+        context_window=context_window,
+    )
+    if cancel is not None and cancel.cancelled:
+        return report, "The check was cancelled, so its result is not remembered."
+    try:
+        remember(fitness_store.fitness_file(paths.settings_file), report)
+    except OSError as exc:
+        return report, f"The result could not be remembered: {exc.strerror or exc}."
+    return report, ""
