@@ -608,10 +608,17 @@ def gate_failures(row: dict[str, Any]) -> list[str]:
 # ------------------------------------------------------------------------ bands fitting
 
 
+#: Narrowest band a fit may propose (points of 0-100): a solid answer may sit in either
+#: lean band, so only strong answers pull the lean-hire threshold, and without a floor
+#: the fit can squeeze lean no hire to a sliver.
+MIN_BAND_WIDTH = 10
+
+
 def suggest_bands(items: Sequence[Labelled], scores: dict[str, float]) -> dict[str, Any]:
     """Integer thresholds (lean no hire, lean hire, hire) that put the most answers of
-    `items` in their tier's bands; among equally good ones, the closest to the current
-    bands (sum of moves). Meant for the development part only."""
+    `items` in their tier's bands, every band at least MIN_BAND_WIDTH wide; among equally
+    good ones, the closest to the current bands (sum of moves). Meant for the development
+    part only."""
     ranked = [(i.tier, scores[i.id]) for i in items if not i.twin and i.id in scores]
     current = tuple(low for _, low in BANDS[1:])
     grid = range(1, 101)
@@ -621,9 +628,10 @@ def suggest_bands(items: Sequence[Labelled], scores: dict[str, float]) -> dict[s
     b = {t: sum(1 for k, s in ranked if k == 3 and s >= t) for t in grid}
     c = {t: -sum(1 for k, s in ranked if k == 2 and s >= t) for t in grid}
     best: tuple[int, float, tuple[int, int, int]] | None = None
-    for t1 in grid:
-        for t2 in range(t1 + 1, 101):
-            for t3 in range(t2 + 1, 101):
+    w = MIN_BAND_WIDTH
+    for t1 in range(w, 101):
+        for t2 in range(t1 + w, 101):
+            for t3 in range(t2 + w, 101 - w):
                 hits = a[t1] + b[t2] + c[t3]
                 move = abs(t1 - current[0]) + abs(t2 - current[1]) + abs(t3 - current[2])
                 key = (hits, -move, (t1, t2, t3))
@@ -878,8 +886,10 @@ def _fit_lines(report: dict[str, Any], md: bool) -> list[str]:
         return []
     return [
         "Thresholds fitted on the development part only (`--suggest-bands`): lowest score "
-        "of lean no hire, lean hire, hire; the most development answers in band, then the "
-        "smallest move from the current bands.",
+        "of lean no hire, lean hire, hire; the most development answers in band (every band "
+        f"at least {MIN_BAND_WIDTH} points wide), then the smallest move from the current "
+        "bands. Solid answers may sit in either lean band, so only strong answers pull the "
+        "lean-hire threshold.",
         "",
         *_table(
             ["grader", "current", "dev in band", "fitted on dev", "dev in band (fitted)"],

@@ -240,6 +240,12 @@ def test_suggest_bands_fits_the_given_answers_and_moves_least() -> None:
     t1, t2, t3 = fit["suggested"].values()
     assert (t1, t2, t3) == (49, 60, 79)
     assert ev.accuracy_with(items, scores, [t1, t2, t3]) == 1.0
+    # A strong answer at 45 would pull lean hire down to 45, squeezing lean no hire
+    # (40-44): bands stay at least MIN_BAND_WIDTH wide, so it is left out instead.
+    fit = ev.suggest_bands([*items, _item("t3", 3)], {**scores, "t3": 45})
+    t1, t2, t3 = fit["suggested"].values()
+    assert t2 - t1 >= ev.MIN_BAND_WIDTH and t3 - t2 >= ev.MIN_BAND_WIDTH
+    assert fit["suggested_accuracy"] == round(9 / 10, 3)
 
 
 # --------------------------------------------------------------------------- the eval runs
