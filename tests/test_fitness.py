@@ -524,6 +524,11 @@ def test_a_report_from_json_survives_odd_values() -> None:
     assert FitnessReport.from_dict(None) is None
     assert FitnessReport.from_dict({"model": "m"}) is None  # no server
     assert FitnessReport.from_dict({"server": "", "model": "m", "steps": [3]}) is None
+    # Wrong types would only fail later, when the words are written: refused here.
+    assert FitnessReport.from_dict({"server": "", "model": "m", "grade_seconds": "abc"}) is None
+    odd_step = {"server": "", "model": "m", "steps": [{"name": "x", "status": "weird"}]}
+    assert FitnessReport.from_dict(odd_step) is None
+    assert FitnessReport.from_dict({"server": "", "model": "m", "advice": []}) is None
     data = sample_report().to_dict()
     data["a_field_from_a_newer_version"] = 1
     back = FitnessReport.from_dict(data)

@@ -50,6 +50,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import TypeAdapter, ValidationError
+
 from interviewer.core.budget import MIN_REPLY_TOKENS, REPLY_TOKENS
 from interviewer.core.content import ContentLibrary
 from interviewer.core.errors import (
@@ -251,29 +253,17 @@ class FitnessReport:
         if not isinstance(data, dict):
             return None
         try:
-            known = {f for f in cls.__dataclass_fields__}
-            values = {k: v for k, v in data.items() if k in known}
-            values["steps"] = [
-                StepResult(**{k: v for k, v in s.items() if k in StepResult.__dataclass_fields__})
-                for s in values.get("steps", [])
-            ]
-            advice = values.get("advice", {})
-            values["advice"] = Advice(
-                **{k: v for k, v in advice.items() if k in Advice.__dataclass_fields__}
-            )
-            report = cls(**values)
-        except (TypeError, AttributeError, ValueError):
-            return None
-        if not isinstance(report.server, str) or not isinstance(report.model, str):
-            return None
-        if report.interviewer not in ("good", "not reliable", "unknown"):
-            return None
-        if report.grader not in ("good", "not reliable", "unknown"):
+            report = _REPORT.validate_python(data)
+        except ValidationError:
             return None
         for speed in (report.prompt_speed, report.generation_speed):
             if speed is not None and not (isinstance(speed, int | float) and speed > 0):
                 return None
         return report
+
+
+#: Checks a remembered report's fields and types (extra keys, such as "summary", pass).
+_REPORT: TypeAdapter[FitnessReport] = TypeAdapter(FitnessReport)
 
 
 def _sentence(text: str) -> str:
