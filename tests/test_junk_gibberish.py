@@ -176,3 +176,11 @@ def test_pasted_code_gets_nothing_and_code_that_explains_is_graded() -> None:
     assert pasted_score == 0 and "gibberish" in pasted_flags
     assert not set(explained_flags) & JUNK_FLAGS
     assert explained_score > pasted_score
+
+
+def test_a_real_answer_with_its_words_shuffled_is_gibberish() -> None:
+    answer = "I'd split the data by time, train on the first two years and test on the last one, because shuffling would leak the future into training and make the score look better than it is."
+    shuffled = "the on because and would the the look time, leak train first future test years split is. last the I'd into data it make score one, two shuffling than training on by and better"
+    q = _q("tech-cross-validation")
+    assert not set(analyse(answer, q).flags) & JUNK_FLAGS
+    assert "gibberish" in analyse(shuffled, q).flags
