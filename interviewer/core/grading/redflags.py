@@ -20,6 +20,20 @@ against it. The rules, each one a list someone can read and argue with:
   out". This leans towards NOT flagging: "I don't think you need a validation set" holds a
   negation and is left alone, even though it may state the misconception. A false red
   flag caps a correct answer, which costs the candidate more than a missed one.
+  `WARNING_WORDS` also hold the mistake named as the naive or common thing to do ("the
+  naive approach", "naively"), its harm said in the same clause ("optimistic",
+  "inflates", "too good", "better than it will be", "collapsed", "sees the future"), and
+  a concession for other data ("... but here").
+- In a technical or case-study answer (not a behavioral one, whose red flags are told
+  in stories) `STORY_WORDS` make a clause a warning too: a mistake told as a story that
+  ends in its fix ("at first", "the first version", "until we", "turned out", "we
+  fixed"), someone else's mistake ("a colleague once", "I've seen teams"), and "nothing"
+  ("a high training accuracy proves nothing").
+- A mistake put as someone's hypothetical with its consequence ("if you shuffle the
+  days, you'd be predicting the past with the future") is not stated: a cue inside an
+  "if you/we/they/one/someone ..." part (up to its comma or the consequence's modal),
+  followed by would/'d/will/could/might, unless the consequence praises it ("if you
+  shuffle, it works better"). "If I ..." is the candidate's own plan and is not excused.
 - A question ("Should you shuffle a time series?") states nothing and is never a flag;
   nor is a bare list of terms ("shuffle, time series, scaler, whole dataset").
 - Text planted for the grader is set aside first (as `analyse` does), and every quote
@@ -87,15 +101,148 @@ WARNING_WORDS: tuple[str, ...] = (
     "cheating",
     "danger",
     "dangerous",
-    "overly optimistic",
-    "too optimistic",
-    "inflated",
-    "inflates",
-    "misleading",
     "tempting",
     "people think",
     "people assume",
     "some people",
+    # the mistake named as the naive or common thing to do
+    "naive approach",
+    "naive way",
+    "naive version",
+    "naive solution",
+    "naive idea",
+    "naive thing",
+    "naively",
+    "common error",
+    "classic error",
+    "recipe for",
+    # the harm it does, said in the same sentence
+    "optimistic",
+    "inflate",
+    "overstate",
+    "overestimate",
+    "too good",
+    "better than they are",
+    "better than it is",
+    "better than it really",
+    "better than reality",
+    "than in reality",
+    "than in production",
+    "misleading",
+    "mislead",
+    "misled",
+    "fool",
+    "fooled",
+    "collapse",
+    "fall apart",
+    "fell apart",
+    "contaminate",
+    "peek",
+    "see the future",
+    "sees the future",
+    "seen the future",
+    "from the future",
+    "hindsight",
+    "tomorrow's",
+    "better than it will",
+    "better than they will",
+    "better than it would",
+    "better than they would",
+    # conceded for other data, refused for this one
+    "but here",
+    "but in this case",
+)
+
+#: Words that make a clause of a technical or case-study answer a warning too: a story
+#: of a mistake made and then fixed ("the first version was evaluated on a random split
+#: ... until we moved to ..."), someone else's mistake ("a colleague once told me to
+#: shuffle"), or a negation by "nothing" ("a high training accuracy proves nothing").
+#: Not used for behavioral questions, whose red flags are told in exactly such stories
+#: ("at first I blamed my colleague", "I reply at once so nobody has to wait").
+STORY_WORDS: tuple[str, ...] = (
+    "nothing",
+    "nobody",
+    "none",
+    "at first",
+    "initially",
+    "originally",
+    "first version",
+    "first attempt",
+    "turned out",
+    "realise",
+    "realize",
+    "until we",
+    "until i",
+    "until they",
+    "until someone",
+    "we fixed",
+    "they fixed",
+    "fixed it",
+    "fixed that",
+    "fixed this",
+    "the hard way",
+    "a colleague",
+    "my colleague",
+    "colleague once",
+    "someone once",
+    "i've seen",
+    "i have seen",
+    "seen teams",
+    "seen people",
+    "people often",
+    "teams often",
+    "many teams",
+    "a lot of teams",
+)
+
+#: "if you shuffle the days, you'd be predicting the past with the future": the mistake
+#: put as a hypothetical ("if" + someone other than the speaker), followed by what it
+#: would do. A hypothetical whose consequence is praise ("if you shuffle, it works
+#: better") is still a red flag.
+_IF_SOMEONE = re.compile(
+    r"\bif\s+(?:you|we|they|one|someone|somebody|anyone|people|teams?|a\s+team|the\s+team)\b",
+    re.IGNORECASE,
+)
+_CONSEQUENCE = frozenset(
+    [
+        "would",
+        "youd",
+        "wed",
+        "theyd",
+        "itd",
+        "thatd",
+        "will",
+        "youll",
+        "theyll",
+        "itll",
+        "could",
+        "might",
+        "end",
+        "get",
+        "gets",
+    ]
+)
+_PRAISE = frozenset(
+    [
+        "better",
+        "improve",
+        "improves",
+        "help",
+        "helps",
+        "fine",
+        "good",
+        "great",
+        "work",
+        "works",
+        "boost",
+        "boosts",
+        "higher",
+        "best",
+        "easier",
+        "faster",
+        "ok",
+        "okay",
+    ]
 )
 
 #: Contractions of "not" typed without the apostrophe ("dont"); with one, any word
@@ -209,6 +356,7 @@ def _phrases(texts: Iterable[str]) -> tuple[_Phrase, ...]:
 
 
 _WARNINGS = _phrases(WARNING_WORDS)
+_STORY_WARNINGS = _WARNINGS + _phrases(STORY_WORDS)
 _CLAIM_WARNINGS = _phrases(CLAIM_WARNING_WORDS)
 
 
@@ -339,13 +487,39 @@ def _warns(clause: _Clause, cues: Sequence[range], phrases: Sequence[_Phrase]) -
     return False
 
 
-def _states(flag: _Flag, clause: _Clause) -> bool:
+def _hypothetical(clause: _Clause, cues: Sequence[range]) -> bool:
+    """Is a cue put as someone's hypothetical with its consequence ("if you shuffle the
+    days you'd be predicting the past") rather than done? The cue must lie in the "if"
+    part (up to the first comma, or the consequence's modal), a modal must follow, and the
+    consequence must not praise it ("if you shuffle, it works better")."""
+    inside = {i for r in cues for i in r}
+    for m in _IF_SOMEONE.finditer(clause.text):
+        start = len(words(clause.text[: m.end()]))
+        rest = [_key(w) for w in words(clause.text[m.end() :])]
+        comma = clause.text.find(",", m.end())
+        cut = len(words(clause.text[m.end() : comma])) if comma >= 0 else len(rest)
+        modal = next((k for k, t in enumerate(rest) if t in _CONSEQUENCE), None)
+        if modal is None:
+            continue
+        end = min(cut, modal)
+        if not inside & set(range(start, start + end)):
+            continue
+        if _PRAISE.isdisjoint(rest[max(end, modal) :]):
+            return True
+    return False
+
+
+def _states(flag: _Flag, clause: _Clause, story: bool = False) -> bool:
+    """Does the clause state the flag? `story`: the question is technical or a case
+    study, where a story of a mistake fixed (STORY_WORDS) is a warning too."""
     cues = flag.cue_spans(clause.toks, clause.present)
     if cues is None:
         return False
     if _covers(flag.unless, clause.toks, clause.present):
         return False
-    return not _warns(clause, cues, _WARNINGS)
+    if _warns(clause, cues, _STORY_WARNINGS if story else _WARNINGS):
+        return False
+    return not _hypothetical(clause, cues)
 
 
 # =========================================================================== claims
@@ -417,9 +591,10 @@ def find_red_flags(
     sentences = split_sentences(strip_injection(visible(answer)))
     clauses = _clauses(sentences)
     quotes: dict[str, str] = {}
+    story = question.category != "behavioral"
     for flag in flags:
         for clause in clauses:
-            if _states(flag, clause) and index.verify(clause.text):
+            if _states(flag, clause, story) and index.verify(clause.text):
                 quotes[flag.flag.id] = clause.text
                 break
     for claim in claimed:
