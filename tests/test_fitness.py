@@ -533,3 +533,24 @@ def test_a_report_from_json_survives_odd_values() -> None:
     data["a_field_from_a_newer_version"] = 1
     back = FitnessReport.from_dict(data)
     assert back is not None and math.isclose(back.generation_speed or 0, 8.25)
+
+
+def test_a_cancelled_check_stops_the_running_step_and_says_so(
+    server: FakeOpenAIServer, library: ContentLibrary
+) -> None:
+    server.enqueue(hang())
+    cancel = CancelToken()
+    heard: list[str] = []
+
+    def progress(text: str) -> None:
+        heard.append(text)
+        if text.startswith("Step 1"):
+            cancel.cancel()  # as if the window closed as the check began
+
+    report = check_fitness(
+        backend_for(server, timeout=30), library, progress=progress, cancel=cancel
+    )
+    turn, grade = report.steps
+    assert turn.status == "timed_out" and "cancelled" in turn.detail
+    assert grade.status == "skipped" and grade.detail == "cancelled"
+    assert not any(h.startswith("Step 2") for h in heard)

@@ -59,6 +59,7 @@ from interviewer.core.errors import (
     BackendTimeout,
     BackendUnavailable,
     BadResponse,
+    Cancelled,
     InterviewerError,
     ModelNotFound,
 )
@@ -547,9 +548,11 @@ def _run_step(
     deadline = started + budget
     while not done.is_set():
         left = deadline - time.monotonic()
-        if left <= 0 or (outer is not None and outer.cancelled):
+        stopped = outer is not None and outer.cancelled
+        if left <= 0 or stopped:
             cancel.cancel()
-            return _Outcome("timed_out", time.monotonic() - started)
+            why = Cancelled("the check was cancelled") if stopped else None
+            return _Outcome("timed_out", time.monotonic() - started, error=why)
         done.wait(min(0.1, left))
     seconds = time.monotonic() - started
     if isinstance(box.get("error"), BackendTimeout):  # the client's own read time-out
