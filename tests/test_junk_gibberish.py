@@ -184,3 +184,25 @@ def test_a_real_answer_with_its_words_shuffled_is_gibberish() -> None:
     q = _q("tech-cross-validation")
     assert not set(analyse(answer, q).flags) & JUNK_FLAGS
     assert "gibberish" in analyse(shuffled, q).flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<section><h2>knn</h2><ul><li>distance</li></ul></section>",
+        "id,distance,label\n1,0.3,cat\n2,0.9,dog\n3,0.4,cat",
+        "👉 neighbours 👉 distance 👉 vote 🤷",
+    ],
+)
+def test_markup_data_rows_and_emoji_are_noise(text: str) -> None:
+    assert "gibberish" in analyse(text, _q("tech-knn")).flags
+
+
+def test_one_word_said_over_and_over_is_padded_and_numbers_in_prose_are_not_noise() -> None:
+    q = _q("tech-knn")
+    assert (
+        "padded" in analyse("neighbours neighbours knn neighbours neighbours neighbours", q).flags
+    )
+    assert "padded" in analyse("meh meh meh distance meh meh meh meh", q).flags
+    prose = "With 1,000,000 rows and k=5, each query scans every row, so I'd use a KD-tree or an approximate index."
+    assert _code_share(prose) < CODE_SHARE

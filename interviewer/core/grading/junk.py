@@ -14,6 +14,7 @@ the offline coach and the flags all read the same ones.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,10 @@ from interviewer.core.models import (
 JUNK_FLAGS: frozenset[str] = frozenset({"empty", "one_word", "gibberish", "off_topic", "padded"})
 #: Answers with fewer words than this are `too_short`: no criterion above 2.
 MIN_WORDS = 15
+#: An answer of at least ONE_WORD_MIN words in which one word makes up ONE_WORD_SHARE or
+#: more is one word said over and over: padded. (Real development answers stay under 0.2.)
+ONE_WORD_MIN = 6
+ONE_WORD_SHARE = 0.4
 
 
 # =========================================================================== junk checks
@@ -103,6 +108,10 @@ def _implausible(tok: str) -> bool:
 _CODE_CHUNK = re.compile(
     r"\w\(|[={}\[\]<>;\\_]|[^\W\d_]{2,}\.[^\W\d_]{2,}|://|\w/[\w.-]+/|^\"[^\"\s]*\"[:,]"
 )
+#: A row of data: three or more values joined by commas with no space ("1,34,basic,0"),
+#: not a number written with thousands separators ("1,000,000").
+_DATA_ROW = re.compile(r"^[^\s,]+(?:,[^\s,]+){2,},?$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+[.,]?$")
 #: A line of a log or stack trace: every chunk on it counts as code.
 _LOG_LINE = re.compile(
     r"^\s*(?:Traceback\b|File\s+\"|at\s+[\w.$]+\(|\w*(?:Error|Exception|Warning):|"
@@ -164,15 +173,27 @@ KNOWN_SHARE = 0.45
 KNOWN_MIN_WORDS = 5
 
 
+def _noise_chunk(chunk: str) -> bool:
+    """Code (`_CODE_CHUNK`), a row of data, or emoji and pictographs with no letter or
+    digit (Unicode "other symbols"; bullets, dashes and "+" are not noise)."""
+    if _CODE_CHUNK.search(chunk):
+        return True
+    if _DATA_ROW.match(chunk) and not _THOUSANDS.match(chunk):
+        return True
+    return not any(c.isalnum() for c in chunk) and any(
+        unicodedata.category(c) == "So" for c in chunk
+    )
+
+
 def _code_share(text: str) -> float:
-    """Share of the chunks that read as code (`_CODE_CHUNK`, or on a `_LOG_LINE`)."""
+    """Share of the chunks that are noise (`_noise_chunk`, or on a `_LOG_LINE`)."""
     code = total = 0
     for line in text.splitlines():
         chunks = line.split()
         total += len(chunks)
         log = bool(_LOG_LINE.match(line))
-        code += sum(1 for c in chunks if log or _CODE_CHUNK.search(c))
-    return code / total if total >= 3 else 0.0
+        code += sum(1 for c in chunks if log or _noise_chunk(c))
+    return code / total if total else 0.0
 
 
 def _word_salad(text: str, tokens: Sequence[str]) -> bool:
@@ -618,6 +639,11 @@ class Analysis:
     @cached_property
     def padded(self) -> bool:
         n = self.word_count
+        # One word said over and over ("test test test", "blah blah overfitting blah").
+        if n >= ONE_WORD_MIN and self.tokens:
+            top = Counter(self.tokens).most_common(1)[0][1]
+            if top >= ONE_WORD_SHARE * n:
+                return True
         content = [s for s in self.stems if s not in STOP_STEMS and len(s) >= 2]
         given = _question_stems(self.question) | {
             stem(w) for t in self.question.topics for w in words(t)
