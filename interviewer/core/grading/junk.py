@@ -5,7 +5,16 @@ topic, padded and too short.
 the question said back, and (`Analysis.content_free`) answers made of generic hype
 ("leverage cutting-edge, scalable, AI-driven pipelines") or hedging ("it depends, many
 factors, every situation is different") with hardly a word that could say something
-about the subject, unless one sentence gives a reason or a means in words of its own.
+about the subject, unless one sentence gives a reason or a means in words of its own,
+and one word said over and over ("test test test").
+
+"Gibberish" covers text that is not an attempt at an answer: random letters and keyboard
+mash (`_implausible`), too few letters, and noise made of real tokens: pasted code, logs,
+data rows, markup, links and emoji (`_code_share`), half nonsense with English glue
+(`Analysis.known_share`), and real words in an order no sentence has (`_word_salad`).
+The last two are checked after "off topic", so plain talk about something else is
+called what it is. Each rule is a count on the development set's answers, with the
+margin to the nearest real answer written beside its threshold.
 
 An `Analysis` computes each measure once, lazily (`cached_property`), because `finalize`,
 the offline coach and the flags all read the same ones.
@@ -140,7 +149,7 @@ _P = r"(?:of|in|on|at|by|for|with|from|to|into|under|than)"
 _C = r"(?:and|or|but)"
 _BE = r"(?:is|are|was|were|am)"
 _MODAL = r"(?:will|would|can|could|should)"
-_WHOLE = r"\b(?![-'/])"
+_WHOLE = r"\b(?![-'/.])"
 _BROKEN_PAIR = re.compile(
     rf"\b(?-i:the|an|a)\s+(?:the|an|a|{_P}|{_C}|{_BE}|{_MODAL}|i|you|he|she|we|they){_WHOLE}"
     rf"|\b(?-i:the|an|a)\s*(?:[.!?;:,]|$)"
