@@ -206,3 +206,50 @@ def test_one_word_said_over_and_over_is_padded_and_numbers_in_prose_are_not_nois
     assert "padded" in analyse("meh meh meh distance meh meh meh meh", q).flags
     prose = "With 1,000,000 rows and k=5, each query scans every row, so I'd use a KD-tree or an approximate index."
     assert _code_share(prose) < CODE_SHARE
+
+
+# Mash typed along one keyboard row between the right terms, and placeholder text: each
+# scored 21/100 with only "too short" before (found by hand, not from any answer set).
+MASH_WITH_TERMS = [
+    (
+        "tech-bias-variance",
+        "asdkj bias qwe variance lkjh overfitting zxcv underfitting poiu complexity mnb tradeoff",
+    ),
+    ("tech-regularization", "L1 sdfkj lasso wqer ridge poiuy penalty hjkl weights zxcvb sparse"),
+    (
+        "tech-bias-variance",
+        "lorem ipsum dolor sit amet bias variance consectetur adipiscing elit overfitting sed do eiusmod",
+    ),
+]
+NOT_MASH = [
+    # another language: its words sit on one row too ("tipo", "que", "weiter") but it is text
+    (
+        "tech-bias-variance",
+        "El sesgo es el error de un modelo demasiado simple, que no ve el tipo de patrón; la varianza es el error por ser demasiado sensible a los datos de entrenamiento.",
+    ),
+    (
+        "tech-bias-variance",
+        "Ja, also Bias und Varianz: ein zu einfaches Modell hat hohen Bias und unterschätzt die Struktur, ein zu komplexes Modell hat hohe Varianz und passt sich dem Rauschen an, weiter nichts.",
+    ),
+    # real English words that happen to sit on one row ("type", "were", "you", "pretty")
+    (
+        "tech-bias-variance",
+        "Bias is the error you get when the type of model is too simple; variance is the error when it reacts to every quirk of the data you were given, which is pretty common with deep trees.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("qid", "text"), MASH_WITH_TERMS)
+def test_keyboard_mash_between_the_right_terms_is_gibberish(qid: str, text: str) -> None:
+    score, flags = _grade(qid, text)
+    assert "gibberish" in flags, (flags, score)
+    assert score == 0
+
+
+@pytest.mark.parametrize(("qid", "text"), NOT_MASH)
+def test_other_languages_and_one_row_english_words_are_not_mash(qid: str, text: str) -> None:
+    analysis = analyse(text, _q(qid))
+    assert analysis.row_mash_share < 0.1, analysis.row_mash_share
+    # Not gibberish. (An answer wholly in another language may still be called off topic:
+    # relevance is measured on the bank's English vocabulary, a known limit.)
+    assert "gibberish" not in analysis.flags, analysis.flags

@@ -86,6 +86,29 @@ _KEYBOARD_RUNS = tuple(
 )
 
 
+#: The three letter rows of a QWERTY keyboard. Mash ("asdkj qwe poiu mnb") is typed along
+#: one row; so are a few real words ("type", "glad"), which is why only tokens the grader
+#: does not know count (see `Analysis.row_mash_share`).
+_KEY_ROWS = (frozenset("qwertyuiop"), frozenset("asdfghjkl"), frozenset("zxcvbnm"))
+#: Stop words of the other languages answers come in (Spanish, French, German, Portuguese,
+#: Italian): an answer with many of them is a language, not mash, whatever its rows.
+_OTHER_STOPWORDS = _wordset(
+    "que de la el en y los del se las por un una para con es lo como más pero sus le les "
+    "des et est une du dans qui pour pas sur au avec ce il elle sont der die das und ist "
+    "nicht ein eine zu den mit auf für sich auch dem im von wird werden o do da em um os "
+    "não com uma mais il di che non per sono gli della nel anche ma"
+)
+#: Placeholder text pasted as an answer.
+_LOREM = _wordset(
+    "lorem ipsum dolor amet consectetur adipiscing elit eiusmod tempor incididunt labore "
+    "dolore magna aliqua enim veniam nostrud exercitation ullamco laboris nisi aliquip"
+)
+
+
+def _on_one_row(tok: str) -> bool:
+    return len(tok) >= 3 and tok.isascii() and any(set(tok) <= row for row in _KEY_ROWS)
+
+
 def _implausible(tok: str) -> bool:
     """A token no language would produce: keyboard mash, consonant walls, letter runs."""
     if not tok.isalpha() or len(tok) <= 2 or not tok.isascii():
@@ -547,6 +570,33 @@ class Analysis:
         return sum(_implausible(t) for t in alpha) / max(1, len(alpha))
 
     @cached_property
+    def row_mash_share(self) -> float:
+        """Share of the words that are unknown tokens typed along one keyboard row
+        ("asdkj", "qwe", "poiu", "mnb"), 0 for text in another language (many of its stop
+        words) — mash interleaved with the right terms ("asdkj bias qwe variance")."""
+        alpha = [t for t in self.tokens if t.isalpha()]
+        if not alpha or sum(t in _OTHER_STOPWORDS for t in alpha) >= 0.1 * len(alpha):
+            return 0.0
+        known = STOPWORDS | COMMON_WORDS | FIELD_WORDS
+        vocab = self.topic_vocabulary
+        mash = [
+            t
+            for t, st in zip(self.tokens, self.stems, strict=False)
+            if t.isalpha()
+            and _on_one_row(t)
+            and t not in known
+            and st not in vocab
+            and st not in _COMMON_STEMS
+            and st not in _EVERYDAY_STEMS
+        ]
+        return len(mash) / len(alpha)
+
+    @cached_property
+    def placeholder(self) -> bool:
+        """Lorem ipsum: three or more of its words."""
+        return sum(1 for t in set(self.tokens) if t in _LOREM) >= 3
+
+    @cached_property
     def recognised_share(self) -> float:
         vocab = self.topic_vocabulary
         known = 0
@@ -572,6 +622,10 @@ class Analysis:
         if visible_chars and letters / len(visible_chars) < 0.3:
             return True
         if self.implausible_share >= 0.5:
+            return True
+        if self.placeholder:
+            return True
+        if n >= 4 and self.implausible_share + self.row_mash_share >= 0.3:
             return True
         if n >= 3 and self.recognised_share < 0.2 and self.implausible_share >= 0.2:
             return True
