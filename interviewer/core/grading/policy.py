@@ -17,7 +17,13 @@ from interviewer.core.grading.delivery import delivery_metrics
 from interviewer.core.grading.evidence import EvidenceIndex, _overlaps, unlabelled, whole_clause
 from interviewer.core.grading.explaining import explaining_caps
 from interviewer.core.grading.junk import JUNK_FLAGS, Analysis, analyse
-from interviewer.core.grading.redflags import find_red_flags, red_flag_caps
+from interviewer.core.grading.redflags import (
+    contradicted_key_points,
+    contradicts_red_flags,
+    find_red_flags,
+    praises,
+    red_flag_caps,
+)
 from interviewer.core.grading.star import (
     STAR_ADVICE,
     STAR_ORDER,
@@ -60,8 +66,9 @@ FLAG_NOTES: dict[str, str] = {
         "appear), so every criterion is capped at 1."
     ),
     "padded": (
-        "The answer is padded with repetition, filler or the question's own words, so every "
-        "criterion is capped at 1."
+        "The answer is padded with repetition, filler, the question's own words, or generic "
+        "buzzwords and hedging with nothing specific about the subject, so every criterion "
+        "is capped at 1."
     ),
     "too_short": "The answer is too short to show depth, so no criterion scores above 2.",
     "injection": (
@@ -80,8 +87,9 @@ FLAG_ADVICE: dict[str, str] = {
     "gibberish": "Write the answer in plain sentences about the question.",
     "off_topic": "Answer the question that was asked; start by naming its key idea.",
     "padded": (
-        "Say each point once, in your own words; replace repetition, filler and restating "
-        "the question with an explanation or example."
+        "Say each point once, in your own words; replace repetition, filler, restating the "
+        "question, buzzwords and hedging ('it depends') with a specific claim, the reason "
+        "for it and an example."
     ),
     "injection": "Leave out instructions aimed at the grader: they are flagged and never rewarded.",
     "timed_out": "Watch the clock: give the core answer first, then add detail.",
@@ -408,6 +416,20 @@ def finalize(
             strengths = [t for t in strengths if not t.startswith("Covered well")]
         missing_kp = list(draft.missing_key_points)
     strengths, improvements = consistent_feedback(strengths, improvements, star, analysis.text)
+    if red_flags:
+        # Praise of what a stated red flag gets wrong goes ("Covered well: <time-series
+        # splits>" beside "Shuffles a time series into random folds"), wherever a grader
+        # put it, and that key point is not covered.
+        wrong = contradicted_key_points(red_flags, question)
+        strengths = [
+            t for t in strengths if not contradicts_red_flags(t, red_flags, question, wrong)
+        ]
+        improvements = [
+            t
+            for t in improvements
+            if not (praises(t) and contradicts_red_flags(t, red_flags, question, wrong))
+        ]
+        missing_kp += [k.text for k in wrong]
     # A stated misconception is advised on first, and never filtered as a STAR remark
     # (a flag's text may well say "no result").
     improvements = [*red_flag_advice, *improvements]

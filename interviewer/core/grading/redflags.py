@@ -54,10 +54,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from interviewer.core.grading.caps import Cap
-from interviewer.core.grading.evidence import EvidenceIndex, unlabelled, whole_clause
+from interviewer.core.grading.evidence import EvidenceIndex, _overlaps, unlabelled, whole_clause
 from interviewer.core.grading.text import Sentence, split_sentences, words
 from interviewer.core.injection import strip_injection, visible
-from interviewer.core.models import Question, RedFlag, RedFlagDraft, RedFlagFound, Rubric
+from interviewer.core.models import (
+    KeyPoint,
+    Question,
+    RedFlag,
+    RedFlagDraft,
+    RedFlagFound,
+    Rubric,
+)
 
 #: No correctness criterion of an answer stating a red flag scores above this.
 RED_FLAG_CAP = 2
@@ -645,3 +652,89 @@ def red_flag_caps(found: Sequence[RedFlagFound], rubric: Rubric) -> list[Cap]:
 def _sentence(text: str) -> str:
     """`text` as one sentence without its closing full stop (it is joined into others)."""
     return " ".join(text.split()).rstrip(". ")
+
+
+# =========================================================================== praise
+
+
+#: "Covered well: <key point>", the offline coach's praise of one key point.
+COVERED_WELL = "Covered well: "
+
+#: Praise at the start of a line a grader put among the improvements ("Good use of ...").
+_PRAISE_START = re.compile(
+    r"^\s*(?:covered well|good|great|nice|well done|excellent)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]{8,})[\u201d\"]")
+
+
+def _tokens(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    toks = tuple(_key(w) for w in words(text))
+    return toks, frozenset(toks)
+
+
+def _flag_texts(found: RedFlagFound, question: Question) -> list[str]:
+    """What a found flag is about: its quote, its text, and its question's cue and
+    `unless` phrases (the mistake's words and the words that show the right practice)."""
+    texts = [found.quote, found.red_flag]
+    flag = next((f for f in question.red_flags if f.id == found.id), None)
+    if flag is not None:
+        texts += [p for group in flag.cues for p in group]
+        texts += list(flag.unless)
+    return texts
+
+
+def contradicted_key_points(found: Sequence[RedFlagFound], question: Question) -> list[KeyPoint]:
+    """The key points a found red flag is about, so the answer cannot be praised for them.
+
+    A key point is about a flag when one of its `terms` occurs (whole words, simple
+    inflections) in the flag's quoted sentence, in the flag's text, or in one of its cue
+    or `unless` phrases: "Shuffles a time series into random folds" is about the key point
+    whose terms are "time series", "walk-forward", "TimeSeriesSplit". Generous on
+    purpose: dropping a deserved "Covered well" costs little, praise beside the red flag
+    it contradicts tells the candidate two opposite things.
+    """
+    if not found:
+        return []
+    texts = [_tokens(t) for f in found for t in _flag_texts(f, question)]
+    out: list[KeyPoint] = []
+    for kp in question.key_points:
+        terms = _phrases(kp.terms)
+        if any(_covers(terms, toks, present) for toks, present in texts):
+            out.append(kp)
+    return out
+
+
+def contradicts_red_flags(
+    text: str,
+    found: Sequence[RedFlagFound],
+    question: Question,
+    key_points: Sequence[KeyPoint] | None = None,
+) -> bool:
+    """Does this strength (or praise) say the opposite of a found red flag?
+
+    "Covered well: <key point>" for a key point the flag is about
+    (`contradicted_key_points`); any line quoting the flag's sentence (or part of it);
+    and any other line naming, in its own words (not inside a quote), a term of such a
+    key point ("Knows time-series cross-validation" beside "Shuffles a time series into
+    random folds").
+    """
+    if not found:
+        return False
+    wrong = contradicted_key_points(found, question) if key_points is None else key_points
+    if text.startswith(COVERED_WELL):
+        return any(text == COVERED_WELL + k.text for k in wrong)
+    quotes = [m.group(1) for m in _QUOTED.finditer(text)]
+    if any(_overlaps(q, f.quote) for q in quotes for f in found) or any(
+        _overlaps(text, f.quote) for f in found
+    ):
+        return True
+    # The grader's own words name the topic; a quote of another sentence of the answer
+    # ("Situation: sets the scene (\u201c...\u201d)") is not praise of what it mentions.
+    toks, present = _tokens(_QUOTED.sub(" ", text))
+    return _covers(_phrases([t for k in wrong for t in k.terms]), toks, present)
+
+
+def praises(text: str) -> bool:
+    """Does a line (among the improvements) start as praise?"""
+    return bool(_PRAISE_START.match(text))
