@@ -32,6 +32,7 @@ from interviewer.session import (
 from interviewer.storage import store as store_module
 from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
+from interviewer.storage.settings import MAX_GRADE_SAMPLES
 from interviewer.storage.store import SessionStore, StoreError
 from interviewer.terminal import (  # noqa: F401  (re-exported for callers of interviewer.cli)
     DRAFT_SAVE_SECONDS,
@@ -43,6 +44,7 @@ from interviewer.terminal import (  # noqa: F401  (re-exported for callers of in
     _print_grade,
     _print_summary,
     backend_for,
+    grade_samples_for,
 )
 from interviewer.textsafety import terminal_streams
 
@@ -335,7 +337,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         ),
         answer_seconds=args.seconds or 0.0,
     )
-    grade = service.grade(backend, request, offline)
+    grade = service.grade(backend, request, offline, samples=grade_samples_for(args))
     if args.json:
         print(json.dumps(_grade_json(grade), indent=2))
     else:
@@ -347,7 +349,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def _grade_json(grade: Grade) -> dict[str, Any]:
     data = grade.model_dump(mode="json")
     data["criteria"] = [
-        {"id": c.criterion_id, "score": c.score, "evidence": c.evidence, "reasoning": c.reasoning}
+        {
+            "id": c.criterion_id,
+            "score": c.score,
+            "evidence": c.evidence,
+            "reasoning": c.reasoning,
+            "uncertain": c.uncertain,
+        }
         for c in grade.criteria
     ]
     return data
@@ -441,6 +449,19 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- parser
 
 
+def _grade_samples(text: str) -> int:
+    """`--grade-samples N`: a whole number from 1 to MAX_GRADE_SAMPLES."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_GRADE_SAMPLES:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_GRADE_SAMPLES}, not {text!r}"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interviewer",
@@ -473,6 +494,17 @@ def build_parser() -> argparse.ArgumentParser:
             "--base-url",
             metavar="URL",
             help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama",
+        )
+
+    def samples_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--grade-samples",
+            type=_grade_samples,
+            metavar="N",
+            help=f"ask the model to grade each answer N times (1-{MAX_GRADE_SAMPLES}) and take "
+            "the median score per criterion; a criterion the samples disagree on by more "
+            "than one level is marked uncertain (default: from settings, 1; the offline "
+            "coach grades once)",
         )
 
     p = sub.add_parser(
@@ -509,6 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the report at the end; format from the extension (.md, .html, .pdf, .json)",
     )
     backend_options(p)
+    samples_option(p)
     p.set_defaults(func=cmd_practice)
 
     p = sub.add_parser(
@@ -578,7 +611,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     backend_options(p)
+    samples_option(p)
     p.set_defaults(func=cmd_grade)
+
+    from interviewer import commands_fitness
+
+    commands_fitness.register(sub)
 
     p = sub.add_parser("screenshots", help="render every main screen to PNG files in DIR")
     p.add_argument("dir", metavar="DIR", help="folder for the PNG files (created if needed)")

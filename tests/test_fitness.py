@@ -554,3 +554,60 @@ def test_a_cancelled_check_stops_the_running_step_and_says_so(
     assert turn.status == "timed_out" and "cancelled" in turn.detail
     assert grade.status == "skipped" and grade.detail == "cancelled"
     assert not any(h.startswith("Step 2") for h in heard)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from interviewer.cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_model_json(
+    server: FakeOpenAIServer, library: ContentLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.enqueue(
+        text(GOOD_TURN), json_content(grade_json(library, 5)), json_content(grade_json(library, 1))
+    )
+    code, out, err = run_cli(
+        ["check-model", "--base-url", server.base_url, "--model", MODEL, "--json", "--grade"],
+        capsys,
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["server"] == server.base_url and data["model"] == MODEL
+    assert (data["interviewer"], data["grader"]) == ("good", "good")
+    assert (data["strong_score"], data["weak_score"]) == (5.0, 1.0)
+    assert [s["name"] for s in data["steps"]] == ["interviewer turn", "grade", "ranking"]
+    assert data["generation_speed"] > 0 and data["prompt_speed"] > 0
+    assert data["summary"].endswith("good as interviewer, good as grader")
+    assert set(data["advice"]) >= {"grade_max_tokens", "prompt_budget_tokens", "seconds_per_grade"}
+    # Remembered for this server and model.
+    back, _ = remembered(fitness_file(app_paths().settings_file), server.base_url, MODEL)
+    assert back is not None and back.to_dict()["summary"] == data["summary"]
+    # The check's requests: no retries, the grade's reply limited.
+    grade_body = server.chat_bodies[1]
+    assert grade_body["max_tokens"] > 0
+
+
+def test_check_model_words(
+    server: FakeOpenAIServer, library: ContentLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.enqueue(text(ECHO_TURN), json_content(grade_json(library)))
+    code, out, err = run_cli(
+        ["check-model", "--base-url", server.base_url, "--model", MODEL], capsys
+    )
+    assert code == 0, err
+    assert "not reliable as interviewer, good as grader." in out
+    assert "As interviewer: the reply repeated the app's instructions" in out
+    assert "Step 1 of 2" in err
+
+
+def test_check_model_without_a_model_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["check-model"], capsys)
+    assert code == 1
+    assert "No model to check" in err and out == ""
