@@ -23,7 +23,7 @@ from interviewer.core.engine import NeedAnswer, Phase, QuestionRecord
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import Grade
 from interviewer.core.summary import SessionSummary
-from interviewer.export.view import score_note
+from interviewer.export.view import UNCERTAIN, UNCERTAIN_NOTE, score_note
 from interviewer.llm.base import Backend
 from interviewer.llm.factory import make_backend
 from interviewer.llm.offline import OfflineCoach
@@ -189,7 +189,8 @@ def _print_grade(grade: Grade, lib: ContentLibrary, out: IO[str]) -> None:
         if rubric is not None:
             with contextlib.suppress(KeyError):
                 name = rubric.criterion(c.criterion_id).name
-        print(f"  - {name}: {c.score}/5", file=out)
+        uncertain = f" ({UNCERTAIN}: {UNCERTAIN_NOTE})" if c.uncertain else ""
+        print(f"  - {name}: {c.score}/5{uncertain}", file=out)
         for quote in c.evidence[:2]:
             print(f'      "{quote}"', file=out)
     for star in grade.star:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from interviewer.cli import build_parser
 from interviewer.core.errors import AuthenticationFailed, ConfigError, ServerError
 from interviewer.core.grading import finalize
 from interviewer.core.models import (
@@ -424,3 +425,65 @@ def test_samples_through_the_real_client_against_a_loopback_server() -> None:
     assert uncertain(grade) == {"correctness": True, "depth": False}
     (kept,) = grade.criteria[0].evidence  # the median sample's quote, as its whole clause
     assert QUOTES[2] in kept and QUOTES[1] not in kept
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_grade_and_practice_take_grade_samples() -> None:
+    parser = build_parser()
+    base = ["grade", "--question", "q", "--answer", "a"]
+    assert parser.parse_args(base).grade_samples is None  # then: the settings
+    assert parser.parse_args([*base, "--grade-samples", "3"]).grade_samples == 3
+    practice = ["practice", "--track", "t", "--grade-samples", "5"]
+    assert parser.parse_args(practice).grade_samples == 5
+    for bad in ("0", "6", "two"):
+        with pytest.raises(SystemExit):
+            parser.parse_args([*base, "--grade-samples", bad])
+
+
+def test_cli_grade_with_samples_against_a_loopback_server() -> None:
+    from tests.test_cli_openai import ANSWER as CLI_ANSWER
+    from tests.test_cli_openai import QID, grade_reply, run_cli
+
+    with FakeOpenAIServer() as server:
+        server.enqueue(
+            grade_reply("High bias means the model underfits", 2),
+            grade_reply("High bias means the model underfits", 5),
+            grade_reply("High bias means the model underfits", 3),
+        )
+        r = run_cli(
+            server,
+            "grade",
+            "--question",
+            QID,
+            "--answer",
+            CLI_ANSWER,
+            "--grade-samples",
+            "3",
+            "--json",
+            stdin="",
+        )
+        assert len(server.chat_bodies) == 3
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert "offline_fallback" not in data["flags"]
+    assert data["criteria"] and all(c["uncertain"] for c in data["criteria"])
+    assert all(c["score"] <= 3 for c in data["criteria"])  # the median, never the 5
+    assert any("Samples: 2, 5, 3; median 3" in c["reasoning"] for c in data["criteria"])
+
+
+def test_the_terminal_marks_an_uncertain_score() -> None:
+    from interviewer.core.content import ContentLibrary
+    from interviewer.terminal import _print_grade
+
+    backend = ScriptedBackend()
+    backend.enqueue_grade(sample(2, 3, 0), sample(5, 3, 1), sample(3, 3, 2))
+    out = io.StringIO()
+    _print_grade(run(backend, 3), ContentLibrary(), out)
+    lines = out.getvalue().splitlines()
+    assert (
+        "  - correctness: 3/5 (uncertain: the model's samples disagreed by more than one level)"
+        in lines
+    )
+    assert "  - depth: 3/5" in lines
