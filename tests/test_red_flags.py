@@ -130,6 +130,60 @@ def test_a_warning_or_correct_answer_is_not_a_red_flag(answer: str) -> None:
     assert found_ids(answer) == []
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # the mistake as someone's hypothetical, with what it would do
+        "If you shuffle a time series, you'd be training on the future.",
+        "if you shuffle the time series rows you would predict the past from later days",
+        "If we fit the scaler on the whole dataset, the test rows shape the training.",
+        # called the naive thing to do, or its harm said in the same clause
+        "The naive approach is to fit the scaler on the whole dataset.",
+        "Naively you'd shuffle a time series into random folds.",
+        "Fitting the scaler on the whole dataset makes the scores look better than they are.",
+        "A random split of a time series sees the future.",
+        "A random split is fine for images, but here the time series has to stay in order.",
+        # a story of the mistake fixed, or someone else's mistake
+        "At first we fit the scaler on the whole dataset, until we saw the drop in production.",
+        "The first version shuffled the time series, and its score collapsed in production.",
+        "A colleague once shuffled a time series into k-fold and got a great score.",
+        "A high score from a scaler fitted on the whole dataset proves nothing.",
+    ],
+)
+def test_a_mistake_told_as_a_hypothetical_story_or_harm_is_not_a_red_flag(answer: str) -> None:
+    assert found_ids(answer) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "flag"),
+    [
+        # the consequence praises the mistake
+        (
+            "If you shuffle the time series rows, the folds are better balanced.",
+            "shuffle-time-series",
+        ),
+        # the "if" part is a condition; the mistake is done after the comma
+        ("If we have a time series, we shuffle it and use k-fold.", "shuffle-time-series"),
+        # the candidate's own plan
+        ("If I have time, I fit the scaler on the whole dataset first.", "scaler-on-all-data"),
+        # a story that never says it was fixed
+        ("In my last project we fit the scaler on the whole dataset.", "scaler-on-all-data"),
+    ],
+)
+def test_hypotheticals_and_stories_that_state_the_mistake_are_still_found(
+    answer: str, flag: str
+) -> None:
+    assert found_ids(answer) == [flag]
+
+
+def test_story_words_do_not_excuse_a_behavioral_red_flag() -> None:
+    answer = "At first a colleague handled it, and honestly we never found out whether it worked."
+    technical = question([UNKNOWN])
+    behavioral = technical.model_copy(update={"category": "behavioral"})
+    assert found_ids(answer, behavioral) == ["result-unknown"]
+    assert found_ids(answer, technical) == []
+
+
 def test_every_cue_group_must_be_in_one_sentence() -> None:
     assert found_ids("I fit the scaler. Later I looked at the whole dataset.") == []
     assert found_ids("I fit the scaler; we had the whole dataset in memory.") == []

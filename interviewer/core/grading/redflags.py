@@ -31,9 +31,11 @@ against it. The rules, each one a list someone can read and argue with:
   ("a high training accuracy proves nothing").
 - A mistake put as someone's hypothetical with its consequence ("if you shuffle the
   days, you'd be predicting the past with the future") is not stated: a cue inside an
-  "if you/we/they/one/someone ..." part (up to its comma or the consequence's modal),
-  followed by would/'d/will/could/might, unless the consequence praises it ("if you
-  shuffle, it works better"). "If I ..." is the candidate's own plan and is not excused.
+  "if you/we/they/one/someone ..." part (up to its comma or the consequence's modal;
+  every cue group inside it), followed by a consequence (would/'d/will/could/might, or a
+  clause after the comma), unless the consequence praises it ("if you shuffle, it works
+  better"). "If I ..." is the candidate's own plan and is not excused, and "if we have a
+  time series, we shuffle it" (the cue after the comma) states the mistake.
 - A question ("Should you shuffle a time series?") states nothing and is never a flag;
   nor is a bare list of terms ("shuffle, time series, scaler, whole dataset").
 - Text planted for the grader is set aside first (as `analyse` does), and every quote
@@ -150,6 +152,18 @@ WARNING_WORDS: tuple[str, ...] = (
     "seen the future",
     "from the future",
     "hindsight",
+    "only known after",
+    "known only after",
+    "only available after",
+    "available only after",
+    "worthless",
+    "useless",
+    "meaningless",
+    "pointless",
+    "tells you little",
+    "says little",
+    "misses the point",
+    "overkill",
     "tomorrow's",
     "better than it will",
     "better than they will",
@@ -204,8 +218,8 @@ STORY_WORDS: tuple[str, ...] = (
 
 #: "if you shuffle the days, you'd be predicting the past with the future": the mistake
 #: put as a hypothetical ("if" + someone other than the speaker), followed by what it
-#: would do. A hypothetical whose consequence is praise ("if you shuffle, it works
-#: better") is still a red flag.
+#: would do (after a modal, or after the comma that ends the "if" part). A hypothetical
+#: whose consequence is praise ("if you shuffle, it works better") is still a red flag.
 _IF_SOMEONE = re.compile(
     r"\bif\s+(?:you|we|they|one|someone|somebody|anyone|people|teams?|a\s+team|the\s+team)\b",
     re.IGNORECASE,
@@ -249,6 +263,10 @@ _PRAISE = frozenset(
         "faster",
         "ok",
         "okay",
+        "stable",
+        "simpler",
+        "accurate",
+        "cleaner",
     ]
 )
 
@@ -494,24 +512,26 @@ def _warns(clause: _Clause, cues: Sequence[range], phrases: Sequence[_Phrase]) -
     return False
 
 
-def _hypothetical(clause: _Clause, cues: Sequence[range]) -> bool:
+def _hypothetical(clause: _Clause, flag: _Flag) -> bool:
     """Is a cue put as someone's hypothetical with its consequence ("if you shuffle the
     days you'd be predicting the past") rather than done? The cue must lie in the "if"
     part (up to the first comma, or the consequence's modal), a modal must follow, and the
-    consequence must not praise it ("if you shuffle, it works better")."""
-    inside = {i for r in cues for i in r}
+    consequence must not praise it ("if you shuffle, it works better"). Every cue group
+    must match inside the "if" part: "if we have a time series, we shuffle it" does what
+    it says."""
     for m in _IF_SOMEONE.finditer(clause.text):
         start = len(words(clause.text[: m.end()]))
         rest = [_key(w) for w in words(clause.text[m.end() :])]
         comma = clause.text.find(",", m.end())
         cut = len(words(clause.text[m.end() : comma])) if comma >= 0 else len(rest)
         modal = next((k for k, t in enumerate(rest) if t in _CONSEQUENCE), None)
-        if modal is None:
+        if modal is None and (comma < 0 or cut >= len(rest)):
+            continue  # no consequence follows: "if we have time, we shuffle" is not it
+        end = cut if modal is None else min(cut, modal)
+        part = clause.toks[start : start + end]
+        if not part or flag.cue_spans(part, frozenset(part)) is None:
             continue
-        end = min(cut, modal)
-        if not inside & set(range(start, start + end)):
-            continue
-        if _PRAISE.isdisjoint(rest[max(end, modal) :]):
+        if _PRAISE.isdisjoint(rest[end:]):
             return True
     return False
 
@@ -526,7 +546,7 @@ def _states(flag: _Flag, clause: _Clause, story: bool = False) -> bool:
         return False
     if _warns(clause, cues, _STORY_WARNINGS if story else _WARNINGS):
         return False
-    return not _hypothetical(clause, cues)
+    return not _hypothetical(clause, flag)
 
 
 # =========================================================================== claims
