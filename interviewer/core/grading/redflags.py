@@ -27,8 +27,9 @@ against it. The rules, each one a list someone can read and argue with:
 - In a technical or case-study answer (not a behavioral one, whose red flags are told
   in stories) `STORY_WORDS` make a clause a warning too: a mistake told as a story that
   ends in its fix ("at first", "the first version", "until we", "turned out", "we
-  fixed"), someone else's mistake ("a colleague once", "I've seen teams"), and "nothing"
-  ("a high training accuracy proves nothing").
+  fixed"), someone else's mistake or plan ("a colleague once", "I've seen teams", "the
+  team wanted to"), what it hides ("hides drift", "both sides of the split"), and
+  "nothing" ("a high training accuracy proves nothing").
 - A mistake put as someone's hypothetical with its consequence ("if you shuffle the
   days, you'd be predicting the past with the future") is not stated: a cue inside an
   "if you/we/they/one/someone ..." part (up to its comma or the consequence's modal;
@@ -214,6 +215,16 @@ STORY_WORDS: tuple[str, ...] = (
     "teams often",
     "many teams",
     "a lot of teams",
+    "wanted to",
+    "suggested",
+    "proposed",
+    # what the mistake hides, and where its score ends up
+    "hide",
+    "hidden",
+    "disappoint",
+    "both sides",
+    "seen the answers",
+    "see the answers",
 )
 
 #: "if you shuffle the days, you'd be predicting the past with the future": the mistake
