@@ -282,6 +282,27 @@ def test_a_claim_quoting_a_warning_is_dropped() -> None:
     assert [f.id for f in find_red_flags(answer, question(), [kept])] == [SCALER.id]
 
 
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "If you shuffle a time series, you'd be training on the future",
+        "At first we shuffled the time series, until we saw the score collapse",
+        "Shuffling the time series makes the score look better than it will be",
+    ],
+)
+def test_a_claim_quoting_a_hypothetical_story_or_harm_is_dropped(quote: str) -> None:
+    answer = f"{quote}. So I split by date."
+    claim = RedFlagDraft(red_flag=SHUFFLE.id, quote=quote)
+    assert find_red_flags(answer, question([SHUFFLE]), [claim]) == []
+
+
+def test_a_behavioral_claim_is_not_dropped_for_story_words() -> None:
+    answer = "At first a colleague owned it, and we never found out whether it worked."
+    claim = RedFlagDraft(red_flag=UNKNOWN.id, quote=answer.rstrip("."))
+    behavioral = question([UNKNOWN]).model_copy(update={"category": "behavioral"})
+    assert [f.id for f in find_red_flags(answer, behavioral, [claim])] == [UNKNOWN.id]
+
+
 def test_a_warning_word_inside_the_flags_own_cue_does_not_drop_a_claim() -> None:
     ship = RedFlag(
         id="ship-despite-harm",

@@ -45,7 +45,9 @@ against it. The rules, each one a list someone can read and argue with:
 A model grader's claims (`RedFlagDraft`) add a flag of the question when the quote is
 the candidate's own words and the claim names the flag (its id, its text, or close to
 its text); a claim whose quote warns against the flag (`CLAIM_WARNING_WORDS` outside the
-flag's own cue phrases, or the flag's `unless` phrases) is dropped. Each flag is reported
+flag's own cue phrases, or the flag's `unless` phrases; for a technical or case-study
+question also `HARM_WORDS`, `STORY_WORDS` but the bare negations, and a hypothetical) is
+dropped. Each flag is reported
 at most once.
 """
 
@@ -72,50 +74,10 @@ from interviewer.core.models import (
 #: No correctness criterion of an answer stating a red flag scores above this.
 RED_FLAG_CAP = 2
 
-#: Words and phrases that make a clause a warning against a mistake rather than the
-#: mistake itself (matched like cue phrases; words inside a matched cue do not count).
-WARNING_WORDS: tuple[str, ...] = (
-    # negation
-    "not",
-    "no",
-    "never",
-    "nor",
-    "neither",
-    "cannot",
-    # warning
-    "avoid",
-    "mistake",
-    "mistaken",
-    "mistakenly",
-    "wrong",
-    "wrongly",
-    "incorrect",
-    "incorrectly",
-    "pitfall",
-    "misconception",
-    "myth",
-    "fallacy",
-    "trap",
-    "antipattern",
-    "anti pattern",
-    "instead of",
-    "rather than",
-    "bad idea",
-    "bad practice",
-    "careful",
-    "carefully",
-    "beware",
-    "leak",
-    "leakage",
-    "cheat",
-    "cheating",
-    "danger",
-    "dangerous",
-    "tempting",
-    "people think",
-    "people assume",
-    "some people",
-    # the mistake named as the naive or common thing to do
+#: The mistake called the naive or common thing to do, its harm said in the same clause,
+#: or conceded for other data: warnings in any answer (and in a model's claimed quote about a
+#: technical or case-study answer).
+HARM_WORDS: tuple[str, ...] = (
     "naive approach",
     "naive way",
     "naive version",
@@ -173,6 +135,52 @@ WARNING_WORDS: tuple[str, ...] = (
     # conceded for other data, refused for this one
     "but here",
     "but in this case",
+)
+
+#: Words and phrases that make a clause a warning against a mistake rather than the
+#: mistake itself (matched like cue phrases; words inside a matched cue do not count).
+WARNING_WORDS: tuple[str, ...] = (
+    # negation
+    "not",
+    "no",
+    "never",
+    "nor",
+    "neither",
+    "cannot",
+    # warning
+    "avoid",
+    "mistake",
+    "mistaken",
+    "mistakenly",
+    "wrong",
+    "wrongly",
+    "incorrect",
+    "incorrectly",
+    "pitfall",
+    "misconception",
+    "myth",
+    "fallacy",
+    "trap",
+    "antipattern",
+    "anti pattern",
+    "instead of",
+    "rather than",
+    "bad idea",
+    "bad practice",
+    "careful",
+    "carefully",
+    "beware",
+    "leak",
+    "leakage",
+    "cheat",
+    "cheating",
+    "danger",
+    "dangerous",
+    "tempting",
+    "people think",
+    "people assume",
+    "some people",
+    *HARM_WORDS,
 )
 
 #: Words that make a clause of a technical or case-study answer a warning too: a story
@@ -394,6 +402,13 @@ def _phrases(texts: Iterable[str]) -> tuple[_Phrase, ...]:
 _WARNINGS = _phrases(WARNING_WORDS)
 _STORY_WARNINGS = _WARNINGS + _phrases(STORY_WORDS)
 _CLAIM_WARNINGS = _phrases(CLAIM_WARNING_WORDS)
+#: A claim about a technical or case-study answer: also the harm and story words (not
+#: the bare negations "nothing", "nobody", "none").
+_CLAIM_STORY_WARNINGS = (
+    _CLAIM_WARNINGS
+    + _phrases(HARM_WORDS)
+    + _phrases(w for w in STORY_WORDS if w not in ("nothing", "nobody", "none"))
+)
 
 
 def _covers(phrases: Sequence[_Phrase], toks: Sequence[str], present: frozenset[str]) -> bool:
@@ -589,10 +604,11 @@ def _named(claim: str, flags: Sequence[_Flag]) -> _Flag | None:
     return best
 
 
-def _claim_warns(flag: _Flag, quote: str) -> bool:
+def _claim_warns(flag: _Flag, quote: str, story: bool = False) -> bool:
     """Does a claimed quote warn against the flag? Its `unless` phrases, or an explicit
     warning word outside the flag's own cue phrases ("I knew it was wrong to ship" is the
-    flag itself when "wrong to ship" is a cue)."""
+    flag itself when "wrong to ship" is a cue). `story` (a technical or case-study
+    question): also the harm and story words and a hypothetical, as offline."""
     raw = words(quote)
     toks = tuple(_key(w) for w in raw)
     present = frozenset(toks)
@@ -600,7 +616,9 @@ def _claim_warns(flag: _Flag, quote: str) -> bool:
         return True
     clause = _Clause(quote, toks, present, frozenset())
     cues = [span for group in flag.groups for p in group for span in p.spans(toks, present)]
-    return _warns(clause, cues, _CLAIM_WARNINGS)
+    if not story:
+        return _warns(clause, cues, _CLAIM_WARNINGS)
+    return _warns(clause, cues, _CLAIM_STORY_WARNINGS) or _hypothetical(clause, flag)
 
 
 # =========================================================================== the check
@@ -640,7 +658,7 @@ def find_red_flags(
         if named is None or named.flag.id in quotes or not index.verify(claim.quote):
             continue
         quote = whole_clause(unlabelled(claim.quote), sentences)
-        if not _claim_warns(named, quote):
+        if not _claim_warns(named, quote, story):
             quotes[named.flag.id] = quote
     return [_found(f.flag, quotes[f.flag.id]) for f in flags if f.flag.id in quotes]
 
