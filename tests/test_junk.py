@@ -185,3 +185,23 @@ def test_a_well_told_story_about_another_question_is_off_topic() -> None:
         "instead of a week."
     )
     assert not set(analyse(right_story, teammate).flags) & JUNK
+
+
+def test_deployment_talk_asked_about_missing_data_is_off_topic() -> None:
+    """Hardly a word of its own question and plainly about another topic of the field:
+    off topic (it scored 20/100 with no flag before; found by hand)."""
+    from interviewer.core.grading import analyse as _analyse
+    from interviewer.storage.content_files import load_library as _load
+
+    lib = _load()
+    q = lib.questions["tech-missing-data"]
+    text = (
+        "I usually deploy models with Docker and Kubernetes, set up a CI pipeline with "
+        "GitHub Actions, and monitor latency with Prometheus and Grafana dashboards."
+    )
+    assert "off_topic" in _analyse(text, q).flags
+    honest = (
+        "Missing values: first ask why they are missing. If it is random, impute with the "
+        "median inside the pipeline; if missingness carries signal, add an indicator column."
+    )
+    assert "off_topic" not in _analyse(honest, q).flags

@@ -253,3 +253,37 @@ def test_other_languages_and_one_row_english_words_are_not_mash(qid: str, text: 
     # Not gibberish. (An answer wholly in another language may still be called off topic:
     # relevance is measured on the bank's English vocabulary, a known limit.)
     assert "gibberish" not in analysis.flags, analysis.flags
+
+
+# A short bag of words with no clause, a third of it outside the field, is word salad;
+# a bare list of the right terms is a (weak) term list, not junk. Found by hand.
+BAGS = [
+    (
+        "tech-cnn",
+        "convolution banana pooling purple filter seventeen kernel guitar stride cloud layer",
+    ),
+    ("tech-missing-data", "imputation mean median blah blah missing values whatever idk stuff"),
+]
+TERM_LISTS = [
+    (
+        "tech-dimensionality-reduction",
+        "pca t-sne umap lda svd autoencoder eigenvectors variance components reduce dims",
+    ),
+    (
+        "tech-imbalanced-data",
+        "smote, undersampling, oversampling, class weights, f1, precision, recall, pr auc",
+    ),
+]
+
+
+@pytest.mark.parametrize(("qid", "text"), BAGS)
+def test_a_short_bag_of_words_half_outside_the_field_is_gibberish(qid: str, text: str) -> None:
+    score, flags = _grade(qid, text)
+    assert "gibberish" in flags, (flags, score)
+
+
+@pytest.mark.parametrize(("qid", "text"), TERM_LISTS)
+def test_a_bare_list_of_the_right_terms_is_graded_not_junk(qid: str, text: str) -> None:
+    score, flags = _grade(qid, text)
+    assert not (set(flags) & JUNK_FLAGS), flags
+    assert 0 < score <= 30, score  # graded, and capped as naming without explaining

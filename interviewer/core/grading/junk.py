@@ -75,6 +75,9 @@ JUNK_FLAGS: frozenset[str] = frozenset({"empty", "one_word", "gibberish", "off_t
 MIN_WORDS = 15
 #: An answer of at least ONE_WORD_MIN words in which one word makes up ONE_WORD_SHARE or
 #: more is one word said over and over: padded. (Real development answers stay under 0.2.)
+#: A technical or case-study answer whose relevance to its own question is below this and
+#: at least three times lower than to another question is off topic (see `off_topic`).
+OWN_FLOOR = 2.0
 ONE_WORD_MIN = 6
 ONE_WORD_SHARE = 0.4
 
@@ -103,6 +106,20 @@ _LOREM = _wordset(
     "lorem ipsum dolor amet consectetur adipiscing elit eiusmod tempor incididunt labore "
     "dolore magna aliqua enim veniam nostrud exercitation ullamco laboris nisi aliquip"
 )
+
+
+#: Words any clause has one of (a subject pronoun, a form of be/do/have, a modal, a
+#: connective): a short answer with none of them is a bag of words, not a statement.
+_CLAUSE_WORDS = _wordset(
+    "i you we they he she it this that there is are was were be been being am do does did "
+    "have has had can could will would should may might must shall because so which when "
+    "if means mean makes make gives give uses use need needs im ive id its thats theres"
+)
+#: A bag of words (no clause, fewer than MIN_WORDS words) in which fewer than this share
+#: of the words belong to the field is word salad ("convolution banana pooling purple
+#: filter seventeen kernel guitar"); a bare list of the right terms stays far above
+#: (0.86-1.0 in the development sets) and is graded as a weak term list.
+BAG_FIELD_SHARE = 0.7
 
 
 def _on_one_row(tok: str) -> bool:
@@ -592,6 +609,18 @@ class Analysis:
         return len(mash) / len(alpha)
 
     @cached_property
+    def salad_bag(self) -> bool:
+        """A short bag of words with no clause, a third or more of them outside the field
+        ("imputation mean median blah blah whatever idk stuff")."""
+        n = self.word_count
+        if not 4 <= n < MIN_WORDS or any(t in _CLAUSE_WORDS for t in self.tokens):
+            return False
+        top = Counter(self.tokens).most_common(1)[0][1]
+        if top >= ONE_WORD_SHARE * n:  # one word over and over: padded, said so there
+            return False
+        return self.field_share < BAG_FIELD_SHARE
+
+    @cached_property
     def placeholder(self) -> bool:
         """Lorem ipsum: three or more of its words."""
         return sum(1 for t in set(self.tokens) if t in _LOREM) >= 3
@@ -626,6 +655,8 @@ class Analysis:
         if self.placeholder:
             return True
         if n >= 4 and self.implausible_share + self.row_mash_share >= 0.3:
+            return True
+        if self.salad_bag:
             return True
         if n >= 3 and self.recognised_share < 0.2 and self.implausible_share >= 0.2:
             return True
@@ -932,7 +963,12 @@ class Analysis:
         # Mostly words no ML answer uses (cooking, sport, the weather), with a chance hit.
         if self.field_share < 0.45 and rel.own < 4:
             return True
-        return rel.own < 4.5 and rel.best_other >= 8 and rel.best_other >= 3 * rel.own
+        if rel.own < 4.5 and rel.best_other >= 8 and rel.best_other >= 3 * rel.own:
+            return True
+        # Hardly a word of this question, and plainly about another topic of the field
+        # (deployment tooling asked about missing data): the words it does share are the
+        # field's common ones.
+        return rel.own < OWN_FLOOR and rel.best_other >= 3 * max(rel.own, 1.0) + 1
 
     @cached_property
     def flags(self) -> list[str]:
