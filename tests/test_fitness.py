@@ -25,6 +25,7 @@ from interviewer.llm.base import CancelToken, DeltaCallback, ModelResponse
 from interviewer.llm.fitness import (
     Budgets,
     FitnessReport,
+    StepResult,
     about,
     advise,
     asks_question,
@@ -131,6 +132,7 @@ def test_advice_sizes_limits_and_expects_prompt_over_speed_plus_reply_over_speed
         turn_reply_tokens=60,
         grade_prompt_tokens=2_000,
         grade_reply_tokens=900,
+        steps=[StepResult("interviewer turn", "ok", 6.0)],
     )
     advice = advise(report)
     assert advice.seconds_per_grade == pytest.approx(2_000 / 100 + 900 / 10)  # 110 s
@@ -142,6 +144,10 @@ def test_advice_sizes_limits_and_expects_prompt_over_speed_plus_reply_over_speed
     assert advice.grade_first_token_seconds == pytest.approx(20.0)
     # The context window caps the budget (it must leave room for the grade's reply).
     assert advise(report, context_window=4_096).prompt_budget_tokens == 4_096 - 1_408
+    # A turn that broke off half way does not shrink the turn limit.
+    report.steps = [StepResult("interviewer turn", "error", 6.0, "dropped")]
+    assert advise(report).turn_max_tokens == 1_024
+    assert advise(report).seconds_per_turn is None
     # Nothing measured: today's defaults, no guesses.
     empty = advise(FitnessReport(server="", model="m"))
     assert (empty.grade_max_tokens, empty.turn_max_tokens) == (3_072, 1_024)

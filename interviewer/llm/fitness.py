@@ -328,7 +328,9 @@ def advise(report: FitnessReport, context_window: int | None = None) -> Advice:
     """Limits and times from the speeds and sizes measured (see the module docstring);
     the prompt budget never exceeds what the context window leaves for the reply."""
     advice = Advice()
-    if report.turn_reply_tokens > 0:
+    # A turn given up or broken off half way says nothing about how long turns are.
+    whole_turn = any(s.name == "interviewer turn" and s.status == "ok" for s in report.steps)
+    if report.turn_reply_tokens > 0 and whole_turn:
         advice.turn_max_tokens = min(
             REPLY_TOKENS["turn"],
             max(MIN_REPLY_TOKENS, _round_up(report.turn_reply_tokens * TURN_MARGIN, TOKEN_STEP)),
@@ -350,7 +352,7 @@ def advise(report: FitnessReport, context_window: int | None = None) -> Advice:
         if report.grade_prompt_tokens:
             advice.grade_first_token_seconds = report.grade_prompt_tokens / ps
     if ps and gs:
-        if report.turn_prompt_tokens and report.turn_reply_tokens:
+        if report.turn_prompt_tokens and report.turn_reply_tokens and whole_turn:
             advice.seconds_per_turn = report.turn_prompt_tokens / ps + report.turn_reply_tokens / gs
         if report.grade_prompt_tokens:
             reading = report.grade_prompt_tokens / ps
