@@ -26,10 +26,11 @@ against it. The rules, each one a list someone can read and argue with:
   a concession for other data ("... but here").
 - In a technical or case-study answer (not a behavioral one, whose red flags are told
   in stories) `STORY_WORDS` make a clause a warning too: a mistake told as a story that
-  ends in its fix ("at first", "the first version", "until we", "turned out", "we
-  fixed"), someone else's mistake or plan ("a colleague once", "I've seen teams", "the
-  team wanted to"), what it hides ("hides drift", "both sides of the split"), and
-  "nothing" ("a high training accuracy proves nothing").
+  ends in its fix ("the first version", "until we", "turned out", "we fixed"; not "at
+  first" or "initially", which weak answers use for the first step of a plan), someone
+  else's mistake or plan ("a colleague once", "I've seen teams", "the team wanted to"),
+  what it hides ("hides drift", "both sides of the split"), and "nothing" ("a high
+  training accuracy proves nothing").
 - A mistake put as someone's hypothetical with its consequence ("if you shuffle the
   days, you'd be predicting the past with the future") is not stated: a cue inside an
   "if you/we/they/one/someone ..." part (up to its comma or the consequence's modal;
@@ -198,14 +199,9 @@ STORY_WORDS: tuple[str, ...] = (
     "nothing",
     "nobody",
     "none",
-    "at first",
-    "initially",
-    "originally",
     "first version",
     "first attempt",
     "turned out",
-    "realise",
-    "realize",
     "until we",
     "until i",
     "until they",
