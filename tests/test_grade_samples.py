@@ -487,3 +487,51 @@ def test_the_terminal_marks_an_uncertain_score() -> None:
         in lines
     )
     assert "  - depth: 3/5" in lines
+
+
+def test_samples_are_asked_for_above_temperature_zero_and_one_grade_at_zero() -> None:
+    """Three samples at temperature 0 would be one sample three times."""
+    import json as _json
+
+    import httpx2
+
+    from interviewer.core.models import Turn as _Turn
+    from interviewer.core.requests import GradeRequest as _GradeRequest
+    from interviewer.llm import service as _service
+    from interviewer.llm.openai_backend import SAMPLE_TEMPERATURE, OpenAIBackend
+    from tests import factories as _factories
+
+    seen: list[dict[str, object]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(_json.loads(request.content))
+        draft = _factories.draft(score=3, quote="Bias underfits").model_dump_json()
+        choice = {"index": 0, "message": {"role": "assistant", "content": draft}}
+        body = {
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "m",
+            "choices": [{**choice, "finish_reason": "stop"}],
+        }
+        return httpx2.Response(200, json=body)
+
+    backend = OpenAIBackend(
+        api_key=None,
+        model="m",
+        base_url="http://127.0.0.1:9/v1",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+        max_retries=0,
+    )
+    exchange = (
+        _Turn(role="interviewer", kind="question", text="Explain bias and variance."),
+        _Turn(role="candidate", kind="answer", text="Bias underfits, variance overfits."),
+    )
+    request = _GradeRequest(1, _factories.question(), _factories.rubric(), exchange)
+    try:
+        _service.grade(backend, request, None, samples=3)
+        _service.grade(backend, request, None, samples=1)
+    finally:
+        backend.close()
+    temps = [body.get("temperature") for body in seen]
+    assert temps == [SAMPLE_TEMPERATURE] * 3 + [0.0]

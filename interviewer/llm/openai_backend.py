@@ -208,6 +208,9 @@ def _about_token_limit(exc: openai.BadRequestError) -> bool:
 #: reply limit, so it gets this much more room.
 _REASONING_MODEL = re.compile(r"^(?:o\d|gpt-5)", re.IGNORECASE)
 REASONING_EXTRA_TOKENS = 8_192
+#: A grade is asked for at temperature 0 (the same answer, the same grade), except when
+#: several samples are taken (Settings: grading samples): they must be free to differ.
+SAMPLE_TEMPERATURE = 0.7
 
 
 def _about_temperature(exc: openai.BadRequestError) -> bool:
@@ -666,7 +669,12 @@ class OpenAIBackend:
                 )
 
         return self._structured(
-            chunks, GradeDraft, temperature=0.0, what="a grade", check=check, kind="grade"
+            chunks,
+            GradeDraft,
+            temperature=SAMPLE_TEMPERATURE if request.meta.get("samples", "1") != "1" else 0.0,
+            what="a grade",
+            check=check,
+            kind="grade",
         )
 
     def _response_format(

@@ -737,6 +737,10 @@ def _grade(
     clean = sanitize_request(request)
     guarded = offline is not None and not _is_offline(backend)
     wanted = 1 if _is_offline(backend) else max(1, min(MAX_SAMPLES, int(samples)))
+    if wanted > 1:
+        # Samples at temperature 0 would repeat one another: the request says how many
+        # are asked for, and a model grader samples at SAMPLE_TEMPERATURE for them.
+        clean = replace(clean, meta={**clean.meta, "samples": str(wanted)})
 
     def one() -> GradeDraft:
         return _run(
