@@ -28,6 +28,9 @@ The rules live in one module per job; this package gathers their public names, s
 - `star`: the STAR breakdown of a story (cue phrases, labels, measures);
 - `delivery`: pace, filler words, hedges and time use;
 - `evidence`: checking a grader's quotes against the answer;
+- `caps`: `Cap`, a limit on some criteria with the reason the candidate reads;
+- `explaining`: naming is not explaining (term lists, headings, fragments) and stories
+  told only as "I would" or "we", and their caps;
 - `redflags`: the question's red flags (misconceptions) an answer states, and their caps;
 - `policy`: `finalize` (caps, flags, feedback that agrees with itself) and `grade_answer`.
 
