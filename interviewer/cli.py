@@ -43,8 +43,8 @@ from interviewer.terminal import (  # noqa: F401  (re-exported for callers of in
     _join,
     _print_grade,
     _print_summary,
-    backend_for,
     grade_samples_for,
+    grader_for,
 )
 from interviewer.textsafety import terminal_streams
 
@@ -320,7 +320,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             ) from None
     else:
         answer = args.answer
-    backend, offline = backend_for(args)
+    backend, offline = grader_for(args)
     request = GradeRequest(
         request_id=1,
         question=question,
@@ -462,6 +462,14 @@ def _grade_samples(text: str) -> int:
     return value
 
 
+#: --grader-model of the commands that run an interview.
+GRADER_HELP = (
+    "the model that grades the answers, while --model runs the conversation: on the "
+    "interviewer's server unless --grader-base-url names another; 'offline': the offline "
+    "coach grades (default: from settings, where the interviewer's model grades)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interviewer",
@@ -494,6 +502,20 @@ def build_parser() -> argparse.ArgumentParser:
             "--base-url",
             metavar="URL",
             help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama",
+        )
+
+    def grader_options(p: argparse.ArgumentParser, *, job: str) -> None:
+        p.add_argument("--grader-model", metavar="NAME", help=job)
+        p.add_argument(
+            "--grader-base-url",
+            metavar="URL",
+            help="the OpenAI-compatible server of the grader model (default: the "
+            "interviewer's server)",
+        )
+        p.add_argument(
+            "--grader-backend",
+            choices=["offline", "openai"],
+            help="offline: the offline coach grades; openai: a model grades",
         )
 
     def samples_option(p: argparse.ArgumentParser) -> None:
@@ -541,6 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the report at the end; format from the extension (.md, .html, .pdf, .json)",
     )
     backend_options(p)
+    grader_options(p, job=GRADER_HELP)
     samples_option(p)
     p.set_defaults(func=cmd_practice)
 
@@ -555,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help="write the report at the end (.md/.html/.pdf/.json)"
     )
     backend_options(p)
+    grader_options(p, job=GRADER_HELP)
     p.set_defaults(func=cmd_resume)
 
     p = sub.add_parser("sessions", help="list past and interrupted sessions")
@@ -611,6 +635,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     backend_options(p)
+    grader_options(
+        p,
+        job="the model that grades, in place of --model: on the server of --base-url "
+        "(or of the settings) unless --grader-base-url names another; 'offline': the "
+        "offline coach grades",
+    )
     samples_option(p)
     p.set_defaults(func=cmd_grade)
 

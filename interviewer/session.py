@@ -658,6 +658,7 @@ class InterviewSession:
         *,
         backend: Backend,
         offline: Backend | None = None,
+        grader: Backend | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         recorder_for: Callable[[str], CallRecorder | None] | None = None,
@@ -677,6 +678,10 @@ class InterviewSession:
         self.executor = executor
         self.backend = backend
         self.offline = offline
+        #: The backend that grades when it is not the interviewer's (another model, or
+        #: the offline coach); None: `backend` grades. Each job falls back to `offline`
+        #: on its own, and the call log names the model of every call.
+        self.grader = grader
         self.clock = clock
         self.rng = rng
         #: The model-call log: session id -> the recorder every call of it is handed to.
@@ -751,6 +756,19 @@ class InterviewSession:
     def _on_store_notice(self, text: str) -> None:
         level = "warning" if self.store.in_memory else "info"
         self.executor.call_soon(lambda: self._emit(Notice(level, text, source="store")))
+
+    @property
+    def grading_backend(self) -> Backend:
+        """The backend the next grading goes to."""
+        return self.grader if self.grader is not None else self.backend
+
+    def backend_text(self) -> tuple[str, str]:
+        """(name, label) of the backends running the interview, as the report names
+        them: the interviewer's, and the grader's when another one grades."""
+        backend, grader = self.backend, self.grader
+        if grader is None or grader is backend or grader.name == backend.name:
+            return backend.name, backend.label
+        return backend.name, f"{backend.label}; graded by {grader.label}"
 
     def _store_recorder(self, session_id: str) -> CallRecorder:
         return service.StoreRecorder(self.store, session_id)
@@ -962,10 +980,12 @@ class InterviewSession:
         self.session_id = session_id
         self._recorder = self.recorder_for(session_id)
         self.started_at = row.started_at
-        label = row.backend_label
-        if row.backend != self.backend.name or row.backend_label != self.backend.label:
-            label = f"{row.backend_label}, then {self.backend.label}"
-        self.backend_used = (self.backend.name, label)
+        name, label = self.backend_text()
+        if row.backend != name or row.backend_label != label:
+            label = f"{row.backend_label}, then {label}"
+        else:
+            label = row.backend_label
+        self.backend_used = (name, label)
         self._begin_usage()
         self._carry_over_usage(session_id)  # the tokens spent before the interruption
         self._saved_turns = self._restored = len(engine.transcript)
@@ -995,7 +1015,7 @@ class InterviewSession:
 
     def _open_session(self, engine: InterviewEngine, options: StartOptions) -> None:
         self.started_at = now_iso()
-        self.backend_used = (self.backend.name, self.backend.label)
+        self.backend_used = self.backend_text()
         self._begin_usage()
         questions = [r.question for r in engine.records]
         plan = SessionPlan(
@@ -1015,7 +1035,7 @@ class InterviewSession:
         recorder = self.recorder_for(sid)
         self._recorder = None if recorder is None else _AfterRow(recorder, written)
         store, track_name = self.store, engine.track.name
-        name, label, started = self.backend.name, self.backend.label, self.started_at
+        (name, label), started = self.backend_used, self.started_at
 
         def create() -> str:
             try:
@@ -1395,10 +1415,11 @@ class InterviewSession:
             return
         self._set_busy("")
         name, label = self.backend_used
+        now_name, now_label = self.backend_text()
         report = build_report(
             eng,
-            backend=name or self.backend.name,
-            backend_label=label or self.backend.label,
+            backend=name or now_name,
+            backend_label=label or now_label,
             started_at=self.started_at or now_iso(),
             session_id=self.session_id,
             usage=self.session_usage(),
@@ -1462,6 +1483,8 @@ class InterviewSession:
 
     def _count_saved_usage(self, calls: list[StoredModelCall], epoch: int) -> None:
         local_of = {self.backend.name: self.backend.is_local}
+        if self.grader is not None:
+            local_of.setdefault(self.grader.name, self.grader.is_local)
         if self.offline is not None:
             local_of[self.offline.name] = self.offline.is_local
         for call in calls:
@@ -1724,7 +1747,9 @@ class InterviewSession:
             self._grade_queue.extend(fresh)
             self._handed_out += len(fresh)
             self._emit(GradingProgress(self._graded, self._handed_out))
-        backend, offline = self.backend, self.offline
+        # The grader's job: its own backend (when one is set), its own fallback to the
+        # offline coach, and its calls logged under its own model.
+        backend, offline = self.grading_backend, self.offline
         options = self._llm_options(backend, offline)
         options["samples"] = self.grade_samples
         while self._grade_queue and len(self._grade_jobs) < GRADING_WORKERS:

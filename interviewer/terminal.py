@@ -25,7 +25,7 @@ from interviewer.core.models import Grade
 from interviewer.core.summary import SessionSummary
 from interviewer.export.view import UNCERTAIN, UNCERTAIN_NOTE, score_note
 from interviewer.llm.base import Backend
-from interviewer.llm.factory import make_backend
+from interviewer.llm.factory import make_backend, make_grader
 from interviewer.llm.offline import OfflineCoach
 from interviewer.session import (
     AnswerNeeded,
@@ -270,17 +270,28 @@ class TerminalFrontEnd:
         out: IO[str] | None,
         *,
         backends: tuple[Backend, Backend | None] | None = None,
+        grader: Backend | None = None,
     ) -> None:
-        """`backends` (the model and its offline stand-in) replace the ones the settings
-        and `args` choose; tests and benchmarks pass their own."""
+        """`backends` (the model and its offline stand-in) and `grader` (the model that
+        grades, None: the interviewer's) replace the ones the settings and `args`
+        choose; tests and benchmarks pass their own."""
         self.lib = lib
         # Model text and the candidate's own quotes are shown, never obeyed (textsafety).
         self.out = terminal_writer(out or sys.stdout)
         self.reader = AnswerReader(stdin or sys.stdin)
-        backend, offline = backends if backends is not None else backend_for(args)
+        if backends is not None:
+            backend, offline = backends
+        else:
+            backend, grader, offline = backends_for(args)
         self.executor = ThreadExecutor()
         self.session = InterviewSession(
-            lib, store, self.executor, backend=backend, offline=offline, front_end="terminal"
+            lib,
+            store,
+            self.executor,
+            backend=backend,
+            offline=offline,
+            grader=grader,
+            front_end="terminal",
         )
         self.session.grade_samples = grade_samples_for(args, settings=backends is None)
         self.session.subscribe(self._on_event)
@@ -351,7 +362,7 @@ class TerminalFrontEnd:
         sid = session.session_id
         print(
             f"{engine.track.name} · {len(engine.records)} question(s) · "
-            f"{_clock_text(engine.interview_seconds_left())} · {session.backend.label} · "
+            f"{_clock_text(engine.interview_seconds_left())} · {session.backend_text()[1]} · "
             f"session {sid or '(not saved)'}",
             file=out,
         )
@@ -475,14 +486,68 @@ def grade_samples_for(args: argparse.Namespace, *, settings: bool = True) -> int
         return 1
 
 
-def backend_for(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:
-    paths = app_paths()
+def _settings() -> Settings:
     try:
-        settings = load_settings(paths.settings_file)
+        settings = load_settings(app_paths().settings_file)
     except InterviewerError as err:
         # The interview matters more than the settings file: say so and use defaults.
         print(f"warning: {err} Using the default settings for now.", file=sys.stderr)
-        settings = Settings()
+        return Settings()
+    for note in settings.notes:
+        print(f"warning: {note}", file=sys.stderr)
+    return settings
+
+
+def grader_flags(args: argparse.Namespace) -> dict[str, str | None]:
+    """The command line's grader overrides (`--grader-backend`, `--grader-model`,
+    `--grader-base-url`), as `make_grader` takes them."""
+    return {
+        "backend": getattr(args, "grader_backend", None),
+        "model": getattr(args, "grader_model", None),
+        "base_url": getattr(args, "grader_base_url", None),
+    }
+
+
+def backends_for(args: argparse.Namespace) -> tuple[Backend, Backend | None, OfflineCoach]:
+    """(interviewer, grader or None when the interviewer grades, offline stand-in) from
+    the settings and the command line."""
+    settings = _settings()
+    backend = _interviewer(settings, args)
+    choice = make_grader(settings, backend, SecretStore(), **grader_flags(args))
+    if choice is not None and choice.notice:
+        print(f"note: {choice.notice}", file=sys.stderr)
+    return backend, (choice.backend if choice is not None else None), OfflineCoach()
+
+
+def grader_for(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:
+    """The backend that grades one answer (`interviewer grade`): the grader flags when
+    given; else the interviewer's flags (`--backend offline` is the coach) as before;
+    else the settings' grader, or the settings' model when it is the same."""
+    flags = grader_flags(args)
+    if any(flags.values()):
+        # Only the grader is needed: the interviewer's settings give its defaults, and
+        # say nothing (no "the offline coach runs this interview").
+        settings = _settings()
+        try:
+            interviewer = _interviewer(settings, args, quiet=True)
+        except InterviewerError:
+            interviewer = OfflineCoach()
+        choice = make_grader(settings, interviewer, SecretStore(), **flags)
+        assert choice is not None  # flags given: always a grader of its own
+        if choice.notice:
+            print(f"note: {choice.notice}", file=sys.stderr)
+        return choice.backend, OfflineCoach()
+    if not any(getattr(args, name, None) for name in ("backend", "model", "base_url")):
+        backend, grader, offline = backends_for(args)
+        return (grader if grader is not None else backend), offline
+    return backend_for(args)
+
+
+def backend_for(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:
+    return _interviewer(_settings(), args), OfflineCoach()
+
+
+def _interviewer(settings: Settings, args: argparse.Namespace, *, quiet: bool = False) -> Backend:
     choice = make_backend(
         settings,
         SecretStore(),
@@ -490,9 +555,9 @@ def backend_for(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:
         model=getattr(args, "model", None),
         base_url=getattr(args, "base_url", None),
     )
-    if choice.notice:
+    if choice.notice and not quiet:
         print(f"note: {choice.notice}", file=sys.stderr)
-    return choice.backend, OfflineCoach()
+    return choice.backend
 
 
 def _join(prefix: str, text: str) -> str:

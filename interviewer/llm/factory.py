@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from interviewer.core.errors import ConfigError
 from interviewer.llm.base import Backend
 from interviewer.llm.offline import OfflineCoach
-from interviewer.storage.secrets import ENV_KEY, SecretStore
+from interviewer.storage.secrets import ENV_KEY, SecretStore, account_for
 from interviewer.storage.settings import PROVIDER_NAMES, PROVIDER_URLS, Settings
 
 OFFLINE_NOTICE = (
@@ -85,6 +85,67 @@ def make_backend(
             server_context=settings.context_window is None,
         )
     )
+
+
+def make_grader(
+    settings: Settings,
+    interviewer: Backend,
+    secrets: SecretStore,
+    *,
+    backend: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+) -> BackendChoice | None:
+    """The backend that grades, or None when the interviewer's own backend grades.
+
+    Without overrides, the settings' grader decides ("same": None; "offline": the coach;
+    "model": its own model and server). `backend`, `model` and `base_url` are the command
+    line's `--grader-backend`, `--grader-model`, `--grader-base-url`: "offline" (as the
+    backend or the model) is the coach; otherwise the model and server given, each
+    defaulting to the settings' grader model when it has one, else to the interviewer's
+    (so `--grader-model big` grades with another model on the interviewer's server).
+    Raises ConfigError, naming the grader, when that model cannot be reached (no key).
+    """
+    chosen = settings.grader
+    if backend == "offline" or (model or "").strip().lower() == "offline":
+        return BackendChoice(OfflineCoach())
+    if backend is None and model is None and base_url is None:
+        if chosen.kind == "same":
+            return None
+        if chosen.kind == "offline":
+            return BackendChoice(OfflineCoach())
+    if backend not in (None, "openai"):
+        raise ConfigError(f"Unknown grader backend {backend!r}: use 'openai' or 'offline'.")
+    if chosen.kind == "model":
+        url, name, provider = chosen.effective_base_url(), chosen.model, chosen.provider
+    else:
+        url = interviewer.base_url if interviewer.name != "offline" else None
+        url = url or settings.effective_base_url()
+        name, provider = interviewer.model, settings.provider
+    url = base_url or url
+    name = model or name or settings.model
+    if base_url:
+        provider = None
+    # The grader's own connection: its server's key (secrets.account_for), its model's
+    # context window read from the server, the interviewer's timeouts and retries.
+    own = settings.model_copy(
+        update={
+            "provider": provider if provider != "offline" else None,
+            "base_url": url or "",
+            "model": name,
+            "context_window": None,
+        }
+    )
+    # The interviewer's key is saved under the main account whatever its server, so a
+    # grader on the interviewer's own server (or on OpenAI) uses the interviewer's key.
+    home = interviewer.base_url if interviewer.name != "offline" else None
+    account = account_for(url)
+    same_server = account in (account_for(home or settings.effective_base_url()), secrets.account)
+    keys = secrets if same_server else SecretStore(account)
+    try:
+        return make_backend(own, keys, backend="openai", model=name, base_url=url or None)
+    except ConfigError as err:
+        raise ConfigError(f"The grader ({name}): {err}") from None
 
 
 def _provider_for(url: str) -> str:

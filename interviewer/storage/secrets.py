@@ -12,9 +12,30 @@ import contextlib
 import os
 import sys
 from types import ModuleType
+from urllib.parse import urlsplit
 
 SERVICE = "interviewer"
 ENV_KEY = "OPENAI_API_KEY"
+#: The keyring account of the main key (OpenAI's, or the interviewer's server's).
+MAIN_ACCOUNT = "openai"
+
+
+def account_for(base_url: str | None) -> str:
+    """The keyring account of a key for the server at `base_url`, one per host: OpenAI
+    itself (no URL) shares the main key's account; any other server gets its own
+    ("server:HOST[:PORT]"), so a grader on another host is never sent the key saved for
+    the interviewer (the environment's key, as for the main key, still comes first)."""
+    if not base_url:
+        return MAIN_ACCOUNT
+    try:
+        parts = urlsplit(base_url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        host, port = "", None
+    if not host or host == "api.openai.com":
+        return MAIN_ACCOUNT
+    return f"server:{host}:{port}" if port else f"server:{host}"
 
 
 def _keyring() -> ModuleType:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from interviewer.core.errors import ConfigError
 
@@ -43,6 +43,38 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MAX_GRADE_SAMPLES = 5
 
 
+#: Who grades the answers: the interviewer's own model, the offline coach, or another
+#: model of its own (`GraderSettings`).
+GraderKind = Literal["same", "offline", "model"]
+GRADER_CHOICES: dict[str, str] = {
+    "same": "Same as interviewer",
+    "offline": "Offline coach",
+    "model": "Another model",
+}
+
+
+class GraderSettings(BaseModel):
+    """The grader: by default the interviewer's own model grades.
+
+    "model" names a model of its own, on the same kind of server as the interviewer's
+    (provider and base URL as in `Settings`); timeouts and retries are the interviewer's.
+    Its API key is in secrets.py, under the grader's host (`secrets.account_for`)."""
+
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+    kind: GraderKind = "same"
+    provider: Provider | None = None
+    base_url: str = ""
+    model: str = ""
+
+    def effective_base_url(self) -> str | None:
+        if self.base_url:
+            return self.base_url
+        if self.provider in PROVIDER_URLS:
+            return PROVIDER_URLS[self.provider]
+        return None
+
+
 class Settings(BaseModel):
     """Stored as JSON in the config dir; unknown keys from newer versions are ignored."""
 
@@ -65,6 +97,15 @@ class Settings(BaseModel):
     # each criterion gets the median of the samples and is marked uncertain when they
     # disagree by more than one level (llm/service.py). The offline coach grades once.
     grade_samples: int = Field(default=1, ge=1, le=MAX_GRADE_SAMPLES)
+    #: Who grades (absent from older files: the interviewer's model, as before).
+    grader: GraderSettings = Field(default_factory=GraderSettings)
+    #: Problems found while loading that were not worth refusing the file for (a grader
+    #: entry that could not be used, so it was ignored): callers say them once.
+    _notes: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        return self._notes
 
     def effective_base_url(self) -> str | None:
         if self.base_url:
@@ -119,10 +160,26 @@ def load_settings(path: Path) -> Settings:
         raise _invalid(path, "it is nested too deeply to be settings") from None
     if not isinstance(data, dict):
         raise _invalid(path, 'it must hold a JSON object such as {"provider": "ollama"}')
+    # The grader entry is newer than the rest and optional: one that cannot be used is
+    # said and ignored (the interviewer's model grades), not a reason to drop the file.
+    note = ""
+    if "grader" in data:
+        try:
+            Settings.model_validate({"grader": data["grader"]})
+        except ValidationError as exc:
+            note = (
+                f"The grader in settings file {path} is not valid "
+                f"({_value_problem(exc)}): it is ignored and the interviewer's "
+                "model grades. Choose the grader again in Settings."
+            )
+            data = {k: v for k, v in data.items() if k != "grader"}
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise _invalid(path, _value_problem(exc)) from None
+    if note:
+        settings.notes.append(note)
+    return settings
 
 
 def save_settings(settings: Settings, path: Path) -> None:
