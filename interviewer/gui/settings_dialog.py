@@ -10,6 +10,12 @@ the worker gets a frozen `ConnectionParams` and returns a plain `ProbeOutcome`, 
 dialog stays responsive and no widget is touched off the GUI thread. The ops run on the
 global pool rather than one owned by the dialog, so closing the dialog never waits for a
 slow server, and an answer that arrives after the dialog closed is dropped.
+
+A connection test to a local server that succeeds goes on with the speed and fitness
+check (`gui/model_check.py`, issue 15 item 2; a hosted model would bill its tokens, so
+there `interviewer check-model` runs it on request): its progress and then its words
+fill the "Model check" line, and the report is remembered for that server and model,
+which the line shows when the dialog opens. Closing the dialog stops the check.
 """
 
 from __future__ import annotations
@@ -38,8 +44,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.core.cost import is_local_url
 from interviewer.core.errors import InterviewerError
 from interviewer.gui import style
+from interviewer.gui.model_check import CheckParams, ModelCheck, remembered_text
 from interviewer.gui.workers import HTTP_STACK, QueryOp
 from interviewer.llm.discovery import FoundServer
 from interviewer.storage.secrets import ENV_KEY, SecretStore
@@ -154,6 +162,8 @@ class SettingsDialog(QDialog):
     connection_tested = Signal(bool, str)
     #: Model ids listed by "Refresh" (empty when the listing failed).
     models_refreshed = Signal(object)
+    #: The model check after a successful connection test finished: its FitnessReport.
+    model_checked = Signal(object)
 
     def __init__(
         self,
@@ -312,6 +322,14 @@ class SettingsDialog(QDialog):
         self.status_label.setAccessibleName("Connection status")
         self.status_label.setMinimumHeight(self.fontMetrics().height() * 2)
         outer.addWidget(self.status_label)
+        self.check_label = style.plain_label("", selectable=True)
+        self.check_label.setAccessibleName("Model check")
+        self.check_label.setVisible(False)
+        outer.addWidget(self.check_label)
+        self.model_check = ModelCheck(self)
+        self.model_check.progress.connect(self._set_check)
+        self.model_check.finished.connect(self._on_model_checked)
+        self.model_check.failed.connect(self._set_check)
         outer.addStretch(1)
 
         self.buttons = QDialogButtonBox(
@@ -338,6 +356,9 @@ class SettingsDialog(QDialog):
             QWidget.setTabOrder(a, b)
 
         self._load(settings)
+        if self.provider != "offline":
+            params = self.connection_params()
+            self._set_check(remembered_text(params.base_url, params.model))
 
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
@@ -530,6 +551,23 @@ class SettingsDialog(QDialog):
     def busy(self) -> bool:
         return bool(self._probes)
 
+    def check_text(self) -> str:
+        return self.check_label.text()
+
+    def _set_check(self, text: str) -> None:
+        self.check_label.setText(text)
+        self.check_label.setAccessibleDescription(text)
+        self.check_label.setVisible(bool(text))
+
+    def _on_model_checked(self, report: object, text: str) -> None:
+        self._set_check(text)
+        self.model_checked.emit(report)
+
+    def done(self, result: int) -> None:
+        """Closing the dialog stops the model check."""
+        self.model_check.cancel()
+        super().done(result)
+
     # ------------------------------------------------------------------ slots
 
     def _on_provider_changed(self, _index: int) -> None:
@@ -595,6 +633,13 @@ class SettingsDialog(QDialog):
         self.test_button.setEnabled(True)
         if outcome.ok:
             self._set_status("success", "Connected", str(outcome.value))
+            p = self.connection_params()
+            if is_local_url(p.base_url):  # a hosted model bills the check's tokens
+                self.model_check.start(
+                    CheckParams(
+                        p.base_url, p.model, p.api_key, p.timeout, p.connect_timeout, p.label
+                    )
+                )
         else:
             heading = PROBLEMS.get(outcome.problem, "The connection test failed")
             self._set_status("danger", heading, outcome.message)
