@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.core.grading import RED_FLAG_CAP, EvidenceIndex, finalize, red_flag_caps
-from interviewer.core.grading.redflags import find_red_flags
+from interviewer.core.grading.redflags import SEVERAL_RED_FLAGS_CAP, find_red_flags
 from interviewer.core.models import (
     CriterionDraft,
     GradeDraft,
@@ -388,7 +388,10 @@ def test_red_flag_caps_cap_the_correctness_criteria_once() -> None:
     ]
     caps = red_flag_caps(found, rubric(("correctness", "depth")))
     assert {c.criteria for c in caps} == {frozenset({"correctness", "depth"})}
-    assert {c.limit for c in caps} == {RED_FLAG_CAP} and RED_FLAG_CAP == 2
+    # two red flags: the rubrics' level 1 ("the main claims are wrong"); one: level 2
+    assert {c.limit for c in caps} == {SEVERAL_RED_FLAGS_CAP} and SEVERAL_RED_FLAGS_CAP == 1
+    assert {c.limit for c in red_flag_caps(found[:1], rubric(("correctness",)))} == {RED_FLAG_CAP}
+    assert RED_FLAG_CAP == 2
     assert caps[0].note == (
         "states red flags: Fits the scaler or other preprocessing on the whole dataset before "
         "splitting; Shuffles a time series into random folds"
@@ -398,7 +401,7 @@ def test_red_flag_caps_cap_the_correctness_criteria_once() -> None:
         f"Red flag: {SHUFFLE.text.rstrip('.')} \u2014 {SHUFFLE.correction}",
     ]
     assert [bool(c.summary) for c in caps] == [True, False]
-    assert "Correctness and Depth score no more than 2" in caps[0].summary
+    assert "Correctness and Depth score no more than 1" in caps[0].summary
     assert red_flag_caps([], rubric()) == []
     assert red_flag_caps(found, rubric(())) == []  # no correctness criterion: nothing capped
 

@@ -72,8 +72,11 @@ from interviewer.core.models import (
     Rubric,
 )
 
-#: No correctness criterion of an answer stating a red flag scores above this.
+#: No correctness criterion of an answer stating a red flag scores above this: the
+#: rubrics' level 2 ("a central claim is wrong ... and is never corrected").
 RED_FLAG_CAP = 2
+#: ... and of one stating two or more: level 1 ("the main claims are wrong").
+SEVERAL_RED_FLAGS_CAP = 1
 
 #: The mistake called the naive or common thing to do, its harm said in the same clause,
 #: or conceded for other data: warnings in any answer (and in a model's claimed quote about a
@@ -692,10 +695,12 @@ def red_flag_caps(found: Sequence[RedFlagFound], rubric: Rubric) -> list[Cap]:
     what = "a red flag" if len(found) == 1 else f"{len(found)} red flags"
     summary = (
         f"The answer states {what} an interviewer listens for, so {named} "
-        f"{'scores' if len(names) == 1 else 'score'} no more than {RED_FLAG_CAP}."
+        f"{'scores' if len(names) == 1 else 'score'} no more than "
+        f"{RED_FLAG_CAP if len(found) == 1 else SEVERAL_RED_FLAGS_CAP}."
     )
-    caps = [Cap(criteria, RED_FLAG_CAP, note, advice[0], summary)]
-    caps += [Cap(criteria, RED_FLAG_CAP, note, a) for a in advice[1:]]
+    limit = RED_FLAG_CAP if len(found) == 1 else SEVERAL_RED_FLAGS_CAP
+    caps = [Cap(criteria, limit, note, advice[0], summary)]
+    caps += [Cap(criteria, limit, note, a) for a in advice[1:]]
     return caps
 
 
