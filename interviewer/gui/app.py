@@ -61,6 +61,7 @@ def build_window(args: argparse.Namespace | Any = None) -> MainWindow:
     except InterviewerError as err:
         problems.append(str(err))
         settings = Settings()
+    problems.extend(settings.notes)  # a grader entry that was ignored
     secrets = SecretStore()
     library = load_library(paths.content_dir)
     offline: Backend = OfflineCoach()

@@ -16,8 +16,9 @@ Widgets never talk to the engine directly; they call the controller's methods an
 to its signals (design rule 3: logic reports through signals, never dialogs). That keeps
 the widgets free of interview rules, and lets tests drive the controller with no window.
 
-The controller also keeps the window's choice of backend (Settings can change it between
-interviews, or mid-interview from the next model call on).
+The controller also keeps the window's choice of backends, the interviewer's and the
+grader's (Settings can change them between interviews, or mid-interview from the next
+model call on).
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ __all__ = [
     "Results",
     "StartOptions",
     "default_backend_factory",
+    "default_grader_factory",
     "open_store",
 ]
 
@@ -90,6 +92,9 @@ TICK_MS = 250
 AUTOSAVE_MS = 3000
 
 BackendFactory = Callable[[Settings, SecretStore], tuple[Backend, str]]
+#: (settings, secrets, the interviewer's backend) -> (the grader, None when the
+#: interviewer grades; a notice).
+GraderFactory = Callable[[Settings, SecretStore, Backend], tuple[Backend | None, str]]
 
 
 def open_store() -> SessionStore:
@@ -102,6 +107,15 @@ def default_backend_factory(settings: Settings, secrets: SecretStore) -> tuple[B
 
     choice = make_backend(settings, secrets)
     return choice.backend, choice.notice
+
+
+def default_grader_factory(
+    settings: Settings, secrets: SecretStore, interviewer: Backend
+) -> tuple[Backend | None, str]:
+    from interviewer.llm.factory import make_grader
+
+    choice = make_grader(settings, interviewer, secrets)
+    return (None, "") if choice is None else (choice.backend, choice.notice)
 
 
 class QtExecutor(QObject):
@@ -209,6 +223,7 @@ class Controller(QObject):
         backend: Backend | None = None,
         offline: Backend | None = None,
         backend_factory: BackendFactory = default_backend_factory,
+        grader_factory: GraderFactory = default_grader_factory,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         store: SessionStore | None = None,
@@ -225,9 +240,13 @@ class Controller(QObject):
         self.offline = offline
         self.clock = clock
         self._backend_factory = backend_factory
+        self._grader_factory = grader_factory
         self.backend_notice = ""
+        #: Why the settings' grader is not used (it could not be built), or "".
+        self.grader_notice = ""
         if backend is None:
             backend = self._build_backend(settings)
+        grader = self._build_grader(settings, backend)
         self.executor = QtExecutor(parent=self)
         self.writer = QtStoreWriter(self)
         store = store if store is not None else SessionStore.memory()
@@ -239,6 +258,7 @@ class Controller(QObject):
             self.executor,
             backend=backend,
             offline=offline,
+            grader=grader,
             clock=clock,
             rng=rng,
             recorder_for=recorder_for,
@@ -272,6 +292,16 @@ class Controller(QObject):
     @backend.setter
     def backend(self, backend: Backend) -> None:
         self.session.backend = backend
+
+    @property
+    def grader(self) -> Backend | None:
+        """The backend of the next grading when it is not the interviewer's (None)."""
+        return self.session.grader
+
+    @property
+    def backend_label(self) -> str:
+        """The interviewer's backend, and the grader's when another one grades."""
+        return self.session.backend_text()[1]
 
     @property
     def store(self) -> SessionStore:
@@ -320,19 +350,35 @@ class Controller(QObject):
         self.backend_notice = notice
         return backend
 
+    def _build_grader(self, settings: Settings, interviewer: Backend) -> Backend | None:
+        """The settings' grader; when it cannot be built (no key for its server), the
+        interviewer's model grades and `grader_notice` says why."""
+        self.grader_notice = ""
+        try:
+            grader, notice = self._grader_factory(settings, self.secrets, interviewer)
+        except InterviewerError as err:
+            self.grader_notice = (
+                f"{err} Until that is fixed in Settings, the interviewer's model grades."
+            )
+            return None
+        self.grader_notice = notice
+        return grader
+
     def apply_settings(self, settings: Settings) -> None:
         """Use new settings from the next model call on (a call in flight finishes as is)."""
         self.settings = settings
         self.backend = self._build_backend(settings)
+        self.session.grader = self._build_grader(settings, self.backend)
         self.session.grade_samples = settings.grade_samples
-        if self.backend_notice:
-            self.message.emit("warning", self.backend_notice)
-        self.backend_changed.emit(self.backend.label)
+        for notice in (self.backend_notice, self.grader_notice):
+            if notice:
+                self.message.emit("warning", notice)
+        self.backend_changed.emit(self.backend_label)
 
     def set_backend(self, backend: Backend) -> None:
         self.backend = backend
         self.backend_notice = ""
-        self.backend_changed.emit(backend.label)
+        self.backend_changed.emit(self.backend_label)
 
     # ------------------------------------------------------------------ queries
 

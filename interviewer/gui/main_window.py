@@ -294,8 +294,8 @@ class MainWindow(QMainWindow):
         self.progress.back_requested.connect(self.show_home)
         self.resume_offer.resume_requested.connect(self._on_resume_requested)
         self.resume_offer.keep_requested.connect(self._on_keep_requested)
-        self._on_backend_changed(c.backend.label)
-        notices = [c.store.notice]
+        self._on_backend_changed(c.backend_label)
+        notices = [c.grader_notice, c.store.notice]
         if c.backend_notice and c.backend.name != "offline":
             notices.insert(0, c.backend_notice)
         if any(notices):
@@ -899,7 +899,7 @@ class MainWindow(QMainWindow):
             return
         if self.banner.level != "warning":
             self.banner.show_message(
-                "info", f"Settings saved. The interviewer now uses {self.controller.backend.label}."
+                "info", f"Settings saved. The interviewer now uses {self.controller.backend_label}."
             )
 
     def show_about(self) -> None:

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,12 +51,14 @@ from interviewer.gui import style
 from interviewer.gui.model_check import CheckParams, ModelCheck, remembered_text
 from interviewer.gui.workers import HTTP_STACK, QueryOp
 from interviewer.llm.discovery import FoundServer
-from interviewer.storage.secrets import ENV_KEY, SecretStore
+from interviewer.storage.secrets import ENV_KEY, SecretStore, store_for
 from interviewer.storage.settings import (
     DEFAULT_OPENAI_MODEL,
+    GRADER_CHOICES,
     MAX_GRADE_SAMPLES,
     PROVIDER_NAMES,
     PROVIDER_URLS,
+    GraderSettings,
     Settings,
 )
 
@@ -82,6 +85,11 @@ HINTS: dict[str, str] = {
     "custom": "Any server that speaks the OpenAI chat completions API.",
 }
 OPENAI_URL_HINT = "https://api.openai.com/v1 (default)"
+GRADER_HINTS: dict[str, str] = {
+    "same": "The interviewer's model grades the answers.",
+    "offline": "The offline coach grades: transparent heuristics, no network.",
+    "model": "A model of its own grades, e.g. a stronger one.",
+}
 #: Short headings for the problems a connection test can find, by error class name.
 PROBLEMS: dict[str, str] = {
     "BackendUnavailable": "No server answered",
@@ -188,6 +196,7 @@ class SettingsDialog(QDialog):
         self._probes: dict[QueryOp[ProbeOutcome], tuple[ConnectionParams, str]] = {}
         self._last_model = settings.model  # kept while the offline coach is selected
         self.result_settings: Settings | None = None
+        self._fitted = False  # sized to its rows once, when first shown
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 16, 18, 14)
@@ -277,7 +286,6 @@ class SettingsDialog(QDialog):
         samples_label = QLabel("&Grading samples:")
         samples_label.setBuddy(self.samples_spin)
         self.samples_label = samples_label
-        form.addRow(samples_label, self.samples_spin)
 
         # ------------------------------------------------------------ key
         form.addItem(QSpacerItem(0, 6))
@@ -306,6 +314,13 @@ class SettingsDialog(QDialog):
         self.keyring_notice.setAccessibleName("Keyring notice")
         style.set_message_colour(self.keyring_notice, "warning")
         key_form.addRow("", self.keyring_notice)
+
+        # ------------------------------------------------------------ grader
+        form.addItem(QSpacerItem(0, 6))
+        form.addRow(style.section_title("Grader"))
+        self._build_grader_rows(form)
+        form.addRow(samples_label, self.samples_spin)
+        self._form = form
         outer.addLayout(form)
 
         # ------------------------------------------------------------ test
@@ -346,11 +361,16 @@ class SettingsDialog(QDialog):
             (self.refresh_button, self.temperature_spin),
             (self.temperature_spin, self.timeout_spin),
             (self.timeout_spin, self.context_spin),
-            (self.context_spin, self.samples_spin),
-            (self.samples_spin, self.key_edit),
+            (self.context_spin, self.key_edit),
             (self.key_edit, self.show_key_check),
             (self.show_key_check, self.forget_key_button),
-            (self.forget_key_button, self.test_button),
+            (self.forget_key_button, self.grader_combo),
+            (self.grader_combo, self.grader_provider_combo),
+            (self.grader_provider_combo, self.grader_url_edit),
+            (self.grader_url_edit, self.grader_model_combo),
+            (self.grader_model_combo, self.grader_key_edit),
+            (self.grader_key_edit, self.samples_spin),
+            (self.samples_spin, self.test_button),
             (self.test_button, self.buttons),
         ):
             QWidget.setTabOrder(a, b)
@@ -361,6 +381,9 @@ class SettingsDialog(QDialog):
             self._set_check(remembered_text(params.base_url, params.model))
 
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
+        self.grader_combo.currentIndexChanged.connect(self._on_grader_changed)
+        self.grader_provider_combo.currentIndexChanged.connect(self._on_grader_provider_changed)
+        self.grader_url_edit.editingFinished.connect(self._apply_grader)
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
         self.test_button.clicked.connect(self._on_test_clicked)
         self.show_key_check.toggled.connect(self._on_show_key_toggled)
@@ -368,6 +391,64 @@ class SettingsDialog(QDialog):
         self.key_edit.textEdited.connect(self._on_key_edited)
         self.buttons.accepted.connect(self._on_accepted)
         self.buttons.rejected.connect(self.reject)
+
+    def _build_grader_rows(self, form: QFormLayout) -> None:
+        """Who grades: the interviewer's model, the offline coach, or another model with
+        its own provider, address, model name and key (its rows show only then)."""
+        self.grader_combo = QComboBox()
+        for key, label in GRADER_CHOICES.items():
+            self.grader_combo.addItem(label, key)
+        self.grader_combo.setAccessibleName("Grader")
+        self.grader_combo.setToolTip("Which model grades the answers")
+        grader_label = QLabel("Gra&der:")
+        grader_label.setBuddy(self.grader_combo)
+        form.addRow(grader_label, self.grader_combo)
+        self.grader_hint = style.plain_label("", muted=True)
+        self.grader_hint.setAccessibleName("About the grader")
+        form.addRow("", self.grader_hint)
+
+        self.grader_provider_combo = QComboBox()
+        for key, label in PRESETS:
+            if key != "offline":
+                self.grader_provider_combo.addItem(label, key)
+        self.grader_provider_combo.setAccessibleName("Grader provider")
+        provider_label = QLabel("Grader pro&vider:")
+        provider_label.setBuddy(self.grader_provider_combo)
+        form.addRow(provider_label, self.grader_provider_combo)
+
+        self.grader_url_edit = QLineEdit()
+        self.grader_url_edit.setAccessibleName("Grader base URL")
+        self.grader_url_edit.setToolTip("The grader's OpenAI-compatible address, ending in /v1")
+        url_label = QLabel("Grader base UR&L:")
+        url_label.setBuddy(self.grader_url_edit)
+        form.addRow(url_label, self.grader_url_edit)
+
+        self.grader_model_combo = QComboBox()
+        self.grader_model_combo.setEditable(True)
+        self.grader_model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.grader_model_combo.setAccessibleName("Grader model")
+        self.grader_model_combo.setToolTip("The name of the model that grades")
+        model_label = QLabel("Grad&er model:")
+        model_label.setBuddy(self.grader_model_combo)
+        form.addRow(model_label, self.grader_model_combo)
+
+        self.grader_key_edit = QLineEdit()
+        self.grader_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.grader_key_edit.setAccessibleName("Grader API key")
+        self.grader_key_edit.setToolTip(
+            "Only for a grader on another server that needs a key; kept in the system "
+            "keyring under that server, never in the settings file. OpenAI and the "
+            "interviewer's own server use the API key above."
+        )
+        key_label = QLabel("Grader ke&y:")
+        key_label.setBuddy(self.grader_key_edit)
+        form.addRow(key_label, self.grader_key_edit)
+        self._grader_rows: tuple[QWidget, ...] = (
+            self.grader_provider_combo,
+            self.grader_url_edit,
+            self.grader_model_combo,
+            self.grader_key_edit,
+        )
 
     # ------------------------------------------------------------------ state
 
@@ -392,6 +473,15 @@ class SettingsDialog(QDialog):
         self._has_key = existing is not None
         self._update_key_state()
         self._apply_provider(provider, initial=True)
+        grader = settings.grader
+        grader_provider = grader.provider or ("custom" if grader.base_url else "openai")
+        self.grader_provider_combo.setCurrentIndex(
+            max(0, self.grader_provider_combo.findData(grader_provider))
+        )
+        self.grader_url_edit.setText(grader.base_url or PROVIDER_URLS.get(grader_provider, ""))
+        self.grader_model_combo.setEditText(grader.model)
+        self.grader_combo.setCurrentIndex(max(0, self.grader_combo.findData(grader.kind)))
+        self._apply_grader()
 
     @property
     def provider(self) -> str:
@@ -406,9 +496,9 @@ class SettingsDialog(QDialog):
             self.temperature_spin,
             self.timeout_spin,
             self.context_spin,
-            self.samples_spin,
         ):
             w.setEnabled(not offline)
+        self._apply_grader()
         hint = HINTS.get(provider, "")
         running = self.found.get(provider)
         if running is not None:
@@ -449,6 +539,108 @@ class SettingsDialog(QDialog):
                 current = server.models[0]
         self.model_combo.setEditText(current)
         self._set_status("", "")
+
+    @property
+    def grader_kind(self) -> str:
+        return str(self.grader_combo.currentData())
+
+    def _apply_grader(self) -> None:
+        """Show the grader's own rows only for another model; grading samples only
+        where a model grades."""
+        kind = self.grader_kind
+        for w in self._grader_rows:
+            self._form.setRowVisible(w, kind == "model")
+        self.grader_hint.setText(GRADER_HINTS.get(kind, ""))
+        model_grades = kind == "model" or (kind == "same" and self.provider != "offline")
+        self.samples_spin.setEnabled(model_grades)
+        provider = str(self.grader_provider_combo.currentData())
+        self.grader_url_edit.setPlaceholderText(
+            OPENAI_URL_HINT if provider == "openai" else "http://127.0.0.1:8080/v1"
+        )
+        self.grader_key_edit.setPlaceholderText(self._grader_key_hint())
+        if self.isVisible():
+            self._fit_height()  # the grader's rows came or went: fit them, keep the width
+
+    def _fit_height(self) -> None:
+        """As tall as every row needs at the current width, wrapped hints included (Qt's
+        first size stops at a share of the screen and squeezes the rows until the
+        hints are cut off)."""
+        layout = self.layout()
+        if layout.hasHeightForWidth():
+            need = layout.totalHeightForWidth(self.width())
+        else:
+            need = layout.totalSizeHint().height()
+        self.resize(self.width(), need)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self._fit_height()
+
+    def _grader_url(self) -> str | None:
+        return self.grader_url_edit.text().strip() or None
+
+    def _grader_secrets(self) -> SecretStore:
+        """The store of the grader's key (secrets.store_for: per server)."""
+        home = self.base_url_edit.text().strip() or None
+        return store_for(self._secrets, self._grader_url(), home)
+
+    def _grader_key_hint(self) -> str:
+        store = self._grader_secrets()
+        if store is self._secrets:
+            return "Uses the API key above"
+        if store.get():
+            return "A key is saved for this server – type a new one to replace it"
+        return "Only if this server needs a key"
+
+    def _on_grader_changed(self, _index: int) -> None:
+        self._apply_grader()
+
+    def _on_grader_provider_changed(self, _index: int) -> None:
+        provider = str(self.grader_provider_combo.currentData())
+        if provider in PROVIDER_URLS:
+            self.grader_url_edit.setText(PROVIDER_URLS[provider])
+        elif provider == "openai" or self.grader_url_edit.text().strip() in PROVIDER_URLS.values():
+            self.grader_url_edit.clear()
+        server = self.found.get(provider)
+        current = self.grader_model_combo.currentText()
+        self.grader_model_combo.clear()
+        if server is not None and server.models:
+            self.grader_model_combo.addItems(server.models)
+        self.grader_model_combo.setEditText(current)
+        self._apply_grader()
+
+    def _grader_problem(self) -> str:
+        """A problem with the grader's fields, or ''."""
+        if self.grader_kind != "model":
+            return ""
+        url = self.grader_url_edit.text().strip()
+        if str(self.grader_provider_combo.currentData()) == "custom" and not url:
+            self.grader_url_edit.setFocus()
+            return "Enter the grader's base URL, for example http://127.0.0.1:8080/v1."
+        if url and not url.startswith(("http://", "https://")):
+            self.grader_url_edit.setFocus()
+            return "The grader's base URL must start with http:// or https://."
+        if not self.grader_model_combo.currentText().strip():
+            self.grader_model_combo.setFocus()
+            return "Enter the name of the model that grades."
+        return ""
+
+    def _grader_settings(self) -> GraderSettings:
+        kind = self.grader_kind
+        if kind != "model":
+            return self._settings.grader.model_copy(update={"kind": kind})
+        provider = str(self.grader_provider_combo.currentData())
+        url = self.grader_url_edit.text().strip()
+        if url == PROVIDER_URLS.get(provider, ""):
+            url = ""  # the preset's own address, as for the interviewer
+        return GraderSettings(
+            kind="model",
+            provider=provider,  # type: ignore[arg-type]
+            base_url=url,
+            model=self.grader_model_combo.currentText().strip(),
+        )
 
     def _context_window(self) -> int | None:
         """The spin box's value; "Automatic" (0) and anything below 1,024 mean none."""
@@ -684,7 +876,7 @@ class SettingsDialog(QDialog):
         self.models_refreshed.emit(models)
 
     def _on_accepted(self) -> None:
-        problem = self._validate()
+        problem = self._validate() or self._grader_problem()
         if problem:
             self._set_status("danger", "Check the settings", problem)
             return
@@ -702,6 +894,7 @@ class SettingsDialog(QDialog):
             request_timeout=float(self.timeout_spin.value()),
             context_window=self._context_window(),
             grade_samples=self.samples_spin.value(),
+            grader=self._grader_settings().model_dump(),
         )
         if self._settings.provider is None and provider == self._initial_provider:
             # Left on what "automatic" chose: stay automatic, so setting OPENAI_API_KEY
@@ -718,6 +911,10 @@ class SettingsDialog(QDialog):
         elif self._forget_key:
             self._secrets.set("")
         self.key_edit.clear()
+        grader_key = self.grader_key_edit.text().strip()
+        if grader_key and new.grader.kind == "model":
+            self._grader_secrets().set(grader_key)  # the main store: the key above
+        self.grader_key_edit.clear()
         self.result_settings = new
         self.settings_saved.emit(new)
         self.accept()

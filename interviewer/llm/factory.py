@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from interviewer.core.errors import ConfigError
 from interviewer.llm.base import Backend
 from interviewer.llm.offline import OfflineCoach
-from interviewer.storage.secrets import ENV_KEY, SecretStore, account_for
+from interviewer.storage.secrets import ENV_KEY, SecretStore, store_for
 from interviewer.storage.settings import PROVIDER_NAMES, PROVIDER_URLS, Settings
 
 OFFLINE_NOTICE = (
@@ -139,9 +139,7 @@ def make_grader(
     # The interviewer's key is saved under the main account whatever its server, so a
     # grader on the interviewer's own server (or on OpenAI) uses the interviewer's key.
     home = interviewer.base_url if interviewer.name != "offline" else None
-    account = account_for(url)
-    same_server = account in (account_for(home or settings.effective_base_url()), secrets.account)
-    keys = secrets if same_server else SecretStore(account)
+    keys = store_for(secrets, url, home or settings.effective_base_url())
     try:
         return make_backend(own, keys, backend="openai", model=name, base_url=url or None)
     except ConfigError as err:

@@ -46,6 +46,16 @@ def _keyring() -> ModuleType:
     return keyring
 
 
+def store_for(main: SecretStore, base_url: str | None, home_url: str | None) -> SecretStore:
+    """Where the key of a second server (the grader's, at `base_url`) lives: the main
+    store when it is OpenAI or the interviewer's own server (`home_url`), whose key is
+    saved under the main account whatever its server; else the server's own account."""
+    account = account_for(base_url)
+    if account in (main.account, account_for(home_url)):
+        return main
+    return SecretStore(account)
+
+
 class SecretStore:
     def __init__(self, account: str = "openai") -> None:
         self.account = account
