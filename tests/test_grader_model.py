@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from interviewer.gui.settings_dialog import SettingsDialog
 from interviewer.llm.factory import make_grader
 from interviewer.llm.offline import OfflineCoach
 from interviewer.storage.paths import app_paths
@@ -468,3 +471,149 @@ def _grade_request() -> Any:
             Turn(role="candidate", kind="answer", text=ANSWER, question_id=QID),
         ),
     )
+
+
+# --------------------------------------------------------------------------- the window
+
+
+def _dialog(qtbot: QtBot, settings: Settings) -> SettingsDialog:
+    dialog = SettingsDialog(settings, SecretStore())
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _pick(combo: Any, data: str) -> None:
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+
+
+def test_dialog_shows_the_grader_and_its_rows_only_for_another_model(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot, Settings(provider="ollama", model="llama3.2:1b"))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.grader_combo.currentText() == "Same as interviewer"
+    rows = (dialog.grader_provider_combo, dialog.grader_url_edit, dialog.grader_model_combo)
+    assert not any(w.isVisible() for w in rows)
+    assert dialog.samples_spin.isEnabled()  # the interviewer's model grades
+    short = dialog.height()
+    _pick(dialog.grader_combo, "model")
+    assert all(w.isVisible() for w in rows) and dialog.grader_key_edit.isVisible()
+    assert dialog.height() > short  # grown to fit the rows, not squeezed
+    assert "its own" in dialog.grader_hint.text()
+    _pick(dialog.grader_combo, "offline")
+    assert not any(w.isVisible() for w in rows)
+    assert not dialog.samples_spin.isEnabled()  # the coach grades once
+    assert "offline coach" in dialog.grader_hint.text().lower()
+
+
+def test_dialog_rows_fit_at_the_default_size_and_resized(qtbot: QtBot) -> None:
+    grader = GraderSettings(kind="model", provider="custom", base_url="http://h:1/v1", model="m")
+    dialog = _dialog(qtbot, Settings(provider="ollama", grader=grader))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for size in (None, (900, 900)):
+        if size is not None:
+            dialog.resize(*size)
+            QApplication.processEvents()
+        for label in (dialog.grader_hint, dialog.provider_hint):
+            # A wrapped hint is as tall as its text needs at its width: nothing cut off.
+            need = label.heightForWidth(label.width())
+            assert label.height() >= need, (size, label.text(), label.height(), need)
+        fields = [dialog.grader_combo, dialog.grader_url_edit, dialog.grader_model_combo]
+        tops = [w.mapTo(dialog, w.rect().topLeft()).y() for w in fields]
+        assert tops == sorted(tops) and len(set(tops)) == len(tops)  # no overlap
+        bottom = dialog.buttons.mapTo(dialog, dialog.buttons.rect().bottomLeft()).y()
+        assert bottom <= dialog.height()
+
+
+def test_dialog_saves_the_grader_and_its_key_under_its_server(
+    qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = _dialog(qtbot, Settings(provider="ollama", model="llama3.2:1b"))
+    saved: list[Settings] = []
+    dialog.settings_saved.connect(saved.append)
+    _pick(dialog.grader_combo, "model")
+    _pick(dialog.grader_provider_combo, "custom")
+    dialog.grader_url_edit.setText("https://grader.example.com/v1")
+    dialog.grader_model_combo.setEditText(JUDGE)
+    dialog.grader_key_edit.setText("grader-key")
+    dialog.ok_button.click()
+    assert len(saved) == 1
+    assert saved[0].grader == GraderSettings(
+        kind="model", provider="custom", base_url="https://grader.example.com/v1", model=JUDGE
+    )
+    assert saved[0].model == "llama3.2:1b"
+    assert SecretStore("server:grader.example.com").get() == "grader-key"
+    assert SecretStore().get() is None  # the main key is untouched
+    # It opens again as saved, key not shown.
+    again = _dialog(qtbot, saved[0])
+    assert again.grader_kind == "model" and again.grader_model_combo.currentText() == JUDGE
+    assert again.grader_key_edit.text() == ""
+    assert "saved" in again.grader_key_edit.placeholderText()
+
+
+def test_dialog_refuses_another_model_without_a_name(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot, Settings(provider="ollama"))
+    saved: list[Settings] = []
+    dialog.settings_saved.connect(saved.append)
+    _pick(dialog.grader_combo, "model")
+    _pick(dialog.grader_provider_combo, "lmstudio")
+    assert dialog.grader_url_edit.text() == "http://127.0.0.1:1234/v1"
+    dialog.ok_button.click()
+    assert saved == []
+    assert "model that grades" in dialog.status_text()
+    dialog.grader_model_combo.setEditText("qwen")
+    dialog.ok_button.click()
+    assert saved and saved[0].grader.provider == "lmstudio"
+    assert saved[0].grader.base_url == ""  # the preset's address: follows the default
+
+
+def test_the_controller_runs_the_two_jobs_on_two_servers(qtbot: QtBot) -> None:
+    from interviewer.gui.controller import Controller
+    from interviewer.session import StartOptions
+    from interviewer.storage.content_files import load_library
+
+    with FakeOpenAIServer() as talk, FakeOpenAIServer() as judge:
+        talk.router, judge.router = interviewer_route, grader_route
+        settings = Settings(
+            provider="custom",
+            base_url=talk.base_url,
+            model=TALKER,
+            grader=GraderSettings(
+                kind="model", provider="custom", base_url=judge.base_url, model=JUDGE
+            ),
+        )
+        controller = Controller(load_library(), settings, SecretStore(), offline=OfflineCoach())
+        assert controller.grader is not None and controller.grader.model == JUDGE
+        assert controller.backend.model == TALKER
+        assert controller.backend_label.endswith(f"graded by Custom server · {JUDGE}")
+        controller.start_interview(StartOptions("ml-technical", question_count=1, follow_ups=False))
+        qtbot.waitUntil(lambda: controller.answering, timeout=20_000)
+        controller.submit_answer(ANSWER)
+        qtbot.waitUntil(lambda: controller.results is not None, timeout=30_000)
+        talk_bodies, judge_bodies = talk.chat_bodies, judge.chat_bodies
+        # New settings: the interviewer's model grades again.
+        controller.apply_settings(settings.model_copy(update={"grader": GraderSettings()}))
+        assert controller.grader is None
+        controller.writer.flush()
+    assert talk_bodies and all(_kind(b) != "grade" for b in talk_bodies)
+    assert {b["model"] for b in talk_bodies} == {TALKER}
+    assert [b["model"] for b in judge_bodies] == [JUDGE]
+    results = controller.results
+    assert results is not None and results.records[0].grade is not None
+    assert results.records[0].grade.backend == f"custom-server:{JUDGE}"
+
+
+def test_the_controller_says_when_the_grader_cannot_be_built(qtbot: QtBot) -> None:
+    from interviewer.gui.controller import Controller
+    from interviewer.llm.scripted import ScriptedBackend
+    from tests.gui_helpers import small_library
+
+    settings = Settings(grader=GraderSettings(kind="model", provider="openai", model="gpt-4o"))
+    controller = Controller(
+        small_library(), settings, SecretStore(), backend=ScriptedBackend(), offline=None
+    )
+    assert controller.grader is None  # no OpenAI key: the interviewer's model grades
+    assert "The grader (gpt-4o)" in controller.grader_notice
+    assert "interviewer's model grades" in controller.grader_notice
