@@ -566,6 +566,8 @@ class SettingsDialog(QDialog):
         first size stops at a share of the screen and squeezes the rows until the
         hints are cut off)."""
         layout = self.layout()
+        if layout is None:
+            return
         if layout.hasHeightForWidth():
             need = layout.totalHeightForWidth(self.width())
         else:
