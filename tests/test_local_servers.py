@@ -745,3 +745,36 @@ def test_test_connection_to_a_custom_url_finds_ollama(fake: FakeOpenAIServer) ->
     assert "runs with a 4,096-token context window (Ollama's default" in line
     # The list said Ollama, so the window is asked of Ollama's API alone.
     assert "GET /props" not in paths(fake) and paths(fake).count("GET /api/tags") == 1
+
+
+# --------------------------------------------------------------------------- Settings
+
+
+def test_settings_lists_lmstudio_models_with_what_the_server_says(
+    qtbot: Any, fake: FakeOpenAIServer
+) -> None:
+    """Refresh in Settings: every downloaded LM Studio model (not only the loaded one),
+    each with a tooltip saying whether it is loaded, its quantisation and window."""
+    from PySide6.QtCore import Qt, QThreadPool
+
+    from interviewer.gui.settings_dialog import SettingsDialog
+
+    as_lmstudio(fake)
+    dialog = SettingsDialog(Settings(), SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("custom"))
+    dialog.base_url_edit.setText(fake.base_url)
+    dialog.model_combo.setEditText("")
+    with qtbot.waitSignal(dialog.models_refreshed, timeout=15_000) as blocker:
+        qtbot.mouseClick(dialog.refresh_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] == ["meta-llama-3.1-8b-instruct", "qwen2.5-7b-instruct"]
+    tips = [
+        dialog.model_combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
+        for i in range(dialog.model_combo.count())
+    ]
+    assert tips == [
+        "meta-llama-3.1-8b-instruct (not loaded, Q4_K_M, 131,072 tokens)",
+        "qwen2.5-7b-instruct (loaded, Q4_K_M, 32,768 tokens)",
+    ]
+    assert "meta-llama-3.1-8b-instruct (not loaded" in dialog.status_text()
+    assert QThreadPool.globalInstance().waitForDone(15_000)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -129,6 +129,9 @@ class ProbeOutcome:
     value: Any = None  # str for a test, list[str] for a model listing
     problem: str = ""  # error class name when not ok
     message: str = ""
+    #: For a model listing from a local server's own API: (model, one line about it:
+    #: loaded or not, size, quantisation, context), shown as each item's tooltip.
+    details: tuple[tuple[str, str], ...] = ()
 
 
 def run_probe(params: ConnectionParams, action: Literal["test", "models"]) -> ProbeOutcome:
@@ -146,11 +149,15 @@ def run_probe(params: ConnectionParams, action: Literal["test", "models"]) -> Pr
             max_retries=0,  # a test should report the problem now, not after back-off
             provider_label=params.label,
         )
+        details: tuple[tuple[str, str], ...] = ()
         try:
             value: Any = backend.test_connection() if action == "test" else backend.list_models()
+            listing = backend.server_models if action == "models" else None
+            if listing is not None:  # llm/local_servers.py
+                details = tuple((m.name, m.describe()) for m in listing.models)
         finally:
             backend.close()
-        return ProbeOutcome(True, value)
+        return ProbeOutcome(True, value, details=details)
     except InterviewerError as err:
         return ProbeOutcome(False, problem=type(err).__name__, message=str(err))
     except Exception as exc:  # a bug must not take the dialog down; the log has details
@@ -860,6 +867,10 @@ class SettingsDialog(QDialog):
         current = self.model_combo.currentText().strip()
         self.model_combo.clear()
         self.model_combo.addItems(models)
+        about = dict(outcome.details)
+        for i, name in enumerate(models):
+            if name in about:
+                self.model_combo.setItemData(i, about[name], Qt.ItemDataRole.ToolTipRole)
         if current:
             self.model_combo.setEditText(current)
         elif models:
@@ -874,7 +885,8 @@ class SettingsDialog(QDialog):
             )
         else:
             n = len(models)
-            self._set_status("success", f"{n} model{'s' if n != 1 else ''} available")
+            chosen = about.get(self.model_combo.currentText().strip(), "")
+            self._set_status("success", f"{n} model{'s' if n != 1 else ''} available", chosen)
         self.models_refreshed.emit(models)
 
     def _on_accepted(self) -> None:
