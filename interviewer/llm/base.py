@@ -17,8 +17,9 @@ attributes instead of probing with `getattr`.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
@@ -51,6 +52,57 @@ class CancelToken:
     @property
     def cancelled(self) -> bool:
         return self._event.is_set()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far one call has got, as a streaming backend sees it (plain data).
+
+    `silence_limit` is how long the backend will now wait for the next token before it
+    gives the call up (the first-token budget while the server reads the prompt, then
+    the gap between tokens): a watchdog above it must wait at least that long.
+    """
+
+    #: Reply tokens received so far (0 while the server still reads the prompt).
+    tokens: int
+    #: Seconds since the request went out.
+    seconds: float
+    #: Estimated seconds until the reply is complete; None when nothing can be said yet.
+    left: float | None = None
+    #: "waiting" for the first token, "writing" after it.
+    phase: Literal["waiting", "writing"] = "waiting"
+    silence_limit: float | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+_progress_sink = threading.local()
+
+
+@contextlib.contextmanager
+def progress_scope(callback: ProgressCallback | None) -> Iterator[None]:
+    """Send the progress of backend calls made on this thread to `callback`.
+
+    A scope rather than a parameter of `grade` and `follow_up`, so the Backend protocol
+    and every backend that does not stream stay as they are: the service opens a scope
+    on the thread that makes the call, a streaming backend reports into it.
+    """
+    previous = getattr(_progress_sink, "callback", None)
+    _progress_sink.callback = callback
+    try:
+        yield
+    finally:
+        _progress_sink.callback = previous
+
+
+def report_progress(progress: Progress) -> None:
+    """Tell the scope opened on this thread (if any) how far the call has got.
+
+    The callback may raise (Cancelled when a watchdog gave the call up): the backend
+    lets that end the call.
+    """
+    callback = getattr(_progress_sink, "callback", None)
+    if callback is not None:
+        callback(progress)
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,10 @@ A non-streamed reply without any finish reason is accepted: its body arrived who
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -60,7 +62,13 @@ from pydantic import BaseModel, ValidationError
 
 from interviewer.core.budget import MIN_REPLY_TOKENS, REPLY_TOKENS, PromptBudget
 from interviewer.core.cost import Usage, is_local_url, usage_from_api
-from interviewer.core.errors import BackendError, BadResponse, Cancelled, ModelNotFound
+from interviewer.core.errors import (
+    BackendError,
+    BackendTimeout,
+    BadResponse,
+    Cancelled,
+    ModelNotFound,
+)
 from interviewer.core.models import FollowUpDecision, GradeDraft
 from interviewer.core.prompts import (
     ChatChunks,
@@ -73,13 +81,16 @@ from interviewer.core.prompts import (
     strict_json_schema,
 )
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+from interviewer.core.tokens import count_tokens
 from interviewer.llm import local_servers
 from interviewer.llm.base import (
     CancelToken,
     DeltaCallback,
     Mode,
     ModelResponse,
+    Progress,
     attach_partial,
+    report_progress,
 )
 from interviewer.llm.errors_map import (
     DROPPED,
@@ -109,6 +120,24 @@ _GENERIC_LABELS = {"custom server", "openai"}
 _CLIENT_ERRORS = (openai.OpenAIError, json.JSONDecodeError)
 #: Transport errors after the connection was made: the server dropped it.
 _DROPPED_CAUSES = frozenset({"RemoteProtocolError", "ReadError", "WriteError"})
+#: What a stream's iteration can raise besides the client's own errors (the transport's
+#: errors reach the caller unwrapped while a streamed body is read).
+_STREAM_ERRORS = (*_CLIENT_ERRORS, httpx2.HTTPError)
+
+# ---------------------------------------------------------------- progress deadlines
+#: Prompt tokens a second a server is assumed to read until one has been measured (a
+#: laptop CPU reads a few hundred; this errs on the long side). `make_backend` passes it
+#: as `prompt_speed` when no fitness check is remembered.
+DEFAULT_PROMPT_SPEED = 50.0
+#: The prompt's expected reading time is allowed this many times over before the first
+#: token (a cold model load, a busy server, a prompt cache that flattered a measure).
+FIRST_TOKEN_MARGIN = 2.0
+#: Reply tokens expected of a call of each kind until replies of that kind were seen.
+TYPICAL_REPLY_TOKENS = {"turn": 120, "follow_up": 80, "grade": 900}
+#: Generation speed assumed for estimates only (never for a deadline).
+DEFAULT_GENERATION_SPEED = 10.0
+#: The watch on a stream looks at the clock this often (seconds).
+WATCH_INTERVAL = 0.1
 
 
 class _Invalid(Exception):
@@ -137,6 +166,196 @@ class _Tally:
             raw_reply=self.raw,
             messages=tuple(dict(m) for m in self.messages),
         )
+
+
+class _Speeds:
+    """What this backend has measured of its server: how fast it reads a prompt (time to
+    the first token) and writes a reply (streamed tokens), and how long replies of each
+    kind run. Thread-safe: gradings stream in parallel.
+
+    A prompt speed only rises slowly (a quarter of the way to a faster measure) and falls
+    at once, so a prompt cache that made one call look fast does not shrink the next
+    call's first-token budget much.
+    """
+
+    def __init__(self, prompt: float | None, generation: float | None) -> None:
+        self._lock = threading.Lock()
+        self.prompt = prompt if prompt and prompt > 0 else None
+        self.generation = generation if generation and generation > 0 else None
+        self._replies: dict[str, float] = {}
+
+    def prompt_speed(self) -> float | None:
+        with self._lock:
+            return self.prompt
+
+    def generation_speed(self) -> float | None:
+        with self._lock:
+            return self.generation
+
+    def typical_reply(self, kind: str) -> float:
+        with self._lock:
+            return self._replies.get(kind, TYPICAL_REPLY_TOKENS.get(kind, 120))
+
+    def learn(
+        self,
+        kind: str,
+        prompt_tokens: int,
+        first_token_seconds: float | None,
+        reply_tokens: int,
+        writing_seconds: float,
+        whole: bool,
+    ) -> None:
+        with self._lock:
+            if first_token_seconds and first_token_seconds > 0.05 and prompt_tokens > 0:
+                seen = prompt_tokens / first_token_seconds
+                old = self.prompt
+                self.prompt = seen if old is None or seen < old else old + (seen - old) / 4
+            if reply_tokens >= 8 and writing_seconds > 0.2:
+                seen = reply_tokens / writing_seconds
+                old = self.generation
+                self.generation = seen if old is None else (old + seen) / 2
+            if whole and reply_tokens > 0:
+                old_reply = self._replies.get(kind)
+                self._replies[kind] = (
+                    reply_tokens if old_reply is None else (old_reply + reply_tokens) / 2
+                )
+
+
+class _Watch:
+    """One streamed request's deadlines and progress.
+
+    Before the first token the server has `first_budget` seconds (sized to the prompt);
+    after it, `gap` seconds between tokens; never a total. The socket's read time-out is
+    the first budget (it covers a server that sends no headers); a server that sends
+    headers and then keep-alive comments (the SSE client swallows them, so reads succeed
+    and the loop sees nothing) is caught by a watch thread, which shuts the connection's
+    socket down when the silence runs past the budget: the blocked read returns at once
+    and the call fails as a time-out.
+    """
+
+    def __init__(self, backend: OpenAIBackend, kind: str, cancel: CancelToken | None) -> None:
+        self.backend = backend
+        self.kind = kind
+        self.cancel = cancel
+        self.started = time.monotonic()
+        self.first: float | None = None
+        self.last: float | None = None
+        self.tokens = 0
+        self.prompt_tokens = 0
+        self.first_budget = backend.timeout
+        self.gap = backend.gap_timeout
+        self.limit = float(REPLY_TOKENS.get(kind, REPLY_TOKENS["turn"]))
+        #: The budget that ran out, once the watch gave the request up.
+        self.timed_out: float | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def sent(self, prompt_tokens: int, reply_limit: int) -> float:
+        """The request is about to go out: its first-token budget (also reported)."""
+        self.prompt_tokens = prompt_tokens
+        self.limit = float(reply_limit)
+        self.first_budget = self.backend.first_token_budget(prompt_tokens)
+        self.started = time.monotonic()
+        self._report()
+        return self.first_budget
+
+    def silence_limit(self) -> float:
+        return self.gap if self.first is not None else self.first_budget
+
+    def _deadline(self) -> float:
+        if self.first is None or self.last is None:
+            return self.started + self.first_budget
+        return self.last + self.gap
+
+    def attach(self, response: Any) -> None:
+        """Watch the connection of this response from now on (headers have arrived)."""
+        self._thread = threading.Thread(
+            target=self._run, args=(response,), name="stream-watch", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, response: Any) -> None:
+        while not self._stop.wait(WATCH_INTERVAL):
+            cancelled = self.cancel is not None and self.cancel.cancelled
+            if cancelled or time.monotonic() > self._deadline():
+                if not cancelled:
+                    self.timed_out = self.silence_limit()
+                _shut(response)
+                return
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel.cancelled:
+            raise Cancelled("Cancelled.")
+
+    def piece(self, text: str) -> None:
+        """A piece of the reply arrived: count it, move the deadline, report progress."""
+        now = time.monotonic()
+        if self.first is None:
+            self.first = now
+        self.last = now
+        self.tokens += max(1, count_tokens(text, self.backend.model)) if text else 0
+        self._report()
+
+    def _report(self) -> None:
+        now = time.monotonic()
+        report_progress(
+            Progress(
+                tokens=self.tokens,
+                seconds=now - self.started,
+                left=self.estimate_left(now),
+                phase="writing" if self.first is not None else "waiting",
+                silence_limit=self.silence_limit(),
+            )
+        )
+
+    def writing_speed(self) -> float | None:
+        """Tokens a second in this reply so far, once enough of it was seen to tell."""
+        if self.first is None or self.last is None or self.tokens < 5:
+            return None
+        took = self.last - self.first
+        return self.tokens / took if took > 0.2 else None
+
+    def estimate_left(self, now: float) -> float | None:
+        speed = self.writing_speed() or self.backend.speeds.generation_speed()
+        expected = min(
+            self.limit,
+            max(self.backend.speeds.typical_reply(self.kind), self.tokens * 1.15 + 10),
+        )
+        writing = (expected - self.tokens) / (speed or DEFAULT_GENERATION_SPEED)
+        if self.first is not None:
+            return max(0.0, writing)
+        speed = self.backend.speeds.prompt_speed() or DEFAULT_PROMPT_SPEED
+        reading = self.prompt_tokens / speed
+        return max(0.0, reading - (now - self.started)) + writing
+
+    def learn(self, whole: bool) -> None:
+        """What this request showed about the server's speeds (for the next budgets)."""
+        first = None if self.first is None else self.first - self.started
+        writing = 0.0 if self.first is None or self.last is None else self.last - self.first
+        self.backend.speeds.learn(self.kind, self.prompt_tokens, first, self.tokens, writing, whole)
+
+
+def _shut(response: Any) -> None:
+    """End a response's connection now, from another thread: shut its socket down (a
+    blocked read returns at once), else close the response."""
+    stream = getattr(response, "extensions", {}).get("network_stream")
+    sock = None
+    if stream is not None:
+        try:
+            sock = stream.get_extra_info("socket")
+        except Exception:  # the transport does not say: close the response instead
+            sock = None
+    if isinstance(sock, socket.socket):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+            return
+        except OSError:
+            pass
+    with contextlib.suppress(Exception):  # already closed, or refused from this thread
+        response.close()
 
 
 def _slug(label: str) -> str:
@@ -241,12 +460,20 @@ class OpenAIBackend:
         prompts: PromptLibrary | None = None,
         context_window: int | None = None,
         server_context: bool = False,
+        gap_timeout: float | None = None,
+        prompt_speed: float | None = None,
+        generation_speed: float | None = None,
     ) -> None:
         self.model = model
         self.base_url = base_url.rstrip("/") if base_url else None
         self.temperature = temperature
         self.timeout = timeout
+        #: Longest silence between two tokens of a streamed reply (default: `timeout`).
+        self.gap_timeout = gap_timeout if gap_timeout and gap_timeout > 0 else timeout
         self.connect_timeout = connect_timeout
+        #: Measured speeds of the server (seeded from a remembered fitness check, if any),
+        #: for first-token budgets and estimates of the time left.
+        self.speeds = _Speeds(prompt_speed, generation_speed)
         self.provider_label = provider_label
         self.name = f"{_slug(provider_label)}:{model}"
         self.label = f"{provider_label} · {model}"
@@ -271,6 +498,8 @@ class OpenAIBackend:
         #: The local server's model list with details, after `list_models`.
         self.server_models: local_servers.ServerModels | None = None
         self._structured_mode: StructuredMode | None = None
+        #: Structured calls stream too, until a server refuses `stream` with them.
+        self._stream_structured = True
         self._send_temperature = True
         # Every request limits its reply (a small local model can write thousands of
         # tokens for one grade and never stop); OpenAI itself takes the newer name.
@@ -300,12 +529,21 @@ class OpenAIBackend:
     def call_deadline(self) -> float:
         """Seconds one call may go without progress before it is given up (service.py).
 
-        The read time-out already ends a silent server's call; this also ends one that
-        keeps the connection alive without finishing, a little after the read time-out
-        would have. The extra second is for local work before the request goes out
-        (counting tokens, building the prompt), which a first call pays once.
+        Only until the call reports its first progress (`base.Progress`, whose
+        `silence_limit` then rules): it covers the local work before the request goes
+        out (counting tokens, building the prompt) and a call that reports nothing.
         """
         return self.timeout * 1.5 + self.connect_timeout + 1.0
+
+    def first_token_budget(self, prompt_tokens: int) -> float:
+        """Seconds a server may take to the first token of a reply to a prompt this long:
+        the time-out, plus the prompt's reading time at the measured prompt speed (or the
+        one given when the backend was built: `make_backend` gives a remembered fitness
+        check's, else the conservative DEFAULT_PROMPT_SPEED), FIRST_TOKEN_MARGIN times
+        over. With no speed known at all, the time-out alone."""
+        speed = self.speeds.prompt_speed()
+        reading = max(0, prompt_tokens) / speed if speed else 0.0
+        return self.timeout + FIRST_TOKEN_MARGIN * reading
 
     # ------------------------------------------------------------------ capabilities
     # (declared on the Backend protocol in llm/base.py; `model`, `base_url`, `usage` and
@@ -486,6 +724,7 @@ class OpenAIBackend:
         response_format: dict[str, Any] | None = None,
         tally: _Tally | None = None,
         kind: str = "turn",
+        watch: _Watch | None = None,
     ) -> Any:
         """One chat completion request; openai exceptions propagate to the caller.
 
@@ -499,6 +738,11 @@ class OpenAIBackend:
             tally.messages = list(messages)
         kwargs: dict[str, Any] = {"model": self.model, "messages": messages}
         kwargs[self._limit_param] = self.reply_limit(kind, self.last_prompt_tokens)
+        if watch is not None:
+            # The socket's read time-out is the first-token budget (the watch keeps the
+            # gap between tokens itself: httpx reads one time-out for a whole body).
+            first = watch.sent(self.last_prompt_tokens, kwargs[self._limit_param])
+            kwargs["timeout"] = httpx2.Timeout(first, connect=self.connect_timeout)
         if temperature is not None and self._send_temperature:
             kwargs["temperature"] = temperature
         if response_format is not None:
@@ -545,9 +789,36 @@ class OpenAIBackend:
         tally: _Tally | None = None,
         whole: bool = True,
         kind: str = "turn",
+        stream: bool = False,
     ) -> str:
         """The reply's text. With `whole`, a reply the model did not end itself raises
-        the cut-off error (a BackendError: callers attach the tally)."""
+        the cut-off error (a BackendError: callers attach the tally).
+
+        With `stream` (structured calls, unless this server refused it once) the reply
+        is streamed under the progress deadlines (`_Watch`) and its JSON text gathered;
+        a server that answers 400/422 naming `stream` gets the plain request instead,
+        now and from then on.
+        """
+        if stream and self._stream_structured:
+            try:
+                streamed, ended = self._stream(
+                    messages,
+                    temperature=temperature,
+                    response_format=response_format,
+                    tally=tally or _Tally(),
+                    kind=kind,
+                )
+            except openai.APIStatusError as exc:
+                if exc.status_code not in (400, 422) or "stream" not in _detail(exc).lower():
+                    raise
+                self._stream_structured = False
+            else:
+                # A structured reply without a finish reason is accepted, as a plain
+                # body is: it is parsed and validated, so a cut one fails there.
+                err = self._cut_off(ended) if whole and ended is not None else None
+                if err is not None:
+                    raise err
+                return streamed
         completion = self._create(
             messages,
             temperature=temperature,
@@ -576,6 +847,126 @@ class OpenAIBackend:
             raise err
         return text
 
+    def _stream(
+        self,
+        messages: list[Message],
+        *,
+        temperature: float | None,
+        response_format: dict[str, Any] | None,
+        tally: _Tally,
+        kind: str,
+        on_delta: DeltaCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> tuple[str, object]:
+        """One streamed request under the progress deadlines (`_Watch`): the reply's
+        text and its finish reason (None when the stream ended without one).
+
+        Client and transport errors propagate for the caller to map, except those the
+        watch caused: a silence past its budget is BackendTimeout, a cancel Cancelled.
+        A server that ignores `stream` and sends a whole completion is read as one.
+        """
+        watch = _Watch(self, kind, cancel)
+        parts: list[str] = []
+        finish: object = None
+        try:
+            try:
+                stream = self._create(
+                    messages,
+                    temperature=temperature,
+                    stream=True,
+                    response_format=response_format,
+                    tally=tally,
+                    kind=kind,
+                    watch=watch,
+                )
+            except openai.APITimeoutError as exc:
+                raise self._silent(watch.first_budget, first=True) from exc
+            response = getattr(stream, "response", None)
+            kind_of_body = ""
+            if response is not None:
+                kind_of_body = str(response.headers.get("content-type", "")).lower()
+            if response is not None and "event-stream" not in kind_of_body:
+                return self._whole_body(response, tally, watch, on_delta)
+            if response is not None:
+                watch.attach(response)
+            with stream:
+                for chunk in stream:
+                    watch.check()
+                    self._record_usage(getattr(chunk, "usage", None), tally)
+                    served = getattr(chunk, "model", None)
+                    if isinstance(served, str) and served:
+                        tally.model = served
+                    finish = _finish_reason(chunk) or finish
+                    piece = _delta_text(chunk)
+                    if piece:
+                        parts.append(piece)
+                        watch.piece(piece)
+                        if on_delta is not None:
+                            on_delta(piece)
+            watch.check()
+        except _STREAM_ERRORS as exc:
+            if watch.timed_out is not None:
+                raise self._silent(
+                    watch.timed_out, first=watch.first is None, connected=True
+                ) from exc
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled("Cancelled.") from None
+            raise
+        finally:
+            watch.close()
+            if parts:
+                tally.raw = "".join(parts)
+        watch.learn(whole=finish is not None and cut_off(finish) is None)
+        return "".join(parts), finish
+
+    def _whole_body(
+        self,
+        response: Any,
+        tally: _Tally,
+        watch: _Watch,
+        on_delta: DeltaCallback | None,
+    ) -> tuple[str, object]:
+        """A plain completion sent in answer to a streamed request (the server ignored
+        `stream`): read as the non-streamed path reads one; a missing finish reason is
+        accepted, as there (the body arrived whole)."""
+        data = json.loads(response.read())
+        self._record_usage(data.get("usage") if isinstance(data, dict) else None, tally)
+        text = ""
+        finish: object = "stop"
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+            message = choices[0].get("message")
+            content = message.get("content") if isinstance(message, dict) else None
+            text = _well_formed(content) if isinstance(content, str) else ""
+            finish = choices[0].get("finish_reason") or "stop"
+        served = data.get("model") if isinstance(data, dict) else None
+        if isinstance(served, str) and served:
+            tally.model = served
+        tally.raw = text
+        if text:
+            watch.piece(text)
+            if on_delta is not None:
+                on_delta(text)
+        return text, finish
+
+    def _silent(self, budget: float, *, first: bool, connected: bool = False) -> BackendTimeout:
+        """The error for a server that went silent past its budget."""
+        if first and connected:
+            return BackendTimeout(
+                f"{self.provider_label} kept the connection open but sent no reply within "
+                f"{budget:g} seconds. Try again; a large or local model may need a longer "
+                "timeout in Settings."
+            )
+        if first:
+            return BackendTimeout(
+                f"{self.provider_label} did not answer within {budget:g} seconds. Try again; "
+                "a large or local model may need a longer timeout in Settings."
+            )
+        return BackendTimeout(
+            f"{self.provider_label} stopped writing: no more of its reply came within "
+            f"{budget:g} seconds. Try again, or raise the timeout in Settings."
+        )
+
     # ------------------------------------------------------------------ streaming turn
 
     def interviewer_turn(
@@ -596,35 +987,19 @@ class OpenAIBackend:
         if cancel is not None and cancel.cancelled:
             raise Cancelled("Cancelled.")
         try:
-            stream = self._create(
-                messages, temperature=self.temperature, stream=True, tally=tally, kind="turn"
+            text, finish = self._stream(
+                messages,
+                temperature=self.temperature,
+                response_format=None,
+                tally=tally,
+                kind="turn",
+                on_delta=on_delta,
+                cancel=cancel,
             )
-        except _CLIENT_ERRORS as exc:
-            raise self._failed(self._map(exc), tally, "stream") from exc
-        parts: list[str] = []
-        finish: object = None
-        try:
-            with stream:
-                for chunk in stream:
-                    if cancel is not None and cancel.cancelled:
-                        raise Cancelled("Cancelled.")
-                    self._record_usage(getattr(chunk, "usage", None), tally)
-                    served = getattr(chunk, "model", None)
-                    if isinstance(served, str) and served:
-                        tally.model = served
-                    finish = _finish_reason(chunk) or finish
-                    piece = _delta_text(chunk)
-                    if piece:
-                        parts.append(piece)
-                        if on_delta is not None:
-                            on_delta(piece)
-        except _CLIENT_ERRORS as exc:
-            tally.raw = "".join(parts)
-            raise self._failed(self._map(exc, mid_stream=bool(parts)), tally, "stream") from exc
-        except Cancelled as err:
-            tally.raw = "".join(parts)
+        except _STREAM_ERRORS as exc:
+            raise self._failed(self._map(exc, mid_stream=bool(tally.raw)), tally, "stream") from exc
+        except BackendError as err:  # a time-out of the watch, or Cancelled
             raise self._failed(err, tally, "stream") from None
-        tally.raw = text = "".join(parts)
         if cancel is not None and cancel.cancelled:
             raise self._failed(Cancelled("Cancelled."), tally, "stream")
         if not text.strip():
@@ -721,6 +1096,7 @@ class OpenAIBackend:
         for mode in modes:
             probing = known is None and mode != "prompt"
             sent = self._chunks_for(chunks, mode, model)
+            tally.raw = ""
             try:
                 text = self._complete_text(
                     self.budget.fit(sent, kind).messages,
@@ -728,13 +1104,19 @@ class OpenAIBackend:
                     response_format=self._response_format(mode, model),
                     tally=tally,
                     kind=kind,
+                    stream=True,
                 )
             except openai.APIStatusError as exc:
                 if probing and _rejects_format(exc):
                     continue
                 raise self._failed(self._map(exc), tally, mode) from exc
-            except _CLIENT_ERRORS as exc:
-                raise self._failed(self._map(exc), tally, mode) from exc
+            except _STREAM_ERRORS as exc:
+                err = self._map(exc, mid_stream=bool(tally.raw))
+                raise self._failed(err, tally, mode) from exc
+            except (Cancelled, BackendTimeout) as err:  # says nothing of the mode
+                if isinstance(err, BackendTimeout) and tally.raw:
+                    self._structured_mode = mode  # it was writing: the mode was taken
+                raise self._failed(err, tally, mode) from None
             except BackendError as err:  # a cut-off reply: the server took this mode
                 self._structured_mode = mode
                 raise self._failed(err, tally, mode) from None
@@ -770,6 +1152,7 @@ class OpenAIBackend:
                 {"role": "user", "content": repair_instruction(problem)},
             ],
         )
+        first_text = text
         try:
             text = self._complete_text(
                 self.budget.fit(repair, kind).messages,
@@ -777,9 +1160,11 @@ class OpenAIBackend:
                 response_format=self._response_format(mode, model),
                 tally=tally,
                 kind=kind,
+                stream=True,
             )
-        except _CLIENT_ERRORS as exc:
-            raise self._failed(self._map(exc), tally, mode) from exc
+        except _STREAM_ERRORS as exc:
+            err = self._map(exc, mid_stream=tally.raw != first_text)
+            raise self._failed(err, tally, mode) from exc
         except BackendError as err:  # a cut-off repair
             raise self._failed(err, tally, mode) from None
         try:

@@ -38,6 +38,7 @@ recorder that fails is ignored: the interview matters more than its log.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -73,8 +74,11 @@ from interviewer.llm.base import (
     DeltaCallback,
     ModelCall,
     ModelResponse,
+    Progress,
+    ProgressCallback,
     grade_request_to_json,
     partial_of,
+    progress_scope,
 )
 
 if TYPE_CHECKING:
@@ -104,6 +108,10 @@ SLOW_FAILURE = 5.0
 #: answer). Longer text is kept in full in the transcript, graded on its start, and
 #: flagged `too_long`, so a pasted book cannot stall grading or run up a model bill.
 MAX_GRADED_CHARS = 20_000
+#: The watchdog waits this much longer than the silence a backend says it allows.
+WATCH_SLACK = 5.0
+#: Progress reaches a listener at most this often (seconds).
+PROGRESS_EVERY = 0.5
 #: Failures that say the backend, not this one request, is in trouble.
 _BACKEND_DOWN = (
     BackendTimeout,
@@ -426,14 +434,40 @@ class _Log:
 
 
 class _Watched:
-    """Progress of one call running on a watchdog thread."""
+    """Progress of one call running on a watchdog thread.
 
-    def __init__(self) -> None:
+    A backend that reports progress (`base.Progress`) also says how long it will now
+    wait for the next token (`silence_limit`: the first-token budget, then the gap);
+    the watchdog then waits that long plus WATCH_SLACK, so the backend's own time-out,
+    which ends the request and says why, comes first.
+    """
+
+    def __init__(self, on_progress: ProgressCallback | None = None) -> None:
         self.last = time.monotonic()
         self.abandoned = threading.Event()
+        #: The silence the watchdog allows now; None: the limit it was given.
+        self.limit: float | None = None
+        self.on_progress = on_progress
+        self._told = 0.0
+        self._phase = ""
 
     def progress(self) -> None:
         self.last = time.monotonic()
+
+    def report(self, p: Progress) -> None:
+        """A progress report from the backend, on the call's thread."""
+        if self.abandoned.is_set():
+            raise Cancelled("The call was given up.")
+        self.last = time.monotonic()
+        if p.silence_limit is not None:
+            self.limit = p.silence_limit + WATCH_SLACK
+        if self.on_progress is None:
+            return
+        # At most every PROGRESS_EVERY seconds, and whenever the phase changes.
+        if p.phase != self._phase or self.last - self._told >= PROGRESS_EVERY:
+            self._told, self._phase = self.last, p.phase
+            with contextlib.suppress(Exception):  # a listener must not fail the call
+                self.on_progress(p)
 
 
 def _watchdog(
@@ -441,6 +475,7 @@ def _watchdog(
     limit: float | None,
     label: str,
     cancel: CancelToken | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> T:
     """Run `call` on its own thread and stop waiting after `limit` seconds without progress.
 
@@ -449,16 +484,23 @@ def _watchdog(
     The abandoned call finishes or fails on its own later; its results are dropped (its
     `abandoned` event is set, and a streamed turn stops showing text at once). A cancel
     is noticed within a tenth of a second even while the call is blocked in a read.
+
+    Progress is what the backend reports on the call's thread (`base.progress_scope`):
+    each streamed token, and the silence it allows next (`_Watched.report`), so a slow
+    but steady reply is never given up for taking long, only for going silent.
+    `on_progress` hears those reports (throttled).
     """
-    watched = _Watched()
+    watched = _Watched(on_progress)
     if limit is None:
-        return call(watched)
+        with progress_scope(watched.report):
+            return call(watched)
     box: dict[str, object] = {}
     done = threading.Event()
 
     def run() -> None:
         try:
-            box["value"] = call(watched)
+            with progress_scope(watched.report):
+                box["value"] = call(watched)
         except BaseException as exc:  # handed to the waiting thread
             box["error"] = exc
         finally:
@@ -469,10 +511,11 @@ def _watchdog(
         if cancel is not None and cancel.cancelled:
             watched.abandoned.set()
             raise Cancelled("Cancelled.")
-        if time.monotonic() - watched.last > limit:
+        allowed = watched.limit if watched.limit is not None else limit
+        if time.monotonic() - watched.last > allowed:
             watched.abandoned.set()
             raise BackendTimeout(
-                f"{label} kept the connection open but sent no reply within {limit:g} seconds."
+                f"{label} kept the connection open but sent no reply within {allowed:g} seconds."
             )
     error = box.get("error")
     if isinstance(error, BaseException):
@@ -651,6 +694,7 @@ def follow_up(
     *,
     health: BackendHealth = HEALTH,
     recorder: CallRecorder | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> FollowUpDecision:
     guarded = offline is not None and not _is_offline(backend)
     log = _Log(recorder, "follow_up", request.question.id)
@@ -666,7 +710,10 @@ def follow_up(
                 log.call(
                     backend,
                     lambda: _watchdog(
-                        lambda _w: backend.follow_up(request), _deadline(backend), backend.label
+                        lambda _w: backend.follow_up(request),
+                        _deadline(backend),
+                        backend.label,
+                        on_progress=on_progress,
                     ),
                 ).result
             ),
@@ -694,8 +741,14 @@ def grade(
     health: BackendHealth = HEALTH,
     recorder: CallRecorder | None = None,
     samples: int = 1,
+    on_progress: ProgressCallback | None = None,
 ) -> Grade:
     """Grade with retries; if the model still fails, the offline coach grades, marked so.
+
+    A streaming backend reports how far each try has got to `on_progress` (tokens so far,
+    seconds, an estimate of the time left; `base.Progress`), at most every
+    PROGRESS_EVERY seconds, on the grading's own thread; a try that keeps writing is
+    never given up for its length, only for going silent (`_watchdog`).
 
     Gradings run in the background, so they are the calls that probe a resting backend.
     With a `recorder`, each call is logged with the request (as given, before planted
@@ -716,7 +769,7 @@ def grade(
     )
     result: Grade | None = None
     try:
-        result = _grade(backend, request, offline, sleep, health, log, samples)
+        result = _grade(backend, request, offline, sleep, health, log, samples, on_progress)
         return result
     finally:
         log.release(None if result is None else result.overall_score)
@@ -730,6 +783,7 @@ def _grade(
     health: BackendHealth,
     log: _Log,
     samples: int = 1,
+    on_progress: ProgressCallback | None = None,
 ) -> Grade:
     # Graders see the answer with known planted instructions cut out, so they cannot be
     # fooled by them; finalize still sees the original and flags the attempt.
@@ -749,7 +803,10 @@ def _grade(
                 log.call(
                     backend,
                     lambda: _watchdog(
-                        lambda _w: backend.grade(clean), _deadline(backend), backend.label
+                        lambda _w: backend.grade(clean),
+                        _deadline(backend),
+                        backend.label,
+                        on_progress=on_progress,
                     ),
                     hold=True,
                 ).result

@@ -1,0 +1,329 @@
+"""Issue 15, item 1: deadlines that follow progress, not the wall clock.
+
+Every call streams (grades and follow-up decisions as JSON text deltas); a call is given
+up when the server is silent too long (before the first token: a budget sized to the
+prompt and the server's prompt speed; after it: a gap between tokens), never because a
+reply that keeps flowing takes long. Driven through the real openai client against the
+loopback fake server; times are scaled down (a 1 s gap, a 2 s "time-out").
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from interviewer.core.errors import BackendTimeout
+from interviewer.core.models import Grade, Turn
+from interviewer.core.requests import GradeRequest, TurnRequest
+from interviewer.llm import service
+from interviewer.llm.base import Progress, progress_scope
+from interviewer.llm.offline import OfflineCoach
+from interviewer.llm.openai_backend import FIRST_TOKEN_MARGIN, OpenAIBackend
+from interviewer.llm.service import BackendHealth
+from tests import factories
+from tests.fake_openai_server import (
+    FakeOpenAIServer,
+    error,
+    hang,
+    json_content,
+    raw,
+    schema_rejected_500,
+    slow,
+    text,
+    trickle,
+)
+
+MODEL = "fake-model"
+GOOD = factories.draft(score=4, quote="Bias underfits").model_dump()
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer(models=[MODEL]) as fake:
+        yield fake
+
+
+def make(server: FakeOpenAIServer, **kw: Any) -> OpenAIBackend:
+    options: dict[str, Any] = {
+        "api_key": None,
+        "model": MODEL,
+        "base_url": server.base_url,
+        "timeout": 2.0,
+        "gap_timeout": 1.0,
+        "connect_timeout": 1.0,
+        "max_retries": 0,
+        "provider_label": "Ollama",
+    }
+    options.update(kw)
+    return OpenAIBackend(**options)
+
+
+def grade_request() -> GradeRequest:
+    exchange = (
+        Turn(role="interviewer", kind="question", text="Explain bias and variance."),
+        Turn(role="candidate", kind="answer", text="Bias underfits, variance overfits."),
+    )
+    return GradeRequest(1, factories.question(), factories.rubric(), exchange)
+
+
+def turn_request() -> TurnRequest:
+    return TurnRequest("question", factories.track(), factories.question(), 0, 2)
+
+
+def pieces(content: str, n: int) -> list[str]:
+    """`content` in `n` pieces (joined, they are the content again)."""
+    size = -(-len(content) // n)
+    out = [content[i : i + size] for i in range(0, len(content), size)]
+    assert "".join(out) == content and len(out) == n
+    return out
+
+
+def grade_stream(n: int, gap: float) -> Any:
+    content = json.dumps(GOOD)
+    return slow(text(content, chunks=pieces(content, n)), chunk_delay=gap)
+
+
+# --------------------------------------------------------------------------- steady streams
+
+
+def test_a_slow_but_steady_grade_completes_past_every_wall_clock_setting(
+    server: FakeOpenAIServer,
+) -> None:
+    """40 pieces at 0.2 s (8 s in all) with a 1 s gap budget, a 2 s time-out and the
+    service's watchdog (whose old limit, 6 s, was a total for a grade): the grade is the
+    model's, finalized, and progress was told with growing token counts."""
+    server.enqueue(grade_stream(40, 0.2))
+    backend = make(server)
+    seen: list[Progress] = []
+    started = time.monotonic()
+    grade = service.grade(
+        backend,
+        grade_request(),
+        OfflineCoach(),
+        health=BackendHealth(),
+        on_progress=seen.append,
+    )
+    took = time.monotonic() - started
+    backend.close()
+    assert isinstance(grade, Grade)
+    assert "offline_fallback" not in grade.flags
+    assert grade.backend == backend.name
+    assert took > backend.call_deadline  # longer than any old total limit
+    assert took > 7.0
+    body = server.chat_bodies[0]
+    assert body["stream"] is True and body["response_format"]["type"] == "json_schema"
+    writing = [p for p in seen if p.phase == "writing"]
+    assert len(writing) >= 5
+    counts = [p.tokens for p in writing]
+    assert counts == sorted(counts) and counts[-1] > counts[0] > 0
+    assert all(p.silence_limit == pytest.approx(1.0) for p in writing)
+    assert seen[0].phase == "waiting" and seen[0].tokens == 0
+    assert all(p.left is not None and p.left >= 0 for p in writing)
+    # The speeds were learned from the stream.
+    assert backend.speeds.generation_speed() is not None
+    assert backend.speeds.prompt_speed() is not None
+
+
+def test_a_slow_but_steady_turn_streams_to_the_end(server: FakeOpenAIServer) -> None:
+    words = " ".join(f"w{i}" for i in range(20)) + "?"
+    server.enqueue(slow(text(words), chunk_delay=0.2))
+    backend = make(server)
+    shown: list[str] = []
+    reply = service.interviewer_turn(
+        backend, turn_request(), OfflineCoach(), shown.append, health=BackendHealth()
+    )
+    backend.close()
+    assert reply == words == "".join(shown)
+
+
+# --------------------------------------------------------------------------- silence
+
+
+def test_first_token_budget_grows_with_the_prompt_and_the_prompt_speed(
+    server: FakeOpenAIServer,
+) -> None:
+    backend = make(server, timeout=2.0, prompt_speed=100.0)
+    assert backend.first_token_budget(0) == 2.0
+    assert backend.first_token_budget(1000) == pytest.approx(2.0 + FIRST_TOKEN_MARGIN * 10)
+    unknown = make(server)
+    assert unknown.first_token_budget(1000) == 2.0  # no speed known: the time-out alone
+    backend.close()
+    unknown.close()
+
+
+def test_a_server_silent_before_the_first_token_is_abandoned_within_its_budget(
+    server: FakeOpenAIServer,
+) -> None:
+    """No headers at all (a hung server): the socket's read time-out is the budget."""
+    server.enqueue(hang())
+    backend = make(server, timeout=0.3, prompt_speed=1e9)
+    started = time.monotonic()
+    with pytest.raises(BackendTimeout, match="did not answer within 0.3"):
+        backend.grade(grade_request())
+    assert time.monotonic() - started < 2.0
+    backend.close()
+
+
+def test_a_server_that_only_keeps_the_connection_alive_is_abandoned_within_its_budget(
+    server: FakeOpenAIServer,
+) -> None:
+    """Headers, then keep-alive comments (which the SSE client swallows): the watch shuts
+    the socket at the first-token budget, sized to the prompt at the given speed."""
+    server.enqueue(trickle(0.05))
+    backend = make(server, timeout=0.3, prompt_speed=20_000.0)
+    started = time.monotonic()
+    with pytest.raises(BackendTimeout, match="kept the connection open") as info:
+        backend.grade(grade_request())
+    took = time.monotonic() - started
+    budget = backend.first_token_budget(backend.last_prompt_tokens)
+    assert budget > 0.3
+    assert f"{budget:g}" in str(info.value)
+    assert budget - 0.05 < took < budget + 1.5
+    backend.close()
+
+
+def test_a_stream_that_stalls_mid_way_is_abandoned_after_the_gap(
+    server: FakeOpenAIServer,
+) -> None:
+    """The first piece at once, then 20 s of silence: given up about 1 s after it."""
+    content = json.dumps(GOOD)
+    server.enqueue(slow(text(content, chunks=pieces(content, 2)), chunk_delay=20.0))
+    backend = make(server, timeout=2.0, gap_timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(BackendTimeout, match="stopped writing.*within 1 seconds"):
+        backend.grade(grade_request())
+    took = time.monotonic() - started
+    assert 0.9 < took < 3.0
+    backend.close()
+
+
+def test_the_service_falls_back_to_the_coach_after_a_stall_and_says_why(
+    server: FakeOpenAIServer,
+) -> None:
+    content = json.dumps(GOOD)
+    server.enqueue(slow(text(content, chunks=pieces(content, 2)), chunk_delay=20.0))
+    backend = make(server, timeout=2.0, gap_timeout=0.5)
+    grade = service.grade(backend, grade_request(), OfflineCoach(), health=BackendHealth())
+    backend.close()
+    assert "offline_fallback" in grade.flags
+    assert "stopped writing" in grade.summary
+
+
+# --------------------------------------------------------------------------- structured streams
+
+
+def test_a_streamed_grade_goes_through_validation_and_the_repair_round(
+    server: FakeOpenAIServer,
+) -> None:
+    """A streamed reply that is not the grade asked for gets the one repair round, also
+    streamed; the repaired grade is used."""
+    bad = {"criteria": []}
+    server.enqueue(json_content(bad), json_content(GOOD))
+    backend = make(server)
+    response = backend.grade(grade_request())
+    backend.close()
+    assert response.repair_rounds == 1
+    assert [c.criterion_id for c in response.result.criteria] == ["correctness", "depth"]
+    assert all(b["stream"] is True for b in server.chat_bodies)
+
+
+def test_the_mode_walk_still_works_with_streaming(server: FakeOpenAIServer) -> None:
+    server.enqueue(schema_rejected_500(), json_content(GOOD))
+    backend = make(server)
+    response = backend.grade(grade_request())
+    assert response.mode == "json_object"
+    assert backend.structured_mode == "json_object"
+    first, second = server.chat_bodies
+    assert first["response_format"]["type"] == "json_schema" and first["stream"] is True
+    assert second["response_format"] == {"type": "json_object"} and second["stream"] is True
+    backend.close()
+
+
+def test_a_server_that_refuses_stream_for_structured_calls_is_asked_plainly_from_then_on(
+    server: FakeOpenAIServer,
+) -> None:
+    server.enqueue(
+        error(400, "stream is not supported together with response_format"),
+        json_content(GOOD),
+        json_content(GOOD),
+    )
+    backend = make(server)
+    assert backend.grade(grade_request()).result.criteria
+    assert backend.grade(grade_request()).result.criteria
+    backend.close()
+    bodies = server.chat_bodies
+    assert len(bodies) == 3
+    assert bodies[0]["stream"] is True
+    assert "stream" not in bodies[1] and "stream" not in bodies[2]
+    assert bodies[1]["response_format"]["type"] == "json_schema"  # the mode was kept
+
+
+def test_a_server_that_ignores_stream_and_sends_a_whole_body_is_read(
+    server: FakeOpenAIServer,
+) -> None:
+    completion = {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "served-name",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": json.dumps(GOOD)},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+    }
+    server.enqueue(raw(json.dumps(completion).encode()))
+    backend = make(server)
+    response = backend.grade(grade_request())
+    backend.close()
+    assert response.result.criteria and response.model == "served-name"
+    assert response.usage.completion_tokens == 7
+
+
+def test_a_streamed_grade_cut_by_the_token_limit_is_cut_off(server: FakeOpenAIServer) -> None:
+    content = json.dumps(GOOD)
+    server.enqueue(text(content, finish="length"))
+    backend = make(server)
+    with pytest.raises(Exception, match="(?i)cut off|broke off|limit"):
+        backend.grade(grade_request())
+    backend.close()
+
+
+def test_progress_reaches_a_scope_on_the_calling_thread(server: FakeOpenAIServer) -> None:
+    """The backend reports into the scope opened on its thread (what the service does)."""
+    server.enqueue(json_content({"reason": "vague", "follow_up": False, "question": ""}))
+    backend = make(server)
+    seen: list[Progress] = []
+    from interviewer.core.requests import FollowUpRequest
+
+    request = FollowUpRequest(
+        factories.track(limit=1), factories.question(), grade_request().exchange, 0, 1
+    )
+    with progress_scope(seen.append):
+        decision = backend.follow_up(request)
+    backend.close()
+    assert decision.result.follow_up is False
+    assert seen[0].phase == "waiting" and seen[-1].phase == "writing"
+    assert seen[-1].tokens > 0
+
+
+def test_a_measured_prompt_speed_sizes_the_next_first_token_budget(
+    server: FakeOpenAIServer,
+) -> None:
+    """A server that takes 0.5 s to the first token of an N-token prompt reads about
+    2N tokens a second; the next budget allows that reading time twice over."""
+    server.enqueue(slow(json_content(GOOD), 0.5))
+    backend = make(server, timeout=1.0)
+    backend.grade(grade_request())
+    tokens = backend.last_prompt_tokens
+    speed = backend.speeds.prompt_speed()
+    assert speed is not None and speed < tokens / 0.45
+    assert backend.first_token_budget(tokens) > 1.0 + FIRST_TOKEN_MARGIN * 0.45
+    backend.close()
