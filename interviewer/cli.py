@@ -621,6 +621,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session_id", metavar="SESSION_ID", help="see `interviewer sessions`")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     backend_options(p)
+    grader_options(
+        p,
+        job="the model that grades again, in place of --model; 'offline': the offline coach",
+    )
     p.set_defaults(func=lambda a: commands_calls.cmd_regrade(a))
 
     p = sub.add_parser("grade", help="grade one answer to one question")

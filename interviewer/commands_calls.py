@@ -163,10 +163,11 @@ def cmd_regrade(args: argparse.Namespace, out: IO[str] | None = None) -> int:
 
 
 def _regrade_backend(args: argparse.Namespace) -> Backend:
-    """The backend the settings and the flags pick, exactly as `practice` picks it."""
-    from interviewer.terminal import backend_for
+    """The grader the settings and the flags pick, exactly as `grade` picks it: the
+    grader flags, else the interviewer's flags, else the settings' grader."""
+    from interviewer.terminal import grader_for
 
-    return backend_for(args)[0]
+    return grader_for(args)[0]
 
 
 def regrade(

@@ -617,3 +617,28 @@ def test_the_controller_says_when_the_grader_cannot_be_built(qtbot: QtBot) -> No
     assert controller.grader is None  # no OpenAI key: the interviewer's model grades
     assert "The grader (gpt-4o)" in controller.grader_notice
     assert "interviewer's model grades" in controller.grader_notice
+
+
+def test_regrade_takes_the_grader_flags() -> None:
+    import io
+
+    from interviewer import commands_calls
+    from tests.test_model_calls import draft_json, logged_session, regrade_args
+
+    sid, _old = logged_session()
+    with FakeOpenAIServer() as talk, FakeOpenAIServer() as judge:
+        judge.enqueue(json_content(draft_json(2)))
+        out = io.StringIO()
+        args = regrade_args(
+            sid,
+            base_url=talk.base_url,
+            model=TALKER,
+            grader_model=JUDGE,
+            grader_base_url=judge.base_url,
+            grader_backend=None,
+        )
+        assert commands_calls.cmd_regrade(args, out) == 0
+        talk_bodies, judge_bodies = talk.chat_bodies, judge.chat_bodies
+    (entry,) = json.loads(out.getvalue())
+    assert entry["error"] is None and entry["new"]["backend"] == f"custom-server:{JUDGE}"
+    assert talk_bodies == [] and [b["model"] for b in judge_bodies] == [JUDGE]
