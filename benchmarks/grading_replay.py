@@ -11,6 +11,12 @@ and body as the server sent them). One JSON line per answer goes to
 grade request, the model and server, timing and token counts, the call log's records
 (`ModelCall`: raw reply, mode, repair rounds, error) and the exchanges.
 
+Grades are streamed now: a new recording keeps the server's event stream as its body
+(content type text/event-stream) and replays it as one. An older recording holds plain
+JSON bodies; the backend reads such a body as a whole reply (a server that ignores
+`stream`), and the body hash leaves out `stream` and `stream_options`, so it is not
+counted stale for that.
+
 Replaying builds a fresh `OpenAIBackend` per answer whose HTTP client is a
 `ReplayTransport` serving the recorded exchanges in order, and runs `service.grade`
 again: the stored reply is parsed, validated against `GradeDraft` (with the repair
@@ -76,6 +82,15 @@ def _body_format(body: dict[str, Any]) -> str:
     return str(fmt.get("type", "none")) if isinstance(fmt, dict) else "none"
 
 
+#: Request fields about how the reply travels, not what is asked: left out of a body's
+#: hash, so recordings made before calls were streamed still match their requests.
+TRANSPORT_FIELDS = ("stream", "stream_options")
+
+
+def _body_hash(body: dict[str, Any]) -> str:
+    return _sha({k: v for k, v in body.items() if k not in TRANSPORT_FIELDS})
+
+
 def _request_body(request: httpx2.Request) -> dict[str, Any]:
     try:
         data = json.loads(request.content or b"{}")
@@ -113,7 +128,7 @@ class RecordingTransport(httpx2.BaseTransport):
         entry: dict[str, Any] = {
             "path": request.url.path,
             "format": _body_format(body),
-            "body_hash": _sha(body),
+            "body_hash": _body_hash(body),
         }
         try:
             response = self.inner.handle_request(request)
@@ -295,7 +310,7 @@ class ReplayTransport(httpx2.BaseTransport):
                 request=request,
             )
         self.queue.pop(0)
-        if nxt.get("body_hash") != _sha(body):
+        if nxt.get("body_hash") != _body_hash(body):
             self.prompt_changed += 1
         if "error" in nxt:
             cls = getattr(httpx2, str(nxt["error"]), httpx2.ReadTimeout)

@@ -14,11 +14,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2
 import pytest
 
-from interviewer.core.errors import BackendTimeout
+from benchmarks import grading_replay as rp
+from interviewer.core.errors import BackendError, BackendTimeout
 from interviewer.core.models import Grade, Turn
-from interviewer.core.requests import GradeRequest, TurnRequest
+from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.llm import service
 from interviewer.llm.base import Progress, progress_scope
 from interviewer.llm.offline import OfflineCoach
@@ -93,11 +95,12 @@ def grade_stream(n: int, gap: float) -> Any:
 def test_a_slow_but_steady_grade_completes_past_every_wall_clock_setting(
     server: FakeOpenAIServer,
 ) -> None:
-    """40 pieces at 0.2 s (8 s in all) with a 1 s gap budget, a 2 s time-out and the
-    service's watchdog (whose old limit, 6 s, was a total for a grade): the grade is the
-    model's, finalized, and progress was told with growing token counts."""
+    """40 pieces at 0.2 s (8 s in all) with a 1.5 s gap budget (room for a loaded test
+    machine), a 2 s time-out and the service's watchdog (whose old limit, 6 s, was a
+    total for a grade): the grade is the model's, finalized, and progress was told with
+    growing token counts."""
     server.enqueue(grade_stream(40, 0.2))
-    backend = make(server)
+    backend = make(server, gap_timeout=1.5)
     seen: list[Progress] = []
     started = time.monotonic()
     grade = service.grade(
@@ -120,7 +123,7 @@ def test_a_slow_but_steady_grade_completes_past_every_wall_clock_setting(
     assert len(writing) >= 5
     counts = [p.tokens for p in writing]
     assert counts == sorted(counts) and counts[-1] > counts[0] > 0
-    assert all(p.silence_limit == pytest.approx(1.0) for p in writing)
+    assert all(p.silence_limit == pytest.approx(1.5) for p in writing)
     assert seen[0].phase == "waiting" and seen[0].tokens == 0
     assert all(p.left is not None and p.left >= 0 for p in writing)
     # The speeds were learned from the stream.
@@ -162,7 +165,7 @@ def test_a_server_silent_before_the_first_token_is_abandoned_within_its_budget(
     server.enqueue(hang())
     backend = make(server, timeout=0.3, prompt_speed=1e9)
     started = time.monotonic()
-    with pytest.raises(BackendTimeout, match="did not answer within 0.3"):
+    with pytest.raises(BackendTimeout, match=r"did not answer within 0\.3 seconds"):
         backend.grade(grade_request())
     assert time.monotonic() - started < 2.0
     backend.close()
@@ -181,7 +184,7 @@ def test_a_server_that_only_keeps_the_connection_alive_is_abandoned_within_its_b
     took = time.monotonic() - started
     budget = backend.first_token_budget(backend.last_prompt_tokens)
     assert budget > 0.3
-    assert f"{budget:g}" in str(info.value)
+    assert f"{round(budget, 1):g} seconds" in str(info.value)
     assert budget - 0.05 < took < budget + 1.5
     backend.close()
 
@@ -194,7 +197,7 @@ def test_a_stream_that_stalls_mid_way_is_abandoned_after_the_gap(
     server.enqueue(slow(text(content, chunks=pieces(content, 2)), chunk_delay=20.0))
     backend = make(server, timeout=2.0, gap_timeout=1.0)
     started = time.monotonic()
-    with pytest.raises(BackendTimeout, match="stopped writing.*within 1 seconds"):
+    with pytest.raises(BackendTimeout, match=r"stopped writing.*within 1 seconds"):
         backend.grade(grade_request())
     took = time.monotonic() - started
     assert 0.9 < took < 3.0
@@ -221,7 +224,7 @@ def test_a_streamed_grade_goes_through_validation_and_the_repair_round(
 ) -> None:
     """A streamed reply that is not the grade asked for gets the one repair round, also
     streamed; the repaired grade is used."""
-    bad = {"criteria": []}
+    bad: dict[str, Any] = {"criteria": []}
     server.enqueue(json_content(bad), json_content(GOOD))
     backend = make(server)
     response = backend.grade(grade_request())
@@ -291,9 +294,10 @@ def test_a_streamed_grade_cut_by_the_token_limit_is_cut_off(server: FakeOpenAISe
     content = json.dumps(GOOD)
     server.enqueue(text(content, finish="length"))
     backend = make(server)
-    with pytest.raises(Exception, match="(?i)cut off|broke off|limit"):
+    with pytest.raises(BackendError, match=r"(?i)cut off|broke off|limit") as info:
         backend.grade(grade_request())
     backend.close()
+    assert info.value.retryable
 
 
 def test_progress_reaches_a_scope_on_the_calling_thread(server: FakeOpenAIServer) -> None:
@@ -301,8 +305,6 @@ def test_progress_reaches_a_scope_on_the_calling_thread(server: FakeOpenAIServer
     server.enqueue(json_content({"reason": "vague", "follow_up": False, "question": ""}))
     backend = make(server)
     seen: list[Progress] = []
-    from interviewer.core.requests import FollowUpRequest
-
     request = FollowUpRequest(
         factories.track(limit=1), factories.question(), grade_request().exchange, 0, 1
     )
@@ -327,3 +329,86 @@ def test_a_measured_prompt_speed_sizes_the_next_first_token_budget(
     assert speed is not None and speed < tokens / 0.45
     assert backend.first_token_budget(tokens) > 1.0 + FIRST_TOKEN_MARGIN * 0.45
     backend.close()
+
+
+# --------------------------------------------------------------------------- record / replay
+
+
+def _completion_body(content: str) -> str:
+    return json.dumps(
+        {
+            "id": "x",
+            "object": "chat.completion",
+            "created": 1,
+            "model": "recorded-model",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": "stop",
+                }
+            ],
+        }
+    )
+
+
+def _sse_body(content: str) -> str:
+    def event(delta: dict[str, Any], finish: str | None = None) -> str:
+        chunk = {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "recorded-model",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(chunk)}\n\n"
+
+    half = len(content) // 2
+    return (
+        event({"role": "assistant", "content": content[:half]})
+        + event({"content": content[half:]})
+        + event({}, "stop")
+        + "data: [DONE]\n\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/json", _completion_body), ("text/event-stream", _sse_body)],
+    ids=["old-non-streamed-recording", "streamed-recording"],
+)
+def test_recorded_grades_replay_whether_recorded_before_or_after_streaming(
+    content_type: str, body: Any
+) -> None:
+    request = grade_request()
+    sent: list[dict[str, Any]] = []
+
+    class Spy(rp.ReplayTransport):
+        def handle_request(self, req: Any) -> Any:
+            sent.append(json.loads(req.content))
+            return super().handle_request(req)
+
+    exchange = {
+        "path": "/v1/chat/completions",
+        "format": "json_schema",
+        "body_hash": "filled-below",
+        "status": 200,
+        "content_type": content_type,
+        "body": body(json.dumps(GOOD)),
+    }
+    record = {"model_requested": MODEL, "max_retries": 0, "exchanges": [exchange]}
+    replayed = rp.replay(record, request)
+    assert replayed.grade is not None and not replayed.error
+    assert "offline_fallback" not in replayed.grade.flags
+    assert not replayed.overrun
+    # The body hash leaves out how the reply travels, so an old recording of the same
+    # request is not counted as answering a changed prompt.
+    spy = Spy([dict(exchange)])
+    backend = OpenAIBackend(
+        None, MODEL, base_url=rp.REPLAY_URL, max_retries=0, http_client=httpx2.Client(transport=spy)
+    )
+    backend.grade(request)
+    backend.close()
+    assert sent[0]["stream"] is True
+    unstreamed = {k: v for k, v in sent[0].items() if k not in ("stream", "stream_options")}
+    assert rp._body_hash(sent[0]) == rp._sha(unstreamed)

@@ -951,6 +951,7 @@ class OpenAIBackend:
 
     def _silent(self, budget: float, *, first: bool, connected: bool = False) -> BackendTimeout:
         """The error for a server that went silent past its budget."""
+        budget = round(budget, 1)
         if first and connected:
             return BackendTimeout(
                 f"{self.provider_label} kept the connection open but sent no reply within "
