@@ -524,23 +524,24 @@ def grader_for(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:
     given; else the interviewer's flags (`--backend offline` is the coach) as before;
     else the settings' grader, or the settings' model when it is the same."""
     flags = grader_flags(args)
-    if any(flags.values()):
-        # Only the grader is needed: the interviewer's settings give its defaults, and
-        # say nothing (no "the offline coach runs this interview").
-        settings = _settings()
-        try:
-            interviewer = _interviewer(settings, args, quiet=True)
-        except InterviewerError:
-            interviewer = OfflineCoach()
-        choice = make_grader(settings, interviewer, SecretStore(), **flags)
-        assert choice is not None  # flags given: always a grader of its own
-        if choice.notice:
-            print(f"note: {choice.notice}", file=sys.stderr)
-        return choice.backend, OfflineCoach()
-    if not any(getattr(args, name, None) for name in ("backend", "model", "base_url")):
-        backend, grader, offline = backends_for(args)
-        return (grader if grader is not None else backend), offline
-    return backend_for(args)
+    given = any(flags.values())
+    if not given and any(getattr(args, n, None) for n in ("backend", "model", "base_url")):
+        return backend_for(args)
+    settings = _settings()
+    if not given and settings.grader.kind == "same":
+        return _interviewer(settings, args), OfflineCoach()
+    # Only the grader is needed: the interviewer's settings give its defaults, and say
+    # nothing (no "the offline coach runs this interview"), nor stop it when unusable.
+    try:
+        interviewer = _interviewer(settings, args, quiet=True)
+    except InterviewerError:
+        interviewer = OfflineCoach()
+    choice = make_grader(settings, interviewer, SecretStore(), **flags)
+    if choice is None:  # pragma: no cover - "same" was handled above
+        return interviewer, OfflineCoach()
+    if choice.notice:
+        print(f"note: {choice.notice}", file=sys.stderr)
+    return choice.backend, OfflineCoach()
 
 
 def backend_for(args: argparse.Namespace) -> tuple[Backend, OfflineCoach]:

@@ -642,3 +642,19 @@ def test_regrade_takes_the_grader_flags() -> None:
     (entry,) = json.loads(out.getvalue())
     assert entry["error"] is None and entry["new"]["backend"] == f"custom-server:{JUDGE}"
     assert talk_bodies == [] and [b["model"] for b in judge_bodies] == [JUDGE]
+
+
+def test_grade_needs_only_the_grader_not_a_usable_interviewer(interviewer_home: Path) -> None:
+    """OpenAI as the interviewer with no key cannot run an interview, but a settings'
+    grader on a local server can still grade one answer."""
+    with FakeOpenAIServer() as judge:
+        judge.router = grader_route
+        grader = GraderSettings(
+            kind="model", provider="custom", base_url=judge.base_url, model=JUDGE
+        )
+        save_settings(Settings(provider="openai", grader=grader), app_paths().settings_file)
+        r = cli("grade", "--question", QID, "--answer", ANSWER, "--json")
+        bodies = judge.chat_bodies
+    assert r.returncode == 0, r.stderr
+    assert [b["model"] for b in bodies] == [JUDGE]
+    assert "offline coach runs" not in r.stderr
