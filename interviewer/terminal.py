@@ -513,7 +513,15 @@ def backends_for(args: argparse.Namespace) -> tuple[Backend, Backend | None, Off
     the settings and the command line."""
     settings = _settings()
     backend = _interviewer(settings, args)
-    choice = make_grader(settings, backend, SecretStore(), **grader_flags(args))
+    flags = grader_flags(args)
+    try:
+        choice = make_grader(settings, backend, SecretStore(), **flags)
+    except InterviewerError as err:
+        if any(flags.values()):
+            raise  # asked for on this command line: say so and stop
+        # The settings' grader: the interview matters more, as for a broken settings file.
+        print(f"warning: {err} The interviewer's model grades for now.", file=sys.stderr)
+        choice = None
     if choice is not None and choice.notice:
         print(f"note: {choice.notice}", file=sys.stderr)
     return backend, (choice.backend if choice is not None else None), OfflineCoach()

@@ -658,3 +658,24 @@ def test_grade_needs_only_the_grader_not_a_usable_interviewer(interviewer_home: 
     assert r.returncode == 0, r.stderr
     assert [b["model"] for b in bodies] == [JUDGE]
     assert "offline coach runs" not in r.stderr
+
+
+def test_a_settings_grader_without_its_key_warns_and_the_interviewer_grades(
+    interviewer_home: Path,
+) -> None:
+    grader = GraderSettings(kind="model", provider="openai", model="gpt-4o")
+    save_settings(Settings(grader=grader), app_paths().settings_file)
+    with FakeOpenAIServer() as talk:
+        talk.router = lambda body: (
+            grader_route(body) if _kind(body) == "grade" else interviewer_route(body)
+        )
+        args = ["--track", "ml-technical", "--questions", "1", "--no-follow-ups"]
+        args += ["--base-url", talk.base_url, "--model", TALKER]
+        r = cli("practice", *args, stdin=f"{ANSWER}\n.\n")
+        flagged = cli("practice", *args, "--grader-backend", "openai")
+        bodies = talk.chat_bodies
+    assert r.returncode == 0, r.stderr
+    assert "The grader (gpt-4o)" in r.stderr and "interviewer's model grades" in r.stderr
+    assert {b["model"] for b in bodies if _kind(b) == "grade"} == {TALKER}
+    # Asked for on the command line, the same problem stops the command before it starts.
+    assert flagged.returncode == 1 and "The grader (gpt-4o)" in flagged.stderr
