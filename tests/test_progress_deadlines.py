@@ -24,8 +24,13 @@ from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.llm import service
 from interviewer.llm.base import Progress, progress_scope
 from interviewer.llm.offline import OfflineCoach
-from interviewer.llm.openai_backend import FIRST_TOKEN_MARGIN, OpenAIBackend
+from interviewer.llm.factory import make_backend
+from interviewer.llm.openai_backend import DEFAULT_PROMPT_SPEED, FIRST_TOKEN_MARGIN, OpenAIBackend
 from interviewer.llm.service import BackendHealth
+from interviewer.storage import fitness_store
+from interviewer.storage.paths import app_paths
+from interviewer.storage.secrets import SecretStore
+from interviewer.storage.settings import Settings
 from tests import factories
 from tests.fake_openai_server import (
     FakeOpenAIServer,
@@ -412,3 +417,23 @@ def test_recorded_grades_replay_whether_recorded_before_or_after_streaming(
     assert sent[0]["stream"] is True
     unstreamed = {k: v for k, v in sent[0].items() if k not in ("stream", "stream_options")}
     assert rp._body_hash(sent[0]) == rp._sha(unstreamed)
+
+
+# --------------------------------------------------------------------------- speeds at start
+
+
+def test_make_backend_starts_from_a_remembered_check_else_the_default_prompt_speed() -> None:
+    url = "http://127.0.0.1:9/v1"
+    fresh = make_backend(Settings(model="m"), SecretStore(), base_url=url).backend
+    assert isinstance(fresh, OpenAIBackend)
+    assert fresh.speeds.prompt_speed() == DEFAULT_PROMPT_SPEED
+    assert fresh.speeds.generation_speed() is None
+    fresh.close()
+    path = fitness_store.fitness_file(app_paths().settings_file)
+    fitness_store.remember(path, url, "m", {"prompt_speed": 120.0, "generation_speed": 8.5})
+    known = make_backend(Settings(model="m"), SecretStore(), base_url=url).backend
+    assert isinstance(known, OpenAIBackend)
+    assert known.speeds.prompt_speed() == 120.0
+    assert known.speeds.generation_speed() == 8.5
+    assert known.first_token_budget(1200) == pytest.approx(known.timeout + FIRST_TOKEN_MARGIN * 10)
+    known.close()

@@ -69,6 +69,7 @@ def make_backend(
         label = PROVIDER_NAMES.get(provider, "Custom server")
     else:
         label = "OpenAI"
+    prompt_speed, generation_speed = remembered_speeds(url, model or settings.model)
     return BackendChoice(
         OpenAIBackend(
             api_key=key,
@@ -83,8 +84,36 @@ def make_backend(
             # No window set: a local server's own API says what it runs the model with
             # (read on the first call, off the GUI thread; llm/local_servers.py).
             server_context=settings.context_window is None,
+            # How fast the server reads prompts and writes replies sizes the wait for
+            # the first token and the estimates of time left (openai_backend._Watch).
+            prompt_speed=prompt_speed,
+            generation_speed=generation_speed,
         )
     )
+
+
+def remembered_speeds(base_url: str | None, model: str) -> tuple[float, float | None]:
+    """(prompt speed, generation speed) for a new OpenAIBackend: what the last speed
+    and fitness check of this server and model measured (storage/fitness_store.py), else
+    the conservative default prompt speed, so a long prompt to a slow server is waited
+    for. Never raises: a file that cannot be read only means the defaults."""
+    from interviewer.llm.openai_backend import DEFAULT_PROMPT_SPEED
+    from interviewer.storage import fitness_store
+    from interviewer.storage.paths import app_paths
+
+    try:
+        loaded = fitness_store.load(fitness_store.fitness_file(app_paths().settings_file))
+    except Exception:  # the defaults, as the docstring says
+        return DEFAULT_PROMPT_SPEED, None
+    report = loaded.reports.get(fitness_store.key(base_url, model)) or {}
+
+    def speed(name: str) -> float | None:
+        value = report.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            return None
+        return float(value)
+
+    return speed("prompt_speed") or DEFAULT_PROMPT_SPEED, speed("generation_speed")
 
 
 def make_grader(
