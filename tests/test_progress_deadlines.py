@@ -23,8 +23,8 @@ from interviewer.core.models import Grade, Turn
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.llm import service
 from interviewer.llm.base import Progress, progress_scope
-from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.factory import make_backend
+from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.openai_backend import DEFAULT_PROMPT_SPEED, FIRST_TOKEN_MARGIN, OpenAIBackend
 from interviewer.llm.service import BackendHealth
 from interviewer.storage import fitness_store
