@@ -77,7 +77,7 @@ from interviewer.core.report import Report, build_report, now_iso
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.core.summary import SessionSummary
 from interviewer.llm import service
-from interviewer.llm.base import Backend, CancelToken, ModelCall
+from interviewer.llm.base import Backend, CancelToken, ModelCall, Progress
 from interviewer.storage.prices import load_prices_or_defaults
 from interviewer.storage.prompt_files import default_library
 from interviewer.storage.store import (
@@ -398,6 +398,33 @@ class GradingProgress:
 
 
 @dataclass(frozen=True)
+class GradeWorking:
+    """How far a grade a model is writing has got (at most twice a second per grade).
+
+    `answer` counts the answers handed out for grading (1 for the first); `left` is the
+    backend's estimate of the seconds still needed (None when it cannot say yet).
+    """
+
+    question_id: str
+    answer: int
+    tokens: int
+    seconds: float
+    left: float | None
+
+    def text(self) -> str:
+        """ "grading answer 3: 340 tokens so far, about 40 s left" """
+        if self.tokens == 0:
+            head = f"grading answer {self.answer}: the model is reading it"
+        else:
+            head = f"grading answer {self.answer}: {self.tokens} tokens so far"
+        if self.left is None:
+            return head
+        left = round(self.left)
+        when = f"about {left} s left" if left < 120 else f"about {round(left / 60)} min left"
+        return f"{head}, {when}"
+
+
+@dataclass(frozen=True)
 class GradeReady:
     """One answer's grading ended: a grade, or the error that stopped it."""
 
@@ -427,6 +454,7 @@ Event = (
     | StateChanged
     | Notice
     | GradingProgress
+    | GradeWorking
     | GradeReady
     | InterviewFinished
 )
@@ -722,6 +750,7 @@ class InterviewSession:
         self._grade_queue: deque[GradeRequest] = deque()
         self._grade_jobs: dict[int, int] = {}  # job id -> request id
         self._grade_questions: dict[int, str] = {}  # request id -> question id
+        self._grade_numbers: dict[int, int] = {}  # request id -> answer number (1, 2, ...)
         self._graded = 0
         self._handed_out = 0
         self._store_warned = False
@@ -1742,8 +1771,9 @@ class InterviewSession:
             return
         fresh = eng.take_grading_requests()
         if fresh:
-            for request in fresh:
+            for n, request in enumerate(fresh, self._handed_out + 1):
                 self._grade_questions[request.request_id] = request.question.id
+                self._grade_numbers[request.request_id] = n
             self._grade_queue.extend(fresh)
             self._handed_out += len(fresh)
             self._emit(GradingProgress(self._graded, self._handed_out))
@@ -1757,8 +1787,14 @@ class InterviewSession:
             job = next(self._ids)
             self._grade_jobs[job] = request.request_id
 
-            def work(request: GradeRequest = request, sid: str | None = self.session_id) -> Grade:
-                grade = service.grade(backend, request, offline, **options)
+            working = self._grade_working(request)
+
+            def work(
+                request: GradeRequest = request,
+                sid: str | None = self.session_id,
+                working: Callable[[Progress], None] = working,
+            ) -> Grade:
+                grade = service.grade(backend, request, offline, on_progress=working, **options)
                 if sid is not None:
                     # Saved the moment it arrives, here on the worker: killed before the
                     # owner thread collects it, a resume must not pay for it again.
@@ -1775,12 +1811,36 @@ class InterviewSession:
 
             self._run(work, done)
 
+    def _grade_working(self, request: GradeRequest) -> Callable[[Progress], None]:
+        """The progress callback of one grading (called on its worker thread): hops each
+        report onto the owner thread as a GradeWorking event, and while the interview
+        waits for its grades, into the busy text."""
+        qid = request.question.id
+        number = self._grade_numbers.get(request.request_id, 0)
+
+        def tell(p: Progress) -> None:
+            event = GradeWorking(qid, number, p.tokens, p.seconds, p.left)
+
+            def emit() -> None:
+                if request.request_id not in self._grade_jobs.values():
+                    return  # finished or cancelled meanwhile
+                self._emit(event)
+                if self.phase is Phase.GRADING:
+                    self._set_busy(
+                        f"{self._grading_text()} {event.text()[:1].upper()}{event.text()[1:]}."
+                    )
+
+            self.executor.call_soon(emit)
+
+        return tell
+
     def _on_grade_done(self, job: int, fut: Future[Any]) -> None:
         request_id = self._grade_jobs.pop(job, None)
         eng = self.engine
         if request_id is None or eng is None:
             return
         grade, error, cancelled = _outcome(fut)
+        self._grade_numbers.pop(request_id, None)
         qid, sid = self._grade_questions.pop(request_id, None), self.session_id
         if cancelled:
             error = "Grading was cancelled."

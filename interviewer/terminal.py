@@ -32,6 +32,8 @@ from interviewer.session import (
     CallFailed,
     DraftRestored,
     Event,
+    GradeReady,
+    GradeWorking,
     InterviewSession,
     Notice,
     Results,
@@ -48,6 +50,9 @@ from interviewer.storage.store import SessionStore
 from interviewer.textsafety import terminal_writer
 
 END_MARK = "."
+
+#: Seconds between two grading status lines when stderr is not a terminal (a log).
+STATUS_EVERY = 10.0
 
 #: Items per list in the terminal summary; the full lists go into the report.
 LIST_LIMIT = 3
@@ -300,6 +305,8 @@ class TerminalFrontEnd:
         self._streaming = False
         self._resumed = False
         self._told_grading = False
+        self._status_at = -STATUS_EVERY
+        self._status_shown = False
 
     # ------------------------------------------------------------------ events
 
@@ -349,6 +356,29 @@ class TerminalFrontEnd:
                 )
         elif isinstance(event, CallFailed):
             self._failure = event.text
+        elif isinstance(event, GradeWorking):
+            self._grade_status(event)
+        elif isinstance(event, GradeReady) and self._status_shown:
+            sys.stderr.write("\r\x1b[K")  # the next status, or the report, takes the line
+            self._status_shown = False
+
+    def _grade_status(self, event: GradeWorking) -> None:
+        """The status line while the interview waits for its grades ("grading answer 3:
+        340 tokens so far, about 40 s left"), on stderr: rewritten in place on a
+        terminal, a line every STATUS_EVERY seconds in a log. Silent while the candidate
+        is still answering (grades then finish in the background)."""
+        if self.session.phase is not Phase.GRADING:
+            return
+        err = sys.stderr
+        if err.isatty():
+            err.write("\r" + event.text() + "\x1b[K")
+            err.flush()
+            self._status_shown = True
+            return
+        now = time.monotonic()
+        if now - self._status_at >= STATUS_EVERY:
+            self._status_at = now
+            print(event.text(), file=err)
 
     def _end_stream(self) -> None:
         print("\n", file=self.out)

@@ -9,15 +9,20 @@ loopback fake server; times are scaled down (a 1 s gap, a 2 s "time-out").
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 
 from benchmarks import grading_replay as rp
+from interviewer import terminal
 from interviewer.core.errors import BackendError, BackendTimeout
 from interviewer.core.models import Grade, Turn
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
@@ -27,10 +32,13 @@ from interviewer.llm.factory import make_backend
 from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.openai_backend import DEFAULT_PROMPT_SPEED, FIRST_TOKEN_MARGIN, OpenAIBackend
 from interviewer.llm.service import BackendHealth
+from interviewer.session import Event, GradeWorking, StartOptions
 from interviewer.storage import fitness_store
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings
+from interviewer.storage.store import SessionStore
+from interviewer.terminal import TerminalFrontEnd
 from tests import factories
 from tests.fake_openai_server import (
     FakeOpenAIServer,
@@ -43,6 +51,7 @@ from tests.fake_openai_server import (
     text,
     trickle,
 )
+from tests.gui_helpers import small_library
 
 MODEL = "fake-model"
 GOOD = factories.draft(score=4, quote="Bias underfits").model_dump()
@@ -437,3 +446,69 @@ def test_make_backend_starts_from_a_remembered_check_else_the_default_prompt_spe
     assert known.speeds.generation_speed() == 8.5
     assert known.first_token_budget(1200) == pytest.approx(known.timeout + FIRST_TOKEN_MARGIN * 10)
     known.close()
+
+
+# --------------------------------------------------------------------------- the session
+
+
+def _kind(body: dict[str, Any]) -> str:
+    fmt = body.get("response_format") or {}
+    name = (fmt.get("json_schema") or {}).get("name", "")
+    blob = json.dumps(body.get("messages", []))
+    if name == "GradeDraft" or "GradeDraft" in blob:
+        return "grade"
+    if name == "FollowUpDecision" or "FollowUpDecision" in blob:
+        return "follow_up"
+    return "turn"
+
+
+def test_the_session_tells_how_a_slow_grade_is_getting_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the terminal: a grade streamed over ~3 s reaches the session as
+    GradeWorking events (growing tokens, a time left), the terminal's status lines on
+    stderr say "grading answer 1: N tokens so far", and the grade is the model's."""
+    lib = small_library(count=1)
+    events: list[Event] = []
+    with FakeOpenAIServer(models=[MODEL]) as server:
+
+        def route(body: dict[str, Any]) -> Any:
+            kind = _kind(body)
+            if kind == "grade":
+                return grade_stream(15, 0.2)
+            if kind == "follow_up":
+                return json_content({"reason": "ok", "follow_up": False, "question": ""})
+            return text("Explain bias and variance?")
+
+        server.router = route
+        backend = make(server, timeout=5.0, gap_timeout=2.0)
+        store = SessionStore(tmp_path / "s.sqlite3")
+        front = TerminalFrontEnd(
+            lib,
+            store,
+            argparse.Namespace(),
+            io.StringIO("Bias is error from wrong assumptions.\n.\n"),
+            io.StringIO(),
+            backends=(backend, OfflineCoach()),
+        )
+        front.session.subscribe(events.append)
+        monkey = pytest.MonkeyPatch()
+        monkey.setattr(terminal, "STATUS_EVERY", 0.0)
+        try:
+            results = front.run(lambda s: s.start(StartOptions("t", follow_ups=False)))
+        finally:
+            monkey.undo()
+            store.close()
+            backend.close()
+    working = [e for e in events if isinstance(e, GradeWorking)]
+    assert working and all(e.answer == 1 for e in working)
+    tokens = [e.tokens for e in working]
+    assert tokens == sorted(tokens) and tokens[-1] > 0
+    assert any(e.left is not None for e in working if e.tokens)
+    grade = results.records[0].grade
+    assert grade is not None and "offline_fallback" not in grade.flags
+    err = capsys.readouterr().err
+    assert re.search(r"grading answer 1: \d+ tokens so far, about \d+ s left", err)
+    assert GradeWorking("q", 3, 340, 12.0, 40.2).text() == (
+        "grading answer 3: 340 tokens so far, about 40 s left"
+    )
