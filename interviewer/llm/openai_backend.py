@@ -40,6 +40,26 @@ the retryable error from `errors_map.cut_off`. The service then tries again or l
 offline coach stand in; a half question is never shown as complete, stored or graded.
 A non-streamed reply without any finish reason is accepted: its body arrived whole
 (the client checks its length and JSON), and a structured reply is validated anyway.
+
+Every call streams, follow-up decisions and grades included (issue 15): a structured
+reply arrives as JSON text deltas, gathered and parsed at the end through the same
+validation, repair round and mode walk. A server that refuses `stream` for structured
+calls (400/422 naming it) is asked without it from then on; one that ignores it and
+sends a whole completion is read as one. A streamed structured reply with no finish
+reason is accepted like a whole body (it is validated); "length" is still cut off.
+
+Deadlines follow progress, never the wall clock (`_Watch`): before the first token a
+server has the time-out plus twice the prompt's reading time at its prompt speed (the
+one measured from earlier calls' time to first token, else the one the backend was
+built with: a remembered fitness check's, or DEFAULT_PROMPT_SPEED); after it, at most
+`gap_timeout` seconds between tokens. A reply that keeps flowing is bounded only by its
+token limit (`reply_limit`). The socket's read time-out is the first-token budget
+(httpx reads one time-out per body), and a watch thread shuts the connection's socket
+when the silence between tokens runs past its budget, including behind keep-alive
+comments that the SSE client swallows. Each streamed piece is reported
+(`base.report_progress`: tokens so far, seconds, an estimate of the time left from the
+generation speed and the usual reply length of the kind, and the silence now allowed),
+which the service's watchdog and the front ends' progress displays follow.
 """
 
 from __future__ import annotations
@@ -976,11 +996,8 @@ class OpenAIBackend:
         on_delta: DeltaCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> ModelResponse[str]:
-        """Stream the turn; cancel is checked between chunks.
-
-        A server that stalls mid-stream is only noticed when the read timeout expires:
-        the check cannot interrupt a blocked read.
-        """
+        """Stream the turn; cancel is checked between chunks, and also ends a read that
+        waits (the watch shuts the connection), as does a silence past its budget."""
         self.read_server_window()
         tally = _Tally()
         chunks = self.prompts.turn_chunks(self.budget.turn_request(request))
