@@ -679,3 +679,45 @@ def test_a_settings_grader_without_its_key_warns_and_the_interviewer_grades(
     assert {b["model"] for b in bodies if _kind(b) == "grade"} == {TALKER}
     # Asked for on the command line, the same problem stops the command before it starts.
     assert flagged.returncode == 1 and "The grader (gpt-4o)" in flagged.stderr
+
+
+def _test_grader(qtbot: QtBot, dialog: SettingsDialog) -> tuple[bool, str]:
+    with qtbot.waitSignal(dialog.grader_tested, timeout=20_000) as blocker:
+        dialog.grader_test_button.click()
+    ok, text = blocker.args or (False, "")
+    return bool(ok), str(text)
+
+
+def test_test_grader_asks_the_graders_server_not_the_interviewers(
+    qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    with FakeOpenAIServer(models=[TALKER]) as talk, FakeOpenAIServer(models=[JUDGE]) as judge:
+        SecretStore(account_for(judge.base_url)).set("judge-key")
+        dialog = _dialog(qtbot, Settings(provider="custom", base_url=talk.base_url, model=TALKER))
+        _pick(dialog.grader_combo, "model")
+        _pick(dialog.grader_provider_combo, "custom")
+        dialog.grader_url_edit.setText(judge.base_url)
+        dialog.grader_model_combo.setEditText(JUDGE)
+        ok, text = _test_grader(qtbot, dialog)
+        assert ok, text
+        assert "Grader connected" in text and JUDGE in text
+        assert dialog.grader_test_button.isEnabled()
+        assert talk.requests == [] and judge.requests
+        auth = {
+            r.headers.get("Authorization", r.headers.get("authorization")) for r in judge.requests
+        }
+        assert auth == {"Bearer judge-key"}
+        # A model the grader's server does not have is reported as the grader's problem.
+        dialog.grader_model_combo.setEditText(TALKER)
+        judge.router = lambda body: error(404, "no such model", code="model_not_found")
+        ok, text = _test_grader(qtbot, dialog)
+    assert not ok and text.startswith("Grader:")
+
+
+def test_test_grader_needs_a_model_name_first(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot, Settings(provider="ollama"))
+    _pick(dialog.grader_combo, "model")
+    _pick(dialog.grader_provider_combo, "custom")
+    dialog.grader_url_edit.setText("http://127.0.0.1:9/v1")
+    ok, text = _test_grader(qtbot, dialog)
+    assert not ok and "model that grades" in text

@@ -175,6 +175,8 @@ class SettingsDialog(QDialog):
     settings_saved = Signal(object)
     #: Outcome of a finished "Test connection": success and the message shown.
     connection_tested = Signal(bool, str)
+    #: Outcome of a finished "Test grader": success and the message shown.
+    grader_tested = Signal(bool, str)
     #: Model ids listed by "Refresh" (empty when the listing failed).
     models_refreshed = Signal(object)
     #: The model check after a successful connection test finished: its FitnessReport.
@@ -391,6 +393,7 @@ class SettingsDialog(QDialog):
         self.grader_combo.currentIndexChanged.connect(self._on_grader_changed)
         self.grader_provider_combo.currentIndexChanged.connect(self._on_grader_provider_changed)
         self.grader_url_edit.editingFinished.connect(self._apply_grader)
+        self.grader_test_button.clicked.connect(self._on_grader_test_clicked)
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
         self.test_button.clicked.connect(self._on_test_clicked)
         self.show_key_check.toggled.connect(self._on_show_key_toggled)
@@ -437,7 +440,14 @@ class SettingsDialog(QDialog):
         self.grader_model_combo.setToolTip("The name of the model that grades")
         model_label = QLabel("Grad&er model:")
         model_label.setBuddy(self.grader_model_combo)
-        form.addRow(model_label, self.grader_model_combo)
+        self.grader_test_button = QPushButton("Test grader")
+        self.grader_test_button.setAccessibleName("Test the grader's connection")
+        self.grader_test_button.setToolTip("Check the grader's server, key and model")
+        grader_model_row = QHBoxLayout()
+        grader_model_row.setSpacing(6)
+        grader_model_row.addWidget(self.grader_model_combo, 1)
+        grader_model_row.addWidget(self.grader_test_button)
+        form.addRow(model_label, grader_model_row)
 
         self.grader_key_edit = QLineEdit()
         self.grader_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -450,12 +460,13 @@ class SettingsDialog(QDialog):
         key_label = QLabel("Grader ke&y:")
         key_label.setBuddy(self.grader_key_edit)
         form.addRow(key_label, self.grader_key_edit)
-        self._grader_rows: tuple[QWidget, ...] = (
+        self._grader_rows: tuple[QWidget | QHBoxLayout, ...] = (
             self.grader_provider_combo,
             self.grader_url_edit,
-            self.grader_model_combo,
+            grader_model_row,
             self.grader_key_edit,
         )
+        self._grader_probe: QueryOp[ProbeOutcome] | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -555,8 +566,8 @@ class SettingsDialog(QDialog):
         """Show the grader's own rows only for another model; grading samples only
         where a model grades."""
         kind = self.grader_kind
-        for w in self._grader_rows:
-            self._form.setRowVisible(w, kind == "model")
+        for row in self._grader_rows:
+            self._form.setRowVisible(row, kind == "model")
         self.grader_hint.setText(GRADER_HINTS.get(kind, ""))
         model_grades = kind == "model" or (kind == "same" and self.provider != "offline")
         self.samples_spin.setEnabled(model_grades)
@@ -619,6 +630,65 @@ class SettingsDialog(QDialog):
             self.grader_model_combo.addItems(server.models)
         self.grader_model_combo.setEditText(current)
         self._apply_grader()
+
+    def grader_params(self) -> ConnectionParams:
+        """The grader's connection as it stands in the dialog (not yet saved)."""
+        provider = str(self.grader_provider_combo.currentData())
+        store = self._grader_secrets()
+        if store is self._secrets:  # OpenAI or the interviewer's server: the key above
+            typed = self.key_edit.text().strip()
+            key = typed or (None if self._forget_key else store.get())
+        else:
+            key = self.grader_key_edit.text().strip() or store.get()
+        label = PROVIDER_NAMES["custom"] if provider == "custom" else dict(PRESETS)[provider]
+        return ConnectionParams(
+            provider=provider,
+            base_url=self._grader_url(),
+            model=self.grader_model_combo.currentText().strip(),
+            api_key=key,
+            timeout=float(self.timeout_spin.value()),
+            connect_timeout=self._settings.connect_timeout,
+            label=label,
+        )
+
+    def _on_grader_test_clicked(self) -> None:
+        problem = self._grader_problem()
+        params = self.grader_params()
+        if not problem and params.provider == "openai" and not params.api_key:
+            problem = f"Paste your OpenAI API key above, or set {ENV_KEY} in your environment."
+        if problem:
+            self._set_status("danger", "Cannot test the grader yet", problem)
+            self.grader_tested.emit(False, self.status_text())
+            return
+        where = params.base_url or "api.openai.com"
+        self._set_status("busy", f"Testing the grader's connection to {where}…")
+        self.grader_test_button.setEnabled(False)
+        # As for the interviewer's test: frozen values on the pool, the outcome back here.
+        op: QueryOp[ProbeOutcome] = QueryOp(
+            parent=self,
+            op=lambda: run_probe(params, "test"),
+            success=lambda outcome: self._on_grader_test_done(op, params, outcome),
+            needs=HTTP_STACK,
+        )
+        self._grader_probe = op
+        op.run_in_background()
+
+    def _on_grader_test_done(
+        self, op: QueryOp[ProbeOutcome], params: ConnectionParams, outcome: ProbeOutcome
+    ) -> None:
+        if op is not self._grader_probe:
+            return
+        self._grader_probe = None
+        self.grader_test_button.setEnabled(True)
+        if params != self.grader_params() or self.grader_kind != "model":
+            self._set_status("", "")  # the fields changed meanwhile: the answer is stale
+            return
+        if outcome.ok:
+            self._set_status("success", "Grader connected", str(outcome.value))
+        else:
+            heading = PROBLEMS.get(outcome.problem, "The connection test failed")
+            self._set_status("danger", f"Grader: {heading}", outcome.message)
+        self.grader_tested.emit(outcome.ok, self.status_text())
 
     def _grader_problem(self) -> str:
         """A problem with the grader's fields, or ''."""
@@ -750,7 +820,7 @@ class SettingsDialog(QDialog):
         op.run_in_background()
 
     def busy(self) -> bool:
-        return bool(self._probes)
+        return bool(self._probes) or self._grader_probe is not None
 
     def check_text(self) -> str:
         return self.check_label.text()
