@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from pytestqt.qtbot import QtBot
 
 from benchmarks import grading_replay as rp
 from interviewer import terminal
@@ -32,7 +33,7 @@ from interviewer.llm.factory import make_backend
 from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.openai_backend import DEFAULT_PROMPT_SPEED, FIRST_TOKEN_MARGIN, OpenAIBackend
 from interviewer.llm.service import BackendHealth
-from interviewer.session import Event, GradeWorking, StartOptions
+from interviewer.session import Event, GradeWorking, GradingProgress, StartOptions
 from interviewer.storage import fitness_store
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
@@ -51,7 +52,7 @@ from tests.fake_openai_server import (
     text,
     trickle,
 )
-from tests.gui_helpers import small_library
+from tests.gui_helpers import make_app, small_library, start
 
 MODEL = "fake-model"
 GOOD = factories.draft(score=4, quote="Bias underfits").model_dump()
@@ -512,3 +513,14 @@ def test_the_session_tells_how_a_slow_grade_is_getting_on(
     assert GradeWorking("q", 3, 340, 12.0, 40.2).text() == (
         "grading answer 3: 340 tokens so far, about 40 s left"
     )
+
+
+def test_the_window_shows_how_a_grade_is_getting_on(qtbot: QtBot) -> None:
+    app = make_app(qtbot)
+    start(qtbot, app)
+    app.controller._on_event(GradeWorking("q1", 2, 340, 12.0, 40.0))
+    assert app.window.grading_status.text() == (
+        "Grading answer 2: 340 tokens so far, about 40 s left"
+    )
+    app.controller._on_event(GradingProgress(2, 2))
+    assert app.window.grading_status.text() == "Graded 2 of 2 answers so far"

@@ -48,6 +48,7 @@ from interviewer.session import (
     ClockState,
     DraftRestored,
     Event,
+    GradeWorking,
     GradingProgress,
     InterviewFinished,
     InterviewSession,
@@ -211,6 +212,8 @@ class Controller(QObject):
     state_changed = Signal()  # anything the action buttons depend on may have changed
     message = Signal(str, str)  # level ("info", "warning", "error"), text
     grading_progress = Signal(int, int)  # graded, handed out
+    #: How far a grade being written has got ("grading answer 3: 340 tokens so far, ...").
+    grade_working = Signal(str)
     finished = Signal(object)  # Results
     draft_restored = Signal(str)  # a resumed interview's saved draft, for the answer box
 
@@ -618,6 +621,8 @@ class Controller(QObject):
             self.message.emit(event.level, event.text)
         elif isinstance(event, GradingProgress):
             self.grading_progress.emit(event.graded, event.handed_out)
+        elif isinstance(event, GradeWorking):
+            self.grade_working.emit(event.text())
         elif isinstance(event, DraftRestored):
             self.draft_restored.emit(event.text)
         elif isinstance(event, Started):

@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         c.message.connect(self._on_message)
         c.backend_changed.connect(self._on_backend_changed)
         c.grading_progress.connect(self._on_grading_progress)
+        c.grade_working.connect(self._on_grade_working)
         c.state_changed.connect(self._update_actions)
         c.draft_restored.connect(self._on_draft_restored)
         self.feedback.practise_again.connect(self._on_practise_again)
@@ -835,6 +836,11 @@ class MainWindow(QMainWindow):
             self.grading_status.setText(f"Graded {done} of {total} answers so far")
         else:
             self.grading_status.setText("")
+
+    def _on_grade_working(self, text: str) -> None:
+        """A model writing a grade says how far it has got (until the grade lands)."""
+        if self.controller.in_interview:
+            self.grading_status.setText(text[:1].upper() + text[1:])
 
     # -------------------------------------------------------------- settings and about
 
