@@ -178,7 +178,7 @@ def test_a_server_silent_before_the_first_token_is_abandoned_within_its_budget(
 ) -> None:
     """No headers at all (a hung server): the socket's read time-out is the budget."""
     server.enqueue(hang())
-    backend = make(server, timeout=0.3, prompt_speed=1e9)
+    backend = make(server, timeout=0.3, gap_timeout=0.3, prompt_speed=1e9)
     started = time.monotonic()
     with pytest.raises(BackendTimeout, match=r"did not answer within 0\.3 seconds"):
         backend.grade(grade_request())

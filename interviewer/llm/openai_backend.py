@@ -762,7 +762,8 @@ class OpenAIBackend:
             # The socket's read time-out is the first-token budget (the watch keeps the
             # gap between tokens itself: httpx reads one time-out for a whole body).
             first = watch.sent(self.last_prompt_tokens, kwargs[self._limit_param])
-            kwargs["timeout"] = httpx2.Timeout(first, connect=self.connect_timeout)
+            read = max(first, self.gap_timeout)  # never shorter than the watch's budgets
+            kwargs["timeout"] = httpx2.Timeout(read, connect=self.connect_timeout)
         if temperature is not None and self._send_temperature:
             kwargs["temperature"] = temperature
         if response_format is not None:
@@ -900,7 +901,8 @@ class OpenAIBackend:
                     watch=watch,
                 )
             except openai.APITimeoutError as exc:
-                raise self._silent(watch.first_budget, first=True) from exc
+                waited = max(watch.first_budget, self.gap_timeout)  # the socket's time-out
+                raise self._silent(waited, first=True) from exc
             response = getattr(stream, "response", None)
             kind_of_body = ""
             if response is not None:
@@ -928,6 +930,11 @@ class OpenAIBackend:
             if watch.timed_out is not None:
                 raise self._silent(
                     watch.timed_out, first=watch.first is None, connected=True
+                ) from exc
+            if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException):
+                # The socket's own time-out won the race with the watch: the same silence.
+                raise self._silent(
+                    watch.silence_limit(), first=watch.first is None, connected=True
                 ) from exc
             if cancel is not None and cancel.cancelled:
                 raise Cancelled("Cancelled.") from None
