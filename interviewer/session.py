@@ -70,7 +70,7 @@ from interviewer.core.engine import (
 )
 from interviewer.core.errors import Cancelled, InterviewerError
 from interviewer.core.grading.text import stem, words
-from interviewer.core.leaks import Leak, LeakCheck, StreamGate, app_text
+from interviewer.core.leaks import Leak, StreamGate
 from interviewer.core.models import FollowUpDecision, Grade, Probe, Question, Rubric, Track, Turn
 from interviewer.core.prompts import PromptLibrary
 from interviewer.core.report import Report, build_report, now_iso
@@ -78,8 +78,8 @@ from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.core.summary import SessionSummary
 from interviewer.llm import service
 from interviewer.llm.base import Backend, CancelToken, ModelCall, Progress
+from interviewer.llm.leak_checks import follow_up_leak_check, turn_leak_check
 from interviewer.storage.prices import load_prices_or_defaults
-from interviewer.storage.prompt_files import default_library
 from interviewer.storage.store import (
     Draft,
     SessionLock,
@@ -477,51 +477,6 @@ class _Call:
 
 
 # --------------------------------------------------------------------------- prompt leaks
-
-
-def _key_points(question: Question | None) -> list[str]:
-    if question is None:
-        return []
-    return [k.text for k in question.key_points] + list(question.strong_answer)
-
-
-def turn_leak_check(prompts: PromptLibrary | None, request: TurnRequest) -> LeakCheck:
-    """The check for one interviewer turn, against the instructions sent for it (the
-    persona, the session context and the request, rendered from the same templates the
-    backend uses; never the candidate's answers). Runs on a worker: the first call may
-    read the prompt files."""
-    instructions: list[str] = []
-    try:
-        library = prompts if prompts is not None else default_library()
-        chunks = library.turn_chunks(request)
-        instructions = app_text([*chunks.system, *chunks.context, *chunks.request])
-    except (InterviewerError, OSError) as err:  # the tags and own-answer checks still run
-        log.warning("prompt leak check without the instructions: %s", err)
-    q = request.question
-    return LeakCheck(
-        instructions=instructions,
-        question_text=q.text if q is not None else "",
-        allowed=[request.track.name, request.track.description],
-        key_points=_key_points(q),
-    )
-
-
-def follow_up_leak_check(prompts: PromptLibrary | None, request: FollowUpRequest) -> LeakCheck:
-    """The check for a follow-up question: the prepared probes may be repeated as written."""
-    instructions: list[str] = []
-    try:
-        library = prompts if prompts is not None else default_library()
-        chunks = library.follow_up_chunks(request)
-        instructions = app_text([*chunks.system, *chunks.context, *chunks.request])
-    except (InterviewerError, OSError) as err:
-        log.warning("prompt leak check without the instructions: %s", err)
-    q = request.question
-    return LeakCheck(
-        instructions=instructions,
-        question_text=q.text,
-        allowed=[request.track.name, request.track.description, *(p.text for p in q.follow_ups)],
-        key_points=_key_points(q),
-    )
 
 
 def prepared_probe(record: QuestionRecord, leaked: str) -> Probe | None:

@@ -9,7 +9,7 @@ check answers it first, through the same backend calls an interview makes:
    it). The time to the first token gives the prompt speed (prompt tokens / seconds);
    the tokens streamed after it, over the time they took, the generation speed. The
    turn is fit to show when it asks the question (most of the question's key words and
-   a question mark) and the prompt-leak check (`interviewer.session.turn_leak_check`,
+   a question mark) and the prompt-leak check (`interviewer.llm.leak_checks.turn_leak_check`,
    the very check an interview runs) finds no instruction echo, no role tags or
    template tokens and no answer to its own question.
 2. **grade**: one real `grade` of a known strong answer, through the backend, which
@@ -69,6 +69,7 @@ from interviewer.core.prompts import PromptLibrary
 from interviewer.core.requests import GradeRequest, TurnRequest
 from interviewer.core.tokens import count_messages, count_tokens
 from interviewer.llm.base import Backend, CancelToken, ModelResponse, partial_of
+from interviewer.llm.leak_checks import turn_leak_check
 from interviewer.storage import fitness_store
 from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
@@ -448,10 +449,7 @@ def interviewer_problems(
     """What keeps this turn from being shown as the interviewer's: the leak check the
     session runs (instruction echo, role tags and template tokens, answering itself) and
     whether it asks the given question."""
-    # The session's own check, so this verdict and the interview agree. Imported here:
-    # the session module builds on this package, not the other way round.
-    from interviewer.session import turn_leak_check
-
+    # The session's own check (llm/leak_checks.py), so this verdict and the interview agree.
     problems: list[str] = []
     leak = turn_leak_check(prompts, request).find(reply)
     if leak is not None:
