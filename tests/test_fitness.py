@@ -108,7 +108,11 @@ def grade_json(library: ContentLibrary, score: int = 4) -> dict[str, Any]:
 
 
 def is_grade_request(body: dict[str, Any]) -> bool:
-    return not body.get("stream")
+    """Every call streams now; a grade is the one that asks for structured output (or,
+    in prompt mode, carries the grading schema's field names)."""
+    if body.get("response_format") is not None:
+        return True
+    return any("criterion_id" in str(m.get("content", "")) for m in body.get("messages", []))
 
 
 # --------------------------------------------------------------------------- arithmetic
