@@ -16,6 +16,7 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,9 @@ class Reply:
     chunk_delay: float = 0.0
     #: The finish_reason a text reply ends with (None: the field is null).
     finish: str | None = "stop"
+    #: While a stream waits between chunks, send an SSE comment (": ping") this often,
+    #: as sse-starlette (llama-cpp-python's server) does: reads go on succeeding.
+    ping: float = 0.0
 
 
 def text(
@@ -117,9 +121,10 @@ def trickle(interval: float = 0.2) -> Reply:
     return Reply("trickle", chunk_delay=interval)
 
 
-def slow(reply: Reply, delay: float = 0.0, *, chunk_delay: float = 0.0) -> Reply:
-    """The same reply, sent after `delay` seconds (and with pauses between stream chunks)."""
-    return replace(reply, delay=delay, chunk_delay=chunk_delay)
+def slow(reply: Reply, delay: float = 0.0, *, chunk_delay: float = 0.0, ping: float = 0.0) -> Reply:
+    """The same reply, sent after `delay` seconds (and with pauses between stream chunks,
+    filled with keep-alive comments every `ping` seconds when given)."""
+    return replace(reply, delay=delay, chunk_delay=chunk_delay, ping=ping)
 
 
 def drop() -> Reply:
@@ -349,11 +354,26 @@ class _Handler(BaseHTTPRequestHandler):
                 completion["usage"] = reply.usage
             self._send_json(200, completion)
 
+    def _wait(self, seconds: float, ping: float) -> bool:
+        """Wait between chunks (pinging every `ping` seconds); True if the server closes."""
+        release = self.server.fake.release
+        if not ping:
+            return release.wait(seconds)
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if release.wait(min(ping, left)):
+                return True
+            try:
+                self._write_chunk(b": ping\n\n")
+            except OSError:
+                return True  # the client gave up
+        return False
+
     def _stream_text(self, reply: Reply, request: dict[str, Any]) -> None:
         pieces = reply.chunks if reply.chunks is not None else _split_words(reply.content)
         self._start_sse()
         for i, piece in enumerate(pieces):
-            if i and reply.chunk_delay and self.server.fake.release.wait(reply.chunk_delay):
+            if i and reply.chunk_delay and self._wait(reply.chunk_delay, reply.ping):
                 return
             self._event(_chunk(piece, role=i == 0))
         if reply.finish is not None:

@@ -524,3 +524,29 @@ def test_the_window_shows_how_a_grade_is_getting_on(qtbot: QtBot) -> None:
     )
     app.controller._on_event(GradingProgress(2, 2))
     assert app.window.grading_status.text() == "Graded 2 of 2 answers so far"
+
+
+def test_a_stall_behind_keep_alive_comments_is_abandoned_after_the_gap(
+    server: FakeOpenAIServer,
+) -> None:
+    """One piece, then only ': ping' comments every 0.1 s (as sse-starlette sends them):
+    every read succeeds, yet the watch gives the reply up about 1 s after its last token
+    and says it stopped writing."""
+    content = json.dumps(GOOD)
+    server.enqueue(slow(text(content, chunks=pieces(content, 2)), chunk_delay=20.0, ping=0.1))
+    backend = make(server, timeout=2.0, gap_timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(BackendTimeout, match=r"stopped writing.*within 1 seconds"):
+        backend.grade(grade_request())
+    assert 0.9 < time.monotonic() - started < 3.0
+    backend.close()
+
+
+def test_a_steady_stream_with_keep_alive_comments_between_tokens_completes(
+    server: FakeOpenAIServer,
+) -> None:
+    content = json.dumps(GOOD)
+    server.enqueue(slow(text(content, chunks=pieces(content, 6)), chunk_delay=0.5, ping=0.1))
+    backend = make(server, timeout=1.0, gap_timeout=0.8)
+    assert backend.grade(grade_request()).result.criteria
+    backend.close()
