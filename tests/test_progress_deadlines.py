@@ -110,12 +110,12 @@ def grade_stream(n: int, gap: float) -> Any:
 def test_a_slow_but_steady_grade_completes_past_every_wall_clock_setting(
     server: FakeOpenAIServer,
 ) -> None:
-    """40 pieces at 0.2 s (8 s in all) with a 1.5 s gap budget (room for a loaded test
-    machine), a 2 s time-out and the service's watchdog (whose old limit, 6 s, was a
-    total for a grade): the grade is the model's, finalized, and progress was told with
-    growing token counts."""
+    """40 pieces at 0.2 s (8 s in all) with a 2 s time-out, a 3 s gap budget (room for a
+    test machine shared by many workers) and the service's watchdog (whose old limit,
+    5 s, was a total for a grade): the grade is the model's, finalized, and progress was
+    told with growing token counts."""
     server.enqueue(grade_stream(40, 0.2))
-    backend = make(server, gap_timeout=1.5)
+    backend = make(server, gap_timeout=3.0)
     seen: list[Progress] = []
     started = time.monotonic()
     grade = service.grade(
@@ -128,7 +128,7 @@ def test_a_slow_but_steady_grade_completes_past_every_wall_clock_setting(
     took = time.monotonic() - started
     backend.close()
     assert isinstance(grade, Grade)
-    assert "offline_fallback" not in grade.flags
+    assert "offline_fallback" not in grade.flags, grade.summary
     assert grade.backend == backend.name
     assert took > backend.call_deadline  # longer than any old total limit
     assert took > 7.0
@@ -138,7 +138,7 @@ def test_a_slow_but_steady_grade_completes_past_every_wall_clock_setting(
     assert len(writing) >= 5
     counts = [p.tokens for p in writing]
     assert counts == sorted(counts) and counts[-1] > counts[0] > 0
-    assert all(p.silence_limit == pytest.approx(1.5) for p in writing)
+    assert all(p.silence_limit == pytest.approx(3.0) for p in writing)
     assert seen[0].phase == "waiting" and seen[0].tokens == 0
     assert all(p.left is not None and p.left >= 0 for p in writing)
     # The speeds were learned from the stream.
