@@ -182,7 +182,7 @@ def test_a_server_silent_before_the_first_token_is_abandoned_within_its_budget(
     started = time.monotonic()
     with pytest.raises(BackendTimeout, match=r"did not answer within 0\.3 seconds"):
         backend.grade(grade_request())
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 3.0
     backend.close()
 
 
@@ -200,7 +200,7 @@ def test_a_server_that_only_keeps_the_connection_alive_is_abandoned_within_its_b
     budget = backend.first_token_budget(backend.last_prompt_tokens)
     assert budget > 0.3
     assert f"{round(budget, 1):g} seconds" in str(info.value)
-    assert budget - 0.05 < took < budget + 1.5
+    assert budget - 0.05 < took < budget + 3.0
     backend.close()
 
 
@@ -215,7 +215,7 @@ def test_a_stream_that_stalls_mid_way_is_abandoned_after_the_gap(
     with pytest.raises(BackendTimeout, match=r"stopped writing.*within 1 seconds"):
         backend.grade(grade_request())
     took = time.monotonic() - started
-    assert 0.9 < took < 3.0
+    assert 0.9 < took < 5.0
     backend.close()
 
 
@@ -482,7 +482,7 @@ def test_the_session_tells_how_a_slow_grade_is_getting_on(
             return text("Explain bias and variance?")
 
         server.router = route
-        backend = make(server, timeout=5.0, gap_timeout=2.0)
+        backend = make(server, timeout=5.0, gap_timeout=3.0)
         store = SessionStore(tmp_path / "s.sqlite3")
         front = TerminalFrontEnd(
             lib,
@@ -538,7 +538,7 @@ def test_a_stall_behind_keep_alive_comments_is_abandoned_after_the_gap(
     started = time.monotonic()
     with pytest.raises(BackendTimeout, match=r"stopped writing.*within 1 seconds"):
         backend.grade(grade_request())
-    assert 0.9 < time.monotonic() - started < 3.0
+    assert 0.9 < time.monotonic() - started < 5.0
     backend.close()
 
 
@@ -547,6 +547,6 @@ def test_a_steady_stream_with_keep_alive_comments_between_tokens_completes(
 ) -> None:
     content = json.dumps(GOOD)
     server.enqueue(slow(text(content, chunks=pieces(content, 6)), chunk_delay=0.5, ping=0.1))
-    backend = make(server, timeout=1.0, gap_timeout=0.8)
+    backend = make(server, timeout=1.0, gap_timeout=2.0)
     assert backend.grade(grade_request()).result.criteria
     backend.close()
