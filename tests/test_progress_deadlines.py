@@ -141,9 +141,9 @@ def test_a_slow_but_steady_grade_completes_past_every_wall_clock_setting(
     assert all(p.silence_limit == pytest.approx(3.0) for p in writing)
     assert seen[0].phase == "waiting" and seen[0].tokens == 0
     assert all(p.left is not None and p.left >= 0 for p in writing)
-    # The speeds were learned from the stream.
+    # The generation speed was learned from the stream (the prompt speed needs a time to
+    # the first token long enough to measure: see the measured-prompt-speed test).
     assert backend.speeds.generation_speed() is not None
-    assert backend.speeds.prompt_speed() is not None
 
 
 def test_a_slow_but_steady_turn_streams_to_the_end(server: FakeOpenAIServer) -> None:
