@@ -109,3 +109,28 @@ def draft(score: ScoreValue = 3, quote: str = "") -> GradeDraft:
 
 def follow(text: str = "") -> FollowUpDecision:
     return FollowUpDecision(follow_up=bool(text), question=text, reason="r")
+
+
+def coach_grade(qid: str, text: str, seconds: float = 60.0) -> tuple[float, list[str]]:
+    """The offline coach's overall score and flags for `text` answered to the shipped
+    question `qid`, graded as the app grades it (`llm.service.grade`)."""
+    from interviewer.core.models import Turn
+    from interviewer.core.requests import GradeRequest
+    from interviewer.llm import service
+    from interviewer.llm.offline import OfflineCoach
+    from interviewer.storage.content_files import load_library
+
+    lib = load_library()
+    q = lib.question(qid)
+    request = GradeRequest(
+        request_id=1,
+        question=q,
+        rubric=lib.rubric_for(q),
+        exchange=(
+            Turn(role="interviewer", kind="question", text=q.text, question_id=q.id),
+            Turn(role="candidate", kind="answer", text=text, question_id=q.id, seconds=seconds),
+        ),
+        answer_seconds=seconds,
+    )
+    grade = service.grade(OfflineCoach(), request, None)
+    return grade.overall_score, list(grade.flags)

@@ -25,6 +25,7 @@ from interviewer.core.injection import encodings, has_injection, strip_injection
 from interviewer.core.injection.patterns import PATTERNS
 from interviewer.core.injection.typos import KEY_WORDS, REAL_NEAR_WORDS, correction
 from interviewer.storage.content_files import load_library
+from tests import factories
 from tests.factories import question
 from tests.test_injection import ATTACKS, CLEAN
 
@@ -309,25 +310,7 @@ def test_the_varied_attacks_encoded_inside_a_paragraph_are_flagged(encoding: str
 
 
 def _grade(text: str, qid: str) -> tuple[float, list[str]]:
-    from interviewer.core.models import Turn
-    from interviewer.core.requests import GradeRequest
-    from interviewer.llm import service
-    from interviewer.llm.offline import OfflineCoach
-
-    lib = load_library()
-    q = lib.question(qid)
-    request = GradeRequest(
-        request_id=1,
-        question=q,
-        rubric=lib.rubric_for(q),
-        exchange=(
-            Turn(role="interviewer", kind="question", text=q.text, question_id=q.id),
-            Turn(role="candidate", kind="answer", text=text, question_id=q.id, seconds=90.0),
-        ),
-        answer_seconds=90.0,
-    )
-    grade = service.grade(OfflineCoach(), request, None)
-    return grade.overall_score, list(grade.flags)
+    return factories.coach_grade(qid, text, 90.0)
 
 
 def test_an_encoded_attack_gains_nothing_from_the_grader() -> None:

@@ -26,6 +26,7 @@ from interviewer.core.grading import detect_flags
 from interviewer.core.injection import has_injection, injection_spans, strip_injection
 from interviewer.core.injection.steering import STEERING
 from interviewer.storage.content_files import load_library
+from tests import factories
 from tests.factories import question
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -502,25 +503,7 @@ def test_each_steering_answer_is_flagged_and_cut_back_to_its_twin() -> None:
 
 
 def _grade(text: str, qid: str) -> tuple[float, list[str]]:
-    from interviewer.core.models import Turn
-    from interviewer.core.requests import GradeRequest
-    from interviewer.llm import service
-    from interviewer.llm.offline import OfflineCoach
-
-    lib = load_library()
-    q = lib.question(qid)
-    request = GradeRequest(
-        request_id=1,
-        question=q,
-        rubric=lib.rubric_for(q),
-        exchange=(
-            Turn(role="interviewer", kind="question", text=q.text, question_id=q.id),
-            Turn(role="candidate", kind="answer", text=text, question_id=q.id, seconds=90.0),
-        ),
-        answer_seconds=90.0,
-    )
-    grade = service.grade(OfflineCoach(), request, None)
-    return grade.overall_score, list(grade.flags)
+    return factories.coach_grade(qid, text, 90.0)
 
 
 def test_a_steering_note_gains_nothing_from_the_offline_grader() -> None:

@@ -15,11 +15,9 @@ import pytest
 
 from interviewer.core.grading import JUNK_FLAGS, analyse
 from interviewer.core.grading.junk import CONTENT_FREE_MIN_WORDS
-from interviewer.core.models import Question, Turn
-from interviewer.core.requests import GradeRequest
-from interviewer.llm import service
-from interviewer.llm.offline import OfflineCoach
+from interviewer.core.models import Question
 from interviewer.storage.content_files import load_library
+from tests import factories
 
 JUNK = {
     # buzzword salads: fashionable words, no claim about the question
@@ -163,20 +161,7 @@ def test_saying_the_question_back_with_a_means_is_weak_not_padding() -> None:
 
 
 def _grade(qid: str, text: str) -> tuple[float, list[str]]:
-    lib = load_library()
-    q = lib.questions[qid]
-    request = GradeRequest(
-        request_id=1,
-        question=q,
-        rubric=lib.rubric_for(q),
-        exchange=(
-            Turn(role="interviewer", kind="question", text=q.text, question_id=q.id),
-            Turn(role="candidate", kind="answer", text=text, question_id=q.id, seconds=60.0),
-        ),
-        answer_seconds=60.0,
-    )
-    grade = service.grade(OfflineCoach(), request, None)
-    return grade.overall_score, list(grade.flags)
+    return factories.coach_grade(qid, text, 60.0)
 
 
 def test_a_buzzword_salad_gets_nothing_and_a_plain_weak_answer_is_still_graded() -> None:

@@ -18,11 +18,9 @@ import pytest
 from interviewer.core.grading import JUNK_FLAGS, analyse
 from interviewer.core.grading.junk import CODE_SHARE, KNOWN_SHARE, _code_share, _word_salad
 from interviewer.core.grading.text import words
-from interviewer.core.models import Question, Turn
-from interviewer.core.requests import GradeRequest
-from interviewer.llm import service
-from interviewer.llm.offline import OfflineCoach
+from interviewer.core.models import Question
 from interviewer.storage.content_files import load_library
+from tests import factories
 
 GIBBERISH = [
     # a pasted stack trace
@@ -152,20 +150,7 @@ def test_plain_words_count_as_the_field_words_they_stand_for() -> None:
 
 
 def _grade(qid: str, text: str) -> tuple[float, list[str]]:
-    lib = load_library()
-    q = lib.questions[qid]
-    request = GradeRequest(
-        request_id=1,
-        question=q,
-        rubric=lib.rubric_for(q),
-        exchange=(
-            Turn(role="interviewer", kind="question", text=q.text, question_id=q.id),
-            Turn(role="candidate", kind="answer", text=text, question_id=q.id, seconds=60.0),
-        ),
-        answer_seconds=60.0,
-    )
-    grade = service.grade(OfflineCoach(), request, None)
-    return grade.overall_score, list(grade.flags)
+    return factories.coach_grade(qid, text, 60.0)
 
 
 def test_pasted_code_gets_nothing_and_code_that_explains_is_graded() -> None:
