@@ -45,6 +45,25 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+def practice(base_url: str, *flags: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`interviewer practice` of one ml-technical question without follow-ups, the
+    interviewer being TALKER on `base_url`; `flags` add the grader options under test."""
+    return cli(
+        "practice",
+        "--track",
+        "ml-technical",
+        "--questions",
+        "1",
+        "--no-follow-ups",
+        "--base-url",
+        base_url,
+        "--model",
+        TALKER,
+        *flags,
+        stdin=stdin,
+    )
+
+
 def interviewer_route(body: dict[str, Any]) -> Reply:
     """The interviewer's server: turns and follow-up decisions only."""
     kind = _kind(body)
@@ -135,17 +154,8 @@ def test_grader_model_alone_grades_on_the_interviewers_server() -> None:
             return interviewer_route(body)
 
         server.router = route
-        r = cli(
-            "practice",
-            "--track",
-            "ml-technical",
-            "--questions",
-            "1",
-            "--no-follow-ups",
-            "--base-url",
+        r = practice(
             server.base_url,
-            "--model",
-            TALKER,
             "--grader-model",
             JUDGE,
             stdin=f"{ANSWER}\n.\n",
@@ -162,17 +172,8 @@ def test_no_grader_flags_is_as_before_one_model_for_both_jobs() -> None:
         server.router = lambda body: (
             grader_route(body) if _kind(body) == "grade" else interviewer_route(body)
         )
-        r = cli(
-            "practice",
-            "--track",
-            "ml-technical",
-            "--questions",
-            "1",
-            "--no-follow-ups",
-            "--base-url",
+        r = practice(
             server.base_url,
-            "--model",
-            TALKER,
             stdin=f"{ANSWER}\n.\n",
         )
         bodies = server.chat_bodies
@@ -240,17 +241,8 @@ def test_offline_grader_with_a_model_interviewer(interviewer_home: Path) -> None
 def test_grader_offline_flags(flags: list[str]) -> None:
     with FakeOpenAIServer() as talk:
         talk.router = interviewer_route
-        r = cli(
-            "practice",
-            "--track",
-            "ml-technical",
-            "--questions",
-            "1",
-            "--no-follow-ups",
-            "--base-url",
+        r = practice(
             talk.base_url,
-            "--model",
-            TALKER,
             *flags,
             stdin=f"{ANSWER}\n.\n",
         )
