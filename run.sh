@@ -44,7 +44,7 @@ setup() {
   stamp="$venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test,dev]"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test,dev,voice]"
     rm -f "$venv"/.installed-*
     touch "$stamp"
   fi

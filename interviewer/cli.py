@@ -652,6 +652,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands_fitness.register(sub)
 
+    from interviewer import commands_coding, commands_jobs, commands_voice
+
+    commands_voice.register(sub)
+    commands_jobs.register(sub)
+    commands_coding.register(sub)
+
     p = sub.add_parser("screenshots", help="render every main screen to PNG files in DIR")
     p.add_argument("dir", metavar="DIR", help="folder for the PNG files (created if needed)")
     p.set_defaults(func=cmd_screenshots)

@@ -44,6 +44,8 @@ QT_FILES = {
         "QtCore.abi3.so",
         "QtGui.abi3.so",
         "QtWidgets.abi3.so",
+        "QtMultimedia.abi3.so",
+        "QtTextToSpeech.abi3.so",
     ),
     "test": (
         "Qt/plugins/platforms/libqoffscreen.so",
@@ -51,12 +53,16 @@ QT_FILES = {
         "QtCore.abi3.so",
         "QtGui.abi3.so",
         "QtWidgets.abi3.so",
+        "QtMultimedia.abi3.so",
+        "QtTextToSpeech.abi3.so",
     ),
 }
 
-#: Programs the test suite uses (PDF checks), by distribution family.
+#: Programs the test suite uses (PDF checks, generated speech), by distribution family.
 TEST_PROGRAMS = {
-    "pdftotext": {"debian": "poppler-utils", "fedora": "poppler-utils", "arch": "poppler"}
+    "pdftotext": {"debian": "poppler-utils", "fedora": "poppler-utils", "arch": "poppler"},
+    # Spoken answers for the voice tests are generated from known texts, never downloaded.
+    "espeak-ng": {"debian": "espeak-ng", "fedora": "espeak-ng", "arch": "espeak-ng"},
 }
 
 #: A font so that text renders at all (Qt draws nothing without one).
