@@ -19,7 +19,15 @@ from enum import Enum
 from typing import Literal
 
 from interviewer.core.errors import InterviewerError
-from interviewer.core.models import FollowUpDecision, Grade, Question, Rubric, Track, Turn
+from interviewer.core.models import (
+    FollowUpDecision,
+    Grade,
+    Question,
+    Rubric,
+    Track,
+    Turn,
+    VoiceDelivery,
+)
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 
 Clock = Callable[[], float]
@@ -135,6 +143,10 @@ class InterviewEngine:
         self.phase = Phase.READY
         self.index = 0
         self.paused = False
+        #: Set by the driver when each question is read aloud: a new answer's clocks then
+        #: wait (`held`) until `release_answer_clock` says the question was delivered.
+        self.hold_answers = False
+        self.held = False
         self.ended_early = False
         self.interview_timed_out = False
         self.draft = ""
@@ -334,7 +346,16 @@ class InterviewEngine:
         """The driver keeps the engine's copy of the draft current, so a time-out keeps it."""
         self.draft = text
 
-    def submit_answer(self, text: str | None = None, *, timed_out: bool = False) -> None:
+    def submit_answer(
+        self,
+        text: str | None = None,
+        *,
+        timed_out: bool = False,
+        audio: str | None = None,
+        voice: VoiceDelivery | None = None,
+    ) -> None:
+        """Take the answer (`text`, or the draft); a spoken one brings its recording's
+        path in the session folder (`audio`) and its measured delivery (`voice`)."""
         self._expect(Phase.ANSWERING, "submit an answer")
         if self.paused:
             raise EngineError("The interview is paused; resume it before answering.")
@@ -349,6 +370,8 @@ class InterviewEngine:
                 question_id=rec.question.id,
                 seconds=round(seconds, 2),
                 timed_out=timed_out,
+                audio=audio,
+                voice=voice,
             )
         )
         self.draft = ""
@@ -419,7 +442,16 @@ class InterviewEngine:
         if not self.paused:
             return
         self.paused = False
-        if self.phase is Phase.ANSWERING:
+        if self.phase is Phase.ANSWERING and not self.held:
+            self._running_since = self.clock()
+
+    def release_answer_clock(self) -> None:
+        """The question was delivered (read aloud): the held answer clocks start now
+        (or on `resume`, if paused). Does nothing when they are not held."""
+        if not self.held:
+            return
+        self.held = False
+        if self.phase is Phase.ANSWERING and not self.paused:
             self._running_since = self.clock()
 
     def end_early(self) -> None:
@@ -519,7 +551,8 @@ class InterviewEngine:
         self._answer_limit = float(limit)
         self._answer_used = 0.0
         self.draft = ""
-        self._running_since = None if self.paused else self.clock()
+        self.held = self.hold_answers
+        self._running_since = None if self.paused or self.held else self.clock()
 
     def _bank_running(self) -> None:
         elapsed = self._elapsed_running()
@@ -528,6 +561,7 @@ class InterviewEngine:
         self._running_since = None
 
     def _stop_clocks(self) -> float:
+        self.held = False
         if self._running_since is not None:
             self._bank_running()
         return self._answer_used

@@ -164,6 +164,60 @@ class Probe(Strict):
     targets: list[Id] = Field(default_factory=list, max_length=50)
 
 
+QuestionKind = Literal["open", "coding"]
+#: Longest piece of code in a content file (starter, reference, a test's setup): the
+#: shipped reference solutions are under 2,000 characters.
+CODE_CHARS = 10_000
+Code = Annotated[str, Field(max_length=CODE_CHARS)]
+_PY_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class CodeTest(Strict):
+    """One test of a coding question, run by `interviewer/coding/harness.py` in the child.
+
+    `setup` (statements) runs first, then `call` (an expression calling the candidate's
+    function) gives `got`; `expect` (an expression) is compared with it, numbers within
+    `tol`; `check` (statements that may use `got` and the setup's names) asserts
+    properties instead of, or as well as, one expected value. Hidden tests' code is shown
+    to the candidate only after the submission.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)  # code keeps its whitespace
+
+    name: Name
+    setup: Code = ""
+    call: Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]
+    expect: Code = ""
+    check: Code = ""
+    tol: float = Field(default=1e-6, ge=0, le=1)
+    #: An edge case (empty input, a zero denominator, ties): graded under edge cases too.
+    edge: bool = False
+
+    @model_validator(mode="after")
+    def _something_checked(self) -> CodeTest:
+        if not self.expect.strip() and not self.check.strip():
+            raise ValueError(f"test {self.name!r} needs `expect` or `check`")
+        return self
+
+
+class CodingSpec(Strict):
+    """What makes a question a coding question: the function to write and its tests."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)  # code keeps its indentation
+
+    function: Annotated[str, Field(pattern=_PY_NAME, max_length=80)]
+    signature: Text
+    starter: Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]
+    reference: Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]
+    examples: list[CodeTest] = Field(min_length=1, max_length=20)
+    hidden: list[CodeTest] = Field(min_length=1, max_length=50)
+    #: Wall-clock seconds one run of the tests may take.
+    time_limit: float = Field(default=10.0, gt=0, le=120)
+    #: Whether Python loops over the data are a weakness here (the offline coach's
+    #: efficiency check); false for tasks where loops over words or rows are natural.
+    vectorise: bool = True
+
+
 class Question(Strict):
     id: Id
     category: Category
@@ -178,6 +232,17 @@ class Question(Strict):
     strong_answer: list[Text] = Field(default_factory=list, max_length=20)
     # Misconceptions and warning signs an interviewer listens for (see RedFlag).
     red_flags: list[RedFlag] = Field(default_factory=list, max_length=20)
+    # "coding": the candidate writes a function (`coding`), graded by running its tests.
+    kind: QuestionKind = "open"
+    coding: CodingSpec | None = None
+
+    @model_validator(mode="after")
+    def _coding_spec(self) -> Question:
+        if self.kind == "coding" and self.coding is None:
+            raise ValueError("kind 'coding' needs a [coding] table (function, tests, ...)")
+        if self.kind != "coding" and self.coding is not None:
+            raise ValueError("a [coding] table needs kind = 'coding'")
+        return self
 
     @model_validator(mode="after")
     def _probe_targets_exist(self) -> Question:
@@ -212,6 +277,12 @@ class Track(Strict):
     # Optional explicit question ids, asked in this order before any random pick.
     questions: list[Id] = Field(default_factory=list, max_length=50)
     topics: list[Name] = Field(default_factory=list, max_length=50)
+    # Which kinds of question the track asks: coding questions only reach a track that
+    # names them, so a technical track never draws one by accident.
+    kinds: list[QuestionKind] = Field(default_factory=lambda: ["open"], min_length=1)
+    # Whether one coding question may join the interview when the candidate asks for it
+    # (StartOptions.include_coding); off unless the track says so.
+    coding_option: bool = False
 
 
 # --------------------------------------------------------------------------- results
@@ -232,6 +303,46 @@ class StarItem(BaseModel):
     quote: str = ""
 
 
+class LongPause(BaseModel):
+    """A silence of more than `VOICE_PAUSE_SECONDS` inside a spoken answer."""
+
+    #: Seconds from the start of the recording at which the silence began.
+    start: float
+    seconds: float
+    #: The last word said before the silence ("" when nothing came before it).
+    after_word: str = ""
+
+
+class VoiceDelivery(BaseModel):
+    """How a spoken answer was delivered, measured from the transcript's word timings.
+
+    Computed by `core.voice_delivery` (no model judges it). Every field has a default so
+    grades and reports saved before answers could be spoken still load.
+    """
+
+    #: Words a minute over the time actually spent speaking (first word to last, long
+    #: pauses taken out); None when too little was said to give a pace.
+    speaking_rate_wpm: float | None = None
+    long_pauses: list[LongPause] = Field(default_factory=list)
+    #: From the end of the question (or the start of recording) to the first word.
+    time_to_first_word_seconds: float | None = None
+    #: Filler words heard ("um", "uh", "you know", "like," ...), and each one's count.
+    fillers: int = 0
+    filler_counts: dict[str, int] = Field(default_factory=dict)
+    words: int = 0
+    #: Time spent speaking: first word to last word, without the long pauses.
+    speech_seconds: float = 0.0
+    #: Time talking: first word to last word, pauses included.
+    talk_seconds: float = 0.0
+    suggested_seconds: int = 0
+    #: talk_seconds as a share of suggested_seconds (1.0 is exactly on time).
+    talk_share: float | None = None
+    #: Length of the recording(s).
+    recording_seconds: float = 0.0
+    longest_pause_seconds: float = 0.0
+    notes: list[str] = Field(default_factory=list)
+
+
 class DeliveryMetrics(BaseModel):
     """How the answer was delivered: pace, filler and hedging, time used (no LLM)."""
 
@@ -245,6 +356,8 @@ class DeliveryMetrics(BaseModel):
     suggested_seconds: int = 0
     time_used: float | None = None  # share of the suggested time; 1.0 is exactly on time
     notes: list[str] = Field(default_factory=list)
+    #: Measured from the voice when the answer was spoken (None for typed answers).
+    voice: VoiceDelivery | None = None
 
 
 class RedFlagFound(BaseModel):
@@ -254,6 +367,26 @@ class RedFlagFound(BaseModel):
     quote: str
     correction: str = ""
     id: str = ""
+
+
+class TestResult(BaseModel):
+    """One test of a coding answer: its name, whether it passed, and what happened."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    ok: bool
+    message: str = ""
+
+
+class TestSummary(BaseModel):
+    """The hidden tests of a coding answer, test by test (`Grade.tests`)."""
+
+    __test__ = False
+
+    passed: int = 0
+    total: int = 0
+    results: list[TestResult] = Field(default_factory=list)
 
 
 class Grade(BaseModel):
@@ -274,6 +407,9 @@ class Grade(BaseModel):
     backend: str = ""
     delivery: DeliveryMetrics | None = None
     red_flags_found: list[RedFlagFound] = Field(default_factory=list)
+    # A coding question's hidden tests, and the reference solution shown after the attempt.
+    tests: TestSummary | None = None
+    reference_solution: str = ""
 
 
 class Turn(BaseModel):
@@ -285,6 +421,11 @@ class Turn(BaseModel):
     seconds: float | None = None
     timed_out: bool = False
     skipped: bool = False
+    #: A spoken answer's recording, relative to the session's folder (None when typed,
+    #: or when recordings are not kept).
+    audio: str | None = None
+    #: A spoken answer's delivery measured from its word timings (None when typed).
+    voice: VoiceDelivery | None = None
 
 
 class FollowUpDecision(BaseModel):

@@ -45,6 +45,7 @@ from interviewer.core.models import (
     Turn,
 )
 from interviewer.core.requests import GradeRequest
+from interviewer.core.voice_delivery import with_voice
 
 #: A criterion without a single verified quote cannot score above this.
 NO_EVIDENCE_CAP = 2
@@ -451,7 +452,10 @@ def finalize(
         summary=summary,
         dropped_quotes=dropped,
         backend=backend,
-        delivery=delivery_metrics(answer, request.answer_seconds, question.answer_seconds),
+        delivery=with_voice(
+            delivery_metrics(answer, request.answer_seconds, question.answer_seconds),
+            [t.voice for t in request.answers if t.voice is not None],
+        ),
         red_flags_found=red_flags,
     )
 
