@@ -30,6 +30,7 @@ from interviewer.core.models import Criterion, KeyPoint, Question, Rubric, Track
 from interviewer.core.report import QuestionReport, Report
 from interviewer.core.summary import SessionSummary, summarize
 from interviewer.export.view import CATEGORY_NAMES
+from interviewer.storage import session_files
 from interviewer.storage.store import SessionRow, SessionStore, StoredSession, StoreError
 
 __all__ = [
@@ -544,6 +545,8 @@ def session_json(row: SessionRow) -> dict[str, Any]:
         "duration_seconds": row.duration_seconds,
         #: null when the row is whole; else what cannot be read and what is kept.
         "damaged": row.damaged or None,
+        #: recordings of spoken answers in the session's folder (names relative to it)
+        "audio_files": session_files.audio_files(row.id),
     }
 
 

@@ -350,6 +350,7 @@ def test_sessions_listing_ends_with_the_history_screens_summary(qtbot: QtBot) ->
         "backend",
         "duration_seconds",
         "damaged",  # null unless part of the row cannot be read (issue 13)
+        "audio_files",  # recordings of spoken answers in the session's folder (issue 16)
     }
 
 

@@ -115,8 +115,35 @@ CREATE TABLE model_calls (
 CREATE INDEX model_calls_by_session ON model_calls (session_id, id);
 """
 
+# v4: job targets (issue 17): a posting, the CV beside it, the skills as the candidate
+# corrected them, the profile (seniority, domain, ...) and any questions a model wrote for
+# it, all as text or JSON. A session practised for a target names it in its plan's
+# options (`target_id`), so sessions need no new column; the index finds them.
+_V4 = """
+CREATE TABLE targets (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    posting    TEXT NOT NULL,
+    cv         TEXT NOT NULL DEFAULT '',
+    skills     TEXT NOT NULL DEFAULT '[]',
+    profile    TEXT NOT NULL DEFAULT '{}',
+    generated  TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+);
+
+CREATE INDEX sessions_by_target ON sessions (json_extract(plan, '$.options.target_id'));
+"""
+
+# v5: spoken answers (issue 16): a turn may have a recording in the session's folder
+# (`audio`, a path relative to it) and its delivery measured from the voice (`voice`, the
+# VoiceDelivery model as JSON). Older turns were typed: both stay NULL.
+_V5 = """
+ALTER TABLE turns ADD COLUMN audio TEXT;
+ALTER TABLE turns ADD COLUMN voice TEXT;
+"""
+
 #: Index i holds the SQL that takes a database from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -15,10 +15,12 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from interviewer.core.errors import ConfigError
+from interviewer.core.hosts import is_local_host, is_loopback_host
 
 Provider = Literal["offline", "openai", "ollama", "lmstudio", "llamacpp", "vllm", "custom"]
 
@@ -51,6 +53,22 @@ GRADER_CHOICES: dict[str, str] = {
     "offline": "Offline coach",
     "model": "Another model",
 }
+
+
+#: Voice (issue 16): how questions are read aloud and answers transcribed.
+SpeechEngine = Literal["system", "provider"]
+TranscriptionEngine = Literal["local", "provider"]
+SPEECH_ENGINE_CHOICES: dict[str, str] = {
+    "system": "This computer's voices",
+    "provider": "The model server's voice (/v1/audio/speech)",
+}
+TRANSCRIPTION_CHOICES: dict[str, str] = {
+    "local": "On this computer (faster-whisper)",
+    "provider": "The model server (/v1/audio/transcriptions)",
+}
+#: Local model sizes offered by name (smallest and fastest first).
+VOICE_MODEL_SIZES = ("tiny.en", "base.en", "small.en")
+DEFAULT_VOICE_MODEL = "tiny.en"
 
 
 class GraderSettings(BaseModel):
@@ -89,6 +107,10 @@ class Settings(BaseModel):
     # on a laptop can be given a longer time-out.
     request_timeout: float = Field(default=30.0, gt=0, le=900)
     connect_timeout: float = Field(default=5.0, gt=0, le=120)
+    # The longest silence between two tokens of a reply that has begun (a server that
+    # stalls mid-reply is given up after it, however long the reply runs); None: the
+    # request time-out. A slow but steady model is never given up for taking long.
+    gap_timeout: float | None = Field(default=None, ge=1, le=900)
     max_retries: int = Field(default=1, ge=0, le=10)
     # The model's context window in tokens, when the built-in table does not know it (a
     # local server started with its own context size); None: from the table, else 8,192.
@@ -99,6 +121,22 @@ class Settings(BaseModel):
     grade_samples: int = Field(default=1, ge=1, le=MAX_GRADE_SAMPLES)
     #: Who grades (absent from older files: the interviewer's model, as before).
     grader: GraderSettings = Field(default_factory=GraderSettings)
+    # Voice (issue 16): see `VOICE_FIELDS` and `voice_problem` below.
+    voice_read_aloud: bool = False
+    voice_speech_engine: SpeechEngine = "system"
+    voice_system_engine: str = Field(default="", max_length=100)
+    voice_name: str = Field(default="", max_length=200)
+    voice_rate: float = Field(default=0.0, ge=-1, le=1)
+    voice_volume: float = Field(default=1.0, ge=0, le=1)
+    voice_provider_voice: str = Field(default="alloy", max_length=100)
+    voice_provider_model: str = Field(default="tts-1", max_length=200)
+    voice_microphone: str = Field(default="", max_length=500)
+    voice_transcription: TranscriptionEngine = "local"
+    voice_model: str = Field(default=DEFAULT_VOICE_MODEL, min_length=1, max_length=4096)
+    voice_transcription_model: str = Field(default="whisper-1", max_length=200)
+    # Spoken answers' recordings stay in the session's folder (replayable from the
+    # feedback screen, deleted with the session); off: only their transcripts are kept.
+    keep_recordings: bool = True
     #: Problems found while loading that were not worth refusing the file for (a grader
     #: entry that could not be used, so it was ignored): callers say them once.
     _notes: list[str] = PrivateAttr(default_factory=list)
@@ -107,12 +145,94 @@ class Settings(BaseModel):
     def notes(self) -> list[str]:
         return self._notes
 
+    @field_validator("voice_model")
+    @classmethod
+    def _known_model_or_folder(cls, value: str) -> str:
+        value = value.strip()
+        if value in VOICE_MODEL_SIZES or _looks_like_folder(value):
+            return value
+        raise ValueError(
+            f"use one of {', '.join(VOICE_MODEL_SIZES)} or the full path of a model folder"
+        )
+
     def effective_base_url(self) -> str | None:
         if self.base_url:
             return self.base_url
         if self.provider in PROVIDER_URLS:
             return PROVIDER_URLS[self.provider]
         return None
+
+
+# --------------------------------------------------------------------------- voice
+
+#: Where the voice settings live (all flat on `Settings`, all named voice_*):
+VOICE_FIELDS: dict[str, str] = {
+    "voice_read_aloud": "read the interviewer's turns aloud (off by default: no sound "
+    "unless asked for)",
+    "voice_speech_engine": "'system' (the computer's own voices, through Qt) or 'provider' "
+    "(the chosen model server's /v1/audio/speech, falling back to the system voice)",
+    "voice_system_engine": "Qt text-to-speech engine, e.g. 'speechd', 'flite', 'sapi', "
+    "'darwin' ('' = Qt's default for the system)",
+    "voice_name": "system voice by name ('' = the engine's default voice)",
+    "voice_rate": "speaking rate, -1 (slow) to 1 (fast), 0 normal",
+    "voice_volume": "speech volume, 0 to 1",
+    "voice_provider_voice": "the provider's voice name (OpenAI: alloy, echo, nova, ...)",
+    "voice_provider_model": "the provider's speech model (OpenAI: tts-1, gpt-4o-mini-tts)",
+    "voice_microphone": "the microphone's device id as text (QAudioDevice.id decoded as "
+    "UTF-8; '' = the system's default input)",
+    "voice_transcription": "'local' (faster-whisper on this computer: audio never leaves "
+    "it) or 'provider' (the chosen model server's /v1/audio/transcriptions)",
+    "voice_model": "local model: tiny.en (default), base.en, small.en, or the full path of "
+    "a folder holding a faster-whisper (CTranslate2) model",
+    "voice_transcription_model": "the provider's transcription model (OpenAI: whisper-1)",
+}
+
+
+def _looks_like_folder(value: str) -> bool:
+    """A path the user typed for a model folder (checked for existence where it is used)."""
+    return Path(value).expanduser().is_absolute()
+
+
+def audio_destination(settings: Settings) -> str:
+    """Where recorded answers go, in plain words, for the Settings page and the screen:
+    "Audio stays on this computer ..." or "Your recorded answers are sent to HOST for
+    transcription ..."."""
+    if settings.voice_transcription == "local":
+        return (
+            "Audio stays on this computer: your spoken answers are transcribed here "
+            f"by the local model ({settings.voice_model})."
+        )
+    if settings.provider == "offline":
+        return (
+            "No model server is chosen, so there is nowhere to send audio: choose a "
+            "server above, or transcribe on this computer."
+        )
+    url = settings.effective_base_url() or "https://api.openai.com/v1"
+    parsed = urlsplit(url)
+    host = parsed.hostname or url
+    shown = f"{host}:{parsed.port}" if parsed.port else host
+    if is_loopback_host(host):
+        where = f"{shown} (a server on this computer)"
+    elif is_local_host(host):
+        where = f"{shown} (a computer on your own network)"
+    else:
+        where = shown
+    return f"Your recorded answers are sent to {where} for transcription."
+
+
+def voice_problem(settings: Settings) -> str:
+    """What stops the voice settings from working as chosen ("" when nothing): a
+    model folder that is not there, a server choice with no server."""
+    if settings.voice_transcription == "local" and settings.voice_model not in VOICE_MODEL_SIZES:
+        folder = Path(settings.voice_model).expanduser()
+        if not folder.is_dir():
+            return f"The local model folder {folder} does not exist."
+    if settings.provider == "offline" and (
+        settings.voice_transcription == "provider"
+        or (settings.voice_read_aloud and settings.voice_speech_engine == "provider")
+    ):
+        return "The offline coach has no server for speech: choose a model server first."
+    return ""
 
 
 #: A settings file is a few hundred bytes; anything past this is not one.

@@ -61,8 +61,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interviewer.core.content import QuestionHistory
 from interviewer.core.errors import InterviewerError
-from interviewer.core.models import Grade, Turn
+from interviewer.core.models import Grade, Turn, VoiceDelivery
 from interviewer.core.report import Report
+from interviewer.storage import session_files
 from interviewer.storage.migrations import SCHEMA_VERSION, migrate, user_version
 
 Status = Literal["in_progress", "finished", "abandoned"]
@@ -331,6 +332,16 @@ def _json_dict(raw: str | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def _voice(raw: str | None) -> VoiceDelivery | None:
+    """A turn's stored voice measures; unreadable ones are dropped (the text stays)."""
+    if not raw:
+        return None
+    try:
+        return VoiceDelivery.model_validate_json(raw)
+    except ValueError:
+        return None
 
 
 def _call_row(r: tuple[Any, ...]) -> StoredModelCall:
@@ -1086,7 +1097,8 @@ class SessionStore:
             ).fetchone()
             conn.execute(
                 "INSERT INTO turns (session_id, seq, role, kind, question_id, text, at, "
-                "seconds, timed_out, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "seconds, timed_out, skipped, audio, voice) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
                     seq,
@@ -1098,6 +1110,8 @@ class SessionStore:
                     turn.seconds,
                     int(turn.timed_out),
                     int(turn.skipped),
+                    turn.audio,
+                    None if turn.voice is None else turn.voice.model_dump_json(),
                 ),
             )
             if turn.role == "candidate":
@@ -1248,6 +1262,8 @@ class SessionStore:
         deleted = self._write(op, session_id) > 0
         self._created.pop(session_id, None)
         self._purge_wal()
+        if self.files_root is not None:
+            session_files.delete_session_files(session_id, self.files_root)
         return deleted
 
     def delete_all(self) -> int:
@@ -1262,7 +1278,20 @@ class SessionStore:
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._conn.execute("VACUUM")
         self._purge_wal()
+        if self.files_root is not None:
+            session_files.delete_all_session_files(self.files_root)
         return count
+
+    @property
+    def files_root(self) -> Path | None:
+        """The folder beside the database that holds `sessions/<id>/` (recordings);
+        None for a store that never had a file."""
+        return None if self.path is None else self.path.parent
+
+    def session_dir(self, session_id: str) -> Path | None:
+        """This session's own folder (made by whoever writes into it), or None."""
+        root = self.files_root
+        return None if root is None else session_files.session_dir(session_id, root)
 
     def _purge_wal(self) -> None:
         """Copy the WAL into the file and empty it, so old page versions leave the disk."""
@@ -1311,10 +1340,12 @@ class SessionStore:
                     seconds=t[5],
                     timed_out=bool(t[6]),
                     skipped=bool(t[7]),
+                    audio=t[8],
+                    voice=_voice(t[9]),
                 )
                 for t in conn.execute(
-                    "SELECT role, kind, question_id, text, at, seconds, timed_out, skipped "
-                    "FROM turns WHERE session_id = ? ORDER BY seq",
+                    "SELECT role, kind, question_id, text, at, seconds, timed_out, skipped, "
+                    "audio, voice FROM turns WHERE session_id = ? ORDER BY seq",
                     (session_id,),
                 )
             ]

@@ -1,0 +1,178 @@
+"""A session's recordings: its own folder, kept with its turns, listed with it, deleted
+with it; the `keep_recordings` setting; databases from before spoken answers still load."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from interviewer.core.errors import InterviewerError
+from interviewer.core.models import LongPause, Turn, VoiceDelivery
+from interviewer.storage import session_files
+from interviewer.storage.migrations import SCHEMA_VERSION, migrate
+from interviewer.storage.paths import app_paths
+from interviewer.storage.settings import Settings, load_settings, save_settings
+from interviewer.storage.store import SessionPlan, SessionStore
+
+VOICE = VoiceDelivery(
+    speaking_rate_wpm=140.0,
+    long_pauses=[LongPause(start=3.2, seconds=4.1, after_word="data")],
+    time_to_first_word_seconds=1.5,
+    fillers=2,
+    filler_counts={"um": 2},
+    words=40,
+    speech_seconds=17.0,
+    talk_seconds=21.1,
+    suggested_seconds=120,
+)
+
+
+def new_session(store: SessionStore) -> str:
+    return store.create_session(
+        track_id="ml-technical",
+        track_name="ML Technical",
+        backend="offline",
+        backend_label="Offline coach",
+        plan=SessionPlan(question_ids=["tech-bias-variance"], duration_seconds=600),
+    )
+
+
+def record(store: SessionStore, sid: str, name: str = "tech-bias-variance-0.wav") -> Path:
+    folder = store.session_dir(sid)
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(b"RIFF....WAVE")
+    return path
+
+
+def test_a_session_folder_is_in_the_data_folder_and_ids_cannot_escape_it() -> None:
+    folder = session_files.session_dir("abc123")
+    assert folder == app_paths().data_dir / "sessions" / "abc123"
+    for bad in ("../x", "a/b", "", ".", "x" * 81, "a b"):
+        with pytest.raises(InterviewerError, match="Not a session id"):
+            session_files.session_dir(bad)
+    assert session_files.audio_name("tech-bias-variance") == "tech-bias-variance-0.wav"
+    assert session_files.audio_name("../evil/q", 2) == "evil_q-2.wav"
+
+
+def test_a_spoken_turn_keeps_its_recording_and_voice_in_the_store() -> None:
+    store = SessionStore.open(app_paths().database)
+    sid = new_session(store)
+    store.add_turn(sid, Turn(role="interviewer", kind="question", text="Q?", question_id="q"))
+    store.add_turn(
+        sid,
+        Turn(
+            role="candidate",
+            kind="answer",
+            text="um the answer",
+            question_id="q",
+            seconds=20,
+            audio="q-0.wav",
+            voice=VOICE,
+        ),
+    )
+    store.add_turn(sid, Turn(role="candidate", kind="answer", text="typed", question_id="q"))
+    turns = store.load_session(sid).turns
+    assert turns[1].audio == "q-0.wav" and turns[1].voice == VOICE
+    assert turns[2].audio is None and turns[2].voice is None
+    store.close()
+
+
+def test_audio_files_are_listed_and_resolved_only_inside_the_folder() -> None:
+    store = SessionStore.open(app_paths().database)
+    sid = new_session(store)
+    assert session_files.audio_files(sid) == []
+    path = record(store, sid)
+    record(store, sid, "tech-bias-variance-1.wav")
+    (path.parent / "tech-bias-variance-0.wav.json").write_text("{}")  # not a recording
+    assert session_files.audio_files(sid) == [
+        "tech-bias-variance-0.wav",
+        "tech-bias-variance-1.wav",
+    ]
+    assert session_files.audio_path(sid, "tech-bias-variance-0.wav") == path.resolve()
+    assert session_files.audio_path(sid, "missing.wav") is None
+    assert session_files.audio_path(sid, "") is None
+    outside = app_paths().data_dir / "outside.wav"
+    outside.write_bytes(b"x")
+    assert session_files.audio_path(sid, "../outside.wav") is None
+    assert session_files.audio_path(sid, str(outside)) is None
+    store.close()
+
+
+def test_deleting_a_session_deletes_its_recordings_and_only_its_own() -> None:
+    store = SessionStore.open(app_paths().database)
+    gone, kept = new_session(store), new_session(store)
+    record(store, gone)
+    other = record(store, kept)
+    assert store.delete_session(gone)
+    assert not session_files.session_dir(gone).exists()
+    assert other.exists()
+    third = new_session(store)
+    record(store, third)
+    assert store.delete_all() == 2
+    assert not other.exists() and not session_files.session_dir(third).exists()
+    store.close()
+
+
+def test_sessions_json_lists_the_recordings(capsys: pytest.CaptureFixture[str]) -> None:
+    from interviewer.cli import main
+
+    store = SessionStore.open(app_paths().database)
+    spoken, typed = new_session(store), new_session(store)
+    record(store, spoken)
+    store.close()
+    assert main(["sessions", "--json"]) == 0
+    listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed[spoken]["audio_files"] == ["tech-bias-variance-0.wav"]
+    assert listed[typed]["audio_files"] == []
+
+
+def test_a_database_from_before_spoken_answers_loads_and_takes_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, SCHEMA_VERSION - 1)
+    conn.execute(
+        "INSERT INTO sessions (id, track_id, track_name, backend, backend_label, started_at, "
+        "plan) VALUES ('old1', 't', 'T', 'offline', 'Offline', '2026-01-01T00:00:00+00:00', ?)",
+        (SessionPlan(question_ids=["q"], duration_seconds=60).model_dump_json(),),
+    )
+    conn.execute(
+        "INSERT INTO turns (session_id, seq, role, kind, question_id, text) "
+        "VALUES ('old1', 1, 'candidate', 'answer', 'q', 'typed long ago')"
+    )
+    conn.close()
+    store = SessionStore.open(path)
+    (turn,) = store.load_session("old1").turns
+    assert turn.text == "typed long ago" and turn.audio is None and turn.voice is None
+    store.add_turn("old1", Turn(role="candidate", kind="answer", text="now", audio="q-1.wav"))
+    assert store.load_session("old1").turns[-1].audio == "q-1.wav"
+    store.close()
+
+
+def test_unreadable_voice_measures_drop_but_the_answer_stays() -> None:
+    store = SessionStore.open(app_paths().database)
+    sid = new_session(store)
+    store.add_turn(sid, Turn(role="candidate", kind="answer", text="kept", voice=VOICE))
+    store.close()
+    conn = sqlite3.connect(app_paths().database)
+    conn.execute("UPDATE turns SET voice = '{not json' WHERE session_id = ?", (sid,))
+    conn.commit()
+    conn.close()
+    store = SessionStore.open(app_paths().database)
+    (turn,) = store.load_session(sid).turns
+    assert turn.text == "kept" and turn.voice is None
+    store.close()
+
+
+def test_keep_recordings_is_on_by_default_and_saved() -> None:
+    assert Settings().keep_recordings is True
+    path = app_paths().settings_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"model": "m"}))  # a file from before the setting
+    assert load_settings(path).keep_recordings is True
+    save_settings(Settings(keep_recordings=False), path)
+    assert load_settings(path).keep_recordings is False
