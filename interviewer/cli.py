@@ -161,12 +161,21 @@ def _practice_options(args: argparse.Namespace, track_id: str) -> StartOptions:
         difficulty=args.difficulty,
         follow_ups=not args.no_follow_ups,
         repeat=args.repeat,
+        adaptive=bool(getattr(args, "adaptive", False)),
     )
 
 
 def cmd_practice(
     args: argparse.Namespace, stdin: IO[str] | None = None, out: IO[str] | None = None
 ) -> int:
+    if getattr(args, "job", None):
+        from interviewer import commands_jobs
+
+        return commands_jobs.practice_job(args, stdin, out)
+    if getattr(args, "cv", None):
+        raise InterviewerError("--cv goes with --job FILE (the posting to practise for).")
+    if not args.track:
+        raise InterviewerError("Say what to practise: --track ID or --job FILE.")
     lib = _library()
     track = lib.track(args.track)
     if args.questions is not None and args.questions < 1:
@@ -255,6 +264,8 @@ def _conclude(front: TerminalFrontEnd, results: Results, args: argparse.Namespac
     _print_summary(results.records, report.summary, front.lib, out)
     if report.usage is not None:
         print(report.usage.line(), file=out)
+    if report.adaptive and report.difficulty_path:
+        print(f"Difficulty path: {' -> '.join(report.difficulty_path)}", file=out)
     if args.report:
         path = write_report(report, Path(args.report))
         print(f"\nReport written to {path}", file=out)
@@ -308,6 +319,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    if getattr(args, "answer_audio", None):
+        from interviewer import commands_voice
+
+        return commands_voice.cmd_grade_audio(args)
     lib = _library()
     question = lib.question(args.question)
     if args.answer_file:
@@ -537,7 +552,21 @@ def build_parser() -> argparse.ArgumentParser:
         "and still prints the graded summary.",
     )
     p.add_argument(
-        "--track", required=True, metavar="ID", help="track id (see `interviewer tracks`)"
+        "--track", metavar="ID", help="track id (see `interviewer tracks`); or --job"
+    )
+    p.add_argument(
+        "--job",
+        metavar="FILE",
+        help="practise for this job posting (text, Markdown, PDF or DOCX): a plan of "
+        "questions covering its skills; the target is saved (see `interviewer targets`)",
+    )
+    p.add_argument(
+        "--cv", metavar="FILE", help="your CV, with --job (sent only to a model in use)"
+    )
+    p.add_argument(
+        "--adaptive",
+        action="store_true",
+        help="each next question is harder after a strong answer, easier after a weak one",
     )
     p.add_argument(
         "--questions", type=int, metavar="N", help="number of questions (default: the track's)"
@@ -634,6 +663,12 @@ def build_parser() -> argparse.ArgumentParser:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--answer-file", metavar="FILE", help="read the answer from FILE")
     src.add_argument("--answer", metavar="TEXT", help="the answer text")
+    src.add_argument(
+        "--answer-audio",
+        metavar="FILE.wav",
+        help="a spoken answer: transcribed (engine from settings), then graded; the "
+        "delivery adds the voice's pace, pauses, time to first word and fillers",
+    )
     p.add_argument(
         "--seconds", type=float, default=0.0, help="seconds the answer took (for delivery metrics)"
     )

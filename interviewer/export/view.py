@@ -21,9 +21,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from interviewer.core.grading import delivery_metrics, unlabelled, words
-from interviewer.core.models import DeliveryMetrics, Grade, Turn
+from interviewer.core.models import DeliveryMetrics, Grade, Turn, VoiceDelivery
 from interviewer.core.report import CriterionInfo, QuestionReport, Report
 from interviewer.core.summary import SessionSummary
+from interviewer.core.voice_delivery import with_voice
 
 #: How each grading flag is explained to the candidate (the app's feedback screen uses
 #: the same words). Flags are shown plainly: a report that hides them cannot be trusted.
@@ -95,6 +96,12 @@ OUTLINE = "A strong answer would cover"
 NOT_REACHED = "Not reached"
 NOT_REACHED_NOTE = "These questions were not asked before the interview ended."
 NO_EVIDENCE = "No quote from your answer supports this criterion."
+# Delivery measured from the voice (spoken answers), shown after the typed-answer figures.
+VOICE_RATE = "Speaking rate"
+VOICE_PAUSES = "Long pauses"
+VOICE_FIRST_WORD = "Time to first word"
+VOICE_FILLERS = "Spoken fillers"
+VOICE_TALK = "Talk time"
 NO_STAR_QUOTE = "not in your answer"
 NOTHING_WRITTEN = "(nothing written)"
 SKIPPED_NOTE = "Skipped: this question counts as 0 in the overall score."
@@ -419,7 +426,11 @@ def _delivery(q: QuestionReport) -> DeliveryMetrics | None:
     if not text.strip():
         return None
     seconds = sum(t.seconds or 0.0 for t in answers)
-    return delivery_metrics(text, seconds, q.suggested_seconds)
+    # A spoken answer whose grade is missing still shows what its voice measured.
+    return with_voice(
+        delivery_metrics(text, seconds, q.suggested_seconds),
+        [t.voice for t in answers if t.voice is not None],
+    )
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -453,6 +464,48 @@ def delivery_facts(d: DeliveryMetrics, n_words: int | None = None) -> list[Fact]
     if d.hedge_phrases:
         hedges += f": {_counted(d.hedge_phrases)}"
     facts.append(Fact("Hedges", hedges))
+    if d.voice is not None:
+        facts += voice_facts(d.voice)
+    return facts
+
+
+def _clock(seconds: float) -> str:
+    """'0:12', '1:05': where in a recording something happened."""
+    m, s = divmod(max(0, round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def voice_facts(v: VoiceDelivery) -> list[Fact]:
+    """A spoken answer's measures (core.voice_delivery), worded once for every view."""
+    facts: list[Fact] = []
+    if v.speaking_rate_wpm is not None:
+        rate = f"{plural(round(v.speaking_rate_wpm), 'word')} per minute"
+        facts.append(Fact(VOICE_RATE, f"{rate} over {duration_text(v.speech_seconds)} of speech"))
+    else:
+        facts.append(Fact(VOICE_RATE, "too little speech to measure"))
+    if v.long_pauses:
+        shown = [
+            f"{duration_text(p.seconds)} at {_clock(p.start)}"
+            + (f" after “{p.after_word}”" if p.after_word else "")
+            for p in v.long_pauses[:5]
+        ]
+        more = len(v.long_pauses) - len(shown)
+        text = f"{len(v.long_pauses)}: " + "; ".join(shown) + (f"; {more} more" if more else "")
+    else:
+        text = "none over 3 s"
+    facts.append(Fact(VOICE_PAUSES, text))
+    if v.time_to_first_word_seconds is not None:
+        facts.append(Fact(VOICE_FIRST_WORD, f"{v.time_to_first_word_seconds:.1f} s"))
+    fillers = str(v.fillers)
+    if v.filler_counts:
+        fillers += f": {_counted(v.filler_counts)}"
+    facts.append(Fact(VOICE_FILLERS, fillers))
+    talk = duration_text(v.talk_seconds)
+    if v.suggested_seconds:
+        talk += f" of {duration_text(v.suggested_seconds)} suggested"
+        if v.talk_share is not None:
+            talk += f" ({v.talk_share:.0%})"
+    facts.append(Fact(VOICE_TALK, talk))
     return facts
 
 
