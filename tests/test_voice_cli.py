@@ -110,7 +110,7 @@ def test_transcribe_text_output_reads_plainly(
     out = capsys.readouterr().out
     assert out.startswith(ANSWER)
     assert "Speaking rate: 171 words per minute" in out
-    assert "Long pauses: 1: 4 s at 0:05 after “model”" in out
+    assert "Long pauses: 1 (4 s at 0:05, after “model”)" in out
     assert "Spoken fillers: 2" in out
 
 

@@ -453,13 +453,16 @@ def delivery_facts(d: DeliveryMetrics, n_words: int | None = None) -> list[Fact]
             if d.time_used is not None:
                 used += f" ({d.time_used:.0%})"
         facts.append(Fact("Time", used))
-    pace = pace_text(n, d.seconds)
+    # A spoken answer's pace and fillers come from its voice (`voice_facts`), measured
+    # over the time actually spent speaking, not over the answer clock.
+    pace = pace_text(n, d.seconds) if d.voice is None else ""
     if pace:
         facts.append(Fact("Pace", pace))
-    filler = str(d.filler_words)
-    if d.fillers:
-        filler += f": {_counted(d.fillers)}"
-    facts.append(Fact("Filler words", filler))
+    if d.voice is None:
+        filler = str(d.filler_words)
+        if d.fillers:
+            filler += f": {_counted(d.fillers)}"
+        facts.append(Fact("Filler words", filler))
     hedges = str(d.hedges)
     if d.hedge_phrases:
         hedges += f": {_counted(d.hedge_phrases)}"
@@ -486,11 +489,12 @@ def voice_facts(v: VoiceDelivery) -> list[Fact]:
     if v.long_pauses:
         shown = [
             f"{duration_text(p.seconds)} at {_clock(p.start)}"
-            + (f" after “{p.after_word}”" if p.after_word else "")
+            + (f", after “{p.after_word}”" if p.after_word else "")
             for p in v.long_pauses[:5]
         ]
         more = len(v.long_pauses) - len(shown)
-        text = f"{len(v.long_pauses)}: " + "; ".join(shown) + (f"; {more} more" if more else "")
+        text = f"{len(v.long_pauses)} (" + "; ".join(shown) + (f"; {more} more" if more else "")
+        text += ")"
     else:
         text = "none over 3 s"
     facts.append(Fact(VOICE_PAUSES, text))
