@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from interviewer.core.engine import InterviewEngine, NeedAnswer, NeedTurn
 from interviewer.core.grading import grade_answer
@@ -48,6 +49,18 @@ def words() -> list[Word]:
 
 
 def spoken_report(audio: str | None = "q1-0.wav") -> Report:
+    return build_report(
+        spoken_engine(audio),
+        backend="offline",
+        backend_label="Offline coach",
+        started_at="2026-01-01T10:00:00+00:00",
+        ended_at="2026-01-01T10:05:00+00:00",
+        session_id="voice1",
+    )
+
+
+def spoken_engine(audio: str | None = "q1-0.wav") -> InterviewEngine:
+    """One question answered aloud (recording `audio`) and graded by the offline coach."""
     clock = [1000.0]
     eng = InterviewEngine(
         track(limit=0, count=1), [question("q1")], {"technical": rubric()}, clock=lambda: clock[0]
@@ -62,14 +75,7 @@ def spoken_report(audio: str | None = "q1-0.wav") -> Report:
     eng.on_interviewer_text("Thanks.")
     for req in eng.take_grading_requests():
         eng.on_grade(req.request_id, grade_answer(OfflineCoach(), req))
-    return build_report(
-        eng,
-        backend="offline",
-        backend_label="Offline coach",
-        started_at="2026-01-01T10:00:00+00:00",
-        ended_at="2026-01-01T10:05:00+00:00",
-        session_id="voice1",
-    )
+    return eng
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +188,55 @@ def test_a_spoken_answer_left_ungraded_still_shows_its_voice(report: Report) -> 
     q = report.questions[0].model_copy(update={"grade": None, "grade_error": "model failed"})
     (qv,) = build_view(report.model_copy(update={"questions": [q]})).questions
     assert "Speaking rate" in [f.label for f in qv.delivery]
+
+
+# --------------------------------------------------------------------------- the window
+
+
+def test_feedback_screen_shows_the_voice_and_a_replay_button(qtbot: QtBot, tmp_path: Path) -> None:
+    from interviewer.core.summary import summarize
+    from interviewer.gui.feedback import FeedbackView
+    from interviewer.gui.replay import PLAY, ReplayButton
+
+    eng = spoken_engine()
+    recording = tmp_path / "q1-0.wav"
+    recording.write_bytes(b"RIFF")  # never played here: there is no sound card on CI
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.audio_dir = tmp_path
+    view.show_results(eng.records, summarize(eng.records), eng.rubrics)
+    (card,) = view.cards
+    facts = {f.label: f.value for f in card.delivery_facts}
+    assert facts["Long pauses"] == "1 (4 s at 0:06, after “underfits”)"
+    assert facts["Time to first word"] == "2.5 s"
+    assert "Words" in facts and "Hedges" in facts  # beside the typed-answer figures
+    (box,) = card.answers
+    assert isinstance(box.replay, ReplayButton)
+    assert box.replay.path == recording and box.replay.text() == PLAY
+    assert box.replay.accessibleName() == "Play the recording of this answer"
+    assert card.findChildren(ReplayButton) == [box.replay]
+
+
+def test_no_replay_button_without_the_file(qtbot: QtBot, tmp_path: Path) -> None:
+    from interviewer.core.summary import summarize
+    from interviewer.gui.feedback import FeedbackView
+
+    for audio, folder in (("q1-0.wav", tmp_path), (None, tmp_path), ("q1-0.wav", None)):
+        eng = spoken_engine(audio)
+        view = FeedbackView()
+        qtbot.addWidget(view)
+        view.audio_dir = folder
+        view.show_results(eng.records, summarize(eng.records), eng.rubrics)
+        (box,) = view.cards[0].answers
+        assert box.replay is None  # recording deleted, typed answer, or no session folder
+
+
+def test_replay_of_a_deleted_recording_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    from interviewer.gui.replay import PLAY, ReplayButton
+
+    button = ReplayButton(tmp_path / "gone.wav")
+    qtbot.addWidget(button)
+    with qtbot.waitSignal(button.problem) as said:
+        button.click()
+    assert "gone.wav is no longer there" in said.args[0]
+    assert button.text() == PLAY and button._player is None  # no audio device opened

@@ -17,7 +17,8 @@ plain-text labels or `style.esc`, so an answer containing markup is shown litera
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent
@@ -50,6 +51,7 @@ from interviewer.export.view import (
     word_count,
 )
 from interviewer.gui import style
+from interviewer.gui.replay import ReplayButton
 from interviewer.gui.style import Chip, ScoreBar, esc, plain_label, rich_label
 
 #: Flags important enough to repeat in the question index, with a short name.
@@ -60,6 +62,8 @@ LINK_STYLE = (
     " padding: 2px 4px; }"
     " QPushButton:hover, QPushButton:focus { text-decoration: underline; }"
 )
+#: What a card says while its answer's grade is still being written.
+GRADING_NOTE = "Being graded: the feedback on this answer appears here as soon as it lands."
 #: Answers longer than this are shown shortened, with a button to show all of them.
 LONG_ANSWER_CHARS = 1600
 #: Pause between adding two question cards. Zero-delay callbacks queue behind one another
@@ -111,7 +115,14 @@ class _Section(QWidget):
 class AnswerBox(style.Panel):
     """One candidate answer, selectable, shortened when very long."""
 
-    def __init__(self, turn: Turn, parent: QWidget | None = None, *, first: bool = True) -> None:
+    def __init__(
+        self,
+        turn: Turn,
+        parent: QWidget | None = None,
+        *,
+        first: bool = True,
+        audio_file: Path | None = None,
+    ) -> None:
         super().__init__(
             parent,
             name="answer",
@@ -148,6 +159,12 @@ class AnswerBox(style.Panel):
         foot.setSpacing(8)
         foot.addWidget(plain_label(meta, wrap=False, muted=True))
         foot.addStretch(1)
+        #: Replays a spoken answer's recording (when its file is still there).
+        self.replay: ReplayButton | None = None
+        if audio_file is not None:
+            self.replay = ReplayButton(audio_file)
+            self.replay.setStyleSheet(LINK_STYLE)
+            foot.addWidget(self.replay)
         self.toggle: QPushButton | None = None
         if self.long:
             self.toggle = QPushButton(self._show_all_text())
@@ -299,11 +316,20 @@ class QuestionCard(style.Panel):
         *,
         progressive: bool = False,
         total: int = 0,
+        grading: bool = False,
+        audio_dir: Path | None = None,
     ) -> None:
         """With `progressive`, only the header and the answers are built now; the rest
-        is built by `build_step`, a piece at a time (see FeedbackView)."""
+        is built by `build_step`, a piece at a time (see FeedbackView). With `grading`,
+        the answer's grade is still being written: the card says so instead of "not
+        graded", and is replaced when the grade lands (`FeedbackView.update_results`)."""
         super().__init__(parent, name="questionCard", remember_heights=True)
         self.record = record
+        #: The session's folder: spoken answers' recordings (Turn.audio) are found there.
+        self.audio_dir = audio_dir
+        self.grading = grading and record.grade is None
+        #: What the card shows of a record that changes as grades land.
+        self.state = _card_state(record, self.grading)
         #: What the reports show for this question; the card lays out the same view.
         self.view: QuestionView = question_view(question_report(record, rubric), number, total)
         q = record.question
@@ -322,7 +348,7 @@ class QuestionCard(style.Panel):
         )
         head.addWidget(meta)
         head.addStretch(1)
-        self.score_chip = self._score_chip(record)
+        self.score_chip = self._score_chip(record, grading=self.grading)
         head.addWidget(self.score_chip)
         lay.addLayout(head)
         title = _heading(q.text, 1.12)
@@ -392,6 +418,10 @@ class QuestionCard(style.Panel):
         elif record.status == "skipped":
             lay.addWidget(plain_label(V.SKIPPED_NOTE, muted=True))
             self._add_lists(lay, self.view.lists)
+        elif grade is None and self.grading:
+            note = plain_label(GRADING_NOTE, muted=True)
+            note.setAccessibleName("Being graded")
+            lay.addWidget(note)
         elif grade is None:
             msg = plain_label(f"Not graded: {self.view.grade_error}", selectable=True)
             style.set_message_colour(msg, "danger")
@@ -402,8 +432,10 @@ class QuestionCard(style.Panel):
             yield from self._add_grade(lay, grade, rubric)
 
     @staticmethod
-    def _score_chip(record: QuestionRecord) -> Chip:
+    def _score_chip(record: QuestionRecord, *, grading: bool = False) -> Chip:
         grade = record.grade
+        if grading and grade is None and record.status == "answered":
+            return Chip("grading…", style.NEUTRAL, tooltip=GRADING_NOTE)
         status = "unasked" if record.status in ("unasked", "asking") else record.status
         score = grade.overall_score if grade is not None else None
         text = V.score_text(status, score)
@@ -412,6 +444,13 @@ class QuestionCard(style.Panel):
         if status == "unasked" or score is None:
             return Chip(text, style.NEUTRAL)
         return Chip(text, style.percent_colour(score), tooltip=f"Score {score:.0f} of 100")
+
+    def _audio_file(self, turn: Turn) -> Path | None:
+        """The answer's recording, when it was spoken and its file is still there."""
+        if not turn.audio or self.audio_dir is None:
+            return None
+        path = Path(turn.audio) if Path(turn.audio).is_absolute() else self.audio_dir / turn.audio
+        return path if path.is_file() else None
 
     def _add_exchange(self, lay: QVBoxLayout, record: QuestionRecord) -> Iterator[None]:
         """Add the answers (and follow-up questions), pausing after each answer."""
@@ -426,7 +465,7 @@ class QuestionCard(style.Panel):
                 follow.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lay.addWidget(follow)
             elif turn.role == "candidate":
-                box = AnswerBox(turn, first=first)
+                box = AnswerBox(turn, first=first, audio_file=self._audio_file(turn))
                 first = False
                 self.answers.append(box)
                 lay.addWidget(box)
@@ -597,6 +636,14 @@ class FeedbackView(QWidget):
         self.home_button.clicked.connect(self._on_home_clicked)
         outer.addWidget(bar)
         outer.addWidget(style.separator())
+        # While grades are still arriving: how many are in and when the rest should be.
+        self.eta_label = plain_label("")
+        self.eta_label.setFont(style.scaled_font(self.eta_label.font(), 1.0, bold=True))
+        self.eta_label.setObjectName("gradingEta")
+        self.eta_label.setContentsMargins(18, 8, 18, 0)
+        self.eta_label.setAccessibleName("Grades still arriving")
+        self.eta_label.hide()
+        outer.addWidget(self.eta_label)
 
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
@@ -610,6 +657,8 @@ class FeedbackView(QWidget):
         self.setTabOrder(self.home_button, self.scroll_area)
 
         self._shown: tuple[list[QuestionRecord], SessionSummary, dict[str, Rubric]] | None = None
+        #: The shown session's folder (its recordings); set before `show_results`.
+        self.audio_dir: Path | None = None
         self.overall_label: QLabel | None = None
         self.usage_label: QLabel | None = None
         self._usage_text = ""
@@ -622,6 +671,10 @@ class FeedbackView(QWidget):
         self._layout: QVBoxLayout | None = None
         self._total = 0
         self._cards_at = 0
+        #: Question ids whose grade is still being written (see `update_results`).
+        self._grading: set[str] = set()
+        self._overview_box: QWidget | None = None
+        self._glance_box: QWidget | None = None
         self._show_empty()
 
     # ------------------------------------------------------------------ public
@@ -634,8 +687,10 @@ class FeedbackView(QWidget):
         *,
         progressive: bool = False,
         usage: str = "",
+        grading: Collection[str] = (),
     ) -> None:
-        """Show one interview's results (`usage`: its tokens and cost in words, if any).
+        """Show one interview's results (`usage`: its tokens and cost in words, if any;
+        `grading`: question ids whose grade is still being written).
 
         With `progressive`, the overview appears at once and the question cards are added
         one per event-loop turn: building every card in one go (hundreds of wrapped
@@ -643,6 +698,7 @@ class FeedbackView(QWidget):
         """
         self._shown = (records, summary, rubrics)
         self._usage_text = usage
+        self._grading = set(grading)
         self._generation += 1
         content = _Content()
         content.setObjectName("feedbackContent")
@@ -650,13 +706,16 @@ class FeedbackView(QWidget):
         lay.setContentsMargins(18, 16, 18, 24)
         lay.setSpacing(14)
         reports = [question_report(r, _rubric_for(r, rubrics)) for r in records]
-        lay.addWidget(self._overview(summary, reports))
+        self._overview_box = self._overview(summary, reports)
+        lay.addWidget(self._overview_box)
         self.cards = []
         shown = [r for r in records if r.status != "unasked"]
         unasked = [r for r in records if r.status == "unasked"]
+        self._glance_box = None
         if shown:
             numbered = [(i, r) for i, r in enumerate(records, start=1) if r.status != "unasked"]
-            lay.addWidget(self._glance(numbered))
+            self._glance_box = self._glance(numbered)
+            lay.addWidget(self._glance_box)
         pending: list[tuple[int, QuestionRecord, Rubric | None]] = []
         for number, rec in enumerate(records, start=1):
             if rec.status == "unasked":
@@ -697,9 +756,93 @@ class FeedbackView(QWidget):
         while self._pending:
             self._add_card()
 
+    def update_results(
+        self,
+        records: list[QuestionRecord],
+        summary: SessionSummary,
+        rubrics: dict[str, Rubric],
+        *,
+        grading: Collection[str] = (),
+        usage: str | None = None,
+    ) -> None:
+        """Grades landed: rebuild the overview, the index and the cards whose grade
+        changed, in place (the page keeps its scroll position and the cards the
+        candidate is reading). Results of another interview are shown afresh."""
+        shown = self._shown
+        same = (
+            shown is not None
+            and self._layout is not None
+            and len(shown[0]) == len(records)
+            and all(a is b for a, b in zip(shown[0], records, strict=True))
+        )
+        if usage is not None:
+            self._usage_text = usage
+        if not same:
+            self.show_results(
+                records,
+                summary,
+                rubrics,
+                progressive=True,
+                grading=grading,
+                usage=self._usage_text,
+            )
+            return
+        assert self._layout is not None
+        self._shown = (records, summary, rubrics)
+        self._grading = set(grading)
+        reports = [question_report(r, _rubric_for(r, rubrics)) for r in records]
+        self._overview_box = self._swap(self._overview_box, self._overview(summary, reports))
+        if self._glance_box is not None:
+            numbered = [(i, r) for i, r in enumerate(records, start=1) if r.status != "unasked"]
+            self._glance_box = self._swap(self._glance_box, self._glance(numbered))
+        for i, card in enumerate(self.cards):
+            grading_now = card.record.question.id in self._grading
+            if card.state == _card_state(card.record, grading_now and not card.record.grade):
+                continue
+            number = records.index(card.record) + 1
+            fresh = QuestionCard(
+                number,
+                card.record,
+                _rubric_for(card.record, rubrics),
+                total=self._total,
+                grading=grading_now,
+                audio_dir=self.audio_dir,
+            )
+            self._swap(card, fresh)
+            self.cards[i] = fresh
+
+    def _swap(self, old: QWidget | None, new: QWidget) -> QWidget:
+        """Put `new` where `old` is in the page's layout."""
+        assert self._layout is not None and old is not None
+        self._layout.replaceWidget(old, new)
+        old.hide()
+        old.deleteLater()
+        return new
+
+    def set_grading_note(self, text: str) -> None:
+        """ "3 of 5 grades in; the rest in about 1 min 20 s" above the page; "" hides it.
+        The scores above count only the grades that are in, which the line makes clear."""
+        if text:
+            text += ". The scores count the grades that are in so far."
+        self.eta_label.setText(text)
+        self.eta_label.setAccessibleDescription(text)
+        self.eta_label.setVisible(bool(text))
+
+    @property
+    def grading_note(self) -> str:
+        return self.eta_label.text() if self.eta_label.isVisibleTo(self) else ""
+
     def _add_card(self, *, progressive: bool = False) -> None:
         number, rec, rubric = self._pending.pop(0)
-        card = QuestionCard(number, rec, rubric, progressive=progressive, total=self._total)
+        card = QuestionCard(
+            number,
+            rec,
+            rubric,
+            progressive=progressive,
+            total=self._total,
+            grading=rec.question.id in self._grading,
+            audio_dir=self.audio_dir,
+        )
         self.cards.append(card)
         assert self._layout is not None
         self._layout.insertWidget(self._cards_at, card)
@@ -860,7 +1003,7 @@ class FeedbackView(QWidget):
             if found:
                 text = plural(found, "red flag")
                 row.addWidget(Chip(text, style.DANGER, tooltip=f"{text} in this answer"))
-            row.addWidget(QuestionCard._score_chip(rec))
+            row.addWidget(QuestionCard._score_chip(rec, grading=rec.question.id in self._grading))
             lay.addLayout(row)
         return box
 
@@ -877,7 +1020,9 @@ class FeedbackView(QWidget):
         if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
             bar = self.scroll_area.verticalScrollBar()
             share = bar.value() / bar.maximum() if bar.maximum() else 0.0
-            self.show_results(*self._shown, usage=self._usage_text)  # restored after
+            self.show_results(
+                *self._shown, usage=self._usage_text, grading=self._grading
+            )  # restored after
             QTimer.singleShot(0, lambda: bar.setValue(round(share * bar.maximum())))
 
     # ------------------------------------------------------------------ slots
@@ -890,6 +1035,11 @@ class FeedbackView(QWidget):
 
     def _on_home_clicked(self) -> None:
         self.back_home.emit()
+
+
+def _card_state(record: QuestionRecord, grading: bool) -> tuple[object, ...]:
+    """What of a record a card shows that a landing grade changes."""
+    return (record.status, id(record.grade), record.grade_error, grading)
 
 
 def _rubric_for(rec: QuestionRecord, rubrics: dict[str, Rubric]) -> Rubric | None:
