@@ -70,6 +70,7 @@ def make_backend(
     else:
         label = "OpenAI"
     prompt_speed, generation_speed = remembered_speeds(url, model or settings.model)
+    advice = remembered_advice(url, model or settings.model)
     return BackendChoice(
         OpenAIBackend(
             api_key=key,
@@ -88,8 +89,67 @@ def make_backend(
             # the first token and the estimates of time left (openai_backend._Watch).
             prompt_speed=prompt_speed,
             generation_speed=generation_speed,
+            # The silence allowed between two tokens (Settings: "Gap between tokens");
+            # None: the request time-out.
+            gap_timeout=settings.gap_timeout,
+            # What the fitness check of this server and model advised: reply limits
+            # sized to what its replies need, a prompt budget it reads quickly.
+            reply_tokens=advice_reply_tokens(advice),
+            prompt_budget_tokens=_positive_int(advice.get("prompt_budget_tokens")),
         )
     )
+
+
+def _positive_int(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    return value
+
+
+def advice_reply_tokens(advice: dict[str, object]) -> dict[str, int]:
+    """The reply limits per kind of call in a remembered report's advice."""
+    limits: dict[str, int] = {}
+    for kind, name in (("turn", "turn_max_tokens"), ("grade", "grade_max_tokens")):
+        value = _positive_int(advice.get(name))
+        if value is not None:
+            limits[kind] = value
+    return limits
+
+
+def remembered_report(base_url: str | None, model: str) -> dict[str, object] | None:
+    """The last fitness check of this server and model as plain JSON data, or None when
+    it was never checked (or the file cannot be read). Never raises."""
+    from interviewer.storage import fitness_store
+    from interviewer.storage.paths import app_paths
+
+    try:
+        loaded = fitness_store.load(fitness_store.fitness_file(app_paths().settings_file))
+    except Exception:  # no report, as the docstring says
+        return None
+    return loaded.reports.get(fitness_store.key(base_url, model))
+
+
+def remembered_advice(base_url: str | None, model: str) -> dict[str, object]:
+    """The `advice` of the last fitness check of this server and model ({} if none)."""
+    report = remembered_report(base_url, model) or {}
+    advice = report.get("advice")
+    return dict(advice) if isinstance(advice, dict) else {}
+
+
+def seconds_per_grade(backend: Backend) -> float | None:
+    """How long one grade by this backend is expected to take, from the last fitness
+    check of its server and model (its advice's `seconds_per_grade`, else the measured
+    `grade_seconds`); None for the offline coach and for a model never checked."""
+    if backend.name == "offline" or not backend.model:
+        return None
+    report = remembered_report(backend.base_url, backend.model) or {}
+    advice = report.get("advice")
+    values = [advice.get("seconds_per_grade") if isinstance(advice, dict) else None]
+    values.append(report.get("grade_seconds"))
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+    return None
 
 
 def remembered_speeds(base_url: str | None, model: str) -> tuple[float, float | None]:

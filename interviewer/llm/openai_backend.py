@@ -158,6 +158,11 @@ TYPICAL_REPLY_TOKENS = {"turn": 120, "follow_up": 80, "grade": 900}
 DEFAULT_GENERATION_SPEED = 10.0
 #: The watch on a stream looks at the clock this often (seconds).
 WATCH_INTERVAL = 0.1
+#: `/v1/audio/speech` defaults (issue 16): OpenAI's names; local servers map or ignore them.
+DEFAULT_SPEECH_MODEL = "tts-1"
+DEFAULT_SPEECH_VOICE = "alloy"
+#: A remembered prompt budget never shrinks the verbatim history below this (tokens).
+MIN_HISTORY_TOKENS = 400
 
 
 class _Invalid(Exception):
@@ -264,7 +269,7 @@ class _Watch:
         self.prompt_tokens = 0
         self.first_budget = backend.timeout
         self.gap = backend.gap_timeout
-        self.limit = float(REPLY_TOKENS.get(kind, REPLY_TOKENS["turn"]))
+        self.limit = float(backend.reply_limit(kind))
         #: The budget that ran out, once the watch gave the request up.
         self.timed_out: float | None = None
         self._stop = threading.Event()
@@ -483,6 +488,8 @@ class OpenAIBackend:
         gap_timeout: float | None = None,
         prompt_speed: float | None = None,
         generation_speed: float | None = None,
+        reply_tokens: dict[str, int] | None = None,
+        prompt_budget_tokens: int | None = None,
     ) -> None:
         self.model = model
         self.base_url = base_url.rstrip("/") if base_url else None
@@ -504,6 +511,21 @@ class OpenAIBackend:
         self.usage = Usage()
         #: Fits prompts into the model's context window (core/budget.py).
         self.budget = PromptBudget(model, context_window)
+        #: Reply limits per kind of call sized by a remembered fitness check of this
+        #: server and model (its advice: a small model's grade needs far fewer tokens
+        #: than the REPLY_TOKENS ceiling); never above that ceiling. Empty: the ceiling.
+        self.reply_tokens: dict[str, int] = {
+            k: min(REPLY_TOKENS.get(k, REPLY_TOKENS["turn"]), max(MIN_REPLY_TOKENS, int(v)))
+            for k, v in (reply_tokens or {}).items()
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0
+        }
+        if prompt_budget_tokens and prompt_budget_tokens > 0:
+            # What the server reads in about the check's PROMPT_SECONDS: the verbatim
+            # history (the one part of a prompt that may be left out) gets at most half
+            # of it, so a slow server's turns stay quick to read as the interview grows.
+            self.budget.history_tokens = max(
+                MIN_HISTORY_TOKENS, min(self.budget.history_tokens, prompt_budget_tokens // 2)
+            )
         #: Prompt tokens of the latest request, as counted before it was sent.
         self.last_prompt_tokens = 0
         #: Ollama, LM Studio, llama.cpp: their own APIs say more (llm/local_servers.py).
@@ -793,9 +815,10 @@ class OpenAIBackend:
         return client.chat.completions.create(**kwargs)
 
     def reply_limit(self, kind: str, prompt_tokens: int = 0) -> int:
-        """The most tokens a reply of this kind may take: what it needs (REPLY_TOKENS),
-        never more than the context window leaves after the prompt."""
-        need = REPLY_TOKENS.get(kind, REPLY_TOKENS["turn"])
+        """The most tokens a reply of this kind may take: what it needs (REPLY_TOKENS,
+        or less when a remembered fitness check sized it: `reply_tokens`), never more
+        than the context window leaves after the prompt."""
+        need = self.reply_tokens.get(kind) or REPLY_TOKENS.get(kind, REPLY_TOKENS["turn"])
         if self.base_url is None and _REASONING_MODEL.match(self.model):
             need += REASONING_EXTRA_TOKENS
         room = self.budget.window - prompt_tokens
@@ -1318,6 +1341,43 @@ class OpenAIBackend:
                 )
         return out
 
+
+    # ------------------------------------------------------------------ speech (issue 16)
+
+    def synthesize_speech(
+        self,
+        text: str,
+        *,
+        voice: str = DEFAULT_SPEECH_VOICE,
+        model: str = DEFAULT_SPEECH_MODEL,
+        speed: float = 1.0,
+        response_format: str = "wav",
+    ) -> bytes:
+        """`text` read aloud by the server's `/v1/audio/speech` (OpenAI's voices, or a
+        local server such as Speaches, LocalAI or Kokoro-FastAPI): the audio file's bytes.
+
+        Blocks, so callers run it on a worker; raises a BackendError from the error table
+        (no server, no such endpoint or model, time-out) like every other call. One
+        attempt: a sentence that fails is read by the system voice instead."""
+        try:
+            reply = self._client.audio.speech.create(
+                model=model,
+                voice=voice,
+                input=text,
+                response_format=response_format,  # type: ignore[arg-type]
+                speed=max(0.25, min(4.0, speed)),
+            )
+            data = reply.read()
+        except (*_CLIENT_ERRORS, httpx2.HTTPError) as exc:
+            mapped = self._map(exc) if not isinstance(exc, httpx2.HTTPError) else None
+            if mapped is None:
+                raise BackendError(
+                    f"{self.provider_label} broke off while sending speech audio ({exc})."
+                ) from exc
+            raise mapped from exc
+        if not data:
+            raise BackendError(f"{self.provider_label} sent no audio for the speech request.")
+        return bytes(data)
 
 def _delta_text(chunk: Any) -> str:
     """The text of one streamed chunk; "" for role-only, usage-only or odd chunks.

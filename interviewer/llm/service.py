@@ -742,8 +742,13 @@ def grade(
     recorder: CallRecorder | None = None,
     samples: int = 1,
     on_progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
 ) -> Grade:
     """Grade with retries; if the model still fails, the offline coach grades, marked so.
+
+    A `cancel` token (the window closed, the interview was abandoned) ends the grade
+    with Cancelled: a running model call is given up within a tenth of a second, no
+    further sample, retry or offline stand-in starts, and nothing is returned to save.
 
     A streaming backend reports how far each try has got to `on_progress` (tokens so far,
     seconds, an estimate of the time left; `base.Progress`), at most every
@@ -769,7 +774,7 @@ def grade(
     )
     result: Grade | None = None
     try:
-        result = _grade(backend, request, offline, sleep, health, log, samples, on_progress)
+        result = _grade(backend, request, offline, sleep, health, log, samples, on_progress, cancel)
         return result
     finally:
         log.release(None if result is None else result.overall_score)
@@ -784,6 +789,7 @@ def _grade(
     log: _Log,
     samples: int = 1,
     on_progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
 ) -> Grade:
     # Graders see the answer with known planted instructions cut out, so they cannot be
     # fooled by them; finalize still sees the original and flags the attempt.
@@ -796,7 +802,12 @@ def _grade(
         # are asked for, and a model grader samples at SAMPLE_TEMPERATURE for them.
         clean = replace(clean, meta={**clean.meta, "samples": str(wanted)})
 
+    def stop_if_cancelled() -> None:
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled("Grading was cancelled.")
+
     def one() -> GradeDraft:
+        stop_if_cancelled()
         return _run(
             backend,
             lambda: (
@@ -806,6 +817,7 @@ def _grade(
                         lambda _w: backend.grade(clean),
                         _deadline(backend),
                         backend.label,
+                        cancel,
                         on_progress=on_progress,
                     ),
                     hold=True,
@@ -838,6 +850,7 @@ def _grade(
         result = finalize(combined.draft, request, backend.name)
         return _mark_long(mark_uncertain(result, combined), too_long)
     assert offline is not None  # no sample came back, and the failure was not re-raised
+    stop_if_cancelled()  # a failure caused by the cancel is no reason for a stand-in
     stand_in = log.call(offline, lambda: offline.grade(clean), stand_in=True, hold=True)
     result = finalize(stand_in.result, request, offline.name)
     flags = [*result.flags, "offline_fallback"]
