@@ -34,6 +34,15 @@ class VoiceUnavailable(VoiceError):
     """The engine or its model is not installed here; the message names what to install."""
 
 
+class VoiceServiceError(VoiceError):
+    """A transcription server failed (no answer, time-out, HTTP error, broken reply).
+
+    The message is the chat calls' message for the same failure (llm/errors_map.py);
+    `retryable` is theirs too. A local engine may stand in (voice/engines.py)."""
+
+    retryable: bool = False
+
+
 @dataclass(frozen=True)
 class Word:
     """One recognised word with its time in the audio, in seconds from the start."""

@@ -342,3 +342,8 @@ def repair_wav(path: str | os.PathLike[str]) -> float:
         return pcm_seconds(pcm)
     write_wav(path, pcm)
     return pcm_seconds(pcm)
+
+
+def wav_bytes(pcm: bytes | bytearray | memoryview) -> bytes:
+    """16 kHz mono int16 PCM as the bytes of a WAV file (for an upload)."""
+    return _header(len(pcm)) + bytes(pcm)
