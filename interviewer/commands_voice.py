@@ -67,39 +67,27 @@ def register(sub: Any) -> None:
 # --------------------------------------------------------------------------- engines
 
 
-def _settings_engine() -> tuple[str, str]:
-    """(engine, model) from the settings: 'local'/'openai' and the model for it."""
+def transcriber_for(engine: str | None, model: str | None) -> Transcriber:
+    """The engine to use: `engine`/`model` when given, else the settings' choice
+    (voice.engines.make_transcriber, with the offline stand-in for a failing server).
+
+    Tests replace this function to run the commands with a fake engine."""
     from interviewer.terminal import _settings
 
     settings = _settings()
-    kind = getattr(settings, "voice_transcription", "local")
-    if kind == "provider":
-        return "openai", str(getattr(settings, "voice_transcription_model", "") or "")
-    return "local", str(getattr(settings, "voice_model", "") or "")
-
-
-def transcriber_for(engine: str | None, model: str | None) -> Transcriber:
-    """The engine to use: `engine`/`model` when given, else the settings' choice.
-
-    Tests replace this function to run the commands with a fake engine."""
-    default_engine, default_model = _settings_engine()
-    engine = engine or default_engine
-    if engine != default_engine:
-        default_model = ""
-    model = model or default_model or None
+    if model:
+        kind = engine or ("openai" if settings.voice_transcription == "provider" else "local")
+        field = "voice_model" if kind == "local" else "voice_transcription_model"
+        settings = settings.model_copy(update={field: model})
     try:
-        from interviewer.voice import engines
-    except ImportError as exc:
-        if exc.name and not exc.name.startswith("interviewer"):
-            raise VoiceUnavailable(f"Voice needs the voice extra: {INSTALL_HINT}") from None
-        engines = None  # type: ignore[assignment]
-    if engines is not None:
-        return engines.make_transcriber(engine, model)  # type: ignore[attr-defined,no-any-return]
-    if engine == "local":  # pragma: no cover - before engines.py existed
-        from interviewer.voice.local import LocalWhisper
-
-        return LocalWhisper(model or "tiny.en")
-    raise VoiceUnavailable(f"The {engine} transcription engine is not available here.")
+        from interviewer.voice.engines import make_transcriber
+    except ImportError as exc:  # a part of the voice extra is missing
+        raise VoiceUnavailable(
+            f"Voice needs the voice extra ({exc.name} is missing): {INSTALL_HINT}"
+        ) from None
+    return make_transcriber(
+        settings, engine=engine, on_notice=lambda text: print(f"note: {text}", file=sys.stderr)
+    )
 
 
 def _read_audio(name: str) -> bytes:

@@ -244,3 +244,42 @@ def test_real_local_engine_transcribes_generated_speech(
     assert voice["long_pauses"] == []
     words = data["transcript"]["words"]
     assert all(a["start"] <= b["start"] for a, b in pairwise(words))
+
+
+# --------------------------------------------------------------------------- a server
+
+
+def test_transcribe_with_the_openai_engine_on_a_loopback_server(
+    wav: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from interviewer.storage.paths import app_paths
+    from interviewer.storage.settings import Settings, save_settings
+    from tests.fake_openai_server import FakeOpenAIServer, raw
+
+    reply = {
+        "text": " Um, it depends.",
+        "language": "english",
+        "duration": 2.0,
+        "words": [
+            {"word": "Um,", "start": 0.4, "end": 0.6},
+            {"word": "it", "start": 0.7, "end": 0.8},
+            {"word": "depends.", "start": 0.8, "end": 1.2},
+        ],
+        "segments": [],
+    }
+    with FakeOpenAIServer() as server:
+        server.routes[("POST", "/v1/audio/transcriptions")] = raw(json.dumps(reply).encode())
+        save_settings(
+            Settings(provider="custom", base_url=server.base_url, model="m"),
+            app_paths().settings_file,
+        )
+        data = run_json(
+            capsys, "transcribe", str(wav), "--engine", "openai", "--model", "w-1", "--json"
+        )
+        assert [r.path for r in server.requests] == ["/v1/audio/transcriptions"]
+        body = str(server.requests[0].body)  # multipart form, read as text
+        assert 'name="model"' in body and "w-1" in body
+    assert data["text"] == "Um, it depends."
+    assert [w["word"] for w in data["words"]] == ["Um,", "it", "depends."]
+    assert data["delivery"]["time_to_first_word_seconds"] == 0.4
+    assert data["delivery"]["filler_counts"] == {"um": 1}
