@@ -184,7 +184,16 @@ def cmd_practice(
     store = _open_store()
     front = TerminalFrontEnd(lib, store, args, stdin, out)
     options = _practice_options(args, track.id)
-    return _run_to_end(front, lambda session: session.start(options), args)
+    speaker = None
+    if getattr(args, "speak", False):  # questions read aloud (voice/say.py)
+        from interviewer.voice.say import speak_for_practice
+
+        speaker = speak_for_practice(front.session)
+    try:
+        return _run_to_end(front, lambda session: session.start(options), args)
+    finally:
+        if speaker is not None:
+            speaker.close()
 
 
 def cmd_resume(
@@ -585,6 +594,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="pick questions at random, including ones already practised (by default, "
         "questions not practised yet come first, then the ones scored lowest)",
+    )
+    p.add_argument(
+        "--speak",
+        action="store_true",
+        help="read the interviewer's questions aloud with the system's speech program "
+        "(espeak-ng, spd-say, say, or Windows' voices); without one, a note says what "
+        "to install and the interview runs in text",
     )
     p.add_argument(
         "--report",

@@ -75,6 +75,7 @@ from interviewer.core.models import FollowUpDecision, Grade, Probe, Question, Ru
 from interviewer.core.prompts import PromptLibrary
 from interviewer.core.report import Report, build_report, now_iso
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
+from interviewer.core.speech_text import speaking_cap_seconds
 from interviewer.core.summary import SessionSummary
 from interviewer.llm import service
 from interviewer.llm.base import Backend, CancelToken, ModelCall, Progress
@@ -719,6 +720,11 @@ class InterviewSession:
         self._waiting: deque[tuple[int, int, Callable[[], None]]] = deque()
         self._pump_waiting = False
         self._grades_saved: set[int] = set()  # request ids whose grade a worker saved
+        # Questions read aloud (see `hold_for_delivery`): when the held answer clock is
+        # started anyway, because the speech never said it was done.
+        self._hold_for_delivery = False
+        self._hold_deadline: float | None = None
+        self._hold_rate = 0.0
         # Whatever the store tells (kept in memory, busy, written back) reaches every
         # front end as a Notice, on the owner thread.
         store.add_notice_listener(self._on_store_notice)
@@ -835,7 +841,7 @@ class InterviewSession:
             question_limit=self._question_limit,
             interview_left=eng.interview_seconds_left(),
             interview_total=eng.duration,
-            running=answering and not eng.paused,
+            running=answering and not eng.paused and not eng.held,
         )
 
     def time_is_up(self) -> bool:
@@ -984,6 +990,8 @@ class InterviewSession:
 
     def _adopt(self, engine: InterviewEngine, options: StartOptions) -> None:
         self.engine = engine
+        engine.hold_answers = self._hold_for_delivery
+        self._hold_deadline = None
         self.options = options
         self.results = None
         self._shown = self._restored = self._saved_turns = 0
@@ -1127,6 +1135,16 @@ class InterviewSession:
         eng = self.engine
         if eng is None or eng.phase is Phase.DONE:
             return
+        deadline = self._hold_deadline
+        if eng.held and not eng.paused and deadline is not None and self.clock() >= deadline:
+            self._release_hold()
+            self._emit(
+                Notice(
+                    "info",
+                    "Reading the question aloud took longer than it should, so your "
+                    "answer clock has started.",
+                )
+            )
         try:
             events = eng.tick()
         except InterviewerError as err:  # pragma: no cover - the engine guards its phases
@@ -1140,6 +1158,48 @@ class InterviewSession:
             self._emit(Notice("info", text))
             self._pump()
         self._emit(ClockChanged(self.clock_state()))
+
+    # ------------------------------------------------------------------ read aloud
+
+    @property
+    def hold_for_delivery(self) -> bool:
+        """Each new answer's clocks wait until the front end says the question was
+        delivered (`question_delivered`): the window sets this while it reads questions
+        aloud. Off (the terminal, a muted or text-only window): clocks start as the
+        question is shown. Turning it off releases a held clock at once."""
+        return self._hold_for_delivery
+
+    @hold_for_delivery.setter
+    def hold_for_delivery(self, hold: bool) -> None:
+        self._hold_for_delivery = hold
+        if self.engine is not None:
+            self.engine.hold_answers = hold
+            if not hold:
+                self._release_hold()
+
+    def set_speaking_rate(self, rate: float) -> None:
+        """The voice's rate (-1 slow .. 1 fast): a slower voice is waited for longer."""
+        self._hold_rate = rate
+
+    @property
+    def answer_clock_held(self) -> bool:
+        """The answer is open but its clocks wait for the question to be delivered."""
+        eng = self.engine
+        return eng is not None and eng.phase is Phase.ANSWERING and eng.held
+
+    def question_delivered(self) -> None:
+        """The question has been read aloud (or the reading was stopped): start the
+        answer clocks that waited for it. Safe to call at any time."""
+        self._release_hold()
+
+    def _release_hold(self) -> None:
+        eng = self.engine
+        self._hold_deadline = None
+        if eng is None or not eng.held:
+            return
+        eng.release_answer_clock()
+        self._emit(ClockChanged(self.clock_state()))
+        self._emit(StateChanged())
 
     # ------------------------------------------------------------------ leaving
 
@@ -1362,6 +1422,11 @@ class InterviewSession:
                 if key != self._answer_key:
                     self._answer_key = key
                     self._question_limit = max(need.question_seconds_left, answer_limit(need))
+                    self._hold_deadline = (
+                        self.clock() + speaking_cap_seconds(need.prompt, self._hold_rate)
+                        if eng.held
+                        else None
+                    )
                     self._emit(AnswerNeeded(need))
             elif isinstance(need, NeedGrades):
                 self._set_busy(self._grading_text())

@@ -42,6 +42,7 @@ from interviewer.core.engine import NeedAnswer
 from interviewer.core.models import Turn
 from interviewer.export.view import duration_text, plural, word_count
 from interviewer.gui.controller import ClockState, Controller
+from interviewer.gui.speech import SpokenInterview
 from interviewer.gui.style import Panel
 from interviewer.gui.widgets import (
     PRIMARY_BUTTON_CSS,
@@ -310,6 +311,14 @@ class InterviewView(QWidget):
         c.clocks_changed.connect(self._on_clocks_changed)
         c.paused_changed.connect(self._on_paused_changed)
         c.state_changed.connect(self._update_actions)
+        # Questions read aloud (gui/speech.py): each answer clock waits until its
+        # question has been said; the mute button (Ctrl+M) silences it at once.
+        self.spoken = SpokenInterview(c.session, c.settings, backend=c.backend, parent=self)
+        self.spoken.reading_changed.connect(self._on_reading_changed)
+        self.spoken.holding_changed.connect(self._on_holding_changed)
+        self.spoken.notice.connect(lambda text: c.message.emit("warning", text))
+        c.backend_changed.connect(self._on_voice_settings)
+        self._on_reading_changed(self.spoken.reading)
         self._update_actions()
 
     # -------------------------------------------------------------- construction
@@ -335,7 +344,12 @@ class InterviewView(QWidget):
         self.cancel_action = self._action(
             "&Cancel model reply", [QKeySequence(Qt.Key.Key_Escape)], self.controller.cancel
         )
+        self.mute_action = self._action(
+            "&Mute the interviewer's voice", [QKeySequence("Ctrl+M")], self._on_mute
+        )
+        self.mute_action.setCheckable(True)
         self.actions_list = [
+            self.mute_action,
             self.submit_action,
             self.skip_action,
             self.pause_action,
@@ -376,6 +390,10 @@ class InterviewView(QWidget):
         self.pause_button = self._button(self.pause_action, "Pause", "Pause the interview")
         self.question_clock = ClockDisplay("This answer", 0.25, 30)
         self.interview_clock = ClockDisplay("Interview", 0.15, 120)
+        self.mute_button = self._button(self.mute_action, "Mute voice", "Mute the interviewer")
+        self.mute_button.setCheckable(True)
+        self.mute_action.toggled.connect(self.mute_button.setChecked)
+        header.addWidget(self.mute_button, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addWidget(self.pause_button, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addSpacing(12)
         header.addWidget(self.question_clock)
@@ -633,6 +651,32 @@ class InterviewView(QWidget):
             "answer, and every answer so far is graded.",
         ):
             self.controller.end_interview()
+
+    def _on_mute(self) -> None:
+        self.spoken.set_muted(self.mute_action.isChecked())
+
+    def _on_reading_changed(self, _reading: bool) -> None:
+        muted = self.spoken.muted
+        self.mute_button.setVisible(self.spoken.available)
+        self.mute_action.setEnabled(self.spoken.available)
+        self.mute_action.setChecked(muted)
+        self.mute_button.setText("Unmute voice" if muted else "Mute voice")
+        self.mute_button.setAccessibleName(
+            "Read the questions aloud again" if muted else "Mute the interviewer"
+        )
+
+    def _on_holding_changed(self, holding: bool) -> None:
+        if holding:
+            self.answer.setPlaceholderText(
+                "The question is being read aloud: your clock starts when it ends. "
+                "You can start typing now."
+            )
+        elif not self.answer.isReadOnly():
+            self.answer.setPlaceholderText("Type your answer…")
+
+    def _on_voice_settings(self, _label: str = "") -> None:
+        """Settings changed: read aloud with the new voice (or not) from now on."""
+        self.spoken.apply_settings(self.controller.settings, self.controller.backend)
 
     def _on_retry(self) -> None:
         self.failure_row.setVisible(False)

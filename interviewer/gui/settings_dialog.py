@@ -21,7 +21,7 @@ which the line shows when the dialog opens. Closing the dialog stops the check.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpacerItem,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +50,7 @@ from interviewer.core.cost import is_local_url
 from interviewer.core.errors import InterviewerError
 from interviewer.gui import style
 from interviewer.gui.model_check import CheckParams, ModelCheck, remembered_text
+from interviewer.gui.voice_settings import VoicePage, server_synthesizer
 from interviewer.gui.workers import HTTP_STACK, QueryOp
 from interviewer.llm.discovery import FoundServer
 from interviewer.storage.secrets import ENV_KEY, SecretStore, store_for
@@ -207,7 +209,11 @@ class SettingsDialog(QDialog):
         self.result_settings: Settings | None = None
         self._fitted = False  # sized to its rows once, when first shown
 
-        outer = QVBoxLayout(self)
+        dialog_layout = QVBoxLayout(self)
+        dialog_layout.setContentsMargins(10, 10, 10, 12)
+        #: The model, key and grader rows (the "Model" tab); the "Voice" tab is `voice_page`.
+        self.model_page = QWidget()
+        outer = QVBoxLayout(self.model_page)
         outer.setContentsMargins(18, 16, 18, 14)
         outer.setSpacing(10)
 
@@ -359,7 +365,14 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        outer.addWidget(self.buttons)
+        self.voice_page = VoicePage(
+            settings, server=self._voice_server, synthesizer=self._voice_synthesizer
+        )
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.model_page, "Model")
+        self.tabs.addTab(self.voice_page, "Voice")
+        dialog_layout.addWidget(self.tabs, 1)
+        dialog_layout.addWidget(self.buttons)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setAccessibleName("Save settings")
 
@@ -959,10 +972,27 @@ class SettingsDialog(QDialog):
             self._set_status("success", f"{n} model{'s' if n != 1 else ''} available", chosen)
         self.models_refreshed.emit(models)
 
+    def _voice_server(self) -> tuple[str, str]:
+        """The provider and base URL as they stand, for the Voice page's wording."""
+        return self.provider, self.base_url_edit.text().strip()
+
+    def _voice_synthesizer(self) -> Callable[[str], bytes] | None:
+        """The server's /v1/audio/speech as the dialog stands, for "Test voice"."""
+        params = self.connection_params()
+        if params.provider == "offline":
+            return None
+        return server_synthesizer(params, self.voice_page.values())
+
     def _on_accepted(self) -> None:
         problem = self._validate() or self._grader_problem()
         if problem:
+            self.tabs.setCurrentWidget(self.model_page)
             self._set_status("danger", "Check the settings", problem)
+            return
+        voice_problem = self.voice_page.problem()
+        if voice_problem:
+            self.tabs.setCurrentWidget(self.voice_page)
+            self.voice_page.show_problem(voice_problem)
             return
         provider = self.provider
         url = self.base_url_edit.text().strip()
@@ -980,6 +1010,7 @@ class SettingsDialog(QDialog):
             grade_samples=self.samples_spin.value(),
             grader=self._grader_settings().model_dump(),
         )
+        data.update(self.voice_page.values())
         if self._settings.provider is None and provider == self._initial_provider:
             # Left on what "automatic" chose: stay automatic, so setting OPENAI_API_KEY
             # later still switches to OpenAI without a visit to Settings.
