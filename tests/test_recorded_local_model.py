@@ -93,9 +93,15 @@ class Replay:
     """One replayed interview, through the terminal front end: what it printed,
     returned and saved."""
 
-    def __init__(self, tmp_path: Path, exchanges: list[dict[str, Any]], header: dict[str, Any]):
+    def __init__(
+        self,
+        tmp_path: Path,
+        exchanges: list[dict[str, Any]],
+        header: dict[str, Any],
+        pace: float = 1 / SCALE,
+    ):
         self.header = header
-        self.server = RecordedServer(exchanges, pace=1 / SCALE).start()
+        self.server = RecordedServer(exchanges, pace=pace).start()
         self.backend = backend_for(self.server, header)
         self.store = SessionStore(tmp_path / "sessions.sqlite3")
         self.out = io.StringIO()
@@ -218,6 +224,16 @@ def test_the_recorded_interview_replays_through_the_real_client(
     answers = [t.text for t in stored.turns if t.role == "candidate"]
     assert answers == [a["text"] for a in replay.answers.given]
     assert len(results.records) == header["questions"]
+    # What the candidate was shown, turn by turn, is what the live interview showed: the
+    # model's echo of the app's instructions replaced by the bank's question, a notice.
+    assert [(t["role"], t["kind"]) for t in outcome["turns"]] == [
+        (role, kind) for role, kind, _text in shown_turns(replay)
+    ]
+    assert shown_turns(replay)[0] == ("system", "notice", INSTRUCTIONS_NOTICE)
+    assert shown_turns(replay)[1][2] == results.records[0].question.text
+    calls = replay.store.model_calls(replay.session_id)
+    leak = next(c for c in calls if c.error.startswith("prompt leak"))
+    assert leak.raw_reply.startswith("[interview app]")
     # Each grade says which grader made it: the model's name, or the offline coach and why.
     for record in results.records:
         grade = record.grade
@@ -239,7 +255,9 @@ def test_the_echoed_instruction_never_reaches_the_candidate(
     tmp_path: Path, recording: tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]
 ) -> None:
     header, exchanges, _outcome = recording
-    replay = Replay(tmp_path, with_echo_first(exchanges), header)
+    # At once rather than at the recorded pace: what follows the first turn may go
+    # differently (a faster follow-up is retried), and only the turn matters here.
+    replay = Replay(tmp_path, with_echo_first(exchanges), header, pace=0.0)
     results = replay.run()
     turns = shown_turns(replay)
     first = results.records[0].question
