@@ -183,7 +183,7 @@ def test_the_page_says_where_audio_goes_as_choices_change(qtbot: QtBot) -> None:
     assert page.destination_text().startswith("Audio stays on this computer")
     page.transcription_combo.setCurrentIndex(page.transcription_combo.findData("provider"))
     assert "sent to api.openai.com" in page.destination_text()
-    assert not page.model_combo.isEnabled()
+    assert not page.model_combo.isVisibleTo(page)
     d.provider_combo.setCurrentIndex(d.provider_combo.findData("ollama"))
     page.transcription_combo.setCurrentIndex(page.transcription_combo.findData("local"))
     page.transcription_combo.setCurrentIndex(page.transcription_combo.findData("provider"))

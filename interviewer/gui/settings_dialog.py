@@ -403,6 +403,10 @@ class SettingsDialog(QDialog):
             self._set_check(remembered_text(params.base_url, params.model))
 
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
+        # The Voice tab says where audio goes: to the server chosen here, as it changes.
+        self.provider_combo.currentIndexChanged.connect(self.voice_page.refresh)
+        self.base_url_edit.textChanged.connect(self.voice_page.refresh)
+        self.voice_page.refresh()
         self.grader_combo.currentIndexChanged.connect(self._on_grader_changed)
         self.grader_provider_combo.currentIndexChanged.connect(self._on_grader_provider_changed)
         self.grader_url_edit.editingFinished.connect(self._apply_grader)

@@ -208,12 +208,12 @@ class VoicePage(QWidget):
         )
         self.folder_button = QPushButton("&Folder…")
         self.folder_button.setAccessibleName("Choose a model folder")
-        model_row = QHBoxLayout()
-        model_row.addWidget(self.model_combo, 1)
-        model_row.addWidget(self.folder_button)
+        self.model_row = QHBoxLayout()
+        self.model_row.addWidget(self.model_combo, 1)
+        self.model_row.addWidget(self.folder_button)
         model_label = QLabel("Local mode&l:")
         model_label.setBuddy(self.model_combo)
-        form.addRow(model_label, model_row)
+        form.addRow(model_label, self.model_row)
         self.model_hint = style.plain_label(
             "Fetched once on first use and kept in the app's cache folder. With no "
             "network, choose the folder of a copy you already have.",
@@ -235,7 +235,7 @@ class VoicePage(QWidget):
 
         self.destination_label = style.plain_label("", selectable=True)
         self.destination_label.setAccessibleName("Where audio goes")
-        form.addRow("Audio:", self.destination_label)
+        form.addRow("Audio goes:", self.destination_label)
 
         outer.addLayout(form)
         outer.addStretch(1)
@@ -328,6 +328,10 @@ class VoicePage(QWidget):
             return "Check the voice settings."
         return voice_problem(settings)
 
+    def refresh(self) -> None:
+        """The dialog's server changed: say again where audio goes."""
+        self._update_rows()
+
     def destination_text(self) -> str:
         return self.destination_label.text()
 
@@ -384,9 +388,8 @@ class VoicePage(QWidget):
             self.form.setRowVisible(widget, not provider)
         local = self.transcription_combo.currentData() == "local"
         self.form.setRowVisible(self.model_hint, local)
+        self.form.setRowVisible(self.model_row, local)
         self.form.setRowVisible(self.transcription_model_edit, not local)
-        for item in (self.model_combo, self.folder_button):
-            item.setEnabled(local)
         settings = self.settings()
         text = (
             audio_destination(settings)

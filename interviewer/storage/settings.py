@@ -204,8 +204,8 @@ def audio_destination(settings: Settings) -> str:
         )
     if settings.provider == "offline":
         return (
-            "No model server is chosen, so there is nowhere to send audio: choose a "
-            "server above, or transcribe on this computer."
+            "No model server is chosen, so there is nowhere to send audio: choose one "
+            "on the Model tab, or transcribe on this computer."
         )
     url = settings.effective_base_url() or "https://api.openai.com/v1"
     parsed = urlsplit(url)
