@@ -184,6 +184,7 @@ def cmd_practice(
     store = _open_store()
     front = TerminalFrontEnd(lib, store, args, stdin, out)
     options = _practice_options(args, track.id)
+    _model_note(front, args, stdin)
     speaker = None
     if getattr(args, "speak", False):  # questions read aloud (voice/say.py)
         from interviewer.voice.say import speak_for_practice
@@ -194,6 +195,18 @@ def cmd_practice(
     finally:
         if speaker is not None:
             speaker.close()
+
+
+def _model_note(front: TerminalFrontEnd, args: argparse.Namespace, stdin: IO[str] | None) -> None:
+    """What the local model in use can do, on stderr; checked first when never checked
+    and someone is at the keyboard (issue 15: the first use runs the check)."""
+    from interviewer.commands_fitness import first_use_note
+
+    reader = stdin or sys.stdin
+    at_keyboard = bool(getattr(reader, "isatty", lambda: False)())
+    session = front.session
+    check = at_keyboard and not getattr(args, "no_model_check", False)
+    first_use_note(session.backend, session.grader, check=check)
 
 
 def cmd_resume(
@@ -361,6 +374,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         ),
         answer_seconds=args.seconds or 0.0,
     )
+    if question.kind == "coding":  # its hidden tests run first: they are its correctness
+        from interviewer import commands_coding
+
+        request = commands_coding.with_tests(request)
     grade = service.grade(backend, request, offline, samples=grade_samples_for(args))
     if args.json:
         print(json.dumps(_grade_json(grade), indent=2))
@@ -560,18 +577,14 @@ def build_parser() -> argparse.ArgumentParser:
         "end each with a line holding only '.'. End of input ends the interview early "
         "and still prints the graded summary.",
     )
-    p.add_argument(
-        "--track", metavar="ID", help="track id (see `interviewer tracks`); or --job"
-    )
+    p.add_argument("--track", metavar="ID", help="track id (see `interviewer tracks`); or --job")
     p.add_argument(
         "--job",
         metavar="FILE",
         help="practise for this job posting (text, Markdown, PDF or DOCX): a plan of "
         "questions covering its skills; the target is saved (see `interviewer targets`)",
     )
-    p.add_argument(
-        "--cv", metavar="FILE", help="your CV, with --job (sent only to a model in use)"
-    )
+    p.add_argument("--cv", metavar="FILE", help="your CV, with --job (sent only to a model in use)")
     p.add_argument(
         "--adaptive",
         action="store_true",
@@ -601,6 +614,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the interviewer's questions aloud with the system's speech program "
         "(espeak-ng, spd-say, say, or Windows' voices); without one, a note says what "
         "to install and the interview runs in text",
+    )
+    p.add_argument(
+        "--no-model-check",
+        action="store_true",
+        help="do not check a local model never checked before (by default, when answers "
+        "come from a keyboard, it is checked once first: `interviewer check-model`)",
     )
     p.add_argument(
         "--report",

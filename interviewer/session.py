@@ -55,6 +55,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from interviewer.core import grade_eta
 from interviewer.core.content import ContentLibrary, QuestionHistory
 from interviewer.core.cost import Price, SessionUsage, Usage, UsageMeter
 from interviewer.core.engine import (
@@ -71,12 +72,21 @@ from interviewer.core.engine import (
 from interviewer.core.errors import Cancelled, InterviewerError
 from interviewer.core.grading.text import stem, words
 from interviewer.core.leaks import Leak, StreamGate
-from interviewer.core.models import FollowUpDecision, Grade, Probe, Question, Rubric, Track, Turn
+from interviewer.core.models import (
+    FollowUpDecision,
+    Grade,
+    Probe,
+    Question,
+    Rubric,
+    Track,
+    Turn,
+    VoiceDelivery,
+)
 from interviewer.core.prompts import PromptLibrary
 from interviewer.core.report import Report, build_report, now_iso
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.core.speech_text import speaking_cap_seconds
-from interviewer.core.summary import SessionSummary
+from interviewer.core.summary import SessionSummary, summarize
 from interviewer.llm import service
 from interviewer.llm.base import Backend, CancelToken, ModelCall, Progress
 from interviewer.llm.leak_checks import follow_up_leak_check, turn_leak_check
@@ -282,6 +292,15 @@ class StartOptions:
     #: A track built for this interview (e.g. "practise my weak topics") instead of
     #: `track_id`'s; `track_id` still names the library track it was built from.
     track: Track | None = field(default=None, compare=False)
+    #: Adaptive difficulty (core/adaptive.py): each next question's level follows the
+    #: last answer's grade (its quick offline grade when the real one is not in yet).
+    adaptive: bool = False
+    #: The job target this interview practises for (storage/targets.py); saved in the
+    #: plan's options, so the target's readiness and history find the session.
+    target_id: str | None = None
+    #: One coding question (ml-coding) as the last question, for a track that offers it
+    #: (`Track.coding_option`, the full loop); off unless the candidate asks.
+    include_coding: bool = False
 
 
 @dataclass(frozen=True)
@@ -435,6 +454,36 @@ class GradeReady:
 
 
 @dataclass(frozen=True)
+class GradingEstimate:
+    """How many grades are in and when the rest should be (issue 15: the feedback page
+    fills in as grades land, with an estimate of when it will be complete).
+
+    Sent whenever a grade lands and as running grades report progress; `seconds_left`
+    is None when nothing honest can be said yet (`core/grade_eta.py`). `text()` is ""
+    once every grade is in: the front end hides its line then.
+    """
+
+    graded: int
+    total: int
+    seconds_left: float | None
+
+    def text(self) -> str:
+        """ "3 of 5 grades in; the rest in about 1 min 20 s" """
+        return grade_eta.eta_text(self.graded, self.total, self.seconds_left)
+
+
+@dataclass(frozen=True)
+class ResultsSoFar:
+    """The interview is over but grades are still arriving: the results as they stand
+    (no report yet; answers still being graded have no grade and are listed in
+    `grading`). Sent when the waiting starts and again as each grade lands."""
+
+    results: Results
+    #: Question ids whose grade is still being written or waits its turn.
+    grading: frozenset[str]
+
+
+@dataclass(frozen=True)
 class InterviewFinished:
     results: Results
 
@@ -457,6 +506,8 @@ Event = (
     | GradingProgress
     | GradeWorking
     | GradeReady
+    | GradingEstimate
+    | ResultsSoFar
     | InterviewFinished
 )
 
@@ -517,7 +568,8 @@ def restore_engine(
       clocks (they were read before later answers): it is never put under this one.
     """
     plan, row = stored.plan, stored.row
-    missing = [qid for qid in plan.question_ids if qid not in library.questions]
+    ids = adaptive_order(stored) if plan.options.get("adaptive") else plan.question_ids
+    missing = [qid for qid in ids if qid not in library.questions]
     if missing:
         many = len(missing) > 1
         raise InterviewerError(
@@ -527,7 +579,7 @@ def restore_engine(
             "It can stay in your history as unfinished."
         )
     questions: list[Question] = []
-    for qid in plan.question_ids:
+    for qid in ids:
         q = library.questions[qid]
         seconds = plan.answer_seconds.get(qid)
         if seconds and seconds != q.answer_seconds:
@@ -615,6 +667,31 @@ def resumed_track(
         return Track.model_validate({"id": row.track_id, **fields})
     except ValueError:
         return Track.model_validate({"id": "resumed", **fields})
+
+
+def _plan_options(options: StartOptions) -> dict[str, str | int | float | bool | None]:
+    """What a resume needs beyond the questions: adaptivity and the job target."""
+    out: dict[str, str | int | float | bool | None] = {}
+    if options.adaptive:
+        out["adaptive"] = True
+    if options.target_id:
+        out["target_id"] = options.target_id
+    return out
+
+
+def adaptive_order(stored: StoredSession) -> list[str]:
+    """An adaptive interview's questions in the order they were asked (its saved plan
+    holds the first pick; swaps changed it): the asked ones, then the rest as planned,
+    as many as the plan had."""
+    asked = list(
+        dict.fromkeys(
+            t.question_id
+            for t in stored.turns
+            if t.question_id and t.role == "interviewer" and t.kind == "question"
+        )
+    )
+    rest = [q for q in stored.plan.question_ids if q not in asked]
+    return (asked + rest)[: max(len(stored.plan.question_ids), len(asked))]
 
 
 def answer_limit(need: NeedAnswer) -> float:
@@ -709,6 +786,18 @@ class InterviewSession:
         self._grade_numbers: dict[int, int] = {}  # request id -> answer number (1, 2, ...)
         self._graded = 0
         self._handed_out = 0
+        #: Seconds one grade is expected to take (the grading model's remembered fitness
+        #: check, `llm/factory.seconds_per_grade`); front ends set it. Until a grade of
+        #: this session is measured, the estimate of the feedback page rests on it.
+        self.expected_grade_seconds: float | None = None
+        #: Times grades (real seconds, whatever clock the engine runs on).
+        self.grade_clock: Callable[[], float] = time.monotonic
+        self._grade_tokens: dict[int, CancelToken] = {}  # request id -> its cancel token
+        self._grade_started: dict[int, float] = {}  # request id -> grade_clock at dispatch
+        self._grade_progress: dict[int, Progress] = {}  # request id -> its last report
+        self._grade_seconds: list[float] = []  # how long the model's grades took
+        self._estimate: tuple[int, int, float | None] | None = None
+        self._so_far_told = False
         self._store_warned = False
         # Store work handed to the writer, and done: pieces are numbered in order. The
         # interview does not move on (no model call starts) while a piece numbered up to
@@ -895,6 +984,7 @@ class InterviewSession:
             rng=self.rng,
             difficulty=options.difficulty,
             history=history,
+            include_coding=options.include_coding,
         )
         if not questions:
             raise InterviewerError(f"The track {track.name!r} has no questions to ask.")
@@ -906,6 +996,18 @@ class InterviewSession:
         ):
             # Scale the interview clock with the number of questions asked.
             duration = track.duration_minutes * 60 * len(questions) / track.question_count
+        if options.adaptive:
+            return InterviewEngine(
+                track,
+                questions,
+                self.library.rubrics,
+                follow_ups=options.follow_ups,
+                duration_seconds=duration,
+                clock=self.clock,
+                adaptive=True,
+                pool=self._adaptive_pool(track, history),
+                quick_score=self._quick_score,
+            )
         return InterviewEngine(
             track,
             questions,
@@ -914,6 +1016,34 @@ class InterviewSession:
             duration_seconds=duration,
             clock=self.clock,
         )
+
+    def _adaptive_pool(
+        self, track: Track, history: dict[str, QuestionHistory] | None
+    ) -> list[Question]:
+        """Questions an adaptive interview may swap in: the track's (every level), least
+        practised first, so a level change still brings a question not seen before."""
+        from interviewer.core.content import rotation_rank
+
+        base = track.model_copy(update={"difficulty": "mixed"})
+        pool = self.library.questions_for(base)
+        if not pool:
+            pool = list(self.library.questions.values())
+        # Coding questions (issue 19) are never swapped in for spoken ones.
+        pool = [q for q in pool if getattr(q, "kind", "") != "coding"]
+        hist = history or {}
+        return sorted(pool, key=lambda q: (rotation_rank(q, hist), q.id))
+
+    def _quick_score(self, request: GradeRequest) -> float | None:
+        """The offline coach's grade of a finished answer, at once (no model): what an
+        adaptive interview picks the next level from when the real grade is not in."""
+        from interviewer.llm.offline import OfflineCoach
+
+        coach = self.offline if self.offline is not None else OfflineCoach()
+        try:
+            return service.grade(coach, request, None).overall_score
+        except Exception:  # never stop an interview for the level of its next question
+            log.warning("quick grade failed", exc_info=True)
+            return None
 
     def start(
         self, options: StartOptions, history: dict[str, QuestionHistory] | None = None
@@ -929,8 +1059,24 @@ class InterviewSession:
         self._pump()
         self._emit(ClockChanged(self.clock_state()))
 
+    def _add_target_questions(self, stored: StoredSession) -> None:
+        """Questions a model wrote for the session's job target are not in the bank: put
+        the target's saved ones in the library so the interview resumes with them."""
+        target_id = stored.plan.options.get("target_id")
+        if not target_id:
+            return
+        from interviewer.storage.targets import get_target
+
+        try:
+            target = get_target(self.store, str(target_id))
+        except STORE_ERRORS:
+            return  # the resume then names the missing questions
+        for q in target.generated:
+            self.library.questions.setdefault(q.id, q)
+
     def resume_problem(self, stored: StoredSession) -> str:
         """Why this saved interview cannot be resumed with the content loaded now ("" if it can)."""
+        self._add_target_questions(stored)
         try:
             restore_engine(self.library, stored, clock=self.clock)
         except InterviewerError as err:
@@ -950,7 +1096,16 @@ class InterviewSession:
                 raise InterviewerError(f"The saved interview could not be read ({err}).") from err
         if stored.row.status == "finished":
             raise InterviewerError(f"The interview {session_id} is already finished.")
+        self._add_target_questions(stored)
         engine = restore_engine(self.library, stored, clock=self.clock)
+        if stored.plan.options.get("adaptive"):
+            engine.adaptive = True
+            engine.pool = [
+                q
+                for q in self._adaptive_pool(engine.track, None)
+                if q.id not in {r.question.id for r in engine.records}
+            ]
+            engine.quick_score = self._quick_score
         lock = self._take_lock(session_id)  # before anything changes: refused as it is
         if lock is self._lock:
             self._lock = None  # leave() must not let go of the session being resumed
@@ -965,6 +1120,8 @@ class InterviewSession:
             difficulty=plan.difficulty,
             follow_ups=plan.follow_ups,
             track=None if base is not None and base == engine.track else engine.track,
+            adaptive=bool(plan.options.get("adaptive")),
+            target_id=str(plan.options["target_id"]) if plan.options.get("target_id") else None,
         )
         self._adopt(engine, options)
         self.session_id = session_id
@@ -1017,6 +1174,7 @@ class InterviewSession:
             follow_up_limit=engine.follow_up_limit,
             difficulty=options.difficulty,
             answer_seconds={q.id: q.answer_seconds for q in questions},
+            options=_plan_options(options),
         )
         # The id is made here, so the interview goes on while its row is being written; a
         # model call that ends before the row is on disk waits for it to log the call.
@@ -1051,17 +1209,27 @@ class InterviewSession:
         if self.engine is not None and self.engine.phase is Phase.ANSWERING:
             self.engine.update_draft(text)
 
-    def submit_answer(self, text: str | None = None, *, timed_out: bool = False) -> bool:
+    def submit_answer(
+        self,
+        text: str | None = None,
+        *,
+        timed_out: bool = False,
+        audio: str | None = None,
+        voice: VoiceDelivery | None = None,
+    ) -> bool:
         """True when the engine took the answer; on False the caller keeps the text.
 
-        `timed_out` marks an answer the front end cut off at its own deadline."""
+        `timed_out` marks an answer the front end cut off at its own deadline. A spoken
+        answer brings `audio` (its recording, relative to the session's folder, see
+        storage.session_files) and `voice` (core.voice_delivery's measures of it); both
+        are saved with the turn and the grade's delivery shows the voice."""
         eng = self.engine
         if eng is None:
             return False
         try:
             if text is not None:
                 eng.update_draft(text)
-            eng.submit_answer(text, timed_out=timed_out)
+            eng.submit_answer(text, timed_out=timed_out, audio=audio, voice=voice)
         except InterviewerError as err:
             self._emit(Notice("warning", str(err)))
             return False
@@ -1215,6 +1383,10 @@ class InterviewSession:
         self._grade_queue.clear()
         self._grade_jobs.clear()
         self._grade_questions.clear()
+        self._stop_grades()  # running grades end now; their answers stay ungraded
+        self._grade_seconds.clear()
+        self._estimate = None
+        self._so_far_told = False
         self._graded = self._handed_out = 0
         self._failure = ""
         self._shown = self._restored = 0
@@ -1430,6 +1602,10 @@ class InterviewSession:
                     self._emit(AnswerNeeded(need))
             elif isinstance(need, NeedGrades):
                 self._set_busy(self._grading_text())
+                if not self._so_far_told:
+                    self._so_far_told = True
+                    self._tell_results_so_far()
+                    self._tell_estimate(force=True)
             elif isinstance(need, Finished):
                 self._finish()
         self._emit(StateChanged())
@@ -1806,6 +1982,8 @@ class InterviewSession:
             request = self._grade_queue.popleft()
             job = next(self._ids)
             self._grade_jobs[job] = request.request_id
+            token = self._grade_tokens[request.request_id] = CancelToken()
+            self._grade_started[request.request_id] = self.grade_clock()
 
             working = self._grade_working(request)
 
@@ -1813,8 +1991,18 @@ class InterviewSession:
                 request: GradeRequest = request,
                 sid: str | None = self.session_id,
                 working: Callable[[Progress], None] = working,
+                token: CancelToken = token,
             ) -> Grade:
-                grade = service.grade(backend, request, offline, on_progress=working, **options)
+                if request.question.kind == "coding":  # its hidden tests: a child process
+                    from interviewer.commands_coding import with_tests
+
+                    request = with_tests(request)
+                grade = service.grade(
+                    backend, request, offline, on_progress=working, cancel=token, **options
+                )
+                # A cancel (closed, abandoned) gives the model call up at once: it raises
+                # Cancelled above and nothing is saved. A grade that came back whole is
+                # saved even so, as issue 13 wants: a resume must not pay for it again.
                 if sid is not None:
                     # Saved the moment it arrives, here on the worker: killed before the
                     # owner thread collects it, a resume must not pay for it again.
@@ -1844,7 +2032,9 @@ class InterviewSession:
             def emit() -> None:
                 if request.request_id not in self._grade_jobs.values():
                     return  # finished or cancelled meanwhile
+                self._grade_progress[request.request_id] = p
                 self._emit(event)
+                self._tell_estimate()
                 if self.phase is Phase.GRADING:
                     self._set_busy(
                         f"{self._grading_text()} {event.text()[:1].upper()}{event.text()[1:]}."
@@ -1861,6 +2051,12 @@ class InterviewSession:
             return
         grade, error, cancelled = _outcome(fut)
         self._grade_numbers.pop(request_id, None)
+        self._grade_tokens.pop(request_id, None)
+        self._grade_progress.pop(request_id, None)
+        started = self._grade_started.pop(request_id, None)
+        if grade is not None and started is not None and self.grading_backend.name != "offline":
+            # Measured on this machine under this load: what the estimate trusts first.
+            self._grade_seconds.append(max(0.0, self.grade_clock() - started))
         qid, sid = self._grade_questions.pop(request_id, None), self.session_id
         if cancelled:
             error = "Grading was cancelled."
@@ -1882,6 +2078,9 @@ class InterviewSession:
         if self.phase is Phase.GRADING:
             self._set_busy(self._grading_text())
         self._pump()
+        if self.engine is eng and eng.phase is Phase.GRADING:
+            self._tell_results_so_far()
+        self._tell_estimate()
 
     def _cancel_gradings(self, text: str) -> None:
         eng = self.engine
@@ -1890,11 +2089,77 @@ class InterviewSession:
         ids = [r.request_id for r in self._grade_queue] + list(self._grade_jobs.values())
         self._grade_queue.clear()
         self._grade_jobs.clear()
+        self._stop_grades()
         for request_id in ids:
             eng.on_grade_failed(request_id, text)
             self._grade_questions.pop(request_id, None)
             self._graded += 1
         self._emit(GradingProgress(self._graded, self._handed_out))
+
+    def _stop_grades(self) -> None:
+        """Cancel every running grade: each gives its model call up within a tenth of a
+        second and returns without saving anything (see `_dispatch_gradings`)."""
+        for token in self._grade_tokens.values():
+            token.cancel()
+        self._grade_tokens.clear()
+        self._grade_started.clear()
+        self._grade_progress.clear()
+
+    def grading_estimate(self) -> GradingEstimate:
+        """How many grades are in, and the seconds until the rest are (None: unknown)."""
+        running: list[grade_eta.Running] = []
+        for rid in self._grade_jobs.values():
+            p, started = self._grade_progress.get(rid), self._grade_started.get(rid)
+            if p is not None:
+                running.append(grade_eta.Running(p.seconds, p.left))
+            elif started is not None:
+                running.append(grade_eta.Running(self.grade_clock() - started))
+        left = grade_eta.seconds_left(
+            running,
+            len(self._grade_queue),
+            finished=self._grade_seconds,
+            expected=self.expected_grade_seconds,
+            workers=GRADING_WORKERS,
+        )
+        return GradingEstimate(self._graded, self._handed_out, left)
+
+    def _tell_estimate(self, *, force: bool = False) -> None:
+        """Emit the estimate when it changed (the count, or the seconds by a few)."""
+        if self.engine is None or not self._handed_out:
+            return
+        est = self.grading_estimate()
+        key = (est.graded, est.total, est.seconds_left)
+        old = self._estimate
+        if not force and old is not None and old[:2] == key[:2]:
+            a, b = old[2], key[2]
+            if (a is None) == (b is None) and (a is None or abs(a - (b or 0.0)) < 2.0):
+                return
+        self._estimate = key
+        self._emit(est)
+
+    def results_so_far(self) -> ResultsSoFar | None:
+        """The results as they stand while grades are still arriving (None: no interview)."""
+        eng = self.engine
+        if eng is None:
+            return None
+        records = list(eng.records)
+        results = Results(
+            track=eng.track,
+            records=records,
+            summary=summarize(records),
+            rubrics=dict(eng.rubrics),
+            ended_early=eng.ended_early,
+        )
+        waiting = {r.question.id for r in self._grade_queue}
+        for rid in self._grade_jobs.values():
+            if rid in self._grade_questions:
+                waiting.add(self._grade_questions[rid])
+        return ResultsSoFar(results, frozenset(waiting))
+
+    def _tell_results_so_far(self) -> None:
+        found = self.results_so_far()
+        if found is not None and found.grading:
+            self._emit(found)
 
 
 class _AfterRow:

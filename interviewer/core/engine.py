@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
+from interviewer.core.adaptive import choose as choose_adaptive
+from interviewer.core.adaptive import next_difficulty
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import (
     FollowUpDecision,
@@ -113,6 +115,9 @@ class InterviewEngine:
         follow_up_limit: int | None = None,
         duration_seconds: float | None = None,
         clock: Clock = time.monotonic,
+        adaptive: bool = False,
+        pool: Sequence[Question] = (),
+        quick_score: Callable[[GradeRequest], float | None] | None = None,
     ) -> None:
         if not questions:
             raise EngineError(f"Track {track.id!r} has no questions to ask.")
@@ -158,6 +163,15 @@ class InterviewEngine:
         self._next_request_id = 1
         self._undispatched: list[GradeRequest] = []
         self._outstanding: dict[int, QuestionRecord] = {}
+        #: Adaptive difficulty (core/adaptive.py): each next question's level follows the
+        #: last answer's grade. `pool` holds the questions that may be swapped in (beyond
+        #: the planned ones); `quick_score` grades a finished answer at once (the offline
+        #: coach) for when its real grade has not arrived by the time the next is chosen.
+        self.adaptive = adaptive
+        planned = {q.id for q in questions}
+        self.pool = [q for q in pool if q.id not in planned]
+        self.quick_score = quick_score
+        self.quick_scores: dict[str, float] = {}
 
     @classmethod
     def restore(
@@ -543,6 +557,8 @@ class InterviewEngine:
         if rec is None:
             self._go_wrap_up()
             return
+        if self.adaptive and self.index > 0:
+            self._adapt(rec)
         rec.status = "asking"
         self.phase = Phase.ASKING
 
@@ -582,12 +598,65 @@ class InterviewEngine:
             )
             self._undispatched.append(req)
             self._outstanding[request_id] = rec
+            if self.adaptive and self.quick_score is not None:
+                score = self.quick_score(req)
+                if score is not None:
+                    self.quick_scores[rec.question.id] = score
         else:
             rec.status = "skipped"
 
     def _advance(self) -> None:
         self.index += 1
         self._begin_question()
+
+    # ------------------------------------------------------------------ adaptive
+
+    @property
+    def difficulty_path(self) -> list[str]:
+        """The level of each question put to the candidate, in order."""
+        return [r.question.difficulty for r in self.records if r.status != "unasked"]
+
+    def _deciding_score(self, last: QuestionRecord) -> float | None:
+        """The score the next level follows (see core/adaptive.py): the last answer's
+        grade if in, else its quick grade, else the newest earlier grade."""
+        if last.grade is not None:
+            return last.grade.overall_score
+        if last.question.id in self.quick_scores:
+            return self.quick_scores[last.question.id]
+        for rec in reversed(self.records[: self.index]):
+            if rec.grade is not None:
+                return rec.grade.overall_score
+        return None
+
+    def _adapt(self, rec: QuestionRecord) -> None:
+        """Put a question of the level the last answer earned in `rec`'s place."""
+        last = self.records[self.index - 1]
+        if last.status not in ("answered", "skipped"):
+            return
+        target = next_difficulty(
+            last.question.difficulty,
+            self._deciding_score(last),
+            skipped=last.status == "skipped",
+        )
+        if rec.question.difficulty == target:
+            return
+        later = [r.question for r in self.records[self.index + 1 :]]
+        pick = choose_adaptive(
+            [rec.question, *later, *self.pool],
+            target,
+            last.question.difficulty,
+            category=rec.question.category,
+        )
+        if pick is None or pick.id == rec.question.id:
+            return
+        if pick.rubric not in self.rubrics:
+            return
+        for other in self.records[self.index + 1 :]:
+            if other.question.id == pick.id:
+                other.question, rec.question = rec.question, pick
+                return
+        self.pool = [q for q in self.pool if q.id != pick.id] + [rec.question]
+        rec.question = pick
 
     def _go_wrap_up(self) -> None:
         self.phase = Phase.WRAP_UP

@@ -16,6 +16,8 @@ from interviewer.core.engine import InterviewEngine, QuestionRecord
 from interviewer.core.models import Grade, Question, Rubric, Turn
 from interviewer.core.summary import SessionSummary, summarize
 
+#: Ids of questions a model wrote for a job target start with this (core/jobs.py).
+GENERATED_PREFIX = "gen-"
 #: 2: unreached questions count as 0 (summary.not_reached, summary.answered_only_score);
 #: questions carry strong_answer. Version 1 reports still load (the new fields default).
 REPORT_SCHEMA_VERSION = 2
@@ -46,6 +48,8 @@ class QuestionReport(BaseModel):
     turns: list[Turn] = Field(default_factory=list)
     grade: Grade | None = None
     grade_error: str = ""
+    #: Written by a model for this candidate's job target (issue 17), not from the bank.
+    generated: bool = False
 
 
 class Report(BaseModel):
@@ -64,6 +68,10 @@ class Report(BaseModel):
     summary: SessionSummary
     #: Tokens used and the estimated cost; absent when no model was called (offline coach).
     usage: SessionUsage | None = None
+    #: Adaptive difficulty was on: each question's level followed the last answer's grade.
+    adaptive: bool = False
+    #: The level of each question asked, in order (easy / medium / hard).
+    difficulty_path: list[str] = Field(default_factory=list)
 
 
 def criterion_infos(rubric: Rubric) -> list[CriterionInfo]:
@@ -108,6 +116,7 @@ def question_report(rec: QuestionRecord, rubric: Rubric | None) -> QuestionRepor
         turns=list(rec.turns),
         grade=_named_key_points(rec.grade, q),
         grade_error=rec.grade_error,
+        generated=q.id.startswith(GENERATED_PREFIX),
     )
 
 
@@ -142,4 +151,6 @@ def build_report(
         questions=questions,
         summary=summarize(engine.records),
         usage=usage,
+        adaptive=engine.adaptive,
+        difficulty_path=engine.difficulty_path,
     )

@@ -285,3 +285,27 @@ def grade_request_from_json(data: dict[str, Any]) -> GradeRequest:
     except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError is one
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ValueError(f"not a grade request ({first})") from None
+
+
+# ---------------------------------------------------------------------- other structured calls
+
+
+@dataclass(frozen=True)
+class StructuredRequest:
+    """A structured-output call outside the interview (issue 17: read a job posting,
+    write tailored questions): the messages, the pydantic model the reply must match,
+    and what the call is, for error messages ("a job profile"). Backends that can answer
+    it have a `structured(request)` method (see `StructuredBackend`); the rest (the
+    offline coach) cannot, and callers fall back to their offline path."""
+
+    kind: str
+    chunks: Any  # core.prompts.ChatChunks
+    model: type[Any]
+    what: str
+
+
+@runtime_checkable
+class StructuredBackend(Protocol):
+    """A backend that answers a `StructuredRequest` with a validated model instance."""
+
+    def structured(self, request: StructuredRequest) -> ModelResponse[Any]: ...

@@ -18,10 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer.core.cost import Usage
-from interviewer.core.errors import BackendError, Cancelled
+from interviewer.core.errors import BackendError, BadResponse, Cancelled
 from interviewer.core.models import FollowUpDecision, GradeDraft
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
-from interviewer.llm.base import CancelToken, DeltaCallback, Mode, ModelResponse
+from interviewer.llm.base import (
+    CancelToken,
+    DeltaCallback,
+    Mode,
+    ModelResponse,
+    StructuredRequest,
+)
 
 #: str, FollowUpDecision, GradeDraft, a ModelResponse of one, an exception instance, or a
 #: callable(request) returning any of these.
@@ -50,6 +56,9 @@ class ScriptedBackend:
     default_turn: Callable[[TurnRequest], str] | None = None
     default_follow_up: Callable[[FollowUpRequest], FollowUpDecision] | None = None
     default_grade: Callable[[GradeRequest], GradeDraft] | None = None
+    #: Replies to `structured` calls (a model instance, a dict validated against the
+    #: request's model, an exception, or a callable(request) returning one of these).
+    structured_replies: deque[Reply] = field(default_factory=deque)
     # Capabilities (llm/base.py Backend): a stand-in for a model on this machine.
     model: str = "scripted"
     base_url: str | None = None
@@ -68,6 +77,9 @@ class ScriptedBackend:
 
     def enqueue_grade(self, *replies: Reply) -> None:
         self.grades.extend(replies)
+
+    def enqueue_structured(self, *replies: Reply) -> None:
+        self.structured_replies.extend(replies)
 
     def calls_of(self, kind: str) -> list[Call]:
         return [c for c in self.calls if c.kind == kind]
@@ -127,6 +139,23 @@ class ScriptedBackend:
             return reply
         if not isinstance(reply, GradeDraft):
             raise TypeError(f"scripted grade reply must be a GradeDraft, got {reply!r}")
+        return self._response(reply, reply.model_dump_json())
+
+    def structured(self, request: StructuredRequest) -> ModelResponse[Any]:
+        """A structured call (llm/base.py StructuredRequest); a dict reply is validated
+        against the request's model, so a test can script a malformed one."""
+        reply = self._next(request.kind, request, self.structured_replies, None)
+        if isinstance(reply, ModelResponse):
+            return reply
+        if isinstance(reply, dict):
+            from pydantic import ValidationError
+
+            try:
+                reply = request.model.model_validate(reply)
+            except ValidationError as exc:
+                raise BadResponse(f"scripted {request.what} does not validate: {exc}") from None
+        if not isinstance(reply, request.model):
+            raise TypeError(f"scripted {request.what} must be a {request.model.__name__}")
         return self._response(reply, reply.model_dump_json())
 
     def _response(self, result: Any, raw: str) -> ModelResponse[Any]:

@@ -1,0 +1,239 @@
+"""From a posting (and a CV) to an interview the session can run: one place for every
+front end (the terminal's `plan`/`practice --job`, the window's "Practise for a job").
+
+`prepare` reads the posting's profile (with a model when one is configured, else offline),
+builds the plan from the bank, and asks the model for a few tailored questions; it is
+blocking, so the window runs it on a worker and gets plain data back. `plan_track` and
+`start_options` turn a plan into what `InterviewSession.start` takes; `add_generated`
+makes generated questions resolvable by the library (the engine, the report and the
+grader see them like bank questions).
+
+Privacy: the CV goes to a model only when one is in use. Before the first call to a
+model that is not on this machine `on_send` is told what is sent (`privacy_notice`); a
+local server gets the same data without leaving the machine, the offline coach nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from interviewer.core.content import ContentLibrary, QuestionHistoryMap
+from interviewer.core.jobs import (
+    DEFAULT_QUESTIONS,
+    InterviewPlan,
+    JobProfile,
+    NoMLContent,
+    Readiness,
+    SkillVocabulary,
+    build_plan,
+    extract_profile,
+    privacy_notice,
+    readiness,
+)
+from interviewer.core.models import Question, Track
+from interviewer.llm import jobs as llm_jobs
+from interviewer.llm.base import Backend
+from interviewer.session import StartOptions
+from interviewer.storage.store import SessionStore
+from interviewer.storage.targets import (
+    Target,
+    list_targets,
+    save_target,
+    target_answers,
+    target_sessions,
+    update_skills,
+)
+from interviewer.storage.targets import add_generated as add_generated_to_target
+
+#: The library track a job interview is filed under when its own track is not saved.
+BASE_TRACK = "ml-full-loop"
+
+
+@dataclass
+class Prepared:
+    """Everything a front end shows and runs for one posting."""
+
+    profile: JobProfile
+    plan: InterviewPlan
+    generated: list[Question] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: What the terminal or window said was sent to a remote model ("" if nothing).
+    sent: str = ""
+
+
+def vocabulary(library: ContentLibrary) -> SkillVocabulary:
+    return SkillVocabulary(library.questions.values())
+
+
+def general_tracks(library: ContentLibrary) -> list[str]:
+    return sorted(library.tracks)
+
+
+def prepare(
+    posting: str,
+    library: ContentLibrary,
+    *,
+    cv: str = "",
+    backend: Backend | None = None,
+    count: int = DEFAULT_QUESTIONS,
+    skills: Sequence[str] | None = None,
+    history: QuestionHistoryMap | None = None,
+    source: str = "posting",
+    on_send: Callable[[str], None] | None = None,
+    generate: int = llm_jobs.GENERATED_QUESTIONS,
+) -> Prepared:
+    """Read `posting` and plan its interview. Raises NoMLContent (naming `source` and
+    offering the general tracks) for a posting with no ML content, unless the candidate
+    named the `skills` to plan for."""
+    vocab = vocabulary(library)
+    offline_profile = extract_profile(posting, vocab, cv, source_name=source)
+    use_model = llm_jobs.can_structure(backend)
+    sent = ""
+    if use_model and backend is not None:
+        sent = privacy_notice(
+            backend.label,
+            is_local=backend.is_local,
+            posting_chars=len(posting),
+            cv_chars=len(cv),
+        )
+        if sent and on_send is not None:
+            on_send(sent)
+    analysis = llm_jobs.analyse(backend if use_model else None, posting, cv, vocab, offline_profile)
+    profile = analysis.profile
+    notes = list(analysis.notes)
+    if skills:
+        chosen = list(dict.fromkeys(vocab.canonical(s) for s in skills if s.strip()))
+        profile = profile.model_copy(update={"skills": chosen, "ml_content": True})
+    if not profile.ml_content or not profile.skills:
+        raise NoMLContent(source, general_tracks(library))
+    plan = build_plan(profile, library.questions.values(), vocab, count=count, history=history)
+    generated: list[Question] = []
+    if use_model and generate > 0:
+        made = llm_jobs.generate(
+            backend,
+            posting,
+            cv,
+            profile,
+            plan.not_covered,
+            library.rubrics,
+            n=min(generate, count),
+            salt=source,
+        )
+        notes += made.notes
+        if made.questions:
+            generated = [q for q, _s, _a in made.questions]
+            plan = build_plan(
+                profile,
+                library.questions.values(),
+                vocab,
+                count=count,
+                generated=made.questions,
+                history=history,
+                offline=False,
+            )
+    if use_model and not generated:
+        plan.notes.insert(0, "No tailored questions this time: bank questions only.")
+        plan.offline = True
+    plan.notes = [*notes, *plan.notes]
+    return Prepared(profile, plan, generated, notes, sent)
+
+
+def add_generated(library: ContentLibrary, questions: Sequence[Question]) -> None:
+    """Make generated questions known to the library (engine, report and resume find
+    them by id); bank questions are never replaced."""
+    for q in questions:
+        library.questions.setdefault(q.id, q)
+
+
+def _track_id(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "target"
+    return f"job-{slug}"
+
+
+def plan_track(
+    plan: InterviewPlan, library: ContentLibrary, title: str = "", minutes: float | None = None
+) -> Track:
+    """A track that asks exactly the plan's questions in its order."""
+    ids = [q.id for q in plan.questions if q.id in library.questions]
+    questions = [library.questions[i] for i in ids]
+    categories = list(dict.fromkeys(q.category for q in questions)) or ["technical"]
+    seconds = sum(q.answer_seconds for q in questions) * 1.5
+    return Track.model_validate(
+        {
+            "id": _track_id(title or "target"),
+            "name": f"Job: {title}"[:200] if title else "Job target",
+            "description": f"Planned from the posting for {title or 'this job'}."[:2000],
+            "duration_minutes": max(1, min(480, round((minutes or seconds / 60) or 1))),
+            "question_count": max(1, min(50, len(ids))),
+            "categories": categories,
+            "difficulty": "mixed",
+            "follow_up_limit": 1,
+            "selection": "ordered",
+            "questions": ids[:50],
+            # What an adaptive interview may swap in: questions on the plan's topics.
+            "topics": list(dict.fromkeys(t for q in questions for t in q.topics))[:50],
+        }
+    )
+
+
+def start_options(
+    plan: InterviewPlan,
+    library: ContentLibrary,
+    *,
+    title: str = "",
+    target_id: str | None = None,
+    adaptive: bool = False,
+    minutes: float | None = None,
+    follow_ups: bool = True,
+) -> StartOptions:
+    """What `InterviewSession.start` takes to run the plan (saved under `target_id`)."""
+    track = plan_track(plan, library, title, minutes)
+    base = BASE_TRACK if BASE_TRACK in library.tracks else track.id
+    return StartOptions(
+        base,
+        question_count=len(track.questions),
+        minutes=minutes,
+        follow_ups=follow_ups,
+        repeat=True,
+        track=track,
+        adaptive=adaptive,
+        target_id=target_id,
+    )
+
+
+def target_readiness(store: SessionStore, target: Target, library: ContentLibrary) -> Readiness:
+    """Readiness of one saved target (core.jobs.readiness): each of its skills, how
+    often the target's sessions asked about it, the latest grade on it."""
+    questions = dict(library.questions)
+    for q in target.generated:
+        questions.setdefault(q.id, q)
+    return readiness(
+        target.id,
+        target.skills,
+        target_answers(store, target.id),
+        vocabulary(library),
+        questions,
+        sessions=len(target_sessions(store, target.id)),
+    )
+
+
+def remember_target(store: SessionStore, posting: str, cv: str, prepared: Prepared) -> str:
+    """Save the target (or reuse the saved one with the same posting and CV, keeping
+    its history), with the plan's skills and any generated questions; returns its id."""
+    for t in list_targets(store):
+        if t.posting == posting and t.cv == cv:
+            update_skills(store, t.id, prepared.profile.skills)
+            if prepared.generated:
+                add_generated_to_target(store, t.id, prepared.generated)
+            return t.id
+    return save_target(
+        store,
+        title=prepared.profile.title or "Job target",
+        posting=posting,
+        cv=cv,
+        skills=prepared.profile.skills,
+        profile=prepared.profile,
+        generated=prepared.generated,
+    )
