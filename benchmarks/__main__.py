@@ -171,12 +171,39 @@ def run(quick: bool) -> tuple[list[Row], dict[str, Any]]:
             note="reference: a bare PySide6 window's peak RSS",
         ),
     ]
+    rows += local_model_rows(raw)
     if not complete:
         raw["warning"] = (
             f"the GUI interview did not complete: {gui['answered']} answered, "
             f"{gui['graded']} graded of {questions}. {gui.get('error', '')}"
         ).strip()
     return rows, raw
+
+
+def local_model_rows(raw: dict[str, Any]) -> list[Row]:
+    """Grades a recorded small local model made, against the offline coach standing in
+    (benchmarks/local_model.py: read from the recordings, no server needed)."""
+    from benchmarks import local_model
+
+    rows = []
+    found = local_model.tally()
+    raw["local_models"] = {
+        k: {"by_model": t.by_model, "by_coach": t.by_coach, "sources": t.sources}
+        for k, t in found.items()
+    }
+    for t in found.values():
+        rows.append(
+            Row(
+                f"grades by recorded {t.model}",
+                float(t.by_model),
+                float(t.total),
+                "grades",
+                "-",
+                note=f"reference: all its recorded grades; the rest by the offline coach "
+                f"({'; '.join(t.sources)})",
+            )
+        )
+    return rows
 
 
 def details(raw: dict[str, Any]) -> str:
@@ -225,6 +252,11 @@ def details(raw: dict[str, Any]) -> str:
         f"PySide6 references to True lost during the interview: {gui['true_refs_lost']:,} "
         f"({gui['true_refs_left']:,} left; the process aborts when none are left)",
     ]
+    for name, t in raw.get("local_models", {}).items():
+        lines.append(
+            f"recorded local model {name}: {t['by_model']} grades by the model, "
+            f"{t['by_coach']} by the offline coach ({'; '.join(t['sources'])})"
+        )
     if "warning" in raw:
         lines.append(f"WARNING: {raw['warning']}")
     return "\n".join(lines)

@@ -419,3 +419,48 @@ def test_a_recorded_server_that_only_pings_is_abandoned_within_the_first_token_b
         took = time.monotonic() - began
         backend.close()
     assert took < 10.0
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def test_the_benchmark_row_counts_the_models_grades_against_the_coachs(tmp_path: Path) -> None:
+    """benchmarks/local_model.py reads the recordings only: an interview's outcome, the
+    grading set's records; a constructed fixture is not counted."""
+    from benchmarks import local_model
+    from benchmarks.__main__ import local_model_rows
+
+    interviews, gradings = tmp_path / "i", tmp_path / "g"
+    interviews.mkdir()
+    gradings.mkdir()
+    (interviews / "m-interview.jsonl").write_text(
+        json.dumps({"header": {"constructed": False}})
+        + "\n"
+        + json.dumps({"outcome": {"grades": [{"by_model": True}, {"by_model": False}]}})
+        + "\n"
+    )
+    (interviews / "constructed-echo-turn.jsonl").write_text(ECHO_TURN.read_text())
+    (gradings / "m.jsonl").write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in (
+                {"id": "a", "error": "", "live_flags": []},
+                {"id": "b", "error": "", "live_flags": ["offline_fallback"]},
+                {"id": "c", "error": "BackendTimeout", "live_flags": []},
+            )
+        )
+    )
+    found = local_model.tally(interviews, gradings)
+    assert list(found) == ["m"]
+    assert (found["m"].by_model, found["m"].by_coach) == (2, 3)
+    # The real recordings: the interview's grades as its outcome says.
+    _h, _e, outcome = load(INTERVIEW)
+    real = local_model.tally()["gemma3-270m-q4km"]
+    in_interview = sum(1 for g in outcome["grades"] if g["by_model"])
+    assert real.by_model >= in_interview
+    assert real.total >= len(outcome["grades"])
+    raw: dict[str, Any] = {}
+    rows = local_model_rows(raw)
+    row = next(r for r in rows if r.metric == "grades by recorded gemma3-270m-q4km")
+    assert (row.value, row.reference) == (real.by_model, real.total)
+    assert raw["local_models"]["gemma3-270m-q4km"]["by_coach"] == real.by_coach
