@@ -114,3 +114,80 @@ def cmd_check_model(args: argparse.Namespace) -> int:
     else:
         print(report.text())
     return 0
+
+
+# ---------------------------------------------------------------------- first use
+
+
+def first_use_note(
+    *backends: Any,
+    check: bool,
+    err: Any = None,
+    budgets: Budgets | None = None,
+) -> None:
+    """Before `interviewer practice`: one line on stderr per local model in use (the
+    interviewer's, the grader's) saying what it can do, from its remembered check. A
+    model never checked is checked now when `check` (someone is at the keyboard and did
+    not pass --no-model-check), with its steps on stderr, and remembered; otherwise the
+    line says how to check it. Stdout is left alone. The offline coach, hosted models
+    and test doubles are never checked (`llm/first_use.targets`)."""
+    from interviewer.llm.first_use import remembered_line, targets
+
+    out = err if err is not None else sys.stderr
+    for target in targets(*backends):
+        line = remembered_line(target)
+        if line:
+            print(f"note: {line}", file=out)
+            continue
+        if not check:
+            print(
+                f"note: {target.model} on {target.base_url} has not been checked yet: "
+                f"`interviewer check-model --base-url {target.base_url} --model "
+                f"{target.model}` says how fast it is and whether it can interview and grade.",
+                file=out,
+            )
+            continue
+        print(
+            f"Checking what {target.model} can do before the first interview with it "
+            "(once; Ctrl+C skips the check)…",
+            file=out,
+        )
+        try:
+            _check_target(target, budgets or Budgets(), out)
+        except KeyboardInterrupt:
+            print("note: the check was skipped; the interview starts now.", file=out)
+            continue
+        line = remembered_line(target)
+        if line:
+            print(f"note: {line}", file=out)
+
+
+def _check_target(target: Any, budgets: Budgets, out: Any) -> None:
+    from interviewer.llm.openai_backend import OpenAIBackend
+    from interviewer.storage.secrets import store_for
+
+    backend = OpenAIBackend(
+        api_key=store_for(SecretStore(), target.base_url, None).get(),
+        model=target.model,
+        base_url=target.base_url,
+        timeout=max(target.timeout, budgets.turn, budgets.grade),
+        connect_timeout=target.connect_timeout,
+        max_retries=0,
+        provider_label=target.label,
+    )
+    last = [0.0]
+
+    def progress(text: str) -> None:
+        now = time.monotonic()
+        if text.startswith(("Step ", "Done")) or now - last[0] >= WRITING_EVERY:
+            last[0] = now
+            print(text, file=out)
+
+    try:
+        _report, problem = check_and_remember(
+            backend, budgets=budgets, progress=progress, context_window=backend.context_window
+        )
+    finally:
+        backend.close()
+    if problem:
+        print(f"warning: {problem}", file=out)

@@ -385,7 +385,12 @@ def test_export_from_the_feedback_screen_after_an_interview(qtbot: QtBot, tmp_pa
     qtbot.waitUntil(lambda: win.controller.answering)
     win.window.interview.answer.setPlainText("Regularization shrinks weights to cut variance.")
     win.window.interview.submit_action.trigger()
-    qtbot.waitUntil(lambda: win.window.stack.currentWidget() is win.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            win.window.stack.currentWidget() is win.window.feedback
+            and win.controller.results is not None
+        )
+    )
     win.save_file.answer = (str(tmp_path / "r.md"), EXPORT_FILTERS[".md"])
     win.window.feedback.export_button.click()
     settle(qtbot)

@@ -47,7 +47,12 @@ def test_whole_interview_by_typing_reaches_feedback_with_scores(qtbot: QtBot) ->
     view.answer.setPlainText(ANSWER_2)
     view.submit_action.trigger()
 
-    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.stack.currentWidget() is app.window.feedback
+            and app.controller.results is not None
+        )
+    )
     results = app.controller.results
     assert results is not None
     assert [r.status for r in results.records] == ["answered", "answered"]
@@ -171,7 +176,12 @@ def test_end_interview_asks_first_and_keeps_the_draft(qtbot: QtBot) -> None:
     app.confirm.answers = [True]
     qtbot.mouseClick(view.end_button, Qt.MouseButton.LeftButton)
     assert app.confirm.asked == ["End the interview?", "End the interview?"]
-    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.stack.currentWidget() is app.window.feedback
+            and app.controller.results is not None
+        )
+    )
     results = app.controller.results
     assert results is not None and results.ended_early
     assert results.records[0].turns[-1].text == "Bias is error from wrong assumptions"

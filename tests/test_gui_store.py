@@ -129,7 +129,12 @@ def test_every_answer_is_committed_the_moment_it_is_submitted(qtbot: QtBot) -> N
     assert [t.text for t in follow_up] == ["How would you detect high variance?"]
 
     answer(qtbot, app, "High variance: the fit changes with the sample.")
-    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.stack.currentWidget() is app.window.feedback
+            and app.controller.results is not None
+        )
+    )
     stored = db.load_session(sid)
     assert stored.row.status == "finished"
     assert set(stored.grades) == {"q1", "q2"}  # each grade was saved as it arrived
@@ -222,7 +227,12 @@ def test_a_killed_interview_is_offered_and_resumed_exactly(qtbot: QtBot) -> None
     # It carries on to the end; nothing was written twice.
     second.window.interview.answer.insertPlainText(" more data helps.")
     second.window.interview.submit_action.trigger()
-    qtbot.waitUntil(lambda: second.window.stack.currentWidget() is second.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            second.window.stack.currentWidget() is second.window.feedback
+            and second.controller.results is not None
+        )
+    )
     stored = reader().load_session(sid)
     assert stored.row.status == "finished"
     answers = [t.text for t in stored.turns if t.role == "candidate"]
@@ -372,7 +382,12 @@ def test_killed_while_grading_resumes_into_grading_and_feedback(qtbot: QtBot) ->
     offer = second.window.resume_offer
     assert offer.session_id == sid and "2 of 2 questions answered" in offer.detail.text()
     offer.resume_button.click()
-    qtbot.waitUntil(lambda: second.window.stack.currentWidget() is second.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            second.window.stack.currentWidget() is second.window.feedback
+            and second.controller.results is not None
+        )
+    )
     stored = reader().load_session(sid or "")
     assert stored.row.status == "finished" and set(stored.grades) == {"q1", "q2"}
     assert stored.report is not None and stored.report.summary.answered == 2

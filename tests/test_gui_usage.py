@@ -44,7 +44,12 @@ def run_one_interview(qtbot: QtBot, backend: CountingBackend) -> Any:
     assert app.window.usage_status.text().startswith("1,100 tokens · ")  # the first question
     app.window.interview.answer.setPlainText("Bias is error from wrong assumptions.")
     app.window.interview.submit_action.trigger()
-    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.stack.currentWidget() is app.window.feedback
+            and app.controller.results is not None
+        )
+    )
     return app
 
 

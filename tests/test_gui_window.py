@@ -74,7 +74,12 @@ def test_practise_again_and_back_home(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: app.controller.answering)
     app.window.interview.answer.setPlainText("Bias is error from wrong assumptions.")
     app.window.interview.submit_action.trigger()
-    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.stack.currentWidget() is app.window.feedback
+            and app.controller.results is not None
+        )
+    )
 
     first = app.controller.engine
     app.window.feedback.practise_again.emit()
@@ -213,10 +218,17 @@ def test_gradings_run_two_at_a_time_in_the_background(qtbot: QtBot) -> None:
         qtbot.waitUntil(lambda: len(started) == 2)
         qtbot.waitUntil(lambda: "Grading your answers (0 of 3" in app.controller.busy_text)
         assert len(started) == 2  # the third waits for a free slot
-        assert app.window.interview.busy_row.isVisible()
+        # The interview is over: the feedback page shows while the grades arrive.
+        qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+        assert app.window.feedback.grading_note.startswith("0 of 3 grades in")
     finally:
         release.set()
-    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.stack.currentWidget() is app.window.feedback
+            and app.controller.results is not None
+        )
+    )
     assert sorted(started) == [1, 2, 3]
 
 

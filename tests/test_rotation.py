@@ -278,7 +278,12 @@ def _interview(qtbot: QtBot, app: App, repeat: bool = False) -> list[str]:
         qtbot.waitUntil(lambda: app.controller.answering)
         app.window.interview.answer.setPlainText("Bias is error from wrong assumptions.")
         app.window.interview.submit_action.trigger()
-    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    qtbot.waitUntil(
+        lambda: (
+            app.window.stack.currentWidget() is app.window.feedback
+            and app.controller.results is not None
+        )
+    )
     app.window.feedback.back_home.emit()
     assert app.window.stack.currentWidget() is home
     settle(qtbot)  # the practised count is read off the GUI thread

@@ -108,6 +108,7 @@ def run(args: argparse.Namespace | Any = None) -> int:
     window = build_window(args)
     window.show()
     window.discover_local_servers()
+    window.check_models_on_first_use()  # a local model never checked: once, in the background
     try:
         return int(app.exec())
     finally:

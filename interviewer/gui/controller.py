@@ -35,6 +35,7 @@ from interviewer.core.content import ContentLibrary, QuestionHistory
 from interviewer.core.cost import SessionUsage, UsageMeter
 from interviewer.core.engine import InterviewEngine, Phase
 from interviewer.core.errors import Cancelled, InterviewerError
+from interviewer.core.models import VoiceDelivery
 from interviewer.gui.workers import Progress, QueryOp, TaskRunner
 from interviewer.llm.base import Backend
 from interviewer.session import (
@@ -49,12 +50,14 @@ from interviewer.session import (
     DraftRestored,
     Event,
     GradeWorking,
+    GradingEstimate,
     GradingProgress,
     InterviewFinished,
     InterviewSession,
     Notice,
     PausedChanged,
     Results,
+    ResultsSoFar,
     Started,
     StartOptions,
     StateChanged,
@@ -214,6 +217,11 @@ class Controller(QObject):
     grading_progress = Signal(int, int)  # graded, handed out
     #: How far a grade being written has got ("grading answer 3: 340 tokens so far, ...").
     grade_working = Signal(str)
+    #: "3 of 5 grades in; the rest in about 1 min 20 s" ("" once every grade is in).
+    grading_estimate = Signal(str)
+    #: The interview is over, grades still arriving: (Results without a report, the
+    #: question ids still being graded). Sent again as each grade lands.
+    results_so_far = Signal(object, object)
     finished = Signal(object)  # Results
     draft_restored = Signal(str)  # a resumed interview's saved draft, for the answer box
 
@@ -268,6 +276,7 @@ class Controller(QObject):
             writer=self.writer,
         )
         self.session.grade_samples = settings.grade_samples
+        self._expect_grade_seconds()
         self.session.subscribe(self._on_event)
         #: What was practised, for question rotation: read in the background, after the
         #: store writes before it, so a start never reads the store on the GUI thread.
@@ -284,6 +293,10 @@ class Controller(QObject):
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self._on_autosave)
+        #: Asked when a clock has run out, before the draft is submitted: True means the
+        #: front end submits the answer itself (the window's spoken answers, see
+        #: gui/voice_answer.py); False (or no hook) lets the clock submit the draft.
+        self.timeout_hook: Callable[[], bool] | None = None
 
     # ------------------------------------------------------------------ the session's state
 
@@ -373,14 +386,26 @@ class Controller(QObject):
         self.backend = self._build_backend(settings)
         self.session.grader = self._build_grader(settings, self.backend)
         self.session.grade_samples = settings.grade_samples
+        self._expect_grade_seconds()
         for notice in (self.backend_notice, self.grader_notice):
             if notice:
                 self.message.emit("warning", notice)
         self.backend_changed.emit(self.backend_label)
 
+    def _expect_grade_seconds(self) -> None:
+        """How long the grading model's grades take, from its remembered fitness check
+        (a small JSON file), for the feedback page's estimate until grades are timed."""
+        from interviewer.llm.factory import seconds_per_grade
+
+        try:
+            self.session.expected_grade_seconds = seconds_per_grade(self.session.grading_backend)
+        except Exception:  # an estimate is not worth failing for
+            self.session.expected_grade_seconds = None
+
     def set_backend(self, backend: Backend) -> None:
         self.backend = backend
         self.backend_notice = ""
+        self._expect_grade_seconds()
         self.backend_changed.emit(self.backend_label)
 
     # ------------------------------------------------------------------ queries
@@ -507,9 +532,17 @@ class Controller(QObject):
     def update_draft(self, text: str) -> None:
         self.session.update_draft(text)
 
-    def submit_answer(self, text: str) -> bool:
-        """True when the engine took the answer; on False the caller keeps the text."""
-        return self.session.submit_answer(text)
+    def submit_answer(
+        self,
+        text: str,
+        *,
+        timed_out: bool = False,
+        audio: str | None = None,
+        voice: VoiceDelivery | None = None,
+    ) -> bool:
+        """True when the engine took the answer; on False the caller keeps the text. A
+        spoken answer brings its recording (`audio`) and measured delivery (`voice`)."""
+        return self.session.submit_answer(text, timed_out=timed_out, audio=audio, voice=voice)
 
     def skip(self) -> None:
         self.session.skip()
@@ -583,6 +616,12 @@ class Controller(QObject):
     def tick(self) -> None:
         if not self.in_interview:
             self._timer.stop()
+        hook = self.timeout_hook
+        if hook is not None and self.session.time_is_up() and hook():
+            # The front end submits this answer itself (a spoken answer's last phrase is
+            # still being transcribed); the clocks keep showing 0 until it does.
+            self.clocks_changed.emit(self.clock_state())
+            return
         self.session.tick()
 
     # ------------------------------------------------------------------ events -> signals
@@ -623,6 +662,10 @@ class Controller(QObject):
             self.grading_progress.emit(event.graded, event.handed_out)
         elif isinstance(event, GradeWorking):
             self.grade_working.emit(event.text())
+        elif isinstance(event, GradingEstimate):
+            self.grading_estimate.emit(event.text())
+        elif isinstance(event, ResultsSoFar):
+            self.results_so_far.emit(event.results, event.grading)
         elif isinstance(event, DraftRestored):
             self.draft_restored.emit(event.text)
         elif isinstance(event, Started):

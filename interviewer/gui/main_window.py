@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
@@ -41,10 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer import __version__
+from interviewer.core.engine import Phase
 from interviewer.core.errors import InterviewerError
 from interviewer.core.report import Report
 from interviewer.gui.controller import Controller, Results, StartOptions
 from interviewer.gui.feedback import FeedbackView
+from interviewer.gui.first_check import FirstUseCheck
 from interviewer.gui.history import HistoryView, feedback_from_report, feedback_from_stored
 from interviewer.gui.home import HomeView
 from interviewer.gui.interview import Confirm, InterviewView
@@ -75,6 +78,9 @@ from interviewer.storage.store import (
 
 APP_NAME = "Interviewer"
 USAGE_REFRESH_MS = 1000
+#: Grades still arriving this long after the last answer: show the feedback page as
+#: it stands, filling in as they land (quicker grades show the finished page once).
+SO_FAR_DELAY_MS = 700
 DEFAULT_SIZE = (1120, 780)
 MIN_SIZE = (720, 520)
 
@@ -279,6 +285,13 @@ class MainWindow(QMainWindow):
         c.backend_changed.connect(self._on_backend_changed)
         c.grading_progress.connect(self._on_grading_progress)
         c.grade_working.connect(self._on_grade_working)
+        c.results_so_far.connect(self._on_results_so_far)
+        self._so_far: tuple[Results, frozenset[str]] | None = None
+        self._so_far_timer = QTimer(self)
+        self._so_far_timer.setSingleShot(True)
+        self._so_far_timer.setInterval(SO_FAR_DELAY_MS)
+        self._so_far_timer.timeout.connect(self._show_so_far)
+        c.grading_estimate.connect(self._on_grading_estimate)
         c.state_changed.connect(self._update_actions)
         c.draft_restored.connect(self._on_draft_restored)
         self.feedback.practise_again.connect(self._on_practise_again)
@@ -301,6 +314,11 @@ class MainWindow(QMainWindow):
             notices.insert(0, c.backend_notice)
         if any(notices):
             self.banner.show_message("warning", " ".join(n for n in notices if n))
+        # The model check once on first use (issue 15): started by the app after the
+        # window shows, and after new settings (`check_models_on_first_use`).
+        self.first_check = FirstUseCheck(self)
+        self.first_check.notice.connect(self._on_first_check_notice)
+        self.first_check.checked.connect(self._on_first_check_done)
         self.show_home()
         restore_geometry(self, self.geometry_file)
         self.offer_resume()
@@ -449,15 +467,67 @@ class MainWindow(QMainWindow):
         answer.setPlainText(text)  # the view hands it on to the controller like typing
         answer.moveCursor(QTextCursor.MoveOperation.End)
 
+    def _on_results_so_far(self, results: Results, grading: frozenset[str]) -> None:
+        """The interview is over and grades are still arriving: the feedback page shows
+        what is in and fills in as the rest land (issue 15). Not at once: grades that
+        land within SO_FAR_DELAY_MS (the offline coach, a fast model) go straight to
+        the finished page, which then appears once instead of twice."""
+        self._so_far = (results, grading)
+        if self.stack.currentWidget() is not self.feedback:
+            self._so_far_timer.start()
+            return
+        self._show_so_far()
+
+    def _show_so_far(self) -> None:
+        found, self._so_far = self._so_far, None
+        if found is None or self.controller.phase is not Phase.GRADING:
+            return
+        results, grading = found
+        self._shown_report = None  # nothing to export until the report is written
+        self.feedback.audio_dir = self._audio_dir(self.controller.session_id)
+        if self.stack.currentWidget() is self.feedback:
+            self.feedback.update_results(
+                results.records, results.summary, results.rubrics, grading=grading
+            )
+        else:
+            self.feedback.show_results(
+                results.records,
+                results.summary,
+                results.rubrics,
+                progressive=True,
+                grading=grading,
+            )
+            self.stack.setCurrentWidget(self.feedback)
+        self.feedback.export_button.setEnabled(False)
+
+    def _on_grading_estimate(self, text: str) -> None:
+        """ "3 of 5 grades in; the rest in about 1 min 20 s" on the feedback page (once
+        the interview is over; grades landing during it have the status bar)."""
+        if not text or self.controller.phase is Phase.GRADING:
+            self.feedback.set_grading_note(text)
+
     def _on_finished(self, results: Results) -> None:
+        self._so_far_timer.stop()
+        self._so_far = None
         self._shown_report = results.report
-        self.feedback.show_results(
-            results.records,
-            results.summary,
-            results.rubrics,
-            progressive=True,
-            usage=usage_line(results.report),
-        )
+        self.feedback.set_grading_note("")
+        self.feedback.audio_dir = self._audio_dir(self.controller.session_id)
+        if self.stack.currentWidget() is self.feedback:
+            # It showed the grades as they landed: the last ones fill in, in place.
+            self.feedback.update_results(
+                results.records,
+                results.summary,
+                results.rubrics,
+                usage=usage_line(results.report),
+            )
+        else:
+            self.feedback.show_results(
+                results.records,
+                results.summary,
+                results.rubrics,
+                progressive=True,
+                usage=usage_line(results.report),
+            )
         self.feedback.export_button.setEnabled(results.report is not None)
         self.stack.setCurrentWidget(self.feedback)
         self.feedback.practise_button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -487,6 +557,18 @@ class MainWindow(QMainWindow):
         return results.report if results is not None else None
 
     def _on_back_home(self) -> None:
+        pending = self.controller.session.pending_grades
+        if (
+            pending
+            and self.controller.phase is Phase.GRADING
+            and not self._confirm(
+                self,
+                "Leave before every grade is in?",
+                f"{pending} answer{'s are' if pending != 1 else ' is'} still being graded. "
+                "If you leave now, they stay ungraded in History.",
+            )
+        ):
+            return
         options = self.controller.options
         self.controller.leave_interview()
         if options is not None:
@@ -644,6 +726,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.progress)
         self._update_actions()
 
+    def _audio_dir(self, session_id: str | None) -> Path | None:
+        """The session's folder, where its spoken answers' recordings are replayed from."""
+        if not session_id:
+            return None
+        try:
+            return self.controller.store.session_dir(session_id)
+        except InterviewerError:
+            return None
+
     def _on_history_open(self, session_id: str) -> None:
         store = self.controller.store
 
@@ -667,6 +758,8 @@ class MainWindow(QMainWindow):
             self.banner.show_message("error", f"This session could not be opened: {err}")
             return
         self._shown_report = report
+        shown_id = report.session_id if report is not None else stored.row.id if stored else None
+        self.feedback.audio_dir = self._audio_dir(shown_id)
         self.feedback.show_results(records, summary, rubrics, usage=usage_line(report))
         self.feedback.export_button.setEnabled(report is not None)
         self.stack.setCurrentWidget(self.feedback)
@@ -907,6 +1000,43 @@ class MainWindow(QMainWindow):
             self.banner.show_message(
                 "info", f"Settings saved. The interviewer now uses {self.controller.backend_label}."
             )
+        self.check_models_on_first_use()
+
+    def check_models_on_first_use(self) -> bool:
+        """Check, in the background, each local model in use (interviewer, grader) that
+        was never checked; True when a check runs. Never the offline coach, a hosted
+        model (it would bill the check) or a test double (`llm/first_use.py`)."""
+        from interviewer.llm.first_use import unchecked
+        from interviewer.storage.secrets import store_for
+
+        c = self.controller
+        found = unchecked(c.backend, c.grader)
+        if not found:
+            return self.first_check.running
+        home = c.backend.base_url
+
+        def key_for(url: str) -> str | None:
+            return store_for(c.secrets, url, home).get()
+
+        return self.first_check.start(found, key_for)
+
+    def _on_first_check_notice(self, level: str, text: str) -> None:
+        if self.banner.isVisible() and self.banner.level == "error":
+            return  # an error the candidate must see first
+        if self.first_check.running:
+            self._banner_action = self.first_check.cancel
+            self.banner.show_message(level, text, action="Stop check")
+        else:
+            self._banner_action = None
+            self.banner.show_message(level, text)
+
+    def _on_first_check_done(self, _report: object, text: str) -> None:
+        """Settings, if open, shows the result at once (it reads it when it opens)."""
+        dialog = self.settings_dialog
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.check_label.setText(text)
+            dialog.check_label.setAccessibleDescription(text)
+            dialog.check_label.setVisible(bool(text))
 
     def show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", about_text())
@@ -930,6 +1060,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         save_geometry(self, self.geometry_file)
+        self.first_check.cancel()
         # Disappear at once; then give calls in flight a moment to return (a cancelled
         # stream stops at its next chunk; a grading may not, and is simply dropped).
         self.hide()
