@@ -130,5 +130,5 @@ def speaking_cap_seconds(text: str, rate: float = 0.0) -> float:
     more: its words at `SLOW_WORDS_PER_MINUTE`, scaled by the voice's rate (-1 is about
     half speed, 1 about double, as Qt's text-to-speech takes it), plus a little slack."""
     words = len(speakable(text).split())
-    speed = 2.0 ** max(-1.0, min(1.0, rate))
+    speed: float = 2.0 ** max(-1.0, min(1.0, rate))
     return CAP_SLACK_SECONDS + words * 60.0 / SLOW_WORDS_PER_MINUTE / speed

@@ -37,7 +37,6 @@ from interviewer.gui.workers import HTTP_STACK, QueryOp
 from interviewer.session import (
     AnswerNeeded,
     Event,
-    InterviewFinished,
     InterviewSession,
     PausedChanged,
     Started,
@@ -609,10 +608,8 @@ class SpokenInterview(QObject):
                     self.holding_changed.emit(True)
                 else:
                     self.session.question_delivered()
-        elif (isinstance(event, PausedChanged) and event.paused) or isinstance(
-            event, InterviewFinished
-        ):
-            speaker.stop()
+        elif isinstance(event, PausedChanged) and event.paused:
+            speaker.stop()  # the question is hidden while paused: so is its voice
 
     def _on_speech_finished(self) -> None:
         if self._waiting_for_speech:

@@ -382,10 +382,10 @@ class VoicePage(QWidget):
 
     def _update_rows(self) -> None:
         provider = self.engine_combo.currentData() == "provider"
-        for widget in (self.provider_voice_edit, self.provider_model_edit):
-            self.form.setRowVisible(widget, provider)
-        for widget in (self.system_engine_combo, self.voice_combo):
-            self.form.setRowVisible(widget, not provider)
+        for edit in (self.provider_voice_edit, self.provider_model_edit):
+            self.form.setRowVisible(edit, provider)
+        for combo in (self.system_engine_combo, self.voice_combo):
+            self.form.setRowVisible(combo, not provider)
         local = self.transcription_combo.currentData() == "local"
         self.form.setRowVisible(self.model_hint, local)
         self.form.setRowVisible(self.model_row, local)
