@@ -296,3 +296,35 @@ def test_adaptive_interview_resumes_in_the_order_it_was_asked() -> None:
     again = restore_engine(lib, stored)
     assert [r.question.id for r in again.records][: len(asked)] == asked
     assert again.phase is Phase.ANSWERING
+
+
+def test_every_export_shows_the_path_and_generated_questions() -> None:
+    from interviewer.export.html import to_html
+    from interviewer.export.markdown import to_markdown
+
+    engine = adaptive_engine({"great": 90.0, "poor": 5.0}, n=3)
+    run(engine, ["great", "poor", "poor"])
+    engine.end_early()
+    report = build_report(engine, backend="offline", backend_label="x", started_at="2026")
+    first = report.questions[0].model_copy(update={"generated": True})
+    report = report.model_copy(update={"questions": [first, *report.questions[1:]]})
+    md = to_markdown(report)
+    assert "| Difficulty path | medium → hard → medium (adaptive" in md
+    assert md.count("written for this job") == 1
+    html = to_html(report)
+    assert "Difficulty path" in html and "written for this job" in html
+    plain = build_report(
+        _plain_engine(),
+        backend="offline",
+        backend_label="x",
+        started_at="2026",
+    )
+    assert "Difficulty path" not in to_markdown(plain)
+
+
+def _plain_engine() -> InterviewEngine:
+    engine = InterviewEngine(
+        track(count=2), bank()[:2], {"technical": rubric()}, follow_ups=False, clock=lambda: 0.0
+    )
+    run(engine, ["a", "b"])
+    return engine

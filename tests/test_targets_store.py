@@ -172,3 +172,53 @@ def test_no_credential_columns_in_targets() -> None:
     store = SessionStore.memory()
     cols = [r[1] for r in store._read(lambda c: c.execute("PRAGMA table_info(targets)").fetchall())]
     assert cols == ["id", "title", "posting", "cv", "skills", "profile", "generated", "created_at"]
+
+
+def test_a_session_with_a_generated_question_resumes_and_reports_it() -> None:
+    """The question a model wrote is not in the bank: the session finds it through the
+    target it was practised for, after the app (and its library) started afresh."""
+    from interviewer.core.jobs import build_plan
+    from interviewer.job_plans import add_generated, start_options
+    from interviewer.llm.offline import OfflineCoach
+    from interviewer.llm.scripted import ScriptedBackend
+    from interviewer.session import InterviewSession, ThreadExecutor
+
+    lib = load_library()
+    vocab = SkillVocabulary(lib.questions.values())
+    gen = question("gen-kubernetes-0a1b2c3d").model_copy(update={"topics": ["kubernetes"]})
+    prof = profile()
+    plan = build_plan(
+        prof, lib.questions.values(), vocab, count=2, generated=[(gen, "kubernetes", "the posting")]
+    )
+    assert plan.questions[0].id == gen.id and plan.questions[0].generated
+    store = SessionStore.memory()
+    tid = new_target(store, generated=[gen])
+    add_generated(lib, [gen])
+    backend = ScriptedBackend(default_turn=lambda r: r.question.text if r.question else "Bye.")
+    executor = ThreadExecutor()
+    session = InterviewSession(lib, store, executor, backend=backend, offline=OfflineCoach())
+    session.start(start_options(plan, lib, title="Senior MLE", target_id=tid, follow_ups=False))
+    assert executor.run_until(lambda: session.answering)
+    sid = session.session_id or ""
+    session.suspend()
+    executor.shutdown()
+    assert [r.id for r in target_sessions(store, tid)] == [sid]
+
+    fresh = load_library()
+    assert gen.id not in fresh.questions
+    executor = ThreadExecutor()
+    again = InterviewSession(fresh, store, executor, backend=backend, offline=OfflineCoach())
+    assert again.resume_problem(store.load_session(sid)) == ""
+    again.resume(sid)
+    assert again.options is not None and again.options.target_id == tid
+    assert executor.run_until(lambda: again.answering)
+    again.submit_answer("Pods, deployments and a bias-variance trade-off answer: underfit.")
+    assert executor.run_until(lambda: again.answering)
+    again.end_early()
+    assert executor.run_until(lambda: again.results is not None, timeout=60)
+    report = again.results.report if again.results is not None else None
+    assert report is not None
+    first = report.questions[0]
+    assert first.question_id == gen.id and first.generated and first.grade is not None
+    assert not report.questions[1].generated
+    executor.shutdown()

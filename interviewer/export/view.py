@@ -215,6 +215,8 @@ class QuestionView:
     delivery: list[Fact] = field(default_factory=list)
     delivery_notes: list[str] = field(default_factory=list)
     graded_by: str = ""
+    #: Written by a model for the candidate's job target, not from the bank (issue 17).
+    generated: bool = False
 
     @property
     def heading(self) -> str:
@@ -222,7 +224,8 @@ class QuestionView:
 
     @property
     def subheading(self) -> str:
-        return f"{self.category} · {self.difficulty}"
+        mark = f" · {GENERATED_MARK}" if self.generated else ""
+        return f"{self.category} · {self.difficulty}{mark}"
 
     @property
     def level(self) -> int | None:
@@ -593,6 +596,7 @@ def question_view(q: QuestionReport, number: int, total: int) -> QuestionView:
         "status": q.status,
         "exchange": _exchange(q),
         "outline": list(q.strong_answer) or list(q.key_points),
+        "generated": q.generated,
     }
     if q.status == "unasked":
         return QuestionView(**base, score=None, score_text=score_text("unasked", None), flags=[])
@@ -782,6 +786,15 @@ def overview(s: SessionSummary, questions: Sequence[QuestionReport]) -> Overview
     )
 
 
+#: How a question a model wrote for the job target is marked (issue 17).
+GENERATED_MARK = "written for this job"
+
+
+def difficulty_path_text(path: Sequence[str]) -> str:
+    """ "medium → hard → hard → medium (adaptive)" """
+    return " → ".join(path) + " (adaptive: each level followed the last answer's grade)"
+
+
 def build_view(report: Report) -> ReportView:
     total = len(report.questions)
     views = [question_view(q, n, total) for n, q in enumerate(report.questions, 1)]
@@ -794,6 +807,8 @@ def build_view(report: Report) -> ReportView:
     ]
     if report.usage is not None and report.usage.requests:
         facts.append(Fact("Tokens and cost", report.usage.long()))
+    if report.adaptive and report.difficulty_path:
+        facts.append(Fact("Difficulty path", difficulty_path_text(report.difficulty_path)))
     top = overview(report.summary, report.questions)
     return ReportView(
         title=f"Interview report: {report.track_name}",
