@@ -483,3 +483,46 @@ def test_spoken_interview_needs_no_window(qtbot: QtBot) -> None:
     assert spoken.reading and controller.session.hold_for_delivery
     spoken.set_muted(True)
     assert not controller.session.hold_for_delivery
+
+
+def test_answering_before_the_question_is_read_stops_the_voice(qtbot: QtBot) -> None:
+    view, controller, _clock = make_view(qtbot)
+    controller.backend.enqueue_turn(QUESTION)  # type: ignore[attr-defined]
+    start(controller)
+    speaker = view.spoken.speaker
+    assert speaker is not None
+    qtbot.waitUntil(lambda: controller.answering, timeout=10_000)
+    assert speaker.busy and controller.session.answer_clock_held
+    spoken_so_far = list(speaker.spoken)
+    assert controller.submit_answer("Fitting noise instead of signal.")
+    assert not speaker.busy and speaker.queued == []
+    assert speaker.spoken == spoken_so_far  # nothing more of that question is said
+    assert len(spoken_so_far) < len(split_sentences(QUESTION))
+
+
+def test_test_voice_uses_the_server_shown_in_the_dialog(qtbot: QtBot, server: Any) -> None:
+    from interviewer.gui.settings_dialog import SettingsDialog
+
+    server.routes[("POST", "/v1/audio/speech")] = raw(wav_bytes(), content_type="audio/wav")
+    settings = Settings(
+        provider="custom",
+        base_url=server.base_url,
+        model="m",
+        voice_read_aloud=True,
+        voice_speech_engine="provider",
+        voice_provider_voice="nova",
+        voice_system_engine="mock",
+    )
+    dialog = SettingsDialog(settings, SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.voice_page)
+    dialog.voice_page.test_button.click()
+    speaker = dialog.voice_page.test_speaker
+    assert speaker is not None and isinstance(speaker.voice, ProviderVoice)
+    with qtbot.waitSignal(speaker.finished, timeout=30_000):
+        pass
+    spoken = [r.body for r in server.requests if r.path == "/v1/audio/speech"]
+    assert [b["input"] for b in spoken] == speaker.spoken
+    assert all(b["voice"] == "nova" for b in spoken)
+    assert isinstance(speaker.voice, ProviderVoice)  # no fallback was needed

@@ -35,6 +35,7 @@ from PySide6.QtTextToSpeech import QTextToSpeech
 from interviewer.core.speech_text import SentenceSplitter, speaking_cap_seconds, split_sentences
 from interviewer.gui.workers import HTTP_STACK, QueryOp
 from interviewer.session import (
+    AnswerClosed,
     AnswerNeeded,
     Event,
     InterviewSession,
@@ -610,6 +611,13 @@ class SpokenInterview(QObject):
                     self.session.question_delivered()
         elif isinstance(event, PausedChanged) and event.paused:
             speaker.stop()  # the question is hidden while paused: so is its voice
+        elif isinstance(event, AnswerClosed):
+            # Answered (or timed out, skipped) while the question was still being read:
+            # the rest of it is not worth hearing.
+            if self._waiting_for_speech:
+                self._waiting_for_speech = False
+                self.holding_changed.emit(False)
+            speaker.stop()
 
     def _on_speech_finished(self) -> None:
         if self._waiting_for_speech:
