@@ -221,6 +221,10 @@ def _print_grade(grade: Grade, lib: ContentLibrary, out: IO[str]) -> None:
                 print(f"    (+{len(items) - LIST_LIMIT} more in the report)", file=out)
     if grade.summary:
         print(f"  {grade.summary}", file=out)
+    if grade.tests is not None:  # a coding question: its tests, then the reference
+        from interviewer.commands_coding import print_tests
+
+        print_tests(grade, out)
 
 
 def _print_summary(
@@ -338,6 +342,10 @@ class TerminalFrontEnd:
                 # Resumed: show the question the answer is for before its draft.
                 self._resumed = False
                 print(f"Interviewer: {event.need.prompt}\n", file=out)
+            if event.need.question.coding is not None and not event.need.is_follow_up:
+                from interviewer.commands_coding import coding_prompt
+
+                print(coding_prompt(event.need.question), file=out)
             self._pending = event.need
         elif isinstance(event, DraftRestored):
             print("Your unsent draft for this question was:\n" + event.text, file=out)

@@ -128,7 +128,8 @@ def _interview_turn_tokens(questions: int, *, with_budget: bool) -> list[int]:
     """Prompt tokens of every interviewer turn of a scripted interview, in order."""
     lib = load_library()
     track = lib.track("ml-full-loop")
-    pool = sorted(lib.questions.values(), key=lambda q: q.id)
+    # Spoken/typed questions only: a coding question (ml-coding) is not asked by this track.
+    pool = sorted((q for q in lib.questions.values() if q.kind == "open"), key=lambda q: q.id)
     chosen = [pool[i % len(pool)] for i in range(questions)]
     # Repeated questions need their own ids for the engine.
     chosen = [q.model_copy(update={"id": f"{q.id}-{i}"}) for i, q in enumerate(chosen)]

@@ -265,7 +265,11 @@ class ContentLibrary:
 
     def questions_for(self, track: Track) -> list[Question]:
         """Questions a track may ask: in its categories, topics and (unless mixed) level."""
-        pool = [q for q in self.questions.values() if q.category in track.categories]
+        pool = [
+            q
+            for q in self.questions.values()
+            if q.category in track.categories and q.kind in track.kinds
+        ]
         if track.topics:
             wanted = {t.lower() for t in track.topics}
             pool = [q for q in pool if wanted & {t.lower() for t in q.topics}]
@@ -281,8 +285,12 @@ class ContentLibrary:
         rng: random.Random | None = None,
         difficulty: str | None = None,
         history: QuestionHistoryMap | None = None,
+        include_coding: bool = False,
     ) -> list[Question]:
         """Pick the questions for one interview following the track's selection rule.
+
+        With `include_coding` (honoured only by a track with `coding_option`) the last
+        question is one coding question of the track's categories, rotated like the rest.
 
         With `history` (the candidate's past, see `QuestionHistory`) the pick rotates
         through the bank: questions never asked first, then the ones answered worst, then
@@ -312,6 +320,12 @@ class ContentLibrary:
             keep = {q.id for q in sorted(pool, key=rank)[:wanted]}
             pool = [q for q in pool if q.id in keep]
         chosen = (explicit + pool)[:count]
+        if include_coding and track.coding_option and "coding" not in track.kinds:
+            coding = self.questions_for(track.model_copy(update={"kinds": ["coding"]}))
+            if coding:
+                rng.shuffle(coding)
+                coding.sort(key=rank)
+                chosen = [*chosen[: max(0, count - 1)], coding[0]]
         return chosen
 
     # ------------------------------------------------------------------ loading

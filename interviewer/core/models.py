@@ -182,7 +182,7 @@ class CodeTest(Strict):
     to the candidate only after the submission.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)  # code keeps its whitespace
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
     name: Name
     setup: Code = ""
@@ -203,7 +203,7 @@ class CodeTest(Strict):
 class CodingSpec(Strict):
     """What makes a question a coding question: the function to write and its tests."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)  # code keeps its indentation
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
     function: Annotated[str, Field(pattern=_PY_NAME, max_length=80)]
     signature: Text
@@ -211,6 +211,8 @@ class CodingSpec(Strict):
     reference: Annotated[str, Field(min_length=1, max_length=CODE_CHARS)]
     examples: list[CodeTest] = Field(min_length=1, max_length=20)
     hidden: list[CodeTest] = Field(min_length=1, max_length=50)
+    #: Code run in every test's namespace before its setup (shared check functions).
+    helpers: Code = ""
     #: Wall-clock seconds one run of the tests may take.
     time_limit: float = Field(default=10.0, gt=0, le=120)
     #: Whether Python loops over the data are a weakness here (the offline coach's
@@ -279,7 +281,7 @@ class Track(Strict):
     topics: list[Name] = Field(default_factory=list, max_length=50)
     # Which kinds of question the track asks: coding questions only reach a track that
     # names them, so a technical track never draws one by accident.
-    kinds: list[QuestionKind] = Field(default_factory=lambda: ["open"], min_length=1)
+    kinds: list[QuestionKind] = Field(default_factory=lambda: ["open"], min_length=1)  # type: ignore[arg-type]
     # Whether one coding question may join the interview when the candidate asks for it
     # (StartOptions.include_coding); off unless the track says so.
     coding_option: bool = False

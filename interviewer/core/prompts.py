@@ -34,6 +34,7 @@ import jinja2
 from pydantic import BaseModel, ValidationError
 
 from interviewer.core.errors import ContentError
+from interviewer.core.grading.coding import results_table
 from interviewer.core.models import Turn
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 
@@ -284,6 +285,8 @@ class PromptLibrary:
             exchange=exchange,
             criterion_ids=[c.id for c in rubric.criteria],
             answer_seconds=request.answer_seconds,
+            tests=results_table(request.tests) if request.tests is not None else "",
+            function=request.question.coding.function if request.question.coding else "",
         )
         return ChatChunks(
             system=[{"role": "system", "content": self.render("grade.md.j2", "system")}],

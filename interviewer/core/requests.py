@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from interviewer.core.models import Question, Rubric, Track, Turn
+from interviewer.core.models import Question, Rubric, TestSummary, Track, Turn
 
 TurnPurpose = Literal["question", "wrap_up"]
 
@@ -46,6 +46,9 @@ class GradeRequest:
     exchange: tuple[Turn, ...]
     answer_seconds: float = 0.0
     meta: dict[str, str] = field(default_factory=dict)
+    #: A coding question's hidden-test results, run by the caller before grading
+    #: (core does no I/O); correctness is graded from them.
+    tests: TestSummary | None = None
 
     @property
     def answers(self) -> list[Turn]:

@@ -38,6 +38,7 @@ from interviewer.core.grading import (
     quote_of,
     words,
 )
+from interviewer.core.grading.coding import coach_draft, is_coding
 from interviewer.core.models import (
     Criterion,
     CriterionDraft,
@@ -331,6 +332,8 @@ class OfflineCoach:
     # -------------------------------------------------------------- grading
 
     def grade_draft(self, request: GradeRequest) -> GradeDraft:
+        if is_coding(request.question):
+            return coach_draft(request)  # code is read as code, not as prose
         question, rubric = request.question, request.rubric
         a = analyse(request.answer_text, question)
         junk = [f for f in a.flags if f in JUNK_FLAGS]

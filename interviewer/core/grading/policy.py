@@ -297,6 +297,10 @@ def finalize(
     junk or planted instructions flagged and never rewarded. `bank` is what relevance is
     measured against (default: the registered bank).
     """
+    if request.question.kind == "coding":  # code is checked as code: its tests, its lines
+        from interviewer.core.grading.coding import finalize_code
+
+        return finalize_code(draft, request, backend)
     question, rubric = request.question, request.rubric
     answer = request.answer_text
     analysis = analyse(answer, question, bank)

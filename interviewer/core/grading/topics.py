@@ -195,8 +195,12 @@ class QuestionBank:
 
     @classmethod
     def of(cls, questions: Iterable[Question]) -> QuestionBank:
-        """The bank of `questions` (none: relevance falls back to the question alone)."""
-        questions = list(questions)
+        """The bank of `questions` (none: relevance falls back to the question alone).
+
+        Coding questions stay out: their answers are code, graded by tests, and their
+        words (precision, k-means) would shift what a prose answer is measured against.
+        """
+        questions = [q for q in questions if q.kind != "coding"]
         vocab = {q.id: question_vocabulary(q) for q in questions}
         df: Counter[str] = Counter(s for v in vocab.values() for s in v)
         prefix: dict[str, list[str]] = {}
