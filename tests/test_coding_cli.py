@@ -1,0 +1,130 @@
+"""The coding round from the command line: grade a file, run examples, practise from stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from interviewer.cli import main
+from interviewer.storage.content_files import load_library
+from interviewer.storage.paths import app_paths
+
+LIB = load_library(Path("/nonexistent-user-dir"))
+REFERENCE = LIB.question("code-precision-recall").coding.reference  # type: ignore[union-attr]
+SWAPPED = REFERENCE.replace("precision = tp / (tp + fp)", "precision = tp / (tp + fn)").replace(
+    "recall = tp / (tp + fn)", "recall = tp / (tp + fp)"
+)
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=dict(os.environ),
+    )
+
+
+def test_grade_a_file_as_json_gains_tests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    solution = tmp_path / "solution.py"
+    solution.write_text(SWAPPED, encoding="utf-8")
+    code = main(
+        [
+            "grade",
+            "--question",
+            "code-precision-recall",
+            "--answer-file",
+            str(solution),
+            "--backend",
+            "offline",
+            "--json",
+        ]
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    tests = data["tests"]
+    assert set(tests) == {"passed", "total", "results"}
+    assert tests["total"] == 7 and 0 < tests["passed"] < 7
+    assert all(set(r) == {"name", "ok", "message"} for r in tests["results"])
+    failed = {r["name"]: r["message"] for r in tests["results"] if not r["ok"]}
+    assert failed["precision and recall differ"].startswith("expected (0.5, 0.3333")
+    assert data["reference_solution"] == REFERENCE
+    scores = {c["id"]: c["score"] for c in data["criteria"]}
+    assert scores["correctness"] < 5
+
+
+def test_grade_a_file_as_text_shows_the_table_and_the_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    solution = tmp_path / "solution.py"
+    solution.write_text(REFERENCE, encoding="utf-8")
+    argv = ["grade", "--question", "code-precision-recall", "--answer-file", str(solution)]
+    assert main([*argv, "--backend", "offline"]) == 0
+    out = capsys.readouterr().out
+    assert "hidden tests: 7 of 7 passed" in out
+    assert "PASS no actual positives" in out
+    assert "reference solution:" in out
+    assert "    def precision_recall_f1(y_true, y_pred):" in out
+
+
+def test_run_examples_reports_each_test_and_exits_nonzero_on_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    starter = LIB.question("code-kmeans").coding.starter  # type: ignore[union-attr]
+    solution = tmp_path / "km.py"
+    solution.write_text(starter, encoding="utf-8")
+    assert main(["run-examples", "--question", "code-kmeans", "--answer-file", str(solution)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL two obvious groups: raised NotImplementedError (line 7)" in out
+    assert "test: kmeans(X, 2)" in out
+    solution.write_text(REFERENCE, encoding="utf-8")
+    argv = ["run-examples", "--question", "code-precision-recall", "--answer-file", str(solution)]
+    assert main([*argv, "--hidden", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["passed"], data["total"], data["status"]) == (7, 7, "ok")
+
+
+def test_run_examples_on_a_prose_question_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "a.py"
+    f.write_text("x = 1\n")
+    argv = ["run-examples", "--question", "tech-bias-variance", "--answer-file", str(f)]
+    assert main(argv) == 1
+    assert "tech-bias-variance is not a coding question" in capsys.readouterr().err
+
+
+def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation() -> None:
+    tracks = app_paths().content_dir / "tracks"
+    tracks.mkdir(parents=True)
+    (tracks / "one-coding.toml").write_text(
+        'id = "one-coding"\nname = "One coding"\ndescription = "The precision question."\n'
+        'duration_minutes = 20\nquestion_count = 1\ncategories = ["technical"]\n'
+        'kinds = ["coding"]\nquestions = ["code-precision-recall"]\n',
+        encoding="utf-8",
+    )
+    assert "\n\n" in REFERENCE and "\n    " in REFERENCE
+    r = run(
+        "practice",
+        "--track",
+        "one-coding",
+        "--backend",
+        "offline",
+        "--no-follow-ups",
+        stdin=REFERENCE + "\n.\n",
+    )
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Write: precision_recall_f1(y_true, y_pred) -> tuple[float, float, float]" in out
+    assert "a line holding only '.' submits it" in out
+    assert "hidden tests: 7 of 7 passed" in out, out[-3000:]
+    assert "Answered 1, skipped 0, not reached 0." in out
