@@ -1303,6 +1303,8 @@ class InterviewSession:
         eng = self.engine
         if eng is None or eng.phase is Phase.DONE:
             return
+        if eng.phase is Phase.GRADING:
+            self._tell_estimate()  # counts down between the grades' own reports
         deadline = self._hold_deadline
         if eng.held and not eng.paused and deadline is not None and self.clock() >= deadline:
             self._release_hold()
@@ -2110,10 +2112,13 @@ class InterviewSession:
         running: list[grade_eta.Running] = []
         for rid in self._grade_jobs.values():
             p, started = self._grade_progress.get(rid), self._grade_started.get(rid)
+            # A report can be old (a server reading a long prompt sends nothing): the
+            # time since the grade was handed out counts when it is longer.
+            ran = self.grade_clock() - started if started is not None else 0.0
             if p is not None:
-                running.append(grade_eta.Running(p.seconds, p.left))
+                running.append(grade_eta.Running(max(p.seconds, ran), p.left))
             elif started is not None:
-                running.append(grade_eta.Running(self.grade_clock() - started))
+                running.append(grade_eta.Running(ran))
         left = grade_eta.seconds_left(
             running,
             len(self._grade_queue),

@@ -160,6 +160,15 @@ def test_the_session_estimates_until_every_grade_is_in(gates: Gates) -> None:
     est = session.grading_estimate()
     assert est.seconds_left is not None and est.seconds_left <= 30.0
     assert est.text().startswith("1 of 3 grades in")
+    # Time passes with no new report from the grades (a server reading a long
+    # prompt says nothing): the estimate still counts down.
+    now[0] += 20.0
+    later = session.grading_estimate().seconds_left
+    assert later is not None and later < est.seconds_left
+    told = len(events)
+    session.tick()  # the front ends' clock tick passes the new estimate on
+    ticked = [e for e in events[told:] if isinstance(e, GradingEstimate)]
+    assert ticked and ticked[-1].seconds_left == later
     latest = [e for e in events if isinstance(e, ResultsSoFar)][-1]
     assert len(latest.grading) == 2
     graded = [r for r in latest.results.records if r.grade is not None]
