@@ -275,6 +275,18 @@ class SettingsDialog(QDialog):
         self.timeout_spin.setToolTip("How long to wait for one reply; local models may need more")
         form.addRow("Request time&out:", self.timeout_spin)
 
+        self.gap_spin = QSpinBox()
+        self.gap_spin.setRange(0, 900)
+        self.gap_spin.setSuffix(" s")
+        self.gap_spin.setSpecialValueText("Same as request timeout")
+        self.gap_spin.setAccessibleName("Longest pause between words of a reply, in seconds")
+        self.gap_spin.setToolTip(
+            "Once the model has started to reply, how long it may go quiet before the app "
+            "gives up on it. A slow model that keeps writing is never cut off, however "
+            "long it takes; this only catches a server that got stuck half way."
+        )
+        form.addRow("Gap bet&ween tokens:", self.gap_spin)
+
         self.context_spin = QSpinBox()
         self.context_spin.setRange(0, 2_000_000)
         self.context_spin.setSingleStep(1024)
@@ -382,7 +394,8 @@ class SettingsDialog(QDialog):
             (self.model_combo, self.refresh_button),
             (self.refresh_button, self.temperature_spin),
             (self.temperature_spin, self.timeout_spin),
-            (self.timeout_spin, self.context_spin),
+            (self.timeout_spin, self.gap_spin),
+            (self.gap_spin, self.context_spin),
             (self.context_spin, self.key_edit),
             (self.key_edit, self.show_key_check),
             (self.show_key_check, self.forget_key_button),
@@ -503,6 +516,7 @@ class SettingsDialog(QDialog):
         self.model_combo.setEditText(settings.model)
         self.temperature_spin.setValue(settings.temperature)
         self.timeout_spin.setValue(round(settings.request_timeout))
+        self.gap_spin.setValue(round(settings.gap_timeout or 0))
         self.context_spin.setValue(settings.context_window or 0)
         self.samples_spin.setValue(settings.grade_samples)
         self._has_key = existing is not None
@@ -530,6 +544,7 @@ class SettingsDialog(QDialog):
             self.refresh_button,
             self.temperature_spin,
             self.timeout_spin,
+            self.gap_spin,
             self.context_spin,
         ):
             w.setEnabled(not offline)
@@ -1010,6 +1025,7 @@ class SettingsDialog(QDialog):
             model=model or DEFAULT_OPENAI_MODEL,
             temperature=round(self.temperature_spin.value(), 2),
             request_timeout=float(self.timeout_spin.value()),
+            gap_timeout=float(self.gap_spin.value()) or None,
             context_window=self._context_window(),
             grade_samples=self.samples_spin.value(),
             grader=self._grader_settings().model_dump(),
