@@ -168,12 +168,14 @@ def _practice_options(args: argparse.Namespace, track_id: str) -> StartOptions:
 def cmd_practice(
     args: argparse.Namespace, stdin: IO[str] | None = None, out: IO[str] | None = None
 ) -> int:
-    if getattr(args, "job", None):
+    if getattr(args, "job", None) or getattr(args, "target", None):
         from interviewer import commands_jobs
 
         return commands_jobs.practice_job(args, stdin, out)
     if getattr(args, "cv", None):
         raise InterviewerError("--cv goes with --job FILE (the posting to practise for).")
+    if getattr(args, "gaps", False):
+        raise InterviewerError("--gaps goes with --target ID (see `interviewer targets`).")
     if not args.track:
         raise InterviewerError("Say what to practise: --track ID or --job FILE.")
     lib = _library()
@@ -585,6 +587,16 @@ def build_parser() -> argparse.ArgumentParser:
         "questions covering its skills; the target is saved (see `interviewer targets`)",
     )
     p.add_argument("--cv", metavar="FILE", help="your CV, with --job (sent only to a model in use)")
+    p.add_argument(
+        "--target",
+        metavar="ID",
+        help="practise for a saved job target again (see `interviewer targets`)",
+    )
+    p.add_argument(
+        "--gaps",
+        action="store_true",
+        help="with --target: only its skills never asked yet or graded below 60",
+    )
     p.add_argument(
         "--adaptive",
         action="store_true",

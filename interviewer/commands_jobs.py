@@ -10,6 +10,10 @@ JSON is one object, exactly:
   this posting or CV, not from the bank)}.
 - `not_covered` (list of str): skills no question in the plan asks about.
 
+`interviewer practice --target ID [--gaps]` practises a saved target again (no model
+call: questions written for it earlier are reused); `--gaps` plans only its skills never
+asked yet or last graded below 60 ("practise the gaps").
+
 `interviewer targets [--json]` lists saved targets (saved by `practice --job`): id,
 title, created date, skills, sessions practised and readiness per skill. JSON: a list
 of {`id`, `title`, `created_at`, `skills`, `sessions`, `readiness`: list of {`skill`,
@@ -164,13 +168,25 @@ def cmd_targets(args: argparse.Namespace, out: IO[str] | None = None) -> int:
 def practice_job(
     args: argparse.Namespace, stdin: IO[str] | None = None, out: IO[str] | None = None
 ) -> int:
-    """`interviewer practice --job FILE`: plan, save the target, run the interview."""
+    """`interviewer practice --job FILE` (plan, save the target, run the interview) or
+    `--target ID [--gaps]` (a saved target again, or only its gaps)."""
     from interviewer import cli
-    from interviewer.job_plans import add_generated, prepare, remember_target, start_options
+    from interviewer.job_plans import (
+        add_generated,
+        prepare,
+        prepare_saved,
+        remember_target,
+        start_options,
+    )
+    from interviewer.storage.targets import find_target
     from interviewer.terminal import TerminalFrontEnd
 
     count = _questions(args)
-    posting, cv = _read_inputs(args)
+    if args.job and getattr(args, "target", None):
+        raise InterviewerError("Give either --job FILE or --target ID, not both.")
+    if getattr(args, "gaps", False) and not getattr(args, "target", None):
+        raise InterviewerError("--gaps goes with --target ID (see `interviewer targets`).")
+    posting, cv = _read_inputs(args) if args.job else ("", "")
     lib = cli._library()
     cli._check_report(args.report)
     store = cli._open_store()
@@ -179,20 +195,29 @@ def practice_job(
         history = store.question_history()
     except InterviewerError:
         history = {}
-    prepared = prepare(
-        posting,
-        lib,
-        cv=cv,
-        backend=front.session.backend,
-        count=count,
-        skills=_skills_arg(args.skills) if getattr(args, "skills", None) else None,
-        history=history,
-        source=str(args.job),
-        on_send=_say_sent,
-    )
-    print_plan(prepared.plan, prepared.profile.title, front.out)
-    print("", file=front.out)
-    target_id = remember_target(store, posting, cv, prepared)
+    if getattr(args, "target", None):
+        target = find_target(store, args.target)
+        prepared = prepare_saved(
+            store, target, lib, count=count, gaps=bool(args.gaps), history=history
+        )
+        target_id = target.id
+        print_plan(prepared.plan, target.title, front.out)
+        print("", file=front.out)
+    else:
+        prepared = prepare(
+            posting,
+            lib,
+            cv=cv,
+            backend=front.session.backend,
+            count=count,
+            skills=_skills_arg(args.skills) if getattr(args, "skills", None) else None,
+            history=history,
+            source=str(args.job),
+            on_send=_say_sent,
+        )
+        print_plan(prepared.plan, prepared.profile.title, front.out)
+        print("", file=front.out)
+        target_id = remember_target(store, posting, cv, prepared)
     add_generated(lib, prepared.generated)
     options = start_options(
         prepared.plan,

@@ -237,3 +237,57 @@ def remember_target(store: SessionStore, posting: str, cv: str, prepared: Prepar
         profile=prepared.profile,
         generated=prepared.generated,
     )
+
+
+#: A practised skill whose latest grade is below this counts as a gap too.
+GAP_SCORE = 60.0
+
+
+def gap_skills(r: Readiness) -> list[str]:
+    """The skills "practise the gaps" covers: never asked first (in the posting's order),
+    then those whose latest grade is below GAP_SCORE, weakest first."""
+    weak = sorted(
+        (s for s in r.skills if s.asked and (s.latest_score or 0.0) < GAP_SCORE),
+        key=lambda s: s.latest_score or 0.0,
+    )
+    return r.never_asked + [s.skill for s in weak]
+
+
+def prepare_saved(
+    store: SessionStore,
+    target: Target,
+    library: ContentLibrary,
+    *,
+    count: int = DEFAULT_QUESTIONS,
+    gaps: bool = False,
+    history: QuestionHistoryMap | None = None,
+) -> Prepared:
+    """The plan of a saved target, with no model call (its questions written earlier
+    are reused): on all its skills, or with `gaps` on the ones never asked or weak (all
+    of them when there is no gap left)."""
+    vocab = vocabulary(library)
+    skills = list(target.skills)
+    notes: list[str] = []
+    if gaps:
+        found = gap_skills(target_readiness(store, target, library))
+        if found:
+            skills = found
+        else:
+            notes.append("No gaps left: every skill was asked and graded 60 or more.")
+    profile = target.profile.model_copy(update={"skills": skills})
+    generated = [
+        (q, s, "written earlier for this target")
+        for q in target.generated
+        if (s := vocab.canonical(q.topics[0])) in skills
+    ]
+    plan = build_plan(
+        profile,
+        library.questions.values(),
+        vocab,
+        count=count,
+        generated=generated,
+        history=history,
+        offline=not generated,
+    )
+    plan.notes = [*notes, *plan.notes]
+    return Prepared(profile, plan, [q for q, _s, _a in generated], notes)

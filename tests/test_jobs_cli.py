@@ -179,3 +179,117 @@ def test_practice_for_a_job_saves_the_target_and_readiness_grows() -> None:
     text = run("targets").stdout
     assert text.startswith(f"{target['id']}  ") and "(2 sessions, " in text
     assert "never asked: " in text
+
+
+def test_plan_with_a_model_on_a_local_server(capsys: pytest.CaptureFixture[str]) -> None:
+    """The real OpenAI client against a loopback server: the posting's profile and a
+    tailored question come back as structured output; the CV went to the (local) model,
+    which needs no privacy notice since nothing leaves the machine."""
+    from tests.fake_openai_server import FakeOpenAIServer, json_content
+
+    profile = {
+        "title": "LLM Applications Engineer",
+        "skills": ["LLMs", "RAG", "Kubernetes"],
+        "seniority": "mid",
+        "domain": "nlp_llm",
+        "ml_content": True,
+        "cv_projects": ["Recipe recommender"],
+    }
+    question = {
+        "skill": "RAG",
+        "about": "the CV's recipe recommender",
+        "category": "technical",
+        "difficulty": "medium",
+        "text": "How would you add retrieval over recipe texts to your recipe recommender?",
+        "topics": ["retrieval-augmented generation"],
+        "key_points": [
+            {"text": "Chunk recipes by section.", "terms": ["chunk", "section"]},
+            {"text": "Embed and index the chunks.", "terms": ["embedding", "index"]},
+        ],
+        "follow_ups": ["How big are the chunks?", "How do you evaluate retrieval?"],
+        "strong_answer": ["Chunk, embed, index, evaluate recall at k."],
+    }
+    with FakeOpenAIServer() as server:
+        server.enqueue(json_content(profile), json_content({"questions": [question]}))
+        code = main(
+            [
+                "plan",
+                "--job",
+                str(DATA / "nlp-llm-engineer.txt"),
+                "--cv",
+                str(DATA / "cv-maria.md"),
+                "--json",
+                "--questions",
+                "3",
+                "--backend",
+                "openai",
+                "--base-url",
+                server.base_url,
+                "--model",
+                "fake-model",
+            ]
+        )
+        bodies = server.chat_bodies
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    data = json.loads(captured.out)
+    assert data["skills"] == [
+        "large language models",
+        "retrieval-augmented generation",
+        "kubernetes",
+    ]
+    first = data["questions"][0]
+    assert first["generated"] is True and first["id"].startswith("gen-")
+    assert first["skill"] == "retrieval-augmented generation"
+    assert data["not_covered"] == ["kubernetes"]
+    assert len(bodies) == 2
+    sent = json.dumps(bodies[0])
+    assert "Recipe recommender: a two-tower retrieval model" in sent  # the CV, to the model
+    assert "Sending to" not in captured.err  # a local server: nothing leaves the machine
+
+
+def test_practise_the_gaps_of_a_saved_target() -> None:
+    answer = "I would fine-tune a transformer and evaluate it on a held-out set.\n.\n"
+    first = run(
+        "practice",
+        "--job",
+        str(DATA / "mlops-platform.md"),
+        "--questions",
+        "1",
+        "--backend",
+        "offline",
+        "--no-follow-ups",
+        stdin=answer,
+    )
+    assert first.returncode == 0, first.stderr
+    (target,) = json.loads(run("targets", "--json").stdout)
+    asked_before = {s["skill"] for s in target["readiness"] if s["asked"]}
+    gaps = run(
+        "practice",
+        "--target",
+        target["id"][:6],
+        "--gaps",
+        "--questions",
+        "1",
+        "--backend",
+        "offline",
+        "--no-follow-ups",
+        stdin=answer,
+    )
+    assert gaps.returncode == 0, gaps.stderr
+    plan_part = gaps.stdout.split("Graded summary")[0]
+    assert "Skills: " in plan_part
+    skills_line = next(x for x in plan_part.splitlines() if x.startswith("Skills: "))
+    # The gaps: no skill asked before and graded 60 or more is planned again.
+    planned = set(skills_line.removeprefix("Skills: ").split(", "))
+    strong = {
+        s["skill"] for s in target["readiness"] if s["asked"] and (s["latest_score"] or 0) >= 60
+    }
+    assert not planned & strong
+    assert planned - asked_before  # a never-asked skill is planned
+    (after,) = json.loads(run("targets", "--json").stdout)
+    assert after["sessions"] == 2
+    bad = run("practice", "--track", "ml-technical", "--gaps", "--backend", "offline")
+    assert bad.returncode == 1 and "--gaps goes with --target ID" in bad.stderr
+    gone = run("practice", "--target", "nope", "--backend", "offline")
+    assert gone.returncode == 1 and "No saved target 'nope'" in gone.stderr
