@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import LongPause, Turn, VoiceDelivery
@@ -176,3 +177,86 @@ def test_keep_recordings_is_on_by_default_and_saved() -> None:
     assert load_settings(path).keep_recordings is True
     save_settings(Settings(keep_recordings=False), path)
     assert load_settings(path).keep_recordings is False
+
+
+#: What QtMultimedia says on a machine with no sound card (CI): not the app's fault.
+MULTIMEDIA_NOISE = (
+    r"^Couldn't (load|resolve) va",
+    r"^PulseAudioService: ",
+    r"^No audio device",
+    r"symbolsresolver|pipewire",
+)
+
+
+@pytest.mark.qt_log_ignore(*MULTIMEDIA_NOISE)
+def test_a_spoken_session_opened_from_history_replays_its_recording(qtbot: QtBot) -> None:
+    from interviewer.core.engine import InterviewEngine
+    from interviewer.core.report import build_report
+    from interviewer.gui.replay import ReplayButton
+    from tests.gui_helpers import FakeClock, settle
+    from tests.test_gui_history import a_grade, open_window
+
+    win = open_window(qtbot)
+    lib = win.controller.library
+    t, q = lib.track("t"), lib.questions["q1"]
+    clock = FakeClock()
+    eng = InterviewEngine(t, [q], lib.rubrics, follow_ups=False, clock=clock)
+    sid = new_session(win.store)
+    eng.start()
+    eng.on_interviewer_text("Explain it.")
+    clock.advance(30)
+    eng.submit_answer("Bias is error from wrong assumptions.", audio="q1-0.wav", voice=VOICE)
+    eng.on_interviewer_text("Thanks.")
+    for turn in eng.transcript:
+        win.store.add_turn(sid, turn)
+    for req in eng.take_grading_requests():
+        eng.on_grade(req.request_id, a_grade("q1", 60.0))
+    report = build_report(
+        eng, backend="s", backend_label="S", started_at="2026-01-01T10:00:00+00:00", session_id=sid
+    )
+    win.store.finish_session(sid, report)
+    recording = record(win.store, sid, "q1-0.wav")
+
+    win.window.show_history()
+    settle(qtbot)
+    win.window.history.select(sid)
+    win.window.history.open_button.click()
+    settle(qtbot)
+    fb = win.window.feedback
+    assert win.window.stack.currentWidget() is fb
+    (box,) = fb.cards[0].answers
+    assert isinstance(box.replay, ReplayButton) and box.replay.path == recording
+
+
+def test_the_session_saves_a_spoken_answer_and_grades_its_voice() -> None:
+    import random
+
+    from interviewer.core.engine import Phase
+    from interviewer.llm.scripted import ScriptedBackend
+    from interviewer.session import InterviewSession, StartOptions, ThreadExecutor
+    from tests.gui_helpers import quoting_grade, small_library
+
+    store = SessionStore.memory()
+    executor = ThreadExecutor()
+    session = InterviewSession(
+        small_library(count=1, limit=0),
+        store,
+        executor,
+        backend=ScriptedBackend(default_turn=lambda r: "Q?", default_grade=quoting_grade),
+        rng=random.Random(1),
+    )
+    session.start(StartOptions("t", question_count=1, follow_ups=False, repeat=True))
+    assert executor.run_until(lambda: session.answering)
+    sid = session.session_id
+    assert sid is not None
+    spoken = "Bias is error from wrong assumptions; a biased model underfits the data."
+    assert session.submit_answer(spoken, audio="q1-0.wav", voice=VOICE)
+    assert executor.run_until(lambda: session.results is not None)
+    executor.shutdown()
+    assert session.phase is Phase.DONE
+    (answer,) = [t for t in store.load_session(sid).turns if t.role == "candidate"]
+    assert answer.audio == "q1-0.wav" and answer.voice == VOICE
+    (grade,) = store.load_session(sid).grades.values()
+    assert grade.delivery is not None and grade.delivery.voice is not None
+    assert grade.delivery.voice.long_pauses == VOICE.long_pauses
+    assert any("long pause" in n for n in grade.delivery.notes)
