@@ -236,6 +236,13 @@ def test_the_feedback_page_fills_in_as_grades_land(
     qtbot.wait(50)  # the page lays itself out at the new size before it is drawn
     feedback.grab().save(str(tmp_path / "feedback-grading.png"))
 
+    # Leaving now would stop the grades still running: the window asks first.
+    app.confirm.answers = [False, False]
+    feedback.home_button.click()
+    feedback.practise_button.click()
+    assert app.confirm.asked == ["Leave before every grade is in?"] * 2
+    assert window.stack.currentWidget() is feedback and app.controller.in_interview
+
     gates.release_all()
     qtbot.waitUntil(lambda: app.controller.results is not None and feedback.grading_note == "")
     qtbot.waitUntil(lambda: feedback.export_button.isEnabled())

@@ -537,6 +537,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _on_practise_again(self) -> None:
+        if not self._grades_may_go():
+            return
         options = self.controller.options
         report = self._shown_report
         if report is not None and (options is None or report is not self._results_report()):
@@ -556,19 +558,23 @@ class MainWindow(QMainWindow):
         results = self.controller.results
         return results.report if results is not None else None
 
-    def _on_back_home(self) -> None:
+    def _grades_may_go(self) -> bool:
+        """On the feedback page while grades still arrive: leaving stops them, so ask."""
         pending = self.controller.session.pending_grades
-        if (
-            pending
-            and self.controller.phase is Phase.GRADING
-            and not self._confirm(
-                self,
-                "Leave before every grade is in?",
-                f"{pending} answer{'s are' if pending != 1 else ' is'} still being graded. "
-                "If you leave now, they stay ungraded in History.",
-            )
-        ):
-            return
+        if not pending or self.controller.phase is not Phase.GRADING:
+            return True
+        return self._confirm(
+            self,
+            "Leave before every grade is in?",
+            f"{pending} answer{'s are' if pending != 1 else ' is'} still being graded. "
+            "If you leave now, they stay ungraded in History.",
+        )
+
+    def _on_back_home(self) -> None:
+        if self._grades_may_go():
+            self._go_home()
+
+    def _go_home(self) -> None:
         options = self.controller.options
         self.controller.leave_interview()
         if options is not None:
@@ -583,7 +589,7 @@ class MainWindow(QMainWindow):
             "History as an unfinished interview.",
         ):
             return
-        self._on_back_home()
+        self._go_home()  # asked once, above
 
     def _update_actions(self) -> None:
         on_home = self.stack.currentWidget() is self.home
