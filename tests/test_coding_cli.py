@@ -13,6 +13,7 @@ import pytest
 from interviewer.cli import main
 from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
+from interviewer.storage.store import SessionStore
 
 LIB = load_library(Path("/nonexistent-user-dir"))
 REFERENCE = LIB.question("code-precision-recall").coding.reference  # type: ignore[union-attr]
@@ -103,7 +104,9 @@ def test_run_examples_on_a_prose_question_is_a_clear_error(
     assert "tech-bias-variance is not a coding question" in capsys.readouterr().err
 
 
-def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation() -> None:
+def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation(
+    tmp_path: Path,
+) -> None:
     tracks = app_paths().content_dir / "tracks"
     tracks.mkdir(parents=True)
     (tracks / "one-coding.toml").write_text(
@@ -113,6 +116,7 @@ def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation() -> 
         encoding="utf-8",
     )
     assert "\n\n" in REFERENCE and "\n    " in REFERENCE
+    report = tmp_path / "report.md"
     r = run(
         "practice",
         "--track",
@@ -120,6 +124,8 @@ def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation() -> 
         "--backend",
         "offline",
         "--no-follow-ups",
+        "--report",
+        str(report),
         stdin=REFERENCE + "\n.\n",
     )
     assert r.returncode == 0, r.stderr
@@ -128,3 +134,28 @@ def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation() -> 
     assert "a line holding only '.' submits it" in out
     assert "hidden tests: 7 of 7 passed" in out, out[-3000:]
     assert "Answered 1, skipped 0, not reached 0." in out
+    # The reports show the test table and the reference after the attempt.
+    md = report.read_text(encoding="utf-8")
+    assert "#### Hidden tests: 7 of 7 passed" in md
+    assert "| no predicted positives | ✓ passed | passed |" in md
+    assert "#### Reference solution" in md and "```python\n" in md
+    assert "    tp = int(np.sum(actual & predicted))" in md
+    with SessionStore(app_paths().database) as store:
+        (row,) = store.list_sessions()
+        stored = store.get_report(row.id)
+    assert stored is not None
+    (q,) = stored.questions
+    answer = next(t for t in q.turns if t.role == "candidate")
+    assert answer.text.rstrip("\n") == REFERENCE.rstrip("\n")  # indentation, blank lines
+    for suffix in ("html", "json"):
+        out = tmp_path / f"r.{suffix}"
+        assert main(["report", row.id, "-o", str(out)]) == 0
+        text = out.read_text(encoding="utf-8")
+        if suffix == "json":
+            grade = json.loads(text)["questions"][0]["grade"]
+            assert grade["tests"]["passed"] == grade["tests"]["total"] == 7
+            assert grade["reference_solution"] == REFERENCE
+        else:
+            assert "Hidden tests: 7 of 7 passed" in text
+            assert "<td>no actual positives</td><td>✓ passed</td>" in text
+            assert "tp = int(np.sum(actual &amp; predicted))" in text

@@ -202,6 +202,20 @@ TEMPLATE = """\
 {% endfor %}
 </div>
 {% endif %}
+{% if q.tests_text %}
+<h4>{{ t.HIDDEN_TESTS }}: {{ q.tests_text }}</h4>
+<table class="tests">
+<tr><th>Test</th><th>Result</th><th>What happened</th></tr>
+{% for r in q.tests %}
+<tr><td>{{ r.name }}</td><td>{{ "✓" if r.ok else "✗" }} {{ r.result }}</td>
+<td>{{ r.message }}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+{% if q.reference %}
+<h4>{{ t.REFERENCE_SOLUTION }}</h4>
+<pre class="answer"><code>{{ q.reference }}</code></pre>
+{% endif %}
 {% if q.criteria %}
 <h4>{{ t.RUBRIC_SCORES }} · {{ q.rubric_name }}</h4>
 {% for c in q.criteria %}

@@ -59,6 +59,23 @@ def _section(lines: list[str], title: str, body: list[str]) -> None:
         lines += [f"#### {title}", "", *body, ""]
 
 
+def _tests(q: QuestionView) -> list[str]:
+    """A coding question's hidden tests as a table, and its reference solution."""
+    lines: list[str] = []
+    if q.tests_text:
+        lines += [f"#### {V.HIDDEN_TESTS}: {md_escape(q.tests_text)}", ""]
+        lines += ["| Test | Result | What happened |", "|---|---|---|"]
+        for t in q.tests:
+            mark = "✓" if t.ok else "✗"
+            lines += [f"| {md_escape(t.name)} | {mark} {t.result} | {md_escape(t.message)} |"]
+        lines += [""]
+    if q.reference:
+        longest = max((len(run) for run in re.findall(r"`+", q.reference)), default=0)
+        fence = "`" * max(3, longest + 1)
+        lines += [f"#### {V.REFERENCE_SOLUTION}", "", f"{fence}python", q.reference, fence, ""]
+    return lines
+
+
 def _question(q: QuestionView) -> list[str]:
     lines = [f"## {q.heading}: {q.score_text}", "", f"*{md_escape(q.subheading)}*", ""]
     lines += [f"> **Question.** {md_escape(q.text)}", ""]
@@ -87,6 +104,7 @@ def _question(q: QuestionView) -> list[str]:
             if r.correction:
                 lines += [f"  - {V.RED_FLAG_CORRECTION}: {md_escape(r.correction)}"]
         lines += [""]
+    lines += _tests(q)
     if q.criteria:
         lines += [f"#### {V.RUBRIC_SCORES} · {md_escape(q.rubric_name)}", ""]
         for c in q.criteria:

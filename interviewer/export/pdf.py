@@ -174,6 +174,19 @@ li { margin-bottom: 2px; }
 {% endfor %}
 </td></tr></table>
 {% endif %}
+{% if q.tests_text %}
+<h4>{{ t.HIDDEN_TESTS }}: {{ q.tests_text }}</h4>
+<table width="100%" cellspacing="0" cellpadding="3">
+{% for r in q.tests %}
+<tr><td width="40%">{{ r.name }}</td><td width="12%">{{ r.result }}</td>
+<td>{{ r.message }}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+{% if q.reference %}
+<h4>{{ t.REFERENCE_SOLUTION }}</h4>
+<pre>{{ q.reference }}</pre>
+{% endif %}
 {% if q.criteria %}
 <h4>{{ t.RUBRIC_SCORES }} · {{ q.rubric_name }}</h4>
 {% for c in q.criteria %}

@@ -87,6 +87,11 @@ STRENGTHS = "What went well"
 IMPROVEMENTS = "What to improve"
 MISSED = "Key points you missed"
 RED_FLAGS = "Red flags"
+#: A coding question's hidden tests and its reference solution (issue 19).
+HIDDEN_TESTS = "Hidden tests"
+REFERENCE_SOLUTION = "Reference solution"
+TEST_PASSED = "passed"
+TEST_FAILED = "failed"
 RED_FLAGS_NOTE = "Things your answer stated that an interviewer would count against it."
 RED_FLAG_QUOTE = "You said"
 RED_FLAG_CORRECTION = "Correction"
@@ -189,6 +194,21 @@ class StarRow:
 
 
 @dataclass(frozen=True)
+class TestRow:
+    """One hidden test of a coding answer, as every report shows it."""
+
+    __test__ = False  # not a pytest class
+
+    name: str
+    ok: bool
+    message: str
+
+    @property
+    def result(self) -> str:
+        return TEST_PASSED if self.ok else TEST_FAILED
+
+
+@dataclass(frozen=True)
 class QuestionView:
     number: int
     total: int
@@ -217,6 +237,11 @@ class QuestionView:
     graded_by: str = ""
     #: Written by a model for the candidate's job target, not from the bank (issue 17).
     generated: bool = False
+    #: A coding question's hidden tests ("5 of 7 passed" and one row per test) and its
+    #: reference solution, shown after the attempt (issue 19); empty for other questions.
+    tests_text: str = ""
+    tests: list[TestRow] = field(default_factory=list)
+    reference: str = ""
 
     @property
     def heading(self) -> str:
@@ -636,6 +661,13 @@ def question_view(q: QuestionReport, number: int, total: int) -> QuestionView:
         missed=list(grade.missing_key_points),
         red_flags=red_flags(grade),
         graded_by=graded_by(grade),
+        tests_text=(
+            f"{grade.tests.passed} of {grade.tests.total} {TEST_PASSED}" if grade.tests else ""
+        ),
+        tests=[TestRow(r.name, r.ok, r.message) for r in grade.tests.results]
+        if grade.tests
+        else [],
+        reference=grade.reference_solution.rstrip(),
     )
 
 
