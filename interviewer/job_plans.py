@@ -8,6 +8,14 @@ blocking, so the window runs it on a worker and gets plain data back. `plan_trac
 makes generated questions resolvable by the library (the engine, the report and the
 grader see them like bank questions).
 
+For the window, in order: `jobfiles.read_document` (or `check_text` for pasted text) on
+a worker; `what_is_sent` to show before any model call; `prepare` on a worker; the
+candidate corrects `Prepared.profile.skills` and `replan` rebuilds the plan at once;
+`remember_target` saves it (`storage.targets.update_skills` for later corrections);
+`add_generated` + `start_options(..., adaptive=...)` start the interview. Readiness:
+`target_readiness` (per skill: asked, latest grade; never asked), and "practise the
+gaps" is `prepare_saved(..., gaps=True)`. All of it is plain data.
+
 Privacy: the CV goes to a model only when one is in use. Before the first call to a
 model that is not on this machine `on_send` is told what is sent (`privacy_notice`); a
 local server gets the same data without leaving the machine, the offline coach nothing.
@@ -291,3 +299,44 @@ def prepare_saved(
     )
     plan.notes = [*notes, *plan.notes]
     return Prepared(profile, plan, [q for q, _s, _a in generated], notes)
+
+
+def what_is_sent(backend: Backend | None, posting: str, cv: str) -> str:
+    """What `prepare` would send to a model that is not on this machine ("" when nothing
+    leaves it: no model, the offline coach, or a local server). The window shows it (and
+    may ask) before it starts `prepare` on a worker."""
+    if backend is None or not llm_jobs.can_structure(backend):
+        return ""
+    return privacy_notice(
+        backend.label, is_local=backend.is_local, posting_chars=len(posting), cv_chars=len(cv)
+    )
+
+
+def replan(
+    prepared: Prepared,
+    skills: Sequence[str],
+    library: ContentLibrary,
+    *,
+    count: int | None = None,
+    history: QuestionHistoryMap | None = None,
+) -> Prepared:
+    """The plan again after the candidate corrected the skills (no model call): the
+    tailored questions written for a skill still wanted are kept."""
+    vocab = vocabulary(library)
+    chosen = list(dict.fromkeys(vocab.canonical(s) for s in skills if s.strip()))
+    profile = prepared.profile.model_copy(update={"skills": chosen})
+    kept = [
+        (q, s, "written for this target")
+        for q in prepared.generated
+        if (s := vocab.canonical(q.topics[0])) in chosen
+    ]
+    plan = build_plan(
+        profile,
+        library.questions.values(),
+        vocab,
+        count=count or len(prepared.plan.questions) or DEFAULT_QUESTIONS,
+        generated=kept,
+        history=history,
+        offline=not kept,
+    )
+    return Prepared(profile, plan, [q for q, _s, _a in kept], list(prepared.notes), prepared.sent)

@@ -366,3 +366,23 @@ def test_privacy_notice_before_the_first_remote_call(lib: ContentLibrary) -> Non
 def test_profile_round_trips_as_data(vocab: SkillVocabulary) -> None:
     p = extract_profile(posting("mlops"), vocab)
     assert JobProfile.model_validate_json(p.model_dump_json()) == p
+
+
+def test_corrected_skills_replan_without_a_model(lib: ContentLibrary) -> None:
+    from interviewer.job_plans import replan, what_is_sent
+
+    backend = RemoteScripted(label="OpenAI · gpt-test")
+    assert what_is_sent(backend, "posting", "cv!").startswith("Sending to OpenAI · gpt-test")
+    assert what_is_sent(ScriptedBackend(), "posting", "cv") == ""  # local: nothing leaves
+    assert what_is_sent(OfflineCoach(), "posting", "cv") == ""
+    backend.enqueue_structured(extraction(), GeneratedSet(questions=[draft()]))
+    done = prepare(posting("nlp"), lib, cv="CV", backend=backend)
+    assert done.generated
+    calls = len(backend.calls)
+    again = replan(done, ["RAG", "Overfitting"], lib)
+    assert len(backend.calls) == calls  # no model call
+    assert again.profile.skills == ["retrieval-augmented generation", "overfitting"]
+    assert again.plan.questions[0].generated and again.generated == done.generated
+    assert not again.plan.not_covered
+    dropped = replan(done, ["overfitting"], lib)
+    assert not dropped.generated and not any(q.generated for q in dropped.plan.questions)
