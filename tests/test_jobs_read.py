@@ -52,7 +52,8 @@ def make_pdf(path: Path, pages: list[str], *, image_only: bool = False) -> Path:
                 p2.end()
                 painter.drawImage(QRect(0, 0, 4000, 2000), img)
             else:
-                painter.drawText(QRect(0, 0, 8000, 8000), int(Qt.TextFlag.TextWordWrap), text)
+                page = QRect(0, 0, writer.width(), writer.height())
+                painter.drawText(page, int(Qt.TextFlag.TextWordWrap), text)
     finally:
         painter.end()
     return path
@@ -145,3 +146,23 @@ def test_huge_docx_text_is_refused_too(tmp_path: Path) -> None:
     doc = make_docx(tmp_path / "huge.docx", ["ranking models " * 1000] * 70)
     with pytest.raises(JobFileError, match=r"huge\.docx: holds"):
         read_document(doc)
+
+
+def test_the_same_posting_as_pdf_docx_and_markdown_gives_the_same_skills(
+    qapp: object, tmp_path: Path
+) -> None:
+    from interviewer.core.jobs import SkillVocabulary, extract_profile
+    from interviewer.storage.content_files import load_library
+
+    vocab = SkillVocabulary(load_library().questions.values())
+    md = read_document(POSTING)
+    lines = [ln for ln in POSTING.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    pages = ["\n".join(lines[i : i + 8]) for i in range(0, len(lines), 8)]
+    pdf = read_document(make_pdf(tmp_path / "posting.pdf", pages))
+    assert "Nice to have: contextual bandits" in pdf  # the last line: nothing cut off
+    docx = read_document(make_docx(tmp_path / "posting.docx", lines))
+    want = extract_profile(md, vocab)
+    for text in (pdf, docx):
+        got = extract_profile(text, vocab)
+        assert (got.seniority, got.domain) == (want.seniority, want.domain)
+        assert set(got.skills) == set(want.skills)
