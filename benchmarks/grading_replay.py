@@ -116,6 +116,12 @@ class RecordingTransport(httpx2.BaseTransport):
     One per worker: the worker sets `sink` to a fresh list before each grade, and a call
     takes the list it started with, so a late reply of an abandoned call cannot land in
     the next answer's recording.
+
+    The reply goes on to the client piece by piece as the server sends it (a streamed
+    grade from a slow local server takes minutes, and the backend's progress deadlines
+    must see its tokens as they come, not all at once at the end); the exchange is kept
+    when the body has been read to its end, or when reading it failed (`error`: the
+    client gave up on a silent server, or the server dropped the connection).
     """
 
     def __init__(self, inner: httpx2.BaseTransport | None = None) -> None:
@@ -132,23 +138,53 @@ class RecordingTransport(httpx2.BaseTransport):
         }
         try:
             response = self.inner.handle_request(request)
-            content = response.read()
         except httpx2.TransportError as exc:
             entry["error"] = type(exc).__name__
             sink.append(entry)
             raise
         entry["status"] = response.status_code
         entry["content_type"] = response.headers.get("content-type", "application/json")
-        entry["body"] = content.decode("utf-8", "replace")
-        sink.append(entry)
         return httpx2.Response(
             response.status_code,
             headers={"content-type": entry["content_type"]},
-            content=content,
+            stream=_KeptStream(response.stream, entry, sink),
+            extensions=response.extensions,
             request=request,
         )
 
     def close(self) -> None:
+        self.inner.close()
+
+
+class _KeptStream(httpx2.SyncByteStream):
+    """A reply's bytes, passed on as they arrive and kept in the exchange."""
+
+    def __init__(self, inner: Any, entry: dict[str, Any], sink: list[dict[str, Any]]) -> None:
+        self.inner = inner
+        self.entry = entry
+        self.sink = sink
+        self.parts: list[bytes] = []
+        self.kept = False
+
+    def __iter__(self) -> Any:
+        try:
+            for part in self.inner:
+                self.parts.append(part)
+                yield part
+        except Exception as exc:  # the watch shut a silent stream, the server dropped it
+            self.entry["error"] = type(exc).__name__
+            self._keep()
+            raise
+        self._keep()
+
+    def _keep(self) -> None:
+        if not self.kept:
+            self.kept = True
+            self.entry["body"] = b"".join(self.parts).decode("utf-8", "replace")
+            self.sink.append(self.entry)
+
+    def close(self) -> None:
+        self._keep()  # the client closed it early (a cancel): kept as far as it was read
         self.inner.close()
 
 
@@ -316,13 +352,34 @@ class ReplayTransport(httpx2.BaseTransport):
             cls = getattr(httpx2, str(nxt["error"]), httpx2.ReadTimeout)
             if not (isinstance(cls, type) and issubclass(cls, httpx2.TransportError)):
                 cls = httpx2.ReadTimeout
-            raise cls("recorded: " + str(nxt["error"]), request=request)
+            error = cls("recorded: " + str(nxt["error"]), request=request)
+            if "status" not in nxt:
+                raise error
+            # The reply began, then failed (a silent server given up, a dropped stream):
+            # the recorded part, then the same failure.
+            return httpx2.Response(
+                int(nxt["status"]),
+                headers={"content-type": str(nxt.get("content_type") or "application/json")},
+                stream=_FailingStream(str(nxt.get("body", "")).encode("utf-8"), error),
+                request=request,
+            )
         return httpx2.Response(
             int(nxt["status"]),
             headers={"content-type": str(nxt.get("content_type") or "application/json")},
             content=str(nxt.get("body", "")).encode("utf-8"),
             request=request,
         )
+
+
+class _FailingStream(httpx2.SyncByteStream):
+    def __init__(self, data: bytes, error: Exception) -> None:
+        self.data = data
+        self.error = error
+
+    def __iter__(self) -> Any:
+        if self.data:
+            yield self.data
+        raise self.error
 
 
 def _rank(fmt: str) -> int:

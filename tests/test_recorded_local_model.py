@@ -464,3 +464,59 @@ def test_the_benchmark_row_counts_the_models_grades_against_the_coachs(tmp_path:
     row = next(r for r in rows if r.metric == "grades by recorded gemma3-270m-q4km")
     assert (row.value, row.reference) == (real.by_model, real.total)
     assert raw["local_models"]["gemma3-270m-q4km"]["by_coach"] == real.by_coach
+
+
+# --------------------------------------------------------------------------- grading recorder
+
+
+def test_the_grading_recorder_passes_a_slow_stream_on_as_it_comes(tmp_path: Path) -> None:
+    """benchmarks/grading_replay.py's recorder (`grading_eval.py --record`) used to read a
+    reply whole before the client saw any of it: a grade streamed over minutes by a slow
+    local server looked like a silent server and was given up at its first-token budget
+    (every grade of a resumed Gemma recording fell back to the coach that way). Now the
+    tokens reach the backend as they come; the recorded body is the whole stream, and it
+    replays to the same grade."""
+    import httpx2
+
+    from benchmarks import grading_replay as rp
+    from tests import factories
+    from tests.fake_openai_server import FakeOpenAIServer, slow, text
+
+    content = json.dumps(factories.draft(score=4, quote="Bias underfits").model_dump())
+    size = -(-len(content) // 12)
+    pieces = [content[i : i + size] for i in range(0, len(content), size)]
+    request = GradeRequest(
+        1,
+        factories.question(),
+        factories.rubric(),
+        (
+            Turn(role="interviewer", kind="question", text="Explain bias and variance."),
+            Turn(role="candidate", kind="answer", text="Bias underfits, variance overfits."),
+        ),
+    )
+    with FakeOpenAIServer(models=["m"]) as server:
+        server.enqueue(slow(text(content, chunks=pieces), chunk_delay=0.25))
+        transport = rp.RecordingTransport()
+        backend = OpenAIBackend(
+            None,
+            "m",
+            base_url=server.base_url,
+            timeout=1.0,
+            gap_timeout=2.0,
+            connect_timeout=1.0,
+            max_retries=0,
+            prompt_speed=1e9,
+            http_client=httpx2.Client(transport=transport),
+        )
+        began = time.monotonic()
+        grade = service.grade(backend, request, OfflineCoach(), health=BackendHealth())
+        took = time.monotonic() - began
+        backend.close()
+    assert "offline_fallback" not in grade.flags, grade.summary
+    assert took > backend.first_token_budget(0)  # longer than the wait for a first token
+    [exchange] = transport.sink
+    assert exchange["status"] == 200 and "event-stream" in exchange["content_type"]
+    assert all(json.dumps(p)[1:-1] in exchange["body"] for p in pieces)
+    record = {"model_requested": "m", "max_retries": 0, "exchanges": [exchange]}
+    replayed = rp.replay(record, request)
+    assert replayed.grade is not None and replayed.grade.overall_score == grade.overall_score
