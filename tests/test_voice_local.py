@@ -257,3 +257,21 @@ def test_resolve_downloads_only_when_nothing_local_exists(tmp_path: Path) -> Non
     assert local.resolve_model("tiny.en", download=fake_download).source == "bundled"
     assert local.resolve_model("base.en", download=fake_download).path == tmp_path
     assert calls == ["base.en"]
+
+
+def test_speech_that_no_word_covers_is_found_again() -> None:
+    """The second pass's input: loud audio the first pass left without words."""
+    import numpy as np
+
+    from interviewer.voice.base import Word
+
+    rng = np.random.default_rng(0)
+    x = np.zeros(16000 * 6, dtype=np.float32)
+    x[0 : 16000 * 2] = rng.standard_normal(32000) * 0.2  # missed by the first pass
+    x[16000 * 3 : 16000 * 5] = rng.standard_normal(32000) * 0.2  # heard
+    heard = [Word("it", 3.0, 3.9), Word("depends", 4.0, 5.0)]
+    spans = local.uncovered_speech(x, heard)
+    assert len(spans) == 1
+    start, end = spans[0]
+    assert start == 0.0 and 1.9 <= end <= 2.5
+    assert local.uncovered_speech(x, [*heard, Word("so", 0.0, 2.0)]) == []

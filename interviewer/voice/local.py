@@ -19,7 +19,16 @@ Fillers are kept on purpose: Whisper was trained on transcripts that mostly leav
 "um" and "uh", so the decoder is primed with a prompt that has them (the model then
 keeps them, as OpenAI's prompting guide suggests). Token suppression stays at its
 default: it only removes symbols and "[BLANK_AUDIO]"-style tags, and "um"/"uh" survive
-it once primed. Delivery metrics count them (core/voice_delivery.py).
+it once primed. Delivery metrics count them (core/voice_delivery.py). The prompt has
+a cost: tiny.en sometimes skips the first sentences of a window when prompted (on a
+two-paragraph answer it dropped the whole first paragraph). So any stretch of loud
+audio that no recognised word covers is decoded a second time without the prompt, and
+its words are merged in by time (`uncovered_speech`).
+
+Decoding uses a beam of 2 by default: on two cores faster-whisper's default beam of 5
+took up to twice as long on our generated answers without better words, and greedy
+decoding (a beam of 1) dropped the fillers the prompt asks for; `beam_size` is there
+for a faster machine.
 
 A model is loaded once per process (per folder and thread count) and shared by every
 `LocalWhisper`; transcriptions on one model run one at a time (two cores: running two at
@@ -44,6 +53,7 @@ from interviewer.core.errors import Cancelled
 from interviewer.llm.base import CancelToken
 from interviewer.storage.paths import app_paths
 from interviewer.voice.base import (
+    SAMPLE_RATE,
     ProgressCallback,
     Transcript,
     VoiceError,
@@ -314,6 +324,53 @@ def resolve_model(
 
 # ---------------------------------------------------------------------------- engine
 
+#: Speech at least this long that no recognised word covers is decoded again.
+MISSED_SPEECH_SECONDS = 1.0
+#: A word "covers" the audio this far around it (gaps between words are not missed).
+COVER_MARGIN = 0.25
+
+
+def uncovered_speech(samples: Any, words: list[Word]) -> list[tuple[float, float]]:
+    """Spans (seconds) of loud audio that no word covers, each with a little padding.
+
+    Loud: 30 ms frames above the energy threshold the streaming detector uses. A span
+    counts when it holds at least MISSED_SPEECH_SECONDS of such frames."""
+    import numpy as np
+
+    frame = 480
+    n = len(samples) // frame
+    if n == 0:
+        return []
+    rms = np.sqrt(np.mean(samples[: n * frame].reshape(n, frame) ** 2, axis=1))
+    floor = float(np.percentile(rms, 10))
+    loud = (rms >= 0.005) & (rms >= 3.0 * max(floor, 1e-4))
+    covered = np.zeros(n, dtype=bool)
+    for w in words:
+        a = max(0, int((w.start - COVER_MARGIN) / 0.03))
+        b = min(n, int((w.end + COVER_MARGIN) / 0.03) + 1)
+        covered[a:b] = True
+    missed = loud & ~covered
+    spans: list[tuple[float, float]] = []
+    i = 0
+    while i < n:
+        if not missed[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and (missed[j] or (not covered[j] and j + 1 < n and missed[j + 1])):
+            j += 1
+        # Join quiet frames inside an uncovered stretch (pauses between missed words).
+        k = j
+        while k < n and not covered[k]:
+            k += 1
+        stretch = missed[i:k]
+        if stretch.sum() * 0.03 >= MISSED_SPEECH_SECONDS:
+            last = i + int(np.nonzero(stretch)[0][-1]) + 1
+            spans.append((max(0.0, i * 0.03 - 0.4), min(n * 0.03, last * 0.03 + 0.4)))
+        i = k
+    return spans
+
+
 _LOADED: dict[tuple[str, int], Any] = {}
 _RUN_LOCKS: dict[tuple[str, int], threading.Lock] = {}
 _LOAD_LOCK = threading.Lock()
@@ -350,7 +407,7 @@ class LocalWhisper:
         model: str = DEFAULT_MODEL,
         *,
         cpu_threads: int | None = None,
-        beam_size: int = 5,
+        beam_size: int = 2,
         download: Downloader | None = None,
     ) -> None:
         self.choice = (model or DEFAULT_MODEL).strip()
@@ -417,40 +474,63 @@ class LocalWhisper:
             return self._transcript("", duration, [], began)
         samples = pcm_to_float(pcm)
         initial = FILLER_PROMPT + (" " + prompt.strip()[-200:] if prompt.strip() else "")
-        texts: list[str] = []
-        words: list[Word] = []
         with _RUN_LOCKS[self._key]:
-            if cancel is not None and cancel.cancelled:
-                raise Cancelled("Transcription was cancelled.")
-            try:
-                segments, _info = self._model.transcribe(
-                    samples,
-                    language="en",
-                    beam_size=self.beam_size,
-                    initial_prompt=initial,
-                    word_timestamps=True,
-                    vad_filter=True,
-                    vad_parameters={"min_silence_duration_ms": 500},
-                    condition_on_previous_text=False,
-                )
-                for segment in segments:  # lazy: decoding happens while we iterate
-                    texts.append(segment.text.strip())
-                    for w in segment.words or ():
-                        token = w.word.strip()
-                        if token:
-                            words.append(
-                                Word(
-                                    token,
-                                    round(float(w.start) + offset, 3),
-                                    round(float(w.end) + offset, 3),
-                                    float(w.probability),
-                                )
+            words = self._pass(samples, initial, cancel)
+            # A prompt sometimes makes Whisper skip the start of its window (module
+            # docstring): speech no word covers is transcribed again without it.
+            for start, end in uncovered_speech(samples, words):
+                piece = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+                found = [
+                    Word(w.word, round(w.start + start, 3), round(w.end + start, 3), w.probability)
+                    for w in self._pass(piece, "", cancel)
+                ]
+                # The padding may hear a word the first pass has: keep the first's.
+                words += [
+                    w
+                    for w in found
+                    if not any(o.start <= (w.start + w.end) / 2 <= o.end for o in words)
+                ]
+        words.sort(key=lambda w: w.start)
+        text = " ".join(w.word for w in words)
+        shifted = [
+            Word(w.word, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
+            for w in words
+        ]
+        return self._transcript(text, duration, shifted, began)
+
+    def _pass(self, samples: Any, prompt: str, cancel: CancelToken | None) -> list[Word]:
+        """One decoding of `samples` (float32 at 16 kHz); word times from its start."""
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled("Transcription was cancelled.")
+        words: list[Word] = []
+        try:
+            segments, _info = self._model.transcribe(
+                samples,
+                language="en",
+                beam_size=self.beam_size,
+                initial_prompt=prompt or None,
+                word_timestamps=True,
+                vad_filter=True,
+                vad_parameters={"min_silence_duration_ms": 500},
+                condition_on_previous_text=False,
+            )
+            for segment in segments:  # lazy: decoding happens while we iterate
+                for w in segment.words or ():
+                    token = w.word.strip()
+                    if token:
+                        words.append(
+                            Word(
+                                token,
+                                round(float(w.start), 3),
+                                round(float(w.end), 3),
+                                round(float(w.probability), 3),
                             )
-                    if cancel is not None and cancel.cancelled:
-                        raise Cancelled("Transcription was cancelled.")
-            except (RuntimeError, ValueError) as exc:
-                raise VoiceError(f"The speech model failed on this audio: {_short(exc)}") from None
-        return self._transcript(" ".join(t for t in texts if t), duration, words, began)
+                        )
+                if cancel is not None and cancel.cancelled:
+                    raise Cancelled("Transcription was cancelled.")
+        except (RuntimeError, ValueError) as exc:
+            raise VoiceError(f"The speech model failed on this audio: {_short(exc)}") from None
+        return words
 
     def _transcript(
         self, text: str, duration: float, words: list[Word], began: float

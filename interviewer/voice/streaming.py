@@ -3,8 +3,14 @@ stops.
 
 The microphone hands `StreamingTranscriber.feed` 16 kHz mono int16 PCM as it arrives
 (any chunk size). An energy-based voice-activity detector looks at 30 ms frames and cuts
-the audio into phrases at pauses: a phrase ends after PAUSE_SECONDS of quiet, and one
-that runs past MAX_PHRASE_SECONDS is cut anyway, at its quietest frame near the end.
+the audio into phrases at pauses: a phrase ends after PAUSE_SECONDS of quiet, or, once
+it is SOFT_PHRASE_SECONDS long, after the short gap of a comma or a breath
+(SHORT_PAUSE_SECONDS); one that runs past MAX_PHRASE_SECONDS is cut anyway, at its
+quietest frame near the end (a gap between words, as a rule). The limits keep the
+phrase still open when the candidate stops short, because `finish()` waits for it: on
+two cores tiny.en needs about a quarter of a phrase's length to transcribe it, so a
+20 s cap would leave up to 5 s of waiting; 10 s keeps it near the 2 s target. The text
+before each phrase goes with it as the prompt, so a cut mid-sentence reads on.
 Finished phrases go to a background thread that transcribes them one at a time, in
 order, each with its offset from the start of the answer (so every word time is relative
 to the answer) and the text before it as the prompt (context across the cut). Phrases
@@ -51,10 +57,14 @@ FRAME_SAMPLES = int(SAMPLE_RATE * FRAME_SECONDS)  # 480
 FRAME_BYTES = FRAME_SAMPLES * SAMPLE_WIDTH
 #: Quiet this long ends a phrase.
 PAUSE_SECONDS = 0.6
+#: Once a phrase is this long, a shorter pause (a breath between sentences) ends it too,
+#: so the phrase still open when the candidate stops stays short (finish() waits on it).
+SOFT_PHRASE_SECONDS = 4.0
+SHORT_PAUSE_SECONDS = 0.18
 #: A phrase longer than this is cut at its quietest frame near the end.
-MAX_PHRASE_SECONDS = 20.0
+MAX_PHRASE_SECONDS = 10.0
 #: Where a long phrase may be cut: within this many seconds of its end.
-CUT_WINDOW_SECONDS = 4.0
+CUT_WINDOW_SECONDS = 3.0
 #: A phrase with less speech than this is not sent to the engine (a cough, a click).
 MIN_SPEECH_SECONDS = 0.15
 #: Quiet kept before the first speech of a phrase (the rest is dropped, not transcribed).
@@ -104,10 +114,13 @@ class StreamingTranscriber:
         on_update: UpdateCallback | None = None,
         pause_seconds: float = PAUSE_SECONDS,
         max_phrase_seconds: float = MAX_PHRASE_SECONDS,
+        soft_phrase_seconds: float = SOFT_PHRASE_SECONDS,
     ) -> None:
         self.engine = engine
         self.on_update = on_update
         self._pause_frames = max(1, round(pause_seconds / FRAME_SECONDS))
+        self._short_pause = min(self._pause_frames, round(SHORT_PAUSE_SECONDS / FRAME_SECONDS))
+        self._soft_frames = round(soft_phrase_seconds / FRAME_SECONDS)
         self._max_frames = max(self._pause_frames + 1, round(max_phrase_seconds / FRAME_SECONDS))
         self._lead_frames = round(LEAD_SECONDS / FRAME_SECONDS)
         self._min_speech = max(1, round(MIN_SPEECH_SECONDS / FRAME_SECONDS))
@@ -171,7 +184,8 @@ class StreamingTranscriber:
                 if index - self._phrase_start > self._lead_frames:
                     self._phrase_start = index - self._lead_frames
                 return
-            if self._quiet_run >= self._pause_frames:
+            long_enough = index - self._phrase_start >= self._soft_frames
+            if self._quiet_run >= (self._short_pause if long_enough else self._pause_frames):
                 self._cut(index)
                 return
         if index - self._phrase_start >= self._max_frames:
@@ -229,6 +243,20 @@ class StreamingTranscriber:
             return len(self._audio) / (SAMPLE_RATE * SAMPLE_WIDTH)
 
     @property
+    def pending(self) -> int:
+        """Phrases sent to the engine and not transcribed yet (a backlog when > 1)."""
+        with self._lock:
+            return self.phrases_sent - len(self._results)
+
+    def phrase_log(self) -> list[tuple[float, float, float]]:
+        """(offset, seconds of audio, seconds taken) of each phrase transcribed so far."""
+        with self._lock:
+            return [
+                (r.words[0].start if r.words else 0.0, r.duration_seconds, r.seconds_taken)
+                for r in self._results
+            ]
+
+    @property
     def speaking(self) -> bool:
         """Whether the latest frame was speech (for a level meter's 'hearing you')."""
         with self._lock:
@@ -256,7 +284,7 @@ class StreamingTranscriber:
             if not self._finished:
                 self._finished = True
                 end = len(self._rms)
-                if self._phrase_speech > 0 and end > self._phrase_start:
+                if self._phrase_speech >= self._min_speech and end > self._phrase_start:
                     start = self._phrase_start
                     pcm = bytes(self._audio[start * FRAME_BYTES :])
                     self._jobs.put(Phrase(pcm, start * FRAME_SECONDS))
