@@ -192,9 +192,13 @@ def regrade(
         }
         if job.request is not None:
             log = CallList()
+            # A coding answer logged before its tests were: run them (once) for the regrade.
+            from interviewer.commands_coding import with_tests
+
+            request = with_tests(job.request)
             try:
                 new = service.grade(
-                    backend, job.request, None, health=service.BackendHealth(), recorder=log
+                    backend, request, None, health=service.BackendHealth(), recorder=log
                 )
             except BackendError as err:
                 entry["error"] = str(err)

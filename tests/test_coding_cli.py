@@ -105,7 +105,7 @@ def test_run_examples_on_a_prose_question_is_a_clear_error(
 
 
 def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tracks = app_paths().content_dir / "tracks"
     tracks.mkdir(parents=True)
@@ -159,3 +159,9 @@ def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation(
             assert "Hidden tests: 7 of 7 passed" in text
             assert "<td>no actual positives</td><td>✓ passed</td>" in text
             assert "tp = int(np.sum(actual &amp; predicted))" in text
+    # A regrade reuses the logged test results (the call log holds them).
+    capsys.readouterr()
+    assert main(["regrade", row.id, "--backend", "offline", "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert entry["source"] == "call_log"
+    assert entry["new_overall_score"] == entry["old_overall_score"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,17 @@ def test_prose_questions_are_graded_as_before(lib: ContentLibrary) -> None:
     assert with_hidden_tests(request) is request
     grade = coach(request)
     assert grade.tests is None and grade.reference_solution == ""
+
+
+def test_a_logged_request_keeps_its_test_results_for_a_regrade(lib: ContentLibrary) -> None:
+    from interviewer.llm.base import grade_request_from_json, grade_request_to_json
+
+    q = lib.question("code-confusion-matrix")
+    assert q.coding is not None
+    request = request_for(lib, q.id, q.coding.reference)
+    assert request.tests is not None and request.tests.passed == 6
+    again = grade_request_from_json(json.loads(json.dumps(grade_request_to_json(request))))
+    assert again.tests == request.tests
+    old = grade_request_to_json(request)
+    old.pop("tests")  # logged before coding questions existed
+    assert grade_request_from_json(old).tests is None

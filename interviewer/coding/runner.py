@@ -255,9 +255,14 @@ def run_tests(
         refused = forbidden_imports(code, limits.allowed_modules)
         if refused:
             return _all_failed("forbidden_import", import_message(refused), tests)
-    folder = tempfile.mkdtemp(prefix="interviewer-code-")
+    try:
+        folder = tempfile.mkdtemp(prefix="interviewer-code-")
+    except OSError as exc:  # a full or read-only temp folder: a result, not a crash
+        return _all_failed("crashed", f"could not make a folder to run the code in: {exc}", tests)
     try:
         return _run_in(folder, code, spec, tests, limits, python or sys.executable)
+    except OSError as exc:
+        return _all_failed("crashed", f"could not run the code: {exc}", tests)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from interviewer.core.cost import Usage
-from interviewer.core.models import FollowUpDecision, GradeDraft, Question, Rubric, Turn
+from interviewer.core.models import (
+    FollowUpDecision,
+    GradeDraft,
+    Question,
+    Rubric,
+    TestSummary,
+    Turn,
+)
 from interviewer.core.prompts import Message
 from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 
@@ -268,6 +275,8 @@ def grade_request_to_json(request: GradeRequest) -> dict[str, Any]:
         "exchange": [t.model_dump(mode="json") for t in request.exchange],
         "answer_seconds": request.answer_seconds,
         "meta": dict(request.meta),
+        # A coding answer's hidden-test results: a regrade reuses them, never reruns code.
+        "tests": None if request.tests is None else request.tests.model_dump(mode="json"),
     }
 
 
@@ -281,6 +290,7 @@ def grade_request_from_json(data: dict[str, Any]) -> GradeRequest:
             exchange=tuple(Turn.model_validate(t) for t in data.get("exchange", [])),
             answer_seconds=float(data.get("answer_seconds") or 0.0),
             meta={str(k): str(v) for k, v in dict(data.get("meta") or {}).items()},
+            tests=TestSummary.model_validate(data["tests"]) if data.get("tests") else None,
         )
     except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError is one
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
