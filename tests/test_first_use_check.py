@@ -230,3 +230,31 @@ def test_the_check_can_be_stopped_and_then_remembers_nothing(
     assert not window.first_check.running
     qtbot.wait(300)
     assert remembered(server) is None
+
+
+def test_settings_says_what_the_graders_own_model_can_do(qtbot: QtBot) -> None:
+    from interviewer.gui.settings_dialog import SettingsDialog
+    from interviewer.storage.secrets import SecretStore
+    from interviewer.storage.settings import GraderSettings, Settings
+
+    url = "http://127.0.0.1:11434/v1"
+    path = fitness_store.fitness_file(app_paths().settings_file)
+    report = {
+        "server": url,
+        "model": "judge",
+        "generation_speed": 6.0,
+        "grader": "good",
+        "checked_at": "2026-12-02T09:00:00+00:00",
+    }
+    fitness_store.remember(path, url, "judge", report)
+    grader = GraderSettings(kind="model", provider="ollama", model="judge")
+    dialog = SettingsDialog(Settings(provider="offline", grader=grader), SecretStore())
+    qtbot.addWidget(dialog)
+    hint = dialog.grader_hint.text()
+    assert "Last check (2026-12-02)" in hint and "Writes about 6 tokens a second" in hint
+    assert "good as grader" in hint
+    # Another grader model, never checked: only the usual hint.
+    other = GraderSettings(kind="model", provider="ollama", model="unknown")
+    dialog2 = SettingsDialog(Settings(provider="offline", grader=other), SecretStore())
+    qtbot.addWidget(dialog2)
+    assert "Last check" not in dialog2.grader_hint.text()

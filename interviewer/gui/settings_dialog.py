@@ -600,7 +600,13 @@ class SettingsDialog(QDialog):
         kind = self.grader_kind
         for row in self._grader_rows:
             self._form.setRowVisible(row, kind == "model")
-        self.grader_hint.setText(GRADER_HINTS.get(kind, ""))
+        hint = GRADER_HINTS.get(kind, "")
+        grader_model = self.grader_model_combo.currentText().strip()
+        if kind == "model" and grader_model:
+            # What the grader's own model can do, from its last check (issue 15).
+            checked = remembered_text(self._grader_url(), grader_model)
+            hint = f"{hint}\n{checked}".strip() if checked else hint
+        self.grader_hint.setText(hint)
         model_grades = kind == "model" or (kind == "same" and self.provider != "offline")
         self.samples_spin.setEnabled(model_grades)
         provider = str(self.grader_provider_combo.currentData())
