@@ -117,6 +117,7 @@ def test_markdown_and_html_show_the_voice(report: Report, tmp_path: Path, ext: s
     for phrase in SHOWN:
         assert phrase in text, (ext, phrase)
     assert "1 long pause (4 s, after “underfits”)" in text
+    assert "40 s · 26 words · spoken" in text  # the line under the answer
 
 
 def test_json_holds_the_voice_and_reads_back(report: Report, tmp_path: Path) -> None:

@@ -354,6 +354,8 @@ def answer_meta(turn: Turn) -> str:
     if turn.seconds:
         meta.append(duration_text(turn.seconds))
     meta.append(plural(word_count(turn.text), "word"))
+    if turn.voice is not None or turn.audio:
+        meta.append("spoken")
     if turn.timed_out:
         meta.append("time ran out")
     return " · ".join(meta)
