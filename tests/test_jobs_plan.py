@@ -126,6 +126,14 @@ def test_posting_without_ml_content_offers_the_general_tracks(lib: ContentLibrar
 def test_plain_web_backend_posting_is_not_ml(vocab: SkillVocabulary) -> None:
     text = "Backend Engineer\nPython, SQL, Docker and Kubernetes; REST APIs; on call."
     assert not extract_profile(text, vocab).ml_content
+    sre = (
+        "Site Reliability Engineer\nWe run production systems on Kubernetes with Docker, "
+        "monitoring and alerting with Prometheus, big data pipelines in Go. Attention to "
+        "detail and good data quality habits matter; you will be on call."
+    )
+    found = extract_profile(sre, vocab)
+    assert not found.ml_content, found.skills
+    assert "transformers" not in found.skills  # "attention to detail" is no model
 
 
 # --------------------------------------------------------------------------- plans

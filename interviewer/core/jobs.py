@@ -170,6 +170,9 @@ IGNORED_TOPICS = frozenset(
     }
 )
 
+#: Skills every engineering posting may name: kept as skills, but no sign of ML content.
+ENGINEERING_SKILLS = frozenset({"production", "monitoring", "large datasets", "data quality"})
+
 #: Soft skills: asked through behavioral questions, never a sign of ML content.
 SOFT_SKILLS = frozenset(
     {
@@ -268,7 +271,14 @@ EXTRA_SKILLS: tuple[ExtraSkill, ...] = (
     ),
     ExtraSkill(
         "transformers",
-        ("transformer", "attention", "bert", "hugging face", "huggingface"),
+        (
+            "transformer",
+            "self-attention",
+            "attention mechanism",
+            "bert",
+            "hugging face",
+            "huggingface",
+        ),
         "nlp_llm",
         ("nlp", "transfer learning"),
     ),
@@ -396,7 +406,7 @@ TOPIC_DOMAINS: dict[str, str] = {
 
 #: Words that make a posting about machine learning even when few skills matched.
 _ML_MARKERS = re.compile(
-    r"\b(machine learning|ml|ai|deep learning|data scien\w*|neural|models?|nlp|llms?|"
+    r"\b(machine learning|ml|ai|deep learning|data scien\w*|neural|ml models?|nlp|llms?|"
     r"computer vision|recommend\w*|predictive)\b",
     re.I,
 )
@@ -459,7 +469,7 @@ class SkillVocabulary:
                 aliases=tuple(sorted(aliases)),
                 domain=TOPIC_DOMAINS.get(name, ""),
                 questions=tuple(ids),
-                ml=name not in SOFT_SKILLS,
+                ml=name not in SOFT_SKILLS and name not in ENGINEERING_SKILLS,
                 soft=name in SOFT_SKILLS,
             )
         for extra in EXTRA_SKILLS:
