@@ -162,6 +162,7 @@ def _practice_options(args: argparse.Namespace, track_id: str) -> StartOptions:
         follow_ups=not args.no_follow_ups,
         repeat=args.repeat,
         adaptive=bool(getattr(args, "adaptive", False)),
+        include_coding=bool(getattr(args, "with_coding", False)),
     )
 
 
@@ -182,6 +183,10 @@ def cmd_practice(
     track = lib.track(args.track)
     if args.questions is not None and args.questions < 1:
         raise InterviewerError("--questions must be at least 1.")
+    if getattr(args, "with_coding", False) and not track.coding_option:
+        from interviewer import commands_coding
+
+        raise InterviewerError(commands_coding.no_coding_option(track))
     _check_report(args.report)
     store = _open_store()
     front = TerminalFrontEnd(lib, store, args, stdin, out)
@@ -601,6 +606,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--adaptive",
         action="store_true",
         help="each next question is harder after a strong answer, easier after a weak one",
+    )
+    p.add_argument(
+        "--with-coding",
+        action="store_true",
+        help="make the last question a coding question (code on stdin, graded by hidden "
+        "tests); for tracks that offer it, such as ml-full-loop",
     )
     p.add_argument(
         "--questions", type=int, metavar="N", help="number of questions (default: the track's)"

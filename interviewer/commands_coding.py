@@ -18,7 +18,7 @@ import json
 from typing import IO, Any
 
 from interviewer.core.errors import InterviewerError
-from interviewer.core.models import Grade, Question
+from interviewer.core.models import Grade, Question, Track
 from interviewer.core.requests import GradeRequest
 
 #: Lines of the reference solution printed in the terminal feedback (the report has all).
@@ -32,6 +32,16 @@ def with_tests(request: GradeRequest) -> GradeRequest:
     from interviewer.coding import with_hidden_tests
 
     return with_hidden_tests(request)
+
+
+def no_coding_option(track: Track) -> str:
+    """Why --with-coding does not apply to `track`, and what does."""
+    if "coding" in track.kinds:
+        return f"--with-coding is not needed: every question of {track.id} is a coding question."
+    return (
+        f"--with-coding: the track {track.id} offers no coding question; ml-full-loop "
+        "does, and --track ml-coding is all coding."
+    )
 
 
 def coding_prompt(question: Question) -> str:

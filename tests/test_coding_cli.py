@@ -165,3 +165,31 @@ def test_practice_takes_code_on_stdin_with_its_blank_lines_and_indentation(
     (entry,) = json.loads(capsys.readouterr().out)
     assert entry["source"] == "call_log"
     assert entry["new_overall_score"] == entry["old_overall_score"]
+
+
+def test_with_coding_is_refused_by_a_track_without_the_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["practice", "--track", "ml-technical", "--backend", "offline", "--with-coding"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "the track ml-technical offers no coding question; ml-full-loop does" in err
+
+
+def test_the_full_loop_with_coding_ends_on_a_coding_question() -> None:
+    r = run(
+        "practice",
+        "--track",
+        "ml-full-loop",
+        "--backend",
+        "offline",
+        "--questions",
+        "1",
+        "--no-follow-ups",
+        "--with-coding",
+        stdin="def nothing():\n    return None\n.\n",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Write: " in r.stdout and "Starter code" in r.stdout
+    assert "hidden tests: 0 of " in r.stdout
+    assert "no function named " in r.stdout

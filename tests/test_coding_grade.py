@@ -237,3 +237,14 @@ def test_a_logged_request_keeps_its_test_results_for_a_regrade(lib: ContentLibra
     old = grade_request_to_json(request)
     old.pop("tests")  # logged before coding questions existed
     assert grade_request_from_json(old).tests is None
+
+
+def test_before_the_tests_run_correctness_is_not_claimed(lib: ContentLibrary) -> None:
+    q = lib.question("code-knn")
+    assert q.coding is not None
+    grade = coach(request_for(lib, q.id, q.coding.reference, tests=False))
+    assert grade.tests is None
+    correctness = next(c for c in grade.criteria if c.criterion_id == "correctness")
+    assert correctness.score == 3
+    assert correctness.reasoning == "The hidden tests have not been run yet."
+    assert "0 of 0" not in grade.summary

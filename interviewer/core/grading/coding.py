@@ -290,7 +290,9 @@ def coach_draft(request: GradeRequest) -> GradeDraft:
         improvements=improvements,
         strong_answer=list(question.strong_answer),
         injection_attempt=False,
-        summary=f"{tests.passed} of {tests.total} hidden tests passed.",
+        summary=f"{tests.passed} of {tests.total} hidden tests passed."
+        if request.tests is not None
+        else "The hidden tests have not been run yet.",
         red_flags=[],
     )
 
@@ -303,6 +305,9 @@ def _judge(
     request: GradeRequest,
 ) -> tuple[ScoreValue, list[str], str]:
     def_line = facts.line(facts.functions[0]) if facts.functions else ""
+    if criterion_id == CORRECTNESS and request.tests is None:
+        # Only a quick look before the tests ran (e.g. adaptive difficulty's estimate).
+        return 3, [def_line] if def_line else [], "The hidden tests have not been run yet."
     if criterion_id == CORRECTNESS:
         return (
             correctness_score(tests),
