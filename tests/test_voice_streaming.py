@@ -34,7 +34,7 @@ def noise(seconds: float, level: float = 0.2, seed: int = 1) -> bytes:
 def test_phrases_are_cut_at_pauses_and_times_are_relative_to_the_answer() -> None:
     engine = ScriptedTranscriber("one two", "three four", "five six")
     updates: list[str] = []
-    stream = StreamingTranscriber(engine, on_update=updates.append)
+    stream = StreamingTranscriber(engine, on_update=updates.append, merge_seconds=0)
     audio = (
         silence(0.5)
         + noise(1.5)
@@ -68,7 +68,7 @@ def babble(seconds: float) -> bytes:
 
 def test_a_long_phrase_is_cut_anyway() -> None:
     engine = ScriptedTranscriber(default="word")
-    stream = StreamingTranscriber(engine, max_phrase_seconds=5.0)
+    stream = StreamingTranscriber(engine, max_phrase_seconds=5.0, merge_seconds=0)
     feed_in_chunks(stream, babble(12.0))
     stream.finish(timeout=30)
     # Cut at a soft moment within the last seconds before the limit, never past it.
@@ -92,7 +92,7 @@ def test_the_floor_follows_a_noisy_room() -> None:
     (the first second and a half is taken for speech: a quiet room is assumed, so an
     answer begun at once is heard from its first word); speech over it still counts."""
     engine = ScriptedTranscriber(default="hello")
-    stream = StreamingTranscriber(engine)
+    stream = StreamingTranscriber(engine, merge_seconds=0)
     room = noise(4.0, level=0.01, seed=5)
     feed_in_chunks(stream, room + babble(1.0) + room)
     stream.finish(timeout=10)
@@ -124,7 +124,7 @@ def test_cancel_stops_and_finish_says_so() -> None:
 
 def test_feeding_from_another_thread_while_reading_partials() -> None:
     engine = ScriptedTranscriber(default="a b")
-    stream = StreamingTranscriber(engine)
+    stream = StreamingTranscriber(engine, merge_seconds=0)
     audio = (noise(0.5) + silence(0.8)) * 6
     feeder = threading.Thread(target=feed_in_chunks, args=(stream, audio))
     feeder.start()
@@ -133,6 +133,26 @@ def test_feeding_from_another_thread_while_reading_partials() -> None:
     feeder.join()
     result = stream.finish(timeout=30)
     assert result.text == " ".join(["a b"] * 6)
+
+
+def test_a_backlog_is_merged_into_one_call() -> None:
+    """A slow machine: phrases that queue up behind a busy engine go as one call (each
+    call costs a whole window of the model), times still relative to the answer."""
+    gate = threading.Event()
+    engine = ScriptedTranscriber("first", "second third fourth", gate=gate)
+    stream = StreamingTranscriber(engine)
+    feed_in_chunks(stream, noise(1.0) + silence(1.0))
+    while not engine.calls:  # the first phrase is with the engine, which waits
+        threading.Event().wait(0.01)
+    feed_in_chunks(stream, (noise(1.0) + silence(1.0)) * 3)
+    assert stream.pending == 4
+    gate.set()
+    result = stream.finish(timeout=30)
+    assert len(engine.calls) == 2
+    assert engine.calls[1].offset == pytest.approx(2.0 - 0.3, abs=0.05)
+    assert engine.calls[1].seconds == pytest.approx(7.6 - 1.7, abs=0.1)
+    assert result.text == "first second third fourth"
+    assert stream.pending == 0
 
 
 # ---------------------------------------------------------------- the real model

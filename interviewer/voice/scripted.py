@@ -37,11 +37,14 @@ class ScriptedTranscriber:
         name: str = "local",
         model: str = "scripted",
         delay: float = 0.0,
+        gate: threading.Event | None = None,
     ) -> None:
         self.name = name
         self.model_name = model
         self.default = default
         self.delay = delay
+        #: When given, every call waits for it (up to 30 s) before answering.
+        self.gate = gate
         self._queue: deque[str | BaseException] = deque(texts)
         self._lock = threading.Lock()
         self.calls: list[TranscribeCall] = []
@@ -65,6 +68,8 @@ class ScriptedTranscriber:
             item = self._queue.popleft() if self._queue else self.default
         if self.delay:
             time.sleep(self.delay)
+        if self.gate is not None:
+            self.gate.wait(30)
         if cancel is not None and cancel.cancelled:
             raise Cancelled("Transcription was cancelled.")
         if isinstance(item, BaseException):

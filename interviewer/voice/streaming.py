@@ -63,6 +63,8 @@ SOFT_PHRASE_SECONDS = 4.0
 SHORT_PAUSE_SECONDS = 0.18
 #: A phrase longer than this is cut at its quietest frame near the end.
 MAX_PHRASE_SECONDS = 10.0
+#: Queued phrases are merged into one call up to this length (Whisper's window is 30 s).
+MERGE_SECONDS = 28.0
 #: Where a long phrase may be cut: within this many seconds of its end.
 CUT_WINDOW_SECONDS = 3.0
 #: A phrase with less speech than this is not sent to the engine (a cough, a click).
@@ -82,10 +84,16 @@ UpdateCallback = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Phrase:
-    """A piece of the answer sent to the engine: audio and where it starts (seconds)."""
+    """A piece of the answer for the engine: bytes [start, end) of the answer's audio."""
 
-    pcm: bytes
-    offset: float
+    start: int
+    end: int
+    #: How many phrases the detector cut this one from (several, after a merge).
+    count: int = 1
+
+    @property
+    def offset(self) -> float:
+        return self.start / (SAMPLE_RATE * SAMPLE_WIDTH)
 
 
 def _frame_rms(frames: bytes) -> list[float]:
@@ -115,6 +123,7 @@ class StreamingTranscriber:
         pause_seconds: float = PAUSE_SECONDS,
         max_phrase_seconds: float = MAX_PHRASE_SECONDS,
         soft_phrase_seconds: float = SOFT_PHRASE_SECONDS,
+        merge_seconds: float = MERGE_SECONDS,
     ) -> None:
         self.engine = engine
         self.on_update = on_update
@@ -145,6 +154,8 @@ class StreamingTranscriber:
         self._error: BaseException | None = None
         self._finished = False
         self.phrases_sent = 0
+        self._done = 0  # phrases transcribed (or given up) so far
+        self._merge_bytes = int(merge_seconds * SAMPLE_RATE) * SAMPLE_WIDTH
         self._worker = threading.Thread(target=self._run, name="streaming-transcriber", daemon=True)
         self._worker.start()
 
@@ -198,8 +209,7 @@ class StreamingTranscriber:
         start = self._phrase_start
         speech = sum(self._speech[start:end])
         if speech >= self._min_speech:
-            pcm = bytes(self._audio[start * FRAME_BYTES : end * FRAME_BYTES])
-            self._jobs.put(Phrase(pcm, start * FRAME_SECONDS))
+            self._jobs.put(Phrase(start * FRAME_BYTES, end * FRAME_BYTES))
             self.phrases_sent += 1
         self._phrase_start = end
         self._phrase_speech = sum(self._speech[end:])
@@ -208,22 +218,44 @@ class StreamingTranscriber:
     # ------------------------------------------------------------------ worker
 
     def _run(self) -> None:
+        carry: Phrase | None = None
+        stopping = False
         while True:
-            job = self._jobs.get()
+            job = carry if carry is not None else (None if stopping else self._jobs.get())
+            carry = None
             if job is None:
                 return
+            # A backlog (a slow machine) is merged into one call: every call costs a
+            # whole 30 s window of the model's encoder, however short its audio.
+            while not stopping:
+                try:
+                    queued = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if queued is None:
+                    stopping = True
+                elif queued.end - job.start <= self._merge_bytes:
+                    job = Phrase(job.start, queued.end, job.count + queued.count)
+                else:
+                    carry = queued
+                    break
             if self._cancel.cancelled or self._error is not None:
+                self._done += job.count
                 continue  # drain: the answer's audio is still in audio()
+            with self._lock:
+                pcm = bytes(self._audio[job.start : job.end])
             try:
                 result = self.engine.transcribe(
-                    job.pcm, cancel=self._cancel, offset=job.offset, prompt=self.partial_text()
+                    pcm, cancel=self._cancel, offset=job.offset, prompt=self.partial_text()
                 )
             except BaseException as exc:  # handed to finish(); the thread must not die silently
                 with self._lock:
                     self._error = exc
+                    self._done += job.count
                 continue
             with self._lock:
                 self._results.append(result)
+                self._done += job.count
             if self.on_update is not None and result.text:
                 # A front end's callback must not stop the transcription.
                 with contextlib.suppress(Exception):
@@ -246,7 +278,7 @@ class StreamingTranscriber:
     def pending(self) -> int:
         """Phrases sent to the engine and not transcribed yet (a backlog when > 1)."""
         with self._lock:
-            return self.phrases_sent - len(self._results)
+            return self.phrases_sent - self._done
 
     def phrase_log(self) -> list[tuple[float, float, float]]:
         """(offset, seconds of audio, seconds taken) of each phrase transcribed so far."""
@@ -285,9 +317,8 @@ class StreamingTranscriber:
                 self._finished = True
                 end = len(self._rms)
                 if self._phrase_speech >= self._min_speech and end > self._phrase_start:
-                    start = self._phrase_start
-                    pcm = bytes(self._audio[start * FRAME_BYTES :])
-                    self._jobs.put(Phrase(pcm, start * FRAME_SECONDS))
+                    start = self._phrase_start * FRAME_BYTES
+                    self._jobs.put(Phrase(start, len(self._audio)))
                     self.phrases_sent += 1
                 self._jobs.put(None)
         self._worker.join(timeout)
