@@ -34,6 +34,7 @@ from interviewer.session import (
     Event,
     GradeReady,
     GradeWorking,
+    GradingEstimate,
     InterviewSession,
     Notice,
     Results,
@@ -260,6 +261,15 @@ def _print_summary(
     )
 
 
+def grading_status(event: GradeWorking, estimate: GradingEstimate) -> str:
+    """The terminal's status line while grades are written: how this grade is getting
+    on, and, while others wait too, when all of them should be in ("grading answer 2:
+    340 tokens so far, about 40 s left (1 of 3 grades in; the rest in about 2 min)")."""
+    if estimate.total - estimate.graded > 1:
+        return f"{event.text()} ({estimate.text()})"
+    return event.text()
+
+
 class TerminalFrontEnd:
     """The terminal's adapter of `InterviewSession`: prints its events, reads answers.
 
@@ -378,15 +388,16 @@ class TerminalFrontEnd:
         if self.session.phase is not Phase.GRADING:
             return
         err = sys.stderr
+        line = grading_status(event, self.session.grading_estimate())
         if err.isatty():
-            err.write("\r" + event.text() + "\x1b[K")
+            err.write("\r" + line + "\x1b[K")
             err.flush()
             self._status_shown = True
             return
         now = time.monotonic()
         if now - self._status_at >= STATUS_EVERY:
             self._status_at = now
-            print(event.text(), file=err)
+            print(line, file=err)
 
     def _end_stream(self) -> None:
         print("\n", file=self.out)

@@ -250,3 +250,17 @@ def test_the_feedback_page_fills_in_as_grades_land(
     assert not any(c.grading for c in feedback.cards)
     labels = [label.text() for card in feedback.cards for label in card.findChildren(QLabel)]
     assert GRADING_NOTE not in labels
+
+
+def test_the_terminal_status_line_adds_when_every_grade_should_be_in() -> None:
+    from interviewer.session import GradeWorking
+    from interviewer.terminal import grading_status
+
+    working = GradeWorking("q2", 2, 340, 12.0, 40.0)
+    several = GradingEstimate(1, 3, 135.0)
+    assert grading_status(working, several) == (
+        "grading answer 2: 340 tokens so far, about 40 s left "
+        "(1 of 3 grades in; the rest in about 2 min 20 s)"
+    )
+    # The last grade: its own line says it all.
+    assert grading_status(working, GradingEstimate(2, 3, 40.0)) == working.text()
