@@ -175,3 +175,15 @@ def test_the_child_cannot_see_the_apps_home_or_environment(tmp_path: Path) -> No
         del os.environ["INTERVIEWER_SECRET_FOR_TEST"]
     assert [r.message for r in result.results] == ["passed", "passed"]
     assert os.environ["INTERVIEWER_HOME"] not in (result.stdout + result.stderr)
+
+
+def test_a_bundle_without_python_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import interviewer.coding.runner as runner_module
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(runner_module.shutil, "which", lambda name: None)
+    result = run("def f(x):\n    return x\n")
+    assert result.status == "crashed"
+    assert result.message.startswith("Running code needs Python 3 with NumPy on this computer")
+    monkeypatch.setattr(runner_module.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert runner_module.python_interpreter() == "/usr/bin/python3"

@@ -222,7 +222,11 @@ def main() -> int:
 
     memory_mb = int(spec.get("memory_mb") or 0)
     _set_limits(spec)
-    import numpy  # noqa: F401 - loaded before the memory limit, which counts what follows
+    try:
+        import numpy  # noqa: F401 - loaded before the memory limit, which counts what follows
+    except ImportError:
+        emit(event="load_error", message=f"NumPy is not installed for {sys.executable}")
+        return 0
 
     _limit_memory(memory_mb)
     _guard_imports(spec.get("allowed"))

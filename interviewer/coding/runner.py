@@ -235,6 +235,20 @@ def _short_reason(proc_code: int | None, stderr: str, limits: Limits) -> tuple[S
     )
 
 
+NO_PYTHON = (
+    "Running code needs Python 3 with NumPy on this computer (the app's bundle carries no "
+    "Python of its own): install it and make sure `python3` is on the PATH."
+)
+
+
+def python_interpreter() -> str | None:
+    """The Python that runs candidates' code: this one, or in a frozen bundle (which has
+    no interpreter to start) the python3 on the PATH; None when there is none."""
+    if not getattr(sys, "frozen", False):
+        return sys.executable
+    return shutil.which("python3") or shutil.which("python")
+
+
 def run_tests(
     code: str,
     spec: CodingSpec,
@@ -245,7 +259,8 @@ def run_tests(
     """Run `tests` (a question's examples or hidden tests) against `code`.
 
     Never raises for anything the code does; blocks for at most about the wall-clock
-    limit plus a couple of seconds. `python` is the interpreter (default: this one).
+    limit plus a couple of seconds. `python` is the interpreter (default:
+    `python_interpreter()`).
     """
     limits = limits or Limits(wall_seconds=spec.time_limit, cpu_seconds=spec.time_limit)
     problem = syntax_problem(code)
@@ -255,12 +270,15 @@ def run_tests(
         refused = forbidden_imports(code, limits.allowed_modules)
         if refused:
             return _all_failed("forbidden_import", import_message(refused), tests)
+    python = python or python_interpreter()
+    if python is None:
+        return _all_failed("crashed", NO_PYTHON, tests)
     try:
         folder = tempfile.mkdtemp(prefix="interviewer-code-")
     except OSError as exc:  # a full or read-only temp folder: a result, not a crash
         return _all_failed("crashed", f"could not make a folder to run the code in: {exc}", tests)
     try:
-        return _run_in(folder, code, spec, tests, limits, python or sys.executable)
+        return _run_in(folder, code, spec, tests, limits, python)
     except OSError as exc:
         return _all_failed("crashed", f"could not run the code: {exc}", tests)
     finally:
