@@ -187,3 +187,15 @@ def test_a_bundle_without_python_says_what_to_install(monkeypatch: pytest.Monkey
     assert result.message.startswith("Running code needs Python 3 with NumPy on this computer")
     monkeypatch.setattr(runner_module.shutil, "which", lambda name: f"/usr/bin/{name}")
     assert runner_module.python_interpreter() == "/usr/bin/python3"
+
+
+def test_the_tests_file_is_gone_before_the_code_runs() -> None:
+    code = (
+        "import os\n"
+        "FILES = sorted(os.listdir('.'))\n"
+        "def f(x):\n"
+        "    assert FILES == ['solution.py'], FILES\n"
+        "    return x\n"
+    )
+    result = run(code)
+    assert [r.message for r in result.results] == ["passed", "passed"]

@@ -211,6 +211,9 @@ def _run_test(
 def main() -> int:
     with open(sys.argv[1], encoding="utf-8") as fh:
         spec = json.load(fh)
+    # The tests' file holds the expected answers: gone before the candidate's code runs.
+    with contextlib.suppress(OSError):
+        os.remove(sys.argv[1])
     out = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8", buffering=1)
 
     def emit(**event: Any) -> None:
