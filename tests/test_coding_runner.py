@@ -7,6 +7,7 @@ duration, only that the run ended with the right explanation.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -181,11 +182,11 @@ def test_a_bundle_without_python_says_what_to_install(monkeypatch: pytest.Monkey
     import interviewer.coding.runner as runner_module
 
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    monkeypatch.setattr(runner_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     result = run("def f(x):\n    return x\n")
     assert result.status == "crashed"
     assert result.message.startswith("Running code needs Python 3 with NumPy on this computer")
-    monkeypatch.setattr(runner_module.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     assert runner_module.python_interpreter() == "/usr/bin/python3"
 
 
