@@ -41,9 +41,11 @@ from PySide6.QtWidgets import (
 from interviewer.core.engine import NeedAnswer
 from interviewer.core.models import Turn
 from interviewer.export.view import duration_text, plural, word_count
+from interviewer.gui.coding_panel import CodingPanel
 from interviewer.gui.controller import ClockState, Controller
 from interviewer.gui.speech import SpokenInterview
 from interviewer.gui.style import Panel
+from interviewer.gui.voice_answer import VoiceAnswer, VoiceBar
 from interviewer.gui.widgets import (
     PRIMARY_BUTTON_CSS,
     ClockDisplay,
@@ -298,6 +300,7 @@ class InterviewView(QWidget):
         self.setAccessibleName("Interview")
         self._build_actions()
         self._build_ui()
+        self.voice = VoiceAnswer(controller, self.answer, self.voice_bar, self, self._on_submit)
         c = controller
         c.interview_started.connect(self._on_interview_started)
         c.turn_added.connect(self.transcript.add_turn)
@@ -311,6 +314,7 @@ class InterviewView(QWidget):
         c.clocks_changed.connect(self._on_clocks_changed)
         c.paused_changed.connect(self._on_paused_changed)
         c.state_changed.connect(self._update_actions)
+        c.draft_restored.connect(self._on_code_draft_restored)
         # Questions read aloud (gui/speech.py): each answer clock waits until its
         # question has been said; the mute button (Ctrl+M) silences it at once.
         self.spoken = SpokenInterview(c.session, c.settings, backend=c.backend, parent=self)
@@ -468,6 +472,20 @@ class InterviewView(QWidget):
         self.answer.submit_requested.connect(self._on_submit)
         panel_lay.addWidget(self.answer, 1)
 
+        # A coding question's main answer: the editor and its example runs take the
+        # answer box's place (gui/coding_panel.py); the code is the draft.
+        self.coding = CodingPanel()
+        self.coding.setVisible(False)
+        self.coding.code_changed.connect(self._on_code_changed)
+        self.coding.submit_requested.connect(self._on_submit)
+        panel_lay.addWidget(self.coding, 1)
+        self._sizes_before_code: list[int] = []
+        self._voice_bar_shown = True
+
+        # Answering aloud: record, level, speaking time (gui/voice_answer.py).
+        self.voice_bar = VoiceBar()
+        panel_lay.addWidget(self.voice_bar)
+
         footer = QHBoxLayout()
         self.words = QLabel("0 words")
         self.words.setAccessibleName("Word count")
@@ -540,6 +558,7 @@ class InterviewView(QWidget):
         self.answer.setPlaceholderText("Wait for the question…")
         self.failure_row.setVisible(False)
         self.content.setCurrentWidget(self.splitter)
+        self._leave_coding()
         engine = self.controller.engine
         self.title.setText(engine.track.name if engine is not None else "")
         self._update_words()
@@ -553,6 +572,10 @@ class InterviewView(QWidget):
         self.controller.update_draft(self.answer.toPlainText())
         if not self.controller.paused:
             self.answer.setFocus(Qt.FocusReason.OtherFocusReason)
+        if need.question.kind == "coding" and not need.is_follow_up:
+            self._enter_coding(need)
+        else:
+            self._leave_coding()
         self._update_actions()
 
     def _on_answer_closed(self) -> None:
@@ -560,6 +583,7 @@ class InterviewView(QWidget):
         self.answer.setReadOnly(True)
         self.answer.setPlaceholderText("Wait for the interviewer…")
         self.answer.clear()
+        self._leave_coding()
 
     def _on_busy_changed(self, text: str) -> None:
         self.busy_label.setText(text)
@@ -581,6 +605,10 @@ class InterviewView(QWidget):
 
     def _on_paused_changed(self, paused: bool) -> None:
         self.content.setCurrentWidget(self.paused_page if paused else self.splitter)
+        if self.coding_active:
+            self.coding.set_read_only(paused)  # no typing and no runs while paused
+            if not paused:
+                self.coding.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         if paused:
             self.resume_button.setFocus(Qt.FocusReason.OtherFocusReason)
         elif not self.answer.isReadOnly():
@@ -611,12 +639,18 @@ class InterviewView(QWidget):
         self._update_words()
 
     def _update_words(self) -> None:
+        if self.coding_active:
+            self.words.setText(plural(len(self.coding.code().splitlines()), "line"))
+            return
         self.words.setText(plural(word_count(self.answer.toPlainText()), "word"))
 
     def _on_submit(self) -> None:
         if not self.controller.can_submit:
             return
-        text = self.answer.toPlainText()
+        if self.voice.busy:  # still speaking: the last phrase goes in first
+            self.voice.stop_and_submit()
+            return
+        text = self.answer_text()
         if not text.strip() and not self.confirm(
             self,
             "Submit an empty answer?",
@@ -624,12 +658,12 @@ class InterviewView(QWidget):
             "To move on without answering, use Skip instead.",
         ):
             return
-        self.controller.submit_answer(text)
+        self.controller.submit_answer(text, **self.voice.turn_fields())
 
     def _on_skip(self) -> None:
         if not self.controller.can_skip:
             return
-        if self.answer.toPlainText().strip() and not self.confirm(
+        if self.answer_text().strip() and not self.confirm(
             self,
             "Skip this question?",
             "What you typed stays in the transcript, but a skipped question is not graded "
@@ -650,7 +684,8 @@ class InterviewView(QWidget):
             "No more questions will be asked. What you are typing now is kept as your "
             "answer, and every answer so far is graded.",
         ):
-            self.controller.end_interview()
+            # A spoken answer's last phrase goes into the answer box first.
+            self.voice.stop_then(self.controller.end_interview)
 
     def _on_mute(self) -> None:
         self.spoken.set_muted(self.mute_action.isChecked())
@@ -685,3 +720,59 @@ class InterviewView(QWidget):
     def _on_continue(self) -> None:
         self.failure_row.setVisible(False)
         self.controller.continue_without_model()
+
+    # -------------------------------------------------------------- coding questions
+
+    @property
+    def coding_active(self) -> bool:
+        """The open answer is a coding question's code (the editor replaces the box)."""
+        return self.coding.spec is not None
+
+    def answer_text(self) -> str:
+        """What Submit sends: the code in the editor, or the answer box's text."""
+        return self.coding.code() if self.coding_active else self.answer.toPlainText()
+
+    def _enter_coding(self, need: NeedAnswer) -> None:
+        """A coding question's answer opened: the editor with the starter code (a resumed
+        draft replaces it when it arrives, see `_on_code_draft_restored`)."""
+        question = need.question
+        # The answer box stays read-only and hidden, so nothing it holds becomes the draft.
+        self.answer.setReadOnly(True)
+        self.answer.setVisible(False)
+        if not self._sizes_before_code:
+            self._voice_bar_shown = not self.voice_bar.isHidden()
+        self.voice_bar.setVisible(False)
+        if self.coding.question_id != question.id:  # the same answer again keeps the code
+            assert question.coding is not None
+            self.coding.set_question(question, question.coding.starter.lstrip("\n"))
+        self.coding.setVisible(True)
+        self.coding.set_read_only(self.controller.paused)
+        self.controller.update_draft(self.coding.code())
+        if not self.controller.paused:
+            self.coding.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self._sizes_before_code:  # the code gets most of the height
+            self._sizes_before_code = self.splitter.sizes()
+            total = sum(self._sizes_before_code) or max(400, self.splitter.height())
+            self.splitter.setSizes([total * 3 // 10, total - total * 3 // 10])
+        self._update_words()
+
+    def _leave_coding(self) -> None:
+        if self.coding.isHidden() and not self.coding_active:
+            return
+        self.coding.clear()
+        self.coding.setVisible(False)
+        self.answer.setVisible(True)
+        self.voice_bar.setVisible(self._voice_bar_shown)
+        if self._sizes_before_code:
+            self.splitter.setSizes(self._sizes_before_code)
+            self._sizes_before_code = []
+        self._update_words()
+
+    def _on_code_changed(self, code: str) -> None:
+        self.controller.update_draft(code)
+        self._update_words()
+
+    def _on_code_draft_restored(self, text: str) -> None:
+        """A resumed interview's saved code goes back into the editor, exactly as saved."""
+        if self.coding_active:
+            self.coding.set_code(text)
