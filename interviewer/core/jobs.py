@@ -191,9 +191,7 @@ SOFT_SKILLS = frozenset(
 
 
 #: Tools and languages: planned for after the skills they serve.
-TOOLS = frozenset(
-    {"python", "sql", "pytorch", "tensorflow", "scikit-learn", "spark", "docker", "kubernetes"}
-)
+TOOLS = frozenset({"python", "sql", "pytorch", "tensorflow", "scikit-learn", "spark"})
 
 
 @dataclass(frozen=True)
@@ -430,11 +428,19 @@ def _norm(text: str) -> str:
     return text.replace("’", "'").replace("‐", "-").replace("–", "-")
 
 
-def _pattern(alias: str) -> re.Pattern[str]:
-    """Match `alias` as whole words, hyphens and spaces interchangeable, plural allowed."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", _norm(alias).strip()) if p]
-    body = r"[\s\-]+".join(parts)
-    return re.compile(rf"(?<![a-z0-9]){body}(?:s|es)?(?![a-z0-9])")
+#: A word as the vocabulary sees it: hyphens and other punctuation split words (so
+#: "k-means" is "k means" and "re-ranking" is "re ranking"); "/", "+", "#" and "&" stay
+#: (CI/CD, A/B, C++, Weights & Biases).
+_WORD = re.compile(r"[a-z0-9/+#&]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_norm(text))
+
+
+def _key(text: str) -> str:
+    """How a phrase is looked up: its words, lower case, single spaces."""
+    return " ".join(_words(text))
 
 
 def _variants(topic: str) -> set[str]:
@@ -485,12 +491,15 @@ class SkillVocabulary:
                 soft=extra.name in SOFT_SKILLS,
             )
         self.skills = skills
-        self._patterns = {
-            name: [_pattern(a) for a in s.aliases if a.strip()] for name, s in skills.items()
-        }
+        # Every alias as a key of words, and the skills it names.
+        self._aliases: dict[str, set[str]] = {}
+        for name, sk in skills.items():
+            for alias in (name, *sk.aliases):
+                if _key(alias):
+                    self._aliases.setdefault(_key(alias), set()).add(name)
         # Key-point terms (multi-word, no digits) of technical and case-study questions:
         # evidence for the question's first topic that is a skill.
-        self._terms: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        self._term_of: dict[str, set[str]] = {}
         for q in qs:
             if q.category == "behavioral":
                 continue
@@ -500,26 +509,58 @@ class SkillVocabulary:
             for kp in q.key_points:
                 for term in kp.terms:
                     if len(term.split()) >= 2 and not re.search(r"\d", term):
-                        self._terms.setdefault(main, []).append((_norm(term), _pattern(term)))
+                        self._term_of.setdefault(_key(term), set()).add(main)
+        self._longest = max(len(k.split()) for k in (*self._aliases, *self._term_of))
         self.by_question: dict[str, list[str]] = {}
-        for name, s in skills.items():
-            for qid in s.questions:
+        for name, sk in skills.items():
+            for qid in sk.questions:
                 self.by_question.setdefault(qid, []).append(name)
+
+    def _known(self, words: list[str]) -> str | None:
+        """The key these words spell (or their singular), if the vocabulary has it."""
+        key = " ".join(words)
+        last = words[-1]
+        tries = [key]
+        if last.endswith("es") and len(last) > 3:
+            tries.append(" ".join([*words[:-1], last[:-2]]))
+        if last.endswith("s") and len(last) > 2:
+            tries.append(" ".join([*words[:-1], last[:-1]]))
+        for t in tries:
+            if t in self._aliases or t in self._term_of:
+                return t
+        return None
+
+    def _scan(self, text: str) -> list[tuple[int, str]]:
+        """(word position, key) of every phrase the vocabulary knows in `text`, longest
+        first at each position ("learning to rank" is one phrase, not "rank" too). One
+        pass of dictionary look-ups: a megabyte of text takes about a second."""
+        words = _words(text)
+        out: list[tuple[int, str]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._longest, len(words) - i), 0, -1):
+                key = self._known(words[i : i + n])
+                if key is not None:
+                    out.append((i, key))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(skill, mentions, first position) for every skill `text` names."""
-        low = _norm(text)
-        found: dict[str, tuple[int, int]] = {}
-        for name, pats in self._patterns.items():
-            hits = [m.start() for p in pats for m in p.finditer(low)]
-            if hits:
-                found[name] = (len(hits), min(hits))
-        for name, terms in self._terms.items():
-            if name in found:
-                continue
-            seen = {t: m.start() for t, p in terms if (m := p.search(low)) is not None}
-            if len(seen) >= 2:
-                found[name] = (len(seen), min(seen.values()))
+        found: dict[str, list[int]] = {}
+        terms: dict[str, dict[str, int]] = {}
+        for pos, key in self._scan(text):
+            for name in self._aliases.get(key, ()):
+                hit = found.setdefault(name, [0, pos])
+                hit[0] += 1
+            for name in self._term_of.get(key, ()):
+                terms.setdefault(name, {}).setdefault(key, pos)
+        for name, seen in terms.items():
+            if name not in found and len(seen) >= 2:
+                found[name] = [len(seen), min(seen.values())]
         return [(n, c, pos) for n, (c, pos) in found.items()]
 
     def canonical(self, written: str) -> str:
@@ -528,9 +569,11 @@ class SkillVocabulary:
         low = _norm(written).strip()
         if low in self.skills:
             return low
-        for name, pats in self._patterns.items():
-            if any(p.fullmatch(low) for p in pats):
-                return name
+        words = _words(written)
+        key = self._known(words) if words else None
+        names = self._aliases.get(key, set()) if key is not None else set()
+        if len(names) == 1:
+            return next(iter(names))
         hits = self.find(written)
         if len(hits) == 1:
             return hits[0][0]
@@ -666,7 +709,12 @@ def extract_profile(
     """Skills, seniority and domain of `posting` by vocabulary matching (no model)."""
     hits = vocab.find(posting)
     hits.sort(key=lambda h: (-h[1], h[2]))
-    skills = [name for name, _c, _p in hits][:MAX_SKILLS]
+    ranked = [name for name, _c, _p in hits]
+    # Past MAX_SKILLS, tools (Python, Docker, ...) give way to the skills they serve.
+    keep = set(
+        ([n for n in ranked if n not in TOOLS] + [n for n in ranked if n in TOOLS])[:MAX_SKILLS]
+    )
+    skills = [n for n in ranked if n in keep]
     counts = {name: c for name, c, _p in hits}
     title = title_of(posting)
     ml_skills = [s for s in skills if (sk := vocab.skill(s)) is not None and sk.ml]
@@ -1097,8 +1145,14 @@ def build_plan(
         if not cands:
             break
         cat = short[0]
-        in_cat = [q for q in cands if q.category == cat] or cands
-        # Within the category, a question on a skill still open comes first.
+        # While a category is short of its share, its questions come first (a question
+        # on a skill still open before a filler); once every share is met, any question
+        # on a skill still open.
+        useful = [c for c in cands if any(x not in picker.covered for x in picker.covers(c))]
+        if picker.quota.get(cat, 0) > 0:
+            in_cat = [q for q in cands if q.category == cat] or cands
+        else:
+            in_cat = useful or [q for q in cands if q.category == cat] or cands
         q = min(
             in_cat,
             key=lambda c: (
