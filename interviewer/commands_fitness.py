@@ -131,7 +131,7 @@ def first_use_note(
     not pass --no-model-check), with its steps on stderr, and remembered; otherwise the
     line says how to check it. Stdout is left alone. The offline coach, hosted models
     and test doubles are never checked (`llm/first_use.targets`)."""
-    from interviewer.llm.first_use import remembered_line, targets
+    from interviewer.llm.first_use import adopt, remembered_line, targets
 
     out = err if err is not None else sys.stderr
     for target in targets(*backends):
@@ -153,16 +153,17 @@ def first_use_note(
             file=out,
         )
         try:
-            _check_target(target, budgets or Budgets(), out)
+            report = _check_target(target, budgets or Budgets(), out)
         except KeyboardInterrupt:
             print("note: the check was skipped; the interview starts now.", file=out)
             continue
+        adopt(report, *backends)  # this interview's calls are sized to it already
         line = remembered_line(target)
         if line:
             print(f"note: {line}", file=out)
 
 
-def _check_target(target: Any, budgets: Budgets, out: Any) -> None:
+def _check_target(target: Any, budgets: Budgets, out: Any) -> Any:
     from interviewer.llm.openai_backend import OpenAIBackend
     from interviewer.storage.secrets import store_for
 
@@ -184,10 +185,11 @@ def _check_target(target: Any, budgets: Budgets, out: Any) -> None:
             print(text, file=out)
 
     try:
-        _report, problem = check_and_remember(
+        report, problem = check_and_remember(
             backend, budgets=budgets, progress=progress, context_window=backend.context_window
         )
     finally:
         backend.close()
     if problem:
         print(f"warning: {problem}", file=out)
+    return report

@@ -158,3 +158,16 @@ def test_settings_dialog_edits_the_gap(qtbot: QtBot) -> None:
     dialog2.settings_saved.connect(saved.append)
     dialog2._on_accepted()
     assert saved[-1].gap_timeout is None
+
+
+def test_a_fresh_check_replaces_the_default_speeds_but_never_measured_ones() -> None:
+    backend = OpenAIBackend(None, MODEL, base_url="http://127.0.0.1:9/v1", prompt_speed=50.0)
+    backend.use_advice({"grade": 1024}, 2048, prompt_speed=200.0, generation_speed=9.0)
+    assert backend.speeds.prompt_speed() == 200.0
+    assert backend.speeds.generation_speed() == 9.0
+    assert backend.reply_limit("grade") == 1024 and backend.budget.history_tokens == 1024
+    # Once the backend timed its own server, a check's figures no longer replace them.
+    backend.speeds.learn("turn", 600, 2.0, 40, 4.0, True)
+    measured = backend.speeds.prompt_speed(), backend.speeds.generation_speed()
+    backend.use_advice({}, None, prompt_speed=1000.0, generation_speed=100.0)
+    assert (backend.speeds.prompt_speed(), backend.speeds.generation_speed()) == measured

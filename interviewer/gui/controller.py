@@ -276,7 +276,7 @@ class Controller(QObject):
             writer=self.writer,
         )
         self.session.grade_samples = settings.grade_samples
-        self._expect_grade_seconds()
+        self.expect_grade_seconds()
         self.session.subscribe(self._on_event)
         #: What was practised, for question rotation: read in the background, after the
         #: store writes before it, so a start never reads the store on the GUI thread.
@@ -386,13 +386,13 @@ class Controller(QObject):
         self.backend = self._build_backend(settings)
         self.session.grader = self._build_grader(settings, self.backend)
         self.session.grade_samples = settings.grade_samples
-        self._expect_grade_seconds()
+        self.expect_grade_seconds()
         for notice in (self.backend_notice, self.grader_notice):
             if notice:
                 self.message.emit("warning", notice)
         self.backend_changed.emit(self.backend_label)
 
-    def _expect_grade_seconds(self) -> None:
+    def expect_grade_seconds(self) -> None:
         """How long the grading model's grades take, from its remembered fitness check
         (a small JSON file), for the feedback page's estimate until grades are timed."""
         from interviewer.llm.factory import seconds_per_grade
@@ -405,7 +405,7 @@ class Controller(QObject):
     def set_backend(self, backend: Backend) -> None:
         self.backend = backend
         self.backend_notice = ""
-        self._expect_grade_seconds()
+        self.expect_grade_seconds()
         self.backend_changed.emit(self.backend_label)
 
     # ------------------------------------------------------------------ queries

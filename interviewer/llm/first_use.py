@@ -94,3 +94,37 @@ def remembered_line(target: Target) -> str:
     when = str(getattr(report, "checked_at", ""))[:10]
     checked = f" (checked {when})" if when else ""
     return f"{target.model} on {target.base_url}: {summary()}{checked}."
+
+
+def adopt(report: object, *backends: Backend | None) -> int:
+    """Size the backends in use for the checked server and model to a fresh check's
+    advice (reply limits, prompt budget, speeds), as `make_backend` does for a check
+    remembered before they were built. Returns how many were sized."""
+    from interviewer.llm.factory import advice_reply_tokens
+
+    data = report.to_dict() if hasattr(report, "to_dict") else report
+    if not isinstance(data, dict):
+        return 0
+    advice = data.get("advice") if isinstance(data.get("advice"), dict) else {}
+    assert isinstance(advice, dict)
+    budget = advice.get("prompt_budget_tokens")
+    server = str(data.get("server") or "").rstrip("/")
+    sized = 0
+    for backend in backends:
+        client = _openai_backend(backend)
+        if client is None or (client.base_url or "") != server or client.model != data.get("model"):
+            continue
+        client.use_advice(
+            advice_reply_tokens(advice),
+            budget if isinstance(budget, int) and not isinstance(budget, bool) else None,
+            prompt_speed=_speed(data.get("prompt_speed")),
+            generation_speed=_speed(data.get("generation_speed")),
+        )
+        sized += 1
+    return sized
+
+
+def _speed(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return float(value)

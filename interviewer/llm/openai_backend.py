@@ -80,7 +80,7 @@ import httpx2
 import openai
 from pydantic import BaseModel, ValidationError
 
-from interviewer.core.budget import MIN_REPLY_TOKENS, REPLY_TOKENS, PromptBudget
+from interviewer.core.budget import HISTORY_TOKENS, MIN_REPLY_TOKENS, REPLY_TOKENS, PromptBudget
 from interviewer.core.cost import Usage, is_local_url, usage_from_api
 from interviewer.core.errors import (
     BackendError,
@@ -208,10 +208,20 @@ class _Speeds:
         self.prompt = prompt if prompt and prompt > 0 else None
         self.generation = generation if generation and generation > 0 else None
         self._replies: dict[str, float] = {}
+        self._measured_prompt = self._measured_generation = False
 
     def prompt_speed(self) -> float | None:
         with self._lock:
             return self.prompt
+
+    def seed(self, prompt: float | None, generation: float | None) -> None:
+        """Speeds known from elsewhere (a fitness check) replace the ones this backend
+        was built with, as long as it has measured none of its own."""
+        with self._lock:
+            if not self._measured_prompt and prompt and prompt > 0:
+                self.prompt = prompt
+            if not self._measured_generation and generation and generation > 0:
+                self.generation = generation
 
     def generation_speed(self) -> float | None:
         with self._lock:
@@ -233,10 +243,12 @@ class _Speeds:
         with self._lock:
             if first_token_seconds and first_token_seconds > 0.05 and prompt_tokens > 0:
                 seen = prompt_tokens / first_token_seconds
+                self._measured_prompt = True
                 old = self.prompt
                 self.prompt = seen if old is None or seen < old else old + (seen - old) / 4
             if reply_tokens >= 8 and writing_seconds > 0.2:
                 seen = reply_tokens / writing_seconds
+                self._measured_generation = True
                 old = self.generation
                 self.generation = seen if old is None else (old + seen) / 2
             if whole and reply_tokens > 0:
@@ -514,18 +526,8 @@ class OpenAIBackend:
         #: Reply limits per kind of call sized by a remembered fitness check of this
         #: server and model (its advice: a small model's grade needs far fewer tokens
         #: than the REPLY_TOKENS ceiling); never above that ceiling. Empty: the ceiling.
-        self.reply_tokens: dict[str, int] = {
-            k: min(REPLY_TOKENS.get(k, REPLY_TOKENS["turn"]), max(MIN_REPLY_TOKENS, int(v)))
-            for k, v in (reply_tokens or {}).items()
-            if isinstance(v, int) and not isinstance(v, bool) and v > 0
-        }
-        if prompt_budget_tokens and prompt_budget_tokens > 0:
-            # What the server reads in about the check's PROMPT_SECONDS: the verbatim
-            # history (the one part of a prompt that may be left out) gets at most half
-            # of it, so a slow server's turns stay quick to read as the interview grows.
-            self.budget.history_tokens = max(
-                MIN_HISTORY_TOKENS, min(self.budget.history_tokens, prompt_budget_tokens // 2)
-            )
+        self.reply_tokens: dict[str, int] = {}
+        self.use_advice(reply_tokens, prompt_budget_tokens)
         #: Prompt tokens of the latest request, as counted before it was sent.
         self.last_prompt_tokens = 0
         #: Ollama, LM Studio, llama.cpp: their own APIs say more (llm/local_servers.py).
@@ -813,6 +815,32 @@ class OpenAIBackend:
                 else:
                     raise
         return client.chat.completions.create(**kwargs)
+
+    def use_advice(
+        self,
+        reply_tokens: dict[str, int] | None,
+        prompt_budget_tokens: int | None,
+        *,
+        prompt_speed: float | None = None,
+        generation_speed: float | None = None,
+    ) -> None:
+        """Size the calls to a fitness check of this server and model (its `advice`):
+        reply limits per kind of call, never above REPLY_TOKENS; the prompt budget (what
+        the server reads in about the check's PROMPT_SECONDS) gives the verbatim history,
+        the one part of a prompt that may be left out, at most half of it, so a slow
+        server's turns stay quick to read as the interview grows. Speeds seed the first-
+        token budget and estimates only where none was measured yet. Called when the
+        backend is built, and when a first-use check ends while it is in use."""
+        self.reply_tokens = {
+            k: min(REPLY_TOKENS.get(k, REPLY_TOKENS["turn"]), max(MIN_REPLY_TOKENS, int(v)))
+            for k, v in (reply_tokens or {}).items()
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0
+        }
+        if prompt_budget_tokens and prompt_budget_tokens > 0:
+            self.budget.history_tokens = max(
+                MIN_HISTORY_TOKENS, min(HISTORY_TOKENS, prompt_budget_tokens // 2)
+            )
+        self.speeds.seed(prompt_speed, generation_speed)
 
     def reply_limit(self, kind: str, prompt_tokens: int = 0) -> int:
         """The most tokens a reply of this kind may take: what it needs (REPLY_TOKENS,
