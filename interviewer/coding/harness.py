@@ -128,6 +128,11 @@ def _short(value: Any, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _one_line(code: str, limit: int = 200) -> str:
+    text = " ".join(code.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def same(got: Any, expected: Any, tol: float = 1e-6) -> bool:
     """Equal, with numbers within `tol` and lists, tuples and arrays compared by value."""
     try:
@@ -252,6 +257,8 @@ def main() -> int:
     for test in spec["tests"]:
         emit(event="begin", name=test["name"])
         ok, message = _run_test(test, function, module, memory_mb, spec.get("helpers", ""))
+        if not ok:  # the input is part of what went wrong (hidden ones are revealed after)
+            message += f"; input: {_one_line(test['call'])}"
         emit(event="result", name=test["name"], ok=ok, message=message)
     emit(event="done")
     return 0
