@@ -513,6 +513,13 @@ class LocalWhisper:
                 vad_filter=True,
                 vad_parameters={"min_silence_duration_ms": 500},
                 condition_on_previous_text=False,
+                # A hallucinating decoder loops until its token limit, at every
+                # temperature it falls back to; nobody says 10 tokens a second.
+                max_new_tokens=min(440, int(20 + 10 * len(samples) / SAMPLE_RATE)),
+                # No second decoding just because the model is unsure (a one-word phrase
+                # always is): on two cores that fallback tripled the time of a short
+                # phrase, for the same words. Loops still fall back (compression ratio).
+                log_prob_threshold=None,
             )
             for segment in segments:  # lazy: decoding happens while we iterate
                 for w in segment.words or ():
