@@ -172,6 +172,11 @@ def run(quick: bool) -> tuple[list[Row], dict[str, Any]]:
         ),
     ]
     rows += local_model_rows(raw)
+    # Spoken answers (issue 16): benchmarks/voice_bench.py, in a child of its own.
+    from benchmarks.voice_bench import voice_rows
+
+    _log("spoken answers: tiny.en on espeak-ng speech, an answer fed in real time...")
+    rows += voice_rows(raw, quick)
     if not complete:
         raw["warning"] = (
             f"the GUI interview did not complete: {gui['answered']} answered, "

@@ -165,9 +165,16 @@ def measure(quick: bool) -> dict[str, Any]:
 def voice_rows(raw: dict[str, Any], quick: bool) -> list[Row]:
     """Run the child, keep its numbers in raw["voice"], return the table's rows."""
     timeout = 300 if quick else 900
-    with tempfile.TemporaryDirectory(prefix="interviewer-voice-bench-") as tmp:
-        args = ["--quick"] if quick else []
-        v = run_json_child("benchmarks.voice_bench", args, Path(tmp), timeout)
+    try:
+        with tempfile.TemporaryDirectory(prefix="interviewer-voice-bench-") as tmp:
+            args = ["--quick"] if quick else []
+            v = run_json_child("benchmarks.voice_bench", args, Path(tmp), timeout)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        # No espeak-ng or no voice extra: say so in the table, run the rest.
+        reason = " ".join(str(exc).split())[-200:]
+        raw["voice"] = {"error": reason}
+        nan = float("nan")
+        return [Row("voice: not measured", nan, nan, "", "-", note=reason)]
     raw["voice"] = v
     answer = f"{v['answer_seconds']:.0f} s answer"
     return [

@@ -185,3 +185,28 @@ def test_real_model_partials_appear_while_speaking(tmp_path: Path) -> None:
     first_len = len(pcm_of(ANSWER_GRADIENT, tmp_path)) / 32000
     recall = [w for w in result.words if w.word.lower().startswith("recall")]
     assert recall and recall[0].start > first_len
+
+
+# ---------------------------------------------------------------- the benchmark's yardstick
+
+
+def test_word_error_rate_counts_edits_over_reference_words() -> None:
+    from benchmarks.voice_bench import word_error_rate
+
+    assert word_error_rate("The cat sat.", "the cat sat") == 0.0
+    assert word_error_rate("the cat sat", "the bat sat down") == pytest.approx(2 / 3)
+    assert word_error_rate("um the cat", "the cat, uh") == 0.0  # fillers are not scored
+    assert word_error_rate("a b c d", "") == 1.0
+
+
+def test_the_table_says_when_voice_could_not_be_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import voice_bench
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
+
+    monkeypatch.setattr(voice_bench, "run_json_child", fail)
+    raw: dict[str, object] = {}
+    rows = voice_bench.voice_rows(raw, quick=True)
+    assert [r.metric for r in rows] == ["voice: not measured"]
+    assert "espeak-ng" in rows[0].note and rows[0].passed is None
