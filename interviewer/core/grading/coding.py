@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import cast
 
 from interviewer.core.grading.evidence import EvidenceIndex
-from interviewer.core.injection import injection_spans
+from interviewer.core.injection import injection_spans, strip_injection
 from interviewer.core.models import (
     CodingSpec,
     CriterionDraft,
@@ -143,10 +143,15 @@ def correctness_score(tests: TestSummary) -> ScoreValue:
 
 
 def results_table(tests: TestSummary) -> str:
-    """The test results as plain lines, for a model grader's prompt."""
+    """The test results as plain lines, for a model grader's prompt.
+
+    A message can hold what the candidate's code returned ("got ..."), so planted
+    instructions are cut out of it as they are from the answer, and line breaks folded.
+    """
     lines = [f"{tests.passed} of {tests.total} hidden tests passed."]
     for r in tests.results:
-        lines.append(f"- {'PASS' if r.ok else 'FAIL'} {r.name}: {r.message}")
+        message = " ".join(strip_injection(r.message).split())
+        lines.append(f"- {'PASS' if r.ok else 'FAIL'} {r.name}: {message}")
     return "\n".join(lines)
 
 
