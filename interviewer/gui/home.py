@@ -179,6 +179,8 @@ class HomeView(QWidget):
     settings_requested = Signal()
     history_requested = Signal()
     progress_requested = Signal()
+    #: "Practise for a job": open the job screen (issue 17).
+    job_requested = Signal()
     #: The candidate changed a choice worth remembering (a HomeChoices to persist).
     choices_changed = Signal(object)
 
@@ -232,6 +234,13 @@ class HomeView(QWidget):
             "Scores over time, your weakest topics, and a practice built from them (Ctrl+Shift+P)"
         )
         self.progress_button.clicked.connect(self.progress_requested)
+        self.job_button = QPushButton("Practise for a &job…")
+        self.job_button.setAccessibleName("Practise for a job")
+        self.job_button.setToolTip(
+            "Open or paste a job posting (and your CV) and practise an interview planned for it"
+        )
+        self.job_button.clicked.connect(self.job_requested)
+        head_row.addWidget(self.job_button, 0, Qt.AlignmentFlag.AlignTop)
         for b in (self.history_button, self.progress_button):
             b.setAutoDefault(False)
             head_row.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
@@ -316,11 +325,19 @@ class HomeView(QWidget):
         self.minutes.valueChanged.connect(self._on_choice_changed)
         self.follow_ups.toggled.connect(self._on_choice_changed)
         self.repeat.toggled.connect(self._on_repeat_toggled)
+        self.adaptive = QCheckBox("&Adaptive difficulty")
+        self.adaptive.setAccessibleName("Adaptive difficulty")
+        self.adaptive.setToolTip(
+            "The next question is harder after a strong answer and easier after a weak "
+            "one (every track and job plans)"
+        )
+        self.adaptive.toggled.connect(self._on_adaptive_toggled)
         form.addRow("&Difficulty:", self.difficulty)
         form.addRow("&Questions:", self.count)
         form.addRow("&Length:", self.minutes)
         form.addRow("", self.follow_ups)
         form.addRow("", self.repeat)
+        form.addRow("", self.adaptive)
         right.addWidget(options)
 
         model = _card("modelCard")
@@ -405,7 +422,8 @@ class HomeView(QWidget):
         QWidget.setTabOrder(self.count, self.minutes)
         QWidget.setTabOrder(self.minutes, self.follow_ups)
         QWidget.setTabOrder(self.follow_ups, self.repeat)
-        QWidget.setTabOrder(self.repeat, self.settings_button)
+        QWidget.setTabOrder(self.repeat, self.adaptive)
+        QWidget.setTabOrder(self.adaptive, self.settings_button)
         QWidget.setTabOrder(self.settings_button, self.start_button)
         QWidget.setTabOrder(self.start_button, self.history_button)
         QWidget.setTabOrder(self.history_button, self.progress_button)
@@ -440,6 +458,7 @@ class HomeView(QWidget):
         self._applying = True
         try:
             self.repeat.setChecked(choices.repeat)
+            self.adaptive.setChecked(choices.adaptive)
             row = self._row_of(choices.track_id, self.track_list.currentRow())
             if row != self.track_list.currentRow():
                 self.track_list.setCurrentRow(row)
@@ -504,6 +523,7 @@ class HomeView(QWidget):
             difficulty=difficulty or None,
             follow_ups=self.follow_ups.isChecked(),
             repeat=self.repeat.isChecked(),
+            adaptive=self.adaptive.isChecked(),
         )
 
     # -------------------------------------------------------------- events
@@ -595,6 +615,13 @@ class HomeView(QWidget):
         if self._applying:
             return
         self._choices.repeat = checked
+        self.choices_changed.emit(self.choices())
+
+    def _on_adaptive_toggled(self, checked: bool) -> None:
+        """One choice for every track and job plan, like repeat."""
+        if self._applying:
+            return
+        self._choices.adaptive = checked
         self.choices_changed.emit(self.choices())
 
     def _on_errors_toggled(self, shown: bool) -> None:

@@ -51,6 +51,7 @@ from interviewer.gui.first_check import FirstUseCheck
 from interviewer.gui.history import HistoryView, feedback_from_report, feedback_from_stored
 from interviewer.gui.home import HomeView
 from interviewer.gui.interview import Confirm, InterviewView
+from interviewer.gui.jobs import JobView, read_readiness
 from interviewer.gui.progress import ProgressView, practice_track
 from interviewer.gui.resume import ResumeOffer
 from interviewer.gui.settings_dialog import SettingsDialog
@@ -249,6 +250,10 @@ class MainWindow(QMainWindow):
         self.progress = ProgressView()
         for page in (self.home, self.interview, self.feedback, self.history, self.progress):
             self.stack.addWidget(page)
+        # "Practise for a job" (issue 17): postings, targets and their plans.
+        self.jobs = JobView(controller)
+        self.jobs.confirm = self._confirm
+        self.stack.addWidget(self.jobs)
 
         self.settings_dialog: SettingsDialog | None = None
         self.local_servers: list[FoundServer] = []
@@ -306,6 +311,16 @@ class MainWindow(QMainWindow):
         self.progress.practise_requested.connect(self._on_practise_topics)
         self.progress.history_requested.connect(self.show_history)
         self.progress.back_requested.connect(self.show_home)
+        self.home.job_requested.connect(self.show_jobs)
+        self.jobs.start_requested.connect(self._on_start_requested)
+        self.jobs.back_requested.connect(self.show_home)
+        self.jobs.tracks_requested.connect(self.show_home)
+        self.jobs.problem.connect(lambda text: self.banner.show_message("error", text))
+        self.progress.readiness.gaps_requested.connect(self.jobs.practise_gaps)
+        # One adaptive-difficulty choice for the tracks and the job plans.
+        self.jobs.adaptive.setChecked(self.home.adaptive.isChecked())
+        self.home.adaptive.toggled.connect(self.jobs.adaptive.setChecked)
+        self.jobs.adaptive.toggled.connect(self.home.adaptive.setChecked)
         self.resume_offer.resume_requested.connect(self._on_resume_requested)
         self.resume_offer.keep_requested.connect(self._on_keep_requested)
         self._on_backend_changed(c.backend_label)
@@ -708,9 +723,23 @@ class MainWindow(QMainWindow):
             problem="Your history could not be read",
         )
 
+    def show_jobs(self) -> None:
+        """The job screen: saved targets, a posting to read, a plan to start."""
+        if self.controller.in_interview:
+            return
+        self.jobs.refresh()
+        self.stack.setCurrentWidget(self.jobs)
+        self._update_actions()
+
     def show_progress(self) -> None:
         if self.controller.in_interview:
             return
+        # Readiness per job target, beside the charts (hidden when it cannot be read).
+        self._in_background(
+            partial(read_readiness, self.controller.store, self.controller.library),
+            self.progress.readiness.set_targets,
+            failed=lambda _err: self.progress.readiness.set_targets([]),
+        )
         self._in_background(
             partial(finished_reports, self.controller.store),
             self._on_progress_read,

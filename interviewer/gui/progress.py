@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.core.report import Report
 from interviewer.gui import style
+from interviewer.gui.jobs import ReadinessPanel
 from interviewer.gui.style import ScoreBar, plain_label
 from interviewer.gui.widgets import PRIMARY_BUTTON_CSS
 from interviewer.progress import (
@@ -522,6 +523,10 @@ class ProgressView(QWidget):
             columns.addWidget(holder, 1, Qt.AlignmentFlag.AlignTop)
         wl.addLayout(columns)
         lay.addWidget(weak)
+
+        # -- readiness per job target (issue 17); hidden while there is no target
+        self.readiness = ReadinessPanel()
+        lay.addWidget(self.readiness)
 
         # -- scores over time
         self.cat_card = cat_card = style.card(name="categoryChartCard")

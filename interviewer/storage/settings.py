@@ -347,6 +347,8 @@ class HomeChoices(BaseModel):
     track_id: str = ""
     repeat: bool = False
     tracks: dict[str, TrackChoices] = Field(default_factory=dict)
+    #: Adaptive difficulty (issue 17): one choice for every track and job plan.
+    adaptive: bool = False
 
 
 def home_choices_file(settings_file: Path) -> Path:
