@@ -255,3 +255,47 @@ def test_a_coding_question_needs_its_coding_table() -> None:
         CodingSpec.model_validate({**spec, "solution": "x"})
     with pytest.raises(ValidationError, match="a \\[coding\\] table needs kind"):
         Question.model_validate({**base, "coding": spec})
+
+
+TRANSPOSED = """
+import numpy as np
+
+def confusion_matrix(y_true, y_pred, labels=None):
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if labels is None:
+        labels = np.unique(np.concatenate([t, p]))
+    idx = {v: i for i, v in enumerate(np.asarray(labels).tolist())}
+    m = np.zeros((len(idx), len(idx)), dtype=int)
+    for a, b in zip(t.tolist(), p.tolist()):
+        m[idx[b], idx[a]] += 1          # rows are predictions: transposed
+    return m
+"""
+
+
+def test_a_transposed_confusion_matrix_fails_the_orientation_tests(lib: ContentLibrary) -> None:
+    fails = failed(lib, "code-confusion-matrix", TRANSPOSED)
+    assert "rows are truth, columns prediction" in fails
+    assert "integer counts" not in fails  # the counts themselves are right
+
+
+FIRST_LABEL_WINS = """
+import numpy as np
+
+def knn_predict(X_train, y_train, X_test, k=3):
+    X_train, X_test = np.asarray(X_train, float), np.asarray(X_test, float)
+    y_train = np.asarray(y_train)
+    d = ((X_test[:, None, :] - X_train[None]) ** 2).sum(-1)
+    out = []
+    for row in d:
+        near = y_train[np.argsort(row, kind="stable")[:k]]
+        values, counts = np.unique(near, return_counts=True)
+        best = max(counts)
+        out.append(next(v for v in near if counts[list(values).index(v)] == best))
+    return np.array(out)
+"""
+
+
+def test_a_vote_tie_broken_by_the_nearest_label_fails_the_tie_test(lib: ContentLibrary) -> None:
+    fails = failed(lib, "code-knn", FIRST_LABEL_WINS)
+    assert list(fails) == ["vote tie goes to the smallest label"]
+    assert fails["vote tie goes to the smallest label"].startswith("expected array([1]), got")
