@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent
+from PySide6.QtGui import QFontDatabase, QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -51,6 +51,7 @@ from interviewer.export.view import (
     word_count,
 )
 from interviewer.gui import style
+from interviewer.gui.code_editor import CodeView
 from interviewer.gui.replay import ReplayButton
 from interviewer.gui.style import Chip, ScoreBar, esc, plain_label, rich_label
 
@@ -384,6 +385,11 @@ class QuestionCard(style.Panel):
         self.star_rows: list[tuple[str, str, str]] = []
         self.delivery_facts: list[Fact] = []
         self.red_flags: RedFlagsBlock | None = None
+        #: A coding question's code, hidden tests (test, result, what happened) and
+        #: reference solution (issue 19).
+        self.code_view: CodeView | None = None
+        self.test_rows: list[tuple[str, str, str]] = []
+        self.reference_view: CodeView | None = None
 
         # -- the verdict, built now or a piece at a time
         self._rest: Iterator[None] | None = self._verdict(lay, record, rubric)
@@ -466,6 +472,8 @@ class QuestionCard(style.Panel):
                 lay.addWidget(follow)
             elif turn.role == "candidate":
                 box = AnswerBox(turn, first=first, audio_file=self._audio_file(turn))
+                if first and record.question.kind == "coding" and turn.text.strip():
+                    self._show_code(box, turn.text)
                 first = False
                 self.answers.append(box)
                 lay.addWidget(box)
@@ -483,6 +491,10 @@ class QuestionCard(style.Panel):
         if self.view.red_flags:
             self.red_flags = RedFlagsBlock(self.view.red_flags)
             lay.addWidget(self.red_flags)
+            yield
+
+        if grade.tests is not None:
+            self._add_tests(lay, grade)
             yield
 
         crit_section = _Section(V.RUBRIC_SCORES)
@@ -544,8 +556,65 @@ class QuestionCard(style.Panel):
         yield
         self._add_lists(lay, lists[2:])
         self._add_delivery(lay)
+        if self.view.reference:
+            section = _Section(V.REFERENCE_SOLUTION)
+            self.reference_view = CodeView(self.view.reference, name=V.REFERENCE_SOLUTION)
+            section.body.addWidget(self.reference_view)
+            lay.addWidget(section)
         if self.view.graded_by:
             lay.addWidget(plain_label(f"Graded by: {self.view.graded_by}", muted=True, wrap=False))
+
+    def _show_code(self, box: AnswerBox, code: str) -> None:
+        """A coding answer is shown as code: monospace, highlighted, every line."""
+        self.code_view = CodeView(code, name="Your code")
+        box.text_label.setVisible(False)
+        if box.toggle is not None:
+            box.toggle.setVisible(False)
+        inner = box.layout()
+        if isinstance(inner, QVBoxLayout):
+            inner.insertWidget(0, self.code_view)
+
+    def _add_tests(self, lay: QVBoxLayout, grade: Grade) -> None:
+        """The hidden tests, one row each, with what each one ran (revealed now that the
+        answer is in): name and call, passed or failed, what happened."""
+        assert grade.tests is not None
+        spec = self.record.question.coding
+        code_of = {t.name: t for t in spec.hidden} if spec is not None else {}
+        section = _Section(f"{V.HIDDEN_TESTS}: {self.view.tests_text}")
+        section.setAccessibleName(V.HIDDEN_TESTS)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(2, 1)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        for i, row in enumerate(self.view.tests):
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(plain_label(row.name, selectable=True))
+            test = code_of.get(row.name)
+            if test is not None:
+                shown = "\n".join(
+                    part.strip()
+                    for part in (test.setup, test.call, f"# expected: {test.expect.strip()}")
+                    if part.strip() and part.strip() != "# expected:"
+                )
+                code = plain_label(shown, selectable=True, muted=True)
+                code.setFont(mono)
+                code.setAccessibleName(f"Test {row.name}: code")
+                cell.addWidget(code)
+            grid.addLayout(cell, i, 0, Qt.AlignmentFlag.AlignTop)
+            chip = Chip(
+                row.result,
+                style.percent_colour(100 if row.ok else 0),
+                tooltip=f"{row.name}: {row.result}",
+            )
+            grid.addWidget(chip, i, 1, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(
+                plain_label(row.message, selectable=True), i, 2, Qt.AlignmentFlag.AlignTop
+            )
+            self.test_rows.append((row.name, row.result, row.message))
+        section.body.addLayout(grid)
+        lay.addWidget(section)
 
     def _add_delivery(self, lay: QVBoxLayout) -> None:
         """Pace, filler, hedges and time: measured from the text, not judged by a model."""
