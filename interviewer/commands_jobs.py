@@ -10,6 +10,9 @@ JSON is one object, exactly:
   this posting or CV, not from the bank)}.
 - `not_covered` (list of str): skills no question in the plan asks about.
 
+`--save` keeps the posting (and the CV, on this machine) as a target; its id is printed
+on stderr.
+
 `interviewer practice --target ID [--gaps]` practises a saved target again (no model
 call: questions written for it earlier are reused); `--gaps` plans only its skills never
 asked yet or last graded below 60 ("practise the gaps").
@@ -112,6 +115,17 @@ def cmd_plan(args: argparse.Namespace, out: IO[str] | None = None) -> int:
         print(json.dumps(prepared.plan.public(), indent=2, ensure_ascii=False), file=out)
     else:
         print_plan(prepared.plan, prepared.profile.title, out)
+    if args.save:
+        from interviewer.job_plans import remember_target
+        from interviewer.storage.store import SessionStore
+
+        with SessionStore.open(app_paths().database) as store:
+            target_id = remember_target(store, posting, cv, prepared)
+        # On stderr, so --json output stays one JSON document.
+        print(
+            f"Saved as target {target_id}: `interviewer practice --target {target_id}`.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -255,6 +269,11 @@ def register(sub: Any) -> None:
         help="comma-separated skills to plan for instead of the extracted ones",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--save",
+        action="store_true",
+        help="save the posting (and CV) as a target, to practise later with --target",
+    )
     p.add_argument(
         "--backend",
         choices=["offline", "openai"],

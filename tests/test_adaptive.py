@@ -151,12 +151,14 @@ def test_the_real_grade_decides_when_it_is_in() -> None:
     engine.start()
     engine.on_interviewer_text("")
     engine.submit_answer("first")  # q1 done; no grade yet: the level stays
-    assert engine.current is not None and engine.current.question.difficulty == "medium"
+    second = engine.current
+    assert second is not None and second.question.difficulty == "medium"
     (req,) = engine.take_grading_requests()
     engine.on_interviewer_text("")
     engine.on_grade(req.request_id, _grade(req, 92.0))  # arrives while q2 is answered
     engine.submit_answer("second")  # q2's grade is not in: q1's (92) decides
-    assert engine.current is not None and engine.current.question.difficulty == "hard"
+    third = engine.current
+    assert third is not None and third.question.difficulty == "hard"
     assert engine.difficulty_path == ["medium", "medium", "hard"]
 
 

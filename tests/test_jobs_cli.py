@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,14 @@ def run(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.Complet
         timeout=timeout,
         env=dict(os.environ),
     )
+
+
+def saved_targets(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """`interviewer targets --json`, in this process (the database is the same)."""
+    capsys.readouterr()
+    assert main(["targets", "--json"]) == 0
+    data: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    return data
 
 
 def test_plan_json_is_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,7 +134,9 @@ def test_targets_are_empty_at_first(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out) == []
 
 
-def test_practice_for_a_job_saves_the_target_and_readiness_grows() -> None:
+def test_practice_for_a_job_saves_the_target_and_readiness_grows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     job = str(DATA / "nlp-llm-engineer.txt")
     answer = (
         "I would use a transformer such as BERT fine-tuned on labelled reviews for "
@@ -151,9 +162,7 @@ def test_practice_for_a_job_saves_the_target_and_readiness_grows() -> None:
     assert "Job: LLM Applications Engineer (NLP)" in r.stdout  # the interview's header
     assert "Graded summary" in r.stdout
     assert "Difficulty path: " in r.stdout
-    t = run("targets", "--json")
-    assert t.returncode == 0, t.stderr
-    (target,) = json.loads(t.stdout)
+    (target,) = saved_targets(capsys)
     assert target["title"] == "LLM Applications Engineer (NLP)"
     assert target["sessions"] == 1
     practised = [s for s in target["readiness"] if s["asked"]]
@@ -174,9 +183,10 @@ def test_practice_for_a_job_saves_the_target_and_readiness_grows() -> None:
         stdin=answer,
     )
     assert r2.returncode == 0, r2.stderr
-    (again,) = json.loads(run("targets", "--json").stdout)
+    (again,) = saved_targets(capsys)
     assert again["id"] == target["id"] and again["sessions"] == 2
-    text = run("targets").stdout
+    assert main(["targets"]) == 0
+    text = capsys.readouterr().out
     assert text.startswith(f"{target['id']}  ") and "(2 sessions, " in text
     assert "never asked: " in text
 
@@ -248,7 +258,7 @@ def test_plan_with_a_model_on_a_local_server(capsys: pytest.CaptureFixture[str])
     assert "Sending to" not in captured.err  # a local server: nothing leaves the machine
 
 
-def test_practise_the_gaps_of_a_saved_target() -> None:
+def test_practise_the_gaps_of_a_saved_target(capsys: pytest.CaptureFixture[str]) -> None:
     answer = "I would fine-tune a transformer and evaluate it on a held-out set.\n.\n"
     first = run(
         "practice",
@@ -262,7 +272,7 @@ def test_practise_the_gaps_of_a_saved_target() -> None:
         stdin=answer,
     )
     assert first.returncode == 0, first.stderr
-    (target,) = json.loads(run("targets", "--json").stdout)
+    (target,) = saved_targets(capsys)
     asked_before = {s["skill"] for s in target["readiness"] if s["asked"]}
     gaps = run(
         "practice",
@@ -287,9 +297,29 @@ def test_practise_the_gaps_of_a_saved_target() -> None:
     }
     assert not planned & strong
     assert planned - asked_before  # a never-asked skill is planned
-    (after,) = json.loads(run("targets", "--json").stdout)
+    (after,) = saved_targets(capsys)
     assert after["sessions"] == 2
-    bad = run("practice", "--track", "ml-technical", "--gaps", "--backend", "offline")
-    assert bad.returncode == 1 and "--gaps goes with --target ID" in bad.stderr
-    gone = run("practice", "--target", "nope", "--backend", "offline")
-    assert gone.returncode == 1 and "No saved target 'nope'" in gone.stderr
+    assert main(["practice", "--track", "ml-technical", "--gaps", "--backend", "offline"]) == 1
+    assert "--gaps goes with --target ID" in capsys.readouterr().err
+    assert main(["practice", "--target", "nope", "--backend", "offline"]) == 1
+    assert "No saved target 'nope'" in capsys.readouterr().err
+
+
+def test_plan_save_keeps_a_target(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "plan",
+        "--job",
+        str(DATA / "recsys-mle.md"),
+        "--json",
+        "--save",
+        "--backend",
+        "offline",
+    ]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    json.loads(captured.out)  # still one JSON document
+    assert "Saved as target " in captured.err
+    assert main(args) == 0  # the same posting again: the same target
+    (target,) = saved_targets(capsys)
+    assert target["title"] == "Senior Machine Learning Engineer, Recommendations"
+    assert target["id"] in captured.err and target["sessions"] == 0

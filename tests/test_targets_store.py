@@ -55,7 +55,9 @@ def session_for(
     started_at: str,
 ) -> str:
     """A session that asked `answers`' questions; a score is a stored grade, None a skip."""
-    options = {"target_id": target_id} if target_id else {}
+    options: dict[str, str | int | float | bool | None] = (
+        {"target_id": target_id} if target_id else {}
+    )
     sid = store.create_session(
         track_id="ml-full-loop",
         track_name="Job: Senior MLE",
