@@ -17,10 +17,12 @@ replaced ignores whatever its worker still returns (results carry a generation).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import math
 import struct
+import time
 import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -360,7 +362,7 @@ class Stream(Protocol):
 
     def feed(self, pcm: bytes) -> None: ...
 
-    def finish(self) -> Transcript: ...
+    def finish(self, timeout: float | None = None) -> Transcript: ...
 
     def cancel(self) -> None: ...
 
@@ -403,6 +405,7 @@ class Recorder(QObject):
         self._generation = 0
         self._bytes = 0
         self._finishing = False
+        self._dropped: list[Stream] = []
 
     # ------------------------------------------------------------------ state
 
@@ -486,12 +489,33 @@ class Recorder(QObject):
         stream, self._stream = self._stream, None
         if stream is not None:
             stream.cancel()
+            # Its thread may still be inside a phrase: forgotten once it has returned,
+            # joined at shutdown if the app quits first.
+            self._dropped.append(stream)
+            QueryOp(
+                parent=self, op=lambda: _join(stream), success=lambda _r: self._forget(stream)
+            ).run_in_background()
         self._generation += 1
         self._finishing = False
+
+    def _forget(self, stream: Stream) -> None:
+        if stream in self._dropped:
+            self._dropped.remove(stream)
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until the worker is idle (closing, and tests)."""
         return bool(self.pool.waitForDone(msecs))
+
+    def shutdown(self, msecs: int = 3000) -> None:
+        """The app is quitting: stop, and give a transcription under way `msecs` to
+        return (a speech engine's native thread still running when Python exits takes
+        the process down with an abort instead of a clean exit)."""
+        self.discard()
+        deadline = time.monotonic() + msecs / 1000
+        for stream in list(self._dropped):
+            _join(stream, max(0.0, deadline - time.monotonic()))
+        self._dropped.clear()
+        self.wait(max(0, int((deadline - time.monotonic()) * 1000)))
 
     # ------------------------------------------------------------------ the chunk path
 
@@ -566,6 +590,12 @@ class Recorder(QObject):
             self.failed.emit(_problem(result))
         else:
             self.finished.emit(result)
+
+
+def _join(stream: Stream, timeout: float | None = None) -> None:
+    """Wait for a cancelled stream's thread (finish() after cancel() only joins it)."""
+    with contextlib.suppress(Exception):  # Cancelled, by design
+        stream.finish(timeout=timeout)
 
 
 def _problem(err: BaseException) -> str:

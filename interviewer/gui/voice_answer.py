@@ -381,6 +381,9 @@ class VoiceAnswer(QObject):
         c.interview_started.connect(self._on_interview_started)
         c.state_changed.connect(self._on_state_changed)
         c.backend_changed.connect(lambda _label: self.set_problem(None))  # Settings applied
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.recorder.shutdown)
         c.timeout_hook = self._on_time_up
         self.update_actions()
 
