@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -299,7 +300,7 @@ class JobView(QWidget):
         left.addWidget(style.section_title("Your job targets"))
         self.target_list = QListWidget()
         self.target_list.setAccessibleName("Saved job targets")
-        self.target_list.setMinimumWidth(200)
+        self.target_list.setMinimumWidth(170)
         self.target_list.setMaximumWidth(300)
         self.target_list.setWordWrap(True)
         self.target_list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -436,6 +437,9 @@ class JobView(QWidget):
         row = QHBoxLayout()
         self.busy_label = plain_label("", muted=True)
         row.addWidget(self.busy_label, 1)
+        self.count = self._count_box()
+        row.addWidget(plain_label("Questions:", wrap=False))
+        row.addWidget(self.count)
         self.plan_button = _primary("&Read the posting and plan", "Read the posting and plan")
         self.plan_button.clicked.connect(self._on_plan_clicked)
         row.addWidget(self.plan_button)
@@ -462,17 +466,20 @@ class JobView(QWidget):
         self.title_edit = QLineEdit()
         self.title_edit.setAccessibleName("Target name")
         self.title_edit.textEdited.connect(self._on_edited)
-        pl.addWidget(self.title_edit, 0, 1, 1, 3)
+        pl.addWidget(self.title_edit, 0, 1)
         pl.addWidget(plain_label("Level:", wrap=False), 1, 0)
         self.seniority = QComboBox()
         self.seniority.setAccessibleName("Seniority")
         for s in SENIORITIES:
             self.seniority.addItem(SENIORITY_NAMES.get(s, s), s)
         self.seniority.activated.connect(self._on_edited)
-        pl.addWidget(self.seniority, 1, 1)
-        self.domain_label = plain_label("", wrap=False, muted=True)
+        self.domain_label = plain_label("", muted=True)
         self.domain_label.setAccessibleName("Domain")
-        pl.addWidget(self.domain_label, 1, 2, 1, 2)
+        level_row = QHBoxLayout()
+        level_row.setSpacing(10)
+        level_row.addWidget(self.seniority)
+        level_row.addWidget(self.domain_label, 1)
+        pl.addLayout(level_row, 1, 1)
         pl.addWidget(plain_label("Skills:", wrap=False), 2, 0, Qt.AlignmentFlag.AlignTop)
         self.skill_list = QListWidget()
         self.skill_list.setAccessibleName("Skills of the posting")
@@ -480,9 +487,9 @@ class JobView(QWidget):
         self.skill_list.setWrapping(True)
         self.skill_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.skill_list.setSpacing(3)
-        self.skill_list.setMaximumHeight(96)
+        self.skill_list.setMaximumHeight(84)
         self.skill_list.itemSelectionChanged.connect(self._update_buttons)
-        pl.addWidget(self.skill_list, 2, 1, 1, 3)
+        pl.addWidget(self.skill_list, 2, 1)
         self.skill_edit = QLineEdit()
         self.skill_edit.setAccessibleName("Skill to add")
         self.skill_edit.setPlaceholderText("Add a skill the posting asks for")
@@ -493,13 +500,15 @@ class JobView(QWidget):
         self.remove_skill_button = QPushButton("Re&move selected")
         self.remove_skill_button.setAccessibleName("Remove selected skill")
         self.remove_skill_button.clicked.connect(self._on_remove_skill)
-        pl.addWidget(self.skill_edit, 3, 1)
-        pl.addWidget(self.add_skill_button, 3, 2)
-        pl.addWidget(self.remove_skill_button, 3, 3)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.skill_edit, 1)
+        edit_row.addWidget(self.add_skill_button)
+        edit_row.addWidget(self.remove_skill_button)
+        pl.addLayout(edit_row, 3, 1)
         self.replan_button = QPushButton("Save changes and &plan again")
         self.replan_button.setAccessibleName("Save changes and plan again")
         self.replan_button.clicked.connect(self._on_replan)
-        pl.addWidget(self.replan_button, 4, 1, 1, 3, Qt.AlignmentFlag.AlignLeft)
+        pl.addWidget(self.replan_button, 4, 1, Qt.AlignmentFlag.AlignLeft)
         for b in (self.add_skill_button, self.remove_skill_button, self.replan_button):
             b.setAutoDefault(False)
         pl.setColumnStretch(1, 1)
@@ -531,11 +540,25 @@ class JobView(QWidget):
         row.addWidget(self.adaptive)
         self.plan_busy = plain_label("", muted=True)
         row.addWidget(self.plan_busy, 1)
+        self.plan_count = self._count_box()
+        self.plan_count.valueChanged.connect(self._on_edited)
+        # One number for both pages: the next plan, new or corrected, has that many.
+        self.count.valueChanged.connect(self.plan_count.setValue)
+        self.plan_count.valueChanged.connect(self.count.setValue)
+        row.addWidget(plain_label("Questions:", wrap=False))
+        row.addWidget(self.plan_count)
         self.start_button = _primary("&Start this interview", "Start this interview")
         self.start_button.clicked.connect(self._on_start)
         row.addWidget(self.start_button)
         outer.addLayout(row)
         return page
+
+    def _count_box(self) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(1, 50)
+        box.setValue(DEFAULT_QUESTIONS)
+        box.setAccessibleName("Number of questions")
+        return box
 
     # ------------------------------------------------------------------ public
 
@@ -576,7 +599,9 @@ class JobView(QWidget):
         self._busy("Planning the gaps…")
         QueryOp(
             parent=self,
-            op=_saved_planner(self.store, target_id, self.library, gaps=True),
+            op=_saved_planner(
+                self.store, target_id, self.library, gaps=True, count=self.count.value()
+            ),
             success=self._on_gaps_planned,
         ).failure(self._on_failed).run_in_background()
 
@@ -584,7 +609,7 @@ class JobView(QWidget):
         self._busy("Planning…")
         QueryOp(
             parent=self,
-            op=_saved_planner(self.store, target_id, self.library),
+            op=_saved_planner(self.store, target_id, self.library, count=self.count.value()),
             success=self._on_planned,
         ).failure(self._on_failed).run_in_background()
 
@@ -681,6 +706,7 @@ class JobView(QWidget):
                     backend,
                     self.store,
                     self._cv_source or "The pasted CV",
+                    self.count.value(),
                 ),
                 success=self._on_planned,
                 needs=HTTP_STACK if backend is not None and not backend.is_local else (),
@@ -807,6 +833,7 @@ class JobView(QWidget):
                 self.title_edit.text(),
                 self.skills(),
                 str(self.seniority.currentData()),
+                self.count.value(),
             ),
             success=self._on_planned,
         ).failure(self._on_failed).run_in_background()
@@ -949,14 +976,22 @@ def _new_planner(
     backend: Backend | None,
     store: SessionStore,
     cv_source: str,
+    count: int,
 ) -> Callable[[], Planned]:
-    return lambda: plan_new(posting, cv, source, library, backend, store, cv_source=cv_source)
+    return lambda: plan_new(
+        posting, cv, source, library, backend, store, count=count, cv_source=cv_source
+    )
 
 
 def _saved_planner(
-    store: SessionStore, target_id: str, library: ContentLibrary, *, gaps: bool = False
+    store: SessionStore,
+    target_id: str,
+    library: ContentLibrary,
+    *,
+    gaps: bool = False,
+    count: int = DEFAULT_QUESTIONS,
 ) -> Callable[[], Planned]:
-    return lambda: plan_saved(store, target_id, library, gaps=gaps)
+    return lambda: plan_saved(store, target_id, library, gaps=gaps, count=count)
 
 
 def _corrector(
@@ -966,9 +1001,10 @@ def _corrector(
     title: str,
     skills: list[str],
     seniority: str,
+    count: int,
 ) -> Callable[[], Planned]:
     return lambda: save_corrections(
-        store, target_id, library, title=title, skills=skills, seniority=seniority
+        store, target_id, library, title=title, skills=skills, seniority=seniority, count=count
     )
 
 
@@ -1076,7 +1112,10 @@ class ReadinessPanel(QFrame):
             bar.setFixedWidth(110)
             number = plain_label(f"{score:.0f}", wrap=False)
             number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            asked = plain_label(f"latest of {sk.asked} asked", wrap=False, muted=True)
+            asked = plain_label(f"asked {sk.asked}×", wrap=False, muted=True)
+            asked.setToolTip(
+                "How often this target's interviews asked about it; the bar is the latest grade"
+            )
             self.skills_box.addWidget(label, line, 0)
             self.skills_box.addWidget(bar, line, 1)
             self.skills_box.addWidget(number, line, 2)
