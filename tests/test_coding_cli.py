@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.cli import main
+from interviewer.core.models import Turn
 from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
 from interviewer.storage.store import SessionStore
@@ -193,3 +194,19 @@ def test_the_full_loop_with_coding_ends_on_a_coding_question() -> None:
     assert "Write: " in r.stdout and "Starter code" in r.stdout
     assert "hidden tests: 0 of " in r.stdout
     assert "no function named " in r.stdout
+
+
+def test_the_offline_coach_follows_code_up_with_a_question_about_it() -> None:
+    from interviewer.core.requests import FollowUpRequest
+    from interviewer.llm.offline import OfflineCoach
+
+    q = LIB.question("code-precision-recall")
+    request = FollowUpRequest(
+        track=LIB.track("ml-coding"),
+        question=q,
+        exchange=(Turn(role="candidate", kind="answer", text=REFERENCE, question_id=q.id),),
+        follow_ups_asked=0,
+        follow_up_limit=1,
+    )
+    decision = OfflineCoach().decide_follow_up(request)
+    assert decision.follow_up and decision.question in {p.text for p in q.follow_ups}

@@ -267,3 +267,9 @@ def test_planted_instructions_in_returned_values_are_flagged_and_kept_out_of_the
     grade = coach(request)
     assert "injection" in grade.flags
     assert grade.tests is not None and grade.tests.passed == 0
+
+
+def test_one_cause_for_every_failure_is_said_once(lib: ContentLibrary) -> None:
+    grade = coach(request_for(lib, "code-tfidf", "def tf_idf(docs):\n    return [], []\n"))
+    said = [i for i in grade.improvements if "tfidf()" in i]
+    assert said == ["Every failing test says the same: no function named tfidf() was defined"]

@@ -283,6 +283,8 @@ class OfflineCoach:
         question = request.question
         latest_flags = analyse(latest, question).flags
         junk = [f for f in latest_flags if f in JUNK_FLAGS]
+        if is_coding(question) and len(answers) == 1 and latest.strip():
+            junk = []  # code is not prose: its probes ask about complexity and edge cases
         if junk:
             return FollowUpDecision(
                 follow_up=False,

@@ -456,8 +456,13 @@ def _advice(
     improvements: list[str] = []
     if tests.total and tests.passed == tests.total:
         strengths.append(f"All {tests.total} hidden tests pass.")
-    for r in [r for r in tests.results if not r.ok][:3]:
-        improvements.append(f"Fix the failing test '{r.name}': {r.message}")
+    failed = [r for r in tests.results if not r.ok]
+    causes = {r.message.split("; input: ")[0] for r in failed}
+    if len(failed) > 1 and len(causes) == 1:  # one cause (no such function, a time-out)
+        improvements.append(f"Every failing test says the same: {causes.pop()}")
+    else:
+        for r in failed[:3]:
+            improvements.append(f"Fix the failing test '{r.name}': {r.message}")
     spec = question.coding
     if facts.nested and (spec is None or spec.vectorise):
         improvements.append(
@@ -533,7 +538,8 @@ def finalize_code(draft: GradeDraft, request: GradeRequest, backend: str) -> Gra
     improvements = list(draft.improvements)
     if tests is not None:
         for r in tests.results:
-            if not r.ok and not any(r.name in i for i in improvements):
+            cause = r.message.split("; input: ")[0]
+            if not r.ok and not any(r.name in i or cause in i for i in improvements):
                 improvements.append(f"Fix the failing test '{r.name}': {r.message}")
                 break
     summary = draft.summary.strip()
