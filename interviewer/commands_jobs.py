@@ -20,7 +20,8 @@ asked yet or last graded below 60 ("practise the gaps").
 `interviewer targets [--json]` lists saved targets (saved by `practice --job`): id,
 title, created date, skills, sessions practised and readiness per skill. JSON: a list
 of {`id`, `title`, `created_at`, `skills`, `sessions`, `readiness`: list of {`skill`,
-`asked`, `latest_score` (0-100 or null)}, `never_asked`}.
+`asked`, `latest_score` (0-100 or null)}, `never_asked`}. `targets --delete ID` forgets one (its
+posting and CV; its sessions stay in history).
 
 Privacy: the CV is read on this machine; it goes to a model only when a model is in use
 (`--backend openai` or the settings), and before the first call to one that is not on
@@ -137,6 +138,16 @@ def cmd_targets(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     from interviewer.storage.targets import list_targets
 
     out = out or sys.stdout
+    if args.delete:
+        from interviewer.storage.targets import delete_target, find_target
+
+        with SessionStore.open(app_paths().database) as writable:
+            target = find_target(writable, args.delete)
+            delete_target(writable, target.id)
+        print(
+            f"Deleted target {target.id} ({target.title}); its sessions stay in history.", file=out
+        )
+        return 0
     store = SessionStore.open(app_paths().database, read_only=True)
     lib = load_library(app_paths().content_dir)
     rows: list[dict[str, Any]] = []
@@ -286,4 +297,9 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("targets", help="list saved job targets and your readiness for each")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--delete",
+        metavar="ID",
+        help="forget a saved target, its posting and CV (its sessions stay in history)",
+    )
     p.set_defaults(func=cmd_targets)

@@ -118,7 +118,9 @@ def prepare(
         raise NoMLContent(source, general_tracks(library))
     plan = build_plan(profile, library.questions.values(), vocab, count=count, history=history)
     generated: list[Question] = []
-    if use_model and generate > 0:
+    # A model that just failed to read the posting is not asked again (a second wait for
+    # a server that is down); its failure is in the notes.
+    if use_model and analysis.used_model and generate > 0:
         made = llm_jobs.generate(
             backend,
             posting,

@@ -323,3 +323,8 @@ def test_plan_save_keeps_a_target(capsys: pytest.CaptureFixture[str]) -> None:
     (target,) = saved_targets(capsys)
     assert target["title"] == "Senior Machine Learning Engineer, Recommendations"
     assert target["id"] in captured.err and target["sessions"] == 0
+    assert main(["targets", "--delete", str(target["id"])[:5]]) == 0
+    assert "its sessions stay in history" in capsys.readouterr().out
+    assert saved_targets(capsys) == []
+    assert main(["targets", "--delete", "nope"]) == 1
+    assert "No saved target 'nope'" in capsys.readouterr().err

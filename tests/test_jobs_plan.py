@@ -317,12 +317,19 @@ def test_generated_question_is_graded_by_the_offline_coach(lib: ContentLibrary) 
 
 def test_model_failure_falls_back_to_offline(lib: ContentLibrary) -> None:
     backend = ScriptedBackend()
-    backend.enqueue_structured(BackendUnavailable("no server"), BackendUnavailable("no server"))
+    backend.enqueue_structured(BackendUnavailable("no server"))
     done = prepare(posting("recsys"), lib, backend=backend)
     assert done.profile.source == "offline"
     assert done.plan.offline and not done.generated
     assert any("could not read the posting" in n for n in done.plan.notes)
     assert any("No tailored questions" in n for n in done.plan.notes)
+    assert len(backend.calls) == 1  # a server that is down is not asked twice
+    # Reading worked but writing questions failed: bank questions only, said so.
+    backend = ScriptedBackend()
+    backend.enqueue_structured(extraction(), BackendUnavailable("gone"))
+    done = prepare(posting("nlp"), lib, backend=backend)
+    assert done.profile.source == "model" and not done.generated
+    assert any("No tailored questions: the model failed" in n for n in done.plan.notes)
 
 
 def test_malformed_model_output_falls_back(lib: ContentLibrary) -> None:
