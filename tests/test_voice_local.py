@@ -275,3 +275,13 @@ def test_speech_that_no_word_covers_is_found_again() -> None:
     start, end = spans[0]
     assert start == 0.0 and 1.9 <= end <= 2.5
     assert local.uncovered_speech(x, [*heard, Word("so", 0.0, 2.0)]) == []
+
+
+@needs_whisper
+def test_a_long_prompt_is_fine(engine: local.LocalWhisper, speech_dir: Path) -> None:
+    """The longest prompt streaming sends, and the token limit a long answer gets:
+    together within Whisper's 448 tokens (a 45 s answer once failed on it)."""
+    earlier = " ".join([ANSWER_PRECISION] * 8)  # what streaming passes: the text so far
+    result = engine.transcribe(speak(ANSWER_GRADIENT, speech_dir), prompt=earlier)
+    assert words_of(result.text) >= {"gradient", "descent"}
+    assert local.MAX_NEW_TOKENS + 224 <= 448

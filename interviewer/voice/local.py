@@ -324,6 +324,9 @@ def resolve_model(
 
 # ---------------------------------------------------------------------------- engine
 
+#: Tokens a window may produce: Whisper's 448 less the most a prompt takes (223, as
+#: faster-whisper cuts it); 30 s of fast speech is about 130.
+MAX_NEW_TOKENS = 448 - 224
 #: Speech at least this long that no recognised word covers is decoded again.
 MISSED_SPEECH_SECONDS = 1.0
 #: A word "covers" the audio this far around it (gaps between words are not missed).
@@ -514,8 +517,9 @@ class LocalWhisper:
                 vad_parameters={"min_silence_duration_ms": 500},
                 condition_on_previous_text=False,
                 # A hallucinating decoder loops until its token limit, at every
-                # temperature it falls back to; nobody says 10 tokens a second.
-                max_new_tokens=min(440, int(20 + 10 * len(samples) / SAMPLE_RATE)),
+                # temperature it falls back to; nobody says 10 tokens a second. The
+                # limit is per 30 s window and shares 448 tokens with the prompt.
+                max_new_tokens=min(MAX_NEW_TOKENS, int(20 + 10 * len(samples) / SAMPLE_RATE)),
                 # No second decoding just because the model is unsure (a one-word phrase
                 # always is): on two cores that fallback tripled the time of a short
                 # phrase, for the same words. Loops still fall back (compression ratio).
