@@ -427,3 +427,28 @@ def test_ending_the_interview_while_speaking_keeps_the_last_phrase(
     turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
     said = streams.made[0].seconds
     assert turn.text.split() == SPOKEN.split()[: int(said / WORD_SECONDS) + 1]
+
+
+def test_the_microphone_source_says_when_there_is_no_microphone(qtbot: QtBot) -> None:
+    from interviewer.gui.recorder import MicrophoneSource, audio_inputs
+    from interviewer.voice.base import VoiceError
+
+    if audio_inputs():
+        pytest.skip("this machine has a microphone")
+    with pytest.raises(VoiceError, match="No microphone was found"):
+        MicrophoneSource().open()
+
+
+def test_a_missing_model_folder_disables_record_with_the_reason(
+    qtbot: QtBot, speech: Path, tmp_path: Path
+) -> None:
+    from interviewer.gui.voice_answer import engine_problem
+    from interviewer.storage.settings import Settings
+
+    missing = tmp_path / "no-such-model"
+    problem = engine_problem(Settings(voice_model=str(missing)))
+    assert str(missing) in problem
+    _app, view, _ = voice_app(qtbot, speech)
+    view.voice.set_problem(problem)
+    assert not view.voice_bar.record_button.isEnabled()
+    assert str(missing) in view.voice_bar.record_button.toolTip()

@@ -227,6 +227,26 @@ def device_id(device: Any) -> str:
     return bytes(device.id().data()).decode("utf-8", "replace")
 
 
+def _check_permission() -> None:
+    """macOS (and sandboxed apps) ask the user before an app may hear the microphone;
+    without it a recording is silence. Linux and Windows grant it at once."""
+    from PySide6.QtCore import QCoreApplication, QMicrophonePermission
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    permission = QMicrophonePermission()
+    status = app.checkPermission(permission)
+    if status == Qt.PermissionStatus.Denied:
+        raise VoiceError(
+            "The app may not use the microphone: allow it in the system's privacy "
+            "settings, then press Record again."
+        )
+    if status == Qt.PermissionStatus.Undetermined:
+        app.requestPermission(permission, app, lambda _permission: None)
+        raise VoiceError("Allow the app to use the microphone, then press Record again.")
+
+
 class MicrophoneSource:
     """The microphone, through Qt Multimedia's QAudioSource in pull mode.
 
@@ -270,6 +290,7 @@ class MicrophoneSource:
             raise VoiceError(
                 f"Qt Multimedia is not available ({err}); reinstall PySide6 with its Addons."
             ) from err
+        _check_permission()
         device = self._device()
         wanted = QAudioFormat()
         wanted.setSampleRate(SAMPLE_RATE)
@@ -277,6 +298,8 @@ class MicrophoneSource:
         wanted.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         fmt = wanted if device.isFormatSupported(wanted) else device.preferredFormat()
         self._source = QAudioSource(device, fmt)
+        # A second of room between two polls (100 ms apart): a busy GUI thread loses nothing.
+        self._source.setBufferSize(fmt.bytesForDuration(1_000_000))
         self._io = self._source.start()
         if self._io is None or self._source.error() != QAudio.Error.NoError:
             self.close()
