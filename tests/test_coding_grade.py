@@ -207,6 +207,8 @@ def test_a_model_grader_sees_the_code_and_the_test_table(lib: ContentLibrary) ->
     assert "7 of 7 hidden tests passed." in text
     assert "- PASS no predicted positives: passed" in text
     assert "`precision_recall_f1`" in text
+    assert "A reference solution (one good way, not the only one" in text
+    assert "    fn = int(np.sum(actual & ~predicted))" in text  # indentation kept
     assert "tp = int(np.sum(actual & predicted))" in text
 
 
