@@ -246,7 +246,14 @@ def test_screenshots_render_every_screen(qtbot: QtBot, tmp_path: Path) -> None:
     from interviewer.gui.screenshots import render_all
 
     paths = render_all(tmp_path / "shots")
-    assert [p.name for p in paths] == ["home.png", "interview.png", "feedback.png", "settings.png"]
+    assert [p.name for p in paths] == [
+        "home.png",
+        "interview.png",
+        "feedback.png",
+        "settings.png",
+        "coding-interview.png",
+        "coding-feedback.png",
+    ]
     for p in paths:
         image = QImage(str(p))
         assert not image.isNull() and image.width() >= 400 and image.height() >= 300, p

@@ -105,8 +105,6 @@ class PythonHighlighter(QSyntaxHighlighter):
             fmt.setForeground(QColor(dark_hex if dark else light))
             if kind in ("keyword", "definition"):
                 fmt.setFontWeight(QFont.Weight.Bold)
-            if kind == "comment":
-                fmt.setFontItalic(True)
             self.formats[kind] = fmt
         self.rehighlight()
 
@@ -433,11 +431,22 @@ class CodeView(CodeEditor):
 
     def _fit_height(self) -> None:
         lines = max(1, self.blockCount())
-        bar = self.horizontalScrollBar().sizeHint().height()
+        metrics = self.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(line) for line in self.toPlainText().split("\n")), default=0
+        )
+        room = self.viewport().width() - 2 * self.document().documentMargin()
+        # The sideways scroll bar takes room only when a line is wider than the view.
+        bar = self.horizontalScrollBar().sizeHint().height() if widest > room else 0
         margins = self.contentsMargins()
         doc_margin = round(self.document().documentMargin() * 2)
-        height = lines * self.fontMetrics().lineSpacing() + doc_margin
-        self.setFixedHeight(height + margins.top() + margins.bottom() + bar + 4)
+        height = lines * metrics.lineSpacing() + doc_margin
+        self.setFixedHeight(height + margins.top() + margins.bottom() + bar + 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

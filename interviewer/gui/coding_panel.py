@@ -44,7 +44,14 @@ VISIBLE_ROWS = 4
 
 def result_rows(results: list[TestResult]) -> list[tuple[str, str, str]]:
     """(test, "passed"/"failed", what happened) for each result, as the table shows them."""
-    return [(r.name, "passed" if r.ok else "failed", r.message) for r in results]
+    return [
+        (
+            r.name,
+            "passed" if r.ok else "failed",
+            "" if r.ok and r.message == "passed" else r.message,
+        )
+        for r in results
+    ]
 
 
 def run_summary(result: RunResult) -> str:
@@ -165,8 +172,7 @@ class CodingPanel(QWidget):
         self.signature.setText(
             f"Write <code style='font-family: monospace'>{style.esc(self.spec.signature)}</code>"
             f"<span style='color: {style.muted_colour(self.palette())}'>"
-            " · Python with NumPy and the standard library · "
-            f"{RUN_KEYS} runs the examples, Ctrl+Enter submits</span>"
+            " · Python with NumPy and the standard library</span>"
         )
         self.signature.setToolTip(question.text)
         self.set_code(code)
@@ -215,8 +221,8 @@ class CodingPanel(QWidget):
             return ""
         n = len(self.spec.examples)
         return (
-            f"{n} example test{'s' if n != 1 else ''}; the hidden tests run when you submit "
-            f"(each run stops after {self.spec.time_limit:g} s)."
+            f"{RUN_KEYS} runs the {n} example test{'s' if n != 1 else ''}; the hidden tests "
+            f"run when you submit (each run stops after {self.spec.time_limit:g} s)."
         )
 
     # -------------------------------------------------------------- running

@@ -389,6 +389,7 @@ class QuestionCard(style.Panel):
         #: reference solution (issue 19).
         self.code_view: CodeView | None = None
         self.test_rows: list[tuple[str, str, str]] = []
+        self.tests_section: QWidget | None = None
         self.reference_view: CodeView | None = None
 
         # -- the verdict, built now or a piece at a time
@@ -582,36 +583,39 @@ class QuestionCard(style.Panel):
         code_of = {t.name: t for t in spec.hidden} if spec is not None else {}
         section = _Section(f"{V.HIDDEN_TESTS}: {self.view.tests_text}")
         section.setAccessibleName(V.HIDDEN_TESTS)
+        self.tests_section = section
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(8)
-        grid.setColumnStretch(2, 1)
+        grid.setVerticalSpacing(10)
+        grid.setColumnStretch(1, 1)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         for i, row in enumerate(self.view.tests):
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(plain_label(row.name, selectable=True))
-            test = code_of.get(row.name)
-            if test is not None:
-                shown = "\n".join(
-                    part.strip()
-                    for part in (test.setup, test.call, f"# expected: {test.expect.strip()}")
-                    if part.strip() and part.strip() != "# expected:"
-                )
-                code = plain_label(shown, selectable=True, muted=True)
-                code.setFont(mono)
-                code.setAccessibleName(f"Test {row.name}: code")
-                cell.addWidget(code)
-            grid.addLayout(cell, i, 0, Qt.AlignmentFlag.AlignTop)
             chip = Chip(
                 row.result,
                 style.percent_colour(100 if row.ok else 0),
                 tooltip=f"{row.name}: {row.result}",
             )
-            grid.addWidget(chip, i, 1, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(
-                plain_label(row.message, selectable=True), i, 2, Qt.AlignmentFlag.AlignTop
-            )
+            grid.addWidget(chip, i, 0, Qt.AlignmentFlag.AlignTop)
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(plain_label(row.name, selectable=True))
+            test = code_of.get(row.name)
+            if test is not None:
+                expect = f"# expected: {test.expect.strip()}" if test.expect.strip() else ""
+                shown = "\n".join(
+                    part.strip()
+                    for part in (test.setup, test.call, expect, test.check)
+                    if part.strip()
+                )
+                code = plain_label(shown, selectable=True, muted=True)
+                code.setFont(mono)
+                code.setAccessibleName(f"Test {row.name}: code")
+                cell.addWidget(code)
+            if not row.ok and row.message.strip():
+                what = plain_label(row.message, selectable=True)
+                style.set_message_colour(what, "danger")
+                cell.addWidget(what)
+            grid.addLayout(cell, i, 1)
             self.test_rows.append((row.name, row.result, row.message))
         section.body.addLayout(grid)
         lay.addWidget(section)
@@ -728,6 +732,10 @@ class FeedbackView(QWidget):
         self._shown: tuple[list[QuestionRecord], SessionSummary, dict[str, Rubric]] | None = None
         #: The shown session's folder (its recordings); set before `show_results`.
         self.audio_dir: Path | None = None
+        #: An adaptive interview's difficulty path in words (issue 17), or ""; set before
+        #: `show_results`, shown in the overview like the report's fact.
+        self.difficulty_path = ""
+        self.difficulty_label: QLabel | None = None
         self.overall_label: QLabel | None = None
         self.usage_label: QLabel | None = None
         self._usage_text = ""
@@ -1001,6 +1009,13 @@ class FeedbackView(QWidget):
             self.usage_label = plain_label(self._usage_text, muted=True)
             self.usage_label.setAccessibleName("Tokens used and estimated cost")
             left.addWidget(self.usage_label)
+        self.difficulty_label = None
+        if self.difficulty_path:
+            self.difficulty_label = plain_label(
+                f"Difficulty path: {self.difficulty_path}", muted=True
+            )
+            self.difficulty_label.setAccessibleName("Difficulty path")
+            left.addWidget(self.difficulty_label)
         if top.categories:
             left.addSpacing(6)
             left.addWidget(style.section_title(V.BY_CATEGORY))

@@ -753,7 +753,7 @@ class InterviewView(QWidget):
         if not self._sizes_before_code:  # the code gets most of the height
             self._sizes_before_code = self.splitter.sizes()
             total = sum(self._sizes_before_code) or max(400, self.splitter.height())
-            self.splitter.setSizes([total * 3 // 10, total - total * 3 // 10])
+            self.splitter.setSizes([total // 4, total - total // 4])
         self._update_words()
 
     def _leave_coding(self) -> None:

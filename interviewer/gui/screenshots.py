@@ -283,10 +283,148 @@ def _render(app: QApplication, out_dir: Path, library: ContentLibrary | None) ->
         window.close()
         window.deleteLater()
         app.processEvents()
+    written += render_coding(out_dir, library)
     return written
 
 
-__all__ = ["render_all"]
+# --------------------------------------------------------------------------- coding round
+
+CODING_TRACK = "ml-coding"
+CODING_QUESTION = "code-precision-recall"
+#: The demo candidate's code: vectorised and passing both examples, but with no guard
+#: for a zero denominator, so the hidden edge-case tests fail (the story the feedback
+#: screenshot tells).
+CODING_ANSWER = '''import numpy as np
+
+
+def precision_recall_f1(y_true, y_pred):
+    """Precision, recall and F1 of the positive class for 0/1 labels."""
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    tp = np.sum((y_true == 1) & (y_pred == 1))
+    fp = np.sum((y_true == 0) & (y_pred == 1))
+    fn = np.sum((y_true == 1) & (y_pred == 0))
+
+    precision = tp / (tp + fp)  # TODO: no predicted positives?
+    recall = tp / (tp + fn)
+    f1 = 2 * precision * recall / (precision + recall)
+    return float(precision), float(recall), float(f1)
+'''
+
+
+def _coding_turn(request: TurnRequest) -> str:
+    if request.purpose == "wrap_up":
+        return "Thanks, that's the coding round. Your feedback is being prepared now."
+    assert request.question is not None
+    return (
+        "Let's write some code. Work in the editor below; Run examples checks your "
+        f"function on the visible tests.\n\n**Task:** {request.question.text}"
+    )
+
+
+def render_coding(
+    out_dir: Path, library: ContentLibrary | None = None, size: tuple[int, int] = SIZE
+) -> list[Path]:
+    """Write coding-interview.png (the editor after Run examples) and coding-feedback.png
+    (the hidden tests, the code and the reference solution) into out_dir."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from interviewer.gui.app import application
+
+    app = application()
+    library = library or load_library()
+    if CODING_TRACK not in library.tracks or CODING_QUESTION not in library.questions:
+        raise InterviewerError(f"The screenshots need the built-in track {CODING_TRACK!r}.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    clock = FrozenClock()
+    with tempfile.TemporaryDirectory(prefix="interviewer-shots-") as tmp:
+        backend = demo_backend()
+        backend.default_turn = _coding_turn
+        controller = Controller(
+            library,
+            Settings(),
+            MemorySecrets(),
+            backend=backend,
+            offline=None,
+            clock=clock,
+            rng=random.Random(SEED),
+        )
+        window = MainWindow(
+            controller,
+            confirm=lambda *_: True,
+            settings_file=Path(tmp) / "settings.json",
+            geometry_file=Path(tmp) / "window.json",
+        )
+        window.resize(*size)
+        window.show()
+        app.processEvents()
+
+        def shot(name: str) -> None:
+            settle(window)
+            path = out_dir / f"{name}.png"
+            if not window.grab().save(str(path)):
+                raise InterviewerError(f"Could not write {path}.")
+            written.append(path)
+
+        one = library.tracks[CODING_TRACK].model_copy(
+            update={"questions": [CODING_QUESTION], "question_count": 1, "selection": "ordered"}
+        )
+        controller.start_interview(StartOptions(CODING_TRACK, question_count=1, track=one))
+        wait_until(lambda: controller.answering)
+        panel = window.interview.coding
+        clock.advance(312)
+        panel.set_code(CODING_ANSWER)
+        cursor = panel.editor.textCursor()
+        cursor.setPosition(CODING_ANSWER.index("precision = tp"))
+        panel.editor.setTextCursor(cursor)
+        panel.run_examples()
+        wait_until(lambda: not panel.running, timeout=30.0)
+        controller.tick()
+        settle(window)
+        panel.editor.ensureCursorVisible()
+        shot("coding-interview")
+
+        window.interview.submit_action.trigger()
+        engine = controller.engine
+        assert engine is not None
+        while controller.in_interview:
+            wait_until(lambda: controller.answering or not controller.in_interview, 30.0)
+            if not controller.in_interview:
+                break
+            clock.advance(60)
+            window.interview.answer.setPlainText(
+                "Linear time, O(n): three boolean masks and three sums over the arrays. "
+                "For a stream too big for memory I would keep running counts of TP, FP "
+                "and FN per batch and divide at the end."
+            )
+            window.interview.submit_action.trigger()
+        wait_until(lambda: controller.results is not None, 30.0)
+        feedback = window.feedback
+        wait_until(
+            lambda: (
+                window.stack.currentWidget() is feedback
+                and not feedback.building
+                and bool(feedback.cards)
+                and feedback.cards[0].tests_section is not None
+            ),
+            30.0,
+        )
+        area = feedback.scroll_area
+        for _ in range(3):  # the page's height settles as its labels wrap
+            settle(window)
+            card = feedback.cards[0]
+            target: QWidget = card.tests_section or card
+            top = target.mapTo(area.widget(), target.rect().topLeft()).y()
+            area.verticalScrollBar().setValue(top - 40)
+        shot("coding-feedback")
+
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return written
+
+
+__all__ = ["render_all", "render_coding"]
 
 
 if __name__ == "__main__":  # pragma: no cover - a convenience for designers
