@@ -60,6 +60,12 @@ def test_llm_and_storage_import_no_qt() -> None:
     assert "KEPT" in lint_imports("no-qt-below-gui")
 
 
+def test_only_the_openai_backend_imports_openai() -> None:
+    """Every other model call (transcription: llm/openai_audio.py) goes through its
+    client, so time-outs, retries and the error table are the same everywhere."""
+    assert "KEPT" in lint_imports("openai-in-one-module")
+
+
 def test_gui_imports_no_sqlite3() -> None:
     """The window reaches the database only through the store (issue 12)."""
     assert "KEPT" in lint_imports("gui-no-sqlite")
@@ -68,6 +74,7 @@ def test_gui_imports_no_sqlite3() -> None:
 @pytest.mark.parametrize(
     ("module", "line", "contract"),
     [
+        ("llm/openai_audio.py", "import openai", "openai-in-one-module"),
         ("core/report.py", "import sqlite3", "core-pure"),
         ("core/summary.py", "from interviewer.storage import paths", "core-pure"),
         ("storage/settings.py", "import PySide6.QtCore", "no-qt-below-gui"),
