@@ -18,6 +18,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from interviewer.commands_fitness import first_use_note
+from interviewer.core.budget import REPLY_TOKENS
 from interviewer.core.content import ContentLibrary
 from interviewer.llm.first_use import remembered_line, targets, unchecked
 from interviewer.llm.offline import OfflineCoach
@@ -103,7 +104,9 @@ def test_practice_note_checks_a_new_model_once_on_stderr_only(
 ) -> None:
     good_model(server, library)
     err = io.StringIO()
-    first_use_note(local(server), None, check=True, err=err)
+    in_use = local(server)
+    assert in_use.reply_limit("grade") == REPLY_TOKENS["grade"]
+    first_use_note(in_use, None, check=True, err=err)
     said = err.getvalue()
     assert "Checking what fake-model can do" in said
     assert "Step 1 of 2" in said and "Step 2 of 2" in said
@@ -111,6 +114,11 @@ def test_practice_note_checks_a_new_model_once_on_stderr_only(
     assert capsys.readouterr().out == ""  # stdout (a --json contract) untouched
     saved = remembered(server)
     assert saved is not None and saved["interviewer"] == "good"
+    # The interview about to start is sized to the check already.
+    advice = saved["advice"]
+    assert isinstance(advice, dict)
+    assert in_use.reply_limit("grade") == advice["grade_max_tokens"] < REPLY_TOKENS["grade"]
+    assert in_use.reply_limit("turn") == advice["turn_max_tokens"] < REPLY_TOKENS["turn"]
     # Next time: the line from memory, no request at all.
     before = len(server.chat_bodies)
     again = io.StringIO()
@@ -198,6 +206,10 @@ def test_the_window_checks_a_new_local_model_in_the_background(
         )
     report, text_shown = done.args
     assert report.interviewer == "good" and text_shown
+    # The model in use is sized to it from its next call on.
+    backend = app.controller.backend
+    assert isinstance(backend, OpenAIBackend)
+    assert backend.reply_limit("grade") == report.advice.grade_max_tokens < REPLY_TOKENS["grade"]
     assert "fake-model: writes about" in window.banner.text.text() or (
         "fake-model:" in window.banner.text.text()
     )

@@ -158,6 +158,15 @@ def usage_line(report: Report | None) -> str:
     return usage.line() if usage is not None and usage.requests else ""
 
 
+def adaptive_path(report: Report | None) -> str:
+    """An adaptive interview's difficulty path in words, as the reports say it ("")."""
+    if report is None or not report.adaptive or not report.difficulty_path:
+        return ""
+    from interviewer.export.view import difficulty_path_text
+
+    return difficulty_path_text(report.difficulty_path)
+
+
 def about_text() -> str:
     return (
         f"<h3>{APP_NAME} {__version__}</h3>"
@@ -500,6 +509,7 @@ class MainWindow(QMainWindow):
         results, grading = found
         self._shown_report = None  # nothing to export until the report is written
         self.feedback.audio_dir = self._audio_dir(self.controller.session_id)
+        self.feedback.difficulty_path = ""  # said with the report, when it is written
         if self.stack.currentWidget() is self.feedback:
             self.feedback.update_results(
                 results.records, results.summary, results.rubrics, grading=grading
@@ -527,6 +537,7 @@ class MainWindow(QMainWindow):
         self._shown_report = results.report
         self.feedback.set_grading_note("")
         self.feedback.audio_dir = self._audio_dir(self.controller.session_id)
+        self.feedback.difficulty_path = adaptive_path(results.report)
         if self.stack.currentWidget() is self.feedback:
             # It showed the grades as they landed: the last ones fill in, in place.
             self.feedback.update_results(
@@ -795,6 +806,7 @@ class MainWindow(QMainWindow):
         self._shown_report = report
         shown_id = report.session_id if report is not None else stored.row.id if stored else None
         self.feedback.audio_dir = self._audio_dir(shown_id)
+        self.feedback.difficulty_path = adaptive_path(report)
         self.feedback.show_results(records, summary, rubrics, usage=usage_line(report))
         self.feedback.export_button.setEnabled(report is not None)
         self.stack.setCurrentWidget(self.feedback)
@@ -1065,8 +1077,14 @@ class MainWindow(QMainWindow):
             self._banner_action = None
             self.banner.show_message(level, text)
 
-    def _on_first_check_done(self, _report: object, text: str) -> None:
-        """Settings, if open, shows the result at once (it reads it when it opens)."""
+    def _on_first_check_done(self, report: object, text: str) -> None:
+        """The models in use are sized to the check from their next call on; Settings,
+        if open, shows the result at once (it reads it when it opens)."""
+        from interviewer.llm.first_use import adopt
+
+        c = self.controller
+        adopt(report, c.backend, c.grader)
+        c.expect_grade_seconds()
         dialog = self.settings_dialog
         if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
             dialog.check_label.setText(text)
