@@ -452,3 +452,22 @@ def test_a_missing_model_folder_disables_record_with_the_reason(
     view.voice.set_problem(problem)
     assert not view.voice_bar.record_button.isEnabled()
     assert str(missing) in view.voice_bar.record_button.toolTip()
+
+
+def test_editing_the_spoken_text_while_speaking_keeps_the_edit(qtbot: QtBot, speech: Path) -> None:
+    _app, view, _ = voice_app(qtbot, speech)
+    voice = view.voice
+    voice.recorder._timer.setInterval(40)  # slower, so there is time to edit mid-answer
+    assert voice.start()
+    qtbot.waitUntil(lambda: len(view.answer.toPlainText().split()) >= 3)
+    assert voice.recorder.recording
+    # The candidate fixes the second word while still talking.
+    text = view.answer.toPlainText()
+    cursor = view.answer.textCursor()
+    start = text.index("would")
+    cursor.setPosition(start)
+    cursor.setPosition(start + len("would"), cursor.MoveMode.KeepAnchor)
+    cursor.insertText("WOULD")
+    qtbot.waitUntil(lambda: not voice.busy, timeout=10_000)
+    # The edit stands, the rest of the answer follows it, nothing is said twice.
+    assert view.answer.toPlainText() == SPOKEN.replace("would", "WOULD", 1)
