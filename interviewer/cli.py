@@ -134,6 +134,8 @@ def cmd_questions(args: argparse.Namespace) -> int:
                 "difficulty": q.difficulty,
                 "answer_seconds": q.answer_seconds,
                 "red_flags": [f.text for f in q.red_flags],
+                "kind": q.kind,
+                "signature": q.coding.signature if q.coding else None,
             }
             for q in questions
         ]

@@ -210,3 +210,15 @@ def test_the_offline_coach_follows_code_up_with_a_question_about_it() -> None:
     )
     decision = OfflineCoach().decide_follow_up(request)
     assert decision.follow_up and decision.question in {p.text for p in q.follow_ups}
+
+
+def test_questions_json_names_the_kind_and_signature(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["questions", "--track", "ml-coding", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) >= 10 and {q["kind"] for q in data} == {"coding"}
+    kmeans = next(q for q in data if q["id"] == "code-kmeans")
+    assert (
+        kmeans["signature"] == "kmeans(X, k, n_iter=100, seed=0) -> tuple[np.ndarray, np.ndarray]"
+    )
+    assert main(["questions", "--track", "ml-technical", "--json"]) == 0
+    assert {q["kind"] for q in json.loads(capsys.readouterr().out)} == {"open"}
