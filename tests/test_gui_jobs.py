@@ -290,3 +290,41 @@ def test_readiness_and_practise_the_gaps(qtbot: QtBot) -> None:
     assert [r.question.id for r in engine.records] == [q.id for q in gap_plan.questions]
     newest = store.list_sessions()[0]
     assert store.load_session(newest.id).plan.options["target_id"] == tid
+
+
+def test_feedback_shows_the_difficulty_path_of_an_adaptive_job_interview(qtbot: QtBot) -> None:
+    app = offline_app(qtbot)
+    jobs = app.window.jobs
+    open_jobs(qtbot, app)
+    open_posting(qtbot, app, DATA / "nlp-llm-engineer.txt")
+    jobs.count.setValue(2)
+    plan(qtbot, app)
+    assert jobs.current is not None and len(jobs.current.prepared.plan.questions) == 2
+    assert jobs.plan_count.value() == 2
+    app.window.home.adaptive.setChecked(True)
+    assert jobs.adaptive.isChecked()  # the home screen's choice applies to job plans
+    qtbot.mouseClick(jobs.start_button, CLICK)
+    view = app.window.interview
+    while True:
+        qtbot.waitUntil(
+            lambda: app.controller.answering or not app.controller.in_interview, timeout=10_000
+        )
+        if not app.controller.in_interview:
+            break
+        view.answer.setPlainText(
+            "I would start from a labelled evaluation set, measure precision and recall, "
+            "compare against a simple baseline, and monitor the model in production."
+        )
+        view.submit_action.trigger()
+    qtbot.waitUntil(lambda: app.controller.results is not None, timeout=10_000)
+    report = app.controller.results.report  # type: ignore[union-attr]
+    assert report is not None and report.adaptive and len(report.difficulty_path) == 2
+    # The finished page (after any "grades still arriving" page) says the path.
+    qtbot.waitUntil(lambda: app.window.feedback.difficulty_label is not None, timeout=10_000)
+    label = app.window.feedback.difficulty_label
+    assert label is not None
+    assert label.text().startswith("Difficulty path: " + " → ".join(report.difficulty_path))
+    # Not shown for an interview that did not adapt.
+    app.window.feedback.difficulty_path = ""
+    app.window.feedback.show_results([], report.summary, {})
+    assert app.window.feedback.difficulty_label is None
