@@ -471,3 +471,23 @@ def test_editing_the_spoken_text_while_speaking_keeps_the_edit(qtbot: QtBot, spe
     qtbot.waitUntil(lambda: not voice.busy, timeout=10_000)
     # The edit stands, the rest of the answer follows it, nothing is said twice.
     assert view.answer.toPlainText() == SPOKEN.replace("would", "WOULD", 1)
+
+
+def test_a_spoken_answer_reaches_the_grade_with_its_voice_delivery(
+    qtbot: QtBot, speech: Path
+) -> None:
+    app, view, _ = voice_app(qtbot, speech)
+    assert view.voice.start()
+    qtbot.waitUntil(lambda: not view.voice.busy, timeout=10_000)
+    view.voice.stop_and_submit()
+    qtbot.waitUntil(lambda: answered(app))
+    qtbot.waitUntil(lambda: app.controller.answering)  # the second question
+    view.answer.setPlainText("Typed: standardise with the training mean and deviation.")
+    view.submit_action.trigger()
+    qtbot.waitUntil(lambda: app.controller.results is not None, timeout=20_000)
+    spoken, typed = app.controller.results.records
+    assert spoken.grade is not None and spoken.grade.delivery is not None
+    voice = spoken.grade.delivery.voice
+    assert voice is not None and voice.words == len(SPOKEN.split())
+    assert typed.grade is not None and typed.grade.delivery is not None
+    assert typed.grade.delivery.voice is None
