@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette, QTextCursor
+from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.content import ContentLibrary
@@ -221,6 +222,12 @@ def begin(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.controller.answering)
 
 
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
 def run_and_wait(qtbot: QtBot, window: MainWindow) -> None:
     panel = window.interview.coding
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
@@ -258,15 +265,15 @@ def test_run_examples_runs_the_real_tests_off_the_gui_thread(qtbot: QtBot) -> No
     run_and_wait(qtbot, window)  # the starter returns zeros: both examples fail
     assert panel.status.text().startswith("0 of 2 examples passed")
     assert panel.table.isVisibleTo(window) and panel.table.rowCount() == 2
-    names = [panel.table.item(r, 0).text() for r in range(2)]
+    names = [cell(panel.table, r, 0) for r in range(2)]
     assert names == [t.name for t in q.coding.examples]
-    assert all("failed" in panel.table.item(r, 1).text() for r in range(2))
-    assert "got (0.0, 0.0, 0.0)" in panel.table.item(0, 2).text()
+    assert all("failed" in cell(panel.table, r, 1) for r in range(2))
+    assert "got (0.0, 0.0, 0.0)" in cell(panel.table, 0, 2)
 
     panel.set_code(q.coding.reference)
     run_and_wait(qtbot, window)
     assert panel.status.text().startswith("2 of 2 examples passed")
-    assert all("passed" in panel.table.item(r, 1).text() for r in range(2))
+    assert all("passed" in cell(panel.table, r, 1) for r in range(2))
     assert window.controller.engine is not None
     assert window.controller.engine.draft == q.coding.reference
 
@@ -342,3 +349,40 @@ def test_code_with_indentation_and_blank_lines_survives_a_resume(qtbot: QtBot) -
     assert view.coding.isVisibleTo(second) and not view.answer.isVisibleTo(second)
     assert view.coding.code() == code
     assert second.controller.engine is not None and second.controller.engine.draft == code
+
+
+# --------------------------------------------------------------------------- home
+
+
+def test_home_lists_ml_coding_and_offers_a_coding_question_in_the_full_loop(
+    qtbot: QtBot,
+) -> None:
+    full = load_library(Path("/nonexistent-user-dir"))
+    window = launch(qtbot, full)
+    home = window.home
+    names = [home.track_list.item(r).text() for r in range(home.track_list.count())]
+    assert full.tracks["ml-coding"].name in names  # listed like any track
+    home.select_track("ml-coding")
+    chosen = home.current_track()
+    assert chosen is not None and chosen.id == "ml-coding"
+    assert not home.include_coding.isVisibleTo(window)  # every question is coding there
+
+    home.select_track("ml-technical")
+    assert not home.include_coding.isVisibleTo(window)
+    options = home.options()
+    assert options is not None and not options.include_coding
+
+    home.select_track("ml-full-loop")
+    assert home.include_coding.isVisibleTo(window) and not home.include_coding.isChecked()
+    options = home.options()
+    assert options is not None and not options.include_coding  # off by default
+    home.include_coding.setChecked(True)
+    options = home.options()
+    assert options is not None and options.include_coding
+
+    qtbot.mouseClick(home.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.controller.answering)
+    engine = window.controller.engine
+    assert engine is not None
+    kinds = [r.question.kind for r in engine.records]
+    assert kinds[-1] == "coding" and kinds.count("coding") == 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -81,6 +82,9 @@ class TestTable(QTableWidget):
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.setCornerButtonEnabled(False)
+        for corner in self.findChildren(QAbstractButton):  # the unused corner button
+            corner.setAccessibleName("Table corner")
 
     def set_results(self, results: list[TestResult]) -> None:
         good = style.message_colour("success", self.palette())

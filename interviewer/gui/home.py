@@ -338,6 +338,15 @@ class HomeView(QWidget):
         form.addRow("", self.follow_ups)
         form.addRow("", self.repeat)
         form.addRow("", self.adaptive)
+        # Shown only for a track that offers it (Track.coding_option: the full loop).
+        self.include_coding = QCheckBox("Include a &coding question")
+        self.include_coding.setAccessibleName("Include a coding question")
+        self.include_coding.setToolTip(
+            "Adds one ML coding problem as the last question: write a Python/NumPy "
+            "function in an editor, checked by hidden tests"
+        )
+        self.include_coding.setVisible(False)
+        form.addRow("", self.include_coding)
         right.addWidget(options)
 
         model = _card("modelCard")
@@ -424,6 +433,7 @@ class HomeView(QWidget):
         QWidget.setTabOrder(self.follow_ups, self.repeat)
         QWidget.setTabOrder(self.repeat, self.adaptive)
         QWidget.setTabOrder(self.adaptive, self.settings_button)
+        QWidget.setTabOrder(self.adaptive, self.include_coding)
         QWidget.setTabOrder(self.settings_button, self.start_button)
         QWidget.setTabOrder(self.start_button, self.history_button)
         QWidget.setTabOrder(self.history_button, self.progress_button)
@@ -524,6 +534,7 @@ class HomeView(QWidget):
             follow_ups=self.follow_ups.isChecked(),
             repeat=self.repeat.isChecked(),
             adaptive=self.adaptive.isChecked(),
+            include_coding=track.coding_option and self.include_coding.isChecked(),
         )
 
     # -------------------------------------------------------------- events
@@ -533,6 +544,7 @@ class HomeView(QWidget):
         self.start_button.setEnabled(track is not None)
         for w in (self.difficulty, self.count, self.minutes, self.follow_ups, self.repeat):
             w.setEnabled(track is not None)
+        self.include_coding.setVisible(track is not None and track.coding_option)
         if track is None:
             self.track_name.setText("No tracks available")
             self.track_meta.setText("")

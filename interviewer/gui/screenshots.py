@@ -414,7 +414,9 @@ def render_coding(
             settle(window)
             card = feedback.cards[0]
             target: QWidget = card.tests_section or card
-            top = target.mapTo(area.widget(), target.rect().topLeft()).y()
+            page = area.widget()
+            assert page is not None
+            top = target.mapTo(page, target.rect().topLeft()).y()
             area.verticalScrollBar().setValue(top - 40)
         shot("coding-feedback")
 
