@@ -238,6 +238,7 @@ def run_and_wait(qtbot: QtBot, window: MainWindow) -> None:
 def test_a_coding_question_opens_the_editor_with_the_starter(qtbot: QtBot) -> None:
     lib, q = coding_library()
     window = launch(qtbot, lib)
+    window.interview.voice.set_problem("")  # as if a microphone and an engine were there
     begin(qtbot, window)
     view = window.interview
     assert q.coding is not None
@@ -247,6 +248,8 @@ def test_a_coding_question_opens_the_editor_with_the_starter(qtbot: QtBot) -> No
     assert window.controller.engine is not None
     assert window.controller.engine.draft == q.coding.starter  # the code is the draft
     assert view.coding.editor.hasFocus()
+    assert not view.voice.record_action.isEnabled()  # code is typed, not spoken
+    assert not view.voice_bar.isVisibleTo(window)
     # Pausing makes the editor read-only and stops runs; resuming gives it back.
     window.controller.toggle_pause()
     assert view.coding.editor.isReadOnly() and not view.coding.run_button.isEnabled()

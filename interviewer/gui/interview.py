@@ -323,6 +323,8 @@ class InterviewView(QWidget):
         self.spoken.notice.connect(lambda text: c.message.emit("warning", text))
         c.backend_changed.connect(self._on_voice_settings)
         self._on_reading_changed(self.spoken.reading)
+        # Answering aloud over the interviewer silences it: the microphone would hear it.
+        self.voice.recorder.recording_changed.connect(self._on_recording_changed)
         self._update_actions()
 
     # -------------------------------------------------------------- construction
@@ -630,6 +632,9 @@ class InterviewView(QWidget):
         self.end_button.setEnabled(c.can_end)
         self.cancel_button.setEnabled(c.can_cancel)
         self.progress.setText(c.progress_text())
+        if self.coding_active:  # code is typed: no recording into the hidden answer box
+            for voice_action in (self.voice.record_action, self.voice.push_action):
+                voice_action.setEnabled(False)
 
     # -------------------------------------------------------------- user actions
 
@@ -686,6 +691,11 @@ class InterviewView(QWidget):
         ):
             # A spoken answer's last phrase goes into the answer box first.
             self.voice.stop_then(self.controller.end_interview)
+
+    def _on_recording_changed(self, recording: bool) -> None:
+        speaker = self.spoken.speaker
+        if recording and speaker is not None:
+            speaker.stop()  # the rest of the question is skipped; its clock starts now
 
     def _on_mute(self) -> None:
         self.spoken.set_muted(self.mute_action.isChecked())
@@ -747,6 +757,7 @@ class InterviewView(QWidget):
             self.coding.set_question(question, question.coding.starter.lstrip("\n"))
         self.coding.setVisible(True)
         self.coding.set_read_only(self.controller.paused)
+        self._update_actions()
         self.controller.update_draft(self.coding.code())
         if not self.controller.paused:
             self.coding.editor.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -766,6 +777,7 @@ class InterviewView(QWidget):
         if self._sizes_before_code:
             self.splitter.setSizes(self._sizes_before_code)
             self._sizes_before_code = []
+        self.voice.update_actions()
         self._update_words()
 
     def _on_code_changed(self, code: str) -> None:
