@@ -270,3 +270,31 @@ def test_settings_says_what_the_graders_own_model_can_do(qtbot: QtBot) -> None:
     dialog2 = SettingsDialog(Settings(provider="offline", grader=other), SecretStore())
     qtbot.addWidget(dialog2)
     assert "Last check" not in dialog2.grader_hint.text()
+
+
+def test_an_interview_pauses_the_check_and_it_runs_again_after(
+    qtbot: QtBot, server: FakeOpenAIServer
+) -> None:
+    from interviewer.llm.first_use import Target
+    from tests.gui_helpers import quoting_grade, small_library, start
+
+    server.router = lambda body: hang()
+    interviewer = ScriptedBackend(default_turn=lambda r: "Q?", default_grade=quoting_grade)
+    app = make_app(qtbot, interviewer, library=small_library(count=1, limit=0))
+    window = app.window
+    target = Target(server.base_url, MODEL, "Ollama", 10.0, 2.0)
+    assert window.first_check.start([target], lambda url: None)
+    qtbot.waitUntil(lambda: len(server.chat_bodies) == 1, timeout=10_000)
+    start(qtbot, app)
+    # The interview has the server to itself: the check stops, nothing is remembered.
+    assert not window.first_check.running and window.first_check.paused
+    qtbot.waitUntil(lambda: app.controller.answering)
+    window.interview.answer.setPlainText("Bias is error from wrong assumptions.")
+    window.interview.submit_action.trigger()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.feedback)
+    # Over: the check runs again (its first request reaches the server anew).
+    qtbot.waitUntil(lambda: window.first_check.running)
+    assert not window.first_check.paused
+    qtbot.waitUntil(lambda: len(server.chat_bodies) == 2, timeout=10_000)
+    window.first_check.cancel()
+    assert remembered(server) is None

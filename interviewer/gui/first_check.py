@@ -41,6 +41,9 @@ class FirstUseCheck(QObject):
         self._queue: list[tuple[Target, str | None]] = []
         self._tried: set[tuple[str, str]] = set()
         self._current: Target | None = None
+        self._current_key: str | None = None
+        #: Checks stopped for an interview (`pause`), to run again after it (`resume`).
+        self._paused: list[tuple[Target, str | None]] = []
 
     @property
     def running(self) -> bool:
@@ -66,16 +69,41 @@ class FirstUseCheck(QObject):
     def cancel(self) -> None:
         """Stop the running check (nothing is remembered) and forget the queue."""
         self._queue.clear()
+        self._paused.clear()
         if self._current is not None:
             self._current = None
             self._check.cancel()
+
+    def pause(self) -> bool:
+        """An interview starts: stop checking (two jobs on one local server would slow
+        the interview and give the check wrong speeds to remember) and keep what was
+        left for `resume`. True when a check was stopped."""
+        if self._current is None:
+            return False
+        self._paused = [(self._current, self._current_key), *self._queue]
+        self._queue.clear()
+        self._current = None
+        self._check.cancel()
+        return True
+
+    @property
+    def paused(self) -> bool:
+        return bool(self._paused)
+
+    def resume(self) -> bool:
+        """The interview ended: run the stopped checks again. True when one started."""
+        if not self._paused or self._current is not None:
+            return self._current is not None
+        self._queue, self._paused = [*self._paused, *self._queue], []
+        self._next()
+        return self._current is not None
 
     def _next(self) -> None:
         if not self._queue:
             self._current = None
             return
         target, key = self._queue.pop(0)
-        self._current = target
+        self._current, self._current_key = target, key
         self.notice.emit(
             "info",
             f"Checking what {target.model} can do on {target.label}: its speed, and "

@@ -468,6 +468,9 @@ class MainWindow(QMainWindow):
         return True
 
     def _on_interview_started(self) -> None:
+        # The interview has the server to itself; a running check runs again after it.
+        if self.first_check.pause() and self.banner.action.text() == "Stop check":
+            self.banner.dismiss()
         if self.banner.level == "error":
             self.banner.dismiss()
         self.grading_status.setText("")
@@ -561,6 +564,7 @@ class MainWindow(QMainWindow):
         self._usage_timer.stop()
         self.refresh_usage()
         self._update_actions()
+        self.first_check.resume()  # a check stopped for the interview runs now
 
     def _on_practise_again(self) -> None:
         if not self._grades_may_go():
@@ -606,6 +610,7 @@ class MainWindow(QMainWindow):
         if options is not None:
             self.home.select_track(options.track_id)
         self.show_home()
+        self.first_check.resume()  # a check stopped for the interview runs now
 
     def _on_new_interview(self) -> None:
         if self.controller.in_interview and not self._confirm(
