@@ -253,6 +253,9 @@ def test_screenshots_render_every_screen(qtbot: QtBot, tmp_path: Path) -> None:
         "settings.png",
         "coding-interview.png",
         "coding-feedback.png",
+        "job.png",
+        "job-plan.png",
+        "job-readiness.png",
     ]
     for p in paths:
         image = QImage(str(p))

@@ -886,7 +886,16 @@ class JobView(QWidget):
         self.plan_title.setText(f"The interview plan: {n} question{'s' if n != 1 else ''}")
         self.plan_rows: list[QFrame] = []
         for i, q in enumerate(plan.questions, 1):
-            row = _PlanRow(i, q.text, q.skill, q.reason, q.generated, q.category, q.difficulty)
+            row = _PlanRow(
+                i,
+                q.text,
+                q.skill,
+                q.reason,
+                q.generated,
+                q.category,
+                q.difficulty,
+                covers=q.skill in plan.skills,
+            )
             self.plan_box.addWidget(row)
             self.plan_rows.append(row)
         self.not_covered_label.setText(
@@ -923,6 +932,8 @@ class _PlanRow(QFrame):
         generated: bool,
         category: str,
         difficulty: str,
+        *,
+        covers: bool = True,
     ) -> None:
         super().__init__()
         self.generated = generated
@@ -939,7 +950,10 @@ class _PlanRow(QFrame):
         lay.addWidget(self.text_label, 0, 1)
         chips = QHBoxLayout()
         chips.setSpacing(6)
-        chips.addWidget(Chip(skill, style.NEUTRAL, tooltip=f"Covers the skill: {skill}"))
+        if covers:
+            chips.addWidget(Chip(skill, style.NEUTRAL, tooltip=f"Covers the skill: {skill}"))
+        else:  # a place filled for the level's balance: on a topic the posting did not name
+            chips.addWidget(plain_label(f"on {skill}", wrap=False, muted=True))
         if generated:
             chips.addWidget(
                 Chip("generated", GENERATED_COLOUR, tooltip="Written by the model for this job")

@@ -284,6 +284,9 @@ def _render(app: QApplication, out_dir: Path, library: ContentLibrary | None) ->
         window.deleteLater()
         app.processEvents()
     written += render_coding(out_dir, library)
+    from interviewer.gui.job_screenshots import render_jobs  # it imports this module
+
+    written += render_jobs(out_dir, library)
     return written
 
 
