@@ -204,3 +204,10 @@ def test_the_tests_file_is_gone_before_the_code_runs() -> None:
     )
     result = run(code)
     assert [r.message for r in result.results] == ["passed", "passed"]
+
+
+def test_a_cpu_bound_loop_is_stopped_by_the_cpu_limit() -> None:
+    limits = Limits(wall_seconds=8, cpu_seconds=1, memory_mb=200, allowed_modules=None)
+    result = run("def f(x):\n    while True:\n        x += 1\n", limits)
+    assert result.status == "cpu"
+    assert result.results[0].message == "used more than 1 s of CPU time"

@@ -34,13 +34,17 @@ def _set_limits(spec: dict[str, Any]) -> None:
     except ImportError:  # Windows: only the parent's wall clock applies
         return
     cpu = math.ceil(float(spec.get("cpu_seconds") or 0))
+    # A hard limit already lower than ours (set by whoever started the app) is refused
+    # with ValueError: the lower one then applies, which is as safe.
     if cpu > 0:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     fsize = int(spec.get("file_bytes") or 0)
     if fsize > 0:
         # Writes past the limit fail with an OSError instead of killing the process.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
 
 def _address_space() -> int:
