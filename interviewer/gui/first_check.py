@@ -108,7 +108,8 @@ class FirstUseCheck(QObject):
             "info",
             f"Checking what {target.model} can do on {target.label}: its speed, and "
             "whether it asks and grades as it should. This runs once, in the background "
-            "(a minute or more for a local model); you can start meanwhile.",
+            "(a minute or more for a local model); an interview you start meanwhile "
+            "pauses it until the interview ends.",
         )
         self._check.start(
             CheckParams(
