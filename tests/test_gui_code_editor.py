@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette, QTextCursor
+from PySide6.QtGui import QColor, QFontDatabase, QPalette, QTextCursor
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
@@ -26,7 +26,7 @@ from interviewer.llm.scripted import ScriptedBackend
 from interviewer.storage.content_files import load_library
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings
-from tests.factories import track
+from tests.factories import follow, track
 from tests.gui_helpers import Confirmations, FakeClock, quoting_grade, settle
 
 QID = "code-precision-recall"
@@ -180,22 +180,29 @@ def test_the_line_number_gutter_grows_with_the_line_count(editor: CodeEditor) ->
 # --------------------------------------------------------------------------- the window
 
 
-def coding_library(time_limit: float | None = None) -> tuple[ContentLibrary, Question]:
+def coding_library(
+    time_limit: float | None = None, follow_ups: int = 0
+) -> tuple[ContentLibrary, Question]:
     full = load_library(Path("/nonexistent-user-dir"))
     q = full.questions[QID]
     if time_limit is not None:
         assert q.coding is not None
         q = q.model_copy(update={"coding": q.coding.model_copy(update={"time_limit": time_limit})})
     lib = ContentLibrary()
-    t = track(limit=0, count=1).model_copy(update={"kinds": ["coding"], "name": "Coding"})
+    t = track(limit=follow_ups, count=1).model_copy(update={"kinds": ["coding"], "name": "Coding"})
     lib.tracks[t.id] = t
     lib.rubrics["coding"] = full.rubrics["coding"]
     lib.questions[q.id] = q
     return lib, q
 
 
-def launch(qtbot: QtBot, lib: ContentLibrary) -> MainWindow:
-    backend = ScriptedBackend(
+def launch(
+    qtbot: QtBot,
+    lib: ContentLibrary,
+    clock: FakeClock | None = None,
+    backend: ScriptedBackend | None = None,
+) -> MainWindow:
+    backend = backend or ScriptedBackend(
         default_turn=lambda r: r.question.text if r.question else "Thanks, bye.",
         default_grade=quoting_grade,
     )
@@ -204,7 +211,7 @@ def launch(qtbot: QtBot, lib: ContentLibrary) -> MainWindow:
         Settings(),
         SecretStore(),
         backend=backend,
-        clock=FakeClock(),
+        clock=clock or FakeClock(),
         rng=random.Random(0),
         store=open_store(),
     )
@@ -352,6 +359,40 @@ def test_code_with_indentation_and_blank_lines_survives_a_resume(qtbot: QtBot) -
     assert view.coding.isVisibleTo(second) and not view.answer.isVisibleTo(second)
     assert view.coding.code() == code
     assert second.controller.engine is not None and second.controller.engine.draft == code
+
+
+def test_time_out_submits_the_code_and_a_follow_up_is_typed_in_the_answer_box(
+    qtbot: QtBot,
+) -> None:
+    lib, q = coding_library(follow_ups=1)
+    clock = FakeClock()
+    backend = ScriptedBackend(
+        default_turn=lambda r: r.question.text if r.question else "Thanks, bye.",
+        default_grade=quoting_grade,
+    )
+    backend.enqueue_follow_up(follow("What is the time complexity of your function?"))
+    window = launch(qtbot, lib, clock, backend)
+    begin(qtbot, window)
+    view = window.interview
+    view.coding.set_code(SWAPPED)
+    clock.advance(q.answer_seconds + 1)  # the window's clock timer notices
+    engine = window.controller.engine
+    assert engine is not None
+    record = engine.records[0]
+    qtbot.waitUntil(lambda: any(t.role == "candidate" for t in record.turns))
+    answer = next(t for t in record.turns if t.role == "candidate")
+    assert answer.text == SWAPPED and answer.timed_out  # the code exactly as written
+    code_bubble = view.transcript.bubbles[-1]
+    assert code_bubble.role == "candidate" and code_bubble.text == SWAPPED
+    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    assert code_bubble.body.font().family() == mono  # shown as code
+    # The follow-up is answered in words, in the ordinary answer box.
+    qtbot.waitUntil(lambda: window.controller.answering, timeout=20_000)
+    assert view.answer.isVisibleTo(window) and not view.answer.isReadOnly()
+    assert not view.coding.isVisibleTo(window) and not view.coding_active
+    assert view.answer.toPlainText() == ""
+    qtbot.keyClicks(view.answer, "Linear in n.")
+    assert engine.draft == "Linear in n."
 
 
 # --------------------------------------------------------------------------- home

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QFontDatabase,
     QKeyEvent,
     QKeySequence,
     QPalette,
@@ -315,6 +316,7 @@ class InterviewView(QWidget):
         c.paused_changed.connect(self._on_paused_changed)
         c.state_changed.connect(self._update_actions)
         c.draft_restored.connect(self._on_code_draft_restored)
+        c.turn_added.connect(self._on_code_turn_added)  # after the transcript added it
         # Questions read aloud (gui/speech.py): each answer clock waits until its
         # question has been said; the mute button (Ctrl+M) silences it at once.
         self.spoken = SpokenInterview(c.session, c.settings, backend=c.backend, parent=self)
@@ -788,3 +790,17 @@ class InterviewView(QWidget):
         """A resumed interview's saved code goes back into the editor, exactly as saved."""
         if self.coding_active:
             self.coding.set_code(text)
+
+    def _on_code_turn_added(self, turn: Turn) -> None:
+        """A coding answer in the transcript is shown in monospace, like the editor."""
+        engine = self.controller.engine
+        bubbles = self.transcript.bubbles
+        if turn.role != "candidate" or engine is None or not bubbles:
+            return
+        for rec in engine.records:
+            answers = [t for t in rec.turns if t.role == "candidate"]
+            if answers and answers[0] is turn and rec.question.kind == "coding":
+                bubbles[-1].body.setFont(
+                    QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+                )
+                return
