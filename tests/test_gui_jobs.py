@@ -328,3 +328,36 @@ def test_feedback_shows_the_difficulty_path_of_an_adaptive_job_interview(qtbot: 
     app.window.feedback.difficulty_path = ""
     app.window.feedback.show_results([], report.summary, {})
     assert app.window.feedback.difficulty_label is None
+
+
+def test_several_targets_coexist_and_one_can_be_deleted(qtbot: QtBot) -> None:
+    app = offline_app(qtbot)
+    jobs = app.window.jobs
+    open_jobs(qtbot, app)
+    open_posting(qtbot, app, DATA / "recsys-mle.md")
+    plan(qtbot, app)
+    qtbot.mouseClick(jobs.new_button, CLICK)
+    assert jobs.pages.currentIndex() == 0 and jobs.current is None
+    open_posting(qtbot, app, DATA / "mlops-platform.md")
+    plan(qtbot, app)
+    assert jobs.target_list.count() == 2
+    titles = [t.title for t in list_targets(app.controller.store)]
+    assert len(set(titles)) == 2
+    # Picking the other target shows its own plan.
+    other = next(i for i in range(2) if jobs.targets[i].id != jobs.current.target.id)
+    jobs.target_list.setCurrentRow(other)
+    settle(qtbot)
+    assert jobs.current.target.id == jobs.targets[other].id
+    assert jobs.title_edit.text() == jobs.targets[other].title
+    # Delete asks first; No keeps it, Yes forgets it.
+    app.confirm.answers = [False, True]
+    qtbot.mouseClick(jobs.delete_button, CLICK)
+    settle(qtbot)
+    assert len(list_targets(app.controller.store)) == 2
+    gone = jobs.targets[other].id
+    qtbot.mouseClick(jobs.delete_button, CLICK)
+    settle(qtbot)
+    assert app.confirm.asked == ["Delete target", "Delete target"]
+    assert gone not in [t.id for t in list_targets(app.controller.store)]
+    assert len(list_targets(app.controller.store)) == 1
+    assert jobs.target_list.count() == 1 and jobs.pages.currentIndex() == 0

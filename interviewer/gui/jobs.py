@@ -688,6 +688,7 @@ class JobView(QWidget):
     def _on_cancel_send(self) -> None:
         self.privacy_box.hide()
         self.plan_button.setEnabled(True)
+        self.plan_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _run_plan(self, *, use_model: bool) -> None:
         self.privacy_box.hide()
