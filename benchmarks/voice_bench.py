@@ -155,10 +155,13 @@ def measure(quick: bool) -> dict[str, Any]:
         if delay > 0:
             time.sleep(delay)
         stream.feed(long_pcm[i : i + chunk])
-    spoken = time.perf_counter()
+    spoken, spoken_cpu = time.perf_counter(), time.process_time()
     out["pending_at_end"] = stream.pending
     result = stream.finish(timeout=600)
     out["end_to_transcript_seconds"] = time.perf_counter() - spoken
+    # CPU seconds the process spent on it (all threads): on two idle cores the wait is
+    # between half of this (both busy) and all of it (one busy).
+    out["end_to_transcript_cpu_seconds"] = time.process_time() - spoken_cpu
     out["phrases"] = stream.phrases_sent
     out["phrase_log"] = stream.phrase_log()
     out["stream_wer"] = word_error_rate(reference, result.text)
@@ -214,8 +217,8 @@ def voice_rows(raw: dict[str, Any], quick: bool) -> list[Row]:
             compare="value",
             limit=2.0,
             strict=True,
-            note=f"{answer} streamed in 100 ms chunks in real time, {v['phrases']} phrases; "
-            "reference: the answer's length",
+            note=f"{answer} streamed in 100 ms chunks in real time, {v['phrases']} phrases, "
+            f"{v['end_to_transcript_cpu_seconds']:.2f} CPU s; reference: the answer's length",
         ),
         Row(
             "voice: word error rate, streamed",
