@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.jobs import GeneratedSet
@@ -361,3 +362,40 @@ def test_several_targets_coexist_and_one_can_be_deleted(qtbot: QtBot) -> None:
     assert gone not in [t.id for t in list_targets(app.controller.store)]
     assert len(list_targets(app.controller.store)) == 1
     assert jobs.target_list.count() == 1 and jobs.pages.currentIndex() == 0
+
+
+def test_a_generated_question_is_marked_in_the_interview_and_the_feedback(qtbot: QtBot) -> None:
+    from interviewer.gui.screenshots import demo_backend
+
+    backend = demo_backend()
+    backend.enqueue_structured(extraction(), GeneratedSet(questions=[draft()]))
+    app = make_app(qtbot, backend=backend, library=load_library())
+    jobs = app.window.jobs
+    open_jobs(qtbot, app)
+    open_posting(qtbot, app, DATA / "nlp-llm-engineer.txt")
+    jobs.count.setValue(2)
+    plan(qtbot, app)
+    assert jobs.current is not None
+    first = jobs.current.prepared.plan.questions[0]
+    assert first.generated
+    qtbot.mouseClick(jobs.start_button, CLICK)
+    qtbot.waitUntil(lambda: app.controller.answering, timeout=10_000)
+    view = app.window.interview
+    asked = [b for b in view.transcript.bubbles if first.text in b.text]
+    assert asked and asked[0].caption.text() == "Interviewer · written for this job"
+    while app.controller.in_interview:
+        qtbot.waitUntil(
+            lambda: app.controller.answering or not app.controller.in_interview, timeout=10_000
+        )
+        if not app.controller.in_interview:
+            break
+        view.answer.setPlainText("I split contracts on clauses and measured recall at k.")
+        view.submit_action.trigger()
+    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)
+    feedback = app.window.feedback
+    feedback.finish_pending()
+    marked = [
+        any("written for this job" in label.text() for label in c.findChildren(QLabel))
+        for c in feedback.cards
+    ]
+    assert marked[0] and not any(marked[1:])

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.core.engine import QuestionRecord
+from interviewer.core.jobs import is_generated
 from interviewer.core.models import Criterion, Grade, Rubric, Turn
 from interviewer.core.report import QuestionReport, question_report
 from interviewer.core.summary import SessionSummary
@@ -342,8 +343,10 @@ class QuestionCard(style.Panel):
         # -- header: number, category, score, flags
         head = QHBoxLayout()
         head.setSpacing(8)
+        mark = f" · {V.GENERATED_MARK}" if is_generated(q.id) else ""  # issue 17
         meta = plain_label(
-            f"Question {number} · {CATEGORY_NAMES.get(q.category, q.category)} · {q.difficulty}",
+            f"Question {number} · {CATEGORY_NAMES.get(q.category, q.category)} · {q.difficulty}"
+            + mark,
             wrap=False,
             muted=True,
         )

@@ -40,8 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.core.engine import NeedAnswer
+from interviewer.core.jobs import is_generated
 from interviewer.core.models import Turn
-from interviewer.export.view import duration_text, plural, word_count
+from interviewer.export.view import GENERATED_MARK, duration_text, plural, word_count
 from interviewer.gui.coding_panel import CodingPanel
 from interviewer.gui.controller import ClockState, Controller
 from interviewer.gui.speech import SpokenInterview
@@ -221,6 +222,8 @@ class Transcript(QScrollArea):
         if turn.role == "interviewer":
             caption = {"follow_up": "Interviewer · follow-up", "wrap_up": "Interviewer · closing"}
             text = caption.get(turn.kind, "Interviewer")
+            if turn.kind == "question" and is_generated(turn.question_id or ""):
+                text += f" · {GENERATED_MARK}"  # a question a model wrote for the job target
             bubble = self._live if self._live is not None else self._add("interviewer", text)
             self._live = None
             bubble.caption.setText(text)
