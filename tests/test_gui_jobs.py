@@ -304,6 +304,8 @@ def test_feedback_shows_the_difficulty_path_of_an_adaptive_job_interview(qtbot: 
     assert jobs.plan_count.value() == 2
     app.window.home.adaptive.setChecked(True)
     assert jobs.adaptive.isChecked()  # the home screen's choice applies to job plans
+    assert app.window.home.choices().adaptive  # and is remembered with the home choices
+    assert app.window.home.options() is not None and app.window.home.options().adaptive
     qtbot.mouseClick(jobs.start_button, CLICK)
     view = app.window.interview
     while True:
