@@ -272,6 +272,8 @@ def test_run_examples_runs_the_real_tests_off_the_gui_thread(qtbot: QtBot) -> No
     begin(qtbot, window)
     panel = window.interview.coding
 
+    assert "# your code here" in panel.code()
+    panel.set_code(panel.code().replace("# your code here", "print('looking at', y_true)"))
     run_and_wait(qtbot, window)  # the starter returns zeros: both examples fail
     assert panel.status.text().startswith("0 of 2 examples passed")
     assert panel.table.isVisibleTo(window) and panel.table.rowCount() == 2
@@ -279,11 +281,15 @@ def test_run_examples_runs_the_real_tests_off_the_gui_thread(qtbot: QtBot) -> No
     assert names == [t.name for t in q.coding.examples]
     assert all("failed" in cell(panel.table, r, 1) for r in range(2))
     assert "got (0.0, 0.0, 0.0)" in cell(panel.table, 0, 2)
+    # What the code printed is shown under the table.
+    assert panel.output.isVisibleTo(window)
+    assert "looking at [1, 0, 1, 1]" in panel.output.toPlainText()
 
     panel.set_code(q.coding.reference)
     run_and_wait(qtbot, window)
     assert panel.status.text().startswith("2 of 2 examples passed")
     assert all("passed" in cell(panel.table, r, 1) for r in range(2))
+    assert not panel.output.isVisibleTo(window)  # nothing printed this time
     assert window.controller.engine is not None
     assert window.controller.engine.draft == q.coding.reference
 

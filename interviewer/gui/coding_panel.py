@@ -17,13 +17,21 @@ tests are not run here: the session runs them when it grades the submitted answe
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QTableWidget,
@@ -61,6 +69,16 @@ def run_summary(result: RunResult) -> str:
         noun = "example" if result.total == 1 else "examples"
         return f"{result.passed} of {result.total} {noun} passed · {result.seconds:.1f} s"
     return result.message
+
+
+def printed_text(result: RunResult) -> str:
+    """What the code printed during the run (stdout, then stderr), for the output box."""
+    parts = []
+    if result.stdout.strip():
+        parts.append("Printed:\n" + result.stdout.rstrip())
+    if result.stderr.strip():
+        parts.append("Errors printed:\n" + result.stderr.rstrip())
+    return "\n\n".join(parts)
 
 
 class TestTable(QTableWidget):
@@ -164,6 +182,16 @@ class CodingPanel(QWidget):
         self.table.setVisible(False)
         lay.addWidget(self.table)
 
+        # What the code printed (print-debugging is how many candidates work).
+        self.output = QPlainTextEdit()
+        self.output.setReadOnly(True)
+        self.output.setAccessibleName("Printed output")
+        self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.output.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.output.setMaximumHeight(90)
+        self.output.setVisible(False)
+        lay.addWidget(self.output)
+
     # -------------------------------------------------------------- content
 
     def set_question(self, question: Question, code: str) -> None:
@@ -183,6 +211,8 @@ class CodingPanel(QWidget):
         self._show_status(self._idle_text())
         self.table.setRowCount(0)
         self.table.setVisible(False)
+        self.output.clear()
+        self.output.setVisible(False)
         self.last_result = None
         self._update_button()
 
@@ -205,6 +235,8 @@ class CodingPanel(QWidget):
         self.editor.blockSignals(False)
         self.table.setRowCount(0)
         self.table.setVisible(False)
+        self.output.clear()
+        self.output.setVisible(False)
         self._show_status("")
         self.last_result = None
 
@@ -283,6 +315,9 @@ class CodingPanel(QWidget):
         self.table.set_results(result.results)
         self.table.setVisible(True)
         self.table.fit_height(VISIBLE_ROWS)
+        printed = printed_text(result)
+        self.output.setPlainText(printed)
+        self.output.setVisible(bool(printed))
 
     def _on_run_failed(self, generation: int, exc: Exception) -> None:
         self._op = None
