@@ -244,3 +244,22 @@ def test_a_server_choice_without_a_server_says_what_to_set(monkeypatch: pytest.M
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(VoiceError, match="not set up"):
         make_transcriber(settings(voice_transcription="provider"), stand_in=False)
+
+
+def test_the_apps_own_settings_choose_the_engine(server: FakeOpenAIServer) -> None:
+    from interviewer.storage.secrets import SecretStore
+    from interviewer.storage.settings import Settings
+
+    chosen = Settings(
+        provider="custom",
+        base_url=server.base_url,
+        voice_transcription="provider",
+        voice_transcription_model="Systran/faster-whisper-small.en",
+    )
+    engine = make_transcriber(chosen, SecretStore())
+    assert isinstance(engine, FallbackTranscriber)
+    assert isinstance(engine.remote, OpenAITranscriber)
+    assert engine.remote.model_name == "Systran/faster-whisper-small.en"
+    server.routes[ROUTE] = raw(json.dumps(VERBOSE).encode())
+    assert engine.transcribe(AUDIO).text == "Um, it depends."
+    assert isinstance(make_transcriber(Settings()), LocalWhisper)
