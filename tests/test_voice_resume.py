@@ -184,3 +184,29 @@ def test_a_finished_recording_is_not_offered_again(qtbot: QtBot, speech: Path) -
     qtbot.mouseClick(second.window.resume_offer.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: second.controller.answering)
     assert not second.window.interview.voice_bar.transcribe_button.isVisibleTo(second.window)
+
+
+def test_recording_over_the_interviewer_silences_it_and_starts_the_clock(
+    qtbot: QtBot, speech: Path
+) -> None:
+    from tests.test_speech import QUESTION, make_view
+    from tests.test_speech import start as start_interview
+
+    view, controller, _clock = make_view(qtbot)
+    controller.backend.enqueue_turn(QUESTION)  # type: ignore[attr-defined]
+    voice = view.voice
+    voice.set_problem("")
+    voice.source_factory = lambda: WavFileSource(speech)
+    voice.stream_factory = lambda: (
+        lambda on_update: StreamingTranscriber(  # type: ignore[assignment,misc,return-value]
+            ScriptedTranscriber(default="hello"), on_update=on_update
+        )
+    )
+    start_interview(controller)
+    qtbot.waitUntil(lambda: controller.answering, timeout=10_000)
+    speaker = view.spoken.speaker
+    assert speaker is not None and speaker.busy and controller.session.answer_clock_held
+    assert voice.start()
+    assert not speaker.busy
+    assert not controller.session.answer_clock_held and controller.clock_state().running
+    voice.recorder.discard()
