@@ -151,6 +151,12 @@ def test_a_server_that_keeps_failing_says_so(server: FakeOpenAIServer) -> None:
     assert len(server.requests) == 2
 
 
+def test_the_time_out_grows_with_the_audio(server: FakeOpenAIServer) -> None:
+    """0.5 s time-out, 1.2 s of audio: a reply after 1 s is waited for."""
+    server.routes[ROUTE] = slow(raw(json.dumps(VERBOSE).encode()), delay=1.0)
+    assert remote(server, timeout=0.5, max_retries=0).transcribe(AUDIO).text == "Um, it depends."
+
+
 def test_a_slow_server_times_out_without_a_retry(server: FakeOpenAIServer) -> None:
     server.routes[ROUTE] = slow(raw(json.dumps(VERBOSE).encode()), delay=5.0)
     with pytest.raises(VoiceServiceError, match="did not answer within"):

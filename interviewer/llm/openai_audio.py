@@ -6,7 +6,8 @@ The request goes through an `OpenAIBackend`'s client, so it has exactly the chat
 time-outs, error table (`errors_map`, via the backend's `_map`) and key redaction; this
 module does not import `openai` itself (openai_backend.py stays the only one that does).
 Retries are the service's (`service._retrying`): retryable errors are tried again within
-the stall budget, time-outs are not.
+the stall budget, time-outs are not. A request may take the chat time-out plus the
+audio's length (a server transcribes the whole upload before it answers).
 
 Word times are asked for (`response_format="verbose_json"`,
 `timestamp_granularities=["word", "segment"]`). A server or model that refuses them (400
@@ -20,6 +21,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from typing import Any
+
+import httpx2
 
 from interviewer.core.errors import BackendError, Cancelled
 from interviewer.llm.base import CancelToken
@@ -92,6 +95,11 @@ class AudioTranscriber:
             "model": self.backend.model,
             "file": (filename, io.BytesIO(wav), "audio/wav"),
             "language": language,
+            # The server reads the whole upload before it answers: the time-out grows
+            # with the audio (a local server on a CPU is about real time, or slower).
+            "timeout": httpx2.Timeout(
+                self.backend.timeout + seconds, connect=self.backend.connect_timeout
+            ),
         }
         if prompt:
             kwargs["prompt"] = prompt
