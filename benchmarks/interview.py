@@ -3,10 +3,18 @@
 `python -m benchmarks.interview --questions 10` prints one JSON line with:
 
 * event-loop stalls: a 5 ms precise QTimer records when it actually fires; every gap
-  beyond 5 ms is time the GUI thread could not react (to typing, painting, anything);
+  beyond 5 ms is time the GUI thread could not react (to typing, painting, anything).
+  The timer starts right after the QApplication exists, before the window is built, so
+  the stalls cover the WHOLE run: launch (building the window is one long stall unless
+  the start is split up), the interview, and the feedback page until it is complete;
 * the time from the click on Submit for the last answer to the finished report (the
-  controller's `finished` signal, after the window has built the feedback screen), and
-  the measured duration of every grading call, the reference for it;
+  controller's `finished` signal, after the window has built the feedback screen), to
+  the feedback page's first frame, and to the first frame painted after every question
+  card is complete (`page_seconds`: what a candidate waits for), and the measured
+  duration of every grading call, the reference for them;
+* `first_question_s`: from the Start click to the first streamed piece of the first
+  question (the interview's own start-up), and `launch_s`: from the QApplication to the
+  home screen shown;
 * the streaming rate actually reached, and the process's peak resident memory.
 
 The app is built the way `interviewer` builds it (`build_window`: settings, content,
@@ -16,6 +24,9 @@ decisions after 0.3 s, gradings that take 0.5 s plus the offline coach's own wor
 the controller's worker threads. Answers are pasted into the answer box in a few bursts
 (as tests/gui_helpers.py and the screenshots do, but spread out so the box's change
 handlers run while gradings are under way) and submitted with the Submit action.
+
+`--long-track` interviews on a long custom track written into the user content dir first
+(`benchmarks.long_track`: up to 50 questions, which the built-in bank cannot fill).
 
 `--idle SECONDS` measures the same 5 ms timer in a bare QApplication with a bare window:
 the noise floor of the machine and of Qt's timers, the reference for the stalls.
@@ -52,6 +63,7 @@ class StallMonitor:
         self.phase = "idle"
         self.lateness_ms: list[float] = []
         self.phases: list[str] = []
+        self.times: list[float] = []  # perf_counter when each sample fired
         self._was = self.phase
         self._last = 0.0
         self._timer = QTimer()
@@ -72,9 +84,18 @@ class StallMonitor:
         late = (now - self._last) * 1000 - INTERVAL_MS
         self._last = now
         self.lateness_ms.append(max(0.0, late))
+        self.times.append(now)
         # What the app was doing while the loop was held up ("a -> b" if that changed).
         was, self._was = self._was, self.phase
         self.phases.append(was if was == self.phase else f"{was} -> {self.phase}")
+
+    def long_stalls(self, over_ms: float = 50.0) -> list[tuple[float, float, float, str]]:
+        """(start, end, ms, phase) of every stall over `over_ms`, in order."""
+        out = []
+        for late, now, phase in zip(self.lateness_ms, self.times, self.phases, strict=True):
+            if late > over_ms:
+                out.append((now - (late + INTERVAL_MS) / 1000, now, late, phase))
+        return out
 
     def summary(self) -> dict[str, Any]:
         from benchmarks.common import percentile
@@ -143,13 +164,25 @@ def run_idle(seconds: float) -> dict[str, Any]:
 class Driver:
     """Answers every question the moment the answer box opens, and times the end."""
 
-    def __init__(self, questions: int, grade_latency: float, decide_latency: float) -> None:
+    def __init__(
+        self,
+        questions: int,
+        grade_latency: float,
+        decide_latency: float,
+        track: str = "",
+    ) -> None:
         from benchmarks import script
-        from interviewer.gui.app import application, build_window
+        from interviewer.gui.app import application
 
         self.app = application()
-        self.window = build_window(None)
-        self.window.show()
+        # Stalls from launch on: building the window is measured like any other stall.
+        self.monitor = StallMonitor()
+        self.monitor.phase = "launch"
+        self.monitor.start()
+        launched = time.perf_counter()
+        self.window = self._build()
+        self.launch_s = time.perf_counter() - launched
+        self.track = track or script.TRACK
         self.controller = self.window.controller
         self.grader = script.TimedGrader(latency=grade_latency)
         self.backend = script.scripted_backend(
@@ -157,13 +190,13 @@ class Driver:
         )
         self.controller.set_backend(self.backend)
         self.questions = questions
-        self.monitor = StallMonitor()
         self.submits: list[float] = []
         self.streams: list[dict[str, Any]] = []
         self._stream_start = 0.0
         self._stream_chars = 0
         self.started_at = self.finished_at = self.last_graded_at = self.painted_at = 0.0
         self.page_built_at = 0.0
+        self.first_piece_at = 0.0
         self.true_refs = self.true_refs_lost = 0
         self.error = ""
         c = self.controller
@@ -174,19 +207,34 @@ class Driver:
         c.finished.connect(self._on_finished)  # after the window's own slot: feedback built
         c.grading_progress.connect(self._on_grading_progress)
         self._paint_watch = _FirstPaint(self.window.feedback, self._on_feedback_painted)
+        self._complete_watch = _FirstPaint(self.window.feedback, self._on_page_painted)
+
+    def _build(self) -> Any:
+        """The app as `interviewer` starts it: the shell's first frame, then the rest
+        loaded behind it (gui/boot.py); returns the main window once it is in place."""
+        from PySide6.QtCore import QEventLoop
+
+        from interviewer.gui import boot
+
+        _app, self.shell, loader = boot.show_shell(None)
+        loop = QEventLoop()
+        loader.ready.connect(loop.quit)
+        loader.failed.connect(loop.quit)
+        loop.exec()
+        if loader.window is None:
+            raise RuntimeError(f"the app did not load: {loader.error}")
+        return loader.window
 
     def start(self) -> None:
-        from benchmarks import script
         from interviewer.gui.controller import StartOptions
 
         self.app.processEvents()
         self.true_refs = sys.getrefcount(True)
-        self.window.home.select_track(script.TRACK)
+        self.window.home.select_track(self.track)
         self.monitor.phase = "starting"
-        self.monitor.start()
         self.started_at = time.perf_counter()
         ok = self.window.start_interview(
-            StartOptions(script.TRACK, question_count=self.questions, follow_ups=True)
+            StartOptions(self.track, question_count=self.questions, follow_ups=True)
         )
         if not ok:
             self.error = f"the interview did not start: {self.window.banner.text.text()}"
@@ -201,6 +249,8 @@ class Driver:
 
     def _on_stream_delta(self, piece: str) -> None:
         self._stream_chars += len(piece)
+        if not self.first_piece_at:
+            self.first_piece_at = time.perf_counter()
 
     def _on_turn_added(self, turn: Any) -> None:
         if (
@@ -259,7 +309,8 @@ class Driver:
         self.true_refs_lost = self.true_refs - sys.getrefcount(True)
         self.monitor.phase = "feedback built"
         self._paint_watch.armed = True
-        QTimer.singleShot(10_000, self.app.quit)  # a guard, in case no frame ever comes
+        # A guard, in case no frame ever comes (or the page never completes).
+        QTimer.singleShot(10_000 + 1_000 * self.questions, self.app.quit)
 
     def _on_feedback_painted(self) -> None:
         self.painted_at = time.perf_counter()
@@ -267,12 +318,19 @@ class Driver:
         self._wait_for_page()
 
     def _wait_for_page(self) -> None:
-        """Measure until every question card is on the page and complete, then a tail."""
+        """Measure until every question card is complete and painted, then a tail."""
         from PySide6.QtCore import QTimer
 
         if self.window.feedback.building:
-            QTimer.singleShot(20, self._wait_for_page)
+            QTimer.singleShot(5, self._wait_for_page)
             return
+        # Complete means readable: the first frame painted after the last card is built.
+        self._complete_watch.armed = True
+        self.window.feedback.update()
+
+    def _on_page_painted(self) -> None:
+        from PySide6.QtCore import QTimer
+
         self.page_built_at = time.perf_counter()
         self.monitor.phase = "feedback complete"
         QTimer.singleShot(TAIL_MS, self.app.quit)
@@ -307,21 +365,48 @@ class Driver:
             "stream_seconds": stream_seconds,
             "streamed_texts": [s["text"] for s in self.streams],
             "rss_kb": _rss_kb(),
+            "launch_s": self.launch_s,
+            "first_question_s": (
+                self.first_piece_at - self.started_at if self.first_piece_at else nan
+            ),
             "true_refs_lost": self.true_refs_lost,
             "true_refs_left": sys.getrefcount(True),
         }
 
 
-def run_interview(questions: int, grade_latency: float, decide_latency: float) -> dict[str, Any]:
+def run_interview(
+    questions: int,
+    grade_latency: float,
+    decide_latency: float,
+    long_track: bool = False,
+    profile: bool = False,
+) -> dict[str, Any]:
     from PySide6.QtCore import QTimer
 
-    driver = Driver(questions, grade_latency, decide_latency)
+    from benchmarks.stall_profile import StallProfiler
+
+    profiler = StallProfiler() if profile else None
+    if profiler is not None:
+        profiler.start()
+    track = ""
+    if long_track:
+        from benchmarks import long_track as long
+        from interviewer.storage.paths import app_paths
+
+        track = long.write(app_paths().content_dir, questions)
+    driver = Driver(questions, grade_latency, decide_latency, track)
     QTimer.singleShot(0, driver.start)
     # A guard, not a measurement: a broken run must end rather than hang the benchmarks.
     QTimer.singleShot(int((30 + 8 * questions) * 1000), driver.app.quit)
     driver.app.exec()
     driver.monitor.stop()
     out = driver.result()
+    if profiler is not None:
+        profiler.stop()
+        out["stall_profiles"] = [
+            {"ms": round(ms, 1), "phase": phase, **profiler.explain(a, b)}
+            for a, b, ms, phase in driver.monitor.long_stalls()
+        ]
     driver.controller.shutdown(3000)
     driver.controller.store.close()
     return out
@@ -371,6 +456,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--grade-latency", type=float, default=0.5)
     parser.add_argument("--decide-latency", type=float, default=0.3)
     parser.add_argument("--idle", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument(
+        "--long-track", action="store_true", help="on a custom track of --questions questions"
+    )
+    parser.add_argument(
+        "--profile-stalls", action="store_true", help="sample the GUI thread in long stalls"
+    )
     parser.add_argument("--headless", action="store_true", help="the service alone, no window")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -379,7 +470,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.idle:
         out = run_idle(args.idle)
     else:
-        out = run_interview(args.questions, args.grade_latency, args.decide_latency)
+        out = run_interview(
+            args.questions,
+            args.grade_latency,
+            args.decide_latency,
+            args.long_track,
+            args.profile_stalls,
+        )
     print(json.dumps(out), flush=True)
     sys.stderr.flush()
     # Skip interpreter finalisation: with PySide6 6.12.0 on Python 3.11 it can abort

@@ -1,5 +1,5 @@
 import sys
 
-from interviewer.cli import main
+from interviewer.launch import main
 
 sys.exit(main())

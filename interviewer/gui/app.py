@@ -9,86 +9,55 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
-
-from interviewer import __version__
-from interviewer.core.errors import InterviewerError
-from interviewer.gui.controller import Controller, open_store
-from interviewer.gui.icon import app_icon
-from interviewer.gui.main_window import APP_NAME, MainWindow
-from interviewer.llm.base import Backend
-from interviewer.storage.content_files import load_library
+from interviewer.gui.boot import application as application  # re-exported
+from interviewer.gui.controller import Controller
+from interviewer.gui.home import track_meta
+from interviewer.gui.loading import StartParts, load_parts
+from interviewer.gui.main_window import MainWindow
 from interviewer.storage.paths import app_paths
-from interviewer.storage.secrets import SecretStore
-from interviewer.storage.settings import Settings, load_settings
+from interviewer.storage.track_index import write_index
 
 #: How long closing waits for background store work (a slow disk, a busy database).
 STORE_CLOSE_WAIT_MS = 5000
 
-
-def application(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication, created with the app's names and high-DPI policy."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName("interviewer")
-    app.setApplicationDisplayName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName("interviewer")
-    app.setDesktopFileName("io.github.interviewer.Interviewer")
-    app.setWindowIcon(app_icon())
-    return app
+__all__ = ["application", "build_window", "remember_tracks", "run", "settle_memory"]
 
 
-def build_window(args: argparse.Namespace | Any = None) -> MainWindow:
-    """Load settings, content and backend, and build the window around them."""
-    from interviewer.llm.factory import make_backend
-    from interviewer.llm.offline import OfflineCoach
-
-    paths = app_paths()
-    problems: list[str] = []
-    try:
-        settings = load_settings(paths.settings_file)
-    except InterviewerError as err:
-        problems.append(str(err))
-        settings = Settings()
-    problems.extend(settings.notes)  # a grader entry that was ignored
-    secrets = SecretStore()
-    library = load_library(paths.content_dir)
-    offline: Backend = OfflineCoach()
-    backend: Backend | None = None
-    notice = ""
-    overrides = {
-        "backend": getattr(args, "backend", None),
-        "model": getattr(args, "model", None),
-        "base_url": getattr(args, "base_url", None),
-    }
-    try:
-        choice = make_backend(settings, secrets, **overrides)
-        backend, notice = choice.backend, choice.notice
-    except InterviewerError as err:
-        problems.append(f"{err} The offline coach runs until this is fixed in Settings.")
-        backend = offline
-    # The session database: interviews are saved as they happen and resumed after a crash.
-    store = open_store()
+def build_window(
+    args: argparse.Namespace | Any = None, parts: StartParts | None = None, *, settle: bool = True
+) -> MainWindow:
+    """Load settings, content and backend (unless `parts` brings them, loaded on a
+    worker by gui/boot.py), and build the window around them."""
+    if parts is None:
+        parts = load_parts(args)
     controller = Controller(
-        library, settings, secrets, backend=backend, offline=offline, store=store
+        parts.library,
+        parts.settings,
+        parts.secrets,
+        backend=parts.backend,
+        offline=parts.offline,
+        store=parts.store,
     )
-    controller.backend_notice = notice
+    controller.backend_notice = parts.notice
     window = MainWindow(controller)
-    if problems:
-        window.banner.show_message("error", " ".join([*problems, store.notice]).strip())
-    settle_memory()
+    if parts.problems:
+        window.banner.show_message("error", " ".join([*parts.problems, parts.store.notice]).strip())
+    remember_tracks(parts)
+    if settle:
+        settle_memory()
     return window
+
+
+def remember_tracks(parts: StartParts) -> None:
+    """Write the small track index the next start's first frame shows (gui/boot.py)."""
+    tracks = sorted(parts.library.tracks.values(), key=lambda t: (t.name.lower(), t.id))
+    entries = [
+        {"id": t.id, "name": t.name, "meta": track_meta(t), "description": t.description}
+        for t in tracks
+    ]
+    write_index(app_paths().cache_dir, parts.roots, entries)
 
 
 def settle_memory() -> None:
@@ -104,19 +73,7 @@ def settle_memory() -> None:
 
 
 def run(args: argparse.Namespace | Any = None) -> int:
-    app = application()
-    window = build_window(args)
-    window.show()
-    window.discover_local_servers()
-    window.check_models_on_first_use()  # a local model never checked: once, in the background
-    try:
-        return int(app.exec())
-    finally:
-        # The window's background work (QueryOp) runs on the global pool, and the
-        # interview's store writes on the controller's own one-thread pool (closing the
-        # window already flushed it; a write handed over since lands here): let every
-        # store read or write finish before the store closes under it. Their callbacks
-        # are not run: the window is closed.
-        window.controller.flush_writes(STORE_CLOSE_WAIT_MS)
-        QThreadPool.globalInstance().waitForDone(STORE_CLOSE_WAIT_MS)
-        window.controller.store.close()
+    """The desktop app: started in two phases, the first frame at once (gui/boot.py)."""
+    from interviewer.gui.boot import run as run_in_two_phases
+
+    return run_in_two_phases(args)

@@ -1,0 +1,532 @@
+"""Two-phase start: the window's first frame at once, the app loaded behind it.
+
+Importing the app (pydantic models, content validation, the engine, grading and prompt
+code, every screen) and building its window takes several times as long as showing a
+window. So `run` shows a `Shell` first: the top-level window, titled and sized as the
+main window, holding `Skeleton`, a copy of the home screen's frame with the track names
+from the small cached index a normal start writes (`storage.track_index`). This module
+imports only Qt, the standard library and a few small modules that import nothing else
+(`gui.widgets`, `gui.icon`, `gui.window_state`, `storage.paths`, `storage.track_index`).
+
+Then `Loader` loads the rest, in steps that leave the event loop free in between:
+settings, content, key store, backend and session store on a worker thread
+(`gui.loading.load_parts`: plain data, no Qt); then the screens' modules, one per turn of
+the event loop; then the main window is built (`gui.app.build_window`) and embedded in
+the shell in place of the skeleton. The skeleton is never dead: a click on a track,
+Start, History, Progress, a job or Settings is remembered, shown as waiting (a busy
+cursor and a line saying what opens), and replayed on the real home screen the moment it
+is there.
+
+The main window embedded as a child keeps all its behaviour; the shell forwards closing
+to it (which may ask before quitting an interview) and then saves its own geometry, the
+window's, over the child's.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import importlib
+import json
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# Not `Qt`: the first use of PySide6's Qt namespace builds all of its 145 enum classes
+# (50-100 ms, a third of a bare window's whole start), so the first frame is made
+# without it and the names that need it are looked up after (`_qt()`).
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSizePolicy,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer import __version__
+from interviewer.gui.window_state import restore_geometry, save_geometry
+from interviewer.storage.paths import app_paths
+from interviewer.storage.track_index import read_index
+
+#: The same as main_window.APP_NAME, DEFAULT_SIZE and MIN_SIZE (that module is not
+#: imported here: it imports every screen); tests/test_boot.py checks they agree.
+APP_NAME = "Interviewer"
+DEFAULT_SIZE = (1120, 780)
+MIN_SIZE = (720, 520)
+#: The screens' modules, imported on the GUI thread one per event-loop turn once the
+#: worker has loaded the rest (imports of one module from two threads would wait on
+#: each other's import lock).
+SCREEN_MODULES = (
+    "interviewer.gui.style",
+    "interviewer.gui.workers",
+    "interviewer.gui.controller",
+    "interviewer.gui.home",
+    "interviewer.gui.interview",
+    "interviewer.gui.feedback",
+    "interviewer.gui.history",
+    "interviewer.gui.progress",
+    "interviewer.gui.jobs",
+    "interviewer.gui.settings_dialog",
+    "interviewer.gui.main_window",
+    "interviewer.gui.app",
+)
+#: While the worker imports and parses, the GUI thread gets the interpreter back this
+#: often (Python's default is 5 ms).
+LOADING_SWITCH_INTERVAL = 0.001
+#: How long closing waits for background store work (gui.app.STORE_CLOSE_WAIT_MS).
+STORE_CLOSE_WAIT_MS = 5000
+#: What a click on the skeleton opens, for the line that says it is waiting.
+WAITING_TEXT = {
+    "start": "The interview starts",
+    "history": "History opens",
+    "progress": "Progress opens",
+    "job": "Practise for a job opens",
+    "settings": "Settings open",
+}
+
+
+#: gui.widgets.PRIMARY_BUTTON_CSS (that module uses the Qt namespace at import).
+PRIMARY_BUTTON_CSS = (
+    "QPushButton#primaryButton { background: palette(highlight); color: palette(highlighted-text);"
+    " border: 1px solid palette(highlight); border-radius: 6px; padding: 6px 18px; }"
+    " QPushButton#primaryButton:hover { border: 1px solid palette(highlighted-text); }"
+    " QPushButton#primaryButton:focus { border: 2px solid palette(highlighted-text); }"
+    " QPushButton#primaryButton:disabled { background: palette(button);"
+    " color: palette(mid); border: 1px solid palette(mid); }"
+)
+
+
+def _qt() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt
+
+
+def _font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
+    """gui.widgets.scaled_font."""
+    font = QFont(widget.font())
+    size = font.pointSizeF()
+    if size > 0:
+        font.setPointSizeF(size * factor)
+    font.setBold(bold)
+    return font
+
+
+def _plain(text: str) -> str:
+    """Text shown as written (the labels' automatic format without the Qt enum)."""
+    return f"<p>{html.escape(text)}</p>"
+
+
+def application(argv: list[str] | None = None, *, icon: bool = True) -> QApplication:
+    """The running QApplication, created with the app's names (and icon unless told not
+    to: the first frame sets it after, `Loader.start`). High-DPI scale factors are not
+    rounded: Qt 6's default (PassThrough), which the app relies on."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("interviewer")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("interviewer")
+    app.setDesktopFileName("io.github.interviewer.Interviewer")
+    if icon:
+        _set_icon(app)
+    return app
+
+
+def _set_icon(app: QApplication) -> None:
+    from interviewer.gui.icon import app_icon
+
+    app.setWindowIcon(app_icon())
+
+
+class Skeleton(QWidget):
+    """The home screen's frame before the app has loaded: headings, the cached track
+    names, the buttons. Every click is announced with `requested(kind, track_id)`."""
+
+    requested = Signal(str, str)
+
+    def __init__(self, tracks: list[dict[str, str]] | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Home (loading)")
+        self.tracks = tracks or []
+        #: A track the candidate picked here (carried over to the real home screen).
+        self.picked = ""
+        centre = QHBoxLayout(self)
+        centre.setContentsMargins(0, 0, 0, 0)
+        page = QWidget()
+        page.setMaximumWidth(1240)
+        centre.addWidget(page)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(20, 16, 20, 14)
+        outer.setSpacing(12)
+
+        heading = QLabel("Practise a machine learning engineer interview")
+        heading.setFont(_font(self, 1.5, bold=True))
+        heading.setWordWrap(True)
+        sub = QLabel(
+            "Pick a track, answer against the clock, and get every answer graded against "
+            "a rubric with quoted evidence."
+        )
+        sub.setWordWrap(True)
+        sub.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        head_row = QHBoxLayout()
+        head_row.setSpacing(8)
+        head_text = QVBoxLayout()
+        head_text.setSpacing(4)
+        head_text.addWidget(heading)
+        head_text.addWidget(sub)
+        head_row.addLayout(head_text, 1)
+        head_buttons = QHBoxLayout()
+        head_buttons.setSpacing(8)
+        head_column = QVBoxLayout()
+        head_column.addLayout(head_buttons)
+        head_column.addStretch(1)
+        head_row.addLayout(head_column)
+        self.buttons: dict[str, QPushButton] = {}
+        for kind, text in (
+            ("job", "Practise for a &job…"),
+            ("history", "&History"),
+            ("progress", "&Progress"),
+        ):
+            button = QPushButton(text)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, k=kind: self._request(k))
+            head_buttons.addWidget(button)
+            self.buttons[kind] = button
+        outer.addLayout(head_row)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        outer.addLayout(body, 1)
+        left = QVBoxLayout()
+        tracks_label = QLabel("&Tracks")
+        tracks_label.setFont(_font(self, 1.0, bold=True))
+        self.track_list = QListWidget()
+        self.track_list.setAccessibleName("Tracks")
+        self.track_list.setMinimumWidth(240)
+        tracks_label.setBuddy(self.track_list)
+        for t in self.tracks:
+            self.track_list.addItem(f"{t['name']}\n{t['meta']}")
+        if not self.tracks:
+            self.track_list.addItem("Loading the tracks…")
+        left.addWidget(tracks_label)
+        left.addWidget(self.track_list, 1)
+        body.addLayout(left, 2)
+
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        card = QFrame()
+        card.setObjectName("trackCard")
+        card.setStyleSheet(
+            "QFrame#trackCard { background: palette(base); border: 1px solid palette(mid);"
+            " border-radius: 8px; }"
+        )
+        cl = QVBoxLayout(card)
+        cl.setContentsMargins(16, 14, 16, 14)
+        self.track_name = QLabel()
+        self.track_name.setFont(_font(self, 1.25, bold=True))
+        self.track_name.setWordWrap(True)
+        self.track_meta = QLabel()
+        self.track_meta.setWordWrap(True)
+        self.track_meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.track_description = QLabel()
+        self.track_description.setWordWrap(True)
+        for w in (self.track_name, self.track_meta, self.track_description):
+            cl.addWidget(w)
+        right.addWidget(card)
+        self.status = QLabel("Loading your settings and the interview content…")
+        self.status.setAccessibleName("Loading")
+        self.status.setWordWrap(True)
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        right.addWidget(self.status)
+        right.addStretch(1)
+        settings = QPushButton("Se&ttings…")
+        settings.setAutoDefault(False)
+        settings.clicked.connect(lambda: self._request("settings"))
+        self.buttons["settings"] = settings
+        settings_row = QHBoxLayout()
+        settings_row.addStretch(1)
+        settings_row.addWidget(settings)
+        right.addLayout(settings_row)
+        start = QPushButton("&Start interview")
+        start.setDefault(True)
+        start.setObjectName("primaryButton")
+        start.setFont(_font(self, 1.1, bold=True))
+        start.setMinimumHeight(40)
+        start.setStyleSheet(PRIMARY_BUTTON_CSS)
+        start.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        start.clicked.connect(lambda: self._request("start"))
+        self.buttons["start"] = start
+        right.addWidget(start)
+        body.addLayout(right, 3)
+
+        self.track_list.currentRowChanged.connect(self._on_row)
+        self.track_list.itemActivated.connect(lambda _item: self._request("start"))
+        if self.tracks:
+            self.track_list.setCurrentRow(0)
+        self.picked = ""  # the first row is shown, not picked
+
+    def _on_row(self, row: int) -> None:
+        if not 0 <= row < len(self.tracks):
+            return
+        t = self.tracks[row]
+        self.picked = t["id"]
+        self.track_name.setText(_plain(t["name"]))
+        self.track_meta.setText(_plain(t["meta"]))
+        self.track_description.setText(_plain(t["description"]))
+
+    def _request(self, kind: str) -> None:
+        self.status.setText(
+            f"{WAITING_TEXT.get(kind, 'It opens')} as soon as Interviewer has loaded, in a moment…"
+        )
+        self.requested.emit(kind, self.picked)
+
+
+class Shell(QWidget):
+    """The top-level window: the skeleton first, then the main window embedded in it."""
+
+    #: The window closed before the main window was in it: loading stops.
+    closed_while_loading = Signal()
+
+    def __init__(self, tracks: list[dict[str, str]] | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(*MIN_SIZE)
+        self.resize(*DEFAULT_SIZE)
+        self._stack = QStackedLayout(self)
+        self._stack.setContentsMargins(0, 0, 0, 0)
+        self.skeleton = Skeleton(tracks)
+        self._stack.addWidget(self.skeleton)
+        self.main: Any = None
+        #: The last click made while loading: (kind, track id).
+        self.pending: tuple[str, str] | None = None
+        self.skeleton.requested.connect(self._on_requested)
+
+    def _on_requested(self, kind: str, track_id: str) -> None:
+        self.pending = (kind, track_id)
+        self.setCursor(_qt().CursorShape.BusyCursor)
+
+    def attach(self, window: Any) -> None:
+        """Put the built main window in place of the skeleton and replay what was clicked."""
+        window.setParent(self, _qt().WindowType.Widget)
+        self._stack.addWidget(window)
+        self._stack.setCurrentWidget(window)
+        self.main = window
+        picked, pending = self.skeleton.picked, self.pending
+        self._stack.removeWidget(self.skeleton)
+        self.skeleton.deleteLater()
+        self.unsetCursor()
+        home = window.home
+        if picked:
+            home.select_track(picked)
+        if pending is not None:
+            kind, track_id = pending
+            self.pending = None
+            if track_id:
+                home.select_track(track_id)
+            button = {
+                "start": home.start_button,
+                "history": home.history_button,
+                "progress": home.progress_button,
+                "job": home.job_button,
+                "settings": home.settings_button,
+            }.get(kind)
+            if button is not None:
+                button.click()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # The main window decides (it may ask before quitting an interview) and saves
+        # its state; while loading there is nothing to keep.
+        if self.main is not None:
+            if not self.main.close():
+                event.ignore()
+                return
+            # The main window saved its own geometry, a child's: the window's is ours.
+            save_geometry(self, self.main.geometry_file)
+        else:
+            self.closed_while_loading.emit()
+        event.accept()
+
+
+class Loader(QObject):
+    """Loads the app behind the shell in steps; `ready` once the main window is in it."""
+
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(self, shell: Shell, args: Any = None) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.args = args
+        self.parts: Any = None
+        self.window: Any = None
+        self.error = ""
+        self._thread: threading.Thread | None = None
+        self._switch = sys.getswitchinterval()
+        self._poll = QTimer(self)
+        self._poll.setInterval(5)
+        self._poll.timeout.connect(self._on_poll)
+        self._steps: list[Callable[[], None]] = []
+        self.cancelled = False
+        shell.closed_while_loading.connect(self._on_cancelled)
+
+    def _on_cancelled(self) -> None:
+        self.cancelled = True
+        self._steps.clear()
+
+    def start(self) -> None:
+        _set_icon(application())
+        sys.setswitchinterval(LOADING_SWITCH_INTERVAL)
+        self._thread = threading.Thread(target=self._load, name="interviewer-load", daemon=True)
+        self._thread.start()
+        self._poll.start()
+
+    def _load(self) -> None:
+        try:
+            from interviewer.gui.loading import load_parts
+
+            self.parts = load_parts(self.args)
+        except BaseException:  # shown in the window, never lost
+            self.error = traceback.format_exc()
+
+    def _on_poll(self) -> None:
+        if self._thread is None or self._thread.is_alive():
+            return
+        self._poll.stop()
+        sys.setswitchinterval(self._switch)
+        if self.cancelled:
+            return
+        if self.error:
+            print(self.error, file=sys.stderr)
+            self.shell.skeleton.status.setText(
+                "Interviewer could not load: " + self.error.strip().splitlines()[-1]
+            )
+            self.shell.unsetCursor()
+            self.failed.emit(self.error)
+            return
+        self._steps = [lambda m=m: _import(m) for m in SCREEN_MODULES]  # type: ignore[misc]
+        self._steps += [self._build, self._attach, self._after]
+        self._next()
+
+    def _next(self) -> None:
+        if not self._steps:
+            return
+        step = self._steps.pop(0)
+        step()
+        # A 1 ms timer rather than a zero-delay one: paints and input go first.
+        QTimer.singleShot(1, self._next)
+
+    def _build(self) -> None:
+        from interviewer.gui.app import build_window
+
+        self.window = build_window(self.args, self.parts, settle=False)
+
+    def _attach(self) -> None:
+        self.shell.attach(self.window)
+
+    def _after(self) -> None:
+        # Everything start-up made lives as long as the app: out of the collector's
+        # sight (a full collection here would be a long stall; see gui.app.settle_memory).
+        gc.freeze()
+        self.window.discover_local_servers()
+        self.window.check_models_on_first_use()
+        self.ready.emit()
+
+    def close_down(self) -> None:
+        """After the event loop: let background store work end, then close the store."""
+        window = self.window
+        if window is not None:
+            window.controller.flush_writes(STORE_CLOSE_WAIT_MS)
+            QThreadPool.globalInstance().waitForDone(STORE_CLOSE_WAIT_MS)
+            window.controller.store.close()
+        elif self.parts is not None:
+            self.parts.store.close()
+
+
+def _import(module: str) -> None:
+    importlib.import_module(module)
+
+
+# --------------------------------------------------------------------------- Qt checked
+
+
+def qt_stamp_path() -> Path:
+    return app_paths().cache_dir / "qt-checked.json"
+
+
+def qt_stamp() -> dict[str, str]:
+    """What the last check of Qt's libraries saw: the platform plugin and the install."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("PySide6")
+    where = list(spec.submodule_search_locations or []) if spec else []
+    base = where[0] if where else ""
+    try:
+        mtime = str(os.stat(base).st_mtime_ns) if base else ""
+    except OSError:
+        mtime = ""
+    env = os.environ
+    plugin = env.get("QT_QPA_PLATFORM", "").split(":")[0] or (
+        "wayland" if env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY") else "xcb"
+    )
+    return {"python": sys.executable, "pyside6": base, "mtime": mtime, "plugin": plugin}
+
+
+def qt_checked() -> bool:
+    """True when a display is set and Qt opened a window here before with this same
+    install and platform plugin: the command line's library check can be skipped."""
+    env = os.environ
+    if not (env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        return False
+    try:
+        seen = json.loads(qt_stamp_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(seen == qt_stamp())
+
+
+def _remember_qt_checked() -> None:
+    path = qt_stamp_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(qt_stamp()), encoding="utf-8")
+    except OSError:
+        pass
+
+
+# --------------------------------------------------------------------------- run
+
+
+def show_shell(args: Any = None) -> tuple[QApplication, Shell, Loader]:
+    """The first frame: application, shell with the skeleton, shown; loading queued."""
+    app = application(icon=False)
+    paths = app_paths()
+    shell = Shell(read_index(paths.cache_dir))
+    restore_geometry(shell, paths.config_dir / "window.json")
+    loader = Loader(shell, args)
+    shell.show()
+    QTimer.singleShot(0, loader.start)
+    return app, shell, loader
+
+
+def run(args: Any = None) -> int:
+    """The desktop app, started in two phases (see the module's doc)."""
+    app, _shell, loader = show_shell(args)
+    QTimer.singleShot(0, _remember_qt_checked)
+    try:
+        return int(app.exec())
+    finally:
+        loader.close_down()

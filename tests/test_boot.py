@@ -1,0 +1,221 @@
+"""Two-phase start (issue 18): the shell's first frame shows the cached tracks, loading goes on
+behind it, a click made while loading waits visibly and then acts, the cached track index
+is rebuilt when the content changes or the file is broken."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from interviewer.gui import boot
+from interviewer.storage.content_files import builtin_content_root
+from interviewer.storage.paths import app_paths
+from interviewer.storage.track_index import index_path, read_index, write_index
+
+TRACK_TOML = """id = "{id}"
+name = "{name}"
+description = "A custom track."
+duration_minutes = 20
+question_count = 2
+categories = ["technical"]
+"""
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    """The loader freezes the heap at the end of start-up (gc.freeze); undo it per test."""
+    yield
+    gc.unfreeze()
+
+
+def _started(qtbot: QtBot) -> tuple[boot.Shell, boot.Loader]:
+    _app, shell, loader = boot.show_shell(None)
+    qtbot.addWidget(shell)
+    return shell, loader
+
+
+def _finish(qtbot: QtBot, shell: boot.Shell, loader: boot.Loader) -> None:
+    with qtbot.waitSignal(loader.ready, timeout=60_000):
+        pass
+    assert shell.main is not None
+
+
+def _close(loader: boot.Loader) -> None:
+    if loader.window is not None:
+        loader.window.controller.shutdown(3000)
+    loader.close_down()
+
+
+def test_main_window_constants_agree() -> None:
+    from interviewer.gui import main_window
+
+    assert boot.APP_NAME == main_window.APP_NAME
+    assert boot.DEFAULT_SIZE == main_window.DEFAULT_SIZE
+    assert boot.MIN_SIZE == main_window.MIN_SIZE
+
+
+def test_first_start_writes_the_index_and_the_next_shows_it(qtbot: QtBot) -> None:
+    cache = app_paths().cache_dir
+    shell, loader = _started(qtbot)
+    # No index yet: the skeleton says the tracks are loading, never an empty list.
+    assert shell.skeleton.tracks == []
+    assert shell.skeleton.track_list.item(0).text() == "Loading the tracks…"
+    _finish(qtbot, shell, loader)
+    names = [t["name"] for t in read_index(cache) or []]
+    assert "ML Full Loop" in names
+    assert shell.main.home.track_list.count() == len(names)
+    _close(loader)
+    # The next start's first frame lists the tracks before anything else is loaded.
+    shell2, loader2 = _started(qtbot)
+    shown = [
+        shell2.skeleton.track_list.item(i).text().split("\n")[0]
+        for i in range(shell2.skeleton.track_list.count())
+    ]
+    assert shown == names
+    _finish(qtbot, shell2, loader2)
+    _close(loader2)
+
+
+def test_a_click_while_loading_waits_visibly_then_acts(qtbot: QtBot) -> None:
+    shell, loader = _started(qtbot)
+    shell.skeleton.buttons["history"].click()
+    # Not dead: the click is remembered and the window says what will open.
+    assert shell.pending == ("history", "")
+    assert shell.cursor().shape() == Qt.CursorShape.BusyCursor
+    assert "History opens" in shell.skeleton.status.text()
+    _finish(qtbot, shell, loader)
+    # History reads the store in the background, then shows.
+    qtbot.waitUntil(lambda: shell.main.stack.currentWidget() is shell.main.history)
+    assert shell.pending is None
+    assert shell.cursor().shape() != Qt.CursorShape.BusyCursor
+    _close(loader)
+
+
+def test_a_track_picked_while_loading_is_the_one_selected(qtbot: QtBot) -> None:
+    cache = app_paths().cache_dir
+    shell, loader = _started(qtbot)
+    _finish(qtbot, shell, loader)
+    _close(loader)
+    tracks = read_index(cache) or []
+    assert len(tracks) >= 2
+    shell, loader = _started(qtbot)
+    shell.skeleton.track_list.setCurrentRow(1)
+    _finish(qtbot, shell, loader)
+    current = shell.main.home.current_track()
+    assert current is not None and current.id == tracks[1]["id"]
+    _close(loader)
+
+
+def test_closing_while_loading_closes(qtbot: QtBot) -> None:
+    shell, loader = _started(qtbot)
+    assert shell.close()
+    qtbot.waitUntil(lambda: loader._thread is not None and not loader._thread.is_alive())
+    qtbot.wait(50)
+    # Nothing more is built for a window that is gone.
+    assert loader.window is None and shell.main is None
+    _close(loader)
+
+
+def test_the_index_is_stale_when_content_changes(tmp_path: Path) -> None:
+    user = tmp_path / "content"
+    (user / "tracks").mkdir(parents=True)
+    roots = [builtin_content_root(), user]
+    cache = tmp_path / "cache"
+    entries = [{"id": "a", "name": "A", "meta": "m", "description": "d"}]
+    write_index(cache, roots, entries)
+    assert read_index(cache) == entries
+    # A new user track makes it stale.
+    mine = user / "tracks" / "mine.toml"
+    mine.write_text(TRACK_TOML.format(id="mine", name="Mine"), encoding="utf-8")
+    assert read_index(cache) is None
+    write_index(cache, roots, entries)
+    assert read_index(cache) == entries
+    # An edited file (size or time) makes it stale.
+    mine.write_text(TRACK_TOML.format(id="mine", name="Mine, renamed"), encoding="utf-8")
+    assert read_index(cache) is None
+    write_index(cache, roots, entries)
+    # A removed file too.
+    mine.unlink()
+    assert read_index(cache) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        "[]",
+        '{"version": 99}',
+        '{"version": 1, "roots": [], "folders": [], "files": {}, "tracks": [{"id": 1}]}',
+    ],
+)
+def test_a_broken_index_is_ignored(tmp_path: Path, text: str) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    index_path(cache).write_text(text, encoding="utf-8")
+    assert read_index(cache) is None
+
+
+def test_a_broken_index_is_rebuilt_on_start(qtbot: QtBot) -> None:
+    cache = app_paths().cache_dir
+    cache.mkdir(parents=True, exist_ok=True)
+    index_path(cache).write_text("{broken", encoding="utf-8")
+    shell, loader = _started(qtbot)
+    assert shell.skeleton.tracks == []
+    _finish(qtbot, shell, loader)
+    assert read_index(cache)
+    _close(loader)
+
+
+def test_a_user_track_added_shows_after_the_next_full_start(qtbot: QtBot) -> None:
+    cache = app_paths().cache_dir
+    shell, loader = _started(qtbot)
+    _finish(qtbot, shell, loader)
+    _close(loader)
+    user = app_paths().content_dir / "tracks"
+    user.mkdir(parents=True)
+    (user / "mine.toml").write_text(
+        TRACK_TOML.format(id="mine", name="Aaa my track"), encoding="utf-8"
+    )
+    assert read_index(cache) is None  # stale: the new file is not in it
+    shell, loader = _started(qtbot)
+    assert shell.skeleton.tracks == []
+    _finish(qtbot, shell, loader)
+    _close(loader)
+    assert "Aaa my track" in [t["name"] for t in read_index(cache) or []]
+
+
+def test_qt_checked_only_after_a_window_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert not boot.qt_checked()
+    boot._remember_qt_checked()
+    assert boot.qt_checked()
+    # Another platform plugin is checked again by the command line.
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert not boot.qt_checked()
+    # And no display at all never takes the fast path.
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert not boot.qt_checked()
+    assert json.loads(boot.qt_stamp_path().read_text())["plugin"] == "offscreen"
+
+
+def test_launch_sends_other_commands_to_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import interviewer.cli as cli
+    from interviewer import launch
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(cli, "main", lambda argv=None: seen.append(list(argv or [])) or 0)
+    monkeypatch.setattr(boot, "run", lambda args=None: pytest.fail("opened the window"))
+    assert launch.main(["tracks"]) == 0
+    # Not checked yet: even the bare command goes through the command line's checks.
+    monkeypatch.setattr(boot, "qt_checked", lambda: False)
+    assert launch.main([]) == 0
+    assert seen == [["tracks"], []]
