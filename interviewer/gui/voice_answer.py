@@ -444,7 +444,10 @@ class VoiceAnswer(QObject):
         problem = self.problem()
         c = self.controller
         can_answer = c.answering and not c.paused
-        can_record = not problem and (can_answer or self.recorder.recording)
+        # A hidden record row (a coding answer's editor replaces the answer box) records
+        # nothing: the transcript would go into a box nobody sees.
+        shown = not self.bar.isHidden()
+        can_record = not problem and shown and (can_answer or self.recorder.recording)
         self.record_action.setEnabled(can_record)
         self.push_action.setEnabled(can_record)
         self.bar.record_button.setEnabled(can_record)
