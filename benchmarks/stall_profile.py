@@ -27,7 +27,7 @@ DEPTH = 14
 
 
 def _stack(frame: Any) -> tuple[str, ...]:
-    out = []
+    out: list[str] = []
     while frame is not None and len(out) < DEPTH:
         code = frame.f_code
         name = code.co_filename.rsplit("/", 2)
@@ -38,7 +38,7 @@ def _stack(frame: Any) -> tuple[str, ...]:
 
 class StallProfiler:
     def __init__(self) -> None:
-        self.main_id = threading.main_thread().ident
+        self.main_id = threading.main_thread().ident or 0
         self.samples: collections.deque[tuple[float, tuple[str, ...]]] = collections.deque(
             maxlen=200_000
         )

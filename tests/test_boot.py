@@ -212,7 +212,12 @@ def test_launch_sends_other_commands_to_the_command_line(
     from interviewer import launch
 
     seen: list[list[str]] = []
-    monkeypatch.setattr(cli, "main", lambda argv=None: seen.append(list(argv or [])) or 0)
+
+    def cli_main(argv: list[str] | None = None) -> int:
+        seen.append(list(argv or []))
+        return 0
+
+    monkeypatch.setattr(cli, "main", cli_main)
     monkeypatch.setattr(boot, "run", lambda args=None: pytest.fail("opened the window"))
     assert launch.main(["tracks"]) == 0
     # Not checked yet: even the bare command goes through the command line's checks.
