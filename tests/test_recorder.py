@@ -24,6 +24,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from interviewer.core.models import Turn
 from interviewer.gui.interview import InterviewView
 from interviewer.gui.recorder import (
     AudioFormat,
@@ -47,7 +48,7 @@ WORD_SECONDS = 0.25
 
 def wav_length(path: Path) -> float:
     with wave.open(str(path)) as w:
-        return w.getnframes() / w.getframerate()
+        return float(w.getnframes() / w.getframerate())
 
 
 def espeak(path: Path, text: str) -> Path:
@@ -221,6 +222,18 @@ def answered(app: App) -> bool:
     return engine is not None and any(t.role == "candidate" for t in engine.records[0].turns)
 
 
+def first_answer(app: App) -> Turn:
+    engine = app.controller.engine
+    assert engine is not None
+    return next(t for t in engine.records[0].turns if t.role == "candidate")
+
+
+def first_question(app: App) -> str:
+    engine = app.controller.engine
+    assert engine is not None
+    return engine.records[0].question.id
+
+
 def voice_app(
     qtbot: QtBot, speech: Path, *, script: str = SPOKEN, seconds: int = 120
 ) -> tuple[App, InterviewView, Streams]:
@@ -262,13 +275,15 @@ def test_spoken_answer_appears_in_the_box_after_what_was_typed_and_can_be_edited
     view.answer.setPlainText(text)
     view.submit_action.trigger()
     qtbot.waitUntil(lambda: answered(app))
-    turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
+    turn = first_answer(app)
     assert turn.text == text
-    qid = app.controller.engine.records[0].question.id
+    qid = first_question(app)
     assert turn.audio == f"{qid}-0.wav"
     assert turn.voice is not None and turn.voice.words == len(SPOKEN.split())
     assert turn.voice.speaking_rate_wpm is not None
-    wav = view.voice.audio_folder(app.controller.session_id) / f"{qid}-0.wav"
+    sid = app.controller.session_id
+    assert sid is not None
+    wav = view.voice.audio_folder(sid) / f"{qid}-0.wav"
     assert len(read_wav(wav)) / (2 * SAMPLE_RATE) == pytest.approx(wav_length(speech), abs=0.01)
     assert not Path(str(wav) + ".json").exists()  # the transcript is in the turn now
 
@@ -279,7 +294,7 @@ def test_stop_and_submit_sends_the_last_phrase(qtbot: QtBot, speech: Path) -> No
     qtbot.waitUntil(lambda: view.voice.recorder.seconds >= 1.0)
     view.voice.stop_and_submit()
     qtbot.waitUntil(lambda: answered(app), timeout=10_000)
-    turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
+    turn = first_answer(app)
     said = streams.made[0].seconds
     # Everything heard, including the phrase still being transcribed when Stop was pressed.
     assert turn.text.split() == SPOKEN.split()[: int(said / WORD_SECONDS) + 1]
@@ -294,12 +309,12 @@ def test_clock_running_out_while_speaking_submits_what_was_said(qtbot: QtBot, sp
     app.clock.advance(61)
     app.controller.tick()
     qtbot.waitUntil(lambda: answered(app), timeout=10_000)
-    turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
+    turn = first_answer(app)
     assert turn.timed_out
     said = streams.made[0].seconds
     expected = " ".join(SPOKEN.split()[: int(said / WORD_SECONDS) + 1])
     assert turn.text == f"Typed. {expected}"
-    qid = app.controller.engine.records[0].question.id
+    qid = first_question(app)
     assert turn.voice is not None and turn.audio == f"{qid}-0.wav"
 
 
@@ -334,11 +349,12 @@ def test_keep_recordings_off_deletes_the_file_once_the_turn_has_the_transcript(
     app.controller.settings = app.controller.settings.model_copy(update={"keep_recordings": False})
     view.voice.start()
     qtbot.waitUntil(lambda: not view.voice.busy, timeout=10_000)
+    assert view.voice.audio is not None
     wav = view.voice.audio.path
     assert wav.exists()
     view.submit_action.trigger()
     qtbot.waitUntil(lambda: answered(app))
-    turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
+    turn = first_answer(app)
     assert turn.text == SPOKEN and turn.audio is None and turn.voice is not None
     assert not wav.exists()
 
@@ -385,7 +401,7 @@ def test_real_tiny_en_model_transcribes_a_spoken_answer_in_the_window(
     assert {"split", "before", "fitting", "check"} <= heard, view.answer.toPlainText()
     view.submit_action.trigger()
     qtbot.waitUntil(lambda: answered(app))
-    turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
+    turn = first_answer(app)
     assert turn.voice is not None and turn.voice.words >= 10
     assert turn.voice.speaking_rate_wpm is not None
 
@@ -412,7 +428,7 @@ def test_clock_running_out_after_speaking_keeps_the_voice(qtbot: QtBot, speech: 
     app.clock.advance(61)
     app.controller.tick()
     qtbot.waitUntil(lambda: answered(app))
-    turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
+    turn = first_answer(app)
     assert turn.timed_out and turn.text == SPOKEN and turn.voice is not None
 
 
@@ -424,7 +440,7 @@ def test_ending_the_interview_while_speaking_keeps_the_last_phrase(
     qtbot.waitUntil(lambda: view.voice.recorder.seconds >= 1.0)
     view.end_action.trigger()  # the test's confirmation says yes
     qtbot.waitUntil(lambda: answered(app), timeout=10_000)
-    turn = next(t for t in app.controller.engine.records[0].turns if t.role == "candidate")
+    turn = first_answer(app)
     said = streams.made[0].seconds
     assert turn.text.split() == SPOKEN.split()[: int(said / WORD_SECONDS) + 1]
 
@@ -485,7 +501,9 @@ def test_a_spoken_answer_reaches_the_grade_with_its_voice_delivery(
     view.answer.setPlainText("Typed: standardise with the training mean and deviation.")
     view.submit_action.trigger()
     qtbot.waitUntil(lambda: app.controller.results is not None, timeout=20_000)
-    spoken, typed = app.controller.results.records
+    results = app.controller.results
+    assert results is not None
+    spoken, typed = results.records
     assert spoken.grade is not None and spoken.grade.delivery is not None
     voice = spoken.grade.delivery.voice
     assert voice is not None and voice.words == len(SPOKEN.split())

@@ -18,7 +18,9 @@ from pytestqt.qtbot import QtBot
 
 from interviewer.gui.recorder import WavFileSource
 from interviewer.gui.voice_answer import sidecar, wav_seconds_on_disk
+from interviewer.llm.base import CancelToken
 from interviewer.storage.session_files import session_dir
+from interviewer.voice.base import Transcript
 from interviewer.voice.scripted import ScriptedTranscriber
 from interviewer.voice.streaming import StreamingTranscriber
 from tests.test_gui_store import StoredApp, begin, kill, launch, reader
@@ -38,22 +40,31 @@ class Engines:
     def __init__(self, *texts: str, default: str = "") -> None:
         self.texts = texts
         self.default = default
-        self.made: list[ScriptedTranscriber] = []
+        self.made: list[ThreadNoting] = []
         self.threads: set[str] = set()
 
-    def __call__(self) -> ScriptedTranscriber:
-        engine = ScriptedTranscriber(*self.texts, default=self.default)
-        outer = self
-
-        original = engine.transcribe
-
-        def transcribe(*args: object, **kwargs: object) -> object:
-            outer.threads.add(threading.current_thread().name)
-            return original(*args, **kwargs)  # type: ignore[arg-type]
-
-        engine.transcribe = transcribe  # type: ignore[method-assign]
+    def __call__(self) -> ThreadNoting:
+        engine = ThreadNoting(*self.texts, default=self.default)
+        engine.threads = self.threads
         self.made.append(engine)
         return engine
+
+
+class ThreadNoting(ScriptedTranscriber):
+    """A ScriptedTranscriber that also notes which thread each call ran on."""
+
+    threads: set[str]
+
+    def transcribe(
+        self,
+        audio: bytes | Path,
+        *,
+        cancel: CancelToken | None = None,
+        offset: float = 0.0,
+        prompt: str = "",
+    ) -> Transcript:
+        self.threads.add(threading.current_thread().name)
+        return super().transcribe(audio, cancel=cancel, offset=offset, prompt=prompt)
 
 
 def with_voice(app: StoredApp, speech: Path, engines: Engines) -> None:
@@ -83,6 +94,7 @@ def crash_while_speaking(qtbot: QtBot, speech: Path, seconds: float) -> tuple[st
     view = first.window.interview
     assert view.voice.start()
     qtbot.waitUntil(lambda: view.voice.recorder.seconds >= seconds)
+    assert view.voice.audio is not None
     path = view.voice.audio.path
     first.controller.autosave_timer.timeout.emit()
     first.controller.flush_writes()
@@ -141,6 +153,7 @@ def test_only_the_part_without_a_transcript_is_transcribed_again(
     # A first recording finishes (its transcript is saved beside the file) ...
     assert view.voice.start()
     qtbot.waitUntil(lambda: not view.voice.busy, timeout=10_000)
+    assert view.voice.audio is not None
     path = view.voice.audio.path
     covered = view.voice.audio.covered
     assert sidecar(path).exists() and covered == pytest.approx(wav_length(speech), abs=0.01)
@@ -198,7 +211,7 @@ def test_recording_over_the_interviewer_silences_it_and_starts_the_clock(
     voice.set_problem("")
     voice.source_factory = lambda: WavFileSource(speech)
     voice.stream_factory = lambda: (
-        lambda on_update: StreamingTranscriber(  # type: ignore[assignment,misc,return-value]
+        lambda on_update: StreamingTranscriber(
             ScriptedTranscriber(default="hello"), on_update=on_update
         )
     )
