@@ -338,8 +338,11 @@ def test_no_microphone_disables_the_button_and_says_why(qtbot: QtBot, speech: Pa
     button = view.voice_bar.record_button
     assert not button.isEnabled()
     assert "microphone" in button.toolTip().lower() or "install" in button.toolTip()
+    assert view.voice_bar.status.text()  # said on screen too, not only in the tooltip
     view.voice.record_action.trigger()
     assert not view.voice.recorder.recording
+    view.voice.set_problem("")  # a microphone was plugged in and Settings applied
+    assert button.isEnabled() and not view.voice_bar.status.text()
 
 
 def test_keep_recordings_off_deletes_the_file_once_the_turn_has_the_transcript(

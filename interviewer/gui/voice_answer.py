@@ -347,6 +347,7 @@ class VoiceAnswer(QObject):
         self._leftover_op: QueryOp[Transcript] | None = None
         self._problem: str | None = None
         self._offset = 0.0  # seconds already in the file when this recording started
+        self._why = ""  # why recording is off, as the status row shows it
         self._finish_timer = QTimer(self)
         self._finish_timer.setSingleShot(True)
         self._finish_timer.setInterval(FINISH_WAIT_MS)
@@ -467,6 +468,15 @@ class VoiceAnswer(QObject):
             f"Stop recording, wait for the last phrase, and submit ({STOP_SUBMIT_KEYS})"
         )
         self.bar.meter.setEnabled(not problem)
+        self.bar.time_label.setEnabled(not problem)
+        # The first sentence says why on screen; the tooltip says what to do.
+        why = problem.split(". ")[0].rstrip(".") + "." if problem else ""
+        status = self.bar.status.text()
+        if why and not status:
+            self.bar.status.setText(why)
+        elif not why and status and status == self._why:
+            self.bar.status.setText("")
+        self._why = why
 
     # ------------------------------------------------------------------ commands
 
