@@ -343,7 +343,6 @@ class VoiceAnswer(QObject):
         self._ours = False  # the box is being changed by this class, not the candidate
         self._then: Callable[[], None] | None = None
         self._timeout_when_done = False
-        self._offered = 0.0  # seconds of leftover audio offered for transcription
         self._leftover_op: QueryOp[Transcript] | None = None
         self._problem: str | None = None
         self._offset = 0.0  # seconds already in the file when this recording started
@@ -613,7 +612,6 @@ class VoiceAnswer(QObject):
         audio = self._answer_audio()
         left = self._leftover()
         if audio is not None and left > LEFTOVER_MIN_SECONDS:
-            self._offered = left
             self.status_changed.emit(
                 f"A recording of this answer ({format_clock(left)}) was saved but not transcribed."
             )
@@ -654,7 +652,6 @@ class VoiceAnswer(QObject):
         self._span = None
         self._then = None
         self._timeout_when_done = False
-        self._offered = 0.0
         self.bar.transcribe_button.setVisible(False)
         self.bar.set_recording(False)
         self.bar.time_label.setText("0:00")
