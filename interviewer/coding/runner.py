@@ -34,7 +34,9 @@ sandbox; run only code you would run yourself):
   there;
 * fork bombs: the process count is not limited (RLIMIT_NPROC counts every process of
   the user, so a safe value depends on what else runs); a group kill ends them at the
-  time limit, a process that calls `setsid` escapes that kill;
+  time limit; a process that calls `setsid` escapes that kill, so on Linux a sweep of
+  /proc then kills every process still carrying the run's environment (its own
+  INTERVIEWER_HOME), which code that also replaces its environment escapes;
 * macOS enforces RLIMIT_AS loosely, so a memory bomb may run to the wall clock or swap;
 * Windows has no resource limits here: only the wall clock and a `taskkill /T` of the
   process tree; a job object (memory and CPU caps that children inherit) would need
@@ -216,6 +218,40 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+#: Rounds of the /proc sweep: a process caught forking may leave a child for the next.
+SWEEP_ROUNDS = 5
+
+
+def _kill_escaped(folder: str) -> int:
+    """Kill processes that left the child's process group (`setsid`, a double fork) but
+    still carry this run's environment (INTERVIEWER_HOME is the run's own temporary
+    folder). Linux only (/proc); returns how many were killed. Code that also clears its
+    environment escapes this too: see the module docstring."""
+    proc_dir = Path("/proc")
+    if not sys.platform.startswith("linux") or not proc_dir.is_dir():
+        return 0
+    marker = f"INTERVIEWER_HOME={folder}".encode()
+    me = os.getpid()
+    killed = 0
+    for _ in range(SWEEP_ROUNDS):
+        found = 0
+        for entry in proc_dir.iterdir():
+            if not entry.name.isdigit() or int(entry.name) == me:
+                continue
+            try:
+                environ = (entry / "environ").read_bytes()
+            except OSError:  # gone, or another user's process
+                continue
+            if marker in environ.split(b"\0"):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    found += 1
+        killed += found
+        if not found:
+            break
+    return killed
+
+
 def _short_reason(proc_code: int | None, stderr: str, limits: Limits) -> tuple[Status, str]:
     """Why a run ended before the harness said it was done."""
     memory = f"used more than {limits.memory_mb} MB of memory"
@@ -347,6 +383,7 @@ def _run_in(
     finally:
         _kill_tree(proc)  # also after a normal end: whatever the code started goes too
         proc.wait()
+        _kill_escaped(folder)  # and what left the group (it would hold the pipes open)
     for reader in (out, err, events):
         reader.join(READER_GRACE)
     seconds = time.monotonic() - started
