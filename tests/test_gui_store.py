@@ -135,8 +135,10 @@ def test_every_answer_is_committed_the_moment_it_is_submitted(qtbot: QtBot) -> N
             and app.controller.results is not None
         )
     )
+    # The finished report is written off the GUI thread too: it lands moments after the
+    # window has the results.
+    qtbot.waitUntil(lambda: db.load_session(sid).row.status == "finished", timeout=10_000)
     stored = db.load_session(sid)
-    assert stored.row.status == "finished"
     assert set(stored.grades) == {"q1", "q2"}  # each grade was saved as it arrived
     assert stored.report is not None and stored.report.session_id == sid
     assert stored.report.summary.overall_score == stored.row.overall_score
