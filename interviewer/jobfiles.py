@@ -1,4 +1,4 @@
-"""Read a job posting or a CV from a file: plain text, Markdown, PDF or DOCX.
+"""Read a job posting or a CV from a file: plain text, Markdown, HTML, PDF or DOCX.
 
 The I/O half of job targets (core/jobs.py is the pure half). PDF text comes from Qt's own
 QtPdf (`QPdfDocument`, which needs no window and no application object); DOCX is a zip
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -21,6 +22,16 @@ from interviewer.core.jobs import MAX_TEXT_CHARS, JobError
 
 #: Suffixes read as text.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
+#: Suffixes of a web page saved from the browser: its visible text is read.
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+#: Documents we do not read, with a name the message can use.
+WORD_PROCESSOR_SUFFIXES = {
+    ".doc": "Word 97-2003 (.doc)",
+    ".odt": "OpenDocument (.odt)",
+    ".rtf": "Rich Text (.rtf)",
+    ".pages": "Apple Pages",
+    ".wpd": "WordPerfect",
+}
 #: Largest file read at all (bytes): a PDF or DOCX is bigger than its text, but not this.
 MAX_FILE_BYTES = 50_000_000
 #: A zip member larger than this unpacked is not a CV (a zip bomb or a mistake).
@@ -55,12 +66,22 @@ def read_document(path: Path | str, what: str = "file") -> str:
         text = _read_pdf(p)
     elif suffix == ".docx":
         text = _read_docx(p)
+    elif suffix in HTML_SUFFIXES:
+        text = html_text(_read_text(p))
     elif suffix in TEXT_SUFFIXES:
         text = _read_text(p)
+    elif suffix in WORD_PROCESSOR_SUFFIXES:
+        raise JobFileError(
+            p,
+            f"cannot be read: {WORD_PROCESSOR_SUFFIXES[suffix]} files are not supported; "
+            "save it as PDF or DOCX from the program that made it (File > Save as), or "
+            "paste its text",
+        )
     else:
         raise JobFileError(
             p,
-            f"unknown file type {suffix!r}: open a plain text, Markdown (.md), PDF or DOCX file",
+            f"unknown file type {suffix!r}: open a plain text, Markdown (.md), HTML, PDF or "
+            "DOCX file",
         )
     return check_text(text, p, what)
 
@@ -85,6 +106,54 @@ def tidy_text(text: str) -> str:
     text = re.sub(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
     lines = [ln.rstrip() for ln in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class _VisibleText(HTMLParser):
+    """The text a browser shows (and the page's title), one block element a line."""
+
+    HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+    BLOCKS = frozenset(
+        {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header",
+         "footer", "nav", "h1", "h2", "h3", "h4", "h5", "h6", "title", "dd", "dt", "pre",
+         "blockquote", "hr"}
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self.HIDDEN:
+            self._hidden.append(tag)
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self.HIDDEN and tag in self._hidden:
+            while self._hidden and self._hidden.pop() != tag:
+                pass
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title or not self._hidden:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The visible text of an HTML page (scripts, styles and the head left out, except
+    its title, which comes first)."""
+    parser = _VisibleText()
+    parser.feed(markup)
+    parser.close()
+    lines = (re.sub(r"[ \t\xa0]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n"))
+    return "\n".join(ln for ln in lines if ln)
 
 
 def _read_bytes(p: Path) -> bytes:

@@ -101,7 +101,8 @@ def test_scanned_pdf_without_text_layer_is_named(qapp: object, tmp_path: Path) -
         ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "is damaged or not a PDF"),
         ("broken.docx", b"PK\x03\x04 not a zip at all", "is damaged or not a DOCX"),
         ("binary.txt", b"\x00\x01\x02\x03binary", "not a text file"),
-        ("posting.rtf", b"{\\rtf1 hello}", "unknown file type '.rtf'"),
+        ("posting.rtf", b"{\\rtf1 hello}", "Rich Text (.rtf) files are not supported"),
+        ("posting.key", b"keynote", "unknown file type '.key'"),
     ],
 )
 def test_bad_files_give_errors_that_name_them(

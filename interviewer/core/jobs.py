@@ -1059,6 +1059,14 @@ def _share_out(picker: _Picker, pool: Iterable[Question]) -> None:
     useful = {q.category for q in pool if picker.covers(q)}
     if not useful:
         return
+    # A technical skill the bank has nothing on (SQL, A/B testing, ...) still makes it a
+    # technical role: the level's shares stand (a data-science posting whose only skill
+    # the bank covers is "stakeholders" got six behavioral questions).
+    if any(
+        (s := picker.vocab.skill(name)) is not None and not s.soft and not s.questions
+        for name in picker.skills
+    ):
+        return
     idle = sum(n for c, n in picker.quota.items() if c not in useful)
     if not idle:
         return

@@ -83,7 +83,9 @@ from interviewer.storage.targets import (
 
 #: What a worker needs imported on the GUI thread first (QtPdf reads PDFs).
 READ_NEEDS: tuple[str, ...] = ("interviewer.jobfiles", "PySide6.QtPdf")
-FILE_FILTER = "Job postings and CVs (*.txt *.md *.markdown *.pdf *.docx);;All files (*)"
+FILE_FILTER = (
+    "Job postings and CVs (*.txt *.md *.markdown *.html *.htm *.pdf *.docx);;All files (*)"
+)
 SENIORITY_NAMES = {
     "junior": "Junior",
     "mid": "Mid-level",

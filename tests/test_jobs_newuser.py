@@ -1,0 +1,82 @@
+"""Postings a new user brought to job targets, kept as regression tests (helper 13):
+a job page saved from the browser as HTML, a word processor's own format, and a
+data-science posting whose only skill the bank covers is a soft one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from interviewer.core.content import ContentLibrary
+from interviewer.job_plans import prepare
+from interviewer.jobfiles import JobFileError, html_text, read_document
+from interviewer.storage.content_files import load_library
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Data Scientist (m/w/d) &ndash; Sales</title>
+<style>body{font-family:Arial} .deep-learning{color:red}</style>
+<script>var pytorch = "computer vision";</script></head>
+<body><nav><a href="/">Start</a></nav>
+<h1>Data Scientist &amp; Analyst</h1>
+<p>You will build <b>churn</b> models and<br>forecast demand (time series).</p>
+<ul><li>SQL and Python</li><li>A/B testing of campaigns</li></ul>
+<noscript>Enable JavaScript</noscript>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def lib() -> ContentLibrary:
+    return load_library()
+
+
+def test_a_saved_web_page_is_read_as_its_visible_text(tmp_path: Path) -> None:
+    path = tmp_path / "posting.html"
+    path.write_text(PAGE, encoding="utf-8")
+    text = read_document(path, "job posting")
+    lines = text.splitlines()
+    assert lines[0] == "Data Scientist (m/w/d) – Sales"  # the title first, entities decoded
+    assert "Data Scientist & Analyst" in lines
+    assert "You will build churn models and" in lines and "forecast demand (time series)." in lines
+    for hidden in ("font-family", "pytorch", "var ", "Enable JavaScript", "<"):
+        assert hidden not in text
+
+
+def test_an_html_page_with_no_visible_text_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "blank.htm"
+    path.write_text("<html><head><script>x=1</script></head><body> </body></html>")
+    with pytest.raises(JobFileError, match=r"blank\.htm: is empty"):
+        read_document(path, "job posting")
+    assert html_text("<p>a&nbsp;&nbsp;b</p>") == "a b"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("cv.doc", "Word 97-2003 (.doc)"), ("cv.odt", "OpenDocument (.odt)")],
+)
+def test_a_word_processor_file_says_how_to_save_it(tmp_path: Path, name: str, kind: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    with pytest.raises(JobFileError) as info:
+        read_document(path, "CV")
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert kind in message and "save it as PDF or DOCX" in message
+
+
+def test_a_posting_with_uncovered_technical_skills_keeps_the_levels_balance(
+    lib: ContentLibrary,
+) -> None:
+    """Only "stakeholders" had a bank question, so every other category's share went to
+    behavioral: six behavioral questions for a data scientist."""
+    posting = (
+        "Data Scientist, sales analytics\n"
+        "Write SQL and Python, run A/B testing of campaigns and present the results to "
+        "stakeholders in management."
+    )
+    prepared = prepare(posting, lib, count=6, source="ds.txt")
+    assert "stakeholders" in prepared.plan.skills
+    categories = Counter(q.category for q in prepared.plan.questions)
+    assert categories["behavioral"] < 6
+    assert categories["technical"] >= 2
