@@ -171,8 +171,8 @@ class Driver:
         decide_latency: float,
         track: str = "",
     ) -> None:
-        from benchmarks import script
-        from interviewer.gui.app import application
+        # Nothing of the app is imported before it launches (as when `interviewer` starts).
+        from interviewer.gui.boot import application
 
         self.app = application()
         # Stalls from launch on: building the window is measured like any other stall.
@@ -182,6 +182,8 @@ class Driver:
         launched = time.perf_counter()
         self.window = self._build()
         self.launch_s = time.perf_counter() - launched
+        from benchmarks import script
+
         self.track = track or script.TRACK
         self.controller = self.window.controller
         self.grader = script.TimedGrader(latency=grade_latency)
@@ -390,11 +392,20 @@ def run_interview(
         profiler.start()
     track = ""
     if long_track:
-        from benchmarks import long_track as long
-        from interviewer.storage.paths import app_paths
+        # Written by a child of its own, so this process launches the app with nothing
+        # of it imported yet.
+        import subprocess
 
-        track = long.write(app_paths().content_dir, questions)
+        code = (
+            "from benchmarks import long_track; from interviewer.storage.paths import app_paths; "
+            f"print(long_track.write(app_paths().content_dir, {questions}))"
+        )
+        track = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
     driver = Driver(questions, grade_latency, decide_latency, track)
+    if os.environ.get("BENCH_SWITCH_INTERVAL_MS"):  # an experiment: the GIL's time slice
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL_MS"]) / 1000)
     QTimer.singleShot(0, driver.start)
     # A guard, not a measurement: a broken run must end rather than hang the benchmarks.
     QTimer.singleShot(int((30 + 8 * questions) * 1000), driver.app.quit)
@@ -403,6 +414,19 @@ def run_interview(
     out = driver.result()
     if profiler is not None:
         profiler.stop()
+        out["gc"] = profiler.gc_summary()
+        import bisect
+
+        times, phases = driver.monitor.times, driver.monitor.phases
+        out["gc"]["full"] = [
+            {
+                "ms": round(ms, 1),
+                "phase": phases[min(bisect.bisect_left(times, t), len(phases) - 1)]
+                if times and t >= times[0] - 1
+                else "before launch",
+            }
+            for t, ms in profiler.full_collections()
+        ]
         out["stall_profiles"] = [
             {"ms": round(ms, 1), "phase": phase, **profiler.explain(a, b)}
             for a, b, ms, phase in driver.monitor.long_stalls()

@@ -53,6 +53,7 @@ class StallProfiler:
 
     def stop(self) -> None:
         self._stop.set()
+        self._thread.join(1.0)
         if self._on_gc in gc.callbacks:
             gc.callbacks.remove(self._on_gc)
 
@@ -69,6 +70,22 @@ class StallProfiler:
             frame = sys._current_frames().get(self.main_id)
             if frame is not None:
                 self.samples.append((time.perf_counter(), _stack(frame)))
+
+    def gc_summary(self) -> dict[str, Any]:
+        """Every collection on the GUI thread: how many, the longest and the total (ms)."""
+        main = [(b - a) * 1000 for a, b, _gen, on_main in self.gcs if on_main]
+        full = [(b - a) * 1000 for a, b, gen, on_main in self.gcs if on_main and gen == 2]
+        return {
+            "count": len(main),
+            "max_ms": round(max(main, default=0.0), 2),
+            "total_ms": round(sum(main), 1),
+            "full_count": len(full),
+            "full_max_ms": round(max(full, default=0.0), 2),
+        }
+
+    def full_collections(self) -> list[tuple[float, float]]:
+        """(start, ms) of every full collection, on any thread (all hold the interpreter)."""
+        return [(a, (b - a) * 1000) for a, b, gen, _main in self.gcs if gen == 2]
 
     def explain(self, start: float, end: float) -> dict[str, Any]:
         gc_ms = 0.0

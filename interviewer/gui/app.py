@@ -16,6 +16,7 @@ from interviewer.gui.controller import Controller
 from interviewer.gui.home import track_meta
 from interviewer.gui.loading import StartParts, load_parts
 from interviewer.gui.main_window import MainWindow
+from interviewer.gui.memory import QuietCollector
 from interviewer.storage.paths import app_paths
 from interviewer.storage.track_index import write_index
 
@@ -42,6 +43,8 @@ def build_window(
     )
     controller.backend_notice = parts.notice
     window = MainWindow(controller)
+    # Garbage collection only at quiet moments (issue 18): see gui/memory.py.
+    window.quiet_collector = QuietCollector(controller)  # type: ignore[attr-defined]
     if parts.problems:
         window.banner.show_message("error", " ".join([*parts.problems, parts.store.notice]).strip())
     remember_tracks(parts)

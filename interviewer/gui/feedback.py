@@ -17,6 +17,7 @@ plain-text labels or `style.esc`, so an answer containing markup is shown litera
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
@@ -72,6 +73,12 @@ LONG_ANSWER_CHARS = 1600
 #: ahead of timers, paints and input, so ten cards added "one per event-loop turn" still
 #: froze the window for their sum; a real gap lets the window breathe between cards.
 CARD_GAP_MS = 15
+#: Pieces of cards are built back to back for this long per turn of the event loop, then
+#: the window paints and takes input (a timer of `PIECE_GAP_MS`) before the next batch:
+#: one piece per 15 ms tick made a 10-question page take 3 to 4 s to complete, nearly all
+#: of it waiting (issue 18).
+BUILD_BUDGET_MS = 4.0
+PIECE_GAP_MS = 1
 
 
 def flag_text(flag: str) -> tuple[str, str]:
@@ -934,13 +941,14 @@ class FeedbackView(QWidget):
         work, so the window keeps painting and answering input while the page fills."""
         if generation != self._generation:
             return  # newer results replaced these
-        if self.cards and self.cards[-1].build_step():
-            pass
-        elif self._pending:
+        began = time.perf_counter()
+        while (time.perf_counter() - began) * 1000 < BUILD_BUDGET_MS:
+            if self.cards and self.cards[-1].build_step():
+                continue
+            if not self._pending:
+                return
             self._add_card(progressive=True)
-        else:
-            return
-        QTimer.singleShot(CARD_GAP_MS, self, lambda: self._add_next_card(generation))
+        QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
 
     # ------------------------------------------------------------------ building
 
