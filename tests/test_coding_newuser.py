@@ -57,3 +57,44 @@ def test_a_child_that_left_the_process_group_is_killed_too(tmp_path: Path) -> No
     assert [r.message for r in result.results] == ["passed"]
     pid = int(pid_file.read_text())
     assert not _alive(pid)
+
+
+PR_CODE = """import numpy as np
+
+
+def precision_recall_f1(y_true, y_pred):
+    t = np.asarray(y_true)
+    p = np.asarray(y_pred)
+    tp = int(((t == 1) & (p == 1)).sum())
+    fp = int(((t == 0) & (p == 1)).sum())
+    fn = int(((t == 1) & (p == 0)).sum())
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+"""
+
+
+def test_code_for_another_problem_is_not_praised_for_its_style() -> None:
+    """`practice --track ml-coding` drew fill_missing_by_group; a precision/recall
+    solution got 0 of 6 tests but 5/5 for vectorisation and 4/5 for readability."""
+    from interviewer.coding import with_hidden_tests
+    from interviewer.core.models import Turn
+    from interviewer.core.requests import GradeRequest
+    from interviewer.llm import service
+    from interviewer.llm.offline import OfflineCoach
+    from interviewer.storage.content_files import load_library
+
+    lib = load_library()
+    q = lib.question("code-fill-group-mean")
+    turns = (
+        Turn(role="interviewer", kind="question", text=q.text, question_id=q.id),
+        Turn(role="candidate", kind="answer", text=PR_CODE, question_id=q.id),
+    )
+    request = with_hidden_tests(
+        GradeRequest(request_id=1, question=q, rubric=lib.rubric_for(q), exchange=turns)
+    )
+    grade = service.grade(OfflineCoach(), request, None)
+    assert grade.tests is not None and grade.tests.passed == 0
+    by_id = {c.criterion_id: c for c in grade.criteria}
+    assert {c: s.score for c, s in by_id.items()} == dict.fromkeys(by_id, 1)
+    assert "no function named fill_missing_by_group()" in by_id["efficiency"].reasoning

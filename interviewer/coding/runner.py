@@ -218,14 +218,17 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-#: Rounds of the /proc sweep: a process caught forking may leave a child for the next.
-SWEEP_ROUNDS = 5
+#: Rounds of the /proc sweep, SWEEP_PAUSE apart: a process caught forking may leave a
+#: child for the next round, and a killed one is found again until it has died (SIGKILL
+#: is delivered asynchronously), so the run returns with none of them left.
+SWEEP_ROUNDS = 50
+SWEEP_PAUSE = 0.02
 
 
 def _kill_escaped(folder: str) -> int:
     """Kill processes that left the child's process group (`setsid`, a double fork) but
     still carry this run's environment (INTERVIEWER_HOME is the run's own temporary
-    folder). Linux only (/proc); returns how many were killed. Code that also clears its
+    folder). Linux only (/proc); returns how many kills were sent. Code that also clears its
     environment escapes this too: see the module docstring."""
     proc_dir = Path("/proc")
     if not sys.platform.startswith("linux") or not proc_dir.is_dir():
@@ -249,6 +252,7 @@ def _kill_escaped(folder: str) -> int:
         killed += found
         if not found:
             break
+        time.sleep(SWEEP_PAUSE)
     return killed
 
 

@@ -267,18 +267,29 @@ def coach_draft(request: GradeRequest) -> GradeDraft:
     empty = spec is not None and _unchanged(code, spec)
     drafts: list[CriterionDraft] = []
     broken = syntax_problem(code)
+    # Code for another problem (or a renamed function) is not judged on its style: it
+    # scored 5/5 for vectorisation while every test said the function was missing.
+    missing = (
+        spec.function
+        if spec is not None
+        and not empty
+        and not broken
+        and facts.tree is not None
+        and spec.function not in {f.name for f in facts.functions} | facts.names
+        else ""
+    )
     for crit in rubric.criteria:
-        if empty or (broken and crit.id != CORRECTNESS):
-            drafts.append(
-                CriterionDraft(
-                    criterion_id=crit.id,
-                    evidence=[],
-                    reasoning="No code was written beyond the starter."
-                    if empty
-                    else f"The code does not run ({broken}), so this cannot be judged.",
-                    score=1,
+        if empty or ((broken or missing) and crit.id != CORRECTNESS):
+            if empty:
+                why = "No code was written beyond the starter."
+            elif broken:
+                why = f"The code does not run ({broken}), so this cannot be judged."
+            else:
+                why = (
+                    f"The code defines no function named {missing}(), the one the question "
+                    "asks for, so this cannot be judged."
                 )
-            )
+            drafts.append(CriterionDraft(criterion_id=crit.id, evidence=[], reasoning=why, score=1))
             continue
         score, evidence, reasoning = _judge(crit.id, facts, tests, question, request)
         drafts.append(
