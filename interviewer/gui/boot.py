@@ -39,17 +39,22 @@ from typing import Any
 # Not `Qt`: the first use of PySide6's Qt namespace builds all of its 145 enum classes
 # (50-100 ms, a third of a bare window's whole start), so the first frame is made
 # without it and the names that need it are looked up after (`_qt()`).
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QPalette
+from PySide6.QtCore import QObject, QSize, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMenuBar,
     QPushButton,
     QSizePolicy,
     QStackedLayout,
+    QStatusBar,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -64,6 +69,11 @@ from interviewer.storage.track_index import read_index
 APP_NAME = "Interviewer"
 DEFAULT_SIZE = (1120, 780)
 MIN_SIZE = (720, 520)
+#: Heights in the main window the skeleton keeps free, so nothing moves when the real
+#: screen takes its place: the message banner's slot (widgets.BannerSlot, kept whether
+#: or not it shows) and the home screen's options card.
+BANNER_HEIGHT = 39
+OPTIONS_HEIGHT = 176
 #: The screens' modules, imported on the GUI thread one per event-loop turn once the
 #: worker has loaded the rest (imports of one module from two threads would wait on
 #: each other's import lock).
@@ -71,6 +81,7 @@ SCREEN_MODULES = (
     "interviewer.gui.style",
     "interviewer.gui.workers",
     "interviewer.gui.controller",
+    "interviewer.gui.recorder",
     "interviewer.gui.home",
     "interviewer.gui.interview",
     "interviewer.gui.feedback",
@@ -123,6 +134,65 @@ def _font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     return font
 
 
+def _card(name: str) -> QFrame:
+    """home._card: a rounded panel."""
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setStyleSheet(
+        f"QFrame#{name} {{ background: palette(base); border: 1px solid palette(mid);"
+        " border-radius: 8px; }"
+    )
+    return frame
+
+
+class TrackLines(QStyledItemDelegate):
+    """home.TrackDelegate without the Qt namespace: the name in bold, the line below it
+    muted, from an item text "name\\nmeta"."""
+
+    PAD = 8
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        bold = QFont(option.font)
+        bold.setBold(True)
+        small = QFont(option.font)
+        if small.pointSizeF() > 0:
+            small.setPointSizeF(small.pointSizeF() * 0.9)
+        return bold, small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        bold, small = self._fonts(option)
+        height = QFontMetrics(bold).height() + QFontMetrics(small).height() + 2 * self.PAD + 2
+        return QSize(200, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        text = str(index.data() or "")
+        name, _, meta = text.partition("\n")
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        bold, small = self._fonts(option)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        pal = opt.palette
+        main = pal.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = main if selected else pal.color(QPalette.ColorRole.PlaceholderText)
+        rect = opt.rect.adjusted(self.PAD + 2, self.PAD, -self.PAD, -self.PAD)
+        painter.save()
+        painter.setClipRect(rect)
+        fm = QFontMetrics(bold)
+        painter.setFont(bold)
+        painter.setPen(main)
+        painter.drawText(rect.left(), rect.top() + fm.ascent(), name)
+        painter.setFont(small)
+        painter.setPen(muted)
+        top = rect.top() + fm.height() + 2
+        painter.drawText(rect.left(), top + QFontMetrics(small).ascent(), meta)
+        painter.restore()
+
+
 def _plain(text: str) -> str:
     """Text shown as written (the labels' automatic format without the Qt enum)."""
     return f"<p>{html.escape(text)}</p>"
@@ -164,8 +234,20 @@ class Skeleton(QWidget):
         self.tracks = tracks or []
         #: A track the candidate picked here (carried over to the real home screen).
         self.picked = ""
-        centre = QHBoxLayout(self)
+        frame = QVBoxLayout(self)
+        frame.setContentsMargins(0, 0, 0, 0)
+        frame.setSpacing(0)
+        menus = QMenuBar()
+        for title in ("&Interview", "&Help"):
+            menus.addMenu(title).setEnabled(False)
+        frame.addWidget(menus)
+        frame.addSpacing(BANNER_HEIGHT)
+        centre = QHBoxLayout()
         centre.setContentsMargins(0, 0, 0, 0)
+        frame.addLayout(centre, 1)
+        status_bar = QStatusBar()
+        status_bar.setSizeGripEnabled(False)
+        frame.addWidget(status_bar)
         page = QWidget()
         page.setMaximumWidth(1240)
         centre.addWidget(page)
@@ -217,9 +299,10 @@ class Skeleton(QWidget):
         self.track_list = QListWidget()
         self.track_list.setAccessibleName("Tracks")
         self.track_list.setMinimumWidth(240)
+        self.track_list.setItemDelegate(TrackLines(self.track_list))
         tracks_label.setBuddy(self.track_list)
         for t in self.tracks:
-            self.track_list.addItem(f"{t['name']}\n{t['meta']}")
+            self.track_list.addItem(f"{t['name']}\n{t['meta']}")  # drawn by TrackLines
         if not self.tracks:
             self.track_list.addItem("Loading the tracks…")
         left.addWidget(tracks_label)
@@ -228,12 +311,7 @@ class Skeleton(QWidget):
 
         right = QVBoxLayout()
         right.setSpacing(12)
-        card = QFrame()
-        card.setObjectName("trackCard")
-        card.setStyleSheet(
-            "QFrame#trackCard { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 8px; }"
-        )
+        card = _card("trackCard")
         cl = QVBoxLayout(card)
         cl.setContentsMargins(16, 14, 16, 14)
         self.track_name = QLabel()
@@ -247,20 +325,29 @@ class Skeleton(QWidget):
         for w in (self.track_name, self.track_meta, self.track_description):
             cl.addWidget(w)
         right.addWidget(card)
+        # The options' place, saying what is loading (and what a click will open).
+        options = _card("optionsCard")
+        options.setMinimumHeight(OPTIONS_HEIGHT)
+        ol = QVBoxLayout(options)
+        ol.setContentsMargins(16, 14, 16, 14)
         self.status = QLabel("Loading your settings and the interview content…")
         self.status.setAccessibleName("Loading")
         self.status.setWordWrap(True)
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        right.addWidget(self.status)
-        right.addStretch(1)
+        ol.addWidget(self.status)
+        ol.addStretch(1)
+        right.addWidget(options)
+        model = _card("modelCard")
+        ml = QHBoxLayout(model)
+        ml.setContentsMargins(16, 14, 16, 14)
+        model_label = QLabel("Interviewer model: loading…")
+        ml.addWidget(model_label, 1)
         settings = QPushButton("Se&ttings…")
         settings.setAutoDefault(False)
         settings.clicked.connect(lambda: self._request("settings"))
         self.buttons["settings"] = settings
-        settings_row = QHBoxLayout()
-        settings_row.addStretch(1)
-        settings_row.addWidget(settings)
-        right.addLayout(settings_row)
+        ml.addWidget(settings)
+        right.addWidget(model)
         start = QPushButton("&Start interview")
         start.setDefault(True)
         start.setObjectName("primaryButton")
@@ -271,6 +358,7 @@ class Skeleton(QWidget):
         start.clicked.connect(lambda: self._request("start"))
         self.buttons["start"] = start
         right.addWidget(start)
+        right.addStretch(1)
         body.addLayout(right, 3)
 
         self.track_list.currentRowChanged.connect(self._on_row)
@@ -424,7 +512,7 @@ class Loader(QObject):
             self.failed.emit(self.error)
             return
         self._steps = [lambda m=m: _import(m) for m in SCREEN_MODULES]  # type: ignore[misc]
-        self._steps += [self._build, self._attach, self._after]
+        self._steps += [_warm_media, self._build, self._attach, self._after]
         self._next()
 
     def _next(self) -> None:
@@ -468,6 +556,15 @@ class Loader(QObject):
 
 def _import(module: str) -> None:
     importlib.import_module(module)
+
+
+def _warm_media() -> None:
+    """Qt Multimedia's first device query loads its backends (40-60 ms, more on a busy
+    machine); the answer box asks for the microphones while the window is built, so ask
+    once in a turn of its own first."""
+    from interviewer.gui.recorder import audio_inputs
+
+    audio_inputs()
 
 
 # --------------------------------------------------------------------------- Qt checked
