@@ -374,6 +374,27 @@ def uncovered_speech(samples: Any, words: list[Word]) -> list[tuple[float, float
     return spans
 
 
+#: A run of this many words or more, said three times in a row, is a decoding loop ...
+LOOP_MIN_RUN = 2
+#: ... (a run of up to this many words); one word five times in a row is one too.
+LOOP_MAX_RUN = 8
+
+
+def looping(words: list[Word]) -> bool:
+    """The decoder looped ("a little bit of a little bit of a little bit of ..."): the
+    filler prompt sometimes sends tiny.en into a loop on a short phrase that begins with
+    a hard word, and the looped words cover the audio, so `uncovered_speech` does not see
+    it. People repeat a word or two ("no, no"), not a run of words three times over."""
+    tokens = ["".join(c for c in w.word.lower() if c.isalnum() or c == "'") for w in words]
+    n = len(tokens)
+    for size in range(LOOP_MIN_RUN, LOOP_MAX_RUN + 1):
+        for i in range(n - 3 * size + 1):
+            run = tokens[i : i + size]
+            if run == tokens[i + size : i + 2 * size] == tokens[i + 2 * size : i + 3 * size]:
+                return True
+    return any(len(set(tokens[i : i + 5])) == 1 for i in range(n - 4))
+
+
 _LOADED: dict[tuple[str, int], Any] = {}
 _RUN_LOCKS: dict[tuple[str, int], threading.Lock] = {}
 _LOAD_LOCK = threading.Lock()
@@ -479,6 +500,11 @@ class LocalWhisper:
         initial = FILLER_PROMPT + (" " + prompt.strip()[-200:] if prompt.strip() else "")
         with _RUN_LOCKS[self._key]:
             words = self._pass(samples, initial, cancel)
+            if looping(words):
+                # The prompt sent the decoder into a loop: decode without it.
+                plain = self._pass(samples, "", cancel)
+                if not looping(plain):
+                    words = plain
             # A prompt sometimes makes Whisper skip the start of its window (module
             # docstring): speech no word covers is transcribed again without it.
             for start, end in uncovered_speech(samples, words):
