@@ -8,11 +8,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from interviewer.core.content import ContentLibrary
 from interviewer.job_plans import prepare
 from interviewer.jobfiles import JobFileError, html_text, read_document
+from interviewer.llm.offline import OfflineCoach
 from interviewer.storage.content_files import load_library
+from tests.gui_helpers import make_app, settle
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>Data Scientist (m/w/d) &ndash; Sales</title>
@@ -80,3 +85,28 @@ def test_a_posting_with_uncovered_technical_skills_keeps_the_levels_balance(
     categories = Counter(q.category for q in prepared.plan.questions)
     assert categories["behavioral"] < 6
     assert categories["technical"] >= 2
+
+
+def test_the_input_page_does_not_overlap_at_the_windows_smallest_size(qtbot: QtBot) -> None:
+    """At 720x520 the boxes' minimum heights did not fit: the CV's heading was drawn over
+    the posting box. Now the texts scroll and the plan button's row stays in view."""
+    app = make_app(qtbot, backend=OfflineCoach(), library=load_library())  # type: ignore[arg-type]
+    window, jobs = app.window, app.window.jobs
+    window.resize(window.minimumSize())
+    qtbot.mouseClick(window.home.job_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    jobs.posting_edit.setPlainText("line\n" * 200)
+    settle(qtbot)
+    page = jobs.input_scroll.widget()
+    assert page is not None
+
+    def bottom(w: QWidget) -> int:
+        return w.mapTo(page, w.rect().bottomLeft()).y()
+
+    def top(w: QWidget) -> int:
+        return w.mapTo(page, w.rect().topLeft()).y()
+
+    assert bottom(jobs.posting_edit) < top(jobs.open_cv_button)
+    assert bottom(jobs.open_cv_button) < top(jobs.cv_edit)
+    assert jobs.plan_button.isVisible()
+    assert jobs.plan_button.visibleRegion().boundingRect().size() == jobs.plan_button.size()

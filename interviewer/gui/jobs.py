@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -225,6 +225,15 @@ def _primary(text: str, name: str) -> QPushButton:
     return button
 
 
+class _TextBox(QPlainTextEdit):
+    """A text box that asks only for its minimum height: in the input page's scroll area
+    it grows with the window (stretch) but never pushes the CV box out of sight."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumHeight() or hint.height())
+
+
 def _scrolled(inner: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -340,8 +349,15 @@ class JobView(QWidget):
         self._update_buttons()
 
     def _build_input(self) -> QWidget:
+        # The texts, notes and errors scroll; the plan button's row stays in view. At the
+        # window's smallest size the boxes' minimum heights do not fit, and without the
+        # scroll area the CV's heading was drawn over the posting box.
         page = QWidget()
-        lay = QVBoxLayout(page)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(8)
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(8)
         intro = plain_label(
@@ -365,7 +381,7 @@ class JobView(QWidget):
         self.open_posting_button.clicked.connect(lambda: self._on_open("posting"))
         head.addWidget(self.open_posting_button)
         lay.addLayout(head)
-        self.posting_edit = QPlainTextEdit()
+        self.posting_edit = _TextBox()
         self.posting_edit.setAccessibleName("Job posting text")
         self.posting_edit.setPlaceholderText("Paste the job posting here, or open its file.")
         self.posting_edit.setMinimumHeight(120)
@@ -384,7 +400,7 @@ class JobView(QWidget):
         self.open_cv_button.clicked.connect(lambda: self._on_open("cv"))
         head.addWidget(self.open_cv_button)
         lay.addLayout(head)
-        self.cv_edit = QPlainTextEdit()
+        self.cv_edit = _TextBox()
         self.cv_edit.setAccessibleName("CV text")
         self.cv_edit.setPlaceholderText(
             "Paste your CV here to be asked about your own projects (optional)."
@@ -435,6 +451,8 @@ class JobView(QWidget):
         pl.addLayout(prow)
         self.privacy_box.hide()
         lay.addWidget(self.privacy_box)
+        self.input_scroll = _scrolled(inner)
+        outer.addWidget(self.input_scroll, 1)
 
         row = QHBoxLayout()
         self.busy_label = plain_label("", muted=True)
@@ -445,7 +463,7 @@ class JobView(QWidget):
         self.plan_button = _primary("&Read the posting and plan", "Read the posting and plan")
         self.plan_button.clicked.connect(self._on_plan_clicked)
         row.addWidget(self.plan_button)
-        lay.addLayout(row)
+        outer.addLayout(row)
         return page
 
     def _build_plan(self) -> QWidget:
