@@ -256,6 +256,7 @@ def test_screenshots_render_every_screen(qtbot: QtBot, tmp_path: Path) -> None:
         "job.png",
         "job-plan.png",
         "job-readiness.png",
+        "voice-feedback.png",
     ]
     for p in paths:
         image = QImage(str(p))

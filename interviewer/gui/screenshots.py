@@ -287,6 +287,9 @@ def _render(app: QApplication, out_dir: Path, library: ContentLibrary | None) ->
     from interviewer.gui.job_screenshots import render_jobs  # it imports this module
 
     written += render_jobs(out_dir, library)
+    from interviewer.gui.voice_screenshots import render_voice_feedback  # imports this module
+
+    written += render_voice_feedback(out_dir, library)
     return written
 
 
