@@ -110,3 +110,22 @@ def test_the_input_page_does_not_overlap_at_the_windows_smallest_size(qtbot: QtB
     assert bottom(jobs.open_cv_button) < top(jobs.cv_edit)
     assert jobs.plan_button.isVisible()
     assert jobs.plan_button.visibleRegion().boundingRect().size() == jobs.plan_button.size()
+
+
+def test_the_start_button_keeps_its_label_at_the_windows_smallest_size(qtbot: QtBot) -> None:
+    """Beside the adaptive check box and the count, the start button was squeezed to
+    "tart this intervie" at 720 px."""
+    app = make_app(qtbot, backend=OfflineCoach(), library=load_library())  # type: ignore[arg-type]
+    window, jobs = app.window, app.window.jobs
+    window.resize(window.minimumSize())
+    qtbot.mouseClick(window.home.job_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    jobs.posting_edit.setPlainText(
+        "Senior ML engineer: recommendation systems, ranking, PyTorch, A/B testing."
+    )
+    qtbot.mouseClick(jobs.plan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: jobs.current is not None, timeout=30_000)
+    settle(qtbot)
+    assert jobs.pages.currentIndex() == 1
+    assert jobs.start_button.width() >= jobs.start_button.sizeHint().width()
+    assert jobs.adaptive.isVisible()

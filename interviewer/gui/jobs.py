@@ -551,13 +551,15 @@ class JobView(QWidget):
         lay.addStretch(1)
         outer.addWidget(_scrolled(inner), 1)
 
-        row = QHBoxLayout()
         self.adaptive = QCheckBox("A&daptive difficulty")
         self.adaptive.setAccessibleName("Adaptive difficulty")
         self.adaptive.setToolTip(
             "The next question is harder after a strong answer and easier after a weak one"
         )
-        row.addWidget(self.adaptive)
+        # On its own line: beside the count and the start button it squeezed the button
+        # to "tart this intervie" at the window's smallest width.
+        outer.addWidget(self.adaptive)
+        row = QHBoxLayout()
         self.plan_busy = plain_label("", muted=True)
         row.addWidget(self.plan_busy, 1)
         self.plan_count = self._count_box()
