@@ -272,6 +272,27 @@ def test_the_echoed_instruction_never_reaches_the_candidate(
     assert replay.store.load_session(replay.session_id).row.status == "finished"
 
 
+@pytest.mark.usefixtures("scaled_health")
+def test_with_the_offline_coach_as_grader_the_recorded_model_only_interviews(
+    tmp_path: Path, recording: tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]
+) -> None:
+    """What check-model's verdict suggests for this model (`--grader-backend offline`):
+    the recorded model runs the conversation, no grade is asked of it, and every grade
+    says it is the coach's by choice (no fallback flag, no 'because the model failed')."""
+    header, exchanges, _outcome = recording
+    replay = Replay(tmp_path, exchanges, {**header, "grader": "offline"}, pace=0.0)
+    results = replay.run()
+    assert all(kind != "grade" for kind, _n in replay.server.served)
+    assert replay.server.left().get("grade")
+    for record in results.records:
+        grade = record.grade
+        assert grade is not None and grade.backend == "offline"
+        assert "offline_fallback" not in grade.flags
+        assert "because the model failed" not in grade.summary
+    assert replay.store.load_session(replay.session_id).row.status == "finished"
+    assert_no_prompt_text(replay, results)
+
+
 # --------------------------------------------------------------------------- pace
 
 
