@@ -28,6 +28,8 @@ from interviewer.voice.base import Transcriber, Transcript, VoiceError, VoiceUna
 
 ENGINES = ("local", "openai")
 INSTALL_HINT = "pip install 'interviewer[voice]' (./run.sh installs it)"
+#: How voice.engines.make_remote's error begins when the model server is not set up.
+SERVER_NOT_SET_UP = "Transcription on the model server is not set up"
 
 
 def register(sub: Any) -> None:
@@ -85,9 +87,21 @@ def transcriber_for(engine: str | None, model: str | None) -> Transcriber:
         raise VoiceUnavailable(
             f"Voice needs the voice extra ({exc.name} is missing): {INSTALL_HINT}"
         ) from None
-    return make_transcriber(
-        settings, engine=engine, on_notice=lambda text: print(f"note: {text}", file=sys.stderr)
-    )
+    try:
+        return make_transcriber(
+            settings, engine=engine, on_notice=lambda text: print(f"note: {text}", file=sys.stderr)
+        )
+    except VoiceError as err:
+        if not str(err).startswith(SERVER_NOT_SET_UP):
+            raise
+        # The chat settings' wording names `grade`'s --base-url and --backend; this
+        # command's choices are the key, the server in Settings, or the local engine.
+        raise VoiceError(
+            f"{SERVER_NOT_SET_UP}: set OPENAI_API_KEY (or save a key in Settings), or choose "
+            "an OpenAI-compatible server in Settings (a local one such as Speaches or "
+            "LocalAI needs no key); or use --engine local to transcribe on this computer, "
+            "where the audio stays."
+        ) from None
 
 
 def _read_audio(name: str) -> bytes:

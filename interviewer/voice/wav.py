@@ -69,11 +69,49 @@ def _looks_like_chunk(raw: bytes, pos: int) -> bool:
     return bool(pos + 8 + size <= len(raw))
 
 
+#: What a file that is not a WAV is, by its first bytes (offset, magic, kind).
+_OTHER_KINDS = (
+    (0, b"ID3", "an MP3 file"),
+    (0, b"\xff\xfb", "an MP3 file"),
+    (0, b"\xff\xf3", "an MP3 file"),
+    (0, b"\xff\xf2", "an MP3 file"),
+    (0, b"fLaC", "a FLAC file"),
+    (0, b"OggS", "an Ogg file"),
+    (4, b"ftyp", "an MP4/M4A file"),
+    (0, b"\x1a\x45\xdf\xa3", "a WebM/Matroska file"),
+    (0, b"FORM", "an AIFF file"),
+)
+
+
+def _convert_hint(path: Path) -> str:
+    return (
+        f"Convert it to WAV first, e.g. `ffmpeg -i {path.name} -ar 16000 -ac 1 "
+        f"{path.stem}-16k.wav`, or record the answer again."
+    )
+
+
+def not_wav_message(path: Path, raw: bytes) -> str:
+    """Why `raw` is not a WAV file, naming what it looks like and what to do."""
+    kind = next((k for at, magic, k in _OTHER_KINDS if raw[at : at + len(magic)] == magic), "")
+    if not kind:
+        head = raw[:512]
+        printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head)
+        if head and printable == len(head):
+            kind = "a text file"
+    what = f"it looks like {kind}" if kind else "no RIFF/WAVE header"
+    if kind == "a text file":
+        return (
+            f"{path.name} is not a WAV file ({what}). Give the recording of a spoken answer; "
+            f"a typed answer is graded with `interviewer grade --answer-file {path.name}`."
+        )
+    return f"{path.name} is not a WAV file ({what}). {_convert_hint(path)}"
+
+
 def _parse(path: Path, raw: bytes) -> tuple[dict[str, int], bytes]:
     """The format fields and the audio bytes of a RIFF/WAVE file (see module docstring)."""
     name = path.name
     if len(raw) < 12 or raw[:4] not in (b"RIFF", b"RF64") or raw[8:12] != b"WAVE":
-        raise VoiceError(f"{name} is not a WAV file (no RIFF/WAVE header).")
+        raise VoiceError(not_wav_message(path, raw))
     fmt: dict[str, int] | None = None
     data: bytes | None = None
     pos = 12
@@ -84,7 +122,10 @@ def _parse(path: Path, raw: bytes) -> tuple[dict[str, int], bytes]:
         left = len(raw) - body_start
         if chunk_id == b"fmt ":
             if size < 16 or size > left:
-                raise VoiceError(f"{name} is a damaged WAV file (its format chunk is cut short).")
+                raise VoiceError(
+                    f"{name} is a damaged WAV file (its format chunk is cut short). "
+                    + _convert_hint(path)
+                )
             tag, channels, rate, _, align, bits = struct.unpack_from("<HHIIHH", raw, body_start)
             if tag == _EXTENSIBLE and size >= 40:
                 (tag,) = struct.unpack_from("<H", raw, body_start + 24)
@@ -100,9 +141,11 @@ def _parse(path: Path, raw: bytes) -> tuple[dict[str, int], bytes]:
             continue
         pos = body_start + size + (size & 1)
     if fmt is None:
-        raise VoiceError(f"{name} is a damaged WAV file (no format chunk).")
+        raise VoiceError(f"{name} is a damaged WAV file (no format chunk). {_convert_hint(path)}")
     if data is None:
-        raise VoiceError(f"{name} is a damaged WAV file (no audio data chunk).")
+        raise VoiceError(
+            f"{name} is a damaged WAV file (no audio data chunk). {_convert_hint(path)}"
+        )
     return fmt, data
 
 
@@ -188,7 +231,10 @@ def read_wav(path: str | os.PathLike[str]) -> bytes:
     except OSError as exc:
         raise VoiceError(f"Could not read {path}: {exc.strerror or exc}") from None
     if not raw:
-        raise VoiceError(f"{path.name} is empty (0 bytes): nothing was recorded.")
+        raise VoiceError(
+            f"{path.name} is empty (0 bytes): nothing was recorded. Record the answer "
+            "again, or give a WAV file that holds speech."
+        )
     fmt, data = _parse(path, raw)
     if (fmt["tag"], fmt["bits"], fmt["channels"], fmt["rate"]) == (_PCM, 16, 1, SAMPLE_RATE):
         return data[: len(data) - len(data) % SAMPLE_WIDTH]
