@@ -6,13 +6,16 @@ code its authors did not try.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from interviewer.coding.runner import Limits, run_tests
 from interviewer.core.models import CodeTest, CodingSpec
+from tests.gui_helpers import settle
 
 SPEC = CodingSpec(
     function="f",
@@ -98,3 +101,41 @@ def test_code_for_another_problem_is_not_praised_for_its_style() -> None:
     by_id = {c.criterion_id: c for c in grade.criteria}
     assert {c: s.score for c, s in by_id.items()} == dict.fromkeys(by_id, 1)
     assert "no function named fill_missing_by_group()" in by_id["efficiency"].reasoning
+
+
+def test_the_editor_run_row_and_results_do_not_overlap_at_the_smallest_size(
+    qtbot: QtBot,
+) -> None:
+    """At 720x520 the splitter gave the coding panel its computed minimum, which counted
+    the wrapped signature as one line: "Run examples" was drawn over the editor."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from tests.test_gui_code_editor import begin, coding_library, launch
+
+    lib, q = coding_library()
+    assert q.coding is not None
+    window = launch(qtbot, lib)
+    window.resize(window.minimumSize())
+    begin(qtbot, window)
+    panel = window.interview.coding
+    panel.set_code(q.coding.reference.replace("import numpy as np", "import numpy as np\nprint(1)"))
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)
+    settle(qtbot)
+    assert panel.output.isVisibleTo(window) and panel.table.isVisibleTo(window)
+    assert panel.signature.height() > panel.fontMetrics().height() * 1.5  # it wraps here
+
+    def span(w: QWidget) -> tuple[int, int]:
+        top = w.mapTo(panel, w.rect().topLeft()).y()
+        return top, top + w.height()
+
+    order = [panel.signature, panel.editor, panel.run_button, panel.table, panel.output]
+
+    def overlaps() -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        spans = [span(w) for w in order] + [(panel.height(), panel.height())]
+        return [(a, b) for a, b in itertools.pairwise(spans) if a[1] > b[0]]
+
+    # The layout settles over a few posted events (the table and output appear).
+    qtbot.waitUntil(lambda: not overlaps(), timeout=5_000)
+    assert overlaps() == []

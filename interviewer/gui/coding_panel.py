@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QKeySequence,
     QPalette,
+    QResizeEvent,
     QShortcut,
     QTextCursor,
 )
@@ -118,12 +119,21 @@ class TestTable(QTableWidget):
         self.resizeRowsToContents()
 
     def fit_height(self, rows: int) -> None:
-        """Tall enough for `rows` rows (and the header) before scrolling."""
+        """Tall enough for `rows` rows (and the header) before scrolling; when the window
+        is short it may shrink to the header and one row (it scrolls), so the rows never
+        push the run row over the editor."""
         shown = min(rows, self.rowCount()) or 1
         height = self.horizontalHeader().height() + 2 * self.frameWidth()
+        first = height + (self.rowHeight(0) if self.rowCount() else 24)
         for row in range(shown):
             height += self.rowHeight(row) if row < self.rowCount() else 24
-        self.setFixedHeight(height + 2)
+        self.setMinimumHeight(min(first, height) + 2)
+        self.setMaximumHeight(height + 2)
+
+
+#: Minimum heights (px) of the editor and the printed-output box.
+EDITOR_MIN_HEIGHT = 80
+OUTPUT_MIN_HEIGHT = 40
 
 
 class CodingPanel(QWidget):
@@ -152,7 +162,10 @@ class CodingPanel(QWidget):
         lay.addWidget(self.signature)
 
         self.editor = CodeEditor()
-        self.editor.setMinimumHeight(120)
+        # Small minimums (about four lines of code, two of output): at the window's
+        # smallest size the editor, the run row and the results must all fit, or the run
+        # row is drawn over the editor's last lines. The editor takes any spare height.
+        self.editor.setMinimumHeight(EDITOR_MIN_HEIGHT)
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.submit_requested.connect(self.submit_requested)
         lay.addWidget(self.editor, 1)
@@ -189,8 +202,25 @@ class CodingPanel(QWidget):
         self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.output.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.output.setMaximumHeight(90)
+        self.output.setMinimumHeight(OUTPUT_MIN_HEIGHT)
         self.output.setVisible(False)
         lay.addWidget(self.output)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """A wrapped label's minimum height is its height at this width. Layouts count a
+        word-wrapped label as one line when they work out the panel's minimum, so at the
+        window's smallest size the splitter gave the panel too little and the run row was
+        drawn over the editor's last lines."""
+        width = self.width()
+        for label in (self.signature, self.status):
+            room = width - (self.run_button.sizeHint().width() + 6 if label is self.status else 0)
+            need = label.heightForWidth(max(1, room)) if label.text() else 0
+            if need > 0 and label.minimumHeight() != need:
+                label.setMinimumHeight(need)
 
     # -------------------------------------------------------------- content
 
@@ -207,6 +237,7 @@ class CodingPanel(QWidget):
             " · Python with NumPy and the standard library</span>"
         )
         self.signature.setToolTip(question.text)
+        self._fit_labels()
         self.set_code(code)
         self._show_status(self._idle_text())
         self.table.setRowCount(0)
@@ -246,6 +277,7 @@ class CodingPanel(QWidget):
         if kind:
             style.set_message_colour(self.status, kind)
         self.status.setText(text)
+        self._fit_labels()
 
     def set_read_only(self, read_only: bool) -> None:
         """Paused (or between answers): no typing and no runs."""

@@ -158,6 +158,9 @@ class Bubble(Panel):
 
 #: How often streamed text is repainted (ms): smooth to the eye, cheap for the layout.
 STREAM_PAINT_MS = 40
+#: The conversation pane's minimum height (px), and its smaller one while code is typed.
+TRANSCRIPT_MIN = 120
+CODING_TRANSCRIPT_MIN = 72
 
 
 class Transcript(QScrollArea):
@@ -419,7 +422,7 @@ class InterviewView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.transcript = Transcript()
-        self.transcript.setMinimumHeight(120)
+        self.transcript.setMinimumHeight(TRANSCRIPT_MIN)
         self.splitter.addWidget(self.transcript)
 
         panel = QWidget()
@@ -766,6 +769,9 @@ class InterviewView(QWidget):
         self.controller.update_draft(self.coding.code())
         if not self.controller.paused:
             self.coding.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The question stays readable in a shorter pane (it scrolls), so the editor, its
+        # run row and results fit at the window's smallest size.
+        self.transcript.setMinimumHeight(CODING_TRANSCRIPT_MIN)
         if not self._sizes_before_code:  # the code gets most of the height
             self._sizes_before_code = self.splitter.sizes()
             total = sum(self._sizes_before_code) or max(400, self.splitter.height())
@@ -777,6 +783,7 @@ class InterviewView(QWidget):
             return
         self.coding.clear()
         self.coding.setVisible(False)
+        self.transcript.setMinimumHeight(TRANSCRIPT_MIN)
         self.answer.setVisible(True)
         self.voice_bar.setVisible(self._voice_bar_shown)
         if self._sizes_before_code:
