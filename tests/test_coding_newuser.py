@@ -139,3 +139,32 @@ def test_the_editor_run_row_and_results_do_not_overlap_at_the_smallest_size(
     # The layout settles over a few posted events (the table and output appear).
     qtbot.waitUntil(lambda: not overlaps(), timeout=5_000)
     assert overlaps() == []
+
+
+NAN_KMEANS = """import numpy as np
+
+
+def kmeans(X, k, n_iter=100, seed=0):
+    X = np.asarray(X, dtype=float)
+    rng = np.random.default_rng(seed)
+    C = X[rng.choice(len(X), size=k, replace=False)].copy()
+    labels = np.zeros(len(X), dtype=int)
+    for _ in range(n_iter):
+        labels = ((X[:, None, :] - C[None]) ** 2).sum(2).argmin(1)
+        C = np.array([X[labels == c].mean(axis=0) for c in range(k)])
+    return C, labels
+"""
+
+
+def test_a_nan_centroid_is_named_as_such() -> None:
+    """An empty cluster's centroid became nan; the failing test said "some point is not
+    labelled with its nearest centroid" because the finiteness check came second."""
+    from interviewer.coding.runner import run_hidden
+    from interviewer.storage.content_files import load_library
+
+    spec = load_library().question("code-kmeans").coding
+    assert spec is not None
+    result = run_hidden(NAN_KMEANS, spec)
+    failed = {r.name: r.message for r in result.results if not r.ok}
+    assert list(failed) == ["duplicate points do not crash"]
+    assert failed["duplicate points do not crash"].startswith("centroids must be finite")
