@@ -168,3 +168,13 @@ def test_a_nan_centroid_is_named_as_such() -> None:
     failed = {r.name: r.message for r in result.results if not r.ok}
     assert list(failed) == ["duplicate points do not crash"]
     assert failed["duplicate points do not crash"].startswith("centroids must be finite")
+
+
+def test_a_binary_file_is_not_a_syntax_error_on_line_none() -> None:
+    """`grade --answer-file` of a binary file said "SyntaxError on line None: ..."."""
+    from interviewer.core.grading.coding import syntax_problem
+
+    problem = syntax_problem("import numpy\x00\x01\x02 as np\n")
+    assert "None" not in problem
+    assert problem.startswith("SyntaxError") and "not Python source" in problem
+    assert syntax_problem("def f(:\n    pass\n").startswith("SyntaxError on line 1: ")

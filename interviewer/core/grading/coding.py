@@ -93,10 +93,21 @@ def syntax_problem(code: str) -> str:
         compile(code, "solution.py", "exec", dont_inherit=True)
     except SyntaxError as exc:
         kind = type(exc).__name__  # IndentationError and TabError are SyntaxErrors too
+        if "null bytes" in str(exc.msg):  # Python 3.11 and later say so without a line
+            return NULL_BYTES
+        if exc.lineno is None:
+            return f"{kind}: {exc.msg}"
         return f"{kind} on line {exc.lineno}: {exc.msg}"
-    except ValueError as exc:  # null bytes
-        return f"SyntaxError: {exc}"
+    except ValueError:  # null bytes, on older Pythons
+        return NULL_BYTES
     return ""
+
+
+#: What a file with binary data in it (not Python source) is told.
+NULL_BYTES = (
+    "SyntaxError: the code holds null bytes (binary data), so it is not Python source; "
+    "save the solution as a plain text .py file"
+)
 
 
 def forbidden_imports(code: str, allowed: Iterable[str] = ALLOWED_MODULES) -> list[str]:
