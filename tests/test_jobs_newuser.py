@@ -129,3 +129,28 @@ def test_the_start_button_keeps_its_label_at_the_windows_smallest_size(qtbot: Qt
     assert jobs.pages.currentIndex() == 1
     assert jobs.start_button.width() >= jobs.start_button.sizeHint().width()
     assert jobs.adaptive.isVisible()
+
+
+def test_a_problem_is_scrolled_into_view_in_a_short_window(qtbot: QtBot) -> None:
+    """In the scrolled input page a posting with no ML content said so below the fold,
+    with its "general track" button out of sight."""
+    app = make_app(qtbot, backend=OfflineCoach(), library=load_library())  # type: ignore[arg-type]
+    window, jobs = app.window, app.window.jobs
+    window.resize(window.minimumSize())
+    qtbot.mouseClick(window.home.job_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    jobs.posting_edit.setPlainText(
+        "Business Intelligence Analyst\n\nWrite SQL, keep the Tableau dashboards, reconcile "
+        "finance numbers with the ERP and present results every Monday."
+    )
+    qtbot.mouseClick(jobs.plan_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: jobs.tracks_button.isVisible())
+    viewport = jobs.input_scroll.viewport()
+
+    def in_view(w: QWidget) -> bool:
+        top = w.mapTo(viewport, w.rect().topLeft()).y()
+        return top >= 0 and top + w.height() <= viewport.height()
+
+    qtbot.waitUntil(lambda: in_view(jobs.tracks_button), timeout=5_000)
+    assert "no machine-learning content" in jobs.error_label.text()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -704,6 +704,7 @@ class JobView(QWidget):
             self.privacy_box.show()
             self.plan_button.setEnabled(False)
             self.send_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._reveal(self.privacy_box)
             return
         self._run_plan(use_model=True)
 
@@ -765,6 +766,7 @@ class JobView(QWidget):
         self.plan_button.setEnabled(True)
         self._show_error(user_message(err))
         self.tracks_button.setVisible(isinstance(err, NoMLContent))
+        self._reveal(self.tracks_button if isinstance(err, NoMLContent) else self.error_label)
         if self.pages.currentIndex() == 1 and self.current is not None:
             self.plan_busy.setText(user_message(err))
 
@@ -886,6 +888,19 @@ class JobView(QWidget):
         self.error_label.setVisible(bool(text))
         if not text:
             self.tracks_button.hide()
+        else:
+            self._reveal(self.error_label)
+
+    def _reveal(self, widget: QWidget) -> None:
+        """Scroll the input page so `widget` (a problem, the privacy notice) is in view:
+        in a short window they sit below the posting and CV boxes. After the event loop
+        turn that lays out the widget that just appeared and resizes the scrolled page."""
+
+        def scroll() -> None:
+            if self.pages.currentIndex() == 0 and widget.isVisible():
+                self.input_scroll.ensureWidgetVisible(widget, 0, 12)
+
+        QTimer.singleShot(0, self, scroll)
 
     def _show_plan(self, planned: Planned) -> None:
         target, prepared = planned.target, planned.prepared
