@@ -550,6 +550,12 @@ class LocalWhisper:
                 # always is): on two cores that fallback tripled the time of a short
                 # phrase, for the same words. Loops still fall back (compression ratio).
                 log_prob_threshold=None,
+                # And so no window is dropped as "no speech" either: faster-whisper keeps
+                # a window whose no-speech probability is high only when its log-
+                # probability is good, and with no threshold that rescue is off, so a
+                # 103 s espeak-ng answer lost its first 90 s (windows at 0.5-0.7). The
+                # VAD filter has already taken the silence out.
+                no_speech_threshold=None,
             )
             for segment in segments:  # lazy: decoding happens while we iterate
                 for w in segment.words or ():
