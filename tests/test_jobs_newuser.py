@@ -154,3 +154,19 @@ def test_a_problem_is_scrolled_into_view_in_a_short_window(qtbot: QtBot) -> None
 
     qtbot.waitUntil(lambda: in_view(jobs.tracks_button), timeout=5_000)
     assert "no machine-learning content" in jobs.error_label.text()
+
+
+def test_a_german_posting_finds_its_skills(lib: ContentLibrary) -> None:
+    """A German data-science posting found only SQL, Python, A/B testing and stakeholders:
+    its forecasting (Absatzprognosen, Zeitreihen) and data cleaning were not seen."""
+    posting = (
+        "Data Scientist (m/w/d) – Vertriebsanalyse\n"
+        "Ihre Aufgaben: SQL-Abfragen auf unserem Data Warehouse, Datenbereinigung; "
+        "Absatzprognosen (Zeitreihen) für unsere Filialen; Kommunikation der Ergebnisse."
+    )
+    prepared = prepare(posting, lib, count=6, source="stelle.txt")
+    skills = prepared.plan.skills
+    for skill in ("forecasting", "time series", "data quality", "communication"):
+        assert skill in skills
+    assert prepared.profile.domain == "forecasting"
+    assert any(q.skill in ("forecasting", "time series") for q in prepared.plan.questions)

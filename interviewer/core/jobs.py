@@ -136,6 +136,27 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "churn": ("retention modeling", "customer retention"),
 }
 
+#: German ways of writing a bank topic (postings in German are common in Europe; the
+#: matcher works on whole words, so compounds are listed as written).
+GERMAN_ALIASES: dict[str, tuple[str, ...]] = {
+    "time series": ("zeitreihen", "zeitreihe", "zeitreihenanalyse"),
+    "forecasting": ("prognose", "prognosen", "absatzprognose", "absatzprognosen",
+                    "nachfrageprognose", "nachfrageprognosen"),
+    "clustering": ("clusteranalyse", "kundensegmentierung"),
+    "deep learning": ("neuronale netze", "neuronalen netzen", "tiefes lernen"),
+    "nlp": ("sprachverarbeitung", "verarbeitung natürlicher sprache"),
+    "recommendation systems": ("empfehlungssystem", "empfehlungssysteme",
+                               "empfehlungssystemen"),
+    "computer vision": ("bildverarbeitung", "bilderkennung", "maschinelles sehen"),
+    "data quality": ("datenqualität", "datenbereinigung"),
+    "communication": ("kommunikation", "kommunikationsstärke"),
+    "anomaly detection": ("anomalieerkennung",),
+    "fraud detection": ("betrugserkennung", "betrugsprävention"),
+    "feature engineering": ("merkmalsextraktion",),
+    "churn": ("kundenabwanderung", "abwanderung"),
+    "monitoring": ("modellüberwachung",),
+}  # fmt: skip
+
 #: Bank topics too general to be a posting's skill (they stay in the bank, not here).
 IGNORED_TOPICS = frozenset(
     {
@@ -469,7 +490,9 @@ class SkillVocabulary:
                 by_topic.setdefault(name, []).append(q.id)
         skills: dict[str, Skill] = {}
         for name, ids in by_topic.items():
-            aliases = _variants(name) | set(SYNONYMS.get(name, ()))
+            aliases = (
+                _variants(name) | set(SYNONYMS.get(name, ())) | set(GERMAN_ALIASES.get(name, ()))
+            )
             skills[name] = Skill(
                 name=name,
                 aliases=tuple(sorted(aliases)),
