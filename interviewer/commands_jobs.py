@@ -151,7 +151,9 @@ def cmd_targets(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     store = SessionStore.open(app_paths().database, read_only=True)
     lib = load_library(app_paths().content_dir)
     rows: list[dict[str, Any]] = []
+    with_cv: dict[str, bool] = {}
     for t in list_targets(store):
+        with_cv[t.id] = bool(t.cv.strip())
         r = target_readiness(store, t, lib)
         rows.append(
             {
@@ -175,8 +177,10 @@ def cmd_targets(args: argparse.Namespace, out: IO[str] | None = None) -> int:
         return 0
     for row in rows:
         practised = len(row["skills"]) - len(row["never_asked"])
+        # The same posting saved with and without a CV is two targets: say which is which.
+        cv_note = " · with CV" if with_cv.get(row["id"]) else ""
         print(
-            f"{row['id']}  {row['created_at'][:10]}  {row['title']}  "
+            f"{row['id']}  {row['created_at'][:10]}  {row['title']}{cv_note}  "
             f"({row['sessions']} session{'s' if row['sessions'] != 1 else ''}, "
             f"{practised}/{len(row['skills'])} skills practised)",
             file=out,

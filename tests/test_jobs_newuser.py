@@ -170,3 +170,19 @@ def test_a_german_posting_finds_its_skills(lib: ContentLibrary) -> None:
         assert skill in skills
     assert prepared.profile.domain == "forecasting"
     assert any(q.skill in ("forecasting", "time series") for q in prepared.plan.questions)
+
+
+def test_targets_say_which_one_has_the_cv(capsys: pytest.CaptureFixture[str]) -> None:
+    """The same posting planned with and without a CV is two targets with one title:
+    `interviewer targets` listed two identical lines."""
+    from interviewer.cli import main
+
+    data = Path(__file__).parent / "data" / "jobs"
+    job = ["plan", "--job", str(data / "recsys-mle.md"), "--save", "--backend", "offline"]
+    assert main(job) == 0
+    assert main([*job, "--cv", str(data / "cv-maria.md")]) == 0
+    capsys.readouterr()
+    assert main(["targets"]) == 0
+    heads = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith(" ")]
+    assert len(heads) == 2
+    assert sum("· with CV" in ln for ln in heads) == 1
