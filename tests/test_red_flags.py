@@ -555,11 +555,13 @@ BANK = sorted(load_library(None).questions.values(), key=lambda q: q.id)
 
 def test_the_bank_is_the_shipped_one() -> None:
     assert builtin_content_root().is_dir() and len(BANK) >= 36
+    assert sum(q.kind == "coding" for q in BANK) >= 10  # the ML coding round is checked too
 
 
-@pytest.mark.parametrize("q", [q for q in BANK if q.kind == "open"], ids=lambda q: q.id)
+@pytest.mark.parametrize("q", BANK, ids=lambda q: q.id)
 def test_every_bank_question_has_at_least_three_red_flags(q: Question) -> None:
-    """Spoken and typed questions; a coding question is graded by its tests first."""
+    """Every question, coding ones included: their flags are what a candidate says while
+    explaining the code or answering its follow-ups."""
     assert len(q.red_flags) >= 3, f"{q.id} has {len(q.red_flags)} red flags"
     for flag in q.red_flags:
         assert flag.text.strip() and flag.correction.strip(), flag.id

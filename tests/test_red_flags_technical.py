@@ -1,17 +1,22 @@
 """The technical questions' red flags fire on the misconceptions they name, and only there.
 
-Issue 14, item 1: every question of tracks/questions/technical.toml lists the red flags an
+Issue 14, item 1: every technical question (tracks/questions/technical.toml, and the ML
+coding round's questions in tracks/questions/coding.toml, whose flags are what a candidate
+says while explaining the code or answering its follow-ups) lists the red flags an
 interviewer listens for. For each flag this file holds two sentences that commit the
 mistake (the flag must be found) and one that warns against it (it must not be). Then no
 flag may fire on a solid or strong answer of its own question in the development sets
 (benchmarks/grading_set.toml and the other grading_set*.toml files; the held-out file is
-never read here), nor on the bank's own key points, strong-answer lines and corrections:
-a false red flag caps a correct answer.
+never read here), nor on the bank's own key points, strong-answer lines and corrections
+(and, for a coding question, its follow-ups and the comments and docstrings of its
+reference solution): a false red flag caps a correct answer.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
+import re
 import tomllib
 from pathlib import Path
 
@@ -785,6 +790,273 @@ SAMPLES: dict[str, dict[str, tuple[tuple[str, str], str]]] = {
             "Correlation alone is not enough.",
         ),
     },
+    # The ML coding round (tracks/questions/coding.toml): what a candidate says while
+    # explaining the code or answering its follow-ups.
+    "code-precision-recall": {
+        "swap": (
+            (
+                "Precision is the true positives divided by the actual positives.",
+                "For precision I compute tp / (tp + fn).",
+            ),
+            (
+                "Precision divides by the predicted positives; dividing by the actual positives "
+                "gives recall."
+            ),
+        ),
+        "f1-arithmetic-mean": (
+            (
+                "F1 is just the average of precision and recall.",
+                "I return the F1 score as the arithmetic mean of the two values.",
+            ),
+            "F1 is not the plain average of precision and recall.",
+        ),
+        "accuracy-on-imbalance": (
+            (
+                "Accuracy is fine on imbalanced data, so these metrics are optional.",
+                "On a skewed dataset accuracy is good enough to judge the model.",
+            ),
+            "Accuracy is not enough on imbalanced data.",
+        ),
+    },
+    "code-kfold-split": {
+        "shuffle-time-series": (
+            (
+                "For a time series I would shuffle the rows and use these stratified folds too.",
+                "Random folds work for daily sales history as well.",
+            ),
+            "You should never shuffle a time series into folds.",
+        ),
+        "index-in-two-folds": (
+            (
+                "The same index can end up in two validation folds, that is fine.",
+                "Some rows land in several validation folds because the deal wraps around.",
+            ),
+            "No index may appear in two validation folds.",
+        ),
+        "every-class-in-every-fold": (
+            (
+                "Stratification guarantees that every class appears in every fold.",
+                "Each fold always gets each class, even a class with two examples.",
+            ),
+            (
+                "Stratification cannot guarantee every class in every fold when a class has fewer "
+                "examples than k."
+            ),
+        ),
+    },
+    "code-kmeans": {
+        "global-optimum": (
+            (
+                "Lloyd's algorithm always finds the global optimum, so one run is enough.",
+                "K-means converges to the global minimum of the inertia.",
+            ),
+            "K-means does not always find the global optimum, so I run several restarts.",
+        ),
+        "unscaled-features-fine": (
+            (
+                "K-means works fine on unscaled features with different units.",
+                "Scaling doesn't matter here, k-means can take raw features in any unit.",
+            ),
+            "It is a mistake to think raw features in different units are fine for k-means.",
+        ),
+        "choose-k-lowest-inertia": (
+            (
+                "I choose k by taking the value with the lowest inertia.",
+                (
+                    "The best number of clusters is the one with the smallest within-cluster sum "
+                    "of squares."
+                ),
+            ),
+            "You cannot pick k by the lowest inertia; use the elbow or the silhouette.",
+        ),
+    },
+    "code-linreg-gd": {
+        "larger-lr-faster": (
+            (
+                "A larger learning rate always converges faster, so I set lr to 1.",
+                "The bigger the learning rate, the faster gradient descent converges.",
+            ),
+            "A larger learning rate does not always converge faster.",
+        ),
+        "no-scaling-needed": (
+            (
+                "There is no need to scale the features for gradient descent.",
+                "Feature scaling does not matter for gradient descent, it gets there anyway.",
+            ),
+            "It is wrong to think gradient descent has no need for feature scaling.",
+        ),
+        "local-minima": (
+            (
+                "Gradient descent can get stuck in a local minimum of the mean squared error.",
+                "With a bad start the weights may end up in a local optimum.",
+            ),
+            "It cannot get stuck in a local minimum because the squared error is convex.",
+        ),
+    },
+    "code-knn": {
+        "no-training-no-scaling": (
+            (
+                "KNN just stores the training rows, so there is no need to scale the features.",
+                "Feature scaling doesn't matter for KNN because it just stores the data.",
+            ),
+            "It is a mistake to think KNN has no need for scaling.",
+        ),
+        "k1-best": (
+            (
+                "k=1 is always the best choice because the nearest point is the most similar.",
+                "One neighbour works best, more neighbours only blur the answer.",
+            ),
+            "k = 1 is not the best choice in general.",
+        ),
+        "prediction-is-cheap": (
+            (
+                "KNN is lazy, so predicting a new point is instant.",
+                "Inference with KNN is cheap, it just looks up the stored points.",
+            ),
+            "KNN prediction is not fast at all.",
+        ),
+    },
+    "code-tfidf": {
+        "idf-grows-with-df": (
+            (
+                "The idf grows with the document frequency of the token.",
+                "The more documents a word appears in, the higher its idf.",
+            ),
+            "Idf does not grow with document frequency.",
+        ),
+        "df-counts-occurrences": (
+            (
+                "Document frequency is the total number of times the token appears in the corpus.",
+                "I compute df as how many times each token shows up over all the docs.",
+            ),
+            "df is not the total number of times a token appears.",
+        ),
+        "dense-scales-fine": (
+            (
+                "The dense matrix is fine for a million documents.",
+                "A dense NumPy array scales to a large corpus without trouble.",
+            ),
+            "A dense matrix does not work for a million documents.",
+        ),
+    },
+    "code-confusion-matrix": {
+        "rows-are-predictions": (
+            (
+                (
+                    "In my matrix the rows are the predicted labels and the columns are the true "
+                    "labels."
+                ),
+                "Each column is a true class, so I count down the columns for the truth.",
+            ),
+            "It is wrong to say the rows are the predicted labels.",
+        ),
+        "precision-from-rows": (
+            (
+                "A class's precision is its diagonal entry divided by its row sum.",
+                "For precision I divide the diagonal by the sum of the row.",
+            ),
+            "Precision is not the diagonal over the row sum.",
+        ),
+        "labels-from-true-only": (
+            (
+                "I take the classes from y_true only, since those are the real labels.",
+                "The label list is np.unique of y_true.",
+            ),
+            "Taking the labels from y_true alone is a mistake.",
+        ),
+    },
+    "code-softmax-ce": {
+        "log-of-softmax": (
+            (
+                "The loss is minus the log of the softmax probabilities at the label.",
+                "I take np.log(probs) at the true class and average it.",
+            ),
+            "Taking the log of the softmax directly is unstable because it underflows.",
+        ),
+        "max-shift-changes-output": (
+            (
+                (
+                    "Subtracting the max changes the probabilities slightly, which is the price "
+                    "for stability."
+                ),
+                "After shifting by the maximum you have to add it back to get the right softmax.",
+            ),
+            "Subtracting the maximum does not change the softmax, because the factor cancels.",
+        ),
+        "clip-for-stability": (
+            (
+                "To make it stable I add a small epsilon inside the log, which is enough.",
+                "Clipping the logits to plus or minus fifty makes softmax numerically stable.",
+            ),
+            "Clipping the logits is not a real fix for stability.",
+        ),
+        "gradient-only-true-class": (
+            (
+                "The gradient is nonzero only for the true class, the others are zero.",
+                "Only the correct class's logit gets a gradient, the other classes get zero.",
+            ),
+            "It is wrong to say the gradient is zero for the other classes.",
+        ),
+    },
+    "code-standardise": {
+        "fit-on-all": (
+            (
+                "I fit the scaler on all the data first and then split it.",
+                "To keep it simple I compute the mean on the whole dataset.",
+            ),
+            "You must never fit the scaler on all the data.",
+        ),
+        "test-with-own-stats": (
+            (
+                "I standardise X_test with its own mean and standard deviation.",
+                "The test set is scaled separately using the test mean.",
+            ),
+            "Never scale the test set with its own mean.",
+        ),
+        "nan-is-fine": (
+            (
+                "A constant column gives nan, but that is fine because the model ignores it.",
+                "Dividing by a zero standard deviation just gives nan, which does not matter.",
+            ),
+            "A nan from a zero standard deviation is not harmless.",
+        ),
+        "scale-before-cv": (
+            (
+                (
+                    "In cross-validation I standardise the training data once before the folds to "
+                    "save time."
+                ),
+                (
+                    "Fitting the scaler outside the cross-validation loop is fine as long as the "
+                    "test set is held out."
+                ),
+            ),
+            "Do not fit the scaler before cross-validation.",
+        ),
+    },
+    "code-fill-group-mean": {
+        "group-means-from-all-data": (
+            (
+                "In the pipeline I compute the group means on the whole dataset before splitting.",
+                "The imputation statistics come from all the data, test rows included.",
+            ),
+            "Computing the group means on the whole dataset would leak the test set into training.",
+        ),
+        "mean-ignores-nan": (
+            (
+                "np.mean already ignores NaN, so I just average each group.",
+                "The mean skips the missing values on its own.",
+            ),
+            "np.mean does not ignore NaN, so I mask the missing values first.",
+        ),
+        "modify-input-in-place": (
+            (
+                "I fill the NaNs in place, which is fine and saves memory.",
+                "Writing the means into the input array is faster, so I do that.",
+            ),
+            "Filling in place would change the caller's array, so I work on a copy.",
+        ),
+    },
 }
 
 
@@ -889,5 +1161,34 @@ def test_no_red_flag_on_the_banks_own_texts(question_id: str) -> None:
     texts += question.strong_answer
     texts += [f.correction for f in question.red_flags]
     texts.append(question.text)
+    fired = {t: found for t in texts if (found := _found(t, question_id))}
+    assert fired == {}
+
+
+def _code_comments(code: str) -> list[str]:
+    """The comments and docstrings of a piece of Python code: its explanation in prose."""
+    texts = [c.lstrip("#").strip() for c in re.findall(r"#[^\n]*", code)]
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef):
+            doc = ast.get_docstring(node)
+            if doc:
+                texts.append(doc)
+    return [t for t in texts if t]
+
+
+CODING = sorted(qid for qid, q in _technical().items() if q.kind == "coding")
+
+
+def test_the_coding_questions_are_checked_here() -> None:
+    assert len(CODING) >= 10 and set(CODING) <= set(SAMPLES)
+
+
+@pytest.mark.parametrize("question_id", CODING)
+def test_no_red_flag_on_a_coding_questions_follow_ups_and_reference(question_id: str) -> None:
+    question = _technical()[question_id]
+    assert question.coding is not None
+    texts = [p.text for p in question.follow_ups]
+    texts += _code_comments(question.coding.reference)
+    assert len(texts) >= 3, question_id
     fired = {t: found for t in texts if (found := _found(t, question_id))}
     assert fired == {}
