@@ -613,7 +613,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--with-coding",
         action="store_true",
         help="make the last question a coding question (code on stdin, graded by hidden "
-        "tests); for tracks that offer it, such as ml-full-loop",
+        "tests); for tracks that offer it, such as ml-full-loop, and with --job (the "
+        "coding problem closest to the posting's skills)",
     )
     p.add_argument(
         "--questions", type=int, metavar="N", help="number of questions (default: the track's)"

@@ -206,6 +206,7 @@ def practice_job(
         prepare_saved,
         remember_target,
         start_options,
+        with_coding,
     )
     from interviewer.storage.targets import find_target
     from interviewer.terminal import TerminalFrontEnd
@@ -230,6 +231,8 @@ def practice_job(
             store, target, lib, count=count, gaps=bool(args.gaps), history=history
         )
         target_id = target.id
+        if getattr(args, "with_coding", False):  # the last question: a coding round
+            prepared.plan = with_coding(prepared.plan, lib, history)
         print_plan(prepared.plan, target.title, front.out)
         print("", file=front.out)
     else:
@@ -244,6 +247,8 @@ def practice_job(
             source=str(args.job),
             on_send=_say_sent,
         )
+        if getattr(args, "with_coding", False):  # the last question: a coding round
+            prepared.plan = with_coding(prepared.plan, lib, history)
         print_plan(prepared.plan, prepared.profile.title, front.out)
         print("", file=front.out)
         target_id = remember_target(store, posting, cv, prepared)

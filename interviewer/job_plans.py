@@ -150,6 +150,63 @@ def prepare(
     return Prepared(profile, plan, generated, notes, sent)
 
 
+def with_coding(
+    plan: InterviewPlan, library: ContentLibrary, history: QuestionHistoryMap | None = None
+) -> InterviewPlan:
+    """The plan with its last question replaced by one coding question (the coding
+    round), the one closest to the posting's skills, least practised first; the plan as
+    it was when the library has no coding question. The interview keeps its length."""
+    from interviewer.core.content import rotation_rank
+    from interviewer.core.jobs import PlanItem
+
+    coding = [q for q in library.questions.values() if q.kind == "coding"]
+    if not coding or not plan.questions:
+        return plan
+    vocab = vocabulary(library)
+    wanted = set(plan.skills)
+
+    def covered(q: Question) -> list[str]:
+        names = set(vocab.by_question.get(q.id, [])) | {vocab.canonical(t) for t in q.topics}
+        return [s for s in plan.skills if s in names and s in wanted]
+
+    pick = min(coding, key=lambda q: (-len(covered(q)), rotation_rank(q, history or {}), q.id))
+    skills = covered(pick)
+    reason = (
+        f"The coding round: it practises {', '.join(skills[:2])}."
+        if skills
+        else "The coding round (asked with --with-coding): no coding problem is on the "
+        "posting's skills, so one on core ML."
+    )
+    item = PlanItem(
+        id=pick.id,
+        text=pick.text,
+        skill=skills[0] if skills else (pick.topics[0] if pick.topics else "coding"),
+        reason=reason,
+        category=pick.category,
+        difficulty=pick.difficulty,
+    )
+    kept = plan.questions[:-1] if len(plan.questions) > 1 else []
+    questions = [*kept, item]
+    # What the questions cover now: the coding round may cover a skill the question it
+    # replaced did not, and the other way round.
+    covered_now = {s for q in questions for s in (q.skill, *vocab.by_question.get(q.id, []))}
+    not_covered = [s for s in plan.skills if s not in covered_now]
+    room = [s for s in not_covered if s not in plan.not_covered or _has_bank(vocab, s)]
+    notes = [n for n in plan.notes if not n.startswith("No room in ")]
+    if room:
+        notes.append(
+            f"No room in {len(questions)} questions for: {', '.join(room)} (ask for more)."
+        )
+    return plan.model_copy(
+        update={"questions": questions, "not_covered": not_covered, "notes": notes}
+    )
+
+
+def _has_bank(vocab: SkillVocabulary, skill: str) -> bool:
+    found = vocab.skill(skill)
+    return found is not None and bool(found.questions)
+
+
 def add_generated(library: ContentLibrary, questions: Sequence[Question]) -> None:
     """Make generated questions known to the library (engine, report and resume find
     them by id); bank questions are never replaced."""
@@ -182,6 +239,8 @@ def plan_track(
             "follow_up_limit": 1,
             "selection": "ordered",
             "questions": ids[:50],
+            # A coding round (`with_coding`) is asked like any planned question.
+            "kinds": ["open", "coding"] if any(q.kind == "coding" for q in questions) else ["open"],
             # What an adaptive interview may swap in: questions on the plan's topics.
             "topics": list(dict.fromkeys(t for q in questions for t in q.topics))[:50],
         }

@@ -186,3 +186,40 @@ def test_targets_say_which_one_has_the_cv(capsys: pytest.CaptureFixture[str]) ->
     heads = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith(" ")]
     assert len(heads) == 2
     assert sum("· with CV" in ln for ln in heads) == 1
+
+
+def test_with_coding_makes_the_last_planned_question_a_coding_round(lib: ContentLibrary) -> None:
+    """`practice --job F --with-coding` was silently planned without a coding question."""
+    from interviewer.job_plans import plan_track, with_coding
+
+    posting = (
+        "ML Engineer, fraud. Build classifiers for rare events with class imbalance, choose "
+        "evaluation metrics (precision, recall, F1) and explain them to stakeholders."
+    )
+    prepared = prepare(posting, lib, count=3, source="fraud.txt")
+    plan = with_coding(prepared.plan, lib)
+    assert [q.id for q in plan.questions[:2]] == [q.id for q in prepared.plan.questions[:2]]
+    last = plan.questions[-1]
+    assert lib.questions[last.id].kind == "coding"
+    assert last.skill in plan.skills and last.reason.startswith("The coding round")
+    covered = {q.skill for q in plan.questions}
+    assert not covered & set(plan.not_covered)
+    track = plan_track(plan, lib, "Fraud")
+    assert track.questions[-1] == last.id and "coding" in track.kinds
+    assert lib.questions_for(track)  # the track still validates and finds its questions
+
+
+def test_practice_for_a_job_with_coding_asks_for_code() -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = Path(__file__).parent / "data" / "jobs"
+    code = "import numpy as np\n\n\ndef f(x):\n    return x\n.\n"
+    r = subprocess.run(
+        [sys.executable, "-m", "interviewer", "practice", "--job", str(data / "recsys-mle.md"),
+         "--with-coding", "--questions", "1", "--backend", "offline", "--no-follow-ups"],
+        input=code, capture_output=True, text=True, timeout=180, env=dict(os.environ),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Starter code" in r.stdout and "hidden tests:" in r.stdout
