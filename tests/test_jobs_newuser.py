@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.content import ContentLibrary
@@ -223,3 +223,38 @@ def test_practice_for_a_job_with_coding_asks_for_code() -> None:
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "Starter code" in r.stdout and "hidden tests:" in r.stdout
+
+
+def test_a_long_target_title_does_not_widen_the_progress_page(qtbot: QtBot) -> None:
+    """The target combo box was as wide as the posting's title and pushed the progress
+    page past a small window: its buttons were cut off at the right."""
+    from interviewer.core.jobs import Readiness, SkillReadiness
+    from interviewer.gui.jobs import TargetReadiness
+
+    app = make_app(qtbot, backend=OfflineCoach(), library=load_library())  # type: ignore[arg-type]
+    window = app.window
+    window.resize(window.minimumSize())
+    window.show_progress()
+    settle(qtbot)
+    title = "Senior Computer Vision Engineer — Autonomous Driving Perception (Munich, Remote)"
+    readiness = Readiness(
+        target_id="t1", sessions=1, skills=[SkillReadiness(skill="computer vision", asked=1)]
+    )
+    panel = window.progress.readiness
+    panel.set_targets([TargetReadiness("t1", title, readiness, [])])
+    panel.show()
+    qtbot.waitUntil(lambda: panel.isVisible())
+    area = window.progress.scroll_area
+    viewport = area.viewport()
+    for _ in range(10):  # let the posted layout requests (combo, card, page) run
+        QApplication.processEvents()
+
+    def right(w: QWidget) -> int:
+        return w.mapTo(viewport, w.rect().topRight()).x()
+
+    assert right(panel.target_combo) < right(panel.gaps_button) < viewport.width()
+    # The combo box asks for about 24 characters, not the whole title (it asked for
+    # 548 px here, and in a window with the weak-topics card the page overflowed).
+    combo = panel.target_combo
+    assert combo.sizeHint().width() < 400 and combo.minimumSizeHint().width() < 400
+    assert panel.target_combo.toolTip() == title  # last: the width checks come first

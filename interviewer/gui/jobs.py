@@ -1093,6 +1093,13 @@ class ReadinessPanel(QFrame):
         head.addLayout(text, 1)
         self.target_combo = QComboBox()
         self.target_combo.setAccessibleName("Job target")
+        # A posting's title can be long: the combo box was as wide as the longest and
+        # pushed the progress page past a small window (the buttons cut off). It shows
+        # about 24 characters and the full title in its list and tooltip.
+        self.target_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.target_combo.setMinimumContentsLength(24)
         self.target_combo.currentIndexChanged.connect(self._on_target_changed)
         head.addWidget(self.target_combo, 0, Qt.AlignmentFlag.AlignVCenter)
         self.gaps_button = _primary("Practise the &gaps", "Practise the gaps")
@@ -1141,6 +1148,7 @@ class ReadinessPanel(QFrame):
             self.gaps_button.setEnabled(False)
             return
         r = row.readiness
+        self.target_combo.setToolTip(row.title)
         total = len(r.skills)
         done = len(r.practised)
         s = "s" if r.sessions != 1 else ""
