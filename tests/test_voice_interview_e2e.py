@@ -260,3 +260,20 @@ def test_a_decoding_loop_is_recognised_but_a_repeated_word_is_not() -> None:
     assert not looping(words("No, no. It reduces variance, so the model overfits less."))
     assert not looping(words("very very very large weights, so we add a penalty"))
     assert not looping([])
+
+
+def test_replay_with_no_speakers_says_so_and_where_the_file_is(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from interviewer.gui.replay import PLAY, has_audio_output
+
+    if has_audio_output():
+        pytest.skip("this machine has speakers")
+    recording = speak("Hello there.", tmp_path)
+    button = ReplayButton(recording)
+    qtbot.addWidget(button)
+    with qtbot.waitSignal(button.problem) as said:
+        button.click()
+    assert "No speakers or headphones were found" in said.args[0]
+    assert str(recording) in said.args[0] and str(recording) in button.toolTip()
+    assert button.text() == PLAY and button._player is None  # nothing "played" into nothing

@@ -18,6 +18,18 @@ PLAY = "▶ Play recording"
 STOP = "■ Stop"
 
 
+def has_audio_output() -> bool:
+    """Whether Qt sees any audio output device (speakers, headphones)."""
+    from interviewer.gui.recorder import quiet_multimedia
+
+    with quiet_multimedia():
+        try:
+            from PySide6.QtMultimedia import QMediaDevices
+        except ImportError:
+            return False
+        return bool(QMediaDevices.audioOutputs())
+
+
 class ReplayButton(QPushButton):
     """Plays (and stops) one recording; `path` is the file it plays."""
 
@@ -53,6 +65,13 @@ class ReplayButton(QPushButton):
     def _on_clicked(self) -> None:
         if not self.path.is_file():
             self._say(f"The recording {self.path.name} is no longer there.")
+            return
+        if not self.playing and not has_audio_output():
+            # Qt would "play" it into nothing and the button would just wait it out.
+            self._say(
+                "No speakers or headphones were found: connect some (or choose them in "
+                f"the system's sound settings) and press Play again. The recording is {self.path}."
+            )
             return
         player = self._ensure_player()
         if self.playing:

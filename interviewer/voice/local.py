@@ -395,6 +395,20 @@ def looping(words: list[Word]) -> bool:
     return any(len(set(tokens[i : i + 5])) == 1 for i in range(n - 4))
 
 
+#: faster-whisper's defaults for dropping a window as silence: a no-speech probability
+#: over NO_SPEECH_PROBABILITY, unless the words' mean log-probability is over
+#: RESCUE_LOG_PROBABILITY (the model is sure of what it heard).
+NO_SPEECH_PROBABILITY = 0.6
+RESCUE_LOG_PROBABILITY = -1.0
+
+
+def _no_speech(segment: Any) -> bool:
+    """faster-whisper's no-speech rule for one decoded segment (see `_pass`)."""
+    no_speech = float(getattr(segment, "no_speech_prob", 0.0) or 0.0)
+    log_prob = float(getattr(segment, "avg_logprob", 0.0) or 0.0)
+    return no_speech > NO_SPEECH_PROBABILITY and log_prob <= RESCUE_LOG_PROBABILITY
+
+
 _LOADED: dict[tuple[str, int], Any] = {}
 _RUN_LOCKS: dict[tuple[str, int], threading.Lock] = {}
 _LOAD_LOCK = threading.Lock()
@@ -550,14 +564,16 @@ class LocalWhisper:
                 # always is): on two cores that fallback tripled the time of a short
                 # phrase, for the same words. Loops still fall back (compression ratio).
                 log_prob_threshold=None,
-                # And so no window is dropped as "no speech" either: faster-whisper keeps
-                # a window whose no-speech probability is high only when its log-
+                # Nor does faster-whisper drop "no speech" windows itself: it keeps a
+                # window whose no-speech probability is high only when its log-
                 # probability is good, and with no threshold that rescue is off, so a
                 # 103 s espeak-ng answer lost its first 90 s (windows at 0.5-0.7). The
-                # VAD filter has already taken the silence out.
+                # same rule is applied below, segment by segment, rescue included.
                 no_speech_threshold=None,
             )
             for segment in segments:  # lazy: decoding happens while we iterate
+                if _no_speech(segment):
+                    continue  # "Thank you." heard in a breath between two phrases
                 for w in segment.words or ():
                     token = w.word.strip()
                     if token:
