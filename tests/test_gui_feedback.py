@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
@@ -10,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from interviewer.core.engine import QuestionRecord
 from interviewer.core.models import CriterionScore, Grade, Question, Rubric, StarItem, Turn
 from interviewer.core.summary import summarize
+from interviewer.gui import feedback as feedback_module
 from interviewer.gui import style
 from interviewer.gui.feedback import LONG_ANSWER_CHARS, FeedbackView
 
@@ -506,7 +508,13 @@ def test_card_contents_are_never_squashed_after_a_resize(qtbot: QtBot) -> None:
             assert card.height() >= card.heightForWidth(card.width()) - 2
 
 
-def test_progressive_page_fills_in_small_pieces_and_ends_complete(qtbot: QtBot) -> None:
+def test_progressive_page_fills_in_small_pieces_and_ends_complete(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One piece per tick, 15 ms apart, so the test can watch a card being built (the
+    # app builds pieces back to back for a few milliseconds a tick: BUILD_BUDGET_MS).
+    monkeypatch.setattr(feedback_module, "BUILD_BUDGET_MS", 0.0)
+    monkeypatch.setattr(feedback_module, "PIECE_GAP_MS", 15)
     grade = Grade(
         question_id="q0",
         rubric_id="technical",

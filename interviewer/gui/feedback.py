@@ -942,12 +942,14 @@ class FeedbackView(QWidget):
         if generation != self._generation:
             return  # newer results replaced these
         began = time.perf_counter()
-        while (time.perf_counter() - began) * 1000 < BUILD_BUDGET_MS:
-            if self.cards and self.cards[-1].build_step():
-                continue
-            if not self._pending:
-                return
-            self._add_card(progressive=True)
+        while True:  # at least one piece, then more while the budget lasts
+            if not (self.cards and self.cards[-1].build_step()):
+                if not self._pending:
+                    return
+                self._add_card(progressive=True)
+                break  # a new card's header is painted on its own first
+            if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
+                break
         QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
 
     # ------------------------------------------------------------------ building
