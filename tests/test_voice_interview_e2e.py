@@ -277,3 +277,17 @@ def test_replay_with_no_speakers_says_so_and_where_the_file_is(
     assert "No speakers or headphones were found" in said.args[0]
     assert str(recording) in said.args[0] and str(recording) in button.toolTip()
     assert button.text() == PLAY and button._player is None  # nothing "played" into nothing
+
+
+def test_record_and_stop_and_submit_are_in_the_interview_menu(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from tests.gui_helpers import make_app
+
+    app = make_app(qtbot)
+    menu = next(m for m in app.window.findChildren(QMenu) if m.title() == "&Interview")
+    voice = app.window.interview.voice
+    shown = menu.actions()
+    assert voice.record_action in shown and voice.stop_submit_action in shown
+    assert voice.record_action.shortcut().toString() == "Ctrl+Shift+R"
+    assert not voice.record_action.isEnabled()  # no interview yet

@@ -308,6 +308,8 @@ class InterviewView(QWidget):
         self._build_actions()
         self._build_ui()
         self.voice = VoiceAnswer(controller, self.answer, self.voice_bar, self, self._on_submit)
+        # Answering aloud is in the window's Interview menu too, beside Submit.
+        self.actions_list[1:1] = [self.voice.record_action, self.voice.stop_submit_action]
         c = controller
         c.interview_started.connect(self._on_interview_started)
         c.turn_added.connect(self.transcript.add_turn)
