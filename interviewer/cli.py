@@ -19,7 +19,7 @@ from typing import IO, Any
 from interviewer import __version__
 from interviewer.core.content import ContentLibrary
 from interviewer.core.errors import InterviewerError
-from interviewer.core.models import Grade, Turn
+from interviewer.core.models import Grade, Question, Turn
 from interviewer.core.requests import GradeRequest
 from interviewer.export import check_report_path, write_report
 from interviewer.llm import service
@@ -367,21 +367,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
     else:
         answer = args.answer
     backend, offline = grader_for(args)
-    request = GradeRequest(
-        request_id=1,
-        question=question,
-        rubric=lib.rubric_for(question),
-        exchange=(
-            Turn(role="interviewer", kind="question", text=question.text, question_id=question.id),
-            Turn(
-                role="candidate",
-                kind="answer",
-                text=answer,
-                question_id=question.id,
-                seconds=args.seconds,
-            ),
+    request = _grade_request(
+        lib,
+        question,
+        Turn(
+            role="candidate",
+            kind="answer",
+            text=answer,
+            question_id=question.id,
+            seconds=args.seconds,
         ),
-        answer_seconds=args.seconds or 0.0,
+        args.seconds or 0.0,
     )
     if question.kind == "coding":  # its hidden tests run first: they are its correctness
         from interviewer import commands_coding
@@ -394,6 +390,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(question.text)
         _print_grade(grade, lib, sys.stdout)
     return 0
+
+
+def _grade_request(
+    lib: ContentLibrary, question: Question, answer: Turn, answer_seconds: float
+) -> GradeRequest:
+    """The request that grades one answer on its own (`grade`, typed or spoken): the
+    question as asked, then the answer."""
+    return GradeRequest(
+        request_id=1,
+        question=question,
+        rubric=lib.rubric_for(question),
+        exchange=(
+            Turn(role="interviewer", kind="question", text=question.text, question_id=question.id),
+            answer,
+        ),
+        answer_seconds=answer_seconds,
+    )
 
 
 def _grade_json(grade: Grade) -> dict[str, Any]:

@@ -180,8 +180,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
 def cmd_grade_audio(args: argparse.Namespace) -> int:
     """`interviewer grade --answer-audio FILE.wav`: transcribe, then grade the words."""
-    from interviewer.cli import _grade_json, _library
-    from interviewer.core.requests import GradeRequest
+    from interviewer.cli import _grade_json, _grade_request, _library
     from interviewer.llm import service
     from interviewer.terminal import _print_grade, grade_samples_for, grader_for
 
@@ -199,16 +198,7 @@ def cmd_grade_audio(args: argparse.Namespace) -> int:
         voice=voice,
     )
     backend, offline = grader_for(args)
-    request = GradeRequest(
-        request_id=1,
-        question=question,
-        rubric=lib.rubric_for(question),
-        exchange=(
-            Turn(role="interviewer", kind="question", text=question.text, question_id=question.id),
-            answer,
-        ),
-        answer_seconds=seconds,
-    )
+    request = _grade_request(lib, question, answer, seconds)
     grade = service.grade(backend, request, offline, samples=grade_samples_for(args))
     if args.json:
         data = _grade_json(grade)
