@@ -28,6 +28,23 @@ def run(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.Complet
     )
 
 
+def practise_offline(
+    *args: str, questions: int = 1, answers: str
+) -> subprocess.CompletedProcess[str]:
+    """`interviewer practice ARGS` with the offline coach, no follow-ups and `questions`
+    questions, answered from `answers` (one answer per question, each ending in '.')."""
+    return run(
+        "practice",
+        *args,
+        "--questions",
+        str(questions),
+        "--backend",
+        "offline",
+        "--no-follow-ups",
+        stdin=answers,
+    )
+
+
 def saved_targets(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     """`interviewer targets --json`, in this process (the database is the same)."""
     capsys.readouterr()
@@ -143,19 +160,14 @@ def test_practice_for_a_job_saves_the_target_and_readiness_grows(
         "sentiment and aspects, with a TF-IDF and logistic regression baseline first, and "
         "topic modeling to find themes.\n.\n"
     )
-    r = run(
-        "practice",
+    r = practise_offline(
         "--job",
         job,
         "--cv",
         str(DATA / "cv-maria.md"),
-        "--questions",
-        "2",
-        "--backend",
-        "offline",
-        "--no-follow-ups",
         "--adaptive",
-        stdin=answer * 2,
+        questions=2,
+        answers=answer * 2,
     )
     assert r.returncode == 0, r.stderr
     assert "LLM Applications Engineer (NLP) · mid · NLP / LLM applications" in r.stdout
@@ -169,19 +181,7 @@ def test_practice_for_a_job_saves_the_target_and_readiness_grows(
     assert practised and all(s["latest_score"] is not None for s in practised)
     assert set(target["never_asked"]) == {s["skill"] for s in target["readiness"] if not s["asked"]}
     # The same posting and CV again: the same target, now with two sessions.
-    r2 = run(
-        "practice",
-        "--job",
-        job,
-        "--cv",
-        str(DATA / "cv-maria.md"),
-        "--questions",
-        "1",
-        "--backend",
-        "offline",
-        "--no-follow-ups",
-        stdin=answer,
-    )
+    r2 = practise_offline("--job", job, "--cv", str(DATA / "cv-maria.md"), answers=answer)
     assert r2.returncode == 0, r2.stderr
     (again,) = saved_targets(capsys)
     assert again["id"] == target["id"] and again["sessions"] == 2
@@ -260,32 +260,11 @@ def test_plan_with_a_model_on_a_local_server(capsys: pytest.CaptureFixture[str])
 
 def test_practise_the_gaps_of_a_saved_target(capsys: pytest.CaptureFixture[str]) -> None:
     answer = "I would fine-tune a transformer and evaluate it on a held-out set.\n.\n"
-    first = run(
-        "practice",
-        "--job",
-        str(DATA / "mlops-platform.md"),
-        "--questions",
-        "1",
-        "--backend",
-        "offline",
-        "--no-follow-ups",
-        stdin=answer,
-    )
+    first = practise_offline("--job", str(DATA / "mlops-platform.md"), answers=answer)
     assert first.returncode == 0, first.stderr
     (target,) = saved_targets(capsys)
     asked_before = {s["skill"] for s in target["readiness"] if s["asked"]}
-    gaps = run(
-        "practice",
-        "--target",
-        target["id"][:6],
-        "--gaps",
-        "--questions",
-        "1",
-        "--backend",
-        "offline",
-        "--no-follow-ups",
-        stdin=answer,
-    )
+    gaps = practise_offline("--target", target["id"][:6], "--gaps", answers=answer)
     assert gaps.returncode == 0, gaps.stderr
     plan_part = gaps.stdout.split("Graded summary")[0]
     assert "Skills: " in plan_part
