@@ -9,9 +9,7 @@ INTERVIEWER_HOME the autouse fixture sets.
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -29,6 +27,7 @@ from interviewer.storage.content_files import load_library
 from interviewer.storage.paths import app_paths
 from tests.fake_openai_server import FakeOpenAIServer, hang, json_content, text
 from tests.gui_helpers import make_app
+from tests.test_cli import run
 from tests.test_fitness import GOOD_TURN, grade_json
 
 MODEL = "fake-model"
@@ -137,54 +136,17 @@ def test_without_a_keyboard_practice_only_says_how_to_check(
     assert server.chat_bodies == [] and remembered(server) is None
 
 
+def practise_one(*flags: str) -> subprocess.CompletedProcess[str]:
+    """`interviewer practice` of one ml-technical question, no follow-ups, stdin empty."""
+    return run("practice", "--track", "ml-technical", "--questions", "1", "--no-follow-ups", *flags)
+
+
 def test_practice_through_a_pipe_runs_no_check(server: FakeOpenAIServer) -> None:
     server.router = lambda body: text("Tell me about bias and variance?")
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "interviewer",
-            "practice",
-            "--track",
-            "ml-technical",
-            "--questions",
-            "1",
-            "--no-follow-ups",
-            "--backend",
-            "offline",
-        ],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-    )
+    r = practise_one("--backend", "offline")
     assert r.returncode == 0, r.stderr
     assert "checked" not in r.stderr  # the offline coach is no model to check
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "interviewer",
-            "practice",
-            "--track",
-            "ml-technical",
-            "--questions",
-            "1",
-            "--no-follow-ups",
-            "--base-url",
-            server.base_url,
-            "--model",
-            MODEL,
-            "--grader-backend",
-            "offline",
-        ],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-    )
+    r = practise_one("--base-url", server.base_url, "--model", MODEL, "--grader-backend", "offline")
     assert r.returncode == 0, r.stderr
     assert f"note: {MODEL} on {server.base_url} has not been checked yet" in r.stderr
     assert remembered(server) is None
