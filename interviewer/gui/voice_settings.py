@@ -215,8 +215,9 @@ class VoicePage(QWidget):
         model_label.setBuddy(self.model_combo)
         form.addRow(model_label, self.model_row)
         self.model_hint = style.plain_label(
-            "Fetched once on first use and kept in the app's cache folder. With no "
-            "network, choose the folder of a copy you already have.",
+            "tiny.en ships with the app. base.en and small.en are downloaded once, on "
+            "first use, into the app's cache folder; with no network, choose the folder "
+            "of a copy you already have.",
             muted=True,
         )
         form.addRow("", self.model_hint)
