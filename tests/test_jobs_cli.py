@@ -4,28 +4,16 @@ command line (offline: the tests have no model and no network)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from interviewer.cli import main
+from tests.test_cli import run
 
 DATA = Path(__file__).parent / "data" / "jobs"
-
-
-def run(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=dict(os.environ),
-    )
 
 
 def practise_offline(
