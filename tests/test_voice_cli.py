@@ -84,6 +84,22 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     return data
 
 
+def grade_audio_json(capsys: pytest.CaptureFixture[str], wav: Path) -> dict[str, Any]:
+    """`interviewer grade --answer-audio WAV --json` of tech-bias-variance, the offline
+    coach grading."""
+    return run_json(
+        capsys,
+        "grade",
+        "--question",
+        "tech-bias-variance",
+        "--answer-audio",
+        str(wav),
+        "--backend",
+        "offline",
+        "--json",
+    )
+
+
 def test_transcribe_json_has_text_duration_words_and_delivery(
     fake: FakeTranscriber, wav: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -117,17 +133,7 @@ def test_transcribe_text_output_reads_plainly(
 def test_grade_answer_audio_grades_the_transcript_with_its_voice(
     fake: FakeTranscriber, wav: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = run_json(
-        capsys,
-        "grade",
-        "--question",
-        "tech-bias-variance",
-        "--answer-audio",
-        str(wav),
-        "--backend",
-        "offline",
-        "--json",
-    )
+    data = grade_audio_json(capsys, wav)
     assert data["transcript"]["text"] == ANSWER
     assert len(data["transcript"]["words"]) == len(ANSWER.split())
     voice = data["delivery"]["voice"]
@@ -223,17 +229,7 @@ def test_real_local_engine_transcribes_generated_speech(
         "the training data.",
         tmp_path / "spoken.wav",
     )
-    data = run_json(
-        capsys,
-        "grade",
-        "--question",
-        "tech-bias-variance",
-        "--answer-audio",
-        str(wav),
-        "--backend",
-        "offline",
-        "--json",
-    )
+    data = grade_audio_json(capsys, wav)
     text = data["transcript"]["text"].lower()
     # Synthetic speech through the smallest model is not word-perfect ("bias" comes back
     # as "buy us"): most of the content words must be heard.
