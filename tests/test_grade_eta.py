@@ -123,24 +123,34 @@ def backend(gates: Gates) -> ScriptedBackend:
     )
 
 
-def test_the_session_estimates_until_every_grade_is_in(gates: Gates) -> None:
-    executor = ThreadExecutor()
-    session = InterviewSession(
+def gated_session(executor: ThreadExecutor, gates: Gates) -> InterviewSession:
+    """A session over three questions, its grades held at the gates."""
+    return InterviewSession(
         small_library(count=3, limit=0),
         SessionStore.memory(),
         executor,
         backend=backend(gates),
         rng=random.Random(1),
     )
+
+
+def answer_three(executor: ThreadExecutor, session: InterviewSession, tail: str) -> None:
+    """Start three questions without follow-ups and answer each "Answer {i}" + `tail`."""
+    session.start(StartOptions("t", question_count=3, follow_ups=False, repeat=True))
+    for i in range(3):
+        assert executor.run_until(lambda: session.answering or session.phase is Phase.GRADING)
+        assert session.submit_answer(f"Answer {i}{tail}")
+
+
+def test_the_session_estimates_until_every_grade_is_in(gates: Gates) -> None:
+    executor = ThreadExecutor()
+    session = gated_session(executor, gates)
     session.expected_grade_seconds = 60.0  # a remembered check of the grading model
     now = [100.0]
     session.grade_clock = lambda: now[0]
     events: list[Event] = []
     session.subscribe(events.append)
-    session.start(StartOptions("t", question_count=3, follow_ups=False, repeat=True))
-    for i in range(3):
-        assert executor.run_until(lambda: session.answering or session.phase is Phase.GRADING)
-        assert session.submit_answer(f"Answer {i}: bias and variance trade off.")
+    answer_three(executor, session, ": bias and variance trade off.")
     assert executor.run_until(lambda: session.phase is Phase.GRADING)
     so_far = [e for e in events if isinstance(e, ResultsSoFar)]
     assert len(so_far) == 1 and len(so_far[0].grading) == 3
@@ -183,17 +193,8 @@ def test_the_session_estimates_until_every_grade_is_in(gates: Gates) -> None:
 
 def test_with_nothing_measured_or_remembered_it_says_so(gates: Gates) -> None:
     executor = ThreadExecutor()
-    session = InterviewSession(
-        small_library(count=3, limit=0),
-        SessionStore.memory(),
-        executor,
-        backend=backend(gates),
-        rng=random.Random(1),
-    )
-    session.start(StartOptions("t", question_count=3, follow_ups=False, repeat=True))
-    for i in range(3):
-        assert executor.run_until(lambda: session.answering or session.phase is Phase.GRADING)
-        assert session.submit_answer(f"Answer {i}.")
+    session = gated_session(executor, gates)
+    answer_three(executor, session, ".")
     assert executor.run_until(lambda: session.phase is Phase.GRADING)
     assert "still working out" in session.grading_estimate().text()
     gates.release_all()
