@@ -344,22 +344,17 @@ def prepare_saved(
         else:
             notes.append("No gaps left: every skill was asked and graded 60 or more.")
     profile = target.profile.model_copy(update={"skills": skills})
-    generated = [
-        (q, s, "written earlier for this target")
-        for q in target.generated
-        if (s := vocab.canonical(q.topics[0])) in skills
-    ]
-    plan = build_plan(
+    plan, kept = _plan_keeping(
         profile,
-        library.questions.values(),
+        target.generated,
+        "written earlier for this target",
+        library,
         vocab,
         count=count,
-        generated=generated,
         history=history,
-        offline=not generated,
     )
     plan.notes = [*notes, *plan.notes]
-    return Prepared(profile, plan, [q for q, _s, _a in generated], notes)
+    return Prepared(profile, plan, kept, notes)
 
 
 def what_is_sent(backend: Backend | None, posting: str, cv: str) -> str:
@@ -386,18 +381,41 @@ def replan(
     vocab = vocabulary(library)
     chosen = list(dict.fromkeys(vocab.canonical(s) for s in skills if s.strip()))
     profile = prepared.profile.model_copy(update={"skills": chosen})
+    plan, kept = _plan_keeping(
+        profile,
+        prepared.generated,
+        "written for this target",
+        library,
+        vocab,
+        count=count or len(prepared.plan.questions) or DEFAULT_QUESTIONS,
+        history=history,
+    )
+    return Prepared(profile, plan, kept, list(prepared.notes), prepared.sent)
+
+
+def _plan_keeping(
+    profile: JobProfile,
+    written: Sequence[Question],
+    reason: str,
+    library: ContentLibrary,
+    vocab: SkillVocabulary,
+    *,
+    count: int,
+    history: QuestionHistoryMap | None,
+) -> tuple[InterviewPlan, list[Question]]:
+    """The plan for `profile`'s skills with no model call, keeping the tailored questions
+    `written` before whose skill is still wanted (each planned with `reason`); a plan
+    with none of them is an offline one. Returns the plan and the questions kept."""
     kept = [
-        (q, s, "written for this target")
-        for q in prepared.generated
-        if (s := vocab.canonical(q.topics[0])) in chosen
+        (q, s, reason) for q in written if (s := vocab.canonical(q.topics[0])) in profile.skills
     ]
     plan = build_plan(
         profile,
         library.questions.values(),
         vocab,
-        count=count or len(prepared.plan.questions) or DEFAULT_QUESTIONS,
+        count=count,
         generated=kept,
         history=history,
         offline=not kept,
     )
-    return Prepared(profile, plan, [q for q, _s, _a in kept], list(prepared.notes), prepared.sent)
+    return plan, [q for q, _s, _a in kept]
