@@ -243,6 +243,43 @@ def _scrolled(inner: QWidget) -> QScrollArea:
     return area
 
 
+def _scroll_page(*, right: int, spacing: int) -> tuple[QWidget, QVBoxLayout, QWidget, QVBoxLayout]:
+    """A page of the job screen: what is laid out in `inner` (by `lay`, with `right`
+    pixels kept clear and `spacing` between rows) is to scroll, wrapped by the caller in
+    `_scrolled` and added to `outer`, under which rows that stay in view can go.
+    Returns (page, outer, inner, lay)."""
+    page = QWidget()
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.setSpacing(8)
+    inner = QWidget()
+    lay = QVBoxLayout(inner)
+    lay.setContentsMargins(0, 0, right, 0)
+    lay.setSpacing(spacing)
+    return page, outer, inner, lay
+
+
+def _file_heading(
+    title: str, button_text: str, button_name: str
+) -> tuple[QHBoxLayout, QLabel, QLabel, QPushButton]:
+    """A text box's heading: its bold title, the name of the file it was read from (its
+    width ignored by the layout, so a long name never widens the page) and the button
+    that opens one.
+    Returns (row, title, file name, button)."""
+    head = QHBoxLayout()
+    heading = plain_label(title, wrap=False)
+    heading.setFont(style.scaled_font(heading.font(), 1.05, bold=True))
+    head.addWidget(heading)
+    file_label = plain_label("", wrap=False, muted=True)
+    file_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    head.addWidget(file_label, 1)
+    button = QPushButton(button_text)
+    button.setAccessibleName(button_name)
+    button.setAutoDefault(False)
+    head.addWidget(button)
+    return head, heading, file_label, button
+
+
 class JobView(QWidget):
     """The job screen: saved targets on the left; on the right the posting and CV to read
     (page "input") or the target's skills and plan (page "plan").
@@ -352,14 +389,7 @@ class JobView(QWidget):
         # The texts, notes and errors scroll; the plan button's row stays in view. At the
         # window's smallest size the boxes' minimum heights do not fit, and without the
         # scroll area the CV's heading was drawn over the posting box.
-        page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(8)
-        inner = QWidget()
-        lay = QVBoxLayout(inner)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(8)
+        page, outer, inner, lay = _scroll_page(right=0, spacing=8)
         intro = plain_label(
             "Open or paste the job posting, and your CV if you like. The app reads the "
             "role's skills, level and domain, lets you correct them, and plans an interview "
@@ -367,19 +397,11 @@ class JobView(QWidget):
         )
         lay.addWidget(intro)
 
-        head = QHBoxLayout()
-        self.posting_title = plain_label("Job posting", wrap=False)
-        self.posting_title.setFont(style.scaled_font(self.posting_title.font(), 1.05, bold=True))
-        head.addWidget(self.posting_title)
-        self.posting_file = plain_label("", wrap=False, muted=True)
-        self.posting_file.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        head.addWidget(self.posting_file, 1)
-        self.open_posting_button = QPushButton("&Open posting…")
-        self.open_posting_button.setAccessibleName("Open a job posting file")
+        head, self.posting_title, self.posting_file, self.open_posting_button = _file_heading(
+            "Job posting", "&Open posting…", "Open a job posting file"
+        )
         self.open_posting_button.setToolTip("Plain text, Markdown, PDF or Word (DOCX)")
-        self.open_posting_button.setAutoDefault(False)
         self.open_posting_button.clicked.connect(lambda: self._on_open("posting"))
-        head.addWidget(self.open_posting_button)
         lay.addLayout(head)
         self.posting_edit = _TextBox()
         self.posting_edit.setAccessibleName("Job posting text")
@@ -387,18 +409,10 @@ class JobView(QWidget):
         self.posting_edit.setMinimumHeight(120)
         lay.addWidget(self.posting_edit, 3)
 
-        head = QHBoxLayout()
-        cv_title = plain_label("Your CV (optional)", wrap=False)
-        cv_title.setFont(style.scaled_font(cv_title.font(), 1.05, bold=True))
-        head.addWidget(cv_title)
-        self.cv_file = plain_label("", wrap=False, muted=True)
-        self.cv_file.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        head.addWidget(self.cv_file, 1)
-        self.open_cv_button = QPushButton("Open C&V…")
-        self.open_cv_button.setAccessibleName("Open your CV file")
-        self.open_cv_button.setAutoDefault(False)
+        head, _cv_title, self.cv_file, self.open_cv_button = _file_heading(
+            "Your CV (optional)", "Open C&V…", "Open your CV file"
+        )
         self.open_cv_button.clicked.connect(lambda: self._on_open("cv"))
-        head.addWidget(self.open_cv_button)
         lay.addLayout(head)
         self.cv_edit = _TextBox()
         self.cv_edit.setAccessibleName("CV text")
@@ -467,14 +481,7 @@ class JobView(QWidget):
         return page
 
     def _build_plan(self) -> QWidget:
-        page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(8)
-        inner = QWidget()
-        lay = QVBoxLayout(inner)
-        lay.setContentsMargins(0, 0, 6, 0)
-        lay.setSpacing(10)
+        page, outer, inner, lay = _scroll_page(right=6, spacing=10)
 
         # -- what was read, to correct
         profile = style.card(name="profileCard")
