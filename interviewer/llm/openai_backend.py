@@ -1369,7 +1369,6 @@ class OpenAIBackend:
                 )
         return out
 
-
     # ------------------------------------------------------------------ speech (issue 16)
 
     def synthesize_speech(
@@ -1406,6 +1405,7 @@ class OpenAIBackend:
         if not data:
             raise BackendError(f"{self.provider_label} sent no audio for the speech request.")
         return bytes(data)
+
 
 def _delta_text(chunk: Any) -> str:
     """The text of one streamed chunk; "" for role-only, usage-only or odd chunks.
