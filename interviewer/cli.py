@@ -297,6 +297,9 @@ def _conclude(front: TerminalFrontEnd, results: Results, args: argparse.Namespac
         print(report.usage.line(), file=out)
     if report.adaptive and report.difficulty_path:
         print(f"Difficulty path: {' -> '.join(report.difficulty_path)}", file=out)
+        for n, why in enumerate(report.difficulty_reasons, 1):
+            if why:
+                print(f"  Question {n}: {why}", file=out)
     if args.report:
         path = write_report(report, Path(args.report))
         print(f"\nReport written to {path}", file=out)

@@ -997,6 +997,8 @@ class InterviewSession:
             # Scale the interview clock with the number of questions asked.
             duration = track.duration_minutes * 60 * len(questions) / track.question_count
         if options.adaptive:
+            pool = self._adaptive_pool(track, history)
+            nearby, bank = self._adaptive_wider(track, pool, history)
             return InterviewEngine(
                 track,
                 questions,
@@ -1005,8 +1007,10 @@ class InterviewSession:
                 duration_seconds=duration,
                 clock=self.clock,
                 adaptive=True,
-                pool=self._adaptive_pool(track, history),
+                pool=pool,
                 quick_score=self._quick_score,
+                nearby=nearby,
+                bank=bank,
             )
         return InterviewEngine(
             track,
@@ -1032,6 +1036,31 @@ class InterviewSession:
         pool = [q for q in pool if getattr(q, "kind", "") != "coding"]
         hist = history or {}
         return sorted(pool, key=lambda q: (rotation_rank(q, hist), q.id))
+
+    def _adaptive_wider(
+        self,
+        track: Track,
+        pool: list[Question],
+        history: dict[str, QuestionHistory] | None,
+    ) -> tuple[list[Question], list[Question]]:
+        """Where an adaptive interview looks when its pool has no question at the wanted
+        level (a posting's few topics rarely have easy ones): questions sharing a topic
+        with the pool's questions, then every spoken question in the bank. The engine
+        takes only ones of the planned category; least practised first, as the pool."""
+        from interviewer.core.content import rotation_rank
+
+        hist = history or {}
+        seen = {q.id for q in pool} | set(track.questions)
+        spoken = [
+            q
+            for q in self.library.questions.values()
+            if getattr(q, "kind", "") != "coding" and q.id not in seen
+        ]
+        spoken.sort(key=lambda q: (rotation_rank(q, hist), q.id))
+        near_topics = {t.lower() for q in pool for t in q.topics}
+        nearby = [q for q in spoken if near_topics & {t.lower() for t in q.topics}]
+        ids = {q.id for q in nearby}
+        return nearby, [q for q in spoken if q.id not in ids]
 
     def _quick_score(self, request: GradeRequest) -> float | None:
         """The offline coach's grade of a finished answer, at once (no model): what an
@@ -1106,6 +1135,10 @@ class InterviewSession:
                 if q.id not in {r.question.id for r in engine.records}
             ]
             engine.quick_score = self._quick_score
+            engine.nearby, engine.bank = (
+                [q for q in ring if q.id not in {r.question.id for r in engine.records}]
+                for ring in self._adaptive_wider(engine.track, engine.pool, None)
+            )
         lock = self._take_lock(session_id)  # before anything changes: refused as it is
         if lock is self._lock:
             self._lock = None  # leave() must not let go of the session being resumed

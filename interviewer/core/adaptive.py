@@ -9,8 +9,12 @@ The rule (issue 17 item 3), one step at a time on the ladder easy < medium < har
 * anything in between, or no score known yet, keeps the level.
 
 It is never a jump of two: the next question is always within one step of the last one
-asked. When the bank has no unasked question at the wanted level the level stays (or,
-if nothing is left at the same level either, moves the other single step).
+asked. When the plan's pool has no unasked question at the wanted level, the pool widens
+(`choose_widened`): questions of the planned category on related topics, then the
+category's whole bank; only when none of those has one does the level stay (or, if
+nothing is left at the same level either, move the other single step). Whenever the
+level asked is not the plain wanted one, the engine records why in plain words, and the
+report shows it beside the difficulty path (`Report.difficulty_reasons`).
 
 Which score decides: grades arrive in the background, so when the next question is
 chosen (right after the last answer) that answer's model grade is rarely in yet. The
@@ -72,3 +76,54 @@ def choose(
                 if at:
                     return at[0]
     return None
+
+
+def wanted_move(previous: str, score: float | None, *, skipped: bool = False) -> int:
+    """Which way the last answer asks the level to go (-1, 0, +1), before clamping."""
+    if skipped or (score is not None and score < WEAK_SCORE):
+        return -1
+    if score is not None and score >= STRONG_SCORE:
+        return 1
+    return 0
+
+
+def choose_widened(
+    planned: Sequence[Question],
+    target: str,
+    previous: str,
+    *,
+    category: str,
+    nearby: Sequence[Question] = (),
+    bank: Sequence[Question] = (),
+) -> tuple[Question | None, str]:
+    """The next question and, when it is not a plain pick from the plan's pool at the
+    wanted level, why (in plain words, for the report's difficulty path).
+
+    A plan built on a posting's few topics often has no question at the wanted level
+    (the bank has few easy ones): rather than stay put, the pool widens one ring at a
+    time, always at the wanted level and in the planned category: first the plan's own
+    pool, then `nearby` (questions on topics close to the plan's), then `bank` (the same
+    category anywhere). Only then does `choose` keep the nearest level; the one-step
+    rule holds throughout (the wanted level is itself one step from `previous`)."""
+    for ring, where in (
+        (planned, ""),
+        (nearby, f"{target} question on a related topic (none left on the plan's topics)"),
+        (bank, f"{target} {category} question from the wider bank (none left on these topics)"),
+    ):
+        for cand in ring:
+            if cand.category == category and cand.difficulty == target:
+                return cand, where
+    pick = choose(planned, target, previous, category=category)
+    if pick is None:
+        return None, f"wanted {target}: no question left to ask at any level"
+    if pick.difficulty == target:
+        return pick, f"{target} {pick.category} question (no {target} {category} question left)"
+    moved = (
+        "stayed"
+        if pick.difficulty == previous
+        else f"went {'up' if LADDER.index(pick.difficulty) > LADDER.index(previous) else 'down'} to"
+    )
+    return pick, (
+        f"wanted {target}: no {target} {category} question left on these topics "
+        f"or in the bank, {moved} {pick.difficulty}"
+    )

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from interviewer.core.adaptive import choose as choose_adaptive
-from interviewer.core.adaptive import next_difficulty
+from interviewer.core.adaptive import choose_widened, next_difficulty, wanted_move
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import (
     FollowUpDecision,
@@ -97,6 +96,8 @@ class QuestionRecord:
     grade: Grade | None = None
     grade_error: str = ""
     request_id: int | None = None
+    #: Adaptive difficulty: why this question's level is not the plain wanted one ("" if it is).
+    level_note: str = ""
 
     @property
     def answered(self) -> bool:
@@ -118,6 +119,8 @@ class InterviewEngine:
         adaptive: bool = False,
         pool: Sequence[Question] = (),
         quick_score: Callable[[GradeRequest], float | None] | None = None,
+        nearby: Sequence[Question] = (),
+        bank: Sequence[Question] = (),
     ) -> None:
         if not questions:
             raise EngineError(f"Track {track.id!r} has no questions to ask.")
@@ -172,6 +175,10 @@ class InterviewEngine:
         self.pool = [q for q in pool if q.id not in planned]
         self.quick_score = quick_score
         self.quick_scores: dict[str, float] = {}
+        #: The widened pool (core/adaptive.choose_widened) for when `pool` has no question
+        #: at the wanted level: questions on related topics, then the category's whole bank.
+        self.nearby = [q for q in nearby if q.id not in planned]
+        self.bank = [q for q in bank if q.id not in planned]
 
     @classmethod
     def restore(
@@ -616,6 +623,11 @@ class InterviewEngine:
         """The level of each question put to the candidate, in order."""
         return [r.question.difficulty for r in self.records if r.status != "unasked"]
 
+    @property
+    def difficulty_reasons(self) -> list[str]:
+        """Beside `difficulty_path`: why each level is not the plain wanted one ("" if it is)."""
+        return [r.level_note for r in self.records if r.status != "unasked"]
+
     def _deciding_score(self, last: QuestionRecord) -> float | None:
         """The score the next level follows (see core/adaptive.py): the last answer's
         grade if in, else its quick grade, else the newest earlier grade."""
@@ -633,29 +645,41 @@ class InterviewEngine:
         last = self.records[self.index - 1]
         if last.status not in ("answered", "skipped"):
             return
-        target = next_difficulty(
-            last.question.difficulty,
-            self._deciding_score(last),
-            skipped=last.status == "skipped",
-        )
+        previous = last.question.difficulty
+        score = self._deciding_score(last)
+        skipped = last.status == "skipped"
+        target = next_difficulty(previous, score, skipped=skipped)
+        move = wanted_move(previous, score, skipped=skipped)
+        if move and target == previous:
+            rec.level_note = (
+                f"{'weak answer' if move < 0 else 'strong answer'}, but {previous} is "
+                f"already the {'easiest' if move < 0 else 'hardest'} level"
+            )
         if rec.question.difficulty == target:
             return
         later = [r.question for r in self.records[self.index + 1 :]]
-        pick = choose_adaptive(
+        asked = {r.question.id for r in self.records}
+        pick, why = choose_widened(
             [rec.question, *later, *self.pool],
             target,
-            last.question.difficulty,
+            previous,
             category=rec.question.category,
+            nearby=[q for q in self.nearby if q.id not in asked and q.rubric in self.rubrics],
+            bank=[q for q in self.bank if q.id not in asked and q.rubric in self.rubrics],
         )
+        rec.level_note = "; ".join(n for n in (rec.level_note, why) if n)
         if pick is None or pick.id == rec.question.id:
             return
         if pick.rubric not in self.rubrics:
+            rec.level_note = f"wanted {target}: its question has no rubric loaded, kept as planned"
             return
         for other in self.records[self.index + 1 :]:
             if other.question.id == pick.id:
                 other.question, rec.question = rec.question, pick
                 return
         self.pool = [q for q in self.pool if q.id != pick.id] + [rec.question]
+        self.nearby = [q for q in self.nearby if q.id != pick.id]
+        self.bank = [q for q in self.bank if q.id != pick.id]
         rec.question = pick
 
     def _go_wrap_up(self) -> None:

@@ -72,6 +72,9 @@ class Report(BaseModel):
     adaptive: bool = False
     #: The level of each question asked, in order (easy / medium / hard).
     difficulty_path: list[str] = Field(default_factory=list)
+    #: Beside `difficulty_path`, one per question asked: why its level is not the one the
+    #: last grade asked for, in plain words ("" when it is); empty in older reports.
+    difficulty_reasons: list[str] = Field(default_factory=list)
 
 
 def criterion_infos(rubric: Rubric) -> list[CriterionInfo]:
@@ -153,4 +156,5 @@ def build_report(
         usage=usage,
         adaptive=engine.adaptive,
         difficulty_path=engine.difficulty_path,
+        difficulty_reasons=engine.difficulty_reasons,
     )

@@ -824,9 +824,12 @@ def overview(s: SessionSummary, questions: Sequence[QuestionReport]) -> Overview
 GENERATED_MARK = "written for this job"
 
 
-def difficulty_path_text(path: Sequence[str]) -> str:
-    """ "medium → hard → hard → medium (adaptive)" """
-    return " → ".join(path) + " (adaptive: each level followed the last answer's grade)"
+def difficulty_path_text(path: Sequence[str], reasons: Sequence[str] = ()) -> str:
+    """ "medium → hard → hard → medium (adaptive)", then why any level is not the one
+    the last grade asked for ("Question 3: wanted easy: ..., stayed medium.")."""
+    text = " → ".join(path) + " (adaptive: each level followed the last answer's grade)"
+    why = "".join(f" Question {n}: {r}." for n, r in enumerate(reasons, 1) if r)
+    return f"{text}.{why}" if why else text
 
 
 def build_view(report: Report) -> ReportView:
@@ -842,7 +845,12 @@ def build_view(report: Report) -> ReportView:
     if report.usage is not None and report.usage.requests:
         facts.append(Fact("Tokens and cost", report.usage.long()))
     if report.adaptive and report.difficulty_path:
-        facts.append(Fact("Difficulty path", difficulty_path_text(report.difficulty_path)))
+        facts.append(
+            Fact(
+                "Difficulty path",
+                difficulty_path_text(report.difficulty_path, report.difficulty_reasons),
+            )
+        )
     top = overview(report.summary, report.questions)
     return ReportView(
         title=f"Interview report: {report.track_name}",

@@ -164,7 +164,7 @@ def adaptive_path(report: Report | None) -> str:
         return ""
     from interviewer.export.view import difficulty_path_text
 
-    return difficulty_path_text(report.difficulty_path)
+    return difficulty_path_text(report.difficulty_path, report.difficulty_reasons)
 
 
 def about_text() -> str:
