@@ -143,6 +143,9 @@ def test_reports_show_why_the_level_stayed() -> None:
     assert from_json(to_json(report)) == report
     fact = next(f for f in build_view(report).facts if f.label == "Difficulty path")
     assert why in fact.value
+    from interviewer.export.html import to_html
+
+    assert f"Question 2: {why}, stayed medium." in to_html(report)
 
 
 def test_a_report_from_before_the_reasons_still_loads() -> None:
