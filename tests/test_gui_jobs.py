@@ -305,7 +305,8 @@ def test_feedback_shows_the_difficulty_path_of_an_adaptive_job_interview(qtbot: 
     app.window.home.adaptive.setChecked(True)
     assert jobs.adaptive.isChecked()  # the home screen's choice applies to job plans
     assert app.window.home.choices().adaptive  # and is remembered with the home choices
-    assert app.window.home.options() is not None and app.window.home.options().adaptive
+    options = app.window.home.options()
+    assert options is not None and options.adaptive
     qtbot.mouseClick(jobs.start_button, CLICK)
     view = app.window.interview
     while True:
@@ -347,6 +348,7 @@ def test_several_targets_coexist_and_one_can_be_deleted(qtbot: QtBot) -> None:
     titles = [t.title for t in list_targets(app.controller.store)]
     assert len(set(titles)) == 2
     # Picking the other target shows its own plan.
+    assert jobs.current is not None
     other = next(i for i in range(2) if jobs.targets[i].id != jobs.current.target.id)
     jobs.target_list.setCurrentRow(other)
     settle(qtbot)

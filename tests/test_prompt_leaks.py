@@ -37,6 +37,7 @@ from interviewer.core.leaks import (
 from interviewer.core.models import FollowUpDecision, Question, Track
 from interviewer.core.requests import FollowUpRequest, TurnRequest
 from interviewer.llm.base import CallList, ModelResponse
+from interviewer.llm.leak_checks import follow_up_leak_check, turn_leak_check
 from interviewer.llm.offline import OfflineCoach
 from interviewer.llm.openai_backend import OpenAIBackend
 from interviewer.llm.scripted import ScriptedBackend
@@ -50,8 +51,6 @@ from interviewer.session import (
     TextDelta,
     ThreadExecutor,
     TurnAdded,
-    follow_up_leak_check,
-    turn_leak_check,
 )
 from interviewer.storage.content_files import load_library
 from interviewer.storage.prompt_files import default_library

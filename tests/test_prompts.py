@@ -37,8 +37,15 @@ def q(text: str) -> Turn:
     return Turn(role="interviewer", kind="question", text=text, question_id="q1")
 
 
-def a(text: str, **kw: bool) -> Turn:
-    return Turn(role="candidate", kind="answer", text=text, question_id="q1", **kw)
+def a(text: str, *, timed_out: bool = False, skipped: bool = False) -> Turn:
+    return Turn(
+        role="candidate",
+        kind="answer",
+        text=text,
+        question_id="q1",
+        timed_out=timed_out,
+        skipped=skipped,
+    )
 
 
 def star_rubric() -> Rubric:

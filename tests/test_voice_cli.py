@@ -16,8 +16,8 @@ import pytest
 
 from interviewer import commands_voice
 from interviewer.cli import main
-from interviewer.voice.base import Transcript, Word
-from interviewer.voice.wav import SAMPLE_RATE, write_wav
+from interviewer.voice.base import SAMPLE_RATE, Transcript, Word
+from interviewer.voice.wav import write_wav
 
 ANSWER = (
     "Um, bias is error from wrong assumptions, so the model underfits. Variance is error "

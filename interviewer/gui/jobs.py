@@ -929,7 +929,7 @@ class JobView(QWidget):
                 w.deleteLater()
         n = len(plan.questions)
         self.plan_title.setText(f"The interview plan: {n} question{'s' if n != 1 else ''}")
-        self.plan_rows: list[QFrame] = []
+        self.plan_rows: list[_PlanRow] = []
         for i, q in enumerate(plan.questions, 1):
             row = _PlanRow(
                 i,
