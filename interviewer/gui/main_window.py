@@ -252,17 +252,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.home = HomeView()
-        self.interview = InterviewView(controller)
-        self.interview.confirm = self._confirm
-        self.feedback = FeedbackView()
-        self.history = HistoryView()
-        self.progress = ProgressView()
-        for page in (self.home, self.interview, self.feedback, self.history, self.progress):
-            self.stack.addWidget(page)
-        # "Practise for a job" (issue 17): postings, targets and their plans.
-        self.jobs = JobView(controller)
-        self.jobs.confirm = self._confirm
-        self.stack.addWidget(self.jobs)
+        self.stack.addWidget(self.home)
+        # The other screens are built on first use or on the next turns of the event
+        # loop, one a turn (issue 18: no step over 50 ms), see `_build_next_screen`.
+        self._screens: dict[str, QWidget] = {}
 
         self.settings_dialog: SettingsDialog | None = None
         self.local_servers: list[FoundServer] = []
@@ -308,28 +301,7 @@ class MainWindow(QMainWindow):
         c.grading_estimate.connect(self._on_grading_estimate)
         c.state_changed.connect(self._update_actions)
         c.draft_restored.connect(self._on_draft_restored)
-        self.feedback.practise_again.connect(self._on_practise_again)
-        self.feedback.back_home.connect(self._on_back_home)
-        self.feedback.export_requested.connect(self._on_export_requested)
-        self.history.open_requested.connect(self._on_history_open)
-        self.history.export_requested.connect(self._on_history_export)
-        self.history.delete_requested.connect(self._on_history_delete)
-        self.history.delete_all_requested.connect(self._on_delete_all)
-        self.history.progress_requested.connect(self.show_progress)
-        self.history.back_requested.connect(self.show_home)
-        self.progress.practise_requested.connect(self._on_practise_topics)
-        self.progress.history_requested.connect(self.show_history)
-        self.progress.back_requested.connect(self.show_home)
         self.home.job_requested.connect(self.show_jobs)
-        self.jobs.start_requested.connect(self._on_start_requested)
-        self.jobs.back_requested.connect(self.show_home)
-        self.jobs.tracks_requested.connect(self.show_home)
-        self.jobs.problem.connect(lambda text: self.banner.show_message("error", text))
-        self.progress.readiness.gaps_requested.connect(self.jobs.practise_gaps)
-        # One adaptive-difficulty choice for the tracks and the job plans.
-        self.jobs.adaptive.setChecked(self.home.adaptive.isChecked())
-        self.home.adaptive.toggled.connect(self.jobs.adaptive.setChecked)
-        self.jobs.adaptive.toggled.connect(self.home.adaptive.setChecked)
         self.resume_offer.resume_requested.connect(self._on_resume_requested)
         self.resume_offer.keep_requested.connect(self._on_keep_requested)
         self._on_backend_changed(c.backend_label)
@@ -347,6 +319,110 @@ class MainWindow(QMainWindow):
         restore_geometry(self, self.geometry_file)
         self.offer_resume()
         self.banner_slot.settle()
+        QTimer.singleShot(0, self, self._build_next_screen)
+
+    # -------------------------------------------------------------- screens, built lazily
+
+    #: The screens built after the home screen, in the order the idle turns build them.
+    LAZY_SCREENS = ("interview", "feedback", "jobs", "history", "progress")
+
+    def _build_next_screen(self) -> None:
+        """Build one screen not built yet, then queue the next on a later turn."""
+        for name in self.LAZY_SCREENS:
+            if name not in self._screens:
+                self._screen(name)
+                QTimer.singleShot(0, self, self._build_next_screen)
+                return
+
+    def screens_built(self) -> tuple[str, ...]:
+        """The lazily built screens that exist now (the home screen always does)."""
+        return tuple(name for name in self.LAZY_SCREENS if name in self._screens)
+
+    def _screen(self, name: str) -> QWidget:
+        page = self._screens.get(name)
+        if page is None:
+            page = getattr(self, f"_build_{name}")()
+            self._screens[name] = page
+            self.stack.addWidget(page)
+        return page
+
+    @property
+    def interview(self) -> InterviewView:
+        page = self._screen("interview")
+        assert isinstance(page, InterviewView)
+        return page
+
+    @property
+    def feedback(self) -> FeedbackView:
+        page = self._screen("feedback")
+        assert isinstance(page, FeedbackView)
+        return page
+
+    @property
+    def history(self) -> HistoryView:
+        page = self._screen("history")
+        assert isinstance(page, HistoryView)
+        return page
+
+    @property
+    def progress(self) -> ProgressView:
+        page = self._screen("progress")
+        assert isinstance(page, ProgressView)
+        return page
+
+    @property
+    def jobs(self) -> JobView:
+        page = self._screen("jobs")
+        assert isinstance(page, JobView)
+        return page
+
+    def _build_interview(self) -> InterviewView:
+        view = InterviewView(self.controller)
+        view.confirm = self._confirm
+        self._interview_menu.insertActions(self._interview_slot, view.actions_list)
+        return view
+
+    def _build_feedback(self) -> FeedbackView:
+        view = FeedbackView()
+        view.practise_again.connect(self._on_practise_again)
+        view.back_home.connect(self._on_back_home)
+        view.export_requested.connect(self._on_export_requested)
+        return view
+
+    def _build_history(self) -> HistoryView:
+        view = HistoryView()
+        view.open_requested.connect(self._on_history_open)
+        view.export_requested.connect(self._on_history_export)
+        view.delete_requested.connect(self._on_history_delete)
+        view.delete_all_requested.connect(self._on_delete_all)
+        view.progress_requested.connect(self.show_progress)
+        view.back_requested.connect(self.show_home)
+        return view
+
+    def _build_progress(self) -> ProgressView:
+        view = ProgressView()
+        view.practise_requested.connect(self._on_practise_topics)
+        view.history_requested.connect(self.show_history)
+        view.back_requested.connect(self.show_home)
+        view.readiness.gaps_requested.connect(self._on_gaps_requested)
+        return view
+
+    def _on_gaps_requested(self, target_id: str) -> None:
+        self.jobs.practise_gaps(target_id)
+
+    def _build_jobs(self) -> JobView:
+        # "Practise for a job" (issue 17): postings, targets and their plans.
+        view = JobView(self.controller)
+        view.confirm = self._confirm
+        view.start_requested.connect(self._on_start_requested)
+        view.back_requested.connect(self.show_home)
+        view.tracks_requested.connect(self.show_home)
+        view.problem.connect(lambda text: self.banner.show_message("error", text))
+        # One adaptive-difficulty choice for the tracks and the job plans.
+        view.adaptive.setChecked(self.home.adaptive.isChecked())
+        self.home.adaptive.toggled.connect(view.adaptive.setChecked)
+        view.adaptive.toggled.connect(self.home.adaptive.setChecked)
+        return view
 
     # -------------------------------------------------------------- construction
 
@@ -368,9 +444,9 @@ class MainWindow(QMainWindow):
         self.progress_action.triggered.connect(self.show_progress)
         menu.addAction(self.progress_action)
         menu.addSeparator()
-        for action in self.interview.actions_list:
-            menu.addAction(action)
-        menu.addSeparator()
+        # The interview screen's actions go here when it is built (`_build_interview`).
+        self._interview_menu = menu
+        self._interview_slot = menu.addSeparator()
         self.settings_action = QAction("&Settings…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)

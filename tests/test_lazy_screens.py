@@ -1,0 +1,69 @@
+"""The main window builds the home screen first and the other screens later (issue 18):
+on first use, or one a turn of the event loop, each wired as before."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
+
+from interviewer.gui.controller import Controller
+from interviewer.gui.main_window import MainWindow
+from interviewer.llm.scripted import ScriptedBackend
+from interviewer.storage.secrets import SecretStore
+from interviewer.storage.settings import Settings
+from tests.gui_helpers import quoting_grade, small_library
+
+
+def _window(qtbot: QtBot) -> MainWindow:
+    controller = Controller(
+        small_library(),
+        Settings(),
+        SecretStore(),
+        backend=ScriptedBackend(default_grade=quoting_grade),
+        rng=random.Random(0),
+    )
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    return window
+
+
+def _interview_menu(window: MainWindow) -> QMenu:
+    menu = window.menuBar().actions()[0].menu()
+    assert isinstance(menu, QMenu)
+    return menu
+
+
+def test_only_the_home_screen_is_built_with_the_window(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    assert window.screens_built() == ()
+    assert window.stack.count() == 1 and window.stack.currentWidget() is window.home
+    titles = [a.text() for a in _interview_menu(window).actions()]
+    assert "&New interview" in titles and "&Quit" in titles
+
+
+def test_the_other_screens_are_built_on_later_turns_one_a_turn(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    qtbot.waitUntil(lambda: len(window.screens_built()) == len(MainWindow.LAZY_SCREENS))
+    assert window.stack.count() == 1 + len(MainWindow.LAZY_SCREENS)
+    assert window.stack.currentWidget() is window.home  # building never changes the page
+    menu = _interview_menu(window)
+    assert all(a in menu.actions() for a in window.interview.actions_list)
+
+
+def test_a_screen_used_before_its_turn_is_built_at_once_and_wired(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    assert "jobs" not in window.screens_built()
+    window.show_jobs()
+    assert "jobs" in window.screens_built()
+    assert window.stack.currentWidget() is window.jobs
+    # Wired as before: one adaptive choice for tracks and job plans, Back goes home.
+    window.home.adaptive.setChecked(not window.home.adaptive.isChecked())
+    assert window.jobs.adaptive.isChecked() == window.home.adaptive.isChecked()
+    window.jobs.back_requested.emit()
+    assert window.stack.currentWidget() is window.home
+    # Built once: asking again gives the same screen, the stack holds it once.
+    assert window.jobs is window.jobs
+    assert window.stack.indexOf(window.jobs) >= 0
+    assert window.stack.count() == 1 + len(window.screens_built())
