@@ -500,15 +500,8 @@ def test_answering_before_the_question_is_read_stops_the_voice(qtbot: QtBot) -> 
     assert len(spoken_so_far) < len(split_sentences(QUESTION))
 
 
-def test_test_voice_uses_the_server_shown_in_the_dialog(
-    qtbot: QtBot, server: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from interviewer.gui import speech
+def test_test_voice_uses_the_server_shown_in_the_dialog(qtbot: QtBot, server: Any) -> None:
     from interviewer.gui.settings_dialog import SettingsDialog
-
-    # Not about the hang guard: on a loaded machine a sentence's fetch and playback can
-    # outlast the cap, and a sentence given up is never requested (it failed 1 in ~5).
-    monkeypatch.setattr(speech, "speaking_cap_seconds", lambda *_a, **_k: 120.0)
 
     server.routes[("POST", "/v1/audio/speech")] = raw(wav_bytes(), content_type="audio/wav")
     settings = Settings(
@@ -530,6 +523,8 @@ def test_test_voice_uses_the_server_shown_in_the_dialog(
     with qtbot.waitSignal(speaker.finished, timeout=30_000):
         pass
     spoken = [r.body for r in server.requests if r.path == "/v1/audio/speech"]
-    assert [b["input"] for b in spoken] == speaker.spoken
+    # Each sentence is fetched while the one before plays, so the server may see the
+    # requests in either order; every sentence said was fetched from it, once.
+    assert sorted(b["input"] for b in spoken) == sorted(speaker.spoken)
     assert all(b["voice"] == "nova" for b in spoken)
     assert isinstance(speaker.voice, ProviderVoice)  # no fallback was needed
