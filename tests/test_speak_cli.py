@@ -5,6 +5,7 @@ writes what it was asked to say to a file, so the test hears exactly what a pers
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
@@ -16,10 +17,12 @@ from interviewer.core.speech_text import split_sentences
 from interviewer.session import StreamReset, StreamStarted, TextDelta, TurnAdded
 from interviewer.voice.say import (
     NO_PROGRAM_TEXT,
+    PLAY_FAILED_TEXT,
     SpeechProgram,
     TerminalSpeaker,
     attach_terminal_speech,
     find_program,
+    play_failure,
 )
 
 ANSWERS = "".join(
@@ -150,3 +153,60 @@ def test_a_void_stream_is_not_read(tmp_path: Path) -> None:
     )
     speaker.close()
     assert speaker.spoken == ["The bank's own question?"]
+
+
+def broken_espeak(folder: Path, log: Path, *, code: int, said: str) -> Path:
+    """An `espeak-ng` with no sound card: it counts its runs in `log`, prints `said` on
+    stderr and exits with `code` (the real one prints ALSA's errors and exits 0)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "espeak-ng"
+    script.write_text(
+        f'#!/bin/sh\n/bin/cat > /dev/null\nprintf "run\\n" >> "{log}"\n'
+        f"printf '%s\\n' '{said}' >&2\nexit {code}\n",
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return script
+
+
+ALSA = "ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default"
+
+
+def test_practice_speak_with_no_sound_card_says_so_once_and_goes_on_in_text(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "runs.txt"
+    broken_espeak(tmp_path / "bin", log, code=0, said=ALSA)
+    r = practice(str(tmp_path / "bin"), "--speak")
+    assert r.returncode == 0, r.stderr
+    notes = [line for line in r.stderr.splitlines() if "reading aloud" in line]
+    assert notes == [PLAY_FAILED_TEXT.format(reason=f"espeak-ng could not play: {ALSA}")]
+    assert "Graded summary" in r.stdout  # the interview ran in text
+    assert log.read_text(encoding="utf-8").split() == ["run"]  # not tried per sentence
+
+
+def test_a_speech_program_that_exits_non_zero_stops_the_reading(tmp_path: Path) -> None:
+    log = tmp_path / "runs.txt"
+    script = broken_espeak(tmp_path / "bin", log, code=3, said="")
+    err = io.StringIO()
+    speaker = TerminalSpeaker(SpeechProgram("espeak-ng", str(script)), err=err)
+    speaker.on_event(TurnAdded(Turn(role="interviewer", kind="question", text="One. Two. Three.")))
+    speaker.close()
+    speaker.on_event(TurnAdded(Turn(role="interviewer", kind="question", text="Four.")))
+    assert err.getvalue().splitlines() == [
+        PLAY_FAILED_TEXT.format(reason="espeak-ng could not play (exit code 3)")
+    ]
+    assert speaker.spoken == ["One."] and "Four." not in speaker.queued
+    assert speaker.error == "espeak-ng could not play (exit code 3)"
+
+
+def test_play_failure_reads_the_programs_own_words() -> None:
+    assert play_failure("espeak-ng", 0, b"") == ""
+    assert play_failure("espeak-ng", 0, b"some chatter\n") == ""
+    said = f"{ALSA}\nerror: No such file or directory\n{ALSA}\n".encode()
+    assert play_failure("espeak-ng", 0, said) == (
+        f"espeak-ng could not play: error: No such file or directory; {ALSA}"
+    )
+    assert play_failure("spd-say", 1, b"Failed to connect to Speech Dispatcher\n") == (
+        "spd-say could not play (exit code 1): Failed to connect to Speech Dispatcher"
+    )

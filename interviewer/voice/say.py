@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,14 @@ NO_PROGRAM_TEXT = (
     "run again: on Debian or Ubuntu `sudo apt-get install espeak-ng` (or "
     "speech-dispatcher), on Fedora `sudo dnf install espeak-ng`, on Arch "
     "`sudo pacman -S espeak-ng`; macOS and Windows use their own voices."
+)
+#: Said once on stderr when the speech program runs but cannot play (no sound card, no
+#: audio server); {reason} is what the program said, or how it exited.
+PLAY_FAILED_TEXT = "note: reading aloud stopped: {reason}. The interview carries on in text."
+#: A line a speech program prints when it could not play (espeak-ng exits 0 after ALSA's
+#: "cannot find card" and "Unknown PCM default"; others exit non-zero).
+_AUDIO_ERROR = re.compile(
+    r"error|cannot|can't|unable|failed|unknown pcm|no such|not available|refused", re.IGNORECASE
 )
 #: Words a minute of the speech programs at rate 0.
 NORMAL_WPM = 175
@@ -86,10 +95,19 @@ class TerminalSpeaker:
     Subscribe `on_event` to the session (it runs on the session's thread and never
     blocks); sentences go to a worker thread that runs the program once per sentence.
     `close` waits (at most as long as the rest takes at a slow rate) and stops.
+    When the program cannot run or cannot play, one line on `err` (stderr by default)
+    says so and why, and nothing more is read: the interview goes on in text.
     """
 
-    def __init__(self, program: SpeechProgram, rate: float = 0.0, volume: float = 1.0) -> None:
+    def __init__(
+        self,
+        program: SpeechProgram,
+        rate: float = 0.0,
+        volume: float = 1.0,
+        err: IO[str] | None = None,
+    ) -> None:
         self.program = program
+        self._err = err
         self.rate = rate
         self.volume = volume
         #: Every sentence handed to the program, in order (read by tests).
@@ -174,27 +192,72 @@ class TerminalSpeaker:
                     argv,
                     stdin=subprocess.PIPE,
                     stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
                     env={**os.environ},
                 )
             except OSError as exc:
-                self._failed = True
-                self.error = f"{self.program.name} could not be started ({exc})"
+                self._fail(f"{self.program.name} could not be started ({exc})")
                 return
             with self._lock:
                 if generation != self._generation:
                     process.kill()
                 self._process = process
             self.spoken.append(sentence)
+            said = b""
+            timed_out = False
             try:
-                process.communicate(stdin.encode("utf-8"), timeout=speaking_cap_seconds(sentence))
+                _, said = process.communicate(
+                    stdin.encode("utf-8"), timeout=speaking_cap_seconds(sentence)
+                )
             except subprocess.TimeoutExpired:
+                timed_out = True
                 process.kill()  # a program that hangs must not stall the rest
                 process.wait()
             except OSError:
                 pass
             with self._lock:
                 self._process = None
+                cut = generation != self._generation  # stopped by us: not a failure
+            if not (cut or timed_out):
+                reason = play_failure(self.program.name, process.returncode, said or b"")
+                if reason:
+                    self._fail(reason)
+                    return
+
+    def _fail(self, reason: str) -> None:
+        """Stop reading for good and say why, once."""
+        if self._failed:
+            return
+        self._failed = True
+        self.error = reason
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        with contextlib.suppress(OSError, ValueError):
+            print(PLAY_FAILED_TEXT.format(reason=reason), file=self._err or sys.stderr, flush=True)
+
+
+def play_failure(name: str, returncode: int | None, stderr: bytes) -> str:
+    """Why `name` did not play a sentence, from its exit code and what it printed on
+    stderr; "" when it played."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    errors = [line for line in lines if line and _AUDIO_ERROR.search(line)]
+    if not errors and not returncode:
+        return ""
+    # The last distinct error lines say the most (ALSA: "Unknown PCM default").
+    told: list[str] = []
+    for line in reversed(errors or [line for line in lines if line]):
+        if line not in told:
+            told.insert(0, line)
+        if len(told) == 2:
+            break
+    detail = "; ".join(told)
+    if len(detail) > 200:
+        detail = detail[:199] + "…"
+    how = f"{name} could not play"
+    if returncode:
+        how += f" (exit code {returncode})"
+    return f"{how}: {detail}" if detail else how
 
 
 def attach_terminal_speech(
@@ -211,7 +274,7 @@ def attach_terminal_speech(
     if program is None:
         print(NO_PROGRAM_TEXT, file=err or sys.stderr)
         return None
-    speaker = TerminalSpeaker(program, rate, volume)
+    speaker = TerminalSpeaker(program, rate, volume, err)
     session.subscribe(speaker.on_event)  # type: ignore[attr-defined]
     return speaker
 
