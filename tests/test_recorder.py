@@ -512,3 +512,22 @@ def test_a_spoken_answer_reaches_the_grade_with_its_voice_delivery(
     assert voice is not None and voice.words == len(SPOKEN.split())
     assert typed.grade is not None and typed.grade.delivery is not None
     assert typed.grade.delivery.voice is None
+
+
+def test_recordings_go_where_the_store_in_use_keeps_the_session(qtbot: QtBot, speech: Path) -> None:
+    from interviewer.storage.paths import app_paths
+
+    app, view, _ = voice_app(qtbot, speech)  # the store is in memory, as after a fallback
+    view.voice.start()
+    qtbot.waitUntil(lambda: not view.voice.busy, timeout=10_000)
+    assert view.voice.audio is not None
+    wav = view.voice.audio.path
+    view.submit_action.trigger()
+    qtbot.waitUntil(lambda: answered(app))
+    sid = app.controller.session_id
+    assert sid is not None
+    folder = app.controller.store.session_dir(sid)
+    assert folder is not None and wav == folder / first_answer(app).audio  # type: ignore[operator]
+    assert wav.exists() and app_paths().data_dir not in wav.parents
+    # The feedback screen looks the recording up through the same store.
+    assert app.window._audio_dir(sid) == folder

@@ -260,3 +260,24 @@ def test_the_session_saves_a_spoken_answer_and_grades_its_voice() -> None:
     assert grade.delivery is not None and grade.delivery.voice is not None
     assert grade.delivery.voice.long_pauses == VOICE.long_pauses
     assert any("long pause" in n for n in grade.delivery.notes)
+
+
+def test_a_store_in_memory_keeps_recordings_in_its_own_folder_not_the_data_folder() -> None:
+    store = SessionStore.memory("the disk is full")
+    sid = new_session(store)
+    folder = store.session_dir(sid)
+    assert folder is not None and folder.name == sid
+    assert app_paths().data_dir not in folder.parents  # it may be another store's
+    assert store.session_dir(sid) == folder  # the same folder each time
+    path = record(store, sid)
+    assert store.delete_session(sid) and not path.exists()
+    again = record(store, new_session(store))
+    store.close()
+    assert not again.exists() and not folder.parent.parent.exists()  # gone with the store
+
+
+def test_a_store_elsewhere_keeps_recordings_beside_its_database(tmp_path: Path) -> None:
+    store = SessionStore.open(tmp_path / "elsewhere" / "sessions.db")
+    sid = new_session(store)
+    assert store.session_dir(sid) == tmp_path / "elsewhere" / "sessions" / sid
+    store.close()

@@ -59,7 +59,7 @@ from interviewer.gui.recorder import (
 )
 from interviewer.gui.widgets import format_clock
 from interviewer.gui.workers import QueryOp
-from interviewer.storage.session_files import audio_name, session_dir
+from interviewer.storage.session_files import audio_name
 from interviewer.storage.settings import Settings, audio_destination, voice_problem
 from interviewer.voice.base import SAMPLE_RATE, SAMPLE_WIDTH, Transcriber, Transcript, Word
 
@@ -336,8 +336,9 @@ class VoiceAnswer(QObject):
         self.stream_factory: Callable[[], StreamFactory] | None = None
         #: The engine that transcribes a saved recording after a resume.
         self.transcriber_factory: Callable[[], Transcriber] | None = None
-        #: The folder of a session's files (its recordings), by session id.
-        self.audio_folder: Callable[[str], Path] = session_dir
+        #: The folder of a session's files (its recordings), by session id: where the
+        #: store in use keeps them (so the feedback screen finds them); None: nowhere.
+        self.audio_folder: Callable[[str], Path | None] = self._session_folder
         self.audio: AnswerAudio | None = None
         self._span: _Span | None = None
         self._ours = False  # the box is being changed by this class, not the candidate
@@ -581,6 +582,11 @@ class VoiceAnswer(QObject):
             return self.audio
         sid, qid, index = key
         folder = self.audio_folder(sid)
+        if folder is None:
+            self.status_changed.emit(
+                "The answer cannot be recorded: there is no folder to keep the recording in."
+            )
+            return None
         name = audio_name(qid, index)
         path = folder / name
         words, covered, text = load_sidecar(path) if path.exists() else ([], 0.0, "")
@@ -596,6 +602,14 @@ class VoiceAnswer(QObject):
             suggested_seconds=rec.question.answer_seconds if rec is not None else 0,
         )
         return self.audio
+
+    def _session_folder(self, session_id: str) -> Path | None:
+        """The session's folder beside the database of the store in use (a store in
+        memory gives a temporary one), not the default data folder."""
+        try:
+            return self.controller.store.session_dir(session_id)
+        except InterviewerError:
+            return None
 
     def _leftover(self) -> float:
         """Seconds of this answer's recording not transcribed yet (not while recording)."""

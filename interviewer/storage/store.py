@@ -46,11 +46,14 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import socket
 import sqlite3
+import tempfile
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -642,6 +645,10 @@ def _row(r: sqlite3.Row | tuple[Any, ...]) -> SessionRow:
 class SessionStore:
     """Sessions, turns, drafts and grades in SQLite; see the module docstring."""
 
+    #: A store with no file keeps its sessions' folders (recordings) here: a temporary
+    #: folder made on first use and deleted with the store (see `session_dir`).
+    _scratch: Path | None = None
+
     def __init__(self, path: Path | str) -> None:
         """Strict open: raises DatabaseCorrupt, DatabaseTooNew or StorageUnavailable."""
         self.path: Path | None = Path(path)
@@ -796,6 +803,8 @@ class SessionStore:
 
     def close(self) -> None:
         self._closed.set()
+        if self._scratch is not None:
+            self._scratch_cleanup()  # a memory store's recordings go with it
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._conn.close()
 
@@ -1284,14 +1293,32 @@ class SessionStore:
 
     @property
     def files_root(self) -> Path | None:
-        """The folder beside the database that holds `sessions/<id>/` (recordings);
-        None for a store that never had a file."""
-        return None if self.path is None else self.path.parent
+        """The folder that holds `sessions/<id>/` (recordings): beside the database, or
+        for a store that never had a file its scratch folder (None until one is made)."""
+        return self._scratch if self.path is None else self.path.parent
 
     def session_dir(self, session_id: str) -> Path | None:
-        """This session's own folder (made by whoever writes into it), or None."""
+        """This session's own folder (made by whoever writes into it), where the store
+        in use keeps it: beside its database, or for a store in memory a temporary
+        folder that lives as long as the store (never the default data folder, which
+        may belong to another store). None only if no temporary folder can be made."""
         root = self.files_root
+        if root is None:
+            root = self._make_scratch()
         return None if root is None else session_files.session_dir(session_id, root)
+
+    def _make_scratch(self) -> Path | None:
+        with self._lock:
+            if self._scratch is None:
+                try:
+                    root = Path(tempfile.mkdtemp(prefix="interviewer-sessions-"))
+                except OSError:
+                    return None
+                self._scratch = root
+                self._scratch_cleanup: weakref.finalize[Any, Any] = weakref.finalize(
+                    self, shutil.rmtree, str(root), ignore_errors=True
+                )
+            return self._scratch
 
     def _purge_wal(self) -> None:
         """Copy the WAL into the file and empty it, so old page versions leave the disk."""
