@@ -562,3 +562,33 @@ def test_progress_view_with_no_sessions(qtbot: QtBot) -> None:
     assert not view.practise_button.isEnabled()
     assert "after your first interview" in view.headline.text()
     assert not view.grab().toImage().isNull()
+
+
+def test_history_marks_the_sessions_that_have_recordings(qtbot: QtBot) -> None:
+    from interviewer.gui.history import SORT_ROLE
+
+    win = open_window(qtbot)
+    old, new, unfinished = three_sessions(win.store, win.controller.library)
+    for sid, names in ((new, ["q3-0.wav", "q4-0.wav"]), (unfinished, ["q5-0.wav"])):
+        folder = win.store.session_dir(sid)
+        assert folder is not None
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            (folder / name).write_bytes(b"RIFF....WAVE")
+        (folder / "q5-0.wav.json").write_text("{}")  # a transcript beside it is no recording
+    win.window.history_action.trigger()
+    settle(qtbot)
+    h = win.window.history
+    assert [r.id for r in h.model.rows] == [unfinished, new, old]
+    assert [cell(win, r, 6) for r in range(3)] == [
+        "Unfinished · 1 recording",
+        "Finished · 2 recordings",
+        "Finished",
+    ]
+    tip = h.proxy.index(1, 6).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Answered aloud: 2 recordings kept; open the session to replay them."
+    assert h.proxy.index(2, 6).data(Qt.ItemDataRole.ToolTipRole) is None
+    assert h.proxy.index(1, 6).data(SORT_ROLE).startswith("finished")
+    # Deleting the recordings' session folder takes the marker away on the next read.
+    win.store.delete_session(new)
+    assert [r.recordings for r in win.store.list_sessions()] == [1, 0]

@@ -66,6 +66,14 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _NUMERIC = {3, 4, 5}
 
 
+def recordings_text(n: int) -> str:
+    """The marker of a session with `n` recordings of spoken answers ("" for none), in
+    its Status cell. Words, not a microphone emoji: many systems have no font for it."""
+    if n <= 0:
+        return ""
+    return f"{n} recording{'' if n == 1 else 's'}"
+
+
 class HistoryModel(QAbstractTableModel):
     """The sessions as table rows; sorting uses raw values, not the displayed text."""
 
@@ -116,6 +124,9 @@ class HistoryModel(QAbstractTableModel):
                 return f"Part of this session cannot be read: {row.damaged}."
             if col == 6 and row.status == "in_progress":
                 return "Interrupted: the app closed during this interview"
+            if col == 6 and row.recordings:
+                kept = recordings_text(row.recordings)
+                return f"Answered aloud: {kept} kept; open the session to replay them."
         return None
 
     @staticmethod
@@ -132,6 +143,8 @@ class HistoryModel(QAbstractTableModel):
             return str(row.answers)
         if col == 5:
             return format_duration(row.duration_seconds)
+        if row.recordings:
+            return f"{status_text(row)} · {recordings_text(row.recordings)}"
         return status_text(row)
 
     @staticmethod

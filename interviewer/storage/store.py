@@ -42,6 +42,7 @@ StoreRecorder and read back by `model_calls` for `interviewer calls` and `regrad
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -219,6 +220,9 @@ class SessionRow:
     #: What could not be read ("" when the row is whole), e.g. "its saved report cannot
     #: be read (not valid JSON); its 3 answers are kept". Shown instead of hiding the row.
     damaged: str = ""
+    #: How many recordings of spoken answers its folder holds (`list_sessions` counts
+    #: them; 0 elsewhere).
+    recordings: int = 0
 
 
 @dataclass(frozen=True)
@@ -1337,7 +1341,19 @@ class SessionStore:
                 _ROW_SQL + where + " ORDER BY s.started_at DESC, s.rowid DESC", args
             ).fetchall()
         )
-        return [_row(r) for r in rows]
+        return self._with_recordings([_row(r) for r in rows])
+
+    def _with_recordings(self, rows: list[SessionRow]) -> list[SessionRow]:
+        """`rows` with their recordings counted (a look at the disk per session that has
+        a folder; callers on the GUI thread read history off it)."""
+        root = self.files_root
+        if root is None or not (root / session_files.SESSIONS).is_dir():
+            return rows
+        counted = []
+        for row in rows:
+            n = len(session_files.audio_files(row.id, root))
+            counted.append(dataclasses.replace(row, recordings=n) if n else row)
+        return counted
 
     def interrupted_sessions(self) -> list[SessionRow]:
         """Sessions still in progress: the app was closed, killed or crashed mid-interview."""
