@@ -224,3 +224,55 @@ def test_launch_sends_other_commands_to_the_command_line(
     monkeypatch.setattr(boot, "qt_checked", lambda: False)
     assert launch.main([]) == 0
     assert seen == [["tracks"], []]
+
+
+def test_the_screens_modules_are_imported_on_the_loading_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Importing a screen's module on the GUI thread froze it for 80-150 ms at launch."""
+    import threading
+
+    imported: list[tuple[str, str]] = []
+    real_import = boot._import
+
+    def recording(module: str) -> None:
+        imported.append((module, threading.current_thread().name))
+        real_import(module)
+
+    monkeypatch.setattr(boot, "_import", recording)
+    shell, loader = _started(qtbot)
+    _finish(qtbot, shell, loader)
+    assert [m for m, _ in imported] == list(boot.SCREEN_MODULES)
+    assert {thread for _, thread in imported} == {"interviewer-load"}
+    _close(loader)
+
+
+def test_the_screens_modules_make_no_gui_objects_at_import() -> None:
+    """What the loading thread imports may define widget classes and value constants
+    (QColor), but must not create QObjects, pixmaps, icons or fonts: those belong to the
+    GUI thread. Checked in a fresh process (objects made later, such as the workers'
+    dispatcher, are the GUI thread's own)."""
+    import subprocess
+    import sys
+
+    script = """
+import importlib, json, sys
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QCursor, QFont, QIcon, QPaintDevice, QPalette
+from interviewer.gui import boot
+boot.application(icon=False)
+for module in boot.SCREEN_MODULES:
+    importlib.import_module(module)
+gui_types = (QObject, QPaintDevice, QIcon, QFont, QPalette, QCursor)
+print(json.dumps(sorted(
+    name + "." + key
+    for name, mod in list(sys.modules.items())
+    if name.startswith("interviewer") and mod is not None
+    for key, value in vars(mod).items()
+    if isinstance(value, gui_types)
+)))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

@@ -10,12 +10,12 @@ imports only Qt, the standard library and a few small modules that import nothin
 
 Then `Loader` loads the rest, in steps that leave the event loop free in between:
 settings, content, key store, backend and session store on a worker thread
-(`gui.loading.load_parts`: plain data, no Qt); then the screens' modules, one per turn of
-the event loop; then the main window is built (`gui.app.build_window`) and embedded in
-the shell in place of the skeleton. The skeleton is never dead: a click on a track,
-Start, History, Progress, a job or Settings is remembered, shown as waiting (a busy
-cursor and a line saying what opens), and replayed on the real home screen the moment it
-is there.
+(`gui.loading.load_parts`: plain data, no Qt), and the screens' modules on that same
+thread (`SCREEN_MODULES`: none creates a Qt object at import); then the main window
+is built (`gui.app.build_window`) and embedded in the shell in place of the skeleton.
+The skeleton is never dead: a click on a track, Start, History, Progress, a job or
+Settings is remembered, shown as waiting (a busy cursor and a line saying what opens),
+and replayed on the real home screen the moment it is there.
 
 The main window embedded as a child keeps all its behaviour; the shell forwards closing
 to it (which may ask before quitting an interview) and then saves its own geometry, the
@@ -74,9 +74,12 @@ MIN_SIZE = (720, 520)
 #: or not it shows) and the home screen's options card.
 BANNER_HEIGHT = 39
 OPTIONS_HEIGHT = 176
-#: The screens' modules, imported on the GUI thread one per event-loop turn once the
-#: worker has loaded the rest (imports of one module from two threads would wait on
-#: each other's import lock).
+#: The screens' modules, imported on the loading thread after the rest (importing
+#: `gui.controller` or `gui.interview` on the GUI thread froze it for 80-150 ms). None of
+#: them creates a QObject, QPixmap or other GUI-thread object at import time (classes,
+#: value-type constants such as QColor, and Signals only; tests/test_boot.py checks the
+#: modules' globals). The GUI thread imports none of them while the worker runs: the
+#: skeleton uses only this module, so the two threads never wait on one module's lock.
 SCREEN_MODULES = (
     "interviewer.gui.style",
     "interviewer.gui.workers",
@@ -492,6 +495,10 @@ class Loader(QObject):
             from interviewer.gui.loading import load_parts
 
             self.parts = load_parts(self.args)
+            for module in SCREEN_MODULES:
+                if self.cancelled:
+                    return
+                _import(module)
         except BaseException:  # shown in the window, never lost
             self.error = traceback.format_exc()
 
@@ -511,8 +518,7 @@ class Loader(QObject):
             gc.enable()
             self.failed.emit(self.error)
             return
-        self._steps = [lambda m=m: _import(m) for m in SCREEN_MODULES]  # type: ignore[misc]
-        self._steps += [_warm_media, self._build, self._attach, self._after]
+        self._steps = [_warm_media, self._build, self._attach, self._after]
         self._next()
 
     def _next(self) -> None:
