@@ -518,7 +518,7 @@ class Loader(QObject):
             gc.enable()
             self.failed.emit(self.error)
             return
-        self._steps = [_warm_media, self._build, self._attach, self._after]
+        self._steps = [_warm_media, _warm_widgets, self._build, self._attach, self._after]
         self._next()
 
     def _next(self) -> None:
@@ -571,6 +571,17 @@ def _warm_media() -> None:
     from interviewer.gui.recorder import audio_inputs
 
     audio_inputs()
+
+
+def _warm_widgets() -> None:
+    """The first `viewport()` of a scroll area makes PySide6 set up the Python types of
+    every scroll-area class and their enums (8-15 ms); the main window's construction
+    asks for one, so do it once in a turn of its own first."""
+    from PySide6.QtWidgets import QScrollArea
+
+    area = QScrollArea()
+    area.viewport()
+    area.deleteLater()
 
 
 # --------------------------------------------------------------------------- Qt checked
