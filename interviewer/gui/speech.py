@@ -174,6 +174,9 @@ class ProviderVoice(Voice):
         self._ops: dict[str, QueryOp[bytes]] = {}
         self._current: str | None = None
         self._buffer: QBuffer | None = None
+        #: bumped by `stop` and by each sentence played: a deferred signal of an older
+        #: turn is dropped
+        self._turn = 0
 
     def prepare(self, text: str) -> None:
         if text in self._audio:
@@ -201,6 +204,7 @@ class ProviderVoice(Voice):
             self._play(text, found)
 
     def stop(self) -> None:
+        self._turn += 1
         self._current = None
         for op in self._ops.values():
             op.cancel()
@@ -217,6 +221,7 @@ class ProviderVoice(Voice):
             self._play(text, data)
 
     def _play(self, text: str, data: bytes | str) -> None:
+        self._turn += 1
         self._audio.pop(text, None)
         if isinstance(data, str):
             self._current = None
@@ -231,6 +236,11 @@ class ProviderVoice(Voice):
             old.deleteLater()
         self.player.play()
 
+    # `done`/`failed` are emitted on the next turn of the event loop, never from inside
+    # the player's own signal: the queue answers them by giving the player its next
+    # sentence, and QMediaPlayer.setSourceDevice called from within mediaStatusChanged
+    # can block the GUI thread for good (it did once in CI, with Qt's FFmpeg backend).
+
     def _on_media_status(self, status: Any) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
@@ -238,15 +248,29 @@ class ProviderVoice(Voice):
             return
         if status is QMediaPlayer.MediaStatus.EndOfMedia:
             self._current = None
-            self.done.emit()
+            self._later(self.done.emit)
         elif status is QMediaPlayer.MediaStatus.InvalidMedia:
             self._current = None
-            self.failed.emit("the audio it sent could not be played")
+            self._fail_later("the audio it sent could not be played")
 
     def _on_player_error(self, _error: Any, text: str) -> None:
         if self._current is not None:
             self._current = None
-            self.failed.emit(text or "the audio could not be played")
+            self._fail_later(text or "the audio could not be played")
+
+    def _fail_later(self, text: str) -> None:
+        self._later(lambda: self.failed.emit(text))
+
+    def _later(self, emit: Callable[[], None]) -> None:
+        """Emit on the next turn unless `stop` or a new sentence came first (a stopped
+        sentence gets neither `done` nor `failed`)."""
+        turn = self._turn
+
+        def fire() -> None:
+            if turn == self._turn:
+                emit()
+
+        QTimer.singleShot(0, self, fire)
 
 
 # --------------------------------------------------------------------------- the queue
