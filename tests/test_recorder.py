@@ -283,7 +283,9 @@ def test_spoken_answer_appears_in_the_box_after_what_was_typed_and_can_be_edited
     assert turn.voice.speaking_rate_wpm is not None
     sid = app.controller.session_id
     assert sid is not None
-    wav = view.voice.audio_folder(sid) / f"{qid}-0.wav"
+    folder = view.voice.audio_folder(sid)
+    assert folder is not None
+    wav = folder / f"{qid}-0.wav"
     assert len(read_wav(wav)) / (2 * SAMPLE_RATE) == pytest.approx(wav_length(speech), abs=0.01)
     assert not Path(str(wav) + ".json").exists()  # the transcript is in the turn now
 
