@@ -326,6 +326,8 @@ def test_submit_runs_the_hidden_tests_and_the_feedback_shows_them(qtbot: QtBot) 
         timeout=30_000,
     )
     settle(qtbot)
+    # The overview shows at once; the question cards follow in small pieces.
+    qtbot.waitUntil(lambda: not window.feedback.building)
     cards = window.feedback.cards
     assert len(cards) == 1
     card = cards[0]
