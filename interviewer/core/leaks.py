@@ -204,6 +204,9 @@ class _Instructions:
         self.sentences: list[str] = []
         self.grams: set[tuple[str, ...]] = set()
         self._copied: dict[str, bool] = {}
+        #: One matcher per instruction sentence, made when first needed: SequenceMatcher
+        #: indexes its second sequence once, and every reply sentence reuses that index.
+        self._matchers: dict[int, difflib.SequenceMatcher[str]] = {}
         for block in instructions:
             # A double-quoted span is a line the model may say ("This session has 3
             # questions ..."), or an example of one: saying it is no echo.
@@ -224,13 +227,18 @@ class _Instructions:
         if known is not None:
             return known
         found = False
-        for inst in self.sentences:
-            matcher = difflib.SequenceMatcher(None, norm, inst, autojunk=False)
-            if (
-                matcher.real_quick_ratio() >= SENTENCE_RATIO
-                and matcher.quick_ratio() >= SENTENCE_RATIO
-                and matcher.ratio() >= SENTENCE_RATIO
-            ):
+        size = len(norm)
+        for i, inst in enumerate(self.sentences):
+            # The lengths alone bound the ratio (SequenceMatcher.real_quick_ratio): most
+            # pairs are ruled out without building anything.
+            if 2.0 * min(size, len(inst)) / (size + len(inst)) < SENTENCE_RATIO:
+                continue
+            matcher = self._matchers.get(i)
+            if matcher is None:
+                matcher = difflib.SequenceMatcher(None, "", inst, autojunk=False)
+                self._matchers[i] = matcher
+            matcher.set_seq1(norm)
+            if matcher.quick_ratio() >= SENTENCE_RATIO and matcher.ratio() >= SENTENCE_RATIO:
                 found = True
                 break
         self._copied[norm] = found
@@ -255,8 +263,28 @@ def _content_stems(text: str) -> set[str]:
     return {s for s in (stem(w) for w in words(text)) if s not in STOP_STEMS and len(s) > 2}
 
 
+def _key_point_stems(
+    question_text: str, allowed: Sequence[str], key_points: Sequence[str]
+) -> list[tuple[str, set[str]]]:
+    """Each key point with its own words (stemmed), less those of the question and of
+    the text the turn may repeat; points with too few own words are left out."""
+    known = _content_stems(question_text)
+    for a in allowed:
+        known |= _content_stems(a)
+    out = []
+    for point in key_points:
+        own = _content_stems(point) - known
+        if len(own) >= KEY_POINT_MIN_WORDS:
+            out.append((point, own))
+    return out
+
+
 def _answers_itself(
-    reply: str, question_text: str, allowed: Sequence[str], key_points: Sequence[str]
+    reply: str,
+    question_text: str,
+    allowed: Sequence[str],
+    key_points: Sequence[str],
+    prepared: Sequence[tuple[str, set[str]]] | None = None,
 ) -> str | None:
     found = _ANSWER_LINE_RE.search(reply)
     if found is not None:
@@ -271,15 +299,11 @@ def _answers_itself(
             return " ".join(told)[:120]
     if not key_points:
         return None
+    if prepared is None:
+        prepared = _key_point_stems(question_text, allowed, key_points)
     said = _content_stems(reply)
-    known = _content_stems(question_text)
-    for a in allowed:
-        known |= _content_stems(a)
     stated = []
-    for point in key_points:
-        own = _content_stems(point) - known
-        if len(own) < KEY_POINT_MIN_WORDS:
-            continue
+    for point, own in prepared:
         hit = own & said
         if len(hit) >= KEY_POINT_MIN_WORDS and len(hit) / len(own) >= KEY_POINT_SHARE:
             stated.append(point)
@@ -337,6 +361,8 @@ class LeakCheck:
         self.allowed = [question_text, *allowed] if question_text else list(allowed)
         self.key_points = list(key_points)
         self._instructions = _Instructions(blocks, self.allowed)
+        # Prepared once: a streamed turn is checked again at every sentence end.
+        self._points = _key_point_stems(question_text, self.allowed, self.key_points)
 
     def _meta(self, reply: str) -> str | None:
         mark = _APP_MARK_RE.search(reply)
@@ -357,7 +383,9 @@ class LeakCheck:
         echo = self._instructions.echo(reply) or self._meta(reply)
         if echo is not None:
             return Leak("instructions", echo)
-        own = _answers_itself(reply, self.question_text, self.allowed, self.key_points)
+        own = _answers_itself(
+            reply, self.question_text, self.allowed, self.key_points, self._points
+        )
         if own is not None:
             return Leak("answer", own)
         return None

@@ -24,6 +24,7 @@ window's, over the child's.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import html
 import importlib
@@ -201,6 +202,20 @@ def _plain(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
+#: How long a thread runs Python before handing the interpreter lock to a waiting one
+#: (seconds; Python's default is 5 ms). Workers grade with the offline coach and load
+#: modules in pure Python; every paint, layout or signal of the window that reaches Python
+#: code waits for the lock, up to a whole slice each time, and a frame makes dozens of
+#: such calls: 5 ms slices froze the window for 130-240 ms while a grade ran (issue 18,
+#: docs/performance.md).
+GIL_SLICE_S = 0.0005
+
+
+def share_the_gil() -> None:
+    """Let the window's thread get the interpreter lock back quickly from the workers."""
+    sys.setswitchinterval(GIL_SLICE_S)
+
+
 def application(argv: list[str] | None = None, *, icon: bool = True) -> QApplication:
     """The running QApplication, created with the app's names (and icon unless told not
     to: the first frame sets it after, `Loader.start`). High-DPI scale factors are not
@@ -209,6 +224,7 @@ def application(argv: list[str] | None = None, *, icon: bool = True) -> QApplica
     if isinstance(existing, QApplication):
         return existing
     app = QApplication(argv if argv is not None else sys.argv[:1])
+    share_the_gil()
     app.setApplicationName("interviewer")
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -499,6 +515,7 @@ class Loader(QObject):
                 if self.cancelled:
                     return
                 _import(module)
+            _preload_multimedia()
         except BaseException:  # shown in the window, never lost
             self.error = traceback.format_exc()
 
@@ -562,6 +579,25 @@ class Loader(QObject):
 
 def _import(module: str) -> None:
     importlib.import_module(module)
+
+
+def _preload_multimedia() -> None:
+    """On the loading thread: import Qt Multimedia's Python module (its enums took most
+    of the first device query's 40-85 ms) and load its backend plugins' libraries, so the
+    query that must run on the window's thread (`_warm_media`) finds them in memory.
+    Loading a library does not make a Qt object; anything missing is left to that query,
+    which reports it the usual way."""
+    try:
+        import PySide6
+        import PySide6.QtMultimedia  # noqa: F401
+    except ImportError:
+        return
+    folder = Path(PySide6.__file__).parent / "Qt" / "plugins" / "multimedia"
+    for plugin in sorted(folder.glob("*.so")) if folder.is_dir() else ():
+        try:
+            ctypes.CDLL(str(plugin))
+        except OSError:
+            continue  # a missing system library: the device query says what is wrong
 
 
 def _warm_media() -> None:
