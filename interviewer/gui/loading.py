@@ -1,6 +1,7 @@
 """What the window needs before it can be built, loaded without Qt (on a worker at start).
 
-`load_parts` reads the settings, the content (TOML parsing and pydantic validation), the
+`load_parts` reads the settings, the content (TOML parsing and pydantic validation, or
+the validated library cached by the last start when no content file changed), the
 key store and the backend choice, and opens the session database: plain data and
 objects that are safe to hand from a worker to the GUI thread (the store's connection
 is opened with `check_same_thread=False`). `gui.app.build_window` builds the window
@@ -17,7 +18,7 @@ from typing import Any
 from interviewer.core.content import ContentLibrary
 from interviewer.core.errors import InterviewerError
 from interviewer.llm.base import Backend
-from interviewer.storage.content_files import builtin_content_root, load_library
+from interviewer.storage.content_files import builtin_content_root, load_library_cached
 from interviewer.storage.paths import app_paths
 from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings, load_settings
@@ -54,7 +55,8 @@ def load_parts(args: Any = None) -> StartParts:
         settings = Settings()
     problems.extend(settings.notes)  # a grader entry that was ignored
     secrets = SecretStore()
-    library = load_library(paths.content_dir)
+    # Validated on a start after a change only (storage.content_files.load_library_cached).
+    library = load_library_cached(paths.content_dir, paths.cache_dir)
     offline: Backend = OfflineCoach()
     notice = ""
     overrides = {
