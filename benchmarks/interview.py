@@ -371,6 +371,8 @@ class Driver:
             "streamed_texts": [s["text"] for s in self.streams],
             "rss_kb": _rss_kb(),
             "launch_s": self.launch_s,
+            # Question cards built ahead during the interview that the page took (issue 18).
+            "cards_reused": getattr(self.window.feedback, "reused_cards", 0),
             "first_question_s": (
                 self.first_piece_at - self.started_at if self.first_piece_at else nan
             ),

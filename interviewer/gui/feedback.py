@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +80,10 @@ CARD_GAP_MS = 15
 #: of it waiting (issue 18).
 BUILD_BUDGET_MS = 4.0
 PIECE_GAP_MS = 1
+#: While the interview runs, question cards of graded answers are built ahead, hidden, a
+#: piece per turn of the event loop this far apart (issue 18): the page after the last
+#: answer then only adds them. Wider apart than at the end: the candidate is typing.
+PREPARE_GAP_MS = 12
 
 
 def flag_text(flag: str) -> tuple[str, str]:
@@ -686,6 +691,15 @@ class _Content(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), 0)
 
+    def sizeHint(self) -> QSize:
+        """The natural width, and the height at the width the page has. Qt's own hint
+        wraps every card at the natural width (every label on one line), a width the
+        page never has: all of it measured once more for nothing (issue 18)."""
+        lay = self.layout()
+        if lay is None or self.width() <= 0:
+            return super().sizeHint()
+        return QSize(lay.sizeHint().width(), lay.totalHeightForWidth(self.width()))
+
 
 class FeedbackView(QWidget):
     """The results of one interview. Call `show_results`; connect the three signals."""
@@ -762,6 +776,19 @@ class FeedbackView(QWidget):
         self._grading: set[str] = set()
         self._overview_box: QWidget | None = None
         self._glance_box: QWidget | None = None
+        #: Cards built ahead while the interview runs (`prepare`), hidden in `_stash`
+        #: until a page shows their record in the same state.
+        self._stash = QWidget(self)
+        self._stash.hide()
+        self._prepared: dict[int, tuple[tuple[object, ...], QuestionCard]] = {}
+        self._to_prepare: list[tuple[tuple[object, ...], int, QuestionRecord, Rubric | None]] = []
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(PREPARE_GAP_MS)
+        self._prepare_timer.timeout.connect(self._prepare_step)
+        #: Prepared cards a page took instead of building them (for tests and benchmarks).
+        self.reused_cards = 0
+        self._prepare_audio_dir: Path | None = None
         self._show_empty()
 
     # ------------------------------------------------------------------ public
@@ -919,21 +946,134 @@ class FeedbackView(QWidget):
     def grading_note(self) -> str:
         return self.eta_label.text() if self.eta_label.isVisibleTo(self) else ""
 
-    def _add_card(self, *, progressive: bool = False) -> None:
+    def _add_card(self, *, progressive: bool = False) -> bool:
+        """Add the next pending card; True when it was prepared ahead (complete)."""
         number, rec, rubric = self._pending.pop(0)
-        card = QuestionCard(
-            number,
-            rec,
-            rubric,
-            progressive=progressive,
-            total=self._total,
-            grading=rec.question.id in self._grading,
-            audio_dir=self.audio_dir,
-        )
+        grading = rec.question.id in self._grading
+        card = self._take_prepared(self._prepare_key(number, self._total, rec, grading), rec)
+        reused = card is not None
+        if card is None:
+            card = QuestionCard(
+                number,
+                rec,
+                rubric,
+                progressive=progressive,
+                total=self._total,
+                grading=grading,
+                audio_dir=self.audio_dir,
+            )
         self.cards.append(card)
         assert self._layout is not None
         self._layout.insertWidget(self._cards_at, card)
         self._cards_at += 1
+        return reused
+
+    # ------------------------------------------------------------------ built ahead
+
+    def prepare(
+        self,
+        records: Sequence[QuestionRecord],
+        rubrics: dict[str, Rubric],
+        *,
+        audio_dir: Path | None = None,
+    ) -> None:
+        """While the interview runs: build the cards of the answers graded so far, hidden,
+        a small piece per turn of the event loop, so the page after the last answer only
+        has to add them (and build the last card). A card is taken only by a page showing
+        the same record in the same state (number, turns, grade); anything else is built
+        afresh as before, so a card prepared too early is never shown."""
+        total = len(records)
+        wanted: list[tuple[tuple[object, ...], int, QuestionRecord, Rubric | None]] = []
+        for number, rec in enumerate(records, start=1):
+            if rec.status == "unasked" or rec.grade is None:
+                continue
+            key = self._prepare_key(number, total, rec, False, audio_dir)
+            held = self._prepared.get(id(rec))
+            if held is not None and held[0] == key and held[1].record is rec:
+                continue
+            wanted.append((key, number, rec, _rubric_for(rec, rubrics)))
+        if not wanted:
+            return
+        queued = {id(rec) for _k, _n, rec, _r in self._to_prepare}
+        self._to_prepare.extend(w for w in wanted if id(w[2]) not in queued)
+        self._prepare_audio_dir = audio_dir
+        if not self._prepare_timer.isActive():
+            self._prepare_timer.start()
+
+    def forget_prepared(self) -> None:
+        """Drop every card built ahead (a new interview starts)."""
+        self._to_prepare.clear()
+        self._prepare_timer.stop()
+        for _key, card in self._prepared.values():
+            card.deleteLater()
+        self._prepared.clear()
+
+    @property
+    def preparing(self) -> bool:
+        return bool(self._to_prepare)
+
+    def _prepare_key(
+        self,
+        number: int,
+        total: int,
+        rec: QuestionRecord,
+        grading: bool,
+        audio_dir: Path | None = None,
+    ) -> tuple[object, ...]:
+        folder = audio_dir if audio_dir is not None else self.audio_dir
+        return (number, total, len(rec.turns), folder, *_card_state(rec, grading))
+
+    def _take_prepared(self, key: tuple[object, ...], rec: QuestionRecord) -> QuestionCard | None:
+        held = self._prepared.get(id(rec))
+        if held is None or held[0] != key or held[1].record is not rec or not held[1].complete:
+            return None
+        del self._prepared[id(rec)]
+        self.reused_cards += 1
+        return held[1]
+
+    def _prepare_step(self) -> None:
+        """Build one piece of the next card to prepare; measure it at the page's width
+        once complete (in a turn of its own), so adding it later lays out nothing new."""
+        if not self._to_prepare:
+            return
+        key, number, rec, rubric = self._to_prepare[0]
+        held = self._prepared.get(id(rec))
+        if held is None or held[0] != key or held[1].record is not rec:
+            if held is not None:
+                held[1].deleteLater()
+            card = QuestionCard(
+                number,
+                rec,
+                rubric,
+                self._stash,
+                progressive=True,
+                total=key[1] if isinstance(key[1], int) else 0,
+                audio_dir=self._prepare_audio_dir,
+            )
+            self._prepared[id(rec)] = (key, card)
+        else:
+            card = held[1]
+            began = time.perf_counter()
+            while card.build_step():
+                if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
+                    break
+            else:
+                width = self._card_width()
+                card.resize(width, card.heightForWidth(width))
+                self._to_prepare.pop(0)
+        if self._to_prepare:
+            self._prepare_timer.start()
+
+    def _card_width(self) -> int:
+        """The width a question card gets on the page: the page's own when it is shown,
+        else worked out from the screen stack the page lives in (scroll bar shown)."""
+        margins = 36  # the page's left and right margins (`show_results`)
+        if self.isVisible() and self.scroll_area.viewport().width() > 0:
+            return max(200, self.scroll_area.viewport().width() - margins)
+        outer = self.parentWidget()
+        width = outer.width() if outer is not None else self.width()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return max(200, width - bar - margins)
 
     def _add_next_card(self, generation: int) -> None:
         """One small piece per timer tick: the next part of the newest card, or a new
@@ -946,8 +1086,9 @@ class FeedbackView(QWidget):
             if not (self.cards and self.cards[-1].build_step()):
                 if not self._pending:
                     return
-                self._add_card(progressive=True)
-                break  # a new card's header is painted on its own first
+                if not self._add_card(progressive=True):
+                    break  # a new card's header is painted on its own first
+                # a card prepared ahead is complete: add the next one in the same turn
             if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
                 break
         QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
@@ -968,6 +1109,11 @@ class FeedbackView(QWidget):
         old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
+        # At the viewport's width from the start: QScrollArea gives a widget it has never
+        # seen resized its size hint first, the page's natural width (every label on one
+        # line), and every card was wrapped and measured at that width once for nothing
+        # (a 330 ms freeze with the cards built ahead; issue 18).
+        content.resize(max(1, self.scroll_area.viewport().width()), max(1, content.height()))
         self.scroll_area.setWidget(content)
         self._content = content
 

@@ -555,6 +555,7 @@ class MainWindow(QMainWindow):
         if self.banner.level == "error":
             self.banner.dismiss()
         self.grading_status.setText("")
+        self.feedback.forget_prepared()  # cards built ahead for an earlier interview
         self.stack.setCurrentWidget(self.interview)
         self._usage_timer.start()
         self.refresh_usage()
@@ -1062,6 +1063,22 @@ class MainWindow(QMainWindow):
             self.grading_status.setText(f"Graded {done} of {total} answers so far")
         else:
             self.grading_status.setText("")
+        if done and self.controller.in_interview:
+            self._prepare_feedback()
+
+    def _prepare_feedback(self) -> None:
+        """Build the feedback cards of the answers graded so far while the interview
+        runs, hidden (FeedbackView.prepare): the page after the last answer is then
+        complete about as soon as the last grade lands (issue 18)."""
+        found = self.controller.session.results_so_far()
+        if found is None:
+            return
+        results = found.results
+        self.feedback.prepare(
+            results.records,
+            results.rubrics,
+            audio_dir=self._audio_dir(self.controller.session_id),
+        )
 
     def _on_grade_working(self, text: str) -> None:
         """A model writing a grade says how far it has got (until the grade lands)."""

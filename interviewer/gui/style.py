@@ -447,7 +447,15 @@ class Panel(QFrame):
             return super().sizeHint()
         cached = self._hint
         if cached is None:
-            cached = self._hint = lay.totalSizeHint()  # every label wraps: costly
+            if self.width() > 0:
+                # Only the hint's width is used (its height is the height at the real
+                # width, below): `totalSizeHint` would also wrap every label at the
+                # natural width, a width the panel never has (issue 18).
+                inner = self.inside.contentsMargins()
+                cached = lay.sizeHint().grownBy(inner)
+            else:
+                cached = lay.totalSizeHint()  # every label wraps: costly
+            self._hint = cached
         hint = QSize(cached)
         if self.width() > 0:
             hint.setHeight(self.heightForWidth(self.width()))
