@@ -789,6 +789,9 @@ class FeedbackView(QWidget):
         #: Prepared cards a page took instead of building them (for tests and benchmarks).
         self.reused_cards = 0
         self._prepare_audio_dir: Path | None = None
+        #: The question index is still to be added (a progressive page adds it after
+        #: the overview's first frame).
+        self._glance_wanted = False
         self._show_empty()
 
     # ------------------------------------------------------------------ public
@@ -826,9 +829,9 @@ class FeedbackView(QWidget):
         shown = [r for r in records if r.status != "unasked"]
         unasked = [r for r in records if r.status == "unasked"]
         self._glance_box = None
-        if shown:
-            numbered = [(i, r) for i, r in enumerate(records, start=1) if r.status != "unasked"]
-            self._glance_box = self._glance(numbered)
+        self._glance_wanted = bool(shown) and progressive
+        if shown and not progressive:
+            self._glance_box = self._glance(self._numbered(records))
             lay.addWidget(self._glance_box)
         pending: list[tuple[int, QuestionRecord, Rubric | None]] = []
         for number, rec in enumerate(records, start=1):
@@ -854,17 +857,26 @@ class FeedbackView(QWidget):
             self.finish_pending()
         self._set_content(content)
         self.scroll_area.verticalScrollBar().setValue(0)
-        if progressive and self._pending:
+        if progressive and (self._pending or self._glance_wanted):
             generation = self._generation
             QTimer.singleShot(CARD_GAP_MS, self, lambda: self._add_next_card(generation))
 
     @property
     def building(self) -> bool:
         """True while question cards are still being added or built."""
-        return bool(self._pending) or any(not c.complete for c in self.cards)
+        return self._glance_wanted or bool(self._pending) or any(not c.complete for c in self.cards)
+
+    @staticmethod
+    def _numbered(records: Sequence[QuestionRecord]) -> list[tuple[int, QuestionRecord]]:
+        return [(i, r) for i, r in enumerate(records, start=1) if r.status != "unasked"]
 
     def finish_pending(self) -> None:
         """Add every card not added yet, and finish every card, now."""
+        if self._glance_wanted and self._layout is not None and self._shown is not None:
+            self._glance_wanted = False
+            self._glance_box = self._glance(self._numbered(self._shown[0]))
+            self._layout.insertWidget(1, self._glance_box)
+            self._cards_at += 1
         for card in self.cards:
             card.finish()
         while self._pending:
@@ -907,8 +919,7 @@ class FeedbackView(QWidget):
         reports = [question_report(r, _rubric_for(r, rubrics)) for r in records]
         self._overview_box = self._swap(self._overview_box, self._overview(summary, reports))
         if self._glance_box is not None:
-            numbered = [(i, r) for i, r in enumerate(records, start=1) if r.status != "unasked"]
-            self._glance_box = self._swap(self._glance_box, self._glance(numbered))
+            self._glance_box = self._swap(self._glance_box, self._glance(self._numbered(records)))
         for i, card in enumerate(self.cards):
             grading_now = card.record.question.id in self._grading
             if card.state == _card_state(card.record, grading_now and not card.record.grade):
@@ -1081,6 +1092,15 @@ class FeedbackView(QWidget):
         work, so the window keeps painting and answering input while the page fills."""
         if generation != self._generation:
             return  # newer results replaced these
+        if self._glance_wanted:
+            # The question index, in a turn of its own after the overview's first frame.
+            self._glance_wanted = False
+            assert self._layout is not None and self._shown is not None
+            self._glance_box = self._glance(self._numbered(self._shown[0]))
+            self._layout.insertWidget(1, self._glance_box)
+            self._cards_at += 1
+            QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
+            return
         began = time.perf_counter()
         while True:  # at least one piece, then more while the budget lasts
             if not (self.cards and self.cards[-1].build_step()):
