@@ -11,9 +11,6 @@ the way a candidate opens them.
 
 from __future__ import annotations
 
-import os
-import random
-import tempfile
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -26,22 +23,10 @@ from interviewer.core.jobs import (
     GeneratedSet,
     ModelExtraction,
 )
-from interviewer.gui.controller import Controller
-from interviewer.gui.main_window import MainWindow
-from interviewer.gui.screenshots import (
-    SEED,
-    SIZE,
-    FrozenClock,
-    MemorySecrets,
-    answer_for,
-    demo_backend,
-    follow_up_answer,
-    settle,
-    wait_until,
-)
+from interviewer.gui.screenshots import answer_for, demo_backend, follow_up_answer
+from interviewer.gui.shots_common import SIZE, open_stage, settle, temporary_home, wait_until
 from interviewer.gui.workers import running_ops
 from interviewer.storage.content_files import load_library
-from interviewer.storage.settings import Settings
 
 #: Questions in the demo plan (a short interview keeps the run quick).
 QUESTIONS = 4
@@ -136,71 +121,41 @@ def _generated() -> GeneratedSet:
     )
 
 
+def _idle() -> None:
+    """Wait for the background jobs (reading files, planning, saving) to finish."""
+    wait_until(lambda: running_ops() == 0, 30.0)
+
+
 def render_jobs(
     out_dir: Path, library: ContentLibrary | None = None, size: tuple[int, int] = SIZE
 ) -> list[Path]:
     """Write job.png, job-plan.png and job-readiness.png into out_dir."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from interviewer.gui.app import application
-
-    app = application()
     library = library or load_library()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    clock = FrozenClock()
-    with tempfile.TemporaryDirectory(prefix="interviewer-shots-") as tmp:
-        folder = Path(tmp)
-        posting_file = folder / "senior-mle-recommendations.md"
+    backend = demo_backend()
+    backend.enqueue_structured(_extraction(), _generated())
+    with temporary_home() as home, open_stage(out_dir, library, backend, home, size=size) as stage:
+        window, controller, clock = stage.window, stage.controller, stage.clock
+        posting_file = home / "senior-mle-recommendations.md"
         posting_file.write_text(DEMO_POSTING, encoding="utf-8")
-        cv_file = folder / "maria-cv.md"
+        cv_file = home / "maria-cv.md"
         cv_file.write_text(DEMO_CV, encoding="utf-8")
-        backend = demo_backend()
-        backend.enqueue_structured(_extraction(), _generated())
-        controller = Controller(
-            library,
-            Settings(),
-            MemorySecrets(),
-            backend=backend,
-            offline=None,
-            clock=clock,
-            rng=random.Random(SEED),
-        )
-        window = MainWindow(
-            controller,
-            confirm=lambda *_: True,
-            settings_file=folder / "settings.json",
-            geometry_file=folder / "window.json",
-        )
-        window.resize(*size)
-        window.show()
-        app.processEvents()
 
-        def shot(name: str) -> None:
-            settle(window)
-            path = out_dir / f"{name}.png"
-            if not window.grab().save(str(path)):
-                raise InterviewerError(f"Could not write {path}.")
-            written.append(path)
-
-        def idle() -> None:
-            wait_until(lambda: running_ops() == 0, 30.0)
-
-        idle()
+        _idle()
         jobs = window.jobs
         window.show_jobs()
-        idle()
+        _idle()
         jobs.load_file("posting", str(posting_file))
-        idle()
+        _idle()
         jobs.load_file("cv", str(cv_file))
-        idle()
+        _idle()
         jobs.count.setValue(QUESTIONS)
-        shot("job")
+        stage.shot("job")
 
         jobs.plan_button.click()
-        idle()
+        _idle()
         if jobs.current is None:
             raise InterviewerError(f"The demo posting was not planned: {jobs.error_label.text()}")
-        shot("job-plan")
+        stage.shot("job-plan")
 
         jobs.start_button.click()
         while controller.in_interview:
@@ -223,7 +178,7 @@ def render_jobs(
         wait_until(lambda: controller.results is not None, 30.0)
 
         window.show_progress()
-        idle()
+        _idle()
         panel = window.progress.readiness
         area = window.progress.scroll_area
         page = area.widget()
@@ -231,12 +186,8 @@ def render_jobs(
             settle(window)
             top = panel.mapTo(page, panel.rect().topLeft()).y()
             area.verticalScrollBar().setValue(max(0, top - 12))
-        shot("job-readiness")
-
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-    return written
+        stage.shot("job-readiness")
+    return stage.written
 
 
 __all__ = ["render_jobs"]

@@ -7,88 +7,39 @@ offline coach's heuristics doing the grading. A frozen clock keeps the countdown
 pictures the same on every run, and the candidate's answers are written from each
 question's own key points so they read like answers to that question.
 
-The run never touches the user's files: settings and window geometry go to a temporary
-folder, and the key store is a memory-only one (no keyring prompt).
+The run never touches the user's files: the window, the clock and the key store are set
+up in `shots_common` (a temporary folder for settings and window geometry, a memory-only
+key store), shared with the job and voice renderers.
 """
 
 from __future__ import annotations
 
-import os
-import random
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEventLoop,
-    QMessageLogContext,
-    QTimer,
-    QtMsgType,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from interviewer.core.content import ContentLibrary
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import FollowUpDecision, Question
 from interviewer.core.requests import FollowUpRequest, TurnRequest
-from interviewer.gui.controller import Controller, StartOptions
+from interviewer.gui.controller import StartOptions
 from interviewer.gui.main_window import MainWindow
+from interviewer.gui.shots_common import (
+    SIZE,
+    open_stage,
+    settle,
+    start_app,
+    temporary_home,
+    wait_until,
+)
 from interviewer.llm.scripted import ScriptedBackend
 from interviewer.storage.content_files import load_library
-from interviewer.storage.secrets import SecretStore
 from interviewer.storage.settings import Settings
 
-SIZE = (1100, 760)
 TRACK = "ml-full-loop"
 QUESTIONS = 3
-SEED = 7
-
-
-class FrozenClock:
-    """A clock that only moves when told to, so the pictures show the same times."""
-
-    def __init__(self) -> None:
-        self.now = 10_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class MemorySecrets(SecretStore):
-    """A key store that never reaches the system keyring (no unlock prompt, nothing saved)."""
-
-    def get(self) -> str | None:
-        return self._memory
-
-    def set(self, value: str) -> str:
-        self._memory = value.strip() or None
-        return "memory"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Run the event loop until `condition` holds (the workers report through it)."""
-    deadline = time.monotonic() + timeout
-    loop = QEventLoop()
-    while not condition():
-        if time.monotonic() > deadline:
-            raise InterviewerError("Rendering the screenshots took too long.")
-        QTimer.singleShot(10, loop.quit)
-        loop.exec()
-
-
-def settle(widget: QWidget) -> None:
-    """Let layouts, word-wrapping and deferred deletes finish before grabbing."""
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents()
-        QCoreApplication.processEvents()
-        widget.updateGeometry()
 
 
 def answer_for(question: Question, short: bool = False) -> str:
@@ -175,13 +126,10 @@ def _type(window: MainWindow, text: str) -> None:
 
 def render_all(out_dir: Path, library: ContentLibrary | None = None) -> list[Path]:
     """Write home.png, interview.png, feedback.png and settings.png into out_dir."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from interviewer.gui.app import application
-
-    app = application()
+    start_app()
     previous = qInstallMessageHandler(_quiet)
     try:
-        return _render(app, out_dir, library)
+        return _render(out_dir, library)
     finally:
         qInstallMessageHandler(previous)
 
@@ -193,47 +141,18 @@ def _quiet(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def _render(app: QApplication, out_dir: Path, library: ContentLibrary | None) -> list[Path]:
+def _render(out_dir: Path, library: ContentLibrary | None) -> list[Path]:
     from interviewer.gui.settings_dialog import SettingsDialog
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     library = library or load_library()
     if TRACK not in library.tracks:
         raise InterviewerError(f"The screenshots need the built-in track {TRACK!r}.")
-    written: list[Path] = []
-    clock = FrozenClock()
-    with tempfile.TemporaryDirectory(prefix="interviewer-shots-") as tmp:
-        backend = demo_backend()
-        controller = Controller(
-            library,
-            Settings(),
-            MemorySecrets(),
-            backend=backend,
-            offline=None,
-            clock=clock,
-            rng=random.Random(SEED),
-        )
-        window = MainWindow(
-            controller,
-            confirm=lambda *_: True,
-            settings_file=Path(tmp) / "settings.json",
-            geometry_file=Path(tmp) / "window.json",
-        )
-        window.resize(*SIZE)
-        window.show()
-        app.processEvents()
-
-        def shot(name: str, widget: QWidget | None = None) -> None:
-            target = widget or window
-            settle(target)
-            path = out_dir / f"{name}.png"
-            if not target.grab().save(str(path)):
-                raise InterviewerError(f"Could not write {path}.")
-            written.append(path)
+    with temporary_home() as home, open_stage(out_dir, library, demo_backend(), home) as stage:
+        window, controller, clock = stage.window, stage.controller, stage.clock
 
         # 1. Home, with the full-loop track picked.
         window.home.select_track(TRACK)
-        shot("home")
+        stage.shot("home")
 
         # 2. Interview: first answer given, a follow-up asked, the reply half written.
         controller.start_interview(StartOptions(TRACK, question_count=QUESTIONS, minutes=30))
@@ -249,7 +168,7 @@ def _render(app: QApplication, out_dir: Path, library: ContentLibrary | None) ->
         probe = engine.transcript[-1].text
         _type(window, follow_up_answer(first, probe, partial=True))
         controller.tick()
-        shot("interview")
+        stage.shot("interview")
 
         # 3. Feedback, after answering everything.
         _type(window, follow_up_answer(first, probe))
@@ -268,21 +187,18 @@ def _render(app: QApplication, out_dir: Path, library: ContentLibrary | None) ->
                 _type(window, answer_for(rec.question, short=engine.index == 2))
             window.interview.submit_action.trigger()
         wait_until(lambda: controller.results is not None)
-        shot("feedback")
+        stage.shot("feedback")
 
         # 4. Settings, as opened from the window.
         dialog = SettingsDialog(
             Settings(provider="ollama", model="llama3.1:8b"), controller.secrets, window
         )
         dialog.show()
-        app.processEvents()
-        shot("settings", dialog)
+        stage.app.processEvents()
+        stage.shot("settings", dialog)
         dialog.close()
         dialog.deleteLater()
-
-        window.close()
-        window.deleteLater()
-        app.processEvents()
+    written = stage.written
     written += render_coding(out_dir, library)
     from interviewer.gui.job_screenshots import render_jobs  # it imports this module
 
@@ -333,45 +249,13 @@ def render_coding(
 ) -> list[Path]:
     """Write coding-interview.png (the editor after Run examples) and coding-feedback.png
     (the hidden tests, the code and the reference solution) into out_dir."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from interviewer.gui.app import application
-
-    app = application()
     library = library or load_library()
     if CODING_TRACK not in library.tracks or CODING_QUESTION not in library.questions:
         raise InterviewerError(f"The screenshots need the built-in track {CODING_TRACK!r}.")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    clock = FrozenClock()
-    with tempfile.TemporaryDirectory(prefix="interviewer-shots-") as tmp:
-        backend = demo_backend()
-        backend.default_turn = _coding_turn
-        controller = Controller(
-            library,
-            Settings(),
-            MemorySecrets(),
-            backend=backend,
-            offline=None,
-            clock=clock,
-            rng=random.Random(SEED),
-        )
-        window = MainWindow(
-            controller,
-            confirm=lambda *_: True,
-            settings_file=Path(tmp) / "settings.json",
-            geometry_file=Path(tmp) / "window.json",
-        )
-        window.resize(*size)
-        window.show()
-        app.processEvents()
-
-        def shot(name: str) -> None:
-            settle(window)
-            path = out_dir / f"{name}.png"
-            if not window.grab().save(str(path)):
-                raise InterviewerError(f"Could not write {path}.")
-            written.append(path)
-
+    backend = demo_backend()
+    backend.default_turn = _coding_turn
+    with temporary_home() as home, open_stage(out_dir, library, backend, home, size=size) as stage:
+        window, controller, clock = stage.window, stage.controller, stage.clock
         one = library.tracks[CODING_TRACK].model_copy(
             update={"questions": [CODING_QUESTION], "question_count": 1, "selection": "ordered"}
         )
@@ -388,7 +272,7 @@ def render_coding(
         controller.tick()
         settle(window)
         panel.editor.ensureCursorVisible()
-        shot("coding-interview")
+        stage.shot("coding-interview")
 
         window.interview.submit_action.trigger()
         engine = controller.engine
@@ -424,12 +308,8 @@ def render_coding(
             assert page is not None
             top = target.mapTo(page, target.rect().topLeft()).y()
             area.verticalScrollBar().setValue(top - 40)
-        shot("coding-feedback")
-
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-    return written
+        stage.shot("coding-feedback")
+    return stage.written
 
 
 __all__ = ["render_all", "render_coding"]

@@ -15,32 +15,21 @@ folder (the session database and its recordings included).
 from __future__ import annotations
 
 import math
-import os
-import random
 import struct
-import tempfile
 import wave
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from interviewer.core.content import ContentLibrary
 from interviewer.core.errors import InterviewerError
 from interviewer.core.models import FollowUpDecision
 from interviewer.core.requests import FollowUpRequest, TurnRequest
-from interviewer.gui.controller import Controller, StartOptions
-from interviewer.gui.main_window import MainWindow
+from interviewer.gui.controller import StartOptions
 from interviewer.gui.recorder import WavFileSource
-from interviewer.gui.screenshots import (
-    SEED,
-    SIZE,
-    FrozenClock,
-    MemorySecrets,
-    demo_backend,
-    settle,
-    wait_until,
-)
+from interviewer.gui.screenshots import demo_backend
+from interviewer.gui.shots_common import SIZE, open_stage, settle, temporary_home, wait_until
 from interviewer.storage.content_files import load_library
-from interviewer.storage.settings import Settings
 from interviewer.storage.store import SessionStore
 from interviewer.voice.base import SAMPLE_RATE, Transcript, Word
 
@@ -143,42 +132,20 @@ def render_voice_feedback(
 ) -> list[Path]:
     """Write voice-feedback.png: the feedback card of an answer given aloud, with its
     transcript, Play button, and the delivery measured from the voice."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from interviewer.gui.app import application
-
-    app = application()
     library = library or load_library()
     if VOICE_TRACK not in library.tracks or VOICE_QUESTION not in library.questions:
         raise InterviewerError(f"The screenshots need the built-in question {VOICE_QUESTION!r}.")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    clock = FrozenClock()
-    with tempfile.TemporaryDirectory(prefix="interviewer-shots-") as tmp:
+    backend = demo_backend()
+    backend.default_turn = _turn
+    backend.default_follow_up = _no_follow_up
+    with (
+        temporary_home() as home,
+        closing(SessionStore.open(home / "sessions.db")) as store,
+        open_stage(out_dir, library, backend, home, size=size, store=store) as stage,
+    ):
+        window, controller, clock = stage.window, stage.controller, stage.clock
         words = timed_words()
-        speech = write_speech(Path(tmp) / "speech.wav", words)
-        backend = demo_backend()
-        backend.default_turn = _turn
-        backend.default_follow_up = _no_follow_up
-        store = SessionStore.open(Path(tmp) / "sessions.db")
-        controller = Controller(
-            library,
-            Settings(),
-            MemorySecrets(),
-            backend=backend,
-            offline=None,
-            clock=clock,
-            rng=random.Random(SEED),
-            store=store,
-        )
-        window = MainWindow(
-            controller,
-            confirm=lambda *_: True,
-            settings_file=Path(tmp) / "settings.json",
-            geometry_file=Path(tmp) / "window.json",
-        )
-        window.resize(*size)
-        window.show()
-        app.processEvents()
+        speech = write_speech(home / "speech.wav", words)
         voice = window.interview.voice
         voice.set_problem("")  # the WAV below is the microphone
         voice.source_factory = lambda: WavFileSource(speech, chunk_ms=1000)
@@ -211,13 +178,5 @@ def render_voice_feedback(
         if box.replay is None:
             raise InterviewerError("The spoken answer's recording was not found.")
         settle(window)
-        path = out_dir / "voice-feedback.png"
-        if not card.grab().save(str(path)):
-            raise InterviewerError(f"Could not write {path}.")
-        written.append(path)
-
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-        store.close()
-    return written
+        stage.save("voice-feedback", card)
+    return stage.written
