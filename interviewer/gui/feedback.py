@@ -339,6 +339,8 @@ class QuestionCard(style.Panel):
         graded", and is replaced when the grade lands (`FeedbackView.update_results`)."""
         super().__init__(parent, name="questionCard", remember_heights=True)
         self.record = record
+        self.number = number
+        self.rubric = rubric
         #: The session's folder: spoken answers' recordings (Turn.audio) are found there.
         self.audio_dir = audio_dir
         self.grading = grading and record.grade is None
@@ -792,6 +794,8 @@ class FeedbackView(QWidget):
         #: The question index is still to be added (a progressive page adds it after
         #: the overview's first frame).
         self._glance_wanted = False
+        #: The card being built out of sight, a piece per turn, before it goes on the page.
+        self._building: QuestionCard | None = None
         self._show_empty()
 
     # ------------------------------------------------------------------ public
@@ -826,6 +830,9 @@ class FeedbackView(QWidget):
         self._overview_box = self._overview(summary, reports)
         lay.addWidget(self._overview_box)
         self.cards = []
+        if self._building is not None:  # a card of the results this page replaces
+            self._building.deleteLater()
+            self._building = None
         shown = [r for r in records if r.status != "unasked"]
         unasked = [r for r in records if r.status == "unasked"]
         self._glance_box = None
@@ -864,7 +871,12 @@ class FeedbackView(QWidget):
     @property
     def building(self) -> bool:
         """True while question cards are still being added or built."""
-        return self._glance_wanted or bool(self._pending) or any(not c.complete for c in self.cards)
+        return (
+            self._glance_wanted
+            or self._building is not None
+            or bool(self._pending)
+            or any(not c.complete for c in self.cards)
+        )
 
     @staticmethod
     def _numbered(records: Sequence[QuestionRecord]) -> list[tuple[int, QuestionRecord]]:
@@ -879,6 +891,10 @@ class FeedbackView(QWidget):
             self._cards_at += 1
         for card in self.cards:
             card.finish()
+        building, self._building = self._building, None
+        if building is not None:
+            building.finish()
+            self._insert(building)
         while self._pending:
             self._add_card()
 
@@ -957,27 +973,49 @@ class FeedbackView(QWidget):
     def grading_note(self) -> str:
         return self.eta_label.text() if self.eta_label.isVisibleTo(self) else ""
 
-    def _add_card(self, *, progressive: bool = False) -> bool:
-        """Add the next pending card; True when it was prepared ahead (complete)."""
+    def _next_card(self, *, progressive: bool = False) -> QuestionCard:
+        """The next pending card: one prepared ahead (complete), or a new one (with
+        `progressive`, only its header and answers built yet)."""
         number, rec, rubric = self._pending.pop(0)
         grading = rec.question.id in self._grading
         card = self._take_prepared(self._prepare_key(number, self._total, rec, grading), rec)
-        reused = card is not None
-        if card is None:
-            card = QuestionCard(
-                number,
-                rec,
-                rubric,
-                progressive=progressive,
+        if card is not None:
+            return card
+        return QuestionCard(
+            number,
+            rec,
+            rubric,
+            self._stash if progressive else None,
+            progressive=progressive,
+            total=self._total,
+            grading=grading,
+            audio_dir=self.audio_dir,
+        )
+
+    def _insert(self, card: QuestionCard) -> None:
+        """Put a complete card on the page (afresh if its record changed meanwhile)."""
+        grading = card.record.question.id in self._grading
+        if card.state != _card_state(card.record, grading and not card.record.grade):
+            fresh = QuestionCard(
+                card.number,
+                card.record,
+                card.rubric,
                 total=self._total,
                 grading=grading,
                 audio_dir=self.audio_dir,
             )
+            card.deleteLater()
+            card = fresh
         self.cards.append(card)
         assert self._layout is not None
         self._layout.insertWidget(self._cards_at, card)
         self._cards_at += 1
-        return reused
+
+    def _add_card(self) -> None:
+        """Add the next pending card, complete."""
+        card = self._next_card()
+        card.finish()
+        self._insert(card)
 
     # ------------------------------------------------------------------ built ahead
 
@@ -1103,12 +1141,20 @@ class FeedbackView(QWidget):
             return
         began = time.perf_counter()
         while True:  # at least one piece, then more while the budget lasts
-            if not (self.cards and self.cards[-1].build_step()):
+            card = self._building
+            if card is None:
                 if not self._pending:
                     return
-                if not self._add_card(progressive=True):
-                    break  # a new card's header is painted on its own first
-                # a card prepared ahead is complete: add the next one in the same turn
+                card = self._next_card(progressive=True)
+            else:
+                card.build_step()
+            if card.complete:
+                # Built out of sight and put on the page whole: the page is laid out and
+                # painted once per card, not once per piece (issue 18).
+                self._building = None
+                self._insert(card)
+            else:
+                self._building = card
             if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
                 break
         QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
