@@ -276,3 +276,36 @@ print(json.dumps(sorted(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_model_client_is_imported_on_a_background_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a model backend chosen, its client's modules (openai: imported on first use,
+    not with the backend) are imported on a thread of their own once the window is up."""
+    import threading
+
+    from interviewer.llm import openai_backend
+
+    seen: list[str] = []
+    done = threading.Event()
+
+    def preload() -> None:
+        seen.append(threading.current_thread().name)
+        done.set()
+
+    monkeypatch.setattr(openai_backend, "preload_client", preload)
+    boot._preload_model_client()
+    assert done.wait(30)
+    assert seen == ["interviewer-client"]
+
+
+def test_no_model_client_is_imported_for_the_offline_coach(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No OpenAIBackend was built (its module is not imported): nothing is imported."""
+    import sys
+
+    monkeypatch.delitem(sys.modules, "interviewer.llm.openai_backend", raising=False)
+    boot._preload_model_client()
+    assert "interviewer.llm.openai_backend" not in sys.modules

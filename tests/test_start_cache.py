@@ -166,3 +166,28 @@ def test_the_window_start_uses_the_cache(tmp_path: Path, monkeypatch: pytest.Mon
     finally:
         parts.store.close()
     assert os.environ["INTERVIEWER_HOME"] in str(paths.cache_dir)
+
+
+def test_a_model_backend_is_built_without_importing_its_client() -> None:
+    """Importing openai took 0.65 s of the window's start for a user with a model set up:
+    the backend is built at start, its client (and openai) on the first call. Checked in
+    a fresh process (this one may have imported openai already)."""
+    import subprocess
+    import sys
+
+    script = """
+import argparse, sys
+from interviewer.gui.loading import load_parts
+args = argparse.Namespace(backend=None, model="m", base_url="http://127.0.0.1:9/v1")
+parts = load_parts(args)
+print(type(parts.backend).__name__, "openai" in sys.modules, "httpx2" in sys.modules)
+client = parts.backend._client
+print(type(client).__module__.split(".")[0], "openai" in sys.modules)
+parts.backend.close()
+parts.store.close()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.split("\n")
+    assert out[0] == "OpenAIBackend False False"
+    assert out[1] == "openai True"

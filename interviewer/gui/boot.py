@@ -562,6 +562,7 @@ class Loader(QObject):
         # 180 ms). The few reference cycles start-up left behind stay, frozen.
         gc.freeze()
         gc.enable()
+        _preload_model_client()
         self.window.discover_local_servers()
         self.window.check_models_on_first_use()
         self.ready.emit()
@@ -581,6 +582,17 @@ def _import(module: str) -> None:
     importlib.import_module(module)
 
 
+def _preload_model_client() -> None:
+    """With a model backend chosen, import its client on a background thread now that the
+    window is up (it is imported on first use, not with the backend:
+    `llm.openai_backend.preload_client`), so the first call finds it in memory. Nothing
+    for the offline coach."""
+    backend = sys.modules.get("interviewer.llm.openai_backend")
+    if backend is None:
+        return
+    threading.Thread(target=backend.preload_client, name="interviewer-client", daemon=True).start()
+
+
 def _preload_multimedia() -> None:
     """On the loading thread: import Qt Multimedia's Python module (its enums took most
     of the first device query's 40-85 ms) and load its backend plugins' libraries, so the
@@ -589,7 +601,7 @@ def _preload_multimedia() -> None:
     which reports it the usual way."""
     try:
         import PySide6
-        import PySide6.QtMultimedia  # noqa: F401
+        import PySide6.QtMultimedia
     except ImportError:
         return
     folder = Path(PySide6.__file__).parent / "Qt" / "plugins" / "multimedia"

@@ -26,7 +26,7 @@ import httpx2
 
 from interviewer.core.errors import BackendError, Cancelled
 from interviewer.llm.base import CancelToken
-from interviewer.llm.openai_backend import _CLIENT_ERRORS, OpenAIBackend
+from interviewer.llm.openai_backend import OpenAIBackend, client_errors
 from interviewer.llm.service import _attempts, _retrying
 
 #: Statuses with which a server turns down verbose_json / timestamp_granularities.
@@ -111,14 +111,14 @@ class AudioTranscriber:
                     **kwargs,
                 )
                 return self._read(reply, seconds, "verbose_json")
-            except _CLIENT_ERRORS as exc:
+            except client_errors() as exc:
                 status = getattr(exc, "status_code", None)
                 if status not in REFUSED:
                     raise self.backend._map(exc) from exc
                 self.verbose = False  # this server or model gives text only
         try:
             reply = client.audio.transcriptions.create(response_format="json", **kwargs)
-        except _CLIENT_ERRORS as exc:
+        except client_errors() as exc:
             raise self.backend._map(exc) from exc
         return self._read(reply, seconds, "json")
 

@@ -60,12 +60,20 @@ comments that the SSE client swallows. Each streamed piece is reported
 (`base.report_progress`: tokens so far, seconds, an estimate of the time left from the
 generation speed and the usual reply length of the kind, and the silence now allowed),
 which the service's watchdog and the front ends' progress displays follow.
+
+`openai` and its transport (`httpx2`) are imported on the first request, not with this
+module: importing them took 0.65 s of the window's start (issue 18) for a user with a
+model configured, before the home screen could be used, though the home screen makes no
+call. `gui.boot` imports them on a background thread once the window is up
+(`preload_client`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
+import os
 import re
 import socket
 import threading
@@ -74,10 +82,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import httpx2
-import openai
 from pydantic import BaseModel, ValidationError
 
 from interviewer.core.budget import HISTORY_TOKENS, MIN_REPLY_TOKENS, REPLY_TOKENS, PromptBudget
@@ -123,6 +129,30 @@ from interviewer.llm.errors_map import (
 )
 from interviewer.storage.prompt_files import default_library
 
+if TYPE_CHECKING:
+    import httpx2
+    import openai
+else:
+
+    class _OnFirstUse:
+        """A module imported when one of its names is first used (module doc)."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def __getattr__(self, attr: str) -> Any:
+            return getattr(importlib.import_module(self._name), attr)
+
+    httpx2 = _OnFirstUse("httpx2")
+    openai = _OnFirstUse("openai")
+
+
+def preload_client() -> None:
+    """Import the client's modules now (on a background thread: it takes a while)."""
+    import httpx2  # noqa: F401
+    import openai  # noqa: F401
+
+
 M = TypeVar("M", bound=BaseModel)
 StructuredMode = Literal["json_schema", "json_object", "prompt"]
 #: Structured-output modes, best first (module docstring).
@@ -135,14 +165,23 @@ OPENAI_URL = "https://api.openai.com/v1"
 #: A lone UTF-16 surrogate, which a JSON reply can carry but no UTF-8 text can hold.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _GENERIC_LABELS = {"custom server", "openai"}
-#: What the client raises, besides its own errors, when a body or a streamed event is
-#: not JSON at all.
-_CLIENT_ERRORS = (openai.OpenAIError, json.JSONDecodeError)
+
+
+def client_errors() -> tuple[type[Exception], ...]:
+    """What the client raises, besides its own errors, when a body or a streamed event is
+    not JSON at all (a function: the client's module is imported on first use)."""
+    return (openai.OpenAIError, json.JSONDecodeError)
+
+
 #: Transport errors after the connection was made: the server dropped it.
 _DROPPED_CAUSES = frozenset({"RemoteProtocolError", "ReadError", "WriteError"})
-#: What a stream's iteration can raise besides the client's own errors (the transport's
-#: errors reach the caller unwrapped while a streamed body is read).
-_STREAM_ERRORS = (*_CLIENT_ERRORS, httpx2.HTTPError)
+
+
+def _stream_errors() -> tuple[type[Exception], ...]:
+    """What a stream's iteration can raise besides the client's own errors (the transport's
+    errors reach the caller unwrapped while a streamed body is read)."""
+    return (*client_errors(), httpx2.HTTPError)
+
 
 # ---------------------------------------------------------------- progress deadlines
 #: Prompt tokens a second a server is assumed to read until one has been measured (a
@@ -554,20 +593,47 @@ class OpenAIBackend:
         key = api_key or ("not-needed" if self.base_url else None)
         # Only to cut the key out of a server's error text; never logged or stored.
         self._secret = api_key if api_key and len(api_key) >= 8 else None
-        try:
-            self._client = openai.OpenAI(
-                api_key=key,
-                base_url=self.base_url,
-                timeout=httpx2.Timeout(timeout, connect=connect_timeout),
-                max_retries=0,  # retries are the service's job (module docstring)
-                http_client=http_client,
-            )
-        except openai.OpenAIError as exc:
-            raise self._map(exc) from None
+        # The client is made on first use (its module is slow to import: module doc).
+        self._client_args: dict[str, Any] = {
+            "api_key": key,
+            "base_url": self.base_url,
+            "timeout": (timeout, connect_timeout),
+            "http_client": http_client,
+        }
+        self._client_lock = threading.Lock()
+        self._made_client: openai.OpenAI | None = None
+        if key is None and os.environ.get("OPENAI_API_KEY") is None:
+            # What the client itself refuses at construction, said now as before.
+            raise build_error(lookup(["OpenAIError"], None, None), provider=self.provider_label)
+
+    @property
+    def _client(self) -> openai.OpenAI:
+        """The openai client, made on first use (by whichever thread calls first)."""
+        client = self._made_client
+        if client is not None:
+            return client
+        with self._client_lock:
+            if self._made_client is None:
+                args = self._client_args
+                timeout, connect = args["timeout"]
+                try:
+                    self._made_client = openai.OpenAI(
+                        api_key=args["api_key"],
+                        base_url=args["base_url"],
+                        timeout=httpx2.Timeout(timeout, connect=connect),
+                        max_retries=0,  # retries are the service's job (module docstring)
+                        http_client=args["http_client"],
+                    )
+                except openai.OpenAIError as exc:
+                    raise self._map(exc) from None
+            return self._made_client
 
     def close(self) -> None:
         """Release pooled connections (the GUI calls this when settings change)."""
-        self._client.close()
+        with self._client_lock:
+            client, self._made_client = self._made_client, None
+        if client is not None:
+            client.close()
 
     @property
     def call_deadline(self) -> float:
@@ -977,7 +1043,7 @@ class OpenAIBackend:
                         if on_delta is not None:
                             on_delta(piece)
             watch.check()
-        except _STREAM_ERRORS as exc:
+        except _stream_errors() as exc:
             if watch.timed_out is not None:
                 raise self._silent(
                     watch.timed_out, first=watch.first is None, connected=True
@@ -1072,7 +1138,7 @@ class OpenAIBackend:
                 on_delta=on_delta,
                 cancel=cancel,
             )
-        except _STREAM_ERRORS as exc:
+        except _stream_errors() as exc:
             raise self._failed(self._map(exc, mid_stream=bool(tally.raw)), tally, "stream") from exc
         except BackendError as err:  # a time-out of the watch, or Cancelled
             raise self._failed(err, tally, "stream") from None
@@ -1186,7 +1252,7 @@ class OpenAIBackend:
                 if probing and _rejects_format(exc):
                     continue
                 raise self._failed(self._map(exc), tally, mode) from exc
-            except _STREAM_ERRORS as exc:
+            except _stream_errors() as exc:
                 err = self._map(exc, mid_stream=bool(tally.raw))
                 raise self._failed(err, tally, mode) from exc
             except (Cancelled, BackendTimeout) as err:  # says nothing of the mode
@@ -1238,7 +1304,7 @@ class OpenAIBackend:
                 kind=kind,
                 stream=True,
             )
-        except _STREAM_ERRORS as exc:
+        except _stream_errors() as exc:
             err = self._map(exc, mid_stream=tally.raw != first_text)
             raise self._failed(err, tally, mode) from exc
         except BackendError as err:  # a cut-off repair
@@ -1297,7 +1363,7 @@ class OpenAIBackend:
                 return listing.names
         try:
             return sorted(m.id for m in self._client.models.list())
-        except _CLIENT_ERRORS as exc:
+        except client_errors() as exc:
             raise self._map(exc) from exc
 
     def test_connection(self) -> str:
@@ -1325,7 +1391,7 @@ class OpenAIBackend:
                 response_format=None,
                 whole=False,  # a word cut off by a tiny output limit still answered
             )
-        except _CLIENT_ERRORS as exc:
+        except client_errors() as exc:
             err = self._map(exc)
             if isinstance(err, ModelNotFound) and models:
                 shown = ", ".join(models[:8]) + (", …" if len(models) > 8 else "")
@@ -1395,7 +1461,7 @@ class OpenAIBackend:
                 speed=max(0.25, min(4.0, speed)),
             )
             data = reply.read()
-        except (*_CLIENT_ERRORS, httpx2.HTTPError) as exc:
+        except _stream_errors() as exc:
             mapped = self._map(exc) if not isinstance(exc, httpx2.HTTPError) else None
             if mapped is None:
                 raise BackendError(
