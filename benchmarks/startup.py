@@ -24,8 +24,12 @@ and CI jobs, every start compiled the app's ~150 modules from source again, abou
 the app's start that no user's install pays and the bare window (Qt's modules come
 compiled) does not have. The children get a bytecode folder of their own under the
 benchmark's home (PYTHONPYCACHEPREFIX), filled by the warm-up run, so the checkout is left
-as it was. `measure(..., bytecode=False)` (`python -m benchmarks.startup --from-source`
-prints one such table) keeps the environment as it is.
+as it was. `measure(..., bytecode=False)` keeps the environment as it is.
+
+`python -m benchmarks.startup --table` prints the rows and the processor time each
+child used (less moved by other load on the machine than the clock); `--from-source`
+measures without bytecode, `--model` the app with a model server set up (`app-model`:
+the start builds the OpenAI-compatible backend instead of the offline coach).
 """
 
 from __future__ import annotations
@@ -84,11 +88,19 @@ def _child_bare() -> int:
     return int(app.exec())
 
 
-def _child_app() -> int:
+#: `app-model`: the app with a model server set up (nothing listens there; the start
+#: makes no call), so the start builds an OpenAI-compatible backend, not the offline coach.
+MODEL_ARGS = {"backend": None, "model": "bench-model", "base_url": "http://127.0.0.1:9/v1"}
+
+
+def _child_app(model: bool = False) -> int:
+    import argparse
+
     from interviewer.gui import boot
 
     boot.qt_checked()  # what `interviewer.launch` asks before it opens the window
-    app, shell, loader = boot.show_shell(None)
+    args = argparse.Namespace(**MODEL_ARGS) if model else None
+    app, shell, loader = boot.show_shell(args)
     first = _watch_first_frame(shell, app, quit_after=False)
 
     def usable() -> None:
@@ -202,12 +214,14 @@ def measure(
     return out
 
 
-def _table(from_source: bool, runs: int = 4) -> int:
+def _table(from_source: bool, model: bool, runs: int = 4) -> int:
     """Print first window and home usable, app against bare, over `runs` alternating runs."""
     import statistics
 
+    app = "app-model" if model else "app"
     with tempfile.TemporaryDirectory() as tmp:
-        out = measure(runs, Path(tmp), bytecode=not from_source)
+        out = measure(runs, Path(tmp), ("bare", app), bytecode=not from_source)
+    out = {k.replace(app, "app", 1): v for k, v in out.items()}
     bare = statistics.median(out["bare_s"])
     for label, key in (("bare window", "bare_s"), ("first window", "app_s")):
         values = out[key]
@@ -229,14 +243,17 @@ if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else ""
     if which == "bare":
         sys.exit(_child_bare())
-    if which == "app":
-        sys.exit(_child_app())
+    if which in ("app", "app-model"):
+        sys.exit(_child_app(model=which == "app-model"))
     if which == "onephase":
         sys.exit(_child_onephase())
-    if which in ("--table", "--from-source"):
-        sys.exit(_table(from_source=which == "--from-source"))
+    if which == "--table":
+        flags = set(sys.argv[2:])
+        if flags <= {"--from-source", "--model"}:
+            sys.exit(_table(from_source="--from-source" in flags, model="--model" in flags))
     print(
-        "usage: python -m benchmarks.startup bare|app|onephase|--table|--from-source",
+        "usage: python -m benchmarks.startup bare|app|app-model|onephase\n"
+        "       python -m benchmarks.startup --table [--from-source] [--model]",
         file=sys.stderr,
     )
     sys.exit(2)
