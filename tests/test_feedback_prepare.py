@@ -1,0 +1,610 @@
+"""The feedback page's question cards built ahead while the interview runs (issue 18):
+`FeedbackView.prepare` builds the cards of graded answers hidden, and the page after the
+last answer takes them, but only when their record is still in the state they show.
+
+Grades here are held at a gate per question, so the test decides when each one lands;
+nothing depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from interviewer.core.engine import QuestionRecord
+from interviewer.core.models import CriterionScore, Grade, GradeDraft, Rubric, Turn
+from interviewer.core.requests import GradeRequest
+from interviewer.core.summary import summarize
+from interviewer.gui import feedback as feedback_module
+from interviewer.gui import style
+from interviewer.gui.feedback import FeedbackView, QuestionCard
+from interviewer.llm.scripted import ScriptedBackend
+from tests.factories import question, rubric
+from tests.gui_helpers import App, make_app, quoting_grade, small_library, start
+
+ANSWER = "Bias means the model is too simple and underfits; variance means it overfits."
+LONG = "Bias means the model is too simple and underfits the data it is trained on. " * 8
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class Gates:
+    """Each answer's grade waits until the test lets it through (by question id)."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, threading.Event] = {}
+        self.lock = threading.Lock()
+
+    def gate(self, qid: str) -> threading.Event:
+        with self.lock:
+            return self.events.setdefault(qid, threading.Event())
+
+    def __call__(self, request: GradeRequest) -> GradeDraft:
+        self.gate(request.question.id).wait(20)
+        return quoting_grade(request)
+
+    def release(self, qid: str) -> None:
+        self.gate(qid).set()
+
+    def release_all(self) -> None:
+        with self.lock:
+            events = list(self.events.values())
+        for event in events:
+            event.set()
+
+
+@pytest.fixture
+def gates() -> Iterator[Gates]:
+    g = Gates()
+    yield g
+    g.release_all()  # nothing left waiting on a worker when the test ends
+
+
+def gated_app(qtbot: QtBot, gates: Gates, count: int) -> App:
+    backend = ScriptedBackend(
+        default_turn=lambda r: "Thanks." if r.question is None else r.question.text,
+        default_grade=gates,
+        call_deadline=30.0,
+    )
+    return make_app(qtbot, backend, library=small_library(count=count, limit=0))
+
+
+def records_of(app: App) -> list[QuestionRecord]:
+    engine = app.controller.engine
+    assert engine is not None
+    return engine.records
+
+
+def stashed(view: FeedbackView) -> list[QuestionCard]:
+    """The question cards the view holds outside any page: the prepared ones (a page's
+    cards, and those it replaced and has not deleted yet, are on the page's content)."""
+    return [
+        c
+        for c in view.findChildren(QuestionCard)
+        if (parent := c.parentWidget()) is not None and parent.objectName() != "feedbackContent"
+    ]
+
+
+def texts(card: QWidget) -> list[tuple[str, bool]]:
+    """What a card says: every label's text in order, and whether it is shown."""
+    return [(label.text(), label.isVisibleTo(card)) for label in card.findChildren(QLabel)]
+
+
+def same(a: Sequence[object], b: Sequence[object]) -> bool:
+    """The same objects in the same order (records compare equal by value)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def shown_whole(card: QuestionCard) -> bool:
+    """On screen and as tall as its contents need at the width it has."""
+    return card.isVisible() and card.height() >= card.heightForWidth(card.width()) - 2
+
+
+def scratch_texts(
+    qtbot: QtBot,
+    like: FeedbackView,
+    records: list[QuestionRecord],
+    rubrics: dict[str, Rubric],
+    grading: frozenset[str] = frozenset(),
+) -> list[list[tuple[str, bool]]]:
+    """The cards' texts of a page built from scratch, nothing prepared, for `records`."""
+    page = FeedbackView()
+    qtbot.addWidget(page)
+    page.audio_dir = like.audio_dir
+    page.show_results(records, summarize(records), rubrics, progressive=False, grading=grading)
+    assert page.reused_cards == 0
+    return [texts(c) for c in page.cards]
+
+
+def see_it_through(qtbot: QtBot, app: App, gates: Gates) -> None:
+    """After the last answer: wait for the page (the last grade still held), then let
+    the last grade land and wait for the finished page."""
+    window, feedback = app.window, app.window.feedback
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is feedback and not feedback.building)
+    assert feedback.cards[-1].grading
+    gates.release(records_of(app)[-1].question.id)
+    qtbot.waitUntil(lambda: app.controller.results is not None and not app.controller.in_interview)
+    qtbot.waitUntil(lambda: feedback.export_button.isEnabled() and not feedback.building)
+
+
+def wait_built(
+    qtbot: QtBot, feedback: FeedbackView, rec: QuestionRecord, count: int
+) -> list[QuestionCard]:
+    """Wait for `rec`'s grade to land and for `count` cards to be built ahead."""
+    qtbot.waitUntil(lambda: rec.grade is not None)
+    qtbot.waitUntil(lambda: not feedback.preparing and len(stashed(feedback)) == count)
+    return stashed(feedback)
+
+
+def answer_all(qtbot: QtBot, app: App, gates: Gates, count: int) -> dict[str, QuestionCard]:
+    """Answer `count` questions; each answer but the last is graded before the next is
+    asked. Returns the prepared card of every graded answer, by question id; the last
+    answer's grade is still held at its gate."""
+    feedback = app.window.feedback
+    on_page = [*feedback.cards]  # an earlier interview's, if any
+    prepared: dict[str, QuestionCard] = {}
+    for i in range(count):
+        qtbot.waitUntil(lambda: app.controller.answering)
+        records = records_of(app)
+        rec = records[i]
+        assert rec.status == "answering"
+        app.window.interview.answer.setPlainText(f"Answer {i}: {ANSWER}")
+        app.window.interview.submit_action.trigger()
+        if i == count - 1:
+            break
+        gates.release(rec.question.id)
+        held = wait_built(qtbot, feedback, rec, i + 1)
+        # Built ahead for the graded answers only, complete, and the earlier ones kept.
+        assert sorted(c.record.question.id for c in held) == sorted(
+            r.question.id for r in records[: i + 1]
+        )
+        assert all(c.complete for c in held)
+        for card in held:
+            assert prepared.setdefault(card.record.question.id, card) is card
+        # Never on screen while the interview runs: the interview page is showing, and
+        # the cards would stay hidden even on the feedback page.
+        assert app.window.stack.currentWidget() is app.window.interview
+        assert not any(c.isVisible() or c.isVisibleTo(feedback) for c in held)
+        assert feedback.cards == on_page
+    return prepared
+
+
+# --------------------------------------------------------------------------- the window
+
+
+@pytest.mark.parametrize("count", [3, 4])
+def test_the_page_after_the_last_answer_takes_the_cards_built_during_the_interview(
+    qtbot: QtBot, gates: Gates, count: int
+) -> None:
+    app = gated_app(qtbot, gates, count)
+    window, feedback = app.window, app.window.feedback
+    start(qtbot, app)
+    prepared = answer_all(qtbot, app, gates, count)
+    assert len(prepared) == count - 1
+    widths = {qid: card.width() for qid, card in prepared.items()}
+    records = records_of(app)
+    last = records[-1].question.id
+
+    # The interview is over, the last grade still being written: the page shows.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is feedback and not feedback.building)
+    assert feedback.reused_cards == count - 1
+    assert same([c.record for c in feedback.cards], records)
+    for card in feedback.cards[:-1]:
+        assert card is prepared[card.record.question.id]
+    assert feedback.cards[-1].grading and feedback.cards[-1] not in prepared.values()
+    found = app.controller.session.results_so_far()
+    assert found is not None
+    rubrics = found.results.rubrics
+    grading = frozenset({last})
+    assert [texts(c) for c in feedback.cards] == scratch_texts(
+        qtbot, feedback, records, rubrics, grading
+    )
+    # On screen once the page has laid itself out, at the page's width: never squashed.
+    qtbot.waitUntil(lambda: all(shown_whole(c) for c in feedback.cards))
+    # The width they were measured at ahead is the one the page gives them.
+    assert {c.width() for c in feedback.cards} == {widths[qid] for qid in widths}
+
+    # The last grade lands: the page completes in place, the prepared cards stay.
+    gates.release(last)
+    qtbot.waitUntil(lambda: app.controller.results is not None)
+    qtbot.waitUntil(lambda: feedback.export_button.isEnabled() and not feedback.building)
+    results = app.controller.results
+    assert results is not None
+    assert same(results.records, records)
+    assert feedback.reused_cards == count - 1
+    for card in feedback.cards[:-1]:
+        assert card is prepared[card.record.question.id]
+    assert not feedback.cards[-1].grading
+    assert [texts(c) for c in feedback.cards] == scratch_texts(
+        qtbot, feedback, results.records, results.rubrics
+    )
+
+
+# --------------------------------------------------------------------------- the view
+
+
+def grade(qid: str, score: float = 70.0, summary: str = "Correct but shallow.") -> Grade:
+    return Grade(
+        question_id=qid,
+        rubric_id="technical",
+        overall_score=score,
+        criteria=[
+            CriterionScore(criterion_id="correctness", score=4, evidence=["Bias means"]),
+            CriterionScore(criterion_id="depth", score=3, evidence=[], reasoning="No example."),
+        ],
+        strengths=["Defines bias."],
+        improvements=["Give an example."],
+        summary=summary,
+    )
+
+
+def graded(qid: str, answer: str = ANSWER) -> QuestionRecord:
+    rec = QuestionRecord(question(qid), status="answered")
+    rec.turns = [
+        Turn(role="interviewer", kind="question", text="Q", question_id=qid),
+        Turn(role="candidate", kind="answer", text=answer, question_id=qid, seconds=60.0),
+    ]
+    rec.grade = grade(qid)
+    return rec
+
+
+RUBRICS = {"technical": rubric()}
+
+
+def prepared_view(qtbot: QtBot, records: list[QuestionRecord]) -> FeedbackView:
+    """A shown view that has built the cards of `records` ahead, and shows no page."""
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.prepare(records, RUBRICS)
+    assert view.preparing
+    qtbot.waitUntil(lambda: not view.preparing)
+    assert len(stashed(view)) == len(records) and all(c.complete for c in stashed(view))
+    return view
+
+
+def show(view: FeedbackView, records: list[QuestionRecord]) -> None:
+    view.show_results(records, summarize(records), RUBRICS, progressive=True)
+
+
+def test_a_page_of_the_same_records_takes_every_prepared_card(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2", LONG), graded("q3")]
+    view = prepared_view(qtbot, records)
+    held = {c.record.question.id: c for c in stashed(view)}
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.reused_cards == 3
+    assert view.cards == [held["q1"], held["q2"], held["q3"]]
+    assert stashed(view) == []
+    assert [texts(c) for c in view.cards] == scratch_texts(qtbot, view, records, RUBRICS)
+    qtbot.waitUntil(lambda: all(shown_whole(c) for c in view.cards))
+
+
+def _new_grade(records: list[QuestionRecord]) -> list[QuestionRecord]:
+    records[1].grade = grade("q2", 35.0, "Regraded: misses the variance half.")
+    return records
+
+
+def _same_grade_copied(records: list[QuestionRecord]) -> list[QuestionRecord]:
+    old = records[1].grade
+    assert old is not None
+    records[1].grade = old.model_copy(update={"summary": "Regraded: same score."})
+    return records
+
+
+def _turn_added(records: list[QuestionRecord]) -> list[QuestionRecord]:
+    records[1].turns.append(
+        Turn(role="candidate", kind="answer", text="And more data lowers the variance.")
+    )
+    return records
+
+
+def _grade_failed(records: list[QuestionRecord]) -> list[QuestionRecord]:
+    records[1].grade = None
+    records[1].grade_error = "The grader timed out."
+    return records
+
+
+def _renumbered(records: list[QuestionRecord]) -> list[QuestionRecord]:
+    return [records[1], records[0], records[2]]  # q2 and q1 swap numbers; q3 stays 3 of 3
+
+
+def _one_more(records: list[QuestionRecord]) -> list[QuestionRecord]:
+    # Another question at the end: the same numbers, a different total.
+    return [*records, QuestionRecord(question("q4"), status="unasked")]
+
+
+@pytest.mark.parametrize(
+    ("change", "changed"),
+    [
+        (_new_grade, {"q2"}),
+        (_same_grade_copied, {"q2"}),
+        (_turn_added, {"q2"}),
+        (_grade_failed, {"q2"}),
+        (_renumbered, {"q1", "q2"}),
+        (_one_more, {"q1", "q2", "q3"}),
+    ],
+)
+def test_a_card_prepared_for_an_earlier_state_of_its_record_is_built_afresh(
+    qtbot: QtBot,
+    change: Callable[[list[QuestionRecord]], list[QuestionRecord]],
+    changed: set[str],
+) -> None:
+    records = [graded("q1"), graded("q2"), graded("q3")]
+    view = prepared_view(qtbot, records)
+    held = {c.record.question.id: c for c in stashed(view)}
+    shown = change(records)
+    show(view, shown)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.reused_cards == 3 - len(changed)
+    for card in view.cards:
+        qid = card.record.question.id
+        assert (card is held[qid]) == (qid not in changed), qid
+        assert card.record is next(r for r in shown if r.question.id == qid)
+    # What the page says is what a page built from scratch says of the records now.
+    assert [texts(c) for c in view.cards] == scratch_texts(qtbot, view, shown, RUBRICS)
+    qtbot.waitUntil(lambda: all(shown_whole(c) for c in view.cards))
+
+
+def test_another_record_of_the_same_question_never_takes_a_prepared_card(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2")]
+    view = prepared_view(qtbot, records)
+    held = stashed(view)
+    # Equal in every field, but another interview's objects.
+    twins = [graded("q1"), graded("q2")]
+    for twin, rec in zip(twins, records, strict=True):
+        twin.grade = rec.grade
+    show(view, twins)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.reused_cards == 0
+    assert not set(map(id, view.cards)) & set(map(id, held))
+    assert same([c.record for c in view.cards], twins)
+
+
+def test_records_prepared_again_after_a_change_give_the_page_the_new_card(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2")]
+    view = prepared_view(qtbot, records)
+    old = {c.record.question.id: c for c in stashed(view)}
+    _new_grade(records)
+    view.prepare(records, RUBRICS)  # only q2 is built again
+    qtbot.waitUntil(lambda: not view.preparing)
+    qtbot.waitUntil(lambda: shiboken6.isValid(old["q2"]) is False)  # the stale one is gone
+    held = {c.record.question.id: c for c in stashed(view)}
+    assert held["q1"] is old["q1"] and set(held) == {"q1", "q2"}
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.reused_cards == 2
+    assert view.cards == [held["q1"], held["q2"]]
+    assert [texts(c) for c in view.cards] == scratch_texts(qtbot, view, records, RUBRICS)
+
+
+def test_only_graded_answers_are_prepared(qtbot: QtBot) -> None:
+    waiting = QuestionRecord(question("q2"), status="answered")
+    waiting.turns = [Turn(role="candidate", kind="answer", text=ANSWER)]
+    records = [graded("q1"), waiting, QuestionRecord(question("q3"), status="unasked")]
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.prepare(records, RUBRICS)
+    qtbot.waitUntil(lambda: not view.preparing)
+    assert same([c.record for c in stashed(view)], [records[0]])
+    # The page with the second answer still being graded takes the first card only.
+    view.show_results(records, summarize(records), RUBRICS, grading={"q2"})
+    assert view.reused_cards == 1
+    assert view.cards[1].grading and view.cards[1].record is waiting
+
+
+# --------------------------------------------------------------------------- forgetting
+
+
+def test_forget_prepared_drops_the_cards_built_and_the_work_queued(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2"), graded("q3")]
+    view = prepared_view(qtbot, records[:2])
+    built = stashed(view)
+    view.prepare(records, RUBRICS)  # q3 queued, not built yet
+    assert view.preparing
+    view.forget_prepared()
+    assert not view.preparing
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(c) for c in built))
+    # The queued work was dropped with them: the page builds every card itself.
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.reused_cards == 0
+    assert stashed(view) == []
+    assert [texts(c) for c in view.cards] == scratch_texts(qtbot, view, records, RUBRICS)
+
+
+def test_a_new_interview_drops_the_cards_of_the_last_one(qtbot: QtBot, gates: Gates) -> None:
+    app = gated_app(qtbot, gates, 3)
+    window, feedback = app.window, app.window.feedback
+    start(qtbot, app)
+    first_prepared = answer_all(qtbot, app, gates, 3)
+    see_it_through(qtbot, app, gates)
+    first = app.controller.results
+    assert first is not None and feedback.reused_cards == 2
+    first_cards = [*feedback.cards]
+    # Cards of the first interview still held when the next one starts.
+    feedback.prepare(first.records, first.rubrics)
+    qtbot.waitUntil(lambda: not feedback.preparing)
+    leftovers = stashed(feedback)
+    assert leftovers
+
+    gates.events.clear()
+    feedback.practise_button.click()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.interview)
+    assert not feedback.preparing
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(c) for c in leftovers))
+    second_prepared = answer_all(qtbot, app, gates, 3)
+    assert not set(map(id, second_prepared.values())) & set(map(id, first_prepared.values()))
+    second_records = records_of(app)
+    assert not any(r is f for r in second_records for f in first.records)
+    see_it_through(qtbot, app, gates)
+    assert app.controller.results is not first
+    assert feedback.reused_cards == 2 + 2
+    old = {id(c) for c in [*first_cards, *leftovers, *first_prepared.values()]}
+    assert not any(id(c) in old for c in feedback.cards)
+    assert all(any(c.record is r for r in second_records) for c in feedback.cards)
+    assert same([c.record for c in feedback.cards], second_records)
+
+
+# --------------------------------------------------------------------------- off screen
+
+
+def test_cards_prepared_while_the_page_shows_stay_off_screen(qtbot: QtBot) -> None:
+    shown = [graded("q1")]
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show_results(shown, summarize(shown), RUBRICS)
+    view.show()
+    qtbot.waitExposed(view)
+    on_page = [*view.cards]
+    # Grades landing while an earlier page is on screen (another interview's) are built
+    # ahead hidden: the page shows what it showed.
+    records = [graded("q1"), graded("q2")]
+    view.prepare(records, RUBRICS)
+    qtbot.waitUntil(lambda: not view.preparing)
+    held = stashed(view)
+    assert len(held) == 2
+    assert view.cards == on_page
+    assert not any(c.isVisible() or c.isVisibleTo(view) for c in held)
+    assert all(c.isVisible() for c in on_page)
+    # Until a page takes them.
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    by_id = {c.record.question.id: c for c in held}
+    assert view.cards == [by_id["q1"], by_id["q2"]] and view.reused_cards == 2
+    qtbot.waitUntil(lambda: all(shown_whole(c) for c in view.cards))
+
+
+# --------------------------------------------------------------------------- size hints
+
+
+def wrapped_panel(width: int) -> tuple[style.Panel, QVBoxLayout]:
+    panel = style.Panel(remember_heights=True)
+    panel.inside.setContentsMargins(5, 6, 7, 8)
+    lay = QVBoxLayout(panel.inside)
+    lay.setContentsMargins(18, 14, 18, 16)
+    for i in range(3):
+        lay.addWidget(style.plain_label(f"Label {i}: {LONG}"))
+    lay.addWidget(style.plain_label("A short line", wrap=False))
+    if width:
+        panel.resize(width, 100)
+    return panel, lay
+
+
+def test_a_panel_hint_is_the_natural_width_and_the_height_at_its_width(qtbot: QtBot) -> None:
+    panel, lay = wrapped_panel(320)
+    qtbot.addWidget(panel)
+    hint = panel.sizeHint()
+    assert hint.width() == lay.totalSizeHint().width()
+    assert hint.height() == panel.heightForWidth(320) == lay.totalHeightForWidth(320)
+    # The labels wrap at 320: the natural width's height is another (smaller) one.
+    assert lay.totalSizeHint().height() < hint.height()
+    # No width yet: Qt's whole hint.
+    fresh, fresh_lay = wrapped_panel(0)
+    qtbot.addWidget(fresh)
+    fresh.resize(0, 0)
+    assert fresh.sizeHint() == fresh_lay.totalSizeHint()
+
+
+def test_the_page_hint_is_its_height_at_the_width_it_has(qtbot: QtBot) -> None:
+    records = [graded("q1", LONG), graded("q2", LONG)]
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(700, 600)
+    view.show_results(records, summarize(records), RUBRICS)
+    view.show()
+    qtbot.waitExposed(view)
+    content = view.scroll_area.widget()
+    assert isinstance(content, feedback_module._Content)
+    lay = content.layout()
+    assert lay is not None and content.width() > 0
+    hint = content.sizeHint()
+    assert hint == QSize(lay.sizeHint().width(), lay.totalHeightForWidth(content.width()))
+    # Qt's own hint is the height at the natural width: not the one the page needs.
+    assert QWidget.sizeHint(content).height() != hint.height()
+
+
+# --------------------------------------------------------------------------- known faults
+# Found while writing these tests, not fixed here (strict xfail: a fix makes them fail
+# until the mark is removed).
+
+
+@pytest.mark.xfail(
+    reason="feedback.py _card_state keys a card by id(record.grade); a prepared card does "
+    "not keep the Grade it shows alive, so a later Grade at the freed address matches",
+)
+def test_a_new_grade_at_the_address_of_the_old_one_is_not_taken_for_it(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2")]
+    view = prepared_view(qtbot, records)
+    held = {c.record.question.id: c for c in stashed(view)}
+    old_address = id(records[1].grade)
+    records[1].grade = None  # the grade shown by the prepared card is freed
+    gc.collect()
+    kept: list[Grade] = []
+    for _ in range(5000):  # CPython soon hands the freed memory to a new Grade
+        new = Grade(question_id="q2", rubric_id="technical", overall_score=20.0, criteria=[])
+        if id(new) == old_address:
+            break
+        kept.append(new)
+    else:
+        pytest.skip("no new Grade was put at the old one's address")
+    records[1].grade = new
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards[1] is not held["q2"]
+    assert view.cards[1].score_chip.text() == "20/100"
+
+
+@pytest.mark.xfail(
+    reason="feedback.py _prepare_step builds every queued card with the audio folder of "
+    "the latest prepare() call, while its key holds the folder it was queued with",
+)
+def test_a_card_is_built_for_the_audio_folder_it_was_queued_with(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    first = [graded("q1")]
+    view.prepare(first, RUBRICS, audio_dir=tmp_path / "a")
+    view.prepare([graded("q2")], RUBRICS, audio_dir=tmp_path / "b")  # before q1 is built
+    qtbot.waitUntil(lambda: not view.preparing)
+    view.audio_dir = tmp_path / "a"
+    show(view, first)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards[0].audio_dir == tmp_path / "a"
+
+
+@pytest.mark.xfail(
+    reason="main_window.py _on_grading_progress prepares cards while the interview is in "
+    "its grading phase, after the page showed: every graded card is built again, unused",
+)
+def test_no_card_is_built_ahead_once_the_page_shows(qtbot: QtBot, gates: Gates) -> None:
+    app = gated_app(qtbot, gates, 3)
+    window, feedback = app.window, app.window.feedback
+    start(qtbot, app)
+    for i in range(3):  # only the first answer is graded during the interview
+        qtbot.waitUntil(lambda: app.controller.answering)
+        app.window.interview.answer.setPlainText(f"Answer {i}: {ANSWER}")
+        app.window.interview.submit_action.trigger()
+    records = records_of(app)
+    gates.release(records[0].question.id)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is feedback and not feedback.building)
+    assert any(c.grading for c in feedback.cards)
+    gates.release(records[1].question.id)  # a grade lands while the page shows
+    qtbot.waitUntil(lambda: not feedback.cards[1].grading)
+    qtbot.waitUntil(lambda: not feedback.preparing)
+    gates.release(records[2].question.id)
+    qtbot.waitUntil(lambda: app.controller.results is not None)
+    assert stashed(feedback) == []
