@@ -288,15 +288,12 @@ def test_a_model_client_is_imported_on_a_background_thread(
     from interviewer.llm import openai_backend
 
     seen: list[str] = []
-    done = threading.Event()
-
-    def preload() -> None:
-        seen.append(threading.current_thread().name)
-        done.set()
-
-    monkeypatch.setattr(openai_backend, "preload_client", preload)
-    boot._preload_model_client()
-    assert done.wait(30)
+    monkeypatch.setattr(
+        openai_backend, "preload_client", lambda: seen.append(threading.current_thread().name)
+    )
+    thread = boot._preload_model_client()
+    assert thread is not None
+    thread.join(30)
     assert seen == ["interviewer-client"]
 
 
@@ -307,5 +304,63 @@ def test_no_model_client_is_imported_for_the_offline_coach(
     import sys
 
     monkeypatch.delitem(sys.modules, "interviewer.llm.openai_backend", raising=False)
-    boot._preload_model_client()
+    assert boot._preload_model_client() is None
     assert "interviewer.llm.openai_backend" not in sys.modules
+
+
+class _Window:
+    """What Loader._after asks of the main window, recorded."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def discover_local_servers(self) -> None:
+        self.calls.append("discover")
+
+    def check_models_on_first_use(self) -> bool:
+        self.calls.append("check")
+        return False
+
+
+def test_the_first_use_check_waits_for_the_model_client(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first-use check warms the HTTP stack on the window's thread: it starts only
+    once the client's import (off that thread) has finished, never waiting on it."""
+    import threading
+
+    from interviewer.llm import openai_backend
+
+    release = threading.Event()
+    monkeypatch.setattr(openai_backend, "preload_client", lambda: release.wait(30))
+    shell = boot.Shell([])
+    qtbot.addWidget(shell)
+    shell.show()
+    loader = boot.Loader(shell)
+    window = _Window()
+    loader.window = window
+    shell.main = window  # what attach sets
+    with qtbot.waitSignal(loader.ready, timeout=5000):
+        loader._after()
+    assert window.calls == ["discover"]
+    qtbot.waitUntil(lambda: loader._client_thread is not None, timeout=5000)
+    qtbot.wait(200)
+    assert window.calls == ["discover"]  # still importing
+    release.set()
+    qtbot.waitUntil(lambda: window.calls == ["discover", "check"], timeout=10_000)
+    shell.main = None
+
+
+def test_the_offline_coach_is_checked_at_once(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.delitem(sys.modules, "interviewer.llm.openai_backend", raising=False)
+    shell = boot.Shell([])
+    qtbot.addWidget(shell)
+    loader = boot.Loader(shell)
+    window = _Window()
+    loader.window = window
+    loader._after()
+    assert window.calls == ["discover", "check"]
