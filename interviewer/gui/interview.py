@@ -14,20 +14,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QFontDatabase,
     QKeyEvent,
     QKeySequence,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -46,7 +50,6 @@ from interviewer.export.view import GENERATED_MARK, duration_text, plural, word_
 from interviewer.gui.coding_panel import CodingPanel
 from interviewer.gui.controller import ClockState, Controller
 from interviewer.gui.speech import SpokenInterview
-from interviewer.gui.style import Panel
 from interviewer.gui.voice_answer import VoiceAnswer, VoiceBar
 from interviewer.gui.widgets import (
     PRIMARY_BUTTON_CSS,
@@ -89,22 +92,56 @@ class AnswerEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class Bubble(Panel):
+class _BubbleInside(QWidget):
+    """A bubble's contents (caption, text, notes): tells the bubble when they change size."""
+
+    def __init__(self, bubble: Bubble) -> None:
+        super().__init__(bubble)
+        self._bubble = bubble
+
+    def event(self, event: QEvent) -> bool:
+        done = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            # Qt has laid the contents out again (the layout acts before this handler).
+            self._bubble.contents_changed()
+        return done
+
+
+class Bubble(QFrame):
     """One turn of the transcript: who spoke, and what they said.
 
-    The candidate's bubbles are tinted with the palette's highlight colour; all bubbles
-    remember their height per width, so streaming into the newest one does not make the
-    layout re-wrap every earlier turn.
+    The candidate's bubbles are tinted with the palette's highlight colour. Painted like
+    style.Panel (a rounded rectangle from the palette) and, like its `remember_heights`
+    panels, each bubble remembers its height per width, so streaming into the newest one
+    does not re-wrap the text of every earlier turn. Issue 18 goes one step further: Qt
+    asks every bubble of the transcript several questions on each layout pass, and with
+    grading threads holding the interpreter each question from Qt into Python can wait
+    for it. So only the measuring (`heightForWidth`, the size hints), resizing and
+    painting are done in Python; whether a bubble's height depends on its width is its
+    size policy (no Python call), other events never reach Python, and a change of the
+    text that leaves the bubble's size as it is (most pieces of a streamed turn) does not
+    ask the page for a new layout at all (`contents_changed`).
     """
 
+    RADIUS = 8.0
+
     def __init__(self, role: str, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(
-            parent,
-            name="candidateBubble" if role == "candidate" else "interviewerBubble",
-            radius=8,
-            remember_heights=True,
-        )
+        super().__init__(parent)
+        self.setObjectName("candidateBubble" if role == "candidate" else "interviewerBubble")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.role = role
+        self._heights: dict[int, int] = {}
+        self._hint: QSize | None = None
+        # What the page was last told (natural width, minimum width): a change of text
+        # that keeps these and the height needs no new page layout.
+        self._told: tuple[int, int] | None = None
+        self._laid_out = False
+        self._min_at: int | None = None  # the width the minimum height was given for
+        #: The contents' widget and its layout (kept at the bubble's own size).
+        self.inside: QWidget = _BubbleInside(self)
         lay = QVBoxLayout(self.inside)
         lay.setContentsMargins(12, 8, 12, 10)
         lay.setSpacing(4)
@@ -146,14 +183,100 @@ class Bubble(Panel):
 
     def set_text(self, text: str) -> None:
         self.text = text
-        self.forget_heights()
         self.body.setText(text)
         self.body.setAccessibleName(f"{self.caption.text()}: {text}")
 
     def set_meta(self, text: str) -> None:
-        self.forget_heights()
         self.meta.setText(text)
         self.meta.setVisible(bool(text))
+
+    # -------------------------------------------------------------- measuring
+
+    def _layout(self) -> QLayout:
+        lay = self.inside.layout()
+        assert lay is not None
+        return lay
+
+    def forget_heights(self) -> None:
+        self._heights.clear()
+        self._hint = None
+        self._told = None
+
+    def contents_changed(self) -> None:
+        """The contents were laid out again: ask the page for a new layout only if the
+        bubble's height at its width or its size hints changed."""
+        told = self._told
+        width = self.width()
+        if told is not None and width > 0 and self.isVisible():
+            lay = self._layout()
+            height = lay.totalHeightForWidth(width)
+            hint = lay.totalSizeHint()
+            if height == self.height() and told == (
+                hint.width(),
+                lay.totalMinimumSize().width(),
+            ):
+                self._heights = {width: height}
+                self._hint = hint
+                return
+        self.forget_heights()
+        self.updateGeometry()
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) > 8:
+                self._heights.clear()
+            height = self._heights[width] = self._layout().totalHeightForWidth(width)
+        return height
+
+    def sizeHint(self) -> QSize:
+        cached = self._hint
+        if cached is None:
+            cached = self._hint = self._layout().totalSizeHint()  # every label wraps
+        hint = QSize(cached)
+        if self.width() > 0:
+            hint.setHeight(self.heightForWidth(self.width()))
+        self._note_told(hint.width())
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the contents allow, and as tall as the bubble is at its width: a
+        page laid out in a rect too short for it then grows first (the transcript's
+        layout sets its minimum size) instead of squeezing every earlier turn for one
+        pass and giving the height back in the next."""
+        width = self._layout().totalMinimumSize().width()
+        told = self._told
+        self._told = (told[0] if told is not None else -1, width)
+        # Not laid out yet: its width (Qt's default 100 px) says nothing.
+        at = self._min_at = self.width() if self._laid_out else 0
+        return QSize(width, self.heightForWidth(at) if at > 0 else 0)
+
+    def _note_told(self, hint_width: int) -> None:
+        told = self._told
+        self._told = (hint_width, told[1] if told is not None else -1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.forget_heights()
+            self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.inside.setGeometry(self.rect())
+        self._laid_out = True
+        if self._min_at is not None and self._min_at != self.width():
+            self.updateGeometry()  # the minimum height follows the width
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        edge = self.border_colour()
+        painter.setPen(edge if edge is not None else Qt.PenStyle.NoPen)
+        painter.setBrush(self.fill_colour())
+        painter.drawRoundedRect(rect, self.RADIUS, self.RADIUS)
+        painter.end()
 
 
 #: How often streamed text is repainted (ms): smooth to the eye, cheap for the layout.
@@ -178,6 +301,8 @@ class Transcript(QScrollArea):
         self._layout.setContentsMargins(16, 16, 16, 16)
         self._layout.setSpacing(12)
         self._layout.addStretch(1)
+        # Grow before laying out the turns (see Bubble.minimumSizeHint).
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setWidget(self._inner)
         self.bubbles: list[Bubble] = []
         self._live: Bubble | None = None

@@ -1,0 +1,141 @@
+"""The transcript's bubbles lay the page out only when they must (issue 18: stalls).
+
+Every question Qt asks a bubble from C++ (its height for a width, its size hints) runs
+Python, and with gradings running on worker threads each one may wait for the
+interpreter. So a streamed piece that keeps the newest bubble's size must not make the
+page measure the earlier turns again, and a bubble that grows must not squeeze the
+earlier turns for one pass. Counted, not timed: the counts do not depend on the machine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from pytestqt.qtbot import QtBot
+
+from interviewer.core.models import Turn
+from interviewer.gui import interview
+from interviewer.gui.interview import Bubble, Transcript
+
+QUESTION = (
+    "Welcome! **First question:** explain the bias-variance trade-off, and how you "
+    "would detect *high variance* in a model you trained (`cross_val_score` helps). "
+) * 2
+ANSWER = "I would compare training and validation error as the data grows. " * 5
+
+
+#: How often the page asked each bubble (by id) for its height.
+ASKED: Counter[int] = Counter()
+
+
+class _CountingBubble(Bubble):
+    """A bubble that counts the questions the page asks it."""
+
+    def heightForWidth(self, width: int) -> int:
+        ASKED[id(self)] += 1
+        return super().heightForWidth(width)
+
+
+def _natural_height(bubble: Bubble) -> int:
+    lay = bubble.inside.layout()
+    assert lay is not None
+    return lay.totalHeightForWidth(bubble.width())
+
+
+def _space_under_last_turn(view: Transcript) -> int:
+    row = view.bubbles[-1].parentWidget()
+    inner = view.widget()
+    assert row is not None and inner is not None
+    return inner.height() - row.geometry().bottom()
+
+
+def _settle() -> None:
+    for _ in range(4):
+        QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def transcript(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Transcript:
+    monkeypatch.setattr(interview, "Bubble", _CountingBubble)
+    ASKED.clear()
+    view = Transcript()
+    qtbot.addWidget(view)
+    view.resize(640, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    for _ in range(4):
+        view.add_turn(Turn(role="interviewer", kind="question", text=QUESTION))
+        view.add_turn(Turn(role="candidate", kind="answer", text=ANSWER))
+    _settle()
+    return view
+
+
+def _stream(view: Transcript, text: str) -> None:
+    """Show `text` as the live turn's streamed text, as the paint timer does."""
+    assert view._live is not None
+    view._live.text = text
+    view._on_paint_stream()
+    _settle()
+
+
+def _earlier_asked(view: Transcript) -> int:
+    live = view._live
+    return sum(n for key, n in ASKED.items() if live is None or key != id(live))
+
+
+def test_a_streamed_piece_that_keeps_the_size_measures_no_earlier_turn(
+    transcript: Transcript,
+) -> None:
+    transcript.start_stream("question")
+    _stream(transcript, "Next question: how")
+    _stream(transcript, "Next question: how do")  # settle the first piece's layout
+    live = transcript._live
+    assert live is not None
+    height = live.height()
+    ASKED.clear()
+    _stream(transcript, "Next question: how do you")
+    assert live.height() == height  # one short line still
+    assert live.body.text() == "Next question: how do you"  # shown
+    assert _earlier_asked(transcript) == 0
+
+
+def test_a_growing_bubble_gets_its_height_and_squeezes_no_earlier_turn(
+    transcript: Transcript,
+) -> None:
+    transcript.start_stream("question")
+    _stream(transcript, "Next:")
+    live = transcript._live
+    assert live is not None
+    others = [b for b in transcript.bubbles if b is not live]
+    sizes = [b.size() for b in others]
+    before = live.height()
+    text = "Next:"
+    while live.height() == before:
+        text += " and what would you change about the model then"
+        _stream(transcript, text)
+        assert len(text) < 2000, "the live bubble never grew"
+        assert [b.size() for b in others] == sizes
+    # Its height is what a bubble built with the whole text gets at that width.
+    assert live.height() == _natural_height(live)
+    assert _space_under_last_turn(transcript) <= 16 + 1  # the margin, no blank space
+
+
+def test_a_finished_turn_is_shown_as_markdown(transcript: Transcript) -> None:
+    transcript.start_stream("question")
+    for end in range(10, len(QUESTION), 25):
+        _stream(transcript, QUESTION[:end])
+    transcript.add_turn(Turn(role="interviewer", kind="question", text=QUESTION))
+    _settle()
+    bubble = transcript.bubbles[-1]
+    assert bubble.text == QUESTION
+    assert bubble.body.textFormat() == Qt.TextFormat.MarkdownText
+
+
+def test_a_wider_window_gives_every_bubble_its_new_height(transcript: Transcript) -> None:
+    transcript.resize(900, 420)
+    _settle()
+    for bubble in transcript.bubbles:
+        assert bubble.height() == _natural_height(bubble)
+    assert _space_under_last_turn(transcript) <= 16 + 1
