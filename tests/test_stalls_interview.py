@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.models import Turn
@@ -36,6 +36,14 @@ class _CountingBubble(Bubble):
     def heightForWidth(self, width: int) -> int:
         ASKED[id(self)] += 1
         return super().heightForWidth(width)
+
+    def sizeHint(self) -> QSize:
+        ASKED[id(self)] += 1
+        return super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        ASKED[id(self)] += 1
+        return super().minimumSizeHint()
 
 
 def _natural_height(bubble: Bubble) -> int:
@@ -81,8 +89,9 @@ def _stream(view: Transcript, text: str) -> None:
 
 
 def _earlier_asked(view: Transcript) -> int:
-    live = view._live
-    return sum(n for key, n in ASKED.items() if live is None or key != id(live))
+    """Questions asked of the turns before the newest one."""
+    newest = view._live or view.bubbles[-1]
+    return sum(n for key, n in ASKED.items() if key != id(newest))
 
 
 def test_a_streamed_piece_that_keeps_the_size_measures_no_earlier_turn(
@@ -112,14 +121,26 @@ def test_a_growing_bubble_gets_its_height_and_squeezes_no_earlier_turn(
     sizes = [b.size() for b in others]
     before = live.height()
     text = "Next:"
+    ASKED.clear()
     while live.height() == before:
         text += " and what would you change about the model then"
         _stream(transcript, text)
         assert len(text) < 2000, "the live bubble never grew"
         assert [b.size() for b in others] == sizes
+    assert _earlier_asked(transcript) == 0  # the page knew their sizes
     # Its height is what a bubble built with the whole text gets at that width.
     assert live.height() == _natural_height(live)
     assert _space_under_last_turn(transcript) <= 16 + 1  # the margin, no blank space
+
+
+def test_a_new_turn_is_laid_out_once_at_its_height(transcript: Transcript) -> None:
+    ASKED.clear()
+    transcript.add_turn(Turn(role="candidate", kind="answer", text=ANSWER))
+    _settle()
+    new = transcript.bubbles[-1]
+    assert new.height() == _natural_height(new)
+    assert _earlier_asked(transcript) == 0
+    assert _space_under_last_turn(transcript) <= 16 + 1
 
 
 def test_a_finished_turn_is_shown_as_markdown(transcript: Transcript) -> None:

@@ -59,6 +59,7 @@ from interviewer.gui.widgets import (
 )
 
 Confirm = Callable[[QWidget, str, str], bool]
+RESIZED = Qt.WidgetAttribute.WA_Resized
 #: Widest the interview column gets (px); wider windows get margins instead.
 MAX_COLUMN = 1180
 
@@ -111,16 +112,17 @@ class Bubble(QFrame):
     """One turn of the transcript: who spoke, and what they said.
 
     The candidate's bubbles are tinted with the palette's highlight colour. Painted like
-    style.Panel (a rounded rectangle from the palette) and, like its `remember_heights`
-    panels, each bubble remembers its height per width, so streaming into the newest one
-    does not re-wrap the text of every earlier turn. Issue 18 goes one step further: Qt
-    asks every bubble of the transcript several questions on each layout pass, and with
-    grading threads holding the interpreter each question from Qt into Python can wait
-    for it. So only the measuring (`heightForWidth`, the size hints), resizing and
-    painting are done in Python; whether a bubble's height depends on its width is its
-    size policy (no Python call), other events never reach Python, and a change of the
-    text that leaves the bubble's size as it is (most pieces of a streamed turn) does not
-    ask the page for a new layout at all (`contents_changed`).
+    style.Panel (a rounded rectangle from the palette).
+
+    Measured for issue 18 (stalls): a layout pass over the transcript asks each of its
+    widgets its size, and with gradings running on worker threads each question from Qt
+    into Python can wait for the interpreter, for every turn on every pass. So a bubble
+    does not tell Qt that its height depends on its width (Qt would ask every bubble for
+    it on every pass); it says how tall it is at the width it has (`sizeHint`, and the
+    same `minimumSizeHint`, which Qt keeps until the bubble says they changed), and says
+    so again only when its text or its width changes its height. Streaming into the
+    newest turn then lays out only that turn, and only when a piece makes it taller; a
+    page that must grow grows before laying out (no turn is squeezed for a pass).
     """
 
     RADIUS = 8.0
@@ -129,17 +131,13 @@ class Bubble(QFrame):
         super().__init__(parent)
         self.setObjectName("candidateBubble" if role == "candidate" else "interviewerBubble")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        policy = self.sizePolicy()
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
         self.role = role
         self._heights: dict[int, int] = {}
         self._hint: QSize | None = None
-        # What the page was last told (natural width, minimum width): a change of text
-        # that keeps these and the height needs no new page layout.
-        self._told: tuple[int, int] | None = None
-        self._laid_out = False
-        self._min_at: int | None = None  # the width the minimum height was given for
+        #: The width the bubble will get before a layout gave it one (0: unknown).
+        self.expected_width = 0
+        # The width the page was last told the height for.
+        self._told_at: int | None = None
         #: The contents' widget and its layout (kept at the bubble's own size).
         self.inside: QWidget = _BubbleInside(self)
         lay = QVBoxLayout(self.inside)
@@ -197,28 +195,32 @@ class Bubble(QFrame):
         assert lay is not None
         return lay
 
+    def _width(self) -> int:
+        """The width to be measured at: the bubble's own once a layout gave it one."""
+        if self.testAttribute(Qt.WidgetAttribute.WA_Resized) or not self.expected_width:
+            return self.width()
+        return self.expected_width
+
     def forget_heights(self) -> None:
         self._heights.clear()
         self._hint = None
-        self._told = None
 
     def contents_changed(self) -> None:
-        """The contents were laid out again: ask the page for a new layout only if the
-        bubble's height at its width or its size hints changed."""
-        told = self._told
-        width = self.width()
-        if told is not None and width > 0 and self.isVisible():
+        """The contents were laid out again: tell the page only if the bubble's height at
+        its width or its widths changed (most streamed pieces change neither)."""
+        hint = self._hint
+        width = self._width()
+        if hint is not None and self._told_at == width:
             lay = self._layout()
             height = lay.totalHeightForWidth(width)
-            hint = lay.totalSizeHint()
-            if height == self.height() and told == (
-                hint.width(),
-                lay.totalMinimumSize().width(),
-            ):
-                self._heights = {width: height}
-                self._hint = hint
+            natural = lay.totalSizeHint().width()
+            if (height, natural) == (self._heights.get(width), hint.width()):
                 return
+        self._changed()
+
+    def _changed(self) -> None:
         self.forget_heights()
+        self._told_at = None
         self.updateGeometry()
 
     def heightForWidth(self, width: int) -> int:
@@ -229,44 +231,37 @@ class Bubble(QFrame):
             height = self._heights[width] = self._layout().totalHeightForWidth(width)
         return height
 
+    def _height(self) -> int:
+        width = self._told_at = self._width()
+        return self.heightForWidth(width) if width > 0 else 0
+
     def sizeHint(self) -> QSize:
         cached = self._hint
         if cached is None:
             cached = self._hint = self._layout().totalSizeHint()  # every label wraps
-        hint = QSize(cached)
-        if self.width() > 0:
-            hint.setHeight(self.heightForWidth(self.width()))
-        self._note_told(hint.width())
-        return hint
+        return QSize(cached.width(), self._height())
 
     def minimumSizeHint(self) -> QSize:
-        """As narrow as the contents allow, and as tall as the bubble is at its width: a
-        page laid out in a rect too short for it then grows first (the transcript's
-        layout sets its minimum size) instead of squeezing every earlier turn for one
-        pass and giving the height back in the next."""
-        width = self._layout().totalMinimumSize().width()
-        told = self._told
-        self._told = (told[0] if told is not None else -1, width)
-        # Not laid out yet: its width (Qt's default 100 px) says nothing.
-        at = self._min_at = self.width() if self._laid_out else 0
-        return QSize(width, self.heightForWidth(at) if at > 0 else 0)
-
-    def _note_told(self, hint_width: int) -> None:
-        told = self._told
-        self._told = (hint_width, told[1] if told is not None else -1)
+        """As narrow as the contents allow, as tall as the bubble is at its width: the
+        transcript grows to fit before it lays the turns out."""
+        return QSize(self._layout().totalMinimumSize().width(), self._height())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.forget_heights()
-            self.updateGeometry()
+            self._changed()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.inside.setGeometry(self.rect())
-        self._laid_out = True
-        if self._min_at is not None and self._min_at != self.width():
-            self.updateGeometry()  # the minimum height follows the width
+        told = self._told_at
+        if told is not None and told != self.width():
+            # A new width (the window or a scroll bar): the height follows next pass.
+            if self.heightForWidth(self.width()) != self.heightForWidth(told):
+                self._told_at = None
+                self.updateGeometry()
+            else:
+                self._told_at = self.width()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -336,6 +331,10 @@ class Transcript(QScrollArea):
         else:
             row_lay.setContentsMargins(0, 0, indent, 0)
         bubble = Bubble(role, caption, row)
+        # Measured at the width it will get, so the first layout pass is the last.
+        margins = self._layout.contentsMargins()
+        room = self._inner.width() - margins.left() - margins.right() - indent
+        bubble.expected_width = room if self._inner.testAttribute(RESIZED) else 0
         row_lay.addWidget(bubble)
         self._layout.insertWidget(self._layout.count() - 1, row)
         self.bubbles.append(bubble)
