@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -84,6 +85,8 @@ PIECE_GAP_MS = 1
 #: piece per turn of the event loop this far apart (issue 18): the page after the last
 #: answer then only adds them. Wider apart than at the end: the candidate is typing.
 PREPARE_GAP_MS = 12
+#: The feedback page's left and right margins together (px).
+CONTENT_MARGINS = 36
 
 
 def flag_text(flag: str) -> tuple[str, str]:
@@ -341,6 +344,9 @@ class QuestionCard(style.Panel):
         self.record = record
         self.number = number
         self.rubric = rubric
+        #: The grade shown, kept alive: a card's state compares grades by identity, and a
+        #: freed grade's address could be taken by a new one.
+        self.shown_grade = record.grade
         #: The session's folder: spoken answers' recordings (Turn.audio) are found there.
         self.audio_dir = audio_dir
         self.grading = grading and record.grade is None
@@ -790,7 +796,6 @@ class FeedbackView(QWidget):
         self._prepare_timer.timeout.connect(self._prepare_step)
         #: Prepared cards a page took instead of building them (for tests and benchmarks).
         self.reused_cards = 0
-        self._prepare_audio_dir: Path | None = None
         #: The question index is still to be added (a progressive page adds it after
         #: the overview's first frame).
         self._glance_wanted = False
@@ -824,7 +829,7 @@ class FeedbackView(QWidget):
         content = _Content()
         content.setObjectName("feedbackContent")
         lay = QVBoxLayout(content)
-        lay.setContentsMargins(18, 16, 18, 24)
+        lay.setContentsMargins(CONTENT_MARGINS // 2, 16, CONTENT_MARGINS // 2, 24)
         lay.setSpacing(14)
         reports = [question_report(r, _rubric_for(r, rubrics)) for r in records]
         self._overview_box = self._overview(summary, reports)
@@ -1008,8 +1013,24 @@ class FeedbackView(QWidget):
             card = fresh
         self.cards.append(card)
         assert self._layout is not None
+        content = self._content
+        if content is not None:
+            # Shown before it joins the layout: showing a widget lays its parent out at
+            # once, and a widget given a new parent is hidden (left out of the page's
+            # measure) until then. Joining the layout afterwards only asks for a layout
+            # on a later turn, by which time the page is tall enough (below).
+            card.setParent(content)
+            card.show()
         self._layout.insertWidget(self._cards_at, card)
         self._cards_at += 1
+        if content is not None and content.width() > 0:
+            # Make the page tall enough now: laid out in the page's old height, every
+            # card already there was squeezed and then grown back (all its labels
+            # re-wrapped twice), once per card added: 700 such resizes for a 40-question
+            # page (issue 18).
+            needed = self._layout.totalHeightForWidth(content.width())
+            if needed > content.height():
+                content.resize(content.width(), needed)
 
     def _add_card(self) -> None:
         """Add the next pending card, complete."""
@@ -1045,7 +1066,6 @@ class FeedbackView(QWidget):
             return
         queued = {id(rec) for _k, _n, rec, _r in self._to_prepare}
         self._to_prepare.extend(w for w in wanted if id(w[2]) not in queued)
-        self._prepare_audio_dir = audio_dir
         if not self._prepare_timer.isActive():
             self._prepare_timer.start()
 
@@ -1090,6 +1110,7 @@ class FeedbackView(QWidget):
         if held is None or held[0] != key or held[1].record is not rec:
             if held is not None:
                 held[1].deleteLater()
+            folder = key[3]
             card = QuestionCard(
                 number,
                 rec,
@@ -1097,7 +1118,7 @@ class FeedbackView(QWidget):
                 self._stash,
                 progressive=True,
                 total=key[1] if isinstance(key[1], int) else 0,
-                audio_dir=self._prepare_audio_dir,
+                audio_dir=folder if isinstance(folder, Path) else None,
             )
             self._prepared[id(rec)] = (key, card)
         else:
@@ -1108,7 +1129,7 @@ class FeedbackView(QWidget):
                     break
             else:
                 width = self._card_width()
-                card.resize(width, card.heightForWidth(width))
+                card.resize(width, _fresh_height(card, width))
                 self._to_prepare.pop(0)
         if self._to_prepare:
             self._prepare_timer.start()
@@ -1116,7 +1137,7 @@ class FeedbackView(QWidget):
     def _card_width(self) -> int:
         """The width a question card gets on the page: the page's own when it is shown,
         else worked out from the screen stack the page lives in (scroll bar shown)."""
-        margins = 36  # the page's left and right margins (`show_results`)
+        margins = CONTENT_MARGINS
         if self.isVisible() and self.scroll_area.viewport().width() > 0:
             return max(200, self.scroll_area.viewport().width() - margins)
         outer = self.parentWidget()
@@ -1344,6 +1365,20 @@ class FeedbackView(QWidget):
 
     def _on_home_clicked(self) -> None:
         self.back_home.emit()
+
+
+def _fresh_height(card: QuestionCard, width: int) -> int:
+    """The card's height at `width`, measured afresh. Out of sight, Qt never lays a
+    card out, so the layouts' remembered measurements still describe the card as it was
+    before its last pieces were added (a complete card measured 269 px, then 1560 px on
+    the page); every layout in it is told to measure again first."""
+    for lay in card.inside.findChildren(QLayout):
+        lay.invalidate()
+    top = card.inside.layout()
+    if top is not None:
+        top.invalidate()
+    card.forget_heights()
+    return card.heightForWidth(width)
 
 
 def _card_state(record: QuestionRecord, grading: bool) -> tuple[object, ...]:

@@ -1063,8 +1063,12 @@ class MainWindow(QMainWindow):
             self.grading_status.setText(f"Graded {done} of {total} answers so far")
         else:
             self.grading_status.setText("")
-        if done and self.controller.in_interview:
-            self._prepare_feedback()
+        if (
+            done
+            and self.controller.in_interview
+            and self.stack.currentWidget() is not self.feedback
+        ):
+            self._prepare_feedback()  # not once the page shows: it builds what it needs
 
     def _prepare_feedback(self) -> None:
         """Build the feedback cards of the answers graded so far while the interview
