@@ -226,10 +226,12 @@ def test_launch_sends_other_commands_to_the_command_line(
     assert seen == [["tracks"], []]
 
 
-def test_the_screens_modules_are_imported_on_the_loading_thread(
+def test_qt_free_modules_load_on_the_loading_thread_and_screens_on_the_gui_thread(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Importing a screen's module on the GUI thread froze it for 80-150 ms at launch."""
+    """The loading thread imports only what imports no Qt (PySide6 making a widget class
+    there while the window's thread ran Qt crashed the app now and then); the screens'
+    modules come after, on the GUI thread, one a step."""
     import threading
 
     imported: list[tuple[str, str]] = []
@@ -242,16 +244,48 @@ def test_the_screens_modules_are_imported_on_the_loading_thread(
     monkeypatch.setattr(boot, "_import", recording)
     shell, loader = _started(qtbot)
     _finish(qtbot, shell, loader)
-    assert [m for m, _ in imported] == list(boot.SCREEN_MODULES)
-    assert {thread for _, thread in imported} == {"interviewer-load"}
+    loading = [(m, "interviewer-load") for m in boot.QT_FREE_MODULES]
+    gui = [(m, threading.main_thread().name) for m in boot.SCREEN_MODULES]
+    assert imported == loading + gui
     _close(loader)
 
 
+def test_the_loading_threads_modules_import_no_qt_and_leave_the_screens_only_qt() -> None:
+    """In a fresh interpreter: what the loading thread imports brings in no PySide6
+    module, and after it the screens' modules import none of the app's modules but the
+    window's own (a new Qt-free one belongs in QT_FREE_MODULES, named here)."""
+    import subprocess
+    import sys
+
+    script = """
+import importlib, json, sys
+from interviewer.gui import boot
+from interviewer.gui import loading
+qt_before = sorted(m for m in sys.modules if m.startswith("PySide6"))
+for module in boot.QT_FREE_MODULES:
+    importlib.import_module(module)
+qt_after = sorted(m for m in sys.modules if m.startswith("PySide6"))
+before = set(sys.modules)
+for module in boot.SCREEN_MODULES:
+    importlib.import_module(module)
+new = sorted(
+    m for m in set(sys.modules) - before
+    if m.startswith("interviewer") and not m.startswith("interviewer.gui")
+)
+print(json.dumps([sorted(set(qt_after) - set(qt_before)), new]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    qt_from_loading, app_from_screens = json.loads(done.stdout.strip().splitlines()[-1])
+    assert qt_from_loading == []
+    assert app_from_screens == []
+
+
 def test_the_screens_modules_make_no_gui_objects_at_import() -> None:
-    """What the loading thread imports may define widget classes and value constants
-    (QColor), but must not create QObjects, pixmaps, icons or fonts: those belong to the
-    GUI thread. Checked in a fresh process (objects made later, such as the workers'
-    dispatcher, are the GUI thread's own)."""
+    """The screens' modules may define widget classes and value constants (QColor), but
+    must not create QObjects, pixmaps, icons or fonts at import. Checked in a fresh
+    process (objects made later, such as the workers' dispatcher, are made on demand)."""
     import subprocess
     import sys
 

@@ -10,9 +10,11 @@ imports only Qt, the standard library and a few small modules that import nothin
 
 Then `Loader` loads the rest, in steps that leave the event loop free in between:
 settings, content, key store, backend and session store on a worker thread
-(`gui.loading.load_parts`: plain data, no Qt), and the screens' modules on that same
-thread (`SCREEN_MODULES`: none creates a Qt object at import); then the main window
-is built (`gui.app.build_window`) and embedded in the shell in place of the skeleton.
+(`gui.loading.load_parts`: plain data, no Qt), and on that same thread everything the
+screens import that does not import Qt (`QT_FREE_MODULES`: the engine, grading, export,
+jobs...); then the screens' own modules on the GUI thread, one a step (`SCREEN_MODULES`,
+each 1-20 ms once what they import is loaded), and the main window is built
+(`gui.app.build_window`) and embedded in the shell in place of the skeleton.
 The skeleton is never dead: a click on a track, Start, History, Progress, a job or
 Settings is remembered, shown as waiting (a busy cursor and a line saying what opens),
 and replayed on the real home screen the moment it is there.
@@ -24,7 +26,9 @@ window's, over the child's.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import gc
 import html
 import importlib
@@ -75,23 +79,52 @@ MIN_SIZE = (720, 520)
 #: or not it shows) and the home screen's options card.
 BANNER_HEIGHT = 39
 OPTIONS_HEIGHT = 176
-#: The screens' modules, imported on the loading thread after the rest (importing
-#: `gui.controller` or `gui.interview` on the GUI thread froze it for 80-150 ms). None of
-#: them creates a QObject, QPixmap or other GUI-thread object at import time (classes,
-#: value-type constants such as QColor, and Signals only; tests/test_boot.py checks the
-#: modules' globals). The GUI thread imports none of them while the worker runs: the
-#: skeleton uses only this module, so the two threads never wait on one module's lock.
+#: What the screens import that imports no Qt at all, imported on the loading thread
+#: after `load_parts` (with what they import: the engine, grading, export, jobs, voice's
+#: plain parts). tests/test_boot.py checks, in fresh interpreters, that these import no
+#: PySide6 module and that the screens' modules import nothing else of the app's that
+#: could have come from here.
+QT_FREE_MODULES = (
+    "interviewer.session",
+    "interviewer.progress",
+    "interviewer.export.view",
+    "interviewer.job_plans",
+    "interviewer.jobfiles",
+    "interviewer.coding.runner",
+    "interviewer.llm.discovery",
+    "interviewer.llm.first_use",
+    "interviewer.storage.secrets",
+    "interviewer.voice.base",
+)
+#: The screens' modules, imported on the GUI thread after the loading thread is done,
+#: each in a step of its own, leaves first (each 1-20 ms measured). Not on the loading
+#: thread: PySide6 creating a widget class there while the window's thread ran Qt
+#: crashed the app (a segmentation fault in `class ResumeOffer(QFrame)`, about one start
+#: in 30; issue 18). None of them creates a QObject, QPixmap or other object at import
+#: time either (classes, value-type constants such as QColor, and Signals only;
+#: tests/test_boot.py checks the modules' globals).
 SCREEN_MODULES = (
     "interviewer.gui.style",
+    "interviewer.gui.widgets",
     "interviewer.gui.workers",
     "interviewer.gui.controller",
     "interviewer.gui.recorder",
+    "interviewer.gui.speech",
+    "interviewer.gui.voice_answer",
+    "interviewer.gui.code_editor",
+    "interviewer.gui.coding_panel",
     "interviewer.gui.home",
     "interviewer.gui.interview",
+    "interviewer.gui.replay",
     "interviewer.gui.feedback",
     "interviewer.gui.history",
-    "interviewer.gui.progress",
     "interviewer.gui.jobs",
+    "interviewer.gui.progress",
+    "interviewer.gui.resume",
+    "interviewer.gui.model_check",
+    "interviewer.gui.first_check",
+    "interviewer.gui.memory",
+    "interviewer.gui.voice_settings",
     "interviewer.gui.settings_dialog",
     "interviewer.gui.main_window",
     "interviewer.gui.app",
@@ -518,7 +551,7 @@ class Loader(QObject):
             from interviewer.gui.loading import load_parts
 
             self.parts = load_parts(self.args)
-            for module in SCREEN_MODULES:
+            for module in QT_FREE_MODULES:
                 if self.cancelled:
                     return
                 _import(module)
@@ -542,7 +575,18 @@ class Loader(QObject):
             gc.enable()
             self.failed.emit(self.error)
             return
-        self._steps = [_warm_media, _warm_widgets, self._build, self._attach, self._after]
+        imports: list[Callable[[], None]] = [
+            functools.partial(_import, module) for module in SCREEN_MODULES
+        ]
+        self._steps = [
+            *imports,
+            _import_multimedia,
+            _warm_media,
+            _warm_widgets,
+            self._build,
+            self._attach,
+            self._after,
+        ]
         self._next()
 
     def _next(self) -> None:
@@ -623,22 +667,26 @@ def _preload_model_client() -> threading.Thread | None:
 
 
 def _preload_multimedia() -> None:
-    """On the loading thread: import Qt Multimedia's Python module (its enums took most
-    of the first device query's 40-85 ms) and load its backend plugins' libraries, so the
-    query that must run on the window's thread (`_warm_media`) finds them in memory.
-    Loading a library does not make a Qt object; anything missing is left to that query,
-    which reports it the usual way."""
-    try:
-        import PySide6
-        import PySide6.QtMultimedia
-    except ImportError:
-        return
+    """On the loading thread: load Qt Multimedia's backend plugins' libraries, so the
+    device query that must run on the window's thread (`_warm_media`) finds them in
+    memory. Loading a library does not make a Qt object or a Python type; anything
+    missing is left to that query, which reports it the usual way."""
+    import PySide6
+
     folder = Path(PySide6.__file__).parent / "Qt" / "plugins" / "multimedia"
     for plugin in sorted(folder.glob("*.so")) if folder.is_dir() else ():
         try:
             ctypes.CDLL(str(plugin))
         except OSError:
             continue  # a missing system library: the device query says what is wrong
+
+
+def _import_multimedia() -> None:
+    """Qt Multimedia's Python module (its enums took most of the first device query's
+    40-85 ms), in a step of its own on the GUI thread (15-20 ms): PySide6 sets up its
+    types, which is not safe on the loading thread (`SCREEN_MODULES`)."""
+    with contextlib.suppress(ImportError):  # the device query reports what is missing
+        import PySide6.QtMultimedia  # noqa: F401
 
 
 def _warm_media() -> None:
