@@ -1,10 +1,13 @@
-"""The transcript's bubbles lay the page out only when they must (issue 18: stalls).
+"""The interview screen does no avoidable work on the GUI thread (issue 18: stalls).
+
+The transcript's bubbles lay the page out only when they must.
 
 Every question Qt asks a bubble from C++ (its height for a width, its size hints) runs
 Python, and with gradings running on worker threads each one may wait for the
 interpreter. So a streamed piece that keeps the newest bubble's size must not make the
 page measure the earlier turns again, and a bubble that grows must not squeeze the
-earlier turns for one pass. Counted, not timed: the counts do not depend on the machine.
+earlier turns for one pass. A clock tick leaves painting to the next frame. Counted,
+not timed: the counts do not depend on the machine.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.models import Turn
 from interviewer.gui import interview
 from interviewer.gui.interview import Bubble, Transcript
+from interviewer.gui.widgets import ClockDisplay
 
 QUESTION = (
     "Welcome! **First question:** explain the bias-variance trade-off, and how you "
@@ -160,3 +164,35 @@ def test_a_wider_window_gives_every_bubble_its_new_height(transcript: Transcript
     for bubble in transcript.bubbles:
         assert bubble.height() == _natural_height(bubble)
     assert _space_under_last_turn(transcript) <= 16 + 1
+
+
+class _Paints(QObject):
+    """Counts the paint events a widget gets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_clock_tick_paints_its_bar_with_the_next_frame_not_at_once(qtbot: QtBot) -> None:
+    clock = ClockDisplay("This question", 0.25, 60)
+    qtbot.addWidget(clock)
+    clock.resize(200, 60)
+    clock.show()
+    qtbot.waitExposed(clock)
+    clock.set_time(300, 300, True)
+    _settle()
+    paints = _Paints()
+    clock.bar.installEventFilter(paints)
+    clock.set_time(150, 300, True)
+    assert paints.count == 0  # not painted inside the tick
+    assert clock.bar.value() == 500
+    qtbot.waitUntil(lambda: paints.count > 0)  # painted with the next frame
+    assert clock.bar.updatesEnabled()
+    clock.set_time(None, 0, False)
+    assert clock.bar.value() == 0

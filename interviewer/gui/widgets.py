@@ -521,10 +521,10 @@ class ClockDisplay(QWidget):
         self.time.setText(format_clock(left))
         if left is None or total <= 0:
             state = "idle"
-            self.bar.setValue(0)
+            self._set_bar(0)
         else:
             fraction = max(0.0, min(1.0, left / total))
-            self.bar.setValue(int(fraction * 1000))
+            self._set_bar(int(fraction * 1000))
             if left <= max(10.0, total * self.warn_fraction / 2.5):
                 state = "critical"
             elif left <= max(self.warn_seconds, total * self.warn_fraction):
@@ -540,6 +540,16 @@ class ClockDisplay(QWidget):
         words = {"warning": ", running low", "critical": ", almost out"}
         extra = words.get(self.state.split("-")[0], "")
         self.time.setAccessibleName(f"{label}: {format_clock(left)} left{extra}")
+
+    def _set_bar(self, value: int) -> None:
+        """Move the bar, painted with the next frame: QProgressBar.setValue repaints at
+        once, which painted the whole window's pending changes (a streaming turn, the
+        answer box) inside every clock tick instead of with the next frame (issue 18)."""
+        if value == self.bar.value():
+            return
+        self.bar.setUpdatesEnabled(False)  # no repaint() now ...
+        self.bar.setValue(value)
+        self.bar.setUpdatesEnabled(True)  # ... an update() for the next frame instead
 
     def _apply_colour(self) -> None:
         base = self.state.split("-")[0]
