@@ -79,12 +79,13 @@ CARD_GAP_MS = 15
 #: the window paints and takes input (a timer of `PIECE_GAP_MS`) before the next batch:
 #: one piece per 15 ms tick made a 10-question page take 3 to 4 s to complete, nearly all
 #: of it waiting (issue 18).
-BUILD_BUDGET_MS = 4.0
+BUILD_BUDGET_MS = 8.0
 PIECE_GAP_MS = 1
 #: While the interview runs, question cards of graded answers are built ahead, hidden, a
 #: piece per turn of the event loop this far apart (issue 18): the page after the last
 #: answer then only adds them. Wider apart than at the end: the candidate is typing.
 PREPARE_GAP_MS = 12
+PREPARE_BUDGET_MS = 4.0
 #: The feedback page's left and right margins together (px).
 CONTENT_MARGINS = 36
 
@@ -347,6 +348,9 @@ class QuestionCard(style.Panel):
         #: The grade shown, kept alive: a card's state compares grades by identity, and a
         #: freed grade's address could be taken by a new one.
         self.shown_grade = record.grade
+        #: The width the complete card was measured at out of sight (`measure_step`).
+        self.measured_at: int | None = None
+        self._measuring: tuple[int, Iterator[None]] | None = None
         #: The session's folder: spoken answers' recordings (Turn.audio) are found there.
         self.audio_dir = audio_dir
         self.grading = grading and record.grade is None
@@ -437,6 +441,22 @@ class QuestionCard(style.Panel):
     def finish(self) -> None:
         while self.build_step():
             pass
+
+    def measure_step(self, width: int) -> bool:
+        """Measure the complete card at `width` a piece at a time (out of sight, so
+        that putting it on the page measures nothing new); False once it is measured.
+        Measured in one go, a long card froze the window for 40-90 ms (issue 18)."""
+        if self.measured_at == width:
+            return False
+        if self._measuring is None or self._measuring[0] != width:
+            self._measuring = (width, _measure_steps(self, width))
+        try:
+            next(self._measuring[1])
+        except StopIteration:
+            self._measuring = None
+            self.measured_at = width
+            return False
+        return True
 
     def _verdict(
         self, lay: QVBoxLayout, record: QuestionRecord, rubric: Rubric | None
@@ -1094,9 +1114,12 @@ class FeedbackView(QWidget):
 
     def _take_prepared(self, key: tuple[object, ...], rec: QuestionRecord) -> QuestionCard | None:
         held = self._prepared.get(id(rec))
-        if held is None or held[0] != key or held[1].record is not rec or not held[1].complete:
+        if held is None or held[0] != key or held[1].record is not rec:
             return None
         del self._prepared[id(rec)]
+        # Taken even half built (its grade landed just before the page): the page goes
+        # on building it where the preparation left off.
+        self._to_prepare = [t for t in self._to_prepare if t[2] is not rec]
         self.reused_cards += 1
         return held[1]
 
@@ -1123,16 +1146,25 @@ class FeedbackView(QWidget):
             self._prepared[id(rec)] = (key, card)
         else:
             card = held[1]
+            width = self._card_width()
             began = time.perf_counter()
-            while card.build_step():
-                if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
+            while True:
+                if not card.complete:
+                    card.build_step()
+                elif not card.measure_step(width):
+                    self._to_prepare.pop(0)  # built and measured: ready for the page
                     break
-            else:
-                width = self._card_width()
-                card.resize(width, _fresh_height(card, width))
-                self._to_prepare.pop(0)
+                if (time.perf_counter() - began) * 1000 >= PREPARE_BUDGET_MS:
+                    break
         if self._to_prepare:
             self._prepare_timer.start()
+
+    def _page_card_width(self) -> int:
+        """The width of a card on the page shown now (the page's own once laid out)."""
+        content = self._content
+        if content is not None and content.width() > CONTENT_MARGINS:
+            return content.width() - CONTENT_MARGINS
+        return self._card_width()
 
     def _card_width(self) -> int:
         """The width a question card gets on the page: the page's own when it is shown,
@@ -1161,21 +1193,20 @@ class FeedbackView(QWidget):
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
             return
         began = time.perf_counter()
+        width = self._page_card_width()
         while True:  # at least one piece, then more while the budget lasts
             card = self._building
             if card is None:
                 if not self._pending:
                     return
-                card = self._next_card(progressive=True)
-            else:
+                self._building = self._next_card(progressive=True)
+            elif not card.complete:
                 card.build_step()
-            if card.complete:
-                # Built out of sight and put on the page whole: the page is laid out and
-                # painted once per card, not once per piece (issue 18).
+            elif not card.measure_step(width):
+                # Built and measured out of sight, then put on the page whole: the page
+                # is laid out and painted once per card, not once per piece (issue 18).
                 self._building = None
                 self._insert(card)
-            else:
-                self._building = card
             if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
                 break
         QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
@@ -1367,18 +1398,33 @@ class FeedbackView(QWidget):
         self.back_home.emit()
 
 
-def _fresh_height(card: QuestionCard, width: int) -> int:
-    """The card's height at `width`, measured afresh. Out of sight, Qt never lays a
-    card out, so the layouts' remembered measurements still describe the card as it was
-    before its last pieces were added (a complete card measured 269 px, then 1560 px on
-    the page); every layout in it is told to measure again first."""
+def _measure_steps(card: QuestionCard, width: int) -> Iterator[None]:
+    """Measure `card` at `width`, one top-level piece per step, and give it that size.
+
+    Out of sight, Qt never lays a card out, so the layouts' remembered measurements still
+    describe the card as it was before its last pieces were added (a complete card
+    measured 269 px, then 1560 px on the page): every layout in it is told to measure
+    again first. Each piece's measurement is remembered (labels and panels per width,
+    layouts per width), so the last step's whole-card measure only adds them up."""
     for lay in card.inside.findChildren(QLayout):
         lay.invalidate()
     top = card.inside.layout()
+    card.forget_heights()
     if top is not None:
         top.invalidate()
-    card.forget_heights()
-    return card.heightForWidth(width)
+        yield
+        margins = top.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        for i in range(top.count()):
+            item = top.itemAt(i)
+            if item is None or item.isEmpty():
+                continue
+            if item.hasHeightForWidth():
+                item.heightForWidth(inner)
+            else:
+                item.sizeHint()
+            yield
+    card.resize(width, card.heightForWidth(width))
 
 
 def _card_state(record: QuestionRecord, grading: bool) -> tuple[object, ...]:
