@@ -196,3 +196,17 @@ def test_a_clock_tick_paints_its_bar_with_the_next_frame_not_at_once(qtbot: QtBo
     assert clock.bar.updatesEnabled()
     clock.set_time(None, 0, False)
     assert clock.bar.value() == 0
+
+
+def test_a_streamed_word_too_long_for_the_bubble_widens_the_page(transcript: Transcript) -> None:
+    transcript.resize(300, 420)
+    _settle()
+    transcript.start_stream("question")
+    _stream(transcript, "See")
+    _stream(transcript, "See https://example.org/" + "a" * 40)
+    live = transcript._live
+    assert live is not None
+    lay = live.inside.layout()
+    assert lay is not None
+    assert live.width() >= lay.totalMinimumSize().width()  # the page made room
+    assert live.height() == _natural_height(live)

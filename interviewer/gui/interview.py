@@ -138,6 +138,7 @@ class Bubble(QFrame):
         self.expected_width = 0
         # The width the page was last told the height for.
         self._told_at: int | None = None
+        self._min_width = -1  # the narrowest it said it could be
         #: The contents' widget and its layout (kept at the bubble's own size).
         self.inside: QWidget = _BubbleInside(self)
         lay = QVBoxLayout(self.inside)
@@ -212,9 +213,12 @@ class Bubble(QFrame):
         width = self._width()
         if hint is not None and self._told_at == width:
             lay = self._layout()
-            height = lay.totalHeightForWidth(width)
-            natural = lay.totalSizeHint().width()
-            if (height, natural) == (self._heights.get(width), hint.width()):
+            now = (
+                lay.totalHeightForWidth(width),
+                lay.totalSizeHint().width(),
+                lay.totalMinimumSize().width(),
+            )
+            if now == (self._heights.get(width), hint.width(), self._min_width):
                 return
         self._changed()
 
@@ -244,7 +248,8 @@ class Bubble(QFrame):
     def minimumSizeHint(self) -> QSize:
         """As narrow as the contents allow, as tall as the bubble is at its width: the
         transcript grows to fit before it lays the turns out."""
-        return QSize(self._layout().totalMinimumSize().width(), self._height())
+        self._min_width = self._layout().totalMinimumSize().width()
+        return QSize(self._min_width, self._height())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
