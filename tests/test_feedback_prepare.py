@@ -594,3 +594,45 @@ def test_no_card_is_built_ahead_once_the_page_shows(qtbot: QtBot, gates: Gates) 
     gates.release(records[2].question.id)
     qtbot.waitUntil(lambda: app.controller.results is not None)
     assert stashed(feedback) == []
+
+
+# --------------------------------------------------------------------------- measured ahead
+
+
+def test_a_prepared_card_is_measured_at_the_page_width_so_the_page_measures_nothing(
+    qtbot: QtBot,
+) -> None:
+    records = [graded("q1"), graded("q2")]
+    view = prepared_view(qtbot, records)
+    width = view._card_width()
+    held = stashed(view)
+    assert all(c.measured_at == width for c in held)
+    # Measured for real: the size it was given is its height at that width.
+    assert all(c.width() == width and c.height() == c.heightForWidth(width) for c in held)
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards == held and view.reused_cards == 2
+    qtbot.waitUntil(lambda: all(c.width() == width for c in view.cards))
+
+
+def test_a_card_taken_half_built_is_finished_by_the_page(qtbot: QtBot) -> None:
+    # The last answer's grade lands just before the page: its card is being prepared.
+    records = [graded("q1"), graded("q2")]
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.prepare(records, RUBRICS)
+    view._prepare_timer.stop()  # no step runs but the one below
+    view._prepare_step()  # the first card is made, not built
+    view._prepare_timer.stop()
+    half = stashed(view)[0]
+    assert not half.complete
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards[0] is half and half.complete
+    assert view.reused_cards == 1 and not view.preparing
+    assert texts(view.cards[0]) == scratch_texts(qtbot, view, records, RUBRICS)[0]
+    assert [c.record for c in view.cards] == records
+    assert len(view.cards[0].criteria) == 2

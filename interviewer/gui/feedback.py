@@ -1113,13 +1113,17 @@ class FeedbackView(QWidget):
         return (number, total, len(rec.turns), folder, *_card_state(rec, grading))
 
     def _take_prepared(self, key: tuple[object, ...], rec: QuestionRecord) -> QuestionCard | None:
-        held = self._prepared.get(id(rec))
-        if held is None or held[0] != key or held[1].record is not rec:
+        # The page builds this record's card now, from what is prepared or afresh: no
+        # more preparing for it.
+        self._to_prepare = [t for t in self._to_prepare if t[2] is not rec]
+        held = self._prepared.pop(id(rec), None)
+        if held is None:
             return None
-        del self._prepared[id(rec)]
+        if held[0] != key or held[1].record is not rec:
+            held[1].deleteLater()  # prepared for an earlier state of the record
+            return None
         # Taken even half built (its grade landed just before the page): the page goes
         # on building it where the preparation left off.
-        self._to_prepare = [t for t in self._to_prepare if t[2] is not rec]
         self.reused_cards += 1
         return held[1]
 
@@ -1159,23 +1163,17 @@ class FeedbackView(QWidget):
         if self._to_prepare:
             self._prepare_timer.start()
 
-    def _page_card_width(self) -> int:
-        """The width of a card on the page shown now (the page's own once laid out)."""
-        content = self._content
-        if content is not None and content.width() > CONTENT_MARGINS:
-            return content.width() - CONTENT_MARGINS
-        return self._card_width()
-
     def _card_width(self) -> int:
-        """The width a question card gets on the page: the page's own when it is shown,
-        else worked out from the screen stack the page lives in (scroll bar shown)."""
-        margins = CONTENT_MARGINS
-        if self.isVisible() and self.scroll_area.viewport().width() > 0:
-            return max(200, self.scroll_area.viewport().width() - margins)
-        outer = self.parentWidget()
-        width = outer.width() if outer is not None else self.width()
+        """The width a question card will get on the page: the page's width less its
+        margins and the scroll bar (a page of results is longer than the window), from
+        the screen stack the page lives in while it is not shown."""
+        if self.isVisible() and self.scroll_area.width() > 0:
+            width = self.scroll_area.width()
+        else:
+            outer = self.parentWidget()
+            width = outer.width() if outer is not None else self.width()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-        return max(200, width - bar - margins)
+        return max(200, width - bar - CONTENT_MARGINS)
 
     def _add_next_card(self, generation: int) -> None:
         """One small piece per timer tick: the next part of the newest card, or a new
@@ -1193,7 +1191,7 @@ class FeedbackView(QWidget):
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
             return
         began = time.perf_counter()
-        width = self._page_card_width()
+        width = self._card_width()
         while True:  # at least one piece, then more while the budget lasts
             card = self._building
             if card is None:
