@@ -261,13 +261,19 @@ def graded(qid: str, answer: str = ANSWER) -> QuestionRecord:
 RUBRICS = {"technical": rubric()}
 
 
-def prepared_view(qtbot: QtBot, records: list[QuestionRecord]) -> FeedbackView:
-    """A shown view that has built the cards of `records` ahead, and shows no page."""
+def shown_view(qtbot: QtBot) -> FeedbackView:
+    """An empty feedback view on screen."""
     view = FeedbackView()
     qtbot.addWidget(view)
     view.resize(1000, 700)
     view.show()
     qtbot.waitExposed(view)
+    return view
+
+
+def prepared_view(qtbot: QtBot, records: list[QuestionRecord]) -> FeedbackView:
+    """A shown view that has built the cards of `records` ahead, and shows no page."""
+    view = shown_view(qtbot)
     view.prepare(records, RUBRICS)
     assert view.preparing
     qtbot.waitUntil(lambda: not view.preparing)
@@ -618,11 +624,7 @@ def test_a_prepared_card_is_measured_at_the_page_width_so_the_page_measures_noth
 def test_a_card_taken_half_built_is_finished_by_the_page(qtbot: QtBot) -> None:
     # The last answer's grade lands just before the page: its card is being prepared.
     records = [graded("q1"), graded("q2")]
-    view = FeedbackView()
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_view(qtbot)
     view.prepare(records, RUBRICS)
     view._prepare_timer.stop()  # no step runs but the one below
     view._prepare_step()  # the first card is made, not built

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QFontDatabase,
     QKeyEvent,
     QKeySequence,
-    QPainter,
     QPaintEvent,
     QPalette,
     QResizeEvent,
@@ -50,6 +49,7 @@ from interviewer.export.view import GENERATED_MARK, duration_text, plural, word_
 from interviewer.gui.coding_panel import CodingPanel
 from interviewer.gui.controller import ClockState, Controller
 from interviewer.gui.speech import SpokenInterview
+from interviewer.gui.style import paint_rounded
 from interviewer.gui.voice_answer import VoiceAnswer, VoiceBar
 from interviewer.gui.widgets import (
     PRIMARY_BUTTON_CSS,
@@ -269,13 +269,7 @@ class Bubble(QFrame):
                 self._told_at = self.width()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        edge = self.border_colour()
-        painter.setPen(edge if edge is not None else Qt.PenStyle.NoPen)
-        painter.setBrush(self.fill_colour())
-        painter.drawRoundedRect(rect, self.RADIUS, self.RADIUS)
+        painter, _rect = paint_rounded(self, self.fill_colour(), self.border_colour(), self.RADIUS)
         painter.end()
 
 

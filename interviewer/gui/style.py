@@ -360,6 +360,20 @@ class ScoreBar(QWidget):
         painter.end()
 
 
+def paint_rounded(
+    widget: QWidget, fill: QColor, edge: QColor | None, radius: float
+) -> tuple[QPainter, QRectF]:
+    """Paint `widget`'s rounded background (a thin `edge` line unless None); the painter
+    is left open, with the rectangle drawn, for what goes on top. End it."""
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(widget.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+    painter.setPen(edge if edge is not None else Qt.PenStyle.NoPen)
+    painter.setBrush(fill)
+    painter.drawRoundedRect(rect, radius, radius)
+    return painter, rect
+
+
 class Panel(QFrame):
     """A rounded panel painted from the palette, so it follows light and dark themes.
 
@@ -403,13 +417,7 @@ class Panel(QFrame):
         return self.palette().color(QPalette.ColorRole.Mid) if self.border else None
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        edge = self.border_colour()
-        painter.setPen(edge if edge is not None else Qt.PenStyle.NoPen)
-        painter.setBrush(self.fill_colour())
-        painter.drawRoundedRect(rect, self.radius, self.radius)
+        painter, rect = paint_rounded(self, self.fill_colour(), self.border_colour(), self.radius)
         if self.accent and self.accent_width:
             # A bar down the left edge, inset by the corner radius (no clipping needed).
             inset = min(self.radius / 2, rect.height() / 2)
