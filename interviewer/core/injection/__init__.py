@@ -43,10 +43,17 @@ def visible(text: str) -> str:
 
 # =========================================================================== injection
 
+
 # The patterns are data (patterns.py), each with examples it must and must not match.
-_INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (p.kind, p.compile()) for p in PATTERNS
-)
+@functools.cache
+def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The patterns, compiled on first use: about a hundred expressions, 0.2 s that every
+    start paid before the home screen when they were compiled at import (issue 18). The
+    desktop app compiles them on a thread of its own once its window is up
+    (`gui.boot`); compiling twice at once is harmless."""
+    return tuple((p.kind, p.compile()) for p in PATTERNS)
+
+
 # Which patterns address a reader of the transcript and so open a note (steering.py).
 _GOES_ON: tuple[bool, ...] = tuple(p.goes_on for p in PATTERNS)
 _LETTER_CUE = re.compile(LETTER_CUE, re.IGNORECASE)
@@ -294,7 +301,7 @@ def _leet_form(text: str) -> str | None:
 def _pattern_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     notes: dict[int, int] = {}  # where a note that reaches a sentence end goes on to
-    for (kind, rx), goes_on in zip(_INJECTION_PATTERNS, _GOES_ON, strict=True):
+    for (kind, rx), goes_on in zip(_injection_patterns(), _GOES_ON, strict=True):
         for m in rx.finditer(text):
             if m.end() > m.start():
                 s, e = _expand(text, m.start(), m.end(), kind)
