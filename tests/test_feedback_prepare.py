@@ -271,6 +271,17 @@ def shown_view(qtbot: QtBot) -> FeedbackView:
     return view
 
 
+def page_view(qtbot: QtBot, records: list[QuestionRecord], width: int, height: int) -> FeedbackView:
+    """A feedback view of `width` x `height` on screen, showing the page of `records`."""
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show_results(records, summarize(records), RUBRICS)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
 def prepared_view(qtbot: QtBot, records: list[QuestionRecord]) -> FeedbackView:
     """A shown view that has built the cards of `records` ahead, and shows no page."""
     view = shown_view(qtbot)
@@ -469,12 +480,7 @@ def test_a_new_interview_drops_the_cards_of_the_last_one(qtbot: QtBot, gates: Ga
 
 def test_cards_prepared_while_the_page_shows_stay_off_screen(qtbot: QtBot) -> None:
     shown = [graded("q1")]
-    view = FeedbackView()
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show_results(shown, summarize(shown), RUBRICS)
-    view.show()
-    qtbot.waitExposed(view)
+    view = page_view(qtbot, shown, 1000, 700)
     on_page = [*view.cards]
     # Grades landing while an earlier page is on screen (another interview's) are built
     # ahead hidden: the page shows what it showed.
@@ -527,12 +533,7 @@ def test_a_panel_hint_is_the_natural_width_and_the_height_at_its_width(qtbot: Qt
 
 def test_the_page_hint_is_its_height_at_the_width_it_has(qtbot: QtBot) -> None:
     records = [graded("q1", LONG), graded("q2", LONG)]
-    view = FeedbackView()
-    qtbot.addWidget(view)
-    view.resize(700, 600)
-    view.show_results(records, summarize(records), RUBRICS)
-    view.show()
-    qtbot.waitExposed(view)
+    view = page_view(qtbot, records, 700, 600)
     content = view.scroll_area.widget()
     assert isinstance(content, feedback_module._Content)
     lay = content.layout()

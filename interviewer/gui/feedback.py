@@ -999,8 +999,9 @@ class FeedbackView(QWidget):
         return self.eta_label.text() if self.eta_label.isVisibleTo(self) else ""
 
     def _next_card(self, *, progressive: bool = False) -> QuestionCard:
-        """The next pending card: one prepared ahead (complete), or a new one (with
-        `progressive`, only its header and answers built yet)."""
+        """The next pending card: one prepared ahead (complete, or half built when its
+        grade landed just before the page), or a new one (with `progressive`, only its
+        header and answers built yet)."""
         number, rec, rubric = self._pending.pop(0)
         grading = rec.question.id in self._grading
         card = self._take_prepared(self._prepare_key(number, self._total, rec, grading), rec)
