@@ -41,6 +41,7 @@ more `model_calls` row whose error starts with "prompt leak".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import logging
 import queue
@@ -700,6 +701,33 @@ def answer_limit(need: NeedAnswer) -> float:
     return float(max(MIN_FOLLOW_UP_SECONDS, seconds // 2) if need.is_follow_up else seconds)
 
 
+@dataclass(eq=False)
+class _EarlyGrade:
+    """The last answer's grade, started while the interviewer decides on a follow-up.
+
+    Taken as the grade when the question ends with exactly this exchange (no follow-up
+    was asked), so the report after the last answer waits for one grading call, not for
+    the decision and then the grading; dropped (and its call cancelled) otherwise."""
+
+    question_id: str
+    exchange: tuple[Turn, ...]
+    token: CancelToken
+    started: float
+    #: The finished call, once it is done.
+    fut: Future[Any] | None = None
+    #: The grading job it became, once a handed-out request took it.
+    job: int | None = None
+
+
+def early_grading_allowed(backend: Backend, interviewer: Backend) -> bool:
+    """Whether the last answer may be graded while the follow-up is being decided.
+
+    Not when one model server on this machine or network does both: such a server often
+    runs one call at a time, and a follow-up question would wait behind the grade."""
+    shared = backend is interviewer or backend.name == interviewer.name
+    return not (shared and backend.is_local and backend.base_url)
+
+
 # --------------------------------------------------------------------------- the service
 
 
@@ -809,6 +837,10 @@ class InterviewSession:
         self._waiting: deque[tuple[int, int, Callable[[], None]]] = deque()
         self._pump_waiting = False
         self._grades_saved: set[int] = set()  # request ids whose grade a worker saved
+        #: The last answer's grade started early (see `_EarlyGrade`), if any.
+        self._early: _EarlyGrade | None = None
+        #: Whether the last answer may be graded during the follow-up decision.
+        self.grade_early = True
         # Questions read aloud (see `hold_for_delivery`): when the held answer clock is
         # started anyway, because the speech never said it was done.
         self._hold_for_delivery = False
@@ -1418,6 +1450,7 @@ class InterviewSession:
         self._grade_queue.clear()
         self._grade_jobs.clear()
         self._grade_questions.clear()
+        self._drop_early()
         self._stop_grades()  # running grades end now; their answers stay ungraded
         self._grade_seconds.clear()
         self._estimate = None
@@ -1617,6 +1650,7 @@ class InterviewSession:
         self._dispatch_gradings()
         if self.engine is not eng:  # a listener left the interview
             return
+        self._grade_last_answer_early(eng)
         if self._call is None and not self._failure:
             need = eng.need()
             if isinstance(need, NeedTurn):
@@ -2013,6 +2047,7 @@ class InterviewSession:
         backend, offline = self.grading_backend, self.offline
         options = self._llm_options(backend, offline)
         options["samples"] = self.grade_samples
+        self._adopt_early_grade()
         while self._grade_queue and len(self._grade_jobs) < GRADING_WORKERS:
             request = self._grade_queue.popleft()
             job = next(self._ids)
@@ -2053,6 +2088,74 @@ class InterviewSession:
                 self._on_grade_done(job, fut)
 
             self._run(work, done)
+
+    def _grade_last_answer_early(self, eng: InterviewEngine) -> None:
+        """While the interviewer decides on a follow-up to the interview's last answer,
+        grade that answer already: the candidate waits for the report right after it,
+        and a "no follow-up" would otherwise start the grading only then (issue 18). The
+        grade is kept only if the question ends with this very exchange."""
+        early = self._early
+        request = eng.grade_request_now() if eng.on_last_question else None
+        if early is not None and early.job is None:
+            if request is not None and early.exchange == request.exchange:
+                return  # already under way for this exchange
+            self._drop_early()
+        if request is None or self._early is not None or not self.grade_early:
+            return
+        backend, offline = self.grading_backend, self.offline
+        if not early_grading_allowed(backend, self.backend):
+            return
+        options = self._llm_options(backend, offline)
+        options["samples"] = self.grade_samples
+        token = CancelToken()
+        early = self._early = _EarlyGrade(
+            request.question.id, request.exchange, token, self.grade_clock()
+        )
+
+        def work(request: GradeRequest = request) -> Grade:
+            if request.question.kind == "coding":  # its hidden tests: a child process
+                from interviewer.commands_coding import with_tests
+
+                request = with_tests(request)
+            # Nothing is saved here: the grade is not the question's until it is taken.
+            return service.grade(backend, request, offline, cancel=token, **options)
+
+        def done(fut: Future[Any]) -> None:
+            early.fut = fut
+            if early.job is not None:
+                self._on_grade_done(early.job, fut)
+
+        self._run(work, done)
+
+    def _adopt_early_grade(self) -> None:
+        """A handed-out request whose exchange the early grade graded takes it over (its
+        result, or the call still running) instead of grading the answer again."""
+        early = self._early
+        if early is None or early.job is not None:
+            return
+        for request in self._grade_queue:
+            if request.question.id != early.question_id:
+                continue
+            failed = early.fut is not None and _outcome(early.fut)[0] is None
+            if request.exchange != early.exchange or failed or early.token.cancelled:
+                self._drop_early()  # something was added since, or it failed: grade anew
+                return
+            self._grade_queue.remove(request)
+            rid = request.request_id
+            job = early.job = next(self._ids)
+            self._grade_jobs[job] = rid
+            self._grade_tokens[rid] = early.token
+            self._grade_started[rid] = early.started
+            self._early = None
+            fut = early.fut
+            if fut is not None:  # already graded: taken on the next turn, like any grade
+                self.executor.call_soon(functools.partial(self._on_grade_done, job, fut))
+            return
+
+    def _drop_early(self) -> None:
+        early, self._early = self._early, None
+        if early is not None and early.job is None:
+            early.token.cancel()
 
     def _grade_working(self, request: GradeRequest) -> Callable[[Progress], None]:
         """The progress callback of one grading (called on its worker thread): hops each
@@ -2124,6 +2227,7 @@ class InterviewSession:
         ids = [r.request_id for r in self._grade_queue] + list(self._grade_jobs.values())
         self._grade_queue.clear()
         self._grade_jobs.clear()
+        self._drop_early()
         self._stop_grades()
         for request_id in ids:
             eng.on_grade_failed(request_id, text)

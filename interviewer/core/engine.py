@@ -595,14 +595,7 @@ class InterviewEngine:
             request_id = self._next_request_id
             self._next_request_id += 1
             rec.request_id = request_id
-            seconds = sum(t.seconds or 0.0 for t in rec.turns if t.role == "candidate")
-            req = GradeRequest(
-                request_id=request_id,
-                question=rec.question,
-                rubric=self.rubrics[rec.question.rubric],
-                exchange=tuple(rec.turns),
-                answer_seconds=seconds,
-            )
+            req = self._grade_request(rec, request_id)
             self._undispatched.append(req)
             self._outstanding[request_id] = rec
             if self.adaptive and self.quick_score is not None:
@@ -611,6 +604,33 @@ class InterviewEngine:
                     self.quick_scores[rec.question.id] = score
         else:
             rec.status = "skipped"
+
+    def _grade_request(self, rec: QuestionRecord, request_id: int) -> GradeRequest:
+        seconds = sum(t.seconds or 0.0 for t in rec.turns if t.role == "candidate")
+        return GradeRequest(
+            request_id=request_id,
+            question=rec.question,
+            rubric=self.rubrics[rec.question.rubric],
+            exchange=tuple(rec.turns),
+            answer_seconds=seconds,
+        )
+
+    def grade_request_now(self) -> GradeRequest | None:
+        """While a follow-up is being decided: the request the current question would be
+        graded with if the decision is "no follow-up" (request id 0, never handed out).
+        A driver may start grading it early; the request handed out later has the same
+        `exchange` exactly when nothing was added to the question meanwhile."""
+        if self.phase is not Phase.DECIDING:
+            return None
+        rec = self.current
+        if rec is None or not rec.answered:
+            return None
+        return self._grade_request(rec, 0)
+
+    @property
+    def on_last_question(self) -> bool:
+        """The question being asked or answered is the interview's last one."""
+        return self.current is not None and self.index == len(self.records) - 1
 
     def _advance(self) -> None:
         self.index += 1
