@@ -9,8 +9,12 @@ interpreter start-up is in both and cancels out of the ratio.
 `app` follows the `interviewer` command's own path since the two-phase start (issue 18):
 `interviewer.launch` finds Qt checked on this machine and runs `gui.boot`: the shell with
 the home screen's skeleton is the first frame (READY); the child then prints USABLE at the
-first frame painted after the real home screen is in place (settings, content, store,
-engine and screens loaded behind the skeleton): "home usable". `onephase` is the start
+first frame painted after the real home screen is in place: "home usable". That is the
+home screen filled from the cached track index and the saved choices (`Loader.home_ready`),
+every control working, while settings, content, store, engine and the other screens load
+behind it (a click that needs them waits visibly); without a usable index, the main
+window's. The child also prints LOADED at the first frame after everything is loaded and
+the main window has taken the screen over (`Loader.ready`): "all loaded". `onephase` is the start
 before it (import `interviewer.cli`, `build_window`, `show`), kept for comparison
 (`python -m benchmarks.startup onephase`). `bare` is a plain QWidget of the same size in
 a plain QApplication.
@@ -48,27 +52,38 @@ def _watch_first_frame(widget: Any, app: Any, quit_after: bool = True) -> Any:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class FirstFrame(QObject):
+        """Prints each label given (`expect`) once the next frame after it is painted."""
+
         def __init__(self) -> None:
             super().__init__()
             self.seen = False
-            self.label = "READY"
+            self.labels = ["READY"]
             self.quit_after = quit_after
+
+        def expect(self, label: str, *, quit_after: bool) -> None:
+            self.labels.append(label)
+            self.seen = False
+            self.quit_after = quit_after
+            widget.update()
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if not self.seen and event.type() == QEvent.Type.Paint:
                 self.seen = True
-                QTimer.singleShot(0, self._ready)
+                labels, self.labels = self.labels, []
+                quit_now = self.quit_after
+                QTimer.singleShot(0, lambda: self._ready(labels, quit_now))
             return False
 
-        def _ready(self) -> None:
+        def _ready(self, labels: list[str], quit_now: bool) -> None:
             import resource
 
             usage = resource.getrusage(resource.RUSAGE_SELF)
-            print(self.label, flush=True)
-            print(f"RSS {usage.ru_maxrss}", flush=True)
-            # Processor time so far (all threads): less sensitive to other load than the clock.
-            print(f"CPU {self.label} {usage.ru_utime + usage.ru_stime:.3f}", flush=True)
-            if self.quit_after:
+            for label in labels:
+                print(label, flush=True)
+                print(f"RSS {usage.ru_maxrss}", flush=True)
+                # Processor time so far (all threads): less moved by other load than the clock.
+                print(f"CPU {label} {usage.ru_utime + usage.ru_stime:.3f}", flush=True)
+            if quit_now:
                 app.quit()
 
     watcher = FirstFrame()
@@ -102,14 +117,8 @@ def _child_app(model: bool = False) -> int:
     args = argparse.Namespace(**MODEL_ARGS) if model else None
     app, shell, loader = boot.show_shell(args)
     first = _watch_first_frame(shell, app, quit_after=False)
-
-    def usable() -> None:
-        first.seen = False  # the next frame, with the real home screen in it
-        first.label = "USABLE"
-        first.quit_after = True
-        shell.update()
-
-    loader.ready.connect(usable)
+    loader.home_ready.connect(lambda: first.expect("USABLE", quit_after=False))
+    loader.ready.connect(lambda: first.expect("LOADED", quit_after=True))
     try:
         return int(app.exec())
     finally:
@@ -140,13 +149,14 @@ def _child_onephase() -> int:
 
 def _one(kind: str, env: dict[str, str], cwd: Path) -> tuple[float, int, float]:
     """Seconds from spawn to READY, the child's peak RSS in KiB at READY, and seconds
-    from spawn to USABLE (NaN for a child that prints none)."""
+    from spawn to USABLE (NaN for a child that prints none; LOADED: `_one_run`)."""
     out = _one_run(kind, env, cwd)
     return out["ready"], out["rss"], out["usable"]
 
 
 def _one_run(kind: str, env: dict[str, str], cwd: Path) -> dict[str, Any]:
-    """`_one`'s numbers, and the child's processor seconds at READY and USABLE."""
+    """`_one`'s numbers, seconds to LOADED, and the child's processor seconds at READY
+    and USABLE."""
     from benchmarks.common import child_command
 
     with tempfile.TemporaryFile("w+") as err:
@@ -161,13 +171,15 @@ def _one_run(kind: str, env: dict[str, str], cwd: Path) -> dict[str, Any]:
         )
         assert proc.stdout is not None
         ready = rss = None
-        usable = float("nan")
+        usable = loaded = float("nan")
         cpu: dict[str, float] = {}
         for line in proc.stdout:
             if line.startswith("READY") and ready is None:
                 ready = time.perf_counter() - start
             elif line.startswith("USABLE"):
                 usable = time.perf_counter() - start
+            elif line.startswith("LOADED"):
+                loaded = time.perf_counter() - start
             elif line.startswith("RSS ") and rss is None:
                 rss = int(line.split()[1])
             elif line.startswith("CPU "):
@@ -182,6 +194,7 @@ def _one_run(kind: str, env: dict[str, str], cwd: Path) -> dict[str, Any]:
         "ready": ready,
         "rss": rss,
         "usable": usable,
+        "loaded": loaded,
         "ready_cpu": cpu.get("READY", nan),
         "usable_cpu": cpu.get("USABLE", nan),
     }
@@ -201,7 +214,7 @@ def measure(
     for kind in kinds:
         _one(kind, env, ROOT)
     out: dict[str, Any] = {}
-    names = {"ready": "s", "rss": "rss_kb", "usable": "usable_s"}
+    names = {"ready": "s", "rss": "rss_kb", "usable": "usable_s", "loaded": "loaded_s"}
     names |= {"ready_cpu": "cpu_s", "usable_cpu": "usable_cpu_s"}
     for kind in kinds:
         for name in names.values():
@@ -228,9 +241,11 @@ def _table(from_source: bool, model: bool, runs: int = 4) -> int:
         print(f"{label:14} {' '.join(f'{v:.2f}' for v in values)} s", end="")
         print(f"  median {statistics.median(values):.2f} s", end="")
         print(f"  ({statistics.median(values) / bare:.1f}x)" if key != "bare_s" else "")
-    usable = out["app_usable_s"]
-    print(f"{'home usable':14} {' '.join(f'{v:.2f}' for v in usable)} s", end="")
-    print(f"  median {statistics.median(usable):.2f} s  ({statistics.median(usable) / bare:.1f}x)")
+    for label, key in (("home usable", "app_usable_s"), ("all loaded", "app_loaded_s")):
+        values = out[key]
+        print(f"{label:14} {' '.join(f'{v:.2f}' for v in values)} s", end="")
+        median = statistics.median(values)
+        print(f"  median {median:.2f} s  ({median / bare:.1f}x)")
     bare_cpu = statistics.median(out["bare_cpu_s"])
     for label, key in (("first window", "app_cpu_s"), ("home usable", "app_usable_cpu_s")):
         cpu = statistics.median(out[key])

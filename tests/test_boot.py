@@ -230,8 +230,8 @@ def test_qt_free_modules_load_on_the_loading_thread_and_screens_on_the_gui_threa
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The loading thread imports only what imports no Qt (PySide6 making a widget class
-    there while the window's thread ran Qt crashed the app now and then); the screens'
-    modules come after, on the GUI thread, one a step."""
+    there while the window's thread ran Qt crashed the app now and then); the home screen's
+    modules come before it and the other screens' after, on the GUI thread, one a step."""
     import threading
 
     imported: list[tuple[str, str]] = []
@@ -244,9 +244,11 @@ def test_qt_free_modules_load_on_the_loading_thread_and_screens_on_the_gui_threa
     monkeypatch.setattr(boot, "_import", recording)
     shell, loader = _started(qtbot)
     _finish(qtbot, shell, loader)
+    main = threading.main_thread().name
+    home = [(m, main) for m in boot.HOME_MODULES]
     loading = [(m, "interviewer-load") for m in boot.QT_FREE_MODULES]
-    gui = [(m, threading.main_thread().name) for m in boot.SCREEN_MODULES]
-    assert imported == loading + gui
+    gui = [(m, main) for m in boot.SCREEN_MODULES]
+    assert imported == home + loading + gui
     _close(loader)
 
 

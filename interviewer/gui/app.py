@@ -13,7 +13,7 @@ from typing import Any
 
 from interviewer.gui.boot import application as application  # re-exported
 from interviewer.gui.controller import Controller
-from interviewer.gui.home import track_meta
+from interviewer.gui.home import HomeView, index_entry, track_bank
 from interviewer.gui.loading import StartParts, load_parts
 from interviewer.gui.main_window import MainWindow
 from interviewer.gui.memory import QuietCollector
@@ -27,10 +27,15 @@ __all__ = ["application", "build_window", "remember_tracks", "run", "settle_memo
 
 
 def build_window(
-    args: argparse.Namespace | Any = None, parts: StartParts | None = None, *, settle: bool = True
+    args: argparse.Namespace | Any = None,
+    parts: StartParts | None = None,
+    *,
+    settle: bool = True,
+    home: HomeView | None = None,
 ) -> MainWindow:
     """Load settings, content and backend (unless `parts` brings them, loaded on a
-    worker by gui/boot.py), and build the window around them."""
+    worker by gui/boot.py), and build the window around them (and around `home`, the
+    home screen gui/boot.py showed before the window, filled from the cached index)."""
     if parts is None:
         parts = load_parts(args)
     controller = Controller(
@@ -42,7 +47,7 @@ def build_window(
         store=parts.store,
     )
     controller.backend_notice = parts.notice
-    window = MainWindow(controller)
+    window = MainWindow(controller, home=home)
     # Garbage collection only at quiet moments (issue 18): see gui/memory.py.
     window.quiet_collector = QuietCollector(controller)  # type: ignore[attr-defined]
     if parts.problems:
@@ -54,13 +59,13 @@ def build_window(
 
 
 def remember_tracks(parts: StartParts) -> None:
-    """Write the small track index the next start's first frame shows (gui/boot.py)."""
-    tracks = sorted(parts.library.tracks.values(), key=lambda t: (t.name.lower(), t.id))
-    entries = [
-        {"id": t.id, "name": t.name, "meta": track_meta(t), "description": t.description}
-        for t in tracks
-    ]
-    write_index(app_paths().cache_dir, parts.roots, entries)
+    """Write the small track index the next start's first frame and home screen show
+    before the content has loaded (gui/boot.py)."""
+    library = parts.library
+    tracks = sorted(library.tracks.values(), key=lambda t: (t.name.lower(), t.id))
+    entries = [index_entry(t, track_bank(library, t)) for t in tracks]
+    errors = [str(e) for e in library.errors]
+    write_index(app_paths().cache_dir, parts.roots, entries, errors)
 
 
 def settle_memory() -> None:

@@ -8,16 +8,27 @@ from the small cached index a normal start writes (`storage.track_index`). This 
 imports only Qt, the standard library and a few small modules that import nothing else
 (`gui.widgets`, `gui.icon`, `gui.window_state`, `storage.paths`, `storage.track_index`).
 
+Then, on the next turns of the event loop, the real home screen (`gui.home.HomeView`)
+takes the skeleton's place in the same frame (`Loader._show_home`): filled from that
+index, which also holds each track's options and question ids and the content files'
+problems, and from the saved choices read with the standard library (`home.read_choices`),
+so nothing of the content, settings or store code, and no pydantic, is loaded before it
+(issue 18: "home usable"). Every control on it works; the model card says it is loading,
+and Start, History, Progress, a job or Settings wait visibly as on the skeleton.
+
 Then `Loader` loads the rest, in steps that leave the event loop free in between:
 settings, content, key store, backend and session store on a worker thread
 (`gui.loading.load_parts`: plain data, no Qt), and on that same thread everything the
 screens import that does not import Qt (`QT_FREE_MODULES`: the engine, grading, export,
 jobs...); then the screens' own modules on the GUI thread, one a step (`SCREEN_MODULES`,
 each 1-20 ms once what they import is loaded), and the main window is built
-(`gui.app.build_window`) and embedded in the shell in place of the skeleton.
-The skeleton is never dead: a click on a track, Start, History, Progress, a job or
-Settings is remembered, shown as waiting (a busy cursor and a line saying what opens),
-and replayed on the real home screen the moment it is there.
+(`gui.app.build_window`) around that same home screen (it is refilled from the loaded
+content, with the choices made on it written first) and embedded in the shell in place
+of the skeleton's frame. Without a usable index (the first start, content changed) the
+skeleton stays until the main window's home screen replaces it.
+Neither is ever dead: a click on a track, Start, History, Progress, a job or Settings
+is remembered, shown as waiting (a busy cursor and a line saying what opens), and
+replayed on the main window's home screen the moment it is there.
 
 The main window embedded as a child keeps all its behaviour; the shell forwards closing
 to it (which may ask before quitting an interview) and then saves its own geometry, the
@@ -39,7 +50,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # Not `Qt`: the first use of PySide6's Qt namespace builds all of its 145 enum classes
 # (50-100 ms, a third of a bare window's whole start), so the first frame is made
@@ -67,7 +78,10 @@ from PySide6.QtWidgets import (
 from interviewer import __version__
 from interviewer.gui.window_state import restore_geometry, save_geometry
 from interviewer.storage.paths import app_paths
-from interviewer.storage.track_index import read_index
+from interviewer.storage.track_index import read_index_and_errors
+
+if TYPE_CHECKING:
+    from interviewer.gui.home import HomeView
 
 #: The same as main_window.APP_NAME, DEFAULT_SIZE and MIN_SIZE (that module is not
 #: imported here: it imports every screen); tests/test_boot.py checks they agree.
@@ -129,6 +143,12 @@ SCREEN_MODULES = (
     "interviewer.gui.main_window",
     "interviewer.gui.app",
 )
+#: The home screen's modules, imported on the GUI thread before the loading thread starts,
+#: for the real home screen filled from the cached index (`Loader._show_home`).
+HOME_MODULES = ("interviewer.gui.widgets", "interviewer.gui.home")
+#: storage.settings.home_choices_file's name, beside settings.json (that module is a
+#: pydantic one; tests/test_boot.py checks they agree).
+HOME_CHOICES_NAME = "home.json"
 #: While the worker imports and parses, the GUI thread gets the interpreter back this
 #: often (Python's default is 5 ms).
 LOADING_SWITCH_INTERVAL = 0.001
@@ -146,6 +166,9 @@ WAITING_TEXT = {
     "settings": "Settings open",
 }
 
+
+#: What the skeleton says while nothing was clicked.
+LOADING_TEXT = "Loading your settings and the interview content…"
 
 #: gui.widgets.PRIMARY_BUTTON_CSS (that module uses the Qt namespace at import).
 PRIMARY_BUTTON_CSS = (
@@ -283,7 +306,7 @@ class Skeleton(QWidget):
 
     requested = Signal(str, str)
 
-    def __init__(self, tracks: list[dict[str, str]] | None, parent: QWidget | None = None):
+    def __init__(self, tracks: list[dict[str, Any]] | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Home (loading)")
         self.tracks = tracks or []
@@ -303,9 +326,15 @@ class Skeleton(QWidget):
         status_bar = QStatusBar()
         status_bar.setSizeGripEnabled(False)
         frame.addWidget(status_bar)
+        self.status_bar = status_bar
+        self._centre = centre
         page = QWidget()
         page.setMaximumWidth(1240)
         centre.addWidget(page)
+        self._page = page
+        #: The real home screen, once it is shown in the frame (`show_home`).
+        self.home: HomeView | None = None
+        self._links: list[Any] = []
         outer = QVBoxLayout(page)
         outer.setContentsMargins(20, 16, 20, 14)
         outer.setSpacing(12)
@@ -385,7 +414,7 @@ class Skeleton(QWidget):
         options.setMinimumHeight(OPTIONS_HEIGHT)
         ol = QVBoxLayout(options)
         ol.setContentsMargins(16, 14, 16, 14)
-        self.status = QLabel("Loading your settings and the interview content…")
+        self.status = QLabel(LOADING_TEXT)
         self.status.setAccessibleName("Loading")
         self.status.setWordWrap(True)
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -432,10 +461,47 @@ class Skeleton(QWidget):
         self.track_description.setText(_plain(t["description"]))
 
     def _request(self, kind: str) -> None:
-        self.status.setText(
+        self.say(
             f"{WAITING_TEXT.get(kind, 'It opens')} as soon as Interviewer has loaded, in a moment…"
         )
         self.requested.emit(kind, self.picked)
+
+    def say(self, text: str) -> None:
+        """What the window is waiting for: on the options' card, or once the real home
+        screen is shown (it hides that card), in the status bar."""
+        self.status.setText(text)
+        if self.home is not None:
+            self.status_bar.showMessage(text)
+
+    def show_home(self, home: HomeView) -> None:
+        """Show the real home screen (filled from the cached index) in this frame, in
+        place of the skeleton's own page; what was picked or clicked here carries over."""
+        self.home = home
+        if self.picked:
+            home.select_track(self.picked)
+            self.picked = ""  # the home screen has it now
+        self._centre.replaceWidget(self._page, home)
+        self._page.hide()
+        home.show()  # now: a widget joining a shown layout is shown only a turn later
+        pending = self.status.text() if self.status.text() != LOADING_TEXT else ""
+        if pending:
+            self.status_bar.showMessage(pending)
+        self._links = [
+            signal.connect(functools.partial(self._request, kind))
+            for kind, signal in (
+                ("start", home.start_waiting),
+                ("history", home.history_requested),
+                ("progress", home.progress_requested),
+                ("job", home.job_requested),
+                ("settings", home.settings_requested),
+            )
+        ]
+
+    def release_home(self) -> None:
+        """The main window takes the home screen over: its clicks are no longer ours."""
+        for link in self._links:
+            QObject.disconnect(link)
+        self._links = []
 
 
 class Shell(QWidget):
@@ -444,7 +510,7 @@ class Shell(QWidget):
     #: The window closed before the main window was in it: loading stops.
     closed_while_loading = Signal()
 
-    def __init__(self, tracks: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, tracks: list[dict[str, Any]] | None = None) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
@@ -453,6 +519,8 @@ class Shell(QWidget):
         self._stack.setContentsMargins(0, 0, 0, 0)
         self.skeleton = Skeleton(tracks)
         self._stack.addWidget(self.skeleton)
+        #: The content problems the cached index was written with (`Loader._show_home`).
+        self.index_errors: list[str] = []
         self.main: Any = None
         #: The last click made while loading: (kind, track id).
         self.pending: tuple[str, str] | None = None
@@ -464,6 +532,8 @@ class Shell(QWidget):
 
     def attach(self, window: Any) -> None:
         """Put the built main window in place of the skeleton and replay what was clicked."""
+        if self.main is window:
+            return
         window.setParent(self, _qt().WindowType.Widget)
         self._stack.addWidget(window)
         self._stack.setCurrentWidget(window)
@@ -509,6 +579,9 @@ class Loader(QObject):
 
     ready = Signal()
     failed = Signal(str)
+    #: The real home screen is in place: filled from the cached index in the shell's
+    #: frame (`_show_home`), or, without a usable index, the main window's.
+    home_ready = Signal()
 
     def __init__(self, shell: Shell, args: Any = None) -> None:
         super().__init__(shell)
@@ -516,6 +589,9 @@ class Loader(QObject):
         self.args = args
         self.parts: Any = None
         self.window: Any = None
+        #: The real home screen shown before the window (`_show_home`), which it adopts.
+        self.home: HomeView | None = None
+        self.home_shown = False
         self.error = ""
         self._thread: threading.Thread | None = None
         self._switch = sys.getswitchinterval()
@@ -523,6 +599,8 @@ class Loader(QObject):
         self._poll.setInterval(5)
         self._poll.timeout.connect(self._on_poll)
         self._steps: list[Callable[[], None]] = []
+        #: A step is queued (`_next`): steps added now run after it.
+        self._stepping = False
         self._client_thread: threading.Thread | None = None
         self._client_poll = QTimer(self)
         self._client_poll.setInterval(50)
@@ -536,15 +614,45 @@ class Loader(QObject):
         gc.enable()
 
     def start(self) -> None:
-        _set_icon(application())
         # No automatic collection while loading: a full one walks everything imported so
         # far (80-120 ms measured, whichever thread triggers it holds the interpreter);
         # start-up makes little garbage, and `_after` freezes what it made.
         gc.disable()
+        imports = [functools.partial(_import, module) for module in HOME_MODULES]
+        self._steps = [*imports, self._show_home, self._start_loading, self._icon]
+        self._next()
+
+    def _show_home(self) -> None:
+        """The real home screen, filled from the cached index and the saved choices (plain
+        data: no content, settings or store code is loaded yet), in the shell's frame."""
+        tracks = self.shell.skeleton.tracks
+        if not tracks:
+            return  # no index: the main window's is the first real home screen
+        from interviewer.gui.home import HomeView, read_choices
+
+        home = HomeView()
+        choices = read_choices(app_paths().settings_file.with_name(HOME_CHOICES_NAME))
+        if not home.set_index(tracks, self.shell.index_errors, choices):
+            home.deleteLater()
+            return
+        home.backend_label.setText("Interviewer model: loading…")
+        self.shell.skeleton.show_home(home)
+        self.home = home
+        self._home_in_place()
+
+    def _home_in_place(self) -> None:
+        if not self.home_shown:
+            self.home_shown = True
+            self.home_ready.emit()
+
+    def _start_loading(self) -> None:
         sys.setswitchinterval(LOADING_SWITCH_INTERVAL)
         self._thread = threading.Thread(target=self._load, name="interviewer-load", daemon=True)
         self._thread.start()
         self._poll.start()
+
+    def _icon(self) -> None:
+        _set_icon(application())
 
     def _load(self) -> None:
         try:
@@ -568,7 +676,7 @@ class Loader(QObject):
             return
         if self.error:
             print(self.error, file=sys.stderr)
-            self.shell.skeleton.status.setText(
+            self.shell.skeleton.say(
                 "Interviewer could not load: " + self.error.strip().splitlines()[-1]
             )
             self.shell.unsetCursor()
@@ -578,18 +686,22 @@ class Loader(QObject):
         imports: list[Callable[[], None]] = [
             functools.partial(_import, module) for module in SCREEN_MODULES
         ]
-        self._steps = [
-            *imports,
-            _import_multimedia,
-            _warm_media,
-            _warm_widgets,
-            self._build,
-            self._attach,
-            self._after,
-        ]
-        self._next()
+        self._steps.extend(
+            [
+                *imports,
+                _import_multimedia,
+                _warm_media,
+                _warm_widgets,
+                self._build,
+                self._attach,
+                self._after,
+            ]
+        )
+        if not self._stepping:
+            self._next()
 
     def _next(self) -> None:
+        self._stepping = bool(self._steps)
         if not self._steps:
             return
         step = self._steps.pop(0)
@@ -600,10 +712,26 @@ class Loader(QObject):
     def _build(self) -> None:
         from interviewer.gui.app import build_window
 
-        self.window = build_window(self.args, self.parts, settle=False)
+        home = self.home
+        if home is None:
+            self.window = build_window(self.args, self.parts, settle=False)
+            return
+        # The window takes over the home screen shown from the index: the choices made
+        # on it are written first (the window reads them back from their file), and the
+        # window is put in the shell in this same turn (the screen has left its frame).
+        self.shell.skeleton.release_home()
+        adaptive = home.adaptive.isChecked()  # not kept in the file (load_home_choices)
+        if home.unsaved:
+            from interviewer.storage.settings import home_choices_file, save_home_choices
+
+            save_home_choices(home.choices(), home_choices_file(app_paths().settings_file))
+        self.window = build_window(self.args, self.parts, settle=False, home=home)
+        home.adaptive.setChecked(adaptive)
+        self._attach()
 
     def _attach(self) -> None:
         self.shell.attach(self.window)
+        self._home_in_place()
 
     def _after(self) -> None:
         # Everything start-up made lives as long as the app: out of the collector's
@@ -778,7 +906,9 @@ def show_shell(args: Any = None) -> tuple[QApplication, Shell, Loader]:
     """The first frame: application, shell with the skeleton, shown; loading queued."""
     app = application(icon=False)
     paths = app_paths()
-    shell = Shell(read_index(paths.cache_dir))
+    tracks, errors = read_index_and_errors(paths.cache_dir) or (None, [])
+    shell = Shell(tracks)
+    shell.index_errors = errors
     restore_geometry(shell, paths.config_dir / "window.json")
     loader = Loader(shell, args)
     shell.show()

@@ -8,11 +8,25 @@ The candidate's own choices (per track, plus "repeat") are kept in a `HomeChoice
 announced with `choices_changed`; the window writes them, so a restart restores them.
 How much of a track has been practised comes in through `set_history`, read from the
 session store by the window.
+
+The screen can also be filled before the app has loaded (issue 18, gui/boot.py):
+`set_index` takes the small cached track index (`storage.track_index`) and the choices
+read by `read_choices`, both plain data, so this module imports no pydantic model, no
+content code and no controller (their names are imported for type checking only, and
+at first use once the app has loaded). Until `set_library` brings the real content,
+every control works; Start announces `start_waiting` instead of `start_requested` (the
+shell remembers it and starts once it can), and changed choices are kept in `unsaved`
+rather than announced (nobody writes them yet; the shell does, before the window takes
+the screen over).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QResizeEvent
@@ -38,12 +52,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.core.content import ContentLibrary, QuestionHistory, practised_count
-from interviewer.core.errors import ContentError
-from interviewer.core.models import Question, Track
-from interviewer.gui.controller import StartOptions
 from interviewer.gui.widgets import PRIMARY_BUTTON_CSS, scaled_font
-from interviewer.storage.settings import HomeChoices, TrackChoices
+
+if TYPE_CHECKING:
+    from interviewer.core.content import ContentLibrary, QuestionHistory
+    from interviewer.core.models import Track
+    from interviewer.gui.controller import StartOptions
+    from interviewer.storage.settings import HomeChoices
 
 CATEGORY_NAMES = {"technical": "Technical", "behavioral": "Behavioral", "case_study": "Case study"}
 DIFFICULTIES = [
@@ -59,6 +74,214 @@ DIFFICULTIES = [
 MAX_WIDTH = 1240
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 META_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class HomeTrack(Protocol):
+    """What the screen reads of a track: a `core.models.Track`, or an `IndexTrack`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def duration_minutes(self) -> int: ...
+    @property
+    def question_count(self) -> int: ...
+    @property
+    def follow_up_limit(self) -> int: ...
+    @property
+    def coding_option(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class IndexTrack:
+    """A track as the cached index has it (`index_entry`): what the screen shows, and
+    the ids of the questions it can ask."""
+
+    id: str
+    name: str
+    meta: str
+    description: str
+    duration_minutes: int
+    question_count: int
+    follow_up_limit: int
+    coding_option: bool
+    bank: tuple[str, ...]
+
+    @classmethod
+    def from_entry(cls, entry: Mapping[str, Any]) -> IndexTrack | None:
+        """None for an entry without every field of the screen's (an older index)."""
+        try:
+            made = cls(
+                id=entry["id"],
+                name=entry["name"],
+                meta=entry["meta"],
+                description=entry["description"],
+                duration_minutes=entry["duration_minutes"],
+                question_count=entry["question_count"],
+                follow_up_limit=entry["follow_up_limit"],
+                coding_option=entry["coding_option"],
+                bank=tuple(entry["bank"]),
+            )
+        except (KeyError, TypeError):
+            return None
+        texts = (made.id, made.name, made.meta, made.description, *made.bank)
+        numbers = (made.duration_minutes, made.question_count, made.follow_up_limit)
+        if not all(isinstance(t, str) for t in texts) or not isinstance(made.coding_option, bool):
+            return None
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            return None
+        return made if made.duration_minutes > 0 and made.question_count > 0 else None
+
+
+def index_entry(track: Track, bank: Sequence[str]) -> dict[str, Any]:
+    """The cached index's entry for a track (`IndexTrack`; gui/boot.py's skeleton reads
+    the first four fields)."""
+    return {
+        "id": track.id,
+        "name": track.name,
+        "meta": track_meta(track),
+        "description": track.description,
+        "duration_minutes": track.duration_minutes,
+        "question_count": track.question_count,
+        "follow_up_limit": track.follow_up_limit,
+        "coding_option": track.coding_option,
+        "bank": list(bank),
+    }
+
+
+def track_bank(library: ContentLibrary, track: Track) -> list[str]:
+    """The ids of the questions a track can ask: its explicit list and its share of the bank."""
+    known = library.questions
+    explicit = [q for q in track.questions if q in known]
+    return explicit + [q.id for q in library.questions_for(track) if q.id not in explicit]
+
+
+@dataclass
+class TrackPicks:
+    """`storage.settings.TrackChoices` as plain data (that module is a pydantic one)."""
+
+    questions: int | None = None
+    minutes: int | None = None
+    difficulty: str = ""
+    follow_ups: bool | None = None
+
+
+@dataclass
+class Picks:
+    """`storage.settings.HomeChoices` as plain data: what the screen keeps."""
+
+    track_id: str = ""
+    repeat: bool = False
+    adaptive: bool = False
+    tracks: dict[str, TrackPicks] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, choices: HomeChoices) -> Picks:
+        return cls(
+            track_id=choices.track_id,
+            repeat=choices.repeat,
+            adaptive=choices.adaptive,
+            tracks={
+                tid: TrackPicks(t.questions, t.minutes, t.difficulty, t.follow_ups)
+                for tid, t in choices.tracks.items()
+            },
+        )
+
+    def choices(self) -> HomeChoices:
+        from interviewer.storage.settings import HomeChoices, TrackChoices
+
+        return HomeChoices(
+            track_id=self.track_id,
+            repeat=self.repeat,
+            adaptive=self.adaptive,
+            tracks={
+                tid: TrackChoices(
+                    questions=t.questions,
+                    minutes=t.minutes,
+                    difficulty=t.difficulty,  # type: ignore[arg-type]  # one of DIFFICULTIES
+                    follow_ups=t.follow_ups,
+                )
+                for tid, t in self.tracks.items()
+            },
+        )
+
+
+class _Refused(ValueError):
+    """A value `TrackChoices` would not accept."""
+
+
+_TRUE = {"1", "on", "t", "true", "y", "yes"}
+_FALSE = {"0", "off", "f", "false", "n", "no"}
+
+
+def _whole(value: Any, low: int, high: int) -> int | None:
+    """pydantic's lax int (a bool, a whole float, a number written as text), in range."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip()) if "." in value else int(value.strip())
+        except ValueError:
+            raise _Refused(value) from None
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _Refused(value)
+        value = int(value)
+    if not isinstance(value, int) or not low <= value <= high:
+        raise _Refused(value)
+    return int(value)
+
+
+def _yes_no(value: Any) -> bool | None:
+    """pydantic's lax bool: also 0 and 1, and yes/no words."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise _Refused(value)
+
+
+def read_choices(path: Path) -> Picks:
+    """`storage.settings.load_home_choices` without pydantic, for the screen filled before
+    the app has loaded; the window applies that function's reading when it takes over. A
+    track entry that is not what `TrackChoices` accepts is dropped, as there."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Picks()
+    if not isinstance(data, dict):
+        return Picks()
+    tracks: dict[str, TrackPicks] = {}
+    raw_tracks = data.get("tracks")
+    levels = {value for value, _text in DIFFICULTIES}
+    for tid, raw in raw_tracks.items() if isinstance(raw_tracks, dict) else ():
+        if not isinstance(raw, dict):
+            continue
+        difficulty = raw.get("difficulty", "")
+        if not isinstance(difficulty, str) or difficulty not in levels:
+            continue
+        try:
+            tracks[str(tid)] = TrackPicks(
+                questions=_whole(raw.get("questions"), 1, 500),
+                minutes=_whole(raw.get("minutes"), 1, 1440),
+                difficulty=difficulty,
+                follow_ups=_yes_no(raw.get("follow_ups")),
+            )
+        except _Refused:
+            continue
+    track_id = data.get("track_id")
+    return Picks(
+        track_id=track_id if isinstance(track_id, str) else "",
+        repeat=data.get("repeat") is True,
+        tracks=tracks,
+    )
 
 
 def track_meta(track: Track) -> str:
@@ -183,14 +406,24 @@ class HomeView(QWidget):
     job_requested = Signal()
     #: The candidate changed a choice worth remembering (a HomeChoices to persist).
     choices_changed = Signal(object)
+    #: Start, while the screen is filled from the cached index (`set_index`): the app
+    #: has not loaded yet, so there is nothing to start with.
+    start_waiting = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Home")
-        self.library = ContentLibrary()
-        self._tracks: list[Track] = []
+        #: The content; None until `set_library` (nothing, or the cached index, shown).
+        self.library: ContentLibrary | None = None
+        self._tracks: list[HomeTrack] = []
+        #: Filled from the cached index (`set_index`), not from the content yet.
+        self.from_index = False
+        #: While `from_index`: the candidate changed a choice (`choices()` has it).
+        self.unsaved = False
         self._history: Mapping[str, QuestionHistory] | None = None
-        self._choices = HomeChoices()
+        self._choices = Picks()
+        #: The question ids of each track's bank, found on first use (`_bank`).
+        self._banks: dict[str, list[str]] = {}
         # True while the screen sets its own widgets (a track's defaults or saved
         # choices), so only the candidate's own changes are remembered.
         self._applying = False
@@ -442,14 +675,39 @@ class HomeView(QWidget):
 
     def set_library(self, library: ContentLibrary) -> None:
         self.library = library
-        self._tracks = sorted(library.tracks.values(), key=lambda t: (t.name.lower(), t.id))
+        self.from_index = False
+        self._banks = {}
+        tracks = sorted(library.tracks.values(), key=lambda t: (t.name.lower(), t.id))
+        self._fill([(t, track_meta(t)) for t in tracks], [str(e) for e in library.errors])
+
+    def set_index(
+        self, entries: Sequence[Mapping[str, Any]], errors: Sequence[str], choices: Picks
+    ) -> bool:
+        """Fill the screen from the cached track index before the app has loaded (see the
+        module's doc); False, and nothing changed, when an entry lacks a field."""
+        tracks = [IndexTrack.from_entry(e) for e in entries]
+        known = [t for t in tracks if t is not None]
+        if len(known) != len(tracks):
+            return False
+        self.from_index = True
+        self._banks = {t.id: list(t.bank) for t in known}
+        self._fill([(t, t.meta) for t in known], list(errors))
+        self._set_picks(choices)
+        return True
+
+    def _fill(self, tracks: Sequence[tuple[HomeTrack, str]], errors: Sequence[str]) -> None:
+        self._tracks = [track for track, _meta in tracks]
+        # Quietly: emptying a list moves its current row through the others, which would
+        # pick one of the new tracks as the candidate's choice.
+        self.track_list.blockSignals(True)
         self.track_list.clear()
-        for track in self._tracks:
+        self.track_list.blockSignals(False)
+        for track, meta in tracks:
             item = QListWidgetItem(track.name)
             item.setData(Qt.ItemDataRole.UserRole, track.id)
             item.setData(NAME_ROLE, track.name)
-            item.setData(META_ROLE, track_meta(track))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{track.name}, {track_meta(track)}")
+            item.setData(META_ROLE, meta)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{track.name}, {meta}")
             item.setToolTip(track.description)
             self.track_list.addItem(item)
         if self._tracks:
@@ -460,11 +718,14 @@ class HomeView(QWidget):
                 self._applying = False
         else:
             self._on_track_changed(-1)
-        self._show_errors(library.errors)
+        self._show_errors(errors)
 
     def set_choices(self, choices: HomeChoices) -> None:
         """Restore the choices of an earlier launch: the track, and each track's options."""
-        self._choices = choices.model_copy(deep=True)
+        self._set_picks(Picks.of(choices))
+
+    def _set_picks(self, picks: Picks) -> None:
+        choices = self._choices = picks
         self._applying = True
         try:
             self.repeat.setChecked(choices.repeat)
@@ -478,7 +739,14 @@ class HomeView(QWidget):
             self._applying = False
 
     def choices(self) -> HomeChoices:
-        return self._choices.model_copy(deep=True)
+        return self._choices.choices()
+
+    def _announce(self) -> None:
+        """A choice changed: announced, or kept while filled from the index."""
+        if self.from_index:
+            self.unsaved = True
+        else:
+            self.choices_changed.emit(self.choices())
 
     def set_history(self, history: Mapping[str, QuestionHistory]) -> None:
         """What the candidate has practised (from the session store), for the count shown."""
@@ -507,17 +775,17 @@ class HomeView(QWidget):
                 self.track_list.setCurrentRow(row)
                 return
 
-    def _show_errors(self, errors: list[ContentError]) -> None:
+    def _show_errors(self, errors: Sequence[str]) -> None:
         self.errors_widget.setVisible(bool(errors))
         n = len(errors)
         self.errors_label.setText(
             f"{n} content file problem{'s' if n != 1 else ''}: the rest loaded normally."
         )
-        self.errors_box.setPlainText("\n".join(str(e) for e in errors))
+        self.errors_box.setPlainText("\n".join(errors))
 
     # -------------------------------------------------------------- data out
 
-    def current_track(self) -> Track | None:
+    def current_track(self) -> HomeTrack | None:
         row = self.track_list.currentRow()
         return self._tracks[row] if 0 <= row < len(self._tracks) else None
 
@@ -525,6 +793,8 @@ class HomeView(QWidget):
         track = self.current_track()
         if track is None:
             return None
+        from interviewer.gui.controller import StartOptions  # loaded with the app
+
         difficulty = self.difficulty.currentData()
         return StartOptions(
             track_id=track.id,
@@ -554,11 +824,11 @@ class HomeView(QWidget):
             self.track_bank.setText("")
             return
         self.track_name.setText(track.name)
-        self.track_meta.setText(track_meta(track))
+        self.track_meta.setText(str(self.track_list.item(row).data(META_ROLE) or ""))
         self.track_description.setText(track.description)
         self._show_practised(track)
         available = len(self._bank(track))
-        saved = self._choices.tracks.get(track.id, TrackChoices())
+        saved = self._choices.tracks.get(track.id, TrackPicks())
         applying, self._applying = self._applying, True
         try:
             index = self.difficulty.findData(saved.difficulty)
@@ -581,15 +851,18 @@ class HomeView(QWidget):
             self._applying = applying
         if not self._applying and self._choices.track_id != track.id:
             self._choices.track_id = track.id
-            self.choices_changed.emit(self.choices())
+            self._announce()
 
-    def _bank(self, track: Track) -> list[Question]:
-        """The questions this track can ask: its explicit list and its share of the bank."""
-        known = self.library.questions
-        explicit = [known[q] for q in track.questions if q in known]
-        return explicit + [q for q in self.library.questions_for(track) if q not in explicit]
+    def _bank(self, track: HomeTrack) -> list[str]:
+        """The ids of the questions this track can ask (`track_bank`, kept per track)."""
+        bank = self._banks.get(track.id)
+        if bank is None:
+            library = self.library
+            assert library is not None  # only index tracks come without it, banks known
+            bank = self._banks[track.id] = track_bank(library, library.tracks[track.id])
+        return bank
 
-    def _show_practised(self, track: Track | None) -> None:
+    def _show_practised(self, track: HomeTrack | None) -> None:
         if track is None:
             return
         bank = self._bank(track)
@@ -597,7 +870,10 @@ class HomeView(QWidget):
             n = len(bank)
             self.track_bank.setText(f"{n} question{'s' if n != 1 else ''} in the bank")
         else:
-            self.track_bank.setText(practised_text(len(bank), practised_count(bank, self._history)))
+            # core.content.practised_count, by id (that module loads the content models).
+            history = self._history
+            done = sum(1 for q in bank if (h := history.get(q)) is not None and h.times_seen)
+            self.track_bank.setText(practised_text(len(bank), done))
 
     def _on_count_changed(self, value: int) -> None:
         """Scale the suggested length with the number of questions (the track's pace)."""
@@ -614,33 +890,36 @@ class HomeView(QWidget):
         if self._applying or track is None:
             return
         self._choices.track_id = track.id
-        self._choices.tracks[track.id] = TrackChoices(
+        self._choices.tracks[track.id] = TrackPicks(
             questions=self.count.value(),
             minutes=self.minutes.value(),
             difficulty=self.difficulty.currentData() or "",
             follow_ups=self.follow_ups.isChecked() if self.follow_ups.isEnabled() else None,
         )
-        self.choices_changed.emit(self.choices())
+        self._announce()
 
     def _on_repeat_toggled(self, checked: bool) -> None:
         """One choice for every track; it leaves the tracks' own options as they are."""
         if self._applying:
             return
         self._choices.repeat = checked
-        self.choices_changed.emit(self.choices())
+        self._announce()
 
     def _on_adaptive_toggled(self, checked: bool) -> None:
         """One choice for every track and job plan, like repeat."""
         if self._applying:
             return
         self._choices.adaptive = checked
-        self.choices_changed.emit(self.choices())
+        self._announce()
 
     def _on_errors_toggled(self, shown: bool) -> None:
         self.errors_box.setVisible(shown)
         self.errors_toggle.setText("Hide details" if shown else "Show details")
 
     def _on_start(self) -> None:
+        if self.from_index:
+            self.start_waiting.emit()
+            return
         options = self.options()
         if options is not None:
             self.start_requested.emit(options)

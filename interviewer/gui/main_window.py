@@ -225,7 +225,10 @@ class MainWindow(QMainWindow):
         settings_file: Path | None = None,
         geometry_file: Path | None = None,
         parent: QWidget | None = None,
+        home: HomeView | None = None,
     ) -> None:
+        """`home`: a home screen already on screen to take over (gui/boot.py shows one
+        filled from the cached track index while the app loads); a new one otherwise."""
         super().__init__(parent)
         self.controller = controller
         self.confirm = confirm
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.home = HomeView()
+        self.home = home if home is not None else HomeView()
         self.stack.addWidget(self.home)
         # The other screens are built on first use or on the next turns of the event
         # loop, one a turn (issue 18: no step over 50 ms), see `_build_next_screen`.

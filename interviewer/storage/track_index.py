@@ -2,7 +2,9 @@
 
 Loading the content (parsing every TOML file and validating it with pydantic) takes far
 longer than showing a window, so a normal start writes what the home screen's track list
-shows (id, name, one meta line, description) to `tracks-index.json` in the cache dir,
+shows (id, name, one meta line, description; and, for the home screen filled from it
+before the content loads, each track's options and question ids, and the content
+files' problems as the user reads them) to `tracks-index.json` in the cache dir,
 together with a fingerprint of the content files it came from: the folders that were
 listed and every file's size and modification time. The next start reads it with the
 standard library alone and shows the list at once, before the real content loads.
@@ -20,12 +22,12 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 INDEX_NAME = "tracks-index.json"
-VERSION = 1
+VERSION = 2
 #: The folders below a content root whose *.toml files make up the content.
 CONTENT_FOLDERS = ("rubrics", "tracks", "tracks/questions")
 
@@ -57,11 +59,18 @@ def fingerprint(roots: Iterable[Path]) -> dict[str, Any]:
     return {"folders": folders, "files": files}
 
 
-def write_index(cache_dir: Path, roots: Sequence[Path], tracks: Sequence[dict[str, str]]) -> None:
-    """Best effort and atomic: a read-only cache dir only costs the next start its list."""
-    data = {"version": VERSION, "roots": [str(r) for r in roots]}
+def write_index(
+    cache_dir: Path,
+    roots: Sequence[Path],
+    tracks: Sequence[Mapping[str, Any]],
+    errors: Sequence[str] = (),
+) -> None:
+    """Best effort and atomic: a read-only cache dir only costs the next start its list.
+    Each track is a JSON object with at least id, name, meta and description (strings)."""
+    data: dict[str, Any] = {"version": VERSION, "roots": [str(r) for r in roots]}
     data.update(fingerprint(roots))
     data["tracks"] = [dict(t) for t in tracks]
+    data["errors"] = list(errors)
     with contextlib.suppress(OSError):
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tracks-", suffix=".json")
@@ -74,9 +83,16 @@ def write_index(cache_dir: Path, roots: Sequence[Path], tracks: Sequence[dict[st
                 os.unlink(tmp)
 
 
-def read_index(cache_dir: Path) -> list[dict[str, str]] | None:
-    """The cached tracks (dicts with id, name, meta, description), or None when the index
-    is missing, unreadable, of another version or stale (the content changed since)."""
+def read_index(cache_dir: Path) -> list[dict[str, Any]] | None:
+    """The cached tracks (dicts with id, name, meta, description and what else was
+    written), or None when the index is missing, unreadable, of another version or stale
+    (the content changed since)."""
+    found = read_index_and_errors(cache_dir)
+    return None if found is None else found[0]
+
+
+def read_index_and_errors(cache_dir: Path) -> tuple[list[dict[str, Any]], list[str]] | None:
+    """`read_index`, and the content problems written with it."""
     try:
         data = json.loads(index_path(cache_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -91,10 +107,13 @@ def read_index(cache_dir: Path) -> list[dict[str, str]] | None:
     now = fingerprint(Path(r) for r in roots)
     if now["folders"] != data.get("folders") or now["files"] != data.get("files"):
         return None
+    errors = data.get("errors", [])
+    if not isinstance(errors, list) or not all(isinstance(e, str) for e in errors):
+        return None
     keys = ("id", "name", "meta", "description")
-    out: list[dict[str, str]] = []
+    out: list[dict[str, Any]] = []
     for t in tracks:
         if not isinstance(t, dict) or not all(isinstance(t.get(k), str) for k in keys):
             return None
-        out.append({k: t[k] for k in keys})
-    return out
+        out.append(t)
+    return out, errors
