@@ -717,6 +717,11 @@ class _EarlyGrade:
     fut: Future[Any] | None = None
     #: The grading job it became, once a handed-out request took it.
     job: int | None = None
+    #: Set under `lock`: the request that took it (its worker then saves the grade the
+    #: moment it lands, as every grade is), and whether the grade came back before.
+    request_id: int | None = None
+    graded: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def early_grading_allowed(backend: Backend, interviewer: Backend) -> bool:
@@ -2112,13 +2117,26 @@ class InterviewSession:
             request.question.id, request.exchange, token, self.grade_clock()
         )
 
-        def work(request: GradeRequest = request) -> Grade:
+        def work(request: GradeRequest = request, sid: str | None = self.session_id) -> Grade:
             if request.question.kind == "coding":  # its hidden tests: a child process
                 from interviewer.commands_coding import with_tests
 
                 request = with_tests(request)
-            # Nothing is saved here: the grade is not the question's until it is taken.
-            return service.grade(backend, request, offline, cancel=token, **options)
+            grade = service.grade(backend, request, offline, cancel=token, **options)
+            # Saved here only once a handed-out request took it (the question ended with
+            # this exchange): then it is the question's grade, saved the moment it lands
+            # even if the window is gone. Taken later, the owner thread saves it.
+            with early.lock:
+                early.graded = True
+                rid = early.request_id
+            if rid is not None and sid is not None:
+                try:
+                    self.store.save_grade(sid, request.question.id, grade)
+                except STORE_ERRORS:
+                    pass  # the owner thread tries again and tells the user
+                else:
+                    self._grades_saved.add(rid)
+            return grade
 
         def done(fut: Future[Any]) -> None:
             early.fut = fut
@@ -2142,6 +2160,8 @@ class InterviewSession:
                 return
             self._grade_queue.remove(request)
             rid = request.request_id
+            with early.lock:
+                early.request_id = rid
             job = early.job = next(self._ids)
             self._grade_jobs[job] = rid
             self._grade_tokens[rid] = early.token

@@ -639,3 +639,73 @@ def test_a_card_taken_half_built_is_finished_by_the_page(qtbot: QtBot) -> None:
     assert texts(view.cards[0]) == scratch_texts(qtbot, view, records, RUBRICS)[0]
     assert [c.record for c in view.cards] == records
     assert len(view.cards[0].criteria) == 2
+
+
+def test_prepared_cards_go_on_the_page_together_and_the_page_is_measured_once(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [graded(f"q{i}") for i in range(1, 6)]
+    view = prepared_view(qtbot, records)
+    # Budget enough for all of them (the real budget is a few cards a turn).
+    monkeypatch.setattr(feedback_module, "INSERT_BUDGET_MS", 60_000.0)
+    monkeypatch.setattr(feedback_module, "BUILD_BUDGET_MS", 60_000.0)
+    fits: list[int] = []
+    fit = view._fit_page
+
+    def counted_fit() -> None:
+        fits.append(len(view.cards))
+        fit()
+
+    monkeypatch.setattr(view, "_fit_page", counted_fit)
+    show(view, records)
+    view._glance_wanted = False  # the index's own turn is not what this test is about
+    view._add_next_card(view._generation)
+    assert len(view.cards) == 5 and not view.building
+    assert fits == [5]  # once, for the whole batch
+    content = view._content
+    assert content is not None and view._layout is not None
+    assert content.height() >= view._layout.totalHeightForWidth(content.width())
+
+
+def test_a_prepared_card_is_laid_out_out_of_sight(qtbot: QtBot) -> None:
+    records = [graded("q1", LONG)]
+    view = prepared_view(qtbot, records)
+    (card,) = stashed(view)
+    assert not card.isVisible()
+    # Its contents have their places already: showing it lays nothing out anew.
+    assert card.inside.geometry() == card.rect()
+    box = card.answers[0]
+    assert box.width() > 0 and box.geometry().bottom() < card.height()
+    assert box.width() <= card.width()
+
+
+def test_a_label_tells_its_layout_only_of_a_width_nobody_measured(qtbot: QtBot) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    lay = QVBoxLayout(host)
+    label = style.plain_label(LONG)
+    lay.addWidget(label)
+    host.resize(400, 300)
+    host.show()
+    qtbot.waitExposed(host)
+    requests: list[int] = []
+
+    class Spy(QWidget):
+        def eventFilter(self, obj: object, event: object) -> bool:
+            from PySide6.QtCore import QEvent
+
+            if obj is host and getattr(event, "type", lambda: None)() == QEvent.Type.LayoutRequest:
+                requests.append(1)
+            return False
+
+    spy = Spy()
+    host.installEventFilter(spy)
+    qtbot.wait(50)
+    requests.clear()  # whatever showing the host still had queued
+    measured = label.heightForWidth(250)
+    label.resize(250, measured)  # a width its layout asked about: nothing to tell
+    qtbot.wait(20)
+    assert requests == []
+    label.resize(137, 40)  # nobody knows its height at this width: the layout is told
+    qtbot.wait(20)
+    assert requests

@@ -80,6 +80,9 @@ CARD_GAP_MS = 15
 #: one piece per 15 ms tick made a 10-question page take 3 to 4 s to complete, nearly all
 #: of it waiting (issue 18).
 BUILD_BUDGET_MS = 8.0
+#: Cards built ahead and measured go on the page together for up to this long per turn:
+#: each turn of their own cost the page one layout and paint more (issue 18).
+INSERT_BUDGET_MS = 20.0
 PIECE_GAP_MS = 1
 #: While the interview runs, question cards of graded answers are built ahead, hidden, a
 #: piece per turn of the event loop this far apart (issue 18): the page after the last
@@ -1018,8 +1021,10 @@ class FeedbackView(QWidget):
             audio_dir=self.audio_dir,
         )
 
-    def _insert(self, card: QuestionCard) -> None:
-        """Put a complete card on the page (afresh if its record changed meanwhile)."""
+    def _insert(self, card: QuestionCard, *, measure: bool = True) -> None:
+        """Put a complete card on the page (afresh if its record changed meanwhile).
+        Without `measure`, the caller makes the page tall enough (`_fit_page`) once it
+        has put a batch of cards on it."""
         grading = card.record.question.id in self._grading
         if card.state != _card_state(card.record, grading and not card.record.grade):
             fresh = QuestionCard(
@@ -1044,11 +1049,15 @@ class FeedbackView(QWidget):
             card.show()
         self._layout.insertWidget(self._cards_at, card)
         self._cards_at += 1
-        if content is not None and content.width() > 0:
-            # Make the page tall enough now: laid out in the page's old height, every
-            # card already there was squeezed and then grown back (all its labels
-            # re-wrapped twice), once per card added: 700 such resizes for a 40-question
-            # page (issue 18).
+        if measure:
+            self._fit_page()
+
+    def _fit_page(self) -> None:
+        """Make the page tall enough now: laid out in the page's old height, every card
+        already there was squeezed and then grown back (all its labels re-wrapped twice),
+        once per card added: 700 such resizes for a 40-question page (issue 18)."""
+        content = self._content
+        if self._layout is not None and content is not None and content.width() > 0:
             needed = self._layout.totalHeightForWidth(content.width())
             if needed > content.height():
                 content.resize(content.width(), needed)
@@ -1193,22 +1202,46 @@ class FeedbackView(QWidget):
             return
         began = time.perf_counter()
         width = self._card_width()
+        batch = 0  # cards put on the page this turn, measured together at the end
         while True:  # at least one piece, then more while the budget lasts
             card = self._building
             if card is None:
                 if not self._pending:
-                    return
+                    break
                 self._building = self._next_card(progressive=True)
             elif not card.complete:
                 card.build_step()
             elif not card.measure_step(width):
                 # Built and measured out of sight, then put on the page whole: the page
-                # is laid out and painted once per card, not once per piece (issue 18).
+                # is laid out and painted once per batch of cards, not once per piece
+                # (issue 18). Cards built ahead need nothing more: as many go on the
+                # page in one turn as the budget allows, and the page is measured once.
                 self._building = None
-                self._insert(card)
+                self._insert(card, measure=False)
+                batch += 1
+                spent = (time.perf_counter() - began) * 1000
+                if self._next_is_ready(width) and spent < INSERT_BUDGET_MS:
+                    continue
             if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
                 break
-        QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
+        if batch:
+            self._fit_page()
+        if self._pending or self._building is not None:
+            QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
+
+    def _next_is_ready(self, width: int) -> bool:
+        """The next pending card was built ahead and measured at `width`: putting it on
+        the page only adds it."""
+        if not self._pending:
+            return False
+        _number, rec, _rubric = self._pending[0]
+        held = self._prepared.get(id(rec))
+        return (
+            held is not None
+            and held[1].record is rec
+            and held[1].complete
+            and held[1].measured_at == width
+        )
 
     # ------------------------------------------------------------------ building
 
@@ -1424,6 +1457,13 @@ def _measure_steps(card: QuestionCard, width: int) -> Iterator[None]:
                 item.sizeHint()
             yield
     card.resize(width, card.heightForWidth(width))
+    if top is not None and card.inside is not card:
+        yield
+        # Lay the card's contents out at that size now, out of sight: a hidden widget's
+        # resize waits for its show, which then laid all of it out while the card went
+        # on the page (3-9 ms a card; issue 18).
+        card.inside.setGeometry(card.rect())
+        top.activate()
 
 
 def _card_state(record: QuestionRecord, grading: bool) -> tuple[object, ...]:

@@ -193,7 +193,13 @@ class WrapLabel(QLabel):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.wordWrap() and event.oldSize().width() != event.size().width():
+        width = event.size().width()
+        # Only when nothing measured this width yet: a layout that gave the label this
+        # width asked for its height at it first (and it is remembered), so telling it
+        # again only queued a layout of the whole page per label shown (about a hundred
+        # per feedback card; issue 18).
+        unmeasured = self._heights is None or width not in self._heights
+        if self.wordWrap() and event.oldSize().width() != width and unmeasured:
             self.updateGeometry()
 
 
