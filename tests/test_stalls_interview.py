@@ -13,9 +13,11 @@ not timed: the counts do not depend on the machine.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.models import Turn
@@ -210,3 +212,102 @@ def test_a_streamed_word_too_long_for_the_bubble_widens_the_page(transcript: Tra
     assert lay is not None
     assert live.width() >= lay.totalMinimumSize().width()  # the page made room
     assert live.height() == _natural_height(live)
+
+
+# -------------------------------------------------------------- a submitted answer (issue 18)
+
+
+def _real_narrowest(bubble: Bubble) -> int:
+    """How narrow QLabel itself says the text can be (its own, costly, measurement)."""
+    return QLabel.minimumSizeHint(bubble.body).width()
+
+
+@pytest.mark.parametrize(
+    "role, text",
+    [
+        ("candidate", ANSWER),
+        ("candidate", "See https://example.org/" + "a" * 40),
+        ("interviewer", QUESTION),
+        ("interviewer", "Try `cross_validation_score_for_models` on **overfitting**."),
+    ],
+)
+def test_a_bubble_knows_its_widest_word_without_qlabel_measuring_it(
+    qtbot: QtBot, role: str, text: str
+) -> None:
+    bubble = Bubble(role, "You")
+    qtbot.addWidget(bubble)
+    bubble.set_text(text)
+    estimate = bubble.body.minimumSizeHint().width()
+    real = _real_narrowest(bubble)
+    if role == "candidate":  # plain text: the same words, the same font
+        assert abs(estimate - real) <= 2
+    else:  # Markdown is drawn in other fonts too: never narrower than QLabel, not far off
+        assert real <= estimate <= real * 1.5
+    assert bubble.body.sizeHint().width() == estimate  # no natural width worked out
+
+
+def test_a_new_turn_on_screen_takes_a_bubble_built_ahead(transcript: Transcript) -> None:
+    built: list[Bubble] = []
+    original = _CountingBubble.__init__
+
+    def counting_init(self: Bubble, *args: object, **kwargs: object) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    _wait_until(lambda: set(transcript._spares) == set(interview.SPARE_ROLES))
+    spare_row, spare = transcript._spares["candidate"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_CountingBubble, "__init__", counting_init)
+        transcript.add_turn(Turn(role="candidate", kind="answer", text=ANSWER))
+    assert built == []  # nothing made while the answer lands
+    assert transcript.bubbles[-1] is spare and spare.text == ANSWER
+    assert not spare_row.isHidden()
+    _settle()
+    assert spare.height() == _natural_height(spare)
+    assert _space_under_last_turn(transcript) <= 16 + 1
+    # Another spare is built later, not now.
+    assert "candidate" not in transcript._spares
+    _wait_until(lambda: "candidate" in transcript._spares)
+    assert transcript._spares["candidate"][0].isHidden()  # out of sight, off the page
+
+
+def test_a_hidden_transcript_builds_its_turns_as_they_come(qtbot: QtBot) -> None:
+    view = Transcript()
+    qtbot.addWidget(view)
+    _wait_until(lambda: set(view._spares) == set(interview.SPARE_ROLES))
+    view.add_turn(Turn(role="interviewer", kind="question", text=QUESTION))
+    assert (
+        view.bubbles[-1] is not view._spares["interviewer"][1]
+    )  # spares wait for a page on screen
+
+
+def _wait_until(condition: Callable[[], bool], timeout_ms: int = 5000) -> None:
+    from PySide6.QtTest import QTest
+
+    waited = 0
+    while not condition():
+        assert waited < timeout_ms, "timed out"
+        QTest.qWait(10)
+        waited += 10
+
+
+def test_a_store_write_is_told_in_a_turn_of_its_own_and_in_order(qtbot: QtBot) -> None:
+    from interviewer.gui.controller import QtStoreWriter
+    from interviewer.gui.workers import running_ops
+
+    writer = QtStoreWriter()
+    told: list[int] = []
+
+    def work(n: int) -> Callable[[], int]:
+        return lambda: n
+
+    for n in range(5):
+        writer.run(work(n), lambda result, _error: told.append(result))
+    assert writer.flush(5)
+    # The work is done, its outcomes are on their way: still counted as running, so a
+    # test's settle() (and closing) waits for them.
+    assert running_ops() > 0 and told == []
+    QCoreApplication.processEvents()  # the first outcomes come back, and are sent on
+    assert told == []
+    qtbot.waitUntil(lambda: running_ops() == 0)
+    assert told == [0, 1, 2, 3, 4]

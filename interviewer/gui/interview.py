@@ -12,13 +12,17 @@ through `self.confirm` so tests can answer it.
 
 from __future__ import annotations
 
+import heapq
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QFont,
     QFontDatabase,
+    QFontMetrics,
     QKeyEvent,
     QKeySequence,
     QPaintEvent,
@@ -93,19 +97,58 @@ class AnswerEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class _BubbleInside(QWidget):
-    """A bubble's contents (caption, text, notes): tells the bubble when they change size."""
+#: Markdown that takes no room of its own on screen: emphasis, code and heading marks,
+#: and a link's target (its text is shown).
+_MARKUP = re.compile(r"\]\([^)\s]*\)|[*_`#>\[\]]")
+#: Where a line may break: spaces, and after a slash or a hyphen (as Qt breaks them).
+_BREAKS = re.compile(r"\s+|(?<=[/-])")
 
-    def __init__(self, bubble: Bubble) -> None:
-        super().__init__(bubble)
-        self._bubble = bubble
 
-    def event(self, event: QEvent) -> bool:
-        done = super().event(event)
-        if event.type() == QEvent.Type.LayoutRequest:
-            # Qt has laid the contents out again (the layout acts before this handler).
-            self._bubble.contents_changed()
-        return done
+class _BodyText(QLabel):
+    """A bubble's text: a word-wrapped label whose size hints are cheap (issue 18).
+
+    Asked for its size hints, QLabel lays a word-wrapped text out three times (at a
+    natural width it finds by trial, on one line, and a word per line): 3-12 ms for a long
+    answer on the GUI thread, again after every streamed piece. The transcript needs
+    neither the natural width nor the one-line height: a bubble is as tall as QLabel's
+    own (exact) height for the bubble's width says, and only as narrow as its widest word
+    allows, which is measured here from the text's few longest words (markup left out).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._narrowest: tuple[str, str, int] | None = None  # text, font, width
+
+    def narrowest(self) -> int:
+        """The widest word's width (px): the narrowest the text can be laid out."""
+        text, font = self.text(), self.font().key()
+        known = self._narrowest
+        if known is not None and known[0] == text and known[1] == font:
+            return known[2]
+        plain = self.textFormat() == Qt.TextFormat.PlainText
+        words = _BREAKS.split(text if plain else _MARKUP.sub("", text))
+        longest = heapq.nlargest(3, words, key=len)
+        fonts = [self.font()]
+        if not plain:  # a word may be bold or code: the wider of the two
+            bold = QFont(fonts[0])
+            bold.setBold(True)
+            fonts = [bold, QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)]
+        width = max(
+            (QFontMetrics(f).horizontalAdvance(word) for f in fonts for word in longest),
+            default=0,
+        )
+        # Rendered Markdown differs a little (its own code font, marks kept or not).
+        width = 1 + (width if plain else width * 115 // 100)
+        margins = self.contentsMargins()
+        width += margins.left() + margins.right() + 2 * self.margin()
+        self._narrowest = (text, font, width)
+        return width
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.narrowest(), self.fontMetrics().height())
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
 
 
 class Bubble(QFrame):
@@ -123,6 +166,11 @@ class Bubble(QFrame):
     so again only when its text or its width changes its height. Streaming into the
     newest turn then lays out only that turn, and only when a piece makes it taller; a
     page that must grow grows before laying out (no turn is squeezed for a pass).
+
+    The bubble changes its own contents (`set_text`, `set_caption`, `set_meta`,
+    `set_body_font`) and measures them again right then, on the Python side: its contents
+    widget overrides nothing (an override of `event` ran Python, and could wait for the
+    interpreter, for every event of every bubble: each paint, move and resize).
     """
 
     RADIUS = 8.0
@@ -133,20 +181,19 @@ class Bubble(QFrame):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.role = role
         self._heights: dict[int, int] = {}
-        self._hint: QSize | None = None
         #: The width the bubble will get before a layout gave it one (0: unknown).
         self.expected_width = 0
         # The width the page was last told the height for.
         self._told_at: int | None = None
-        self._min_width = -1  # the narrowest it said it could be
+        self._narrow: int | None = None  # the narrowest it can be (None: not measured)
         #: The contents' widget and its layout (kept at the bubble's own size).
-        self.inside: QWidget = _BubbleInside(self)
+        self.inside = QWidget(self)
         lay = QVBoxLayout(self.inside)
         lay.setContentsMargins(12, 8, 12, 10)
         lay.setSpacing(4)
         self.caption = QLabel(caption)
         self.caption.setFont(scaled_font(self, 0.9, bold=True))
-        self.body = QLabel()
+        self.body = _BodyText()
         self.body.setWordWrap(True)
         self.body.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -184,10 +231,22 @@ class Bubble(QFrame):
         self.text = text
         self.body.setText(text)
         self.body.setAccessibleName(f"{self.caption.text()}: {text}")
+        self.contents_changed()
+
+    def set_caption(self, text: str) -> None:
+        if text != self.caption.text():
+            self.caption.setText(text)
+            self.body.setAccessibleName(f"{text}: {self.text}")
+            self.contents_changed()
 
     def set_meta(self, text: str) -> None:
         self.meta.setText(text)
         self.meta.setVisible(bool(text))
+        self.contents_changed()
+
+    def set_body_font(self, font: QFont) -> None:
+        self.body.setFont(font)
+        self.contents_changed()
 
     # -------------------------------------------------------------- measuring
 
@@ -204,21 +263,18 @@ class Bubble(QFrame):
 
     def forget_heights(self) -> None:
         self._heights.clear()
-        self._hint = None
+        self._narrow = None
 
     def contents_changed(self) -> None:
-        """The contents were laid out again: tell the page only if the bubble's height at
-        its width or its widths changed (most streamed pieces change neither)."""
-        hint = self._hint
+        """The contents changed: tell the page only if the bubble's height at its width or
+        how narrow it can be changed (most streamed pieces change neither)."""
+        lay = self._layout()
+        # A label not shown yet does not tell the layout that it changed.
+        lay.invalidate()
         width = self._width()
-        if hint is not None and self._told_at == width:
-            lay = self._layout()
-            now = (
-                lay.totalHeightForWidth(width),
-                lay.totalSizeHint().width(),
-                lay.totalMinimumSize().width(),
-            )
-            if now == (self._heights.get(width), hint.width(), self._min_width):
+        if self._narrow is not None and self._told_at == width:
+            now = (lay.totalHeightForWidth(width), lay.totalMinimumSize().width())
+            if now == (self._heights.get(width), self._narrow):
                 return
         self._changed()
 
@@ -239,17 +295,21 @@ class Bubble(QFrame):
         width = self._told_at = self._width()
         return self.heightForWidth(width) if width > 0 else 0
 
+    def _narrowest(self) -> int:
+        narrow = self._narrow
+        if narrow is None:
+            narrow = self._narrow = self._layout().totalMinimumSize().width()
+        return narrow
+
     def sizeHint(self) -> QSize:
-        cached = self._hint
-        if cached is None:
-            cached = self._hint = self._layout().totalSizeHint()  # every label wraps
-        return QSize(cached.width(), self._height())
+        """As `minimumSizeHint`: a row gives its bubble all its width anyway, and a natural
+        width would cost a layout of the text at yet another width."""
+        return QSize(self._narrowest(), self._height())
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as the contents allow, as tall as the bubble is at its width: the
         transcript grows to fit before it lays the turns out."""
-        self._min_width = self._layout().totalMinimumSize().width()
-        return QSize(self._min_width, self._height())
+        return QSize(self._narrowest(), self._height())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -273,6 +333,11 @@ class Bubble(QFrame):
         painter.end()
 
 
+#: How far a bubble is indented on the other speaker's side (px).
+ROW_INDENT = 56
+#: Speakers whose next bubble is built ahead, and how long after one was used (ms).
+SPARE_ROLES = ("candidate", "interviewer")
+SPARE_DELAY_MS = 150
 #: How often streamed text is repainted (ms): smooth to the eye, cheap for the layout.
 STREAM_PAINT_MS = 40
 #: The conversation pane's minimum height (px), and its smaller one while code is typed.
@@ -291,6 +356,10 @@ class Transcript(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._inner = QWidget()
         self._inner.setObjectName("transcriptInner")
+        # The turns stand from the top: a page that grows by a turn repaints only what is
+        # new, not every turn on screen (each bubble's paint runs Python, and can wait for
+        # the interpreter while gradings run), issue 18.
+        self._inner.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self._layout = QVBoxLayout(self._inner)
         self._layout.setContentsMargins(16, 16, 16, 16)
         self._layout.setSpacing(12)
@@ -300,6 +369,16 @@ class Transcript(QScrollArea):
         self.setWidget(self._inner)
         self.bubbles: list[Bubble] = []
         self._live: Bubble | None = None
+        # A bubble of each speaker is built ahead, out of sight, a while after one was
+        # used: a new turn then only fills one in. Building one (a dozen Qt objects) took
+        # 3-15 ms of the GUI thread, the most while gradings hold the interpreter, in the
+        # same turn as a submitted answer or the next question (issue 18).
+        self._spares: dict[str, tuple[QWidget, Bubble]] = {}
+        self._spare_timer = QTimer(self)
+        self._spare_timer.setSingleShot(True)
+        self._spare_timer.setInterval(SPARE_DELAY_MS)
+        self._spare_timer.timeout.connect(self._on_build_spare)
+        self._spare_timer.start()
         self._stick = True
         # Streamed text is shown at most every STREAM_PAINT_MS: each update re-lays out
         # the transcript, and a model can send a hundred pieces a second.
@@ -320,22 +399,47 @@ class Transcript(QScrollArea):
         self._live = None
         self._stick = True
 
-    def _add(self, role: str, caption: str) -> Bubble:
+    def _build_row(self, role: str, spare: bool = False) -> tuple[QWidget, Bubble]:
+        """A bubble in its row; a spare is hidden until `_add` shows it."""
         # Each bubble sits in a row indented on the other speaker's side, like a chat.
         row = QWidget(self._inner)
+        if spare:
+            row.hide()  # stays hidden when the page shows, until it joins the page
         row_lay = QHBoxLayout(row)
-        indent = 56
         if role == "candidate":
-            row_lay.setContentsMargins(indent, 0, 0, 0)
+            row_lay.setContentsMargins(ROW_INDENT, 0, 0, 0)
         else:
-            row_lay.setContentsMargins(0, 0, indent, 0)
-        bubble = Bubble(role, caption, row)
+            row_lay.setContentsMargins(0, 0, ROW_INDENT, 0)
+        bubble = Bubble(role, "", row)
+        row_lay.addWidget(bubble)
+        row.ensurePolished()  # the style's work too, not when it joins the page
+        return row, bubble
+
+    def _on_build_spare(self) -> None:
+        """Build one missing spare bubble; the next one on a later turn."""
+        for role in SPARE_ROLES:
+            if role not in self._spares:
+                self._spares[role] = self._build_row(role, spare=True)
+                break
+        if any(role not in self._spares for role in SPARE_ROLES):
+            self._spare_timer.start()
+
+    def _add(self, role: str, caption: str) -> Bubble:
+        # A spare only on a page on screen: the row is shown at once, at the page's width.
+        shown = self._inner.isVisible() and self._inner.testAttribute(RESIZED)
+        spare = self._spares.pop(role, None) if shown else None
+        row, bubble = spare if spare is not None else self._build_row(role)
+        bubble.set_caption(caption)
         # Measured at the width it will get, so the first layout pass is the last.
         margins = self._layout.contentsMargins()
-        room = self._inner.width() - margins.left() - margins.right() - indent
-        bubble.expected_width = room if self._inner.testAttribute(RESIZED) else 0
-        row_lay.addWidget(bubble)
+        width = self._inner.width() - margins.left() - margins.right()
+        bubble.expected_width = width - ROW_INDENT if self._inner.testAttribute(RESIZED) else 0
         self._layout.insertWidget(self._layout.count() - 1, row)
+        if spare is not None:
+            # Shown now (a new row is shown a turn later), at its width: one layout pass.
+            row.resize(width, row.height())
+            row.show()
+            self._spare_timer.start()  # another one, later
         self.bubbles.append(bubble)
         return bubble
 
@@ -352,7 +456,7 @@ class Transcript(QScrollArea):
                 text += f" · {GENERATED_MARK}"  # a question a model wrote for the job target
             bubble = self._live if self._live is not None else self._add("interviewer", text)
             self._live = None
-            bubble.caption.setText(text)
+            bubble.set_caption(text)
             bubble.set_text(turn.text)
             return
         if turn.role == "candidate":
@@ -935,7 +1039,7 @@ class InterviewView(QWidget):
         for rec in engine.records:
             answers = [t for t in rec.turns if t.role == "candidate"]
             if answers and answers[0] is turn and rec.question.kind == "coding":
-                bubbles[-1].body.setFont(
+                bubbles[-1].set_body_font(
                     QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
                 )
                 return
