@@ -38,10 +38,8 @@ window's, over the child's.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import gc
-import html
 import importlib
 import json
 import os
@@ -55,8 +53,8 @@ from typing import TYPE_CHECKING, Any
 # Not `Qt`: the first use of PySide6's Qt namespace builds all of its 145 enum classes
 # (50-100 ms, a third of a bare window's whole start), so the first frame is made
 # without it and the names that need it are looked up after (`_qt()`).
-from PySide6.QtCore import QObject, QSize, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -68,7 +66,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedLayout,
     QStatusBar,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -81,6 +78,8 @@ from interviewer.storage.paths import app_paths
 from interviewer.storage.track_index import read_index_and_errors
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from interviewer.gui.home import HomeView
 
 #: The same as main_window.APP_NAME, DEFAULT_SIZE and MIN_SIZE (that module is not
@@ -227,16 +226,21 @@ class TrackLines(QStyledItemDelegate):
         height = QFontMetrics(bold).height() + QFontMetrics(small).height() + 2 * self.PAD + 2
         return QSize(200, height)
 
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # the base class paints background and selection; we paint text
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        # Without QStyle's Python type (its enums take 20-30 ms to set up, a tenth of a
+        # bare window's start): the style draws the item in C++ (`super().paint`), and
+        # the selected row is the list's current one (a single-selection list).
+        super().paint(painter, option, index)
         text = str(index.data() or "")
         name, _, meta = text.partition("\n")
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        view = self.parent()
+        selected = isinstance(view, QListWidget) and view.currentRow() == index.row()
         bold, small = self._fonts(option)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        opt = option
         pal = opt.palette
         main = pal.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -258,7 +262,8 @@ class TrackLines(QStyledItemDelegate):
 
 def _plain(text: str) -> str:
     """Text shown as written (the labels' automatic format without the Qt enum)."""
-    return f"<p>{html.escape(text)}</p>"
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<p>{escaped}</p>"  # html.escape's, quotes aside (not in an attribute)
 
 
 #: How long a thread runs Python before handing the interpreter lock to a waiting one
@@ -771,6 +776,8 @@ class Loader(QObject):
         window = self.window
         if window is not None:
             window.controller.flush_writes(STORE_CLOSE_WAIT_MS)
+            from PySide6.QtCore import QThreadPool
+
             QThreadPool.globalInstance().waitForDone(STORE_CLOSE_WAIT_MS)
             window.controller.store.close()
         elif self.parts is not None:
@@ -814,6 +821,8 @@ def _preload_multimedia() -> None:
     device query that must run on the window's thread (`_warm_media`) finds them in
     memory. Loading a library does not make a Qt object or a Python type; anything
     missing is left to that query, which reports it the usual way."""
+    import ctypes
+
     import PySide6
 
     folder = Path(PySide6.__file__).parent / "Qt" / "plugins" / "multimedia"
