@@ -187,6 +187,7 @@ def test_choices_made_on_the_home_screen_carry_over_and_are_saved(qtbot: QtBot) 
     assert home.count.value() == 1
     assert home.difficulty.currentData() == "hard"
     assert home.adaptive.isChecked()
+    assert not home.unsaved  # written before the window took the screen over
     saved = load_home_choices(home_choices_file(app_paths().settings_file))
     assert saved.track_id == index[1]["id"]
     assert saved.tracks[index[1]["id"]].questions == 1
