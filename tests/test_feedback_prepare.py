@@ -9,6 +9,7 @@ nothing depends on how fast the machine is.
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -709,3 +710,37 @@ def test_a_label_tells_its_layout_only_of_a_width_nobody_measured(qtbot: QtBot) 
     label.resize(137, 40)  # nobody knows its height at this width: the layout is told
     qtbot.wait(20)
     assert requests
+
+
+def test_a_filling_page_keeps_its_scroll_bar_so_its_width_never_changes(qtbot: QtBot) -> None:
+    records = [graded(f"q{i}") for i in range(1, 4)]
+    view = prepared_view(qtbot, records)
+    width = view._card_width()
+    show(view, records)
+    bar = view.scroll_area.verticalScrollBarPolicy()
+    assert bar == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.scroll_area.verticalScrollBarPolicy() == (Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    # Every card was put on the page at the width it was measured at: none measured anew.
+    assert all(c.measured_at == width for c in view.cards)
+
+
+def test_cards_put_on_the_page_are_in_their_places_at_the_end_of_the_turn(
+    qtbot: QtBot,
+) -> None:
+    records = [graded(f"q{i}") for i in range(1, 5)]
+    view = prepared_view(qtbot, records)
+    show(view, records)
+    overview = view._overview_box
+    assert overview is not None
+    generation = view._generation
+    content = view._content
+    assert content is not None
+    content.resize(content.width(), 100_000)  # tall already: growing it lays out nothing
+    while view.building:
+        view._add_next_card(generation)  # one turn, no event loop in between
+        boxes = [c.geometry() for c in view.cards]
+        # Not left at the top of the page (over the overview) or on top of one another
+        # until a later layout.
+        assert all(box.top() > overview.geometry().bottom() for box in boxes)
+        assert all(a.bottom() < b.top() for a, b in itertools.pairwise(boxes))

@@ -890,6 +890,11 @@ class FeedbackView(QWidget):
         self._layout = lay
         if not progressive:
             self.finish_pending()
+        # A page filling in is laid out at the width it will have once it is longer than
+        # the window, the width its cards were built ahead at: appearing halfway, the
+        # scroll bar narrowed the page and every card on it was measured again (95 ms
+        # in one turn for a 40-question page; issue 18). Back to "as needed" once whole.
+        self._scroll_bar_while_filling(progressive and len(pending) > 1)
         self._set_content(content)
         self.scroll_area.verticalScrollBar().setValue(0)
         if progressive and (self._pending or self._glance_wanted):
@@ -925,6 +930,7 @@ class FeedbackView(QWidget):
             self._insert(building)
         while self._pending:
             self._add_card()
+        self._scroll_bar_while_filling(False)
 
     def update_results(
         self,
@@ -1217,17 +1223,32 @@ class FeedbackView(QWidget):
                 # (issue 18). Cards built ahead need nothing more: as many go on the
                 # page in one turn as the budget allows, and the page is measured once.
                 self._building = None
+                if not batch and self._layout is not None:
+                    # Showing a card lays its parent out at once, every card on the page:
+                    # not once per card of a batch (a 40-question page; issue 18).
+                    self._layout.setEnabled(False)
                 self._insert(card, measure=False)
                 batch += 1
                 spent = (time.perf_counter() - began) * 1000
                 if self._next_is_ready(width) and spent < INSERT_BUDGET_MS:
+                    self._building = self._next_card(progressive=True)
                     continue
             if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
                 break
         if batch:
+            if self._layout is not None:
+                self._layout.setEnabled(True)
             self._fit_page()
         if self._pending or self._building is not None:
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
+        else:
+            self._scroll_bar_while_filling(False)
+
+    def _scroll_bar_while_filling(self, on: bool) -> None:
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOn if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        self.scroll_area.setVerticalScrollBarPolicy(policy)
 
     def _next_is_ready(self, width: int) -> bool:
         """The next pending card was built ahead and measured at `width`: putting it on
