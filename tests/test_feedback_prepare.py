@@ -744,3 +744,29 @@ def test_cards_put_on_the_page_are_in_their_places_at_the_end_of_the_turn(
         # until a later layout.
         assert all(box.top() > overview.geometry().bottom() for box in boxes)
         assert all(a.bottom() < b.top() for a, b in itertools.pairwise(boxes))
+
+
+def test_a_selectable_label_becomes_selectable_when_the_pointer_is_over_it(
+    qtbot: QtBot,
+) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    label = style.plain_label(LONG, selectable=True)
+    assert isinstance(label, style.WrapLabel)
+    qtbot.addWidget(label)
+    label.resize(300, 200)
+    heights = [label.heightForWidth(w) for w in (180, 333, 517)]
+    # No text document yet (half a feedback card's memory): nothing to select from.
+    assert not label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert label.cursor().shape() == Qt.CursorShape.IBeamCursor
+    enter = QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5))
+    QApplication.sendEvent(label, enter)
+    assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    label.setSelection(0, 4)
+    assert label.selectedText() == LONG[:4]
+    label._forget()  # measured again, through its text document now: the same heights
+    assert [label.heightForWidth(w) for w in (180, 333, 517)] == heights
+    plain = style.plain_label(LONG)
+    assert plain.cursor().shape() != Qt.CursorShape.IBeamCursor

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.content import ContentLibrary
@@ -78,8 +80,18 @@ def reader() -> SessionStore:
 
 def kill(app: StoredApp) -> None:
     """Stand-in for SIGKILL: the app forgets the interview without saving or marking it
-    (`abandon` writes nothing), and whatever its workers still return is ignored."""
+    (`abandon` writes nothing), and whatever its workers still return is ignored.
+
+    A killed process's session lock goes with it at once; here it is let go once the
+    writes queued before are done, on a later turn of the event loop: the next app must
+    not be launched before (it said "open in another process" about one run in ten)."""
+    lock = app.controller.session._lock
     app.controller.abandon()
+    deadline = time.monotonic() + 10
+    while lock is not None and lock.held and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    assert lock is None or not lock.held, "the killed app never let go of its session"
 
 
 def answer(qtbot: QtBot, app: StoredApp, text: str) -> None:

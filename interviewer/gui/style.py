@@ -14,7 +14,15 @@ import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QEnterEvent,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -156,6 +164,24 @@ class WrapLabel(QLabel):
     _measured: tuple[int, QSize] | None = None
     _natural: QSize | None = None
     _heights: dict[int, int] | None = None
+    _select_later = False
+
+    def select_on_pointer(self) -> None:
+        """Selectable with the mouse, from the moment the pointer is first over it.
+
+        A selectable label carries a whole text document (about 30 KB, and measured
+        through it): half the memory of a feedback card and a third of the time to build
+        and measure it, for labels hardly anyone selects from (issue 18). The mouse is
+        over the label before it can select anything, so nobody can tell; its height at
+        any width is the same either way."""
+        self._select_later = True
+        self.setCursor(Qt.CursorShape.IBeamCursor)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        if self._select_later:
+            self._select_later = False
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().enterEvent(event)
 
     def _forget(self) -> None:
         self._measured = self._natural = self._heights = None
@@ -217,8 +243,7 @@ def plain_label(
     label.setText(soft_wrap(text) if wrap else text)
     label.setWordWrap(wrap)
     if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setCursor(Qt.CursorShape.IBeamCursor)
+        label.select_on_pointer()
     if muted:
         set_muted(label)
     return label
