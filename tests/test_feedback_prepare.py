@@ -770,3 +770,43 @@ def test_a_selectable_label_becomes_selectable_when_the_pointer_is_over_it(
     assert [label.heightForWidth(w) for w in (180, 333, 517)] == heights
     plain = style.plain_label(LONG)
     assert plain.cursor().shape() != Qt.CursorShape.IBeamCursor
+
+
+def _index_rows(view: FeedbackView) -> list[str]:
+    box = view._glance_box
+    assert box is not None
+    return [b.full_text for b in box.findChildren(feedback_module._ElidedButton)]
+
+
+def test_a_long_question_index_is_added_a_few_rows_a_turn(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feedback_module, "GLANCE_ROWS_PER_TURN", 2)
+    records = [graded(f"q{i}") for i in range(1, 6)]
+    view = shown_view(qtbot)
+    show(view, records)
+    generation = view._generation
+    view._add_next_card(generation)  # the index and its first rows, no card yet
+    assert len(_index_rows(view)) == 2 and view.cards == [] and view.building
+    view._add_next_card(generation)
+    assert len(_index_rows(view)) == 4
+    qtbot.waitUntil(lambda: not view.building)
+    assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]
+    assert len(view.cards) == 5
+
+
+def test_grades_landing_while_the_index_is_added_give_one_whole_index(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feedback_module, "GLANCE_ROWS_PER_TURN", 2)
+    records = [graded(f"q{i}") for i in range(1, 6)]
+    view = shown_view(qtbot)
+    show(view, records)
+    view._add_next_card(view._generation)
+    assert len(_index_rows(view)) == 2
+    records[4].grade = grade("q5", score=20.0)
+    view.update_results(records, summarize(records), RUBRICS)
+    qtbot.waitUntil(lambda: not view.building)
+    assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]
+    view.finish_pending()
+    assert len(_index_rows(view)) == 5

@@ -88,6 +88,8 @@ PIECE_GAP_MS = 1
 #: piece per turn of the event loop this far apart (issue 18): the page after the last
 #: answer then only adds them. Wider apart than at the end: the candidate is typing.
 PREPARE_GAP_MS = 12
+#: Rows of the question index added per turn of the event loop.
+GLANCE_ROWS_PER_TURN = 12
 PREPARE_BUDGET_MS = 4.0
 #: The feedback page's left and right margins together (px).
 CONTENT_MARGINS = 36
@@ -822,6 +824,9 @@ class FeedbackView(QWidget):
         #: The question index is still to be added (a progressive page adds it after
         #: the overview's first frame).
         self._glance_wanted = False
+        #: Rows of the question index still to add (a long index is added a few rows a
+        #: turn: 40 rows in one go took 30-40 ms; issue 18).
+        self._glance_rows: list[tuple[int, QuestionRecord]] = []
         #: The card being built out of sight, a piece per turn, before it goes on the page.
         self._building: QuestionCard | None = None
         self._show_empty()
@@ -864,6 +869,7 @@ class FeedbackView(QWidget):
         shown = [r for r in records if r.status != "unasked"]
         unasked = [r for r in records if r.status == "unasked"]
         self._glance_box = None
+        self._glance_rows = []
         self._glance_wanted = bool(shown) and progressive
         if shown and not progressive:
             self._glance_box = self._glance(self._numbered(records))
@@ -917,11 +923,8 @@ class FeedbackView(QWidget):
 
     def finish_pending(self) -> None:
         """Add every card not added yet, and finish every card, now."""
-        if self._glance_wanted and self._layout is not None and self._shown is not None:
-            self._glance_wanted = False
-            self._glance_box = self._glance(self._numbered(self._shown[0]))
-            self._layout.insertWidget(1, self._glance_box)
-            self._cards_at += 1
+        while self._glance_wanted and self._layout is not None and self._shown is not None:
+            self._add_glance_rows(len(self._shown[0]))
         for card in self.cards:
             card.finish()
         building, self._building = self._building, None
@@ -970,6 +973,8 @@ class FeedbackView(QWidget):
         self._overview_box = self._swap(self._overview_box, self._overview(summary, reports))
         if self._glance_box is not None:
             self._glance_box = self._swap(self._glance_box, self._glance(self._numbered(records)))
+            self._glance_rows = []  # the new index is whole
+            self._glance_wanted = False
         for i, card in enumerate(self.cards):
             grading_now = card.record.question.id in self._grading
             if card.state == _card_state(card.record, grading_now and not card.record.grade):
@@ -1198,12 +1203,8 @@ class FeedbackView(QWidget):
         if generation != self._generation:
             return  # newer results replaced these
         if self._glance_wanted:
-            # The question index, in a turn of its own after the overview's first frame.
-            self._glance_wanted = False
-            assert self._layout is not None and self._shown is not None
-            self._glance_box = self._glance(self._numbered(self._shown[0]))
-            self._layout.insertWidget(1, self._glance_box)
-            self._cards_at += 1
+            # The question index, in turns of its own after the overview's first frame.
+            self._add_glance_rows(GLANCE_ROWS_PER_TURN)
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
             return
         began = time.perf_counter()
@@ -1393,6 +1394,21 @@ class FeedbackView(QWidget):
             grid.addWidget(plain_label(bar.text, wrap=False), i, 2)
         return grid
 
+    def _add_glance_rows(self, count: int) -> None:
+        """Add the question index to the page (first call) and `count` more of its rows."""
+        assert self._layout is not None and self._shown is not None
+        if self._glance_box is None:
+            self._glance_box = self._glance(())
+            self._glance_rows = self._numbered(self._shown[0])
+            self._layout.insertWidget(1, self._glance_box)
+            self._cards_at += 1
+        lay = self._glance_box.layout()
+        assert isinstance(lay, QVBoxLayout)
+        rows, self._glance_rows = self._glance_rows[:count], self._glance_rows[count:]
+        for number, rec in rows:
+            self._glance_row(lay, number, rec)
+        self._glance_wanted = bool(self._glance_rows)
+
     def _glance(self, numbered: Sequence[tuple[int, QuestionRecord]]) -> QFrame:
         """A clickable index of the questions, so ten of them stay easy to navigate."""
         box = style.card(name="glanceCard")
@@ -1401,25 +1417,29 @@ class FeedbackView(QWidget):
         lay.setSpacing(2)
         lay.addWidget(style.section_title("Questions"))
         for number, rec in numbered:
-            row = QHBoxLayout()
-            row.setSpacing(8)
-            link = _ElidedButton(f"{number}. {' '.join(rec.question.text.split())}")
-            link.setAccessibleName(f"Go to question {number}")
-            link.setToolTip(rec.question.text)
-            link.clicked.connect(lambda _=False, r=rec: self._on_glance_clicked(r))
-            row.addWidget(link, 1)
-            for flag in rec.grade.flags if rec.grade else []:
-                if flag in _GLANCE_FLAGS:
-                    chip = _flag_chip(flag)
-                    chip.setText(_GLANCE_FLAGS[flag])
-                    row.addWidget(chip)
-            found = len(V.red_flags(rec.grade)) if rec.grade else 0
-            if found:
-                text = plural(found, "red flag")
-                row.addWidget(Chip(text, style.DANGER, tooltip=f"{text} in this answer"))
-            row.addWidget(QuestionCard._score_chip(rec, grading=rec.question.id in self._grading))
-            lay.addLayout(row)
+            self._glance_row(lay, number, rec)
         return box
+
+    def _glance_row(self, lay: QVBoxLayout, number: int, rec: QuestionRecord) -> None:
+        """One row of the index: the question, its flags and its score."""
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        link = _ElidedButton(f"{number}. {' '.join(rec.question.text.split())}")
+        link.setAccessibleName(f"Go to question {number}")
+        link.setToolTip(rec.question.text)
+        link.clicked.connect(lambda _=False, r=rec: self._on_glance_clicked(r))
+        row.addWidget(link, 1)
+        for flag in rec.grade.flags if rec.grade else []:
+            if flag in _GLANCE_FLAGS:
+                chip = _flag_chip(flag)
+                chip.setText(_GLANCE_FLAGS[flag])
+                row.addWidget(chip)
+        found = len(V.red_flags(rec.grade)) if rec.grade else 0
+        if found:
+            text = plural(found, "red flag")
+            row.addWidget(Chip(text, style.DANGER, tooltip=f"{text} in this answer"))
+        row.addWidget(QuestionCard._score_chip(rec, grading=rec.question.id in self._grading))
+        lay.addLayout(row)
 
     def _on_glance_clicked(self, record: QuestionRecord) -> None:
         for card in self.cards:
