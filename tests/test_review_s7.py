@@ -703,3 +703,82 @@ def test_an_answer_scrolled_under_a_still_pointer_selects_on_the_first_drag(
     qtbot.waitUntil(lambda: label.rect().contains(label.mapFrom(viewport, point)))
     drag_select(qtbot, label, label.mapFrom(viewport, point))
     assert label.hasSelectedText()
+
+
+# --------------------------------------------------------------------------- more early grades
+
+
+def test_a_coding_question_last_is_graded_early_with_its_hidden_tests() -> None:
+    from tests.test_coding_cli import REFERENCE
+    from tests.test_gui_code_editor import coding_library
+
+    lib, q = coding_library(follow_ups=1)
+    script = Script([])
+    executor = ThreadExecutor()
+    session = InterviewSession(
+        lib, SessionStore.memory(), executor, backend=script.backend, rng=random.Random(1)
+    )
+    session.start(StartOptions("t", question_count=1, follow_ups=True, repeat=True))
+    assert executor.run_until(lambda: session.answering)
+    assert session.submit_answer(REFERENCE)
+    assert executor.run_until(script.deciding.is_set)
+    assert script.grade_started.wait(10)
+    assert session._early is not None
+    finish(session, executor, script)
+    executor.shutdown()
+    assert len(script.graded) == 1  # taken: not graded again
+    grade = the_grade(session)
+    assert grade.question_id == q.id
+    assert grade.tests is not None and grade.tests.total > 0
+    assert grade.tests.passed == grade.tests.total
+
+
+def test_the_last_answer_cut_off_by_its_clock_is_graded_early_and_taken() -> None:
+    from tests.gui_helpers import FakeClock
+
+    clock = FakeClock()
+    script = Script([])
+    executor = ThreadExecutor()
+    session = InterviewSession(
+        small_library(count=1, limit=1, seconds=120),
+        SessionStore.memory(),
+        executor,
+        backend=script.backend,
+        clock=clock,
+        rng=random.Random(1),
+    )
+    begin(session, executor)
+    session.update_draft(FIRST)
+    clock.advance(121)  # the answer's time is up: submitted as written
+    session.tick()
+    assert executor.run_until(script.deciding.is_set)
+    assert script.grade_started.wait(5)
+    finish(session, executor, script)
+    executor.shutdown()
+    assert script.graded == [(FIRST,)]
+    assert session.results is not None
+    assert session.results.records[0].turns[-1].timed_out
+    assert the_grade(session).criteria
+
+
+def test_the_interview_time_running_out_on_the_last_answer_grades_it_once() -> None:
+    """Out of interview time: no follow-up is decided, so nothing is graded early."""
+    from tests.gui_helpers import FakeClock
+
+    clock = FakeClock()
+    script = Script(["A follow-up there is no time for?"])
+    executor = ThreadExecutor()
+    lib = small_library(count=1, limit=1, seconds=3000)
+    session = InterviewSession(
+        lib, SessionStore.memory(), executor, backend=script.backend, clock=clock
+    )
+    session.start(StartOptions("t", question_count=1, follow_ups=True, repeat=True, minutes=1))
+    assert executor.run_until(lambda: session.answering)
+    session.update_draft(FIRST)
+    clock.advance(61)
+    session.tick()
+    assert executor.run_until(lambda: session.results is not None)
+    executor.shutdown()
+    assert not script.deciding.is_set()
+    assert script.graded == [(FIRST,)]
+    assert the_grade(session).criteria
