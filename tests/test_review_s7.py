@@ -47,6 +47,7 @@ from interviewer.session import (
     early_grading_allowed,
 )
 from interviewer.storage.store import SessionStore
+from tests.factories import follow
 from tests.gui_helpers import quoting_grade, small_library
 from tests.test_early_grade import FIRST, SECOND, Script, finish, run_to_decision
 from tests.test_feedback_prepare import (
@@ -782,3 +783,57 @@ def test_the_interview_time_running_out_on_the_last_answer_grades_it_once() -> N
     assert not script.deciding.is_set()
     assert script.graded == [(FIRST,)]
     assert the_grade(session).criteria
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_grade_last_answer_early starts its call whatever runs: with two earlier "
+    "answers still grading, three grading calls run at once (GRADING_WORKERS is 2, and "
+    "EXECUTOR_THREADS budgets two gradings)",
+)
+def test_the_early_grade_keeps_to_the_bound_on_gradings_at_once() -> None:
+    from interviewer.session import GRADING_WORKERS
+
+    release = threading.Event()
+    lock = threading.Lock()
+    running = [0]
+    most = [0]
+
+    def slow_grade(request: GradeRequest) -> GradeDraft:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        assert release.wait(10)
+        with lock:
+            running[0] -= 1
+        return quoting_grade(request)
+
+    decisions = [0]
+    last_deciding = threading.Event()
+
+    def decide(_request: Any) -> Any:
+        decisions[0] += 1
+        if decisions[0] == 3:  # the last question's: held while the test looks
+            last_deciding.set()
+            assert release.wait(10)
+        return follow("")
+
+    script = Script([])
+    script.backend.default_grade = slow_grade
+    script.backend.default_follow_up = decide
+    executor = ThreadExecutor()
+    session, _events = session_on(script, SessionStore.memory(), executor, count=3)
+    try:
+        begin(session, executor, count=3)
+        for answer in (FIRST, SECOND):
+            assert session.submit_answer(answer)
+            assert executor.run_until(lambda: session.answering)
+        assert session.submit_answer(THIRD)
+        assert executor.run_until(last_deciding.is_set)
+        # The two earlier answers are being graded; the early grade makes a third.
+        assert len(session._grade_jobs) == GRADING_WORKERS
+        assert session._early is None
+    finally:
+        release.set()
+        executor.run_until(lambda: session.results is not None)
+        executor.shutdown()
