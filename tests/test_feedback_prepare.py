@@ -96,6 +96,15 @@ def stashed(view: FeedbackView) -> list[QuestionCard]:
     ]
 
 
+def on_screen(card: QuestionCard, view: FeedbackView) -> bool:
+    """Shown where the candidate can see it: on the view, in a window that is on screen
+    (a prepared card is shown in the view's stash, a window never put on screen)."""
+    window = card.window()
+    if window.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
+        return False
+    return card.isVisible() or card.isVisibleTo(view)
+
+
 def texts(card: QWidget) -> list[tuple[str, bool]]:
     """What a card says: every label's text in order, and whether it is shown."""
     return [(label.text(), label.isVisibleTo(card)) for label in card.findChildren(QLabel)]
@@ -175,7 +184,7 @@ def answer_all(qtbot: QtBot, app: App, gates: Gates, count: int) -> dict[str, Qu
         # Never on screen while the interview runs: the interview page is showing, and
         # the cards would stay hidden even on the feedback page.
         assert app.window.stack.currentWidget() is app.window.interview
-        assert not any(c.isVisible() or c.isVisibleTo(feedback) for c in held)
+        assert not any(on_screen(c, feedback) for c in held)
         assert feedback.cards == on_page
     return prepared
 
@@ -491,7 +500,7 @@ def test_cards_prepared_while_the_page_shows_stay_off_screen(qtbot: QtBot) -> No
     held = stashed(view)
     assert len(held) == 2
     assert view.cards == on_page
-    assert not any(c.isVisible() or c.isVisibleTo(view) for c in held)
+    assert not any(on_screen(c, view) for c in held)
     assert all(c.isVisible() for c in on_page)
     # Until a page takes them.
     show(view, records)
@@ -672,7 +681,7 @@ def test_a_prepared_card_is_laid_out_out_of_sight(qtbot: QtBot) -> None:
     records = [graded("q1", LONG)]
     view = prepared_view(qtbot, records)
     (card,) = stashed(view)
-    assert not card.isVisible()
+    assert not on_screen(card, view)
     # Its contents have their places already: showing it lays nothing out anew.
     assert card.inside.geometry() == card.rect()
     box = card.answers[0]
@@ -773,7 +782,8 @@ def test_a_selectable_label_becomes_selectable_when_the_pointer_is_over_it(
 
 
 def _index_rows(view: FeedbackView) -> list[str]:
-    box = view._glance_box
+    """The rows of the question index: on the page, or still being built off it."""
+    box = view._glance_box or view._glance_building
     assert box is not None
     return [b.full_text for b in box.findChildren(feedback_module._ElidedButton)]
 
@@ -788,8 +798,11 @@ def test_a_long_question_index_is_added_a_few_rows_a_turn(
     generation = view._generation
     view._add_next_card(generation)  # the index and its first rows, no card yet
     assert len(_index_rows(view)) == 2 and view.cards == [] and view.building
+    assert view._glance_box is None  # off the page until it is whole
     view._add_next_card(generation)
     assert len(_index_rows(view)) == 4
+    view._add_next_card(generation)
+    assert view._glance_box is not None and len(_index_rows(view)) == 5
     qtbot.waitUntil(lambda: not view.building)
     assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]
     assert len(view.cards) == 5
@@ -810,3 +823,19 @@ def test_grades_landing_while_the_index_is_added_give_one_whole_index(
     assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]
     view.finish_pending()
     assert len(_index_rows(view)) == 5
+
+
+def test_prepared_cards_are_shown_in_a_window_never_on_screen(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2")]
+    view = prepared_view(qtbot, records)
+    stash = view._stash
+    # Shown (polished and laid out during the interview), in a window no one sees, that
+    # takes no focus and does not keep the app open after the main window closes.
+    assert all(c.isVisible() and c.window() is stash for c in stashed(view))
+    assert stash.isWindow() and stash.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    assert not stash.testAttribute(Qt.WidgetAttribute.WA_QuitOnClose)
+    assert stash.width() <= 1 and stash.height() <= 1
+    assert stash.font() == view.font() and stash.palette() == view.palette()
+    show(view, records)
+    qtbot.waitUntil(lambda: not view.building)
+    assert all(c.window() is view and c.isVisible() for c in view.cards)

@@ -809,9 +809,17 @@ class FeedbackView(QWidget):
         self._grading: set[str] = set()
         self._overview_box: QWidget | None = None
         self._glance_box: QWidget | None = None
-        #: Cards built ahead while the interview runs (`prepare`), hidden in `_stash`
-        #: until a page shows their record in the same state.
-        self._stash = QWidget(self)
+        #: Cards built ahead while the interview runs (`prepare`), kept in `_stash` until
+        #: a page shows their record in the same state. The stash is a window that is
+        #: never on screen (WA_DontShowOnScreen, 1 px): a finished card is shown in it,
+        #: so showing it (polish, show events, layouts) is done during the interview and
+        #: putting it on the page costs a quarter as much (issue 18). It never takes
+        #: focus and does not keep the app running once the main window is closed.
+        self._stash = QWidget(self, Qt.WindowType.Window)
+        self._stash.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        self._stash.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+        self._stash.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._stash.resize(1, 1)
         self._stash.hide()
         self._prepared: dict[int, tuple[tuple[object, ...], QuestionCard]] = {}
         self._to_prepare: list[tuple[tuple[object, ...], int, QuestionRecord, Rubric | None]] = []
@@ -827,6 +835,8 @@ class FeedbackView(QWidget):
         #: Rows of the question index still to add (a long index is added a few rows a
         #: turn: 40 rows in one go took 30-40 ms; issue 18).
         self._glance_rows: list[tuple[int, QuestionRecord]] = []
+        #: The index being built, off the page until it is whole.
+        self._glance_building: QFrame | None = None
         #: The card being built out of sight, a piece per turn, before it goes on the page.
         self._building: QuestionCard | None = None
         self._show_empty()
@@ -870,6 +880,9 @@ class FeedbackView(QWidget):
         unasked = [r for r in records if r.status == "unasked"]
         self._glance_box = None
         self._glance_rows = []
+        if self._glance_building is not None:  # the index of the results replaced
+            self._glance_building.deleteLater()
+            self._glance_building = None
         self._glance_wanted = bool(shown) and progressive
         if shown and not progressive:
             self._glance_box = self._glance(self._numbered(records))
@@ -973,8 +986,10 @@ class FeedbackView(QWidget):
         self._overview_box = self._swap(self._overview_box, self._overview(summary, reports))
         if self._glance_box is not None:
             self._glance_box = self._swap(self._glance_box, self._glance(self._numbered(records)))
-            self._glance_rows = []  # the new index is whole
-            self._glance_wanted = False
+        elif self._glance_building is not None:  # half built from the results before
+            self._glance_building.deleteLater()
+            self._glance_building = None
+            self._glance_rows = []  # started again, from these results
         for i, card in enumerate(self.cards):
             grading_now = card.record.question.id in self._grading
             if card.state == _card_state(card.record, grading_now and not card.record.grade):
@@ -1177,12 +1192,24 @@ class FeedbackView(QWidget):
                 if not card.complete:
                     card.build_step()
                 elif not card.measure_step(width):
-                    self._to_prepare.pop(0)  # built and measured: ready for the page
+                    self._show_in_stash(card)
+                    self._to_prepare.pop(0)  # built, measured, shown: ready for the page
                     break
                 if (time.perf_counter() - began) * 1000 >= PREPARE_BUDGET_MS:
                     break
         if self._to_prepare:
             self._prepare_timer.start()
+
+    def _show_in_stash(self, card: QuestionCard) -> None:
+        if card.parentWidget() is not self._stash:
+            return
+        stash = self._stash
+        if not stash.isVisible():
+            # The page's font and palette, as a window does not take them from its parent.
+            stash.setFont(self.font())
+            stash.setPalette(self.palette())
+            stash.show()
+        card.show()
 
     def _card_width(self) -> int:
         """The width a question card will get on the page: the page's width less its
@@ -1395,18 +1422,24 @@ class FeedbackView(QWidget):
         return grid
 
     def _add_glance_rows(self, count: int) -> None:
-        """Add the question index to the page (first call) and `count` more of its rows."""
+        """Build `count` more rows of the question index, out of sight; once it is whole,
+        put it on the page (the page on screen is laid out and painted once for it, not
+        once per few rows: each took longer than the rows themselves)."""
         assert self._layout is not None and self._shown is not None
-        if self._glance_box is None:
-            self._glance_box = self._glance(())
+        box = self._glance_building
+        if box is None:
+            box = self._glance_building = self._glance(())
             self._glance_rows = self._numbered(self._shown[0])
-            self._layout.insertWidget(1, self._glance_box)
-            self._cards_at += 1
-        lay = self._glance_box.layout()
+        lay = box.layout()
         assert isinstance(lay, QVBoxLayout)
         rows, self._glance_rows = self._glance_rows[:count], self._glance_rows[count:]
         for number, rec in rows:
             self._glance_row(lay, number, rec)
+        if not self._glance_rows:
+            self._glance_building = None
+            self._glance_box = box
+            self._layout.insertWidget(1, box)
+            self._cards_at += 1
         self._glance_wanted = bool(self._glance_rows)
 
     def _glance(self, numbered: Sequence[tuple[int, QuestionRecord]]) -> QFrame:
