@@ -713,14 +713,17 @@ class _EarlyGrade:
     exchange: tuple[Turn, ...]
     token: CancelToken
     started: float
-    #: The finished call, once it is done.
+    #: The finished call, once it is done, and when (grade_clock) it was.
     fut: Future[Any] | None = None
+    done_at: float | None = None
     #: The grading job it became, once a handed-out request took it.
     job: int | None = None
     #: Set under `lock`: the request that took it (its worker then saves the grade the
     #: moment it lands, as every grade is), and whether the grade came back before.
     request_id: int | None = None
     graded: bool = False
+    #: Once taken: the progress callback of the request that took it.
+    working: Callable[[Progress], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -729,8 +732,23 @@ def early_grading_allowed(backend: Backend, interviewer: Backend) -> bool:
 
     Not when one model server on this machine or network does both: such a server often
     runs one call at a time, and a follow-up question would wait behind the grade."""
-    shared = backend is interviewer or backend.name == interviewer.name
-    return not (shared and backend.is_local and backend.base_url)
+    url = backend.base_url
+    shared = (
+        backend is interviewer
+        or backend.name == interviewer.name
+        or (bool(url) and _same_server(url, interviewer.base_url))
+    )
+    return not (shared and backend.is_local and url)
+
+
+def _same_server(a: str | None, b: str | None) -> bool:
+    """Two base URLs of one server (another model on it runs on the same machine)."""
+    if not a or not b:
+        return False
+    from urllib.parse import urlsplit
+
+    one, two = urlsplit(a), urlsplit(b)
+    return (one.hostname, one.port) == (two.hostname, two.port)
 
 
 # --------------------------------------------------------------------------- the service
@@ -841,7 +859,9 @@ class InterviewSession:
         self._barrier_text = ""
         self._waiting: deque[tuple[int, int, Callable[[], None]]] = deque()
         self._pump_waiting = False
-        self._grades_saved: set[int] = set()  # request ids whose grade a worker saved
+        #: (session id, request id) of grades a worker saved: request ids start again
+        #: with every interview, and a left interview's worker may still save one.
+        self._grades_saved: set[tuple[str, int]] = set()
         #: The last answer's grade started early (see `_EarlyGrade`), if any.
         self._early: _EarlyGrade | None = None
         #: Whether the last answer may be graded during the follow-up decision.
@@ -2086,7 +2106,7 @@ class InterviewSession:
                     except STORE_ERRORS:
                         pass  # the owner thread tries again and tells the user
                     else:
-                        self._grades_saved.add(request.request_id)
+                        self._grades_saved.add((sid, request.request_id))
                 return grade
 
             def done(fut: Future[Any], job: int = job) -> None:
@@ -2107,6 +2127,8 @@ class InterviewSession:
             self._drop_early()
         if request is None or self._early is not None or not self.grade_early:
             return
+        if len(self._grade_jobs) >= GRADING_WORKERS:
+            return  # the bound on gradings at once holds; tried again as one ends
         backend, offline = self.grading_backend, self.offline
         if not early_grading_allowed(backend, self.backend):
             return
@@ -2122,7 +2144,14 @@ class InterviewSession:
                 from interviewer.commands_coding import with_tests
 
                 request = with_tests(request)
-            grade = service.grade(backend, request, offline, cancel=token, **options)
+            def progress(p: Progress) -> None:
+                working = early.working  # told only once a handed-out request took it
+                if working is not None:
+                    working(p)
+
+            grade = service.grade(
+                backend, request, offline, on_progress=progress, cancel=token, **options
+            )
             # Saved here only once a handed-out request took it (the question ended with
             # this exchange): then it is the question's grade, saved the moment it lands
             # even if the window is gone. Taken later, the owner thread saves it.
@@ -2135,11 +2164,12 @@ class InterviewSession:
                 except STORE_ERRORS:
                     pass  # the owner thread tries again and tells the user
                 else:
-                    self._grades_saved.add(rid)
+                    self._grades_saved.add((sid, rid))
             return grade
 
         def done(fut: Future[Any]) -> None:
             early.fut = fut
+            early.done_at = self.grade_clock()
             if early.job is not None:
                 self._on_grade_done(early.job, fut)
 
@@ -2162,10 +2192,13 @@ class InterviewSession:
             rid = request.request_id
             with early.lock:
                 early.request_id = rid
+            early.working = self._grade_working(request)
             job = early.job = next(self._ids)
             self._grade_jobs[job] = rid
             self._grade_tokens[rid] = early.token
-            self._grade_started[rid] = early.started
+            # Timed as long as it ran: taken after a long decision, it is not that slow.
+            ran = early.done_at - early.started if early.done_at is not None else None
+            self._grade_started[rid] = early.started if ran is None else self.grade_clock() - ran
             self._early = None
             fut = early.fut
             if fut is not None:  # already graded: taken on the next turn, like any grade
@@ -2225,8 +2258,8 @@ class InterviewSession:
                 self._emit(GradeReady(qid, None, error))
         else:
             eng.on_grade(request_id, grade)
-            if request_id in self._grades_saved:
-                self._grades_saved.discard(request_id)
+            if sid is not None and (sid, request_id) in self._grades_saved:
+                self._grades_saved.discard((sid, request_id))
             elif qid is not None and sid is not None:
                 self._persist("a grade", lambda: self.store.save_grade(sid, qid, grade))
             if qid is not None:

@@ -1203,12 +1203,10 @@ class FeedbackView(QWidget):
     def _show_in_stash(self, card: QuestionCard) -> None:
         if card.parentWidget() is not self._stash:
             return
-        stash = self._stash
-        if not stash.isVisible():
-            # The page's font and palette, as a window does not take them from its parent.
-            stash.setFont(self.font())
-            stash.setPalette(self.palette())
-            stash.show()
+        # The stash takes the application's font and palette (as the page does) and
+        # follows their changes: none is set on it.
+        if not self._stash.isVisible():
+            self._stash.show()
         card.show()
 
     def _card_width(self) -> int:
@@ -1484,6 +1482,9 @@ class FeedbackView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         """Rebuild when the system switches between light and dark, keeping the place."""
         super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Cards built ahead carry the colours they were built in: built again.
+            self.forget_prepared()
         if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
             bar = self.scroll_area.verticalScrollBar()
             share = bar.value() / bar.maximum() if bar.maximum() else 0.0

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QColor,
     QEnterEvent,
     QFont,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -177,11 +178,19 @@ class WrapLabel(QLabel):
         self._select_later = True
         self.setCursor(Qt.CursorShape.IBeamCursor)
 
-    def enterEvent(self, event: QEnterEvent) -> None:
+    def _select_now(self) -> None:
         if self._select_later:
             self._select_later = False
             self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._select_now()
         super().enterEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # No Enter comes when the page scrolls the label under a still pointer.
+        self._select_now()
+        super().mousePressEvent(event)
 
     def _forget(self) -> None:
         self._measured = self._natural = self._heights = None
