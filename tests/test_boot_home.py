@@ -6,12 +6,10 @@ and the content problems it names carry over."""
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,31 +22,7 @@ from interviewer.storage.content_files import builtin_content_root
 from interviewer.storage.paths import app_paths
 from interviewer.storage.settings import home_choices_file, load_home_choices
 from interviewer.storage.track_index import read_index, read_index_and_errors, write_index
-
-
-@pytest.fixture(autouse=True)
-def _unfreeze() -> Iterator[None]:
-    """The loader freezes the heap at the end of start-up (gc.freeze); undo it per test."""
-    yield
-    gc.unfreeze()
-
-
-def _started(qtbot: QtBot) -> tuple[boot.Shell, boot.Loader]:
-    _app, shell, loader = boot.show_shell(None)
-    qtbot.addWidget(shell)
-    return shell, loader
-
-
-def _finish(qtbot: QtBot, shell: boot.Shell, loader: boot.Loader) -> None:
-    with qtbot.waitSignal(loader.ready, timeout=60_000):
-        pass
-    assert shell.main is not None
-
-
-def _close(loader: boot.Loader) -> None:
-    if loader.window is not None:
-        loader.window.controller.shutdown(3000)
-    loader.close_down()
+from tests.test_boot import _close, _finish, _started, _unfreeze  # noqa: F401  (_unfreeze: autouse)
 
 
 def _first_start(qtbot: QtBot) -> None:

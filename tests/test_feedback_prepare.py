@@ -788,13 +788,21 @@ def _index_rows(view: FeedbackView) -> list[str]:
     return [b.full_text for b in box.findChildren(feedback_module._ElidedButton)]
 
 
-def test_a_long_question_index_is_added_a_few_rows_a_turn(
+def index_page(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[FeedbackView, list[QuestionRecord]]:
+    """A page of five questions filling in, its index two rows a turn."""
     monkeypatch.setattr(feedback_module, "GLANCE_ROWS_PER_TURN", 2)
     records = [graded(f"q{i}") for i in range(1, 6)]
     view = shown_view(qtbot)
     show(view, records)
+    return view, records
+
+
+def test_a_long_question_index_is_added_a_few_rows_a_turn(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view, records = index_page(qtbot, monkeypatch)
     generation = view._generation
     view._add_next_card(generation)  # the index and its first rows, no card yet
     assert len(_index_rows(view)) == 2 and view.cards == [] and view.building
@@ -811,10 +819,7 @@ def test_a_long_question_index_is_added_a_few_rows_a_turn(
 def test_grades_landing_while_the_index_is_added_give_one_whole_index(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(feedback_module, "GLANCE_ROWS_PER_TURN", 2)
-    records = [graded(f"q{i}") for i in range(1, 6)]
-    view = shown_view(qtbot)
-    show(view, records)
+    view, records = index_page(qtbot, monkeypatch)
     view._add_next_card(view._generation)
     assert len(_index_rows(view)) == 2
     records[4].grade = grade("q5", score=20.0)
