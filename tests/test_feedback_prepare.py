@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.engine import QuestionRecord
@@ -844,3 +844,24 @@ def test_prepared_cards_are_shown_in_a_window_never_on_screen(qtbot: QtBot) -> N
     show(view, records)
     qtbot.waitUntil(lambda: not view.building)
     assert all(c.window() is view and c.isVisible() for c in view.cards)
+
+
+def test_a_card_is_measured_in_small_steps_each_criterion_in_its_own(qtbot: QtBot) -> None:
+    view = shown_view(qtbot)
+    rec = graded("q1", LONG)
+    card = QuestionCard(1, rec, RUBRICS["technical"], view._stash, total=1)
+    width = view._card_width()
+    top = card.inside.layout()
+    assert top is not None
+    items = [top.itemAt(i) for i in range(top.count())]
+    pieces = len([item for item in items if item is not None and not item.isEmpty()])
+    steps = sum(1 for _ in feedback_module._measure_steps(card, width))
+    # More steps than the card has top-level pieces: the criteria section is measured a
+    # criterion (and a label) at a time, not in one long step.
+    assert steps > pieces + 2 * len(card.criteria)
+    # And it comes to the height the card has when measured in one go.
+    measured = card.height()
+    card.forget_heights()
+    for lay in card.inside.findChildren(QLayout):
+        lay.invalidate()
+    assert card.width() == width and measured == card.heightForWidth(width)
