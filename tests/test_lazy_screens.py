@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from interviewer.gui.controller import Controller
+from interviewer.gui import main_window as main_window_module
+from interviewer.gui.controller import Controller, StartOptions
 from interviewer.gui.main_window import MainWindow
 from interviewer.llm.scripted import ScriptedBackend
 from interviewer.storage.secrets import SecretStore
@@ -67,3 +69,20 @@ def test_a_screen_used_before_its_turn_is_built_at_once_and_wired(qtbot: QtBot) 
     assert window.jobs is window.jobs
     assert window.stack.indexOf(window.jobs) >= 0
     assert window.stack.count() == 1 + len(window.screens_built())
+
+
+def test_screens_the_interview_does_not_need_wait_until_it_is_over(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_window_module, "LAZY_SCREEN_IDLE_MS", 20)
+    window = _window(qtbot)
+    window.controller.set_backend(
+        ScriptedBackend(default_turn=lambda r: "Q?", default_grade=quoting_grade)
+    )
+    assert window.start_interview(StartOptions("t", follow_ups=False, repeat=True))
+    qtbot.waitUntil(lambda: {"interview", "feedback"} <= set(window.screens_built()))
+    qtbot.wait(200)  # many idle turns: a screen build is a stall mid-question
+    assert window.controller.in_interview
+    assert not {"jobs", "history", "progress"} & set(window.screens_built())
+    window.controller.leave_interview()
+    qtbot.waitUntil(lambda: len(window.screens_built()) == len(MainWindow.LAZY_SCREENS))

@@ -94,6 +94,8 @@ SaveFile = Callable[[QWidget, str, str, str, str], tuple[str, str]]
 #: instead of the window's construction and the first screen's running back to back (a
 #: 47 ms freeze measured at launch; issue 18).
 LAZY_SCREEN_DELAY_MS = 1
+#: While an interview runs, the screens it does not need wait: looked at again this often.
+LAZY_SCREEN_IDLE_MS = 1000
 EXPORT_FILTERS = {
     ".md": "Markdown (*.md)",
     ".html": "HTML page (*.html)",
@@ -335,9 +337,15 @@ class MainWindow(QMainWindow):
     LAZY_SCREENS = ("interview", "feedback", "jobs", "history", "progress")
 
     def _build_next_screen(self) -> None:
-        """Build one screen not built yet, then queue the next on a later turn."""
+        """Build one screen not built yet, then queue the next on a later turn. Not
+        while an interview runs: a screen takes 50-140 ms to build, a stall in the
+        middle of a streamed question (the interview and feedback screens it needs are
+        the first two built, or built at once when it starts)."""
         for name in self.LAZY_SCREENS:
             if name not in self._screens:
+                if self.controller.in_interview and name not in ("interview", "feedback"):
+                    QTimer.singleShot(LAZY_SCREEN_IDLE_MS, self, self._build_next_screen)
+                    return
                 self._screen(name)
                 QTimer.singleShot(LAZY_SCREEN_DELAY_MS, self, self._build_next_screen)
                 return
