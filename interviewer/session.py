@@ -2144,6 +2144,7 @@ class InterviewSession:
                 from interviewer.commands_coding import with_tests
 
                 request = with_tests(request)
+
             def progress(p: Progress) -> None:
                 working = early.working  # told only once a handed-out request took it
                 if working is not None:
