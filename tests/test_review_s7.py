@@ -132,20 +132,27 @@ def quotes(grade: Grade) -> list[str]:
     return [q for c in grade.criteria for q in c.evidence]
 
 
+def left_after_a_saved_grade(
+    script: Script, store: SessionStore
+) -> tuple[InterviewSession, Watched]:
+    """Interview 1 (no follow-ups): its grade lands, and is saved, on its worker; the
+    candidate leaves before the window heard of it (what it returns is ignored)."""
+    executor = Watched()
+    session, _events = session_on(script, store, executor)
+    begin(session, executor, follow_ups=False)
+    assert session.submit_answer(FIRST)
+    assert executor.grades.acquire(timeout=10)
+    session.leave()
+    return session, executor
+
+
 # --------------------------------------------------------------------------- bugs found
 
 
 def test_a_grade_saved_for_a_left_interview_keeps_the_next_early_grade_off_disk() -> None:
     script = Script([])
     store = SessionStore.memory()
-    executor = Watched()
-    session, _events = session_on(script, store, executor)
-    # Interview 1 (no follow-ups): its grade lands, and is saved, on its worker; the
-    # candidate leaves before the window heard of it (what it returns is ignored).
-    begin(session, executor, follow_ups=False)
-    assert session.submit_answer(FIRST)
-    assert executor.grades.acquire(timeout=10)
-    session.leave()
+    session, executor = left_after_a_saved_grade(script, store)
     # Interview 2: the last answer's early grade is in before the decision, as usual.
     begin(session, executor)
     assert session.submit_answer(SECOND)
@@ -221,12 +228,7 @@ def test_the_grade_of_a_left_interview_without_early_grading_is_not_what_leaks()
     decision (graded after, on its worker), keep every grade."""
     script = Script([])
     store = SessionStore.memory()
-    executor = Watched()
-    session, _events = session_on(script, store, executor)
-    begin(session, executor, follow_ups=False)
-    assert session.submit_answer(FIRST)
-    assert executor.grades.acquire(timeout=10)
-    session.leave()
+    session, executor = left_after_a_saved_grade(script, store)
     begin(session, executor, follow_ups=False)
     assert session.submit_answer(SECOND)
     assert executor.run_until(lambda: session.results is not None)
