@@ -719,9 +719,8 @@ class _EarlyGrade:
     #: The grading job it became, once a handed-out request took it.
     job: int | None = None
     #: Set under `lock`: the request that took it (its worker then saves the grade the
-    #: moment it lands, as every grade is), and whether the grade came back before.
+    #: moment it lands, as every grade is).
     request_id: int | None = None
-    graded: bool = False
     #: Once taken: the progress callback of the request that took it.
     working: Callable[[Progress], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -2157,7 +2156,6 @@ class InterviewSession:
             # this exchange): then it is the question's grade, saved the moment it lands
             # even if the window is gone. Taken later, the owner thread saves it.
             with early.lock:
-                early.graded = True
                 rid = early.request_id
             if rid is not None and sid is not None:
                 try:
