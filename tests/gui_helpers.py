@@ -108,4 +108,5 @@ def start(qtbot: QtBot, app: App) -> None:
     """Pick the first track and press Start, as a person would."""
     app.window.home.track_list.setCurrentRow(0)
     qtbot.mouseClick(app.window.home.start_button, Qt.MouseButton.LeftButton)
-    assert app.window.stack.currentWidget() is app.window.interview
+    # At once, or once the practice history read in the background lands.
+    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.interview)

@@ -82,8 +82,8 @@ def test_practise_again_and_back_home(qtbot: QtBot) -> None:
     )
 
     first = app.controller.engine
-    app.window.feedback.practise_again.emit()
-    assert app.window.stack.currentWidget() is app.window.interview
+    app.window.feedback.practise_again.emit()  # starts once the history is re-read
+    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.interview)
     assert app.controller.engine is not first and app.controller.in_interview
     qtbot.waitUntil(lambda: app.controller.answering)
     assert [b.text for b in app.window.interview.transcript.bubbles] == ["Q?"]

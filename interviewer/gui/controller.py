@@ -299,6 +299,9 @@ class Controller(QObject):
         #: store writes before it, so a start never reads the store on the GUI thread.
         #: None while a fresh copy is on its way.
         self._history: dict[str, QuestionHistory] | None = None
+        #: Called with the history once a read under way lands (`when_history_known`).
+        self._history_waiters: list[Callable[[dict[str, QuestionHistory]], None]] = []
+        self._history_reads = 0  # reads under way
         #: The interrupted interview the window offered (read in the background), so
         #: resuming it reads nothing on the GUI thread.
         self._offered: StoredSession | None = None
@@ -504,16 +507,40 @@ class Controller(QObject):
             return dict(self._history)
         return self.session.question_history()
 
+    def known_history(self) -> dict[str, QuestionHistory] | None:
+        """What was practised, if the copy read in the background is current (else None:
+        a read is on its way, or an interview is changing it)."""
+        return None if self._history is None else dict(self._history)
+
+    def when_history_known(self, then: Callable[[dict[str, QuestionHistory]], None]) -> None:
+        """Call `then` with what was practised: now if it is known, else once the read
+        under way lands (one is started if none is), never reading on the GUI thread.
+        The home screen's count and a Start made while the read runs share that read."""
+        if self._history is not None:
+            then(dict(self._history))
+            return
+        self._history_waiters.append(then)
+        if not self._history_reads:
+            self._read_history()
+
     def _read_history(self) -> None:
         """Read what was practised off the GUI thread, behind the writes made so far."""
         self._history = None
+        self._history_reads += 1
         store = self.store
 
         def read() -> dict[str, QuestionHistory]:
             return store.question_history()
 
         def done(result: Any, error: BaseException | None) -> None:
+            self._history_reads -= 1
+            if self._history_reads:
+                return  # a later read (behind a later write) is on its way: it counts
+            # Unreadable means "nothing known": rotation is then plain random.
             self._history = {} if error is not None else dict(result)
+            waiters, self._history_waiters = self._history_waiters, []
+            for then in waiters:
+                then(dict(self._history))
 
         self.writer.run(read, done)
 

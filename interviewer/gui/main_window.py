@@ -304,6 +304,8 @@ class MainWindow(QMainWindow):
         c.grade_working.connect(self._on_grade_working)
         c.results_so_far.connect(self._on_results_so_far)
         self._so_far: tuple[Results, frozenset[str]] | None = None
+        #: A Start waiting for the practice history (`start_interview`).
+        self._start_after_history: StartOptions | None = None
         self._so_far_timer = QTimer(self)
         self._so_far_timer.setSingleShot(True)
         self._so_far_timer.setInterval(SO_FAR_DELAY_MS)
@@ -526,13 +528,9 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- navigation
 
     def show_home(self) -> None:
-        # What was practised, for the home screen's count: read off the GUI thread, and
-        # shown when it arrives. Unreadable means "nothing known" (controller's rule).
-        self._in_background(
-            self.controller.store.question_history,
-            self.home.set_history,
-            failed=lambda _err: self.home.set_history({}),
-        )
+        # What was practised, for the home screen's count: the controller's copy, read
+        # off the GUI thread (the same read a Start waits for), shown when it arrives.
+        self.controller.when_history_known(self.home.set_history)
         self.stack.setCurrentWidget(self.home)
         self.home.track_list.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_actions()
@@ -550,7 +548,19 @@ class MainWindow(QMainWindow):
         self.start_interview(options)
 
     def start_interview(self, options: StartOptions) -> bool:
-        """Start a new interview; an interrupted one still on offer is kept as unfinished."""
+        """Start a new interview; an interrupted one still on offer is kept as unfinished.
+
+        While what was practised is still being read (just after launch, or right after
+        an interview), the start waits for it with a busy cursor rather than reading the
+        store on this thread: that read waited for the background one and froze the
+        window for 70-210 ms at the Start click (issue 18). True then means "starting"."""
+        if not options.repeat and self.controller.known_history() is None:
+            first = self._start_after_history is None
+            self._start_after_history = options  # a second click: its options count
+            if first:
+                QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+                self.controller.when_history_known(self._on_history_for_start)
+            return True
         pending = self.resume_offer.session_id
         if not self.controller.start_interview(options):
             return False
@@ -558,6 +568,12 @@ class MainWindow(QMainWindow):
             self._keep(pending, quiet=True)
             self.banner_slot.settle()  # the interview page is showing: give the room back
         return True
+
+    def _on_history_for_start(self, _history: object) -> None:
+        options, self._start_after_history = self._start_after_history, None
+        QApplication.restoreOverrideCursor()
+        if options is not None:
+            self.start_interview(options)
 
     def _on_interview_started(self) -> None:
         # The interview has the server to itself; a running check runs again after it.
