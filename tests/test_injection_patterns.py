@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -93,11 +92,15 @@ def test_the_patterns_are_compiled_on_first_use_not_at_import() -> None:
     assert out.stdout.strip() == "ok"
 
 
-def test_the_desktop_app_compiles_them_on_a_thread_of_their_own() -> None:
-    from interviewer.gui.boot import _compile_patterns_behind
+def test_the_desktop_app_compiles_them_while_it_loads() -> None:
+    """On the loading thread (gui.boot.Loader._load), before the window's thread needs
+    them, and not on a thread that would run beside the window once it is up."""
+    import inspect
+
+    from interviewer.gui import boot
 
     injection._injection_patterns.cache_clear()
-    thread = _compile_patterns_behind()
-    assert thread is not None and thread is not threading.current_thread()
-    thread.join(60)
+    boot._compile_patterns()
     assert injection._injection_patterns.cache_info().currsize == 1
+    assert "_compile_patterns()" in inspect.getsource(boot.Loader._load)
+    assert "_compile_patterns" not in inspect.getsource(boot.Loader._after)
