@@ -11,14 +11,17 @@ import threading
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from interviewer.gui import boot
 from interviewer.gui.controller import StartOptions
 from interviewer.gui.home import practised_text
 from interviewer.llm.scripted import ScriptedBackend
 from interviewer.storage.store import SessionStore
 from tests.gui_helpers import App, make_app, quoting_grade, settle
+from tests.test_gui_history import open_window, three_sessions
 from tests.test_gui_store import _interrupt_in_question_two, kill, launch, reader
 
 ONE = StartOptions("t", question_count=1, follow_ups=False)
@@ -67,8 +70,8 @@ def _to_feedback(qtbot: QtBot, app: App) -> None:
     strict=True,
     reason="A Start waiting for the history is not dropped when the window closes: the "
     "read's callback comes through the store writer (a QObject that outlives the window), "
-    "so a new interview starts after the window closed and is left in the store as "
-    "in progress, offered for resuming at the next launch.",
+    "so while the event loop still runs a new interview starts after the window closed "
+    "and is left in the store as in progress, offered for resuming at the next launch.",
 )
 def test_closing_the_window_while_a_start_waits_starts_nothing(qtbot: QtBot) -> None:
     app = launch(qtbot)  # over a database on disk, as the real app
@@ -267,3 +270,44 @@ def test_an_unreadable_history_still_fills_the_home_count(qtbot: QtBot, monkeypa
     release.set()
     settle(qtbot)
     assert shown == [{}]
+
+
+def test_practise_weak_topics_while_reading_waits_then_starts_that_practice(
+    qtbot: QtBot,
+) -> None:
+    win = open_window(qtbot)
+    three_sessions(win.store, win.controller.library)
+    win.window.progress_action.trigger()
+    settle(qtbot)
+    progress = win.window.progress
+    assert progress.topics
+    release = _reading(win.controller)
+    progress.practise_button.click()
+    assert win.window.stack.currentWidget() is progress  # waits, on the progress screen
+    assert QApplication.overrideCursor() is not None
+    release.set()
+    qtbot.waitUntil(lambda: win.window.stack.currentWidget() is win.window.interview)
+    settle(qtbot)
+    engine = win.controller.engine
+    assert engine is not None and engine.track.name.startswith("Weak topics:")
+    assert QApplication.overrideCursor() is None
+
+
+def test_the_skeletons_replayed_start_waits_with_one_cursor_then_starts(qtbot: QtBot) -> None:
+    shell = boot.Shell([])
+    qtbot.addWidget(shell)
+    shell.show()
+    shell.skeleton.requested.emit("start", "t")  # Start clicked while loading
+    assert shell.pending == ("start", "t")
+    app = make_app(qtbot)
+    started = _starts(app)
+    release = _reading(app.controller)  # the launch's read is still on its way
+    shell.attach(app.window)  # replays the click
+    assert app.window.stack.currentWidget() is app.window.home
+    assert shell.cursor().shape() != Qt.CursorShape.BusyCursor  # the skeleton's, gone
+    assert QApplication.overrideCursor() is not None  # the start's own wait
+    release.set()
+    qtbot.waitUntil(lambda: app.controller.in_interview)
+    settle(qtbot)
+    assert started == [True]
+    assert QApplication.overrideCursor() is None
