@@ -2,15 +2,15 @@
 history is read waits for that read with a busy cursor (`MainWindow.start_interview`,
 `Controller.when_history_known`), and the home screen's count shares that read.
 
-Each xfail pins a bug a user can hit; the passing tests cover paths the change's own
-tests (tests/test_start_waits_for_history.py) leave out."""
+The five bugs it found (each first pinned as a strict xfail) are fixed; the comment
+above each test says what it was. The others cover paths the change's own tests
+(tests/test_start_waits_for_history.py) leave out."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -66,13 +66,11 @@ def _to_feedback(qtbot: QtBot, app: App) -> None:
 # --------------------------------------------------------------------------- bugs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A Start waiting for the history is not dropped when the window closes: the "
-    "read's callback comes through the store writer (a QObject that outlives the window), "
-    "so while the event loop still runs a new interview starts after the window closed "
-    "and is left in the store as in progress, offered for resuming at the next launch.",
-)
+# Was a bug (fixed): A Start waiting for the history is not dropped when the window
+# closes: the read's callback comes through the store writer (a QObject that outlives
+# the window), so while the event loop still runs a new interview starts after the
+# window closed and is left in the store as in progress, offered for resuming at the
+# next launch.
 def test_closing_the_window_while_a_start_waits_starts_nothing(qtbot: QtBot) -> None:
     app = launch(qtbot)  # over a database on disk, as the real app
     release = _reading(app.controller)
@@ -86,12 +84,9 @@ def test_closing_the_window_while_a_start_waits_starts_nothing(qtbot: QtBot) -> 
     assert reader().interrupted_sessions() == []  # nothing offered at the next launch
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Resuming the offered interview while a Start waits does not drop the waiting "
-    "Start: once the read lands it starts a new interview over the resumed one, which "
-    "is then marked unfinished (session.start leaves the current interview).",
-)
+# Was a bug (fixed): Resuming the offered interview while a Start waits does not drop
+# the waiting Start: once the read lands it starts a new interview over the resumed one,
+# which is then marked unfinished (session.start leaves the current interview).
 def test_resuming_while_a_start_waits_keeps_the_resumed_interview(qtbot: QtBot) -> None:
     first, sid = _interrupt_in_question_two(qtbot)
     kill(first)
@@ -112,12 +107,9 @@ def test_resuming_while_a_start_waits_keeps_the_resumed_interview(qtbot: QtBot) 
     assert row is not None and row.status == "in_progress"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A repeat Start made while a plain Start waits starts at once, and the waiting "
-    "Start then starts a second interview over it (the first is left unfinished); the "
-    "busy cursor stays up over the running interview until the read lands.",
-)
+# Was a bug (fixed): A repeat Start made while a plain Start waits starts at once, and
+# the waiting Start then starts a second interview over it (the first is left
+# unfinished); the busy cursor stays up over the running interview until the read lands.
 def test_a_repeat_start_while_a_start_waits_starts_one_interview(qtbot: QtBot) -> None:
     app = make_app(qtbot)
     started = _starts(app)
@@ -135,13 +127,10 @@ def test_a_repeat_start_while_a_start_waits_starts_one_interview(qtbot: QtBot) -
     assert engine is not None and len(engine.records) == 2  # the last click's options
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_read_history's done() hands each waiter dict(self._history), read again per "
-    "waiter: when the waiting Start (called first) starts the interview, Started sets "
-    "_history to None and the next waiter (the home screen's count, added by going home "
-    "meanwhile) raises TypeError; later waiters are lost.",
-)
+# Was a bug (fixed): _read_history's done() hands each waiter dict(self._history), read
+# again per waiter: when the waiting Start (called first) starts the interview, Started
+# sets _history to None and the next waiter (the home screen's count, added by going
+# home meanwhile) raises TypeError; later waiters are lost.
 def test_going_home_while_practise_again_waits_raises_nothing(qtbot: QtBot) -> None:
     backend = ScriptedBackend(default_turn=lambda r: "Q?", default_grade=quoting_grade)
     app = make_app(qtbot, backend)
@@ -159,13 +148,10 @@ def test_going_home_while_practise_again_waits_raises_nothing(qtbot: QtBot) -> N
     assert QApplication.overrideCursor() is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="show_home's count now comes from the controller's cached copy, which no "
-    "delete refreshes (History's 'Delete all data' or one interview deleted): after "
-    "deleting everything the home screen still says the track's questions were "
-    "practised. Before cb9a91f show_home read the store each time.",
-)
+# Was a bug (fixed): show_home's count now comes from the controller's cached copy,
+# which no delete refreshes (History's 'Delete all data' or one interview deleted):
+# after deleting everything the home screen still says the track's questions were
+# practised. Before cb9a91f show_home read the store each time.
 def test_the_home_count_after_deleting_all_data_says_nothing_practised(qtbot: QtBot) -> None:
     backend = ScriptedBackend(default_turn=lambda r: "Q?", default_grade=quoting_grade)
     app = make_app(qtbot, backend)

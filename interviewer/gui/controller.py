@@ -523,6 +523,12 @@ class Controller(QObject):
         if not self._history_reads:
             self._read_history()
 
+    def reread_history(self, *, unless_reading: bool = False) -> None:
+        """Read what was practised again (something else changed the store: a delete,
+        an interview in the terminal); with `unless_reading`, not if a read is on its way."""
+        if not (unless_reading and self._history_reads):
+            self._read_history()
+
     def _read_history(self) -> None:
         """Read what was practised off the GUI thread, behind the writes made so far."""
         self._history = None
@@ -537,10 +543,11 @@ class Controller(QObject):
             if self._history_reads:
                 return  # a later read (behind a later write) is on its way: it counts
             # Unreadable means "nothing known": rotation is then plain random.
-            self._history = {} if error is not None else dict(result)
+            history = {} if error is not None else dict(result)
+            self._history = history
             waiters, self._history_waiters = self._history_waiters, []
-            for then in waiters:
-                then(dict(self._history))
+            for then in waiters:  # one may start an interview, which forgets the copy
+                then(dict(history))
 
         self.writer.run(read, done)
 
