@@ -529,7 +529,9 @@ class MainWindow(QMainWindow):
 
     def show_home(self) -> None:
         # What was practised, for the home screen's count: the controller's copy, read
-        # off the GUI thread (the same read a Start waits for), shown when it arrives.
+        # off the GUI thread (the same read a Start waits for), shown when it arrives;
+        # read again unless a read is on its way (an interview in the terminal counts).
+        self.controller.reread_history(unless_reading=True)
         self.controller.when_history_known(self.home.set_history)
         self.stack.setCurrentWidget(self.home)
         self.home.track_list.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -561,6 +563,7 @@ class MainWindow(QMainWindow):
                 QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
                 self.controller.when_history_known(self._on_history_for_start)
             return True
+        self._drop_waiting_start()  # a repeat Start: it starts now, in its place
         pending = self.resume_offer.session_id
         if not self.controller.start_interview(options):
             return False
@@ -570,12 +573,20 @@ class MainWindow(QMainWindow):
         return True
 
     def _on_history_for_start(self, _history: object) -> None:
-        options, self._start_after_history = self._start_after_history, None
-        QApplication.restoreOverrideCursor()
-        if options is not None:
+        options = self._start_after_history
+        self._drop_waiting_start()
+        if options is not None and self.isVisible():
             self.start_interview(options)
 
+    def _drop_waiting_start(self) -> None:
+        """Forget a Start that waits for the history (another interview began, the
+        candidate went elsewhere, or the window closed), and its busy cursor."""
+        if self._start_after_history is not None:
+            self._start_after_history = None
+            QApplication.restoreOverrideCursor()
+
     def _on_interview_started(self) -> None:
+        self._drop_waiting_start()  # resumed, or started another way: one interview
         # The interview has the server to itself; a running check runs again after it.
         if self.first_check.pause() and self.banner.action.text() == "Stop check":
             self.banner.dismiss()
@@ -714,6 +725,7 @@ class MainWindow(QMainWindow):
             self._go_home()
 
     def _go_home(self) -> None:
+        self._drop_waiting_start()
         options = self.controller.options
         self.controller.leave_interview()
         if options is not None:
@@ -968,6 +980,7 @@ class MainWindow(QMainWindow):
             if self._shown_report is not None and self._shown_report.session_id == session_id:
                 self._shown_report = None
             self.refresh_history()
+            self.controller.reread_history()  # the home screen's count
             self.banner.show_message("info", "The interview was deleted.")
 
         self._in_background(
@@ -989,6 +1002,7 @@ class MainWindow(QMainWindow):
             self.resume_offer.clear()
             self._shown_report = None
             self.refresh_history()
+            self.controller.reread_history()  # the home screen's count
             self.banner.show_message(
                 "info", f"Deleted {count} interview{'s' if count != 1 else ''}. History is empty."
             )
@@ -1247,6 +1261,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         save_geometry(self, self.geometry_file)
+        self._drop_waiting_start()
         self.first_check.cancel()
         # Disappear at once; then give calls in flight a moment to return (a cancelled
         # stream stops at its next chunk; a grading may not, and is simply dropped).
