@@ -678,13 +678,25 @@ class MainWindow(QMainWindow):
                 usage=usage_line(results.report),
             )
         self.feedback.export_button.setEnabled(results.report is not None)
-        self.stack.setCurrentWidget(self.feedback)
-        self.feedback.practise_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.grading_status.setText("")
         self._usage_timer.stop()
         self.refresh_usage()
-        self._update_actions()
+        if self.stack.currentWidget() is self.feedback:
+            self._feedback_in_front()
+        else:
+            # The page is built while hidden, and put in front on the next turn: its
+            # show, polish and layout came in the same turn as building it, the longest
+            # freeze left at the end of an interview (35-52 ms; issue 18).
+            was = self.stack.currentWidget()
+            QTimer.singleShot(0, self, lambda: self._feedback_in_front(was))
         self.first_check.resume()  # a check stopped for the interview runs now
+
+    def _feedback_in_front(self, was: QWidget | None = None) -> None:
+        if was is not None and self.stack.currentWidget() is not was:
+            return  # another page was asked for meanwhile
+        self.stack.setCurrentWidget(self.feedback)
+        self.feedback.practise_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_actions()
 
     def _on_practise_again(self) -> None:
         if not self._grades_may_go():
