@@ -86,3 +86,34 @@ def test_screens_the_interview_does_not_need_wait_until_it_is_over(
     assert not {"jobs", "history", "progress"} & set(window.screens_built())
     window.controller.leave_interview()
     qtbot.waitUntil(lambda: len(window.screens_built()) == len(MainWindow.LAZY_SCREENS))
+
+
+def test_a_history_read_landing_after_the_window_is_gone_is_dropped(qtbot: QtBot) -> None:
+    # CI failed here once: the window (and its home screen) was deleted at the end of a
+    # test while the home count's history read was still on the store writer's thread;
+    # the read landed and set the count on a deleted list ("Internal C++ object ...
+    # already deleted"). A waiter whose widget is gone is dropped instead.
+    import threading
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    controller = Controller(
+        small_library(),
+        Settings(),
+        SecretStore(),
+        backend=ScriptedBackend(default_grade=quoting_grade),
+        rng=random.Random(0),
+    )
+    window = MainWindow(controller)
+    release = threading.Event()
+    controller.writer.run(lambda: release.wait(10), lambda _r, _e: None)
+    controller.reread_history()
+    window.show_home()  # waits for that read
+    got: list[object] = []
+    controller.when_history_known(got.append)  # no owner: always called
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    qtbot.waitUntil(lambda: controller.known_history() is not None)
+    qtbot.waitUntil(lambda: len(got) == 1)  # the read landed; no error from the home's
+    controller.deleteLater()

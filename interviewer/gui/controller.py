@@ -29,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 
 from interviewer.core.content import ContentLibrary, QuestionHistory
@@ -300,7 +301,9 @@ class Controller(QObject):
         #: None while a fresh copy is on its way.
         self._history: dict[str, QuestionHistory] | None = None
         #: Called with the history once a read under way lands (`when_history_known`).
-        self._history_waiters: list[Callable[[dict[str, QuestionHistory]], None]] = []
+        self._history_waiters: list[
+            tuple[Callable[[dict[str, QuestionHistory]], None], QObject | None]
+        ] = []
         self._history_reads = 0  # reads under way
         #: The interrupted interview the window offered (read in the background), so
         #: resuming it reads nothing on the GUI thread.
@@ -512,14 +515,20 @@ class Controller(QObject):
         a read is on its way, or an interview is changing it)."""
         return None if self._history is None else dict(self._history)
 
-    def when_history_known(self, then: Callable[[dict[str, QuestionHistory]], None]) -> None:
+    def when_history_known(
+        self,
+        then: Callable[[dict[str, QuestionHistory]], None],
+        owner: QObject | None = None,
+    ) -> None:
         """Call `then` with what was practised: now if it is known, else once the read
         under way lands (one is started if none is), never reading on the GUI thread.
-        The home screen's count and a Start made while the read runs share that read."""
+        The home screen's count and a Start made while the read runs share that read.
+        With an `owner` (the widget `then` belongs to), `then` is dropped if the owner
+        has been deleted by the time the read lands (a window closed meanwhile)."""
         if self._history is not None:
             then(dict(self._history))
             return
-        self._history_waiters.append(then)
+        self._history_waiters.append((then, owner))
         if not self._history_reads:
             self._read_history()
 
@@ -546,8 +555,9 @@ class Controller(QObject):
             history = {} if error is not None else dict(result)
             self._history = history
             waiters, self._history_waiters = self._history_waiters, []
-            for then in waiters:  # one may start an interview, which forgets the copy
-                then(dict(history))
+            for then, owner in waiters:  # one may start an interview (forgets the copy)
+                if owner is None or shiboken6.isValid(owner):
+                    then(dict(history))
 
         self.writer.run(read, done)
 

@@ -532,7 +532,7 @@ class MainWindow(QMainWindow):
         # off the GUI thread (the same read a Start waits for), shown when it arrives;
         # read again unless a read is on its way (an interview in the terminal counts).
         self.controller.reread_history(unless_reading=True)
-        self.controller.when_history_known(self.home.set_history)
+        self.controller.when_history_known(self.home.set_history, owner=self.home)
         self.stack.setCurrentWidget(self.home)
         self.home.track_list.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_actions()
@@ -561,7 +561,7 @@ class MainWindow(QMainWindow):
             self._start_after_history = options  # a second click: its options count
             if first:
                 QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
-                self.controller.when_history_known(self._on_history_for_start)
+                self.controller.when_history_known(self._on_history_for_start, owner=self)
             return True
         self._drop_waiting_start()  # a repeat Start: it starts now, in its place
         pending = self.resume_offer.session_id
