@@ -438,7 +438,9 @@ def run_interview(
         ]
         out["stall_profiles"] = [
             {"ms": round(ms, 1), "phase": phase, **profiler.explain(a, b)}
-            for a, b, ms, phase in driver.monitor.long_stalls()
+            for a, b, ms, phase in driver.monitor.long_stalls(
+                float(os.environ.get("BENCH_PROFILE_OVER_MS", "50"))
+            )
         ]
     driver.controller.shutdown(3000)
     driver.controller.store.close()
