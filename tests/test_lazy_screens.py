@@ -117,3 +117,28 @@ def test_a_history_read_landing_after_the_window_is_gone_is_dropped(qtbot: QtBot
     qtbot.waitUntil(lambda: controller.known_history() is not None)
     qtbot.waitUntil(lambda: len(got) == 1)  # the read landed; no error from the home's
     controller.deleteLater()
+
+
+def test_no_screen_an_interview_does_not_need_is_built_while_a_start_waits(
+    qtbot: QtBot,
+) -> None:
+    # A Start made while the practice history is read waits for it; the jobs, history
+    # and progress screens (50-140 ms each) wait too, or they land in the interview's
+    # first turns (the benchmark's "starting -> streaming" stall).
+    import threading
+
+    window = _window(qtbot)
+    window.show()  # a Start goes on only in a window on screen
+    window.confirm = lambda *_a: True  # closing it mid-interview asks first
+    controller = window.controller
+    release = threading.Event()
+    controller.writer.run(lambda: release.wait(10), lambda _r, _e: None)
+    controller.reread_history()
+    assert window.start_interview(StartOptions("t", question_count=1, follow_ups=False))
+    assert window._start_after_history is not None  # waiting for the history
+    qtbot.waitUntil(lambda: "feedback" in window.screens_built())
+    qtbot.wait(50)  # many lazy-build turns (1 ms apart)
+    assert not {"jobs", "history", "progress"} & set(window.screens_built())
+    release.set()
+    qtbot.waitUntil(lambda: controller.in_interview)  # the Start went on once it landed
+    assert "jobs" not in window.screens_built()  # and not during the interview either

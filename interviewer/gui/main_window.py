@@ -342,10 +342,12 @@ class MainWindow(QMainWindow):
         """Build one screen not built yet, then queue the next on a later turn. Not
         while an interview runs: a screen takes 50-140 ms to build, a stall in the
         middle of a streamed question (the interview and feedback screens it needs are
-        the first two built, or built at once when it starts)."""
+        the first two built, or built at once when it starts); nor while a Start waits
+        for the practice history (it would land in the interview's first turns)."""
         for name in self.LAZY_SCREENS:
             if name not in self._screens:
-                if self.controller.in_interview and name not in ("interview", "feedback"):
+                busy = self.controller.in_interview or self._start_after_history is not None
+                if busy and name not in ("interview", "feedback"):
                     QTimer.singleShot(LAZY_SCREEN_IDLE_MS, self, self._build_next_screen)
                     return
                 self._screen(name)
