@@ -18,15 +18,18 @@ from interviewer.storage.settings import Settings
 from tests.gui_helpers import quoting_grade, small_library
 
 
-def _window(qtbot: QtBot) -> MainWindow:
-    controller = Controller(
+def _controller() -> Controller:
+    return Controller(
         small_library(),
         Settings(),
         SecretStore(),
         backend=ScriptedBackend(default_grade=quoting_grade),
         rng=random.Random(0),
     )
-    window = MainWindow(controller)
+
+
+def _window(qtbot: QtBot) -> MainWindow:
+    window = MainWindow(_controller())
     qtbot.addWidget(window)
     return window
 
@@ -97,14 +100,8 @@ def test_a_history_read_landing_after_the_window_is_gone_is_dropped(qtbot: QtBot
 
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    controller = Controller(
-        small_library(),
-        Settings(),
-        SecretStore(),
-        backend=ScriptedBackend(default_grade=quoting_grade),
-        rng=random.Random(0),
-    )
-    window = MainWindow(controller)
+    controller = _controller()
+    window = MainWindow(controller)  # not the test's: deleted below
     release = threading.Event()
     controller.writer.run(lambda: release.wait(10), lambda _r, _e: None)
     controller.reread_history()
