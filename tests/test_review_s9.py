@@ -3,9 +3,9 @@
 The CI failure fixed in 270f842 (a history read that landed after its window was
 deleted called into the deleted home screen) has relatives: a session listener, a
 lambda on a controller signal and a zero-delay timer without a context object, each of
-which outlives the widget it calls. Each real one is reproduced below and pinned as a
-strict xfail naming the code path and a fix; the paths that are safe have a test that
-fails if their guard goes.
+which outlives the widget it calls. Each real one is reproduced below (first pinned as a
+strict xfail; the comment above each says what it was and how it was fixed); the paths
+that are safe have a test that fails if their guard goes.
 
 Every test deletes a window (or screen) the way Qt does, `deleteLater` then the
 deferred-delete events, while the controller (made before the window, as the tests make
@@ -90,11 +90,6 @@ def _controller(
 # call it when the SpokenInterview is destroyed (`self.destroyed.connect(lambda *_:
 # unsubscribe())`; a plain function, not a method of the dying object), or return at
 # the top of `_on_event` unless `shiboken6.isValid(self)`.
-@pytest.mark.xfail(
-    strict=True,
-    reason="speech.py:535 SpokenInterview stays subscribed to the session after its "
-    "window is deleted; a turn landing later calls the deleted Speaker",
-)
 def test_a_turn_landing_after_the_window_was_deleted_is_not_read_by_its_dead_speaker(
     qtbot: QtBot, controllers: list[Controller]
 ) -> None:
@@ -128,11 +123,6 @@ def test_a_turn_landing_after_the_window_was_deleted_is_not_read_by_its_dead_spe
 # the deleted record action and buttons. Fix: connect a method instead
 # (`c.backend_changed.connect(self._on_backend_changed)` with `def
 # _on_backend_changed(self, _label: str) -> None: self.set_problem(None)`).
-@pytest.mark.xfail(
-    strict=True,
-    reason="voice_answer.py:384 a lambda on Controller.backend_changed outlives the "
-    "deleted interview screen",
-)
 def test_a_backend_change_after_the_window_was_deleted_touches_no_voice_widget(
     qtbot: QtBot, controllers: list[Controller]
 ) -> None:
@@ -145,10 +135,22 @@ def test_a_backend_change_after_the_window_was_deleted_touches_no_voice_widget(
     assert not exceptions, exceptions[0][1]
 
 
-# interviewer/gui/voice_answer.py:388: the controller keeps `timeout_hook =
-# self._on_time_up` of the deleted VoiceAnswer too (not reproduced here: it only
-# touches Qt when a spoken answer is being recorded when the clock runs out); the same
-# `destroyed` hook that fixes the one above should reset `controller.timeout_hook`.
+# interviewer/gui/voice_answer.py: the controller kept `timeout_hook =
+# self._on_time_up` of the deleted VoiceAnswer too (it touches Qt when a spoken answer
+# is being recorded as the clock runs out). Fixed: the hook of a deleted VoiceAnswer
+# lets the clock submit the draft and removes itself (not from `destroyed`: a Python
+# slot run during the destruction crashed tests/test_speech.py with a segfault).
+def test_the_controller_forgets_a_deleted_screens_time_up_hook(
+    controllers: list[Controller],
+) -> None:
+    controller = _controller(controllers)
+    window = MainWindow(controller)
+    assert window.interview.voice is not None
+    hook = controller.timeout_hook
+    assert hook is not None
+    _delete(window)
+    assert hook() is False  # the clock submits the draft itself; no deleted widget touched
+    assert controller.timeout_hook is None
 
 
 # interviewer/gui/feedback.py:1495 (FeedbackView.changeEvent): on a palette change
@@ -159,11 +161,6 @@ def test_a_backend_change_after_the_window_was_deleted_touches_no_voice_widget(
 # QObject), so a window closed and deleted in the same turn as the palette change gets
 # `bar.maximum()` on a deleted QScrollBar. Fix: `QTimer.singleShot(0, bar, lambda:
 # ...)` (the timer then dies with the scroll bar).
-@pytest.mark.xfail(
-    strict=True,
-    reason="feedback.py:1495 QTimer.singleShot(0, lambda) without a context object "
-    "runs on a deleted scroll bar",
-)
 def test_a_palette_change_just_before_the_feedback_page_is_deleted(qtbot: QtBot) -> None:
     view = FeedbackView()
     recs = records()

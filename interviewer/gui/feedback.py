@@ -1492,7 +1492,7 @@ class FeedbackView(QWidget):
             self.show_results(
                 *self._shown, usage=self._usage_text, grading=self._grading
             )  # restored after
-            QTimer.singleShot(0, lambda: bar.setValue(round(share * bar.maximum())))
+            QTimer.singleShot(0, bar, lambda: bar.setValue(round(share * bar.maximum())))
 
     # ------------------------------------------------------------------ slots
 

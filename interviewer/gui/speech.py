@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer, QUrl, Signal
 from PySide6.QtTextToSpeech import QTextToSpeech
 
@@ -532,6 +533,10 @@ class SpokenInterview(QObject):
         self._held_notices: list[str] | None = []
         self._streaming = False
         self._waiting_for_speech = False
+        # The session (the controller's) outlives the window: `_on_event` does nothing
+        # once this object is deleted. Not unsubscribed then: a `destroyed` slot, or the
+        # remover kept here (a reference cycle, collected on whichever thread the
+        # collector runs: Qt objects deleted off the GUI thread), crashed the tests.
         session.subscribe(self._on_event)
         self.apply_settings(settings, backend)
 
@@ -601,6 +606,8 @@ class SpokenInterview(QObject):
     # ------------------------------------------------------------------ session events
 
     def _on_event(self, event: Event) -> None:
+        if not shiboken6.isValid(self):  # the window was deleted; the session lives on
+            return
         if isinstance(event, Started) and self._held_notices is not None:
             held, self._held_notices = self._held_notices, None
             for text in held:

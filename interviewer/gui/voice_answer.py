@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter, QPalette, QTextCursor
 from PySide6.QtWidgets import (
@@ -381,11 +382,14 @@ class VoiceAnswer(QObject):
         c.paused_changed.connect(self._on_paused_changed)
         c.interview_started.connect(self._on_interview_started)
         c.state_changed.connect(self._on_state_changed)
-        c.backend_changed.connect(lambda _label: self.set_problem(None))  # Settings applied
+        # A lambda, so the controller keeps this object's Python side alive (a bound
+        # method would let the collector delete its Qt objects on a worker thread: a
+        # segmentation fault in the tests); it outlives the window, hence the check.
+        c.backend_changed.connect(lambda label: self._on_backend_changed(label))
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.recorder.shutdown)
-        c.timeout_hook = self._on_time_up
+        c.timeout_hook = self._on_time_up  # forgotten once this object is deleted
         self.update_actions()
 
     def _action(self, text: str, keys: str, slot: Callable[[], None]) -> QAction:
@@ -404,6 +408,10 @@ class VoiceAnswer(QObject):
         if self._problem is None:
             self._problem = capture_problem() or engine_problem(self.controller.settings)
         return self._problem
+
+    def _on_backend_changed(self, _label: str) -> None:
+        if shiboken6.isValid(self):  # not after the window was deleted
+            self.set_problem(None)
 
     def set_problem(self, text: str | None) -> None:
         """Override the check (tests, and after Settings changed the voice): None re-asks."""
@@ -679,6 +687,10 @@ class VoiceAnswer(QObject):
     def _on_time_up(self) -> bool:
         """The controller's clock ran out: True while this class submits the answer itself
         (the last phrase is still being transcribed); False lets the clock submit the draft."""
+        if not shiboken6.isValid(self):  # the window was deleted; the controller lives on
+            if self.controller.timeout_hook == self._on_time_up:
+                self.controller.timeout_hook = None
+            return False
         if self._timeout_when_done:
             return True
         if self.controller.paused or not (self.busy or self.turn_fields()):
