@@ -6,6 +6,7 @@ qutebrowser's fixtures): the autouse fixture below points every user file at tmp
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -89,6 +90,15 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 #: How long a test's leftover background work may take to settle after it ends.
 SETTLE_SECONDS = 30.0
+
+
+@pytest.fixture(autouse=True)
+def automatic_collection_back_on() -> Iterator[None]:
+    """A test that loads the whole app leaves Python's collector to a timer of its
+    loader (gui/memory.py `GuiThreadCollector`); the next test starts with it automatic."""
+    yield
+    if not gc.isenabled():
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)

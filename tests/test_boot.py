@@ -400,3 +400,13 @@ def test_the_offline_coach_is_checked_at_once(
     loader.window = window
     loader._after()
     assert window.calls == ["discover", "check"]
+
+
+def test_once_loaded_the_collector_runs_on_the_gui_thread_only(qtbot: QtBot) -> None:
+    # Left automatic, a collection triggered on a grader's thread deleted Qt objects
+    # there (gui/memory.py); from the end of start-up the loader's timer collects.
+    shell, loader = _started(qtbot)
+    _finish(qtbot, shell, loader)
+    assert loader.collector is not None and loader.collector.active
+    assert not gc.isenabled()
+    _close(loader)

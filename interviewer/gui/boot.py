@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from interviewer.gui.home import HomeView
+    from interviewer.gui.memory import GuiThreadCollector
 
 #: The same as main_window.APP_NAME, DEFAULT_SIZE and MIN_SIZE (that module is not
 #: imported here: it imports every screen); tests/test_boot.py checks they agree.
@@ -607,6 +608,8 @@ class Loader(QObject):
         #: A step is queued (`_next`): steps added now run after it.
         self._stepping = False
         self._client_thread: threading.Thread | None = None
+        #: Python's collector, on this thread only once loaded (gui/memory.py).
+        self.collector: GuiThreadCollector | None = None
         self._client_poll = QTimer(self)
         self._client_poll.setInterval(50)
         self._client_poll.timeout.connect(self._on_client_poll)
@@ -751,7 +754,15 @@ class Loader(QObject):
         # start-up made is in the youngest generation (a collection walked it for up to
         # 180 ms). The few reference cycles start-up left behind stay, frozen.
         gc.freeze()
-        gc.enable()
+        # From now on the collector runs on this thread only (gui/memory.py): left
+        # automatic, it deleted Qt objects on the graders' threads.
+        from interviewer.gui.memory import GuiThreadCollector
+
+        self.collector = GuiThreadCollector(self)
+        self.collector.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.collector.stop)
         self.window.discover_local_servers()
         if "interviewer.llm.openai_backend" in sys.modules:
             # A model backend: its client is imported first, off this thread, and the

@@ -14,6 +14,14 @@ was made since the last quiet moment.
 The price: a reference cycle that becomes garbage after it was frozen is not freed until
 the process ends. The interview's data lives as long as its session anyway; widgets of
 an interview the candidate left are few, and Qt frees their C++ side.
+
+Between those moments `GuiThreadCollector` makes sure the collector only ever runs on
+the GUI thread. Left automatic, a collection runs on whichever thread happens to
+allocate, mostly the graders' workers; a Qt object owned by Python in a garbage cycle
+is then deleted on that thread, with its timers ("QObject::killTimer: Timers cannot be
+stopped from another thread", then a segmentation fault: seen in the test suite).
+Automatic collection is switched off and a timer on the GUI thread collects what the
+collector's own thresholds call for (the pattern pyqtgraph and Spyder use).
 """
 
 from __future__ import annotations
@@ -46,3 +54,49 @@ class QuietCollector(QObject):
     def _settle(self) -> None:
         settle_young()
         self.settled += 1
+
+
+#: How often the GUI thread looks at the collector's counters (a look costs microseconds).
+GUI_COLLECT_INTERVAL_MS = 250
+
+
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collection on the GUI thread only (see the module docstring).
+
+    `start` switches automatic collection off; every `GUI_COLLECT_INTERVAL_MS` the
+    generation the interpreter would have collected by then (by `gc.get_threshold`) is
+    collected here; `stop` switches automatic collection back on."""
+
+    def __init__(
+        self, parent: QObject | None = None, interval_ms: int = GUI_COLLECT_INTERVAL_MS
+    ) -> None:
+        super().__init__(parent)
+        #: Collections made, by generation.
+        self.collections = [0, 0, 0]
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.check)
+
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
+
+    def start(self) -> None:
+        gc.disable()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
+
+    def check(self) -> int | None:
+        """Collect the generation that is due, as the interpreter would: the oldest
+        whose counter is over its threshold, once the youngest is. Returns it (or None)."""
+        thresholds = gc.get_threshold()
+        counts = gc.get_count()
+        if thresholds[0] <= 0 or counts[0] <= thresholds[0]:
+            return None
+        generation = next(g for g in (2, 1, 0) if g == 0 or counts[g] > thresholds[g])
+        gc.collect(generation)
+        self.collections[generation] += 1
+        return generation
