@@ -80,7 +80,12 @@ def test_the_due_generation_is_collected_as_the_interpreter_would(
     qtbot: QtBot, collector: GuiThreadCollector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     collected: list[int] = []
-    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or 0)
+
+    def collect(generation: int = 2) -> int:
+        collected.append(generation)
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
     collector.stop()  # checked by hand below
     gc.disable()
     counts = {"value": (0, 0, 0)}
