@@ -676,6 +676,7 @@ class Loader(QObject):
                     return
                 _import(module)
             _compile_patterns()
+            _compile_prompts()
             _preload_multimedia()
         except BaseException:  # shown in the window, never lost
             self.error = traceback.format_exc()
@@ -814,6 +815,20 @@ def _compile_patterns() -> None:
     injection = sys.modules.get("interviewer.core.injection")
     if injection is not None:
         injection._injection_patterns()
+
+
+def _compile_prompts() -> None:
+    """Compile the shipped prompt templates on the loading thread (Jinja, about 30 ms).
+    The offline coach and the scripted model need them only for the leak check of the
+    first streamed question, which compiled them on the model's thread just as the
+    interview screen first showed: the window's thread waited for the interpreter, one
+    of the 43-83 ms stalls at the first Start of a fresh install (issue 18). A broken
+    prompts folder is reported where it is used, as before."""
+    from interviewer.core.errors import ContentError
+    from interviewer.storage.prompt_files import default_library
+
+    with contextlib.suppress(ContentError):
+        default_library()
 
 
 def _preload_model_client() -> threading.Thread | None:
