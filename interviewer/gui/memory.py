@@ -90,8 +90,11 @@ class GuiThreadCollector(QObject):
         gc.enable()
 
     def check(self) -> int | None:
-        """Collect the generation that is due, as the interpreter would: the oldest
-        whose counter is over its threshold, once the youngest is. Returns it (or None)."""
+        """Collect the generation that is due by the interpreter's counters: the oldest
+        whose counter is over its threshold, once the youngest is. Returns it (or None).
+        Unlike the interpreter, a full collection is not put off until the young objects
+        are a quarter of the old: what start-up and each quiet moment froze is never
+        walked, so a full collection here walks only what was made since."""
         thresholds = gc.get_threshold()
         counts = gc.get_count()
         if thresholds[0] <= 0 or counts[0] <= thresholds[0]:
