@@ -120,9 +120,10 @@ def test_a_turn_landing_after_the_window_was_deleted_is_not_read_by_its_dead_spe
 # lifetime (a bound method of a QObject is: PySide drops the connection when the
 # receiver is destroyed), so after the window is deleted every `Controller.set_backend`
 # / `apply_settings` (controller.py:400, :386) runs `set_problem` -> `update_actions` on
-# the deleted record action and buttons. Fix: connect a method instead
-# (`c.backend_changed.connect(self._on_backend_changed)` with `def
-# _on_backend_changed(self, _label: str) -> None: self.set_problem(None)`).
+# the deleted record action and buttons. Fixed: the lambda stays (it keeps the
+# VoiceAnswer's Python side alive; with a bound method the collector deleted its Qt
+# objects on a worker thread, a segfault in tests/test_speech.py) and calls
+# `_on_backend_changed`, which does nothing once the object is deleted.
 def test_a_backend_change_after_the_window_was_deleted_touches_no_voice_widget(
     qtbot: QtBot, controllers: list[Controller]
 ) -> None:
