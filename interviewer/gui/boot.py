@@ -78,7 +78,7 @@ from interviewer.storage.paths import app_paths
 from interviewer.storage.track_index import read_index_and_errors
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
 
     from interviewer.gui.home import HomeView
     from interviewer.gui.memory import GuiThreadCollector
@@ -155,6 +155,8 @@ LOADING_SWITCH_INTERVAL = 0.001
 #: With a model backend, how long after the home screen is in place its client is
 #: imported (Loader._preload_client): the first frames of the real screen go first.
 CLIENT_PRELOAD_DELAY_MS = 100
+#: How long loading waits for the shell's first frame before it starts without it.
+FIRST_FRAME_WAIT_MS = 200
 #: How long closing waits for background store work (gui.app.STORE_CLOSE_WAIT_MS).
 STORE_CLOSE_WAIT_MS = 5000
 #: What a click on the skeleton opens, for the line that says it is waiting.
@@ -515,6 +517,8 @@ class Shell(QWidget):
 
     #: The window closed before the main window was in it: loading stops.
     closed_while_loading = Signal()
+    #: The first frame has been painted (emitted once, on the turn after that paint).
+    first_frame = Signal()
 
     def __init__(self, tracks: list[dict[str, Any]] | None = None) -> None:
         super().__init__()
@@ -531,6 +535,13 @@ class Shell(QWidget):
         #: The last click made while loading: (kind, track id).
         self.pending: tuple[str, str] | None = None
         self.skeleton.requested.connect(self._on_requested)
+        self._painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self.first_frame.emit)
 
     def _on_requested(self, kind: str, track_id: str) -> None:
         self.pending = (kind, track_id)
@@ -614,6 +625,7 @@ class Loader(QObject):
         self._client_poll.setInterval(50)
         self._client_poll.timeout.connect(self._on_client_poll)
         self.cancelled = False
+        self._started = False
         shell.closed_while_loading.connect(self._on_cancelled)
 
     def _on_cancelled(self) -> None:
@@ -621,7 +633,18 @@ class Loader(QObject):
         self._steps.clear()
         gc.enable()
 
+    def start_after_first_frame(self) -> None:
+        """`start` once the shell's first frame is painted, or after FIRST_FRAME_WAIT_MS
+        if none comes (a window opened minimized is not painted). Started on the first
+        turn instead, its first step (importing the home screen's widgets, 30-40 ms) came
+        before that frame's paint, which waited for it (issue 18: "first window")."""
+        self.shell.first_frame.connect(self.start)
+        QTimer.singleShot(FIRST_FRAME_WAIT_MS, self, self.start)
+
     def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
         # No automatic collection while loading: a full one walks everything imported so
         # far (80-120 ms measured, whichever thread triggers it holds the interpreter);
         # start-up makes little garbage, and `_after` freezes what it made.
@@ -950,7 +973,7 @@ def show_shell(args: Any = None) -> tuple[QApplication, Shell, Loader]:
     restore_geometry(shell, paths.config_dir / "window.json")
     loader = Loader(shell, args)
     shell.show()
-    QTimer.singleShot(0, loader.start)
+    loader.start_after_first_frame()
     return app, shell, loader
 
 

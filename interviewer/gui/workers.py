@@ -34,7 +34,6 @@ import importlib
 import itertools
 import logging
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -52,7 +51,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QWidget
 
 from interviewer.core.errors import Cancelled, InterviewerError
-from interviewer.llm.base import CancelToken
+from interviewer.llm.base import CLIENT_IMPORT_LOCK, CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +119,8 @@ EXPORT: tuple[str, ...] = (
 BASE: tuple[str, ...] = ("interviewer.storage.store",)
 
 _warmed: set[str] = set()
-_warm_lock = threading.Lock()
+#: One lock with every other import of the client's modules (llm.base.CLIENT_IMPORT_LOCK).
+_warm_lock = CLIENT_IMPORT_LOCK
 
 
 def warm_up(modules: tuple[str, ...]) -> None:

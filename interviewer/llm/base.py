@@ -47,6 +47,16 @@ MODES: tuple[Mode, ...] = ("json_schema", "json_object", "prompt", "stream", "no
 CallKind = Literal["turn", "follow_up", "grade"]
 
 
+#: Held by whichever thread imports the model client's modules (openai, httpx2 and their
+#: parts): the loader's preload thread (`openai_backend.preload_client`), the window's
+#: thread warming them before a model call (`gui.workers.warm_up`), a worker importing
+#: one on first use. Two threads importing parts of one package at once can each wait
+#: for a module the other is initialising; Python then hands one of them the half-made
+#: module and its import fails ("cannot import name ... from partially initialized
+#: module 'openai._base_client'"), seen when a warm-up ran during the preload.
+CLIENT_IMPORT_LOCK = threading.RLock()
+
+
 class CancelToken:
     """Set from the GUI thread; backends check it between streamed chunks."""
 

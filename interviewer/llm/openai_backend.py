@@ -110,6 +110,7 @@ from interviewer.core.requests import FollowUpRequest, GradeRequest, TurnRequest
 from interviewer.core.tokens import count_tokens
 from interviewer.llm import local_servers
 from interviewer.llm.base import (
+    CLIENT_IMPORT_LOCK,
     CancelToken,
     DeltaCallback,
     Mode,
@@ -139,9 +140,13 @@ else:
 
         def __init__(self, name: str) -> None:
             self._name = name
+            self._module: Any = None
 
         def __getattr__(self, attr: str) -> Any:
-            return getattr(importlib.import_module(self._name), attr)
+            if self._module is None:
+                with CLIENT_IMPORT_LOCK:  # never beside another thread's import of it
+                    self._module = importlib.import_module(self._name)
+            return getattr(self._module, attr)
 
     httpx2 = _OnFirstUse("httpx2")
     openai = _OnFirstUse("openai")
@@ -149,8 +154,9 @@ else:
 
 def preload_client() -> None:
     """Import the client's modules now (on a background thread: it takes a while)."""
-    import httpx2  # noqa: F401
-    import openai  # noqa: F401
+    with CLIENT_IMPORT_LOCK:
+        import httpx2  # noqa: F401
+        import openai  # noqa: F401
 
 
 M = TypeVar("M", bound=BaseModel)
