@@ -834,9 +834,18 @@ def test_prepared_cards_are_shown_in_a_window_never_on_screen(qtbot: QtBot) -> N
     records = [graded("q1"), graded("q2")]
     view = prepared_view(qtbot, records)
     stash = view._stash
-    # Shown (polished and laid out during the interview), in a window no one sees, that
-    # takes no focus and does not keep the app open after the main window closes.
-    assert all(c.isVisible() and c.window() is stash for c in stashed(view))
+    # Shown once (polished and laid out during the interview), in a window no one sees,
+    # that takes no focus and does not keep the app open after the main window closes;
+    # then hidden, so that moving it to the page sends no Hide event to its widgets.
+    cards = stashed(view)
+    assert cards and all(c.window() is stash for c in cards)
+    assert all(c.testAttribute(Qt.WidgetAttribute.WA_WState_Polished) for c in cards)
+    assert all(c.isHidden() and c.measured_at is not None for c in cards)
+    assert all(
+        lbl.testAttribute(Qt.WidgetAttribute.WA_WState_Polished)
+        for c in cards
+        for lbl in c.findChildren(QLabel)
+    )
     assert stash.isWindow() and stash.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     assert not stash.testAttribute(Qt.WidgetAttribute.WA_QuitOnClose)
     assert stash.width() <= 1 and stash.height() <= 1
