@@ -151,3 +151,37 @@ def test_a_client_module_used_first_on_a_worker_is_imported_under_the_lock() -> 
     holder.join(10)
     user.join(10)
     assert got == ["[1]"]
+
+
+def test_app_paths_is_a_read_only_value() -> None:
+    from pathlib import Path
+
+    from interviewer.storage.paths import AppPaths
+
+    a = AppPaths(Path("c"), Path("d"), Path("k"))
+    assert a == AppPaths(Path("c"), Path("d"), Path("k")) and hash(a) == hash(
+        AppPaths(Path("c"), Path("d"), Path("k"))
+    )
+    assert a != AppPaths(Path("c"), Path("d"), Path("other"))
+    assert (a.config_dir, a.data_dir, a.cache_dir) == (Path("c"), Path("d"), Path("k"))
+    assert a.settings_file == Path("c") / "settings.json"
+    with pytest.raises(AttributeError, match="read-only"):
+        a.data_dir = Path("x")
+    assert "cache_dir=" in repr(a)
+
+
+def test_the_first_frames_module_leaves_dataclasses_and_pydantic_unloaded() -> None:
+    """What `gui.boot` imports before the first frame stays small (issue 18)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json, interviewer.gui.boot; "
+        "print(json.dumps([m for m in ('dataclasses', 'pydantic', 'jinja2', 'openai')"
+        " if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
