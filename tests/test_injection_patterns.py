@@ -50,7 +50,7 @@ def test_pattern_matches_its_attacks_and_leaves_its_answers_alone(
 
 
 def test_the_detector_runs_exactly_these_patterns_in_order() -> None:
-    running = [(kind, rx.pattern, rx.flags) for kind, rx in injection._injection_patterns()]
+    running = [(kind, rx.pattern, rx.flags) for kind, rx, _ in injection._injection_patterns()]
     assert running == [(p.kind, p.regex, p.compile().flags) for p in PATTERNS]
     assert len(PATTERNS) > 90
     assert {p.kind for p in PATTERNS} <= {"sentence", "line", "json"}
