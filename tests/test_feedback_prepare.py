@@ -610,7 +610,12 @@ def test_no_card_is_built_ahead_once_the_page_shows(qtbot: QtBot, gates: Gates) 
     qtbot.waitUntil(lambda: not feedback.preparing)
     gates.release(records[2].question.id)
     qtbot.waitUntil(lambda: app.controller.results is not None)
+    assert not feedback.preparing
+    # The card replacing the one "being graded" is built out of sight, then moved onto
+    # the page: nothing is left behind.
+    qtbot.waitUntil(lambda: feedback.export_button.isEnabled() and not feedback.building)
     assert stashed(feedback) == []
+    assert not any(c.grading for c in feedback.cards)
 
 
 # --------------------------------------------------------------------------- measured ahead
@@ -874,3 +879,81 @@ def test_a_card_is_measured_in_small_steps_each_criterion_in_its_own(qtbot: QtBo
     for lay in card.inside.findChildren(QLayout):
         lay.invalidate()
     assert card.width() == width and measured == card.heightForWidth(width)
+
+
+# --------------------------------------------------------------------------- grades landing
+
+
+def grading_page(qtbot: QtBot) -> tuple[FeedbackView, list[QuestionRecord]]:
+    """A whole page of three answers, the last still being graded."""
+    records = [graded("q1"), graded("q2"), graded("q3")]
+    records[2].grade = None
+    view = shown_view(qtbot)
+    view.show_results(
+        records, summarize(records), RUBRICS, progressive=True, grading=frozenset({"q3"})
+    )
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards[2].grading
+    return view, records
+
+
+def test_a_landing_grade_builds_its_card_again_out_of_sight_then_swaps_it_in(
+    qtbot: QtBot,
+) -> None:
+    view, records = grading_page(qtbot)
+    old = view.cards[2]
+    kept = view.cards[:2]
+    records[2].grade = grade("q3", score=40.0)
+    view.update_results(records, summarize(records), RUBRICS)
+    # Nothing is built in the turn the grade lands: the old card stays on the page,
+    # and its replacement is started in the stash, off the page.
+    assert view.cards[2] is old and view.building
+    fresh = [c for c in stashed(view) if c.record is records[2]]
+    assert len(fresh) == 1 and not fresh[0].complete
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards[2] is fresh[0] and fresh[0].complete and not fresh[0].grading
+    assert view.cards[2].score_chip.text() == "40/100"
+    assert view.cards[:2] == kept  # the cards whose grade did not change stay
+    assert stashed(view) == []
+    assert shiboken6.isValid(old) is False or not old.isVisible()
+    # The page holds what a page built from scratch for these records holds.
+    assert [texts(c) for c in view.cards] == scratch_texts(qtbot, view, records, RUBRICS)
+
+
+def test_a_grade_landing_again_before_the_swap_builds_the_newest_only(qtbot: QtBot) -> None:
+    view, records = grading_page(qtbot)
+    records[2].grade = grade("q3", score=40.0)
+    view.update_results(records, summarize(records), RUBRICS)
+    first = [c for c in stashed(view) if c.record is records[2]]
+    records[2].grade = grade("q3", score=90.0)
+    view.update_results(records, summarize(records), RUBRICS)
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards[2] is not first[0]
+    assert view.cards[2].score_chip.text() == "90/100"
+    assert len(view.cards) == 3 and stashed(view) == []
+
+
+def test_finish_pending_swaps_in_a_replacement_at_once(qtbot: QtBot) -> None:
+    view, records = grading_page(qtbot)
+    records[2].grade = grade("q3", score=40.0)
+    view.update_results(records, summarize(records), RUBRICS)
+    view.finish_pending()
+    assert not view.building
+    assert view.cards[2].score_chip.text() == "40/100" and view.cards[2].complete
+
+
+def test_a_landing_grade_rebuilds_its_row_of_the_index_only(qtbot: QtBot) -> None:
+    view, records = grading_page(qtbot)
+    box = view._glance_box
+    assert box is not None
+    rows = {n: w for n, (w, _state) in view._glance_shown.items()}
+    records[2].grade = grade("q3", score=40.0)
+    view.update_results(records, summarize(records), RUBRICS)
+    assert view._glance_box is box  # the same index, one row new
+    assert view._glance_shown[1][0] is rows[1] and view._glance_shown[2][0] is rows[2]
+    row = view._glance_shown[3][0]
+    assert row is not rows[3]
+    chips = [c.text() for c in row.findChildren(style.Chip)]
+    assert chips == ["40/100"]
+    qtbot.waitUntil(lambda: len(_index_rows(view)) == 3)  # the old row deleted
+    assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]

@@ -229,6 +229,7 @@ def test_the_feedback_page_fills_in_as_grades_land(
     first = gates.started[0]
     gates.release(first)
     qtbot.waitUntil(lambda: feedback.grading_note.startswith("1 of 3 grades in"))
+    qtbot.waitUntil(lambda: not feedback.building)  # its card is built again, out of sight
     graded = [c for c in feedback.cards if not c.grading]
     assert len(graded) == 1 and graded[0].record.grade is not None
     assert graded[0].score_chip.text() != "grading…"

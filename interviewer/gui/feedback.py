@@ -840,6 +840,16 @@ class FeedbackView(QWidget):
         self._glance_building: QFrame | None = None
         #: The card being built out of sight, a piece per turn, before it goes on the page.
         self._building: QuestionCard | None = None
+        #: Cards on the page whose grade changed (`update_results`), each with the card
+        #: replacing it, built out of sight a piece per turn like `_building`: built in
+        #: one go, the last answer's card froze the window for 40-50 ms just as its
+        #: grade landed (issue 18).
+        self._replacing: list[tuple[QuestionCard, QuestionCard]] = []
+        #: Each row of the question index, by question number, with the state of the
+        #: record it shows: a landing grade rebuilds its row, not the whole index.
+        self._glance_shown: dict[int, tuple[QWidget, tuple[object, ...]]] = {}
+        #: A chain of `_add_next_card` turns is under way.
+        self._filling = False
         self._show_empty()
 
     # ------------------------------------------------------------------ public
@@ -877,6 +887,8 @@ class FeedbackView(QWidget):
         if self._building is not None:  # a card of the results this page replaces
             self._building.deleteLater()
             self._building = None
+        self._drop_replacements()
+        self._glance_shown = {}
         shown = [r for r in records if r.status != "unasked"]
         unasked = [r for r in records if r.status == "unasked"]
         self._glance_box = None
@@ -917,7 +929,8 @@ class FeedbackView(QWidget):
         self._scroll_bar_while_filling(progressive and len(pending) > 1)
         self._set_content(content)
         self.scroll_area.verticalScrollBar().setValue(0)
-        if progressive and (self._pending or self._glance_wanted):
+        self._filling = progressive and bool(self._pending or self._glance_wanted)
+        if self._filling:
             generation = self._generation
             QTimer.singleShot(CARD_GAP_MS, self, lambda: self._add_next_card(generation))
 
@@ -928,6 +941,7 @@ class FeedbackView(QWidget):
             self._glance_wanted
             or self._building is not None
             or bool(self._pending)
+            or bool(self._replacing)
             or any(not c.complete for c in self.cards)
         )
 
@@ -947,6 +961,10 @@ class FeedbackView(QWidget):
             self._insert(building)
         while self._pending:
             self._add_card()
+        while self._replacing:
+            old, fresh = self._replacing.pop(0)
+            fresh.finish()
+            self._put_in_place(old, fresh)
         self._scroll_bar_while_filling(False)
 
     def update_results(
@@ -958,9 +976,11 @@ class FeedbackView(QWidget):
         grading: Collection[str] = (),
         usage: str | None = None,
     ) -> None:
-        """Grades landed: rebuild the overview, the index and the cards whose grade
-        changed, in place (the page keeps its scroll position and the cards the
-        candidate is reading). Results of another interview are shown afresh."""
+        """Grades landed: rebuild the overview, the rows of the index and the cards whose
+        grade changed, in place (the page keeps its scroll position and the cards the
+        candidate is reading). A changed card is built again out of sight, a piece per
+        turn, and takes its old card's place once whole (`building` until then).
+        Results of another interview are shown afresh."""
         shown = self._shown
         same = (
             shown is not None
@@ -985,27 +1005,64 @@ class FeedbackView(QWidget):
         self._grading = set(grading)
         reports = [question_report(r, _rubric_for(r, rubrics)) for r in records]
         self._overview_box = self._swap(self._overview_box, self._overview(summary, reports))
-        if self._glance_box is not None:
-            self._glance_box = self._swap(self._glance_box, self._glance(self._numbered(records)))
-        elif self._glance_building is not None:  # half built from the results before
-            self._glance_building.deleteLater()
-            self._glance_building = None
-            self._glance_rows = []  # started again, from these results
-        for i, card in enumerate(self.cards):
+        # The rows of the index whose record changed are built again (the rows still to
+        # be added are built from these records anyway).
+        for number, rec in self._numbered(records):
+            held = self._glance_shown.get(number)
+            if held is not None and held[1] != self._glance_state(rec):
+                row = held[0]
+                box = row.parentWidget()
+                lay = box.layout() if box is not None else None
+                if isinstance(lay, QVBoxLayout):
+                    fresh_row = self._glance_row(None, number, rec)
+                    lay.replaceWidget(row, fresh_row)
+                    row.hide()
+                    row.deleteLater()
+        # The cards whose record changed are built again out of sight, a piece per turn,
+        # and take their old card's place once whole (`_add_next_card`).
+        replacing = {id(old): fresh for old, fresh in self._replacing}
+        for card in self.cards:
             grading_now = card.record.question.id in self._grading
-            if card.state == _card_state(card.record, grading_now and not card.record.grade):
+            wanted = _card_state(card.record, grading_now and not card.record.grade)
+            if card.state == wanted:
                 continue
-            number = records.index(card.record) + 1
+            underway = replacing.get(id(card))
+            if underway is not None and underway.state == wanted:
+                continue
+            if underway is not None:  # for a state the record has left already
+                self._replacing = [(o, f) for o, f in self._replacing if o is not card]
+                underway.deleteLater()
             fresh = QuestionCard(
-                number,
+                records.index(card.record) + 1,
                 card.record,
                 _rubric_for(card.record, rubrics),
+                self._stash,
+                progressive=True,
                 total=self._total,
                 grading=grading_now,
                 audio_dir=self.audio_dir,
             )
-            self._swap(card, fresh)
-            self.cards[i] = fresh
+            self._replacing.append((card, fresh))
+        if self._replacing and not self._filling:
+            self._filling = True
+            generation = self._generation
+            QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
+
+    def _drop_replacements(self) -> None:
+        for _old, fresh in self._replacing:
+            fresh.deleteLater()
+        self._replacing = []
+
+    def _put_in_place(self, old: QuestionCard, fresh: QuestionCard) -> None:
+        """`fresh`, complete, takes the place of `old` on the page."""
+        if old not in self.cards or self._layout is None:
+            fresh.deleteLater()  # the page was built again meanwhile
+            return
+        self.cards[self.cards.index(old)] = fresh
+        if self._content is not None:
+            fresh.setParent(self._content)
+            fresh.show()
+        self._swap(old, fresh)
 
     def _swap(self, old: QWidget | None, new: QWidget) -> QWidget:
         """Put `new` where `old` is in the page's layout."""
@@ -1240,9 +1297,12 @@ class FeedbackView(QWidget):
         began = time.perf_counter()
         width = self._card_width()
         batch = 0  # cards put on the page this turn, measured together at the end
+        replaced = 0  # cards that took the place of one whose grade changed
         while True:  # at least one piece, then more while the budget lasts
             card = self._building
-            if card is None:
+            if card is None and self._replacing:
+                replaced += self._replace_step(width)
+            elif card is None:
                 if not self._pending:
                     break
                 self._building = self._next_card(progressive=True)
@@ -1266,14 +1326,27 @@ class FeedbackView(QWidget):
                     continue
             if (time.perf_counter() - began) * 1000 >= BUILD_BUDGET_MS:
                 break
-        if batch:
-            if self._layout is not None:
-                self._layout.setEnabled(True)
+        if batch and self._layout is not None:
+            self._layout.setEnabled(True)
+        if batch or replaced:
             self._fit_page()
-        if self._pending or self._building is not None:
+        if self._pending or self._building is not None or self._replacing:
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
         else:
+            self._filling = False
             self._scroll_bar_while_filling(False)
+
+    def _replace_step(self, width: int) -> bool:
+        """A piece of the first replacement card; True when it took its place."""
+        old, fresh = self._replacing[0]
+        if not fresh.complete:
+            fresh.build_step()
+            return False
+        if fresh.measure_step(width):
+            return False
+        self._replacing.pop(0)
+        self._put_in_place(old, fresh)
+        return True
 
     def _scroll_bar_while_filling(self, on: bool) -> None:
         policy = (
@@ -1456,9 +1529,14 @@ class FeedbackView(QWidget):
             self._glance_row(lay, number, rec)
         return box
 
-    def _glance_row(self, lay: QVBoxLayout, number: int, rec: QuestionRecord) -> None:
-        """One row of the index: the question, its flags and its score."""
-        row = QHBoxLayout()
+    def _glance_state(self, rec: QuestionRecord) -> tuple[object, ...]:
+        return _card_state(rec, rec.question.id in self._grading)
+
+    def _glance_row(self, lay: QVBoxLayout | None, number: int, rec: QuestionRecord) -> QWidget:
+        """One row of the index: the question, its flags and its score (added to `lay`)."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         link = _ElidedButton(f"{number}. {' '.join(rec.question.text.split())}")
         link.setAccessibleName(f"Go to question {number}")
@@ -1475,7 +1553,10 @@ class FeedbackView(QWidget):
             text = plural(found, "red flag")
             row.addWidget(Chip(text, style.DANGER, tooltip=f"{text} in this answer"))
         row.addWidget(QuestionCard._score_chip(rec, grading=rec.question.id in self._grading))
-        lay.addLayout(row)
+        self._glance_shown[number] = (box, self._glance_state(rec))
+        if lay is not None:
+            lay.addWidget(box)
+        return box
 
     def _on_glance_clicked(self, record: QuestionRecord) -> None:
         for card in self.cards:
