@@ -957,3 +957,51 @@ def test_a_landing_grade_rebuilds_its_row_of_the_index_only(qtbot: QtBot) -> Non
     assert chips == ["40/100"]
     qtbot.waitUntil(lambda: len(_index_rows(view)) == 3)  # the old row deleted
     assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]
+
+
+def test_the_question_index_is_built_ahead_and_taken_by_the_page(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2"), graded("q3")]
+    records[2].grade = None  # the last answer's grade lands after the interview
+    view = shown_view(qtbot)
+    view.prepare(records, RUBRICS)
+    ahead = view._glance_ahead
+    assert ahead is not None and ahead.window() is view._stash and ahead.isVisible()
+    ahead_rows = {n: row for n, (row, _s, _r) in view._glance_ahead_rows.items()}
+    assert sorted(ahead_rows) == [1, 2]  # the graded answers only
+    records[2].grade = grade("q3", score=40.0)
+    show(view, records)
+    # On the page in the turn the page is shown: no turns of its own while it fills.
+    assert view._glance_box is ahead and not view._glance_wanted
+    assert view._glance_ahead is None
+    assert view._glance_shown[1][0] is ahead_rows[1] and view._glance_shown[2][0] is ahead_rows[2]
+    qtbot.waitUntil(lambda: not view.building)
+    assert ahead.window() is view.window() and ahead.isVisible()
+    assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]
+    assert [c.text() for c in view._glance_shown[3][0].findChildren(style.Chip)] == ["40/100"]
+
+
+def test_a_row_built_ahead_for_an_older_grade_is_built_again(qtbot: QtBot) -> None:
+    records = [graded("q1"), graded("q2")]
+    view = shown_view(qtbot)
+    view.prepare(records, RUBRICS)
+    old_row = view._glance_ahead_rows[2][0]
+    records[1].grade = grade("q2", score=15.0)  # graded again after the row was built
+    show(view, records)
+    row = view._glance_shown[2][0]
+    assert row is not old_row
+    assert [c.text() for c in row.findChildren(style.Chip)] == ["15/100"]
+    qtbot.waitUntil(lambda: len(_index_rows(view)) == 2)
+    assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(records, 1)]
+
+
+def test_an_index_built_ahead_for_another_interview_is_not_taken(qtbot: QtBot) -> None:
+    view = shown_view(qtbot)
+    view.prepare([graded("q1"), graded("q2")], RUBRICS)
+    ahead = view._glance_ahead
+    others = [graded("q1"), graded("q2")]  # equal records, not the same ones
+    show(view, others)
+    assert view._glance_box is not ahead
+    qtbot.waitUntil(lambda: not view.building)
+    assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(others, 1)]
+    rows = view._glance_box.findChildren(feedback_module._ElidedButton) if view._glance_box else []
+    assert len(rows) == 2

@@ -850,6 +850,14 @@ class FeedbackView(QWidget):
         self._glance_shown: dict[int, tuple[QWidget, tuple[object, ...]]] = {}
         #: A chain of `_add_next_card` turns is under way.
         self._filling = False
+        #: The question index built ahead while the interview runs (`prepare`), shown in
+        #: the stash like the cards, with its rows by question number (the row, the state
+        #: of the record it shows, the record), for a page of `_glance_ahead_total`
+        #: questions: the page after the last answer takes it and adds the last rows
+        #: (the index built then took 3-4 turns and 40-70 ms; issue 18).
+        self._glance_ahead: QFrame | None = None
+        self._glance_ahead_rows: dict[int, tuple[QWidget, tuple[object, ...], QuestionRecord]] = {}
+        self._glance_ahead_total = 0
         self._show_empty()
 
     # ------------------------------------------------------------------ public
@@ -900,6 +908,13 @@ class FeedbackView(QWidget):
         if shown and not progressive:
             self._glance_box = self._glance(self._numbered(records))
             lay.addWidget(self._glance_box)
+        ahead = self._take_glance(records) if self._glance_wanted else None
+        if ahead is not None:
+            ahead.setParent(content)
+            lay.addWidget(ahead)
+            ahead.show()
+            self._glance_box = ahead
+            self._glance_wanted = False
         pending: list[tuple[int, QuestionRecord, Rubric | None]] = []
         for number, rec in enumerate(records, start=1):
             if rec.status == "unasked":
@@ -1176,6 +1191,7 @@ class FeedbackView(QWidget):
             if held is not None and held[0] == key and held[1].record is rec:
                 continue
             wanted.append((key, number, rec, _rubric_for(rec, rubrics)))
+        self._prepare_glance(records)
         if not wanted:
             return
         queued = {id(rec) for _k, _n, rec, _r in self._to_prepare}
@@ -1183,8 +1199,78 @@ class FeedbackView(QWidget):
         if not self._prepare_timer.isActive():
             self._prepare_timer.start()
 
+    def _prepare_glance(self, records: Sequence[QuestionRecord]) -> None:
+        """The question index's rows of the graded answers, built ahead in the stash."""
+        box = self._glance_ahead
+        if box is None or self._glance_ahead_total != len(records):
+            if box is not None:
+                box.deleteLater()
+            box = self._glance_ahead = self._glance(())
+            box.setParent(self._stash)
+            self._glance_ahead_rows = {}
+            self._glance_ahead_total = len(records)
+        rows = self._glance_ahead_rows
+        lay = box.layout()
+        assert isinstance(lay, QVBoxLayout)
+        for number, rec in enumerate(records, start=1):
+            if rec.status == "unasked" or rec.grade is None:
+                continue
+            state = _card_state(rec, False)
+            held = rows.get(number)
+            if held is not None and held[2] is rec and held[1] == state:
+                continue
+            row = self._make_glance_row(number, rec, grading=False)
+            if held is not None:
+                lay.replaceWidget(held[0], row)
+                held[0].deleteLater()
+            else:
+                lay.insertWidget(1 + sum(1 for n in rows if n < number), row)
+            rows[number] = (row, state, rec)
+        if rows:
+            # Shown in the stash, like a prepared card: polished and laid out now.
+            if not self._stash.isVisible():
+                self._stash.show()
+            box.show()
+
+    def _take_glance(self, records: Sequence[QuestionRecord]) -> QFrame | None:
+        """The index built ahead, for `records`: stale rows dropped, missing ones built
+        (a few: more are left to the turns of a page filling in, and the index built
+        ahead is dropped); None when it does not serve."""
+        box, rows = self._glance_ahead, self._glance_ahead_rows
+        if box is None:
+            return None
+        self._glance_ahead, self._glance_ahead_rows = None, {}
+        numbered = dict(self._numbered(records))
+        stale = [
+            n
+            for n, (_row, state, rec) in rows.items()
+            if numbered.get(n) is not rec or state != self._glance_state(rec)
+        ]
+        missing = len(numbered) - (len(rows) - len(stale))
+        useless = len(stale) == len(rows) or missing > GLANCE_ROWS_PER_TURN
+        if self._glance_ahead_total != len(records) or useless:
+            box.deleteLater()
+            return None
+        lay = box.layout()
+        assert isinstance(lay, QVBoxLayout)
+        for number in stale:
+            row = rows.pop(number)[0]
+            lay.removeWidget(row)
+            row.deleteLater()
+        for number, rec in numbered.items():
+            if number not in rows:
+                row = self._make_glance_row(number, rec)
+                lay.insertWidget(1 + sum(1 for n in rows if n < number), row)
+                rows[number] = (row, self._glance_state(rec), rec)
+        self._glance_shown = {n: (row, state) for n, (row, state, _rec) in rows.items()}
+        box.hide()  # hidden before it moves: no Hide event to each row's widgets then
+        return box
+
     def forget_prepared(self) -> None:
         """Drop every card built ahead (a new interview starts)."""
+        if self._glance_ahead is not None:
+            self._glance_ahead.deleteLater()
+            self._glance_ahead, self._glance_ahead_rows = None, {}
         self._to_prepare.clear()
         self._prepare_timer.stop()
         for _key, card in self._prepared.values():
@@ -1533,7 +1619,19 @@ class FeedbackView(QWidget):
         return _card_state(rec, rec.question.id in self._grading)
 
     def _glance_row(self, lay: QVBoxLayout | None, number: int, rec: QuestionRecord) -> QWidget:
-        """One row of the index: the question, its flags and its score (added to `lay`)."""
+        """One row of the index of the page shown (added to `lay`)."""
+        box = self._make_glance_row(number, rec)
+        self._glance_shown[number] = (box, self._glance_state(rec))
+        if lay is not None:
+            lay.addWidget(box)
+        return box
+
+    def _make_glance_row(
+        self, number: int, rec: QuestionRecord, *, grading: bool | None = None
+    ) -> QWidget:
+        """One row of the index: the question, its flags and its score."""
+        if grading is None:
+            grading = rec.question.id in self._grading
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
@@ -1552,10 +1650,7 @@ class FeedbackView(QWidget):
         if found:
             text = plural(found, "red flag")
             row.addWidget(Chip(text, style.DANGER, tooltip=f"{text} in this answer"))
-        row.addWidget(QuestionCard._score_chip(rec, grading=rec.question.id in self._grading))
-        self._glance_shown[number] = (box, self._glance_state(rec))
-        if lay is not None:
-            lay.addWidget(box)
+        row.addWidget(QuestionCard._score_chip(rec, grading=grading))
         return box
 
     def _on_glance_clicked(self, record: QuestionRecord) -> None:
