@@ -8,6 +8,7 @@ nothing depends on how fast the machine is.
 
 from __future__ import annotations
 
+import copy
 import gc
 import itertools
 import threading
@@ -461,8 +462,9 @@ def test_a_new_interview_drops_the_cards_of_the_last_one(qtbot: QtBot, gates: Ga
     first = app.controller.results
     assert first is not None and feedback.reused_cards == 2
     first_cards = [*feedback.cards]
-    # Cards of the first interview still held when the next one starts.
-    feedback.prepare(first.records, first.rubrics)
+    # Cards of the first interview still held when the next one starts (prepared for
+    # copies of its records: none is prepared for the records the page shows).
+    feedback.prepare([copy.copy(r) for r in first.records], first.rubrics)
     qtbot.waitUntil(lambda: not feedback.preparing)
     leftovers = stashed(feedback)
     assert leftovers
@@ -1005,3 +1007,24 @@ def test_an_index_built_ahead_for_another_interview_is_not_taken(qtbot: QtBot) -
     assert _index_rows(view) == [f"{i}. {r.question.text}" for i, r in enumerate(others, 1)]
     rows = view._glance_box.findChildren(feedback_module._ElidedButton) if view._glance_box else []
     assert len(rows) == 2
+
+
+def test_a_replacement_for_a_state_the_card_went_back_from_is_dropped(qtbot: QtBot) -> None:
+    view, records = grading_page(qtbot)  # the last card: "being graded"
+    old = view.cards[2]
+    view.update_results(records, summarize(records), RUBRICS, grading=())  # "not graded"
+    assert view._replacing
+    view.update_results(records, summarize(records), RUBRICS, grading=frozenset({"q3"}))
+    assert not view._replacing  # back to what the card shows: nothing to replace
+    qtbot.waitUntil(lambda: not view.building)
+    assert view.cards[2] is old and old.grading
+    qtbot.waitUntil(lambda: stashed(view) == [])
+
+
+def test_nothing_is_prepared_for_the_records_a_page_already_shows(qtbot: QtBot) -> None:
+    view, records = grading_page(qtbot)  # a page of results so far
+    view.prepare(records, RUBRICS)  # a grade landed while another screen was in front
+    assert not view.preparing and view._glance_ahead is None
+    assert stashed(view) == []
+    view.prepare([graded("q1"), graded("q2")], RUBRICS)  # another interview's records
+    assert view.preparing and view._glance_ahead is not None

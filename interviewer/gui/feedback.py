@@ -996,13 +996,7 @@ class FeedbackView(QWidget):
         candidate is reading). A changed card is built again out of sight, a piece per
         turn, and takes its old card's place once whole (`building` until then).
         Results of another interview are shown afresh."""
-        shown = self._shown
-        same = (
-            shown is not None
-            and self._layout is not None
-            and len(shown[0]) == len(records)
-            and all(a is b for a, b in zip(shown[0], records, strict=True))
-        )
+        same = self._shows(records)
         if usage is not None:
             self._usage_text = usage
         if not same:
@@ -1039,9 +1033,12 @@ class FeedbackView(QWidget):
         for card in self.cards:
             grading_now = card.record.question.id in self._grading
             wanted = _card_state(card.record, grading_now and not card.record.grade)
-            if card.state == wanted:
-                continue
             underway = replacing.get(id(card))
+            if card.state == wanted:
+                if underway is not None:  # built for a state the record went back from
+                    self._replacing = [(o, f) for o, f in self._replacing if o is not card]
+                    underway.deleteLater()
+                continue
             if underway is not None and underway.state == wanted:
                 continue
             if underway is not None:  # for a state the record has left already
@@ -1062,6 +1059,16 @@ class FeedbackView(QWidget):
             self._filling = True
             generation = self._generation
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
+
+    def _shows(self, records: Sequence[QuestionRecord]) -> bool:
+        """The page shows these very records (the interview's own, not equal copies)."""
+        shown = self._shown
+        return (
+            shown is not None
+            and self._layout is not None
+            and len(shown[0]) == len(records)
+            and all(a is b for a, b in zip(shown[0], records, strict=True))
+        )
 
     def _drop_replacements(self) -> None:
         for _old, fresh in self._replacing:
@@ -1180,7 +1187,11 @@ class FeedbackView(QWidget):
         a small piece per turn of the event loop, so the page after the last answer only
         has to add them (and build the last card). A card is taken only by a page showing
         the same record in the same state (number, turns, grade); anything else is built
-        afresh as before, so a card prepared too early is never shown."""
+        afresh as before, so a card prepared too early is never shown. Nothing is
+        prepared for records a page already shows (a page of results so far, not in
+        front): that page is updated in place (`update_results`)."""
+        if self._shows(records):
+            return
         total = len(records)
         wanted: list[tuple[tuple[object, ...], int, QuestionRecord, Rubric | None]] = []
         for number, rec in enumerate(records, start=1):
@@ -1256,6 +1267,7 @@ class FeedbackView(QWidget):
         for number in stale:
             row = rows.pop(number)[0]
             lay.removeWidget(row)
+            row.hide()
             row.deleteLater()
         for number, rec in numbered.items():
             if number not in rows:
