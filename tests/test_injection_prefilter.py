@@ -145,7 +145,7 @@ def test_the_shipped_table_holds_the_words_of_every_pattern_and_nothing_else() -
         for rx in compiled
     }
     assert expected == _required_words.WORDS, (
-        "the table is out of date: run `python -m interviewer.core.injection`"
+        "the table is out of date: run `python -m tests.write_injection_words`"
     )
 
 
@@ -158,16 +158,25 @@ def test_the_scan_uses_the_table_and_works_out_a_pattern_it_lacks() -> None:
     assert prefilter.words_for(edited) == frozenset({"overlook"})
 
 
-def test_write_table_writes_a_module_that_reads_back(tmp_path: Path) -> None:
-    target = tmp_path / "table.py"
+def test_the_table_source_is_a_module_that_reads_back() -> None:
     rx = re.compile(r"ignore\s+the\s+rubric", re.IGNORECASE)
-    prefilter.write_table([rx, re.compile(r"\w+")], target)
+    source = prefilter.table_source([rx, re.compile(r"\w+")])
     namespace: dict[str, object] = {}
-    exec(target.read_text(encoding="utf-8"), namespace)
+    exec(source, namespace)
     assert namespace["WORDS"] == {
         prefilter.pattern_key(rx): ("ignore",),
         prefilter.pattern_key(re.compile(r"\w+")): (),
     }
+
+
+def test_the_shipped_table_is_what_the_writer_writes() -> None:
+    from interviewer.core.injection.patterns import PATTERNS as ALL
+
+    shipped = Path(prefilter.__file__).with_name("_required_words.py")
+    expected = prefilter.table_source(p.compile() for p in ALL)
+    assert shipped.read_text(encoding="utf-8") == expected, (
+        "the table is out of date: run `python -m tests.write_injection_words`"
+    )
 
 
 def _table() -> dict[str, tuple[str, ...]]:

@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 # fmt: off
-"""Written by `python -m interviewer.core.injection`: the words each injection
+"""Written by `python -m tests.write_injection_words`: the words each injection
 pattern cannot match without (prefilter.py), by the pattern's key. Do not edit.
 """
 

@@ -20,7 +20,6 @@ import hashlib
 import importlib
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 # Private, but in the standard library since 3.11 (what `re` itself compiles with). If a
@@ -89,12 +88,13 @@ def pattern_key(pattern: re.Pattern[str]) -> str:
     return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
-def write_table(patterns: Iterable[re.Pattern[str]], path: Path) -> None:
-    """Write the table of required words for `patterns` as a Python module at `path`."""
+def table_source(patterns: Iterable[re.Pattern[str]]) -> str:
+    """The table of required words for `patterns`, as the text of a Python module
+    (`tests/write_injection_words.py` writes it to `_required_words.py`)."""
     lines = [
         "# ruff: noqa: E501",
         "# fmt: off",
-        '"""Written by `python -m interviewer.core.injection`: the words each injection',
+        '"""Written by `python -m tests.write_injection_words`: the words each injection',
         "pattern cannot match without (prefilter.py), by the pattern's key. Do not edit.",
         '"""',
         "",
@@ -104,7 +104,7 @@ def write_table(patterns: Iterable[re.Pattern[str]], path: Path) -> None:
         words = required_words(rx)
         lines.append(f"    {pattern_key(rx)!r}: {tuple(sorted(words or ()))!r},")
     lines.append("}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
 
 
 def required_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
