@@ -410,3 +410,95 @@ def test_once_loaded_the_collector_runs_on_the_gui_thread_only(qtbot: QtBot) -> 
     assert loader.collector is not None and loader.collector.active
     assert not gc.isenabled()
     _close(loader)
+
+
+def _track_rows(delegate_kind: str, rows: list[tuple[str, str]], current: int) -> object:
+    """A track list of `rows` drawn by the skeleton's delegate or the home screen's,
+    grabbed at one size with row `current` selected."""
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+    from interviewer.gui import home
+
+    view = QListWidget()
+    view.resize(300, 260)
+    if delegate_kind == "skeleton":
+        view.setItemDelegate(boot.TrackLines(view))
+        for name, meta in rows:
+            view.addItem(f"{name}\n{meta}")
+    else:
+        view.setItemDelegate(home.TrackDelegate(view))
+        for name, meta in rows:
+            item = QListWidgetItem(name)
+            item.setData(home.NAME_ROLE, name)
+            item.setData(home.META_ROLE, meta)
+            view.addItem(item)
+    view.setCurrentRow(current)
+    view.show()
+    image = view.grab().toImage()
+    view.close()
+    return image
+
+
+def test_the_skeletons_track_rows_look_like_the_home_screens(qtbot: QtBot) -> None:
+    """Nothing moves or changes colour when the real home screen takes the skeleton's
+    place: its rows (drawn without a pen, see boot._draw_line) match the home screen's
+    delegate pixel for pixel, selected and muted lines included, and text that looks
+    like markup is shown as written."""
+    rows = [
+        ("ML Technical", "30 min · 6 questions · Technical"),
+        ("<b>A & B</b>", "45 min · 2 questions · Case study"),
+        ("Systems", "60 min · 7 questions · Technical, Behavioral"),
+    ]
+    for current in (0, 1):
+        skeleton = _track_rows("skeleton", rows, current)
+        real = _track_rows("home", rows, current)
+        assert skeleton == real, f"row {current} selected: the skeleton's rows differ"
+
+
+def test_the_first_frame_sets_up_none_of_the_qt_namespaces_enums() -> None:
+    """PySide6 builds the Python enums of the Qt namespace (93 of them, 35-45 ms here)
+    the first time any is needed; a pen or brush from a colour needs them. The shell's
+    first frame, tracks drawn, needs none (issue 18: first window). In a fresh
+    interpreter, with the enums PySide6 creates recorded."""
+    import subprocess
+    import sys
+    import tempfile
+
+    script = """
+import enum, json, sys
+made = []
+create = enum.EnumType._create_
+def recorded(cls, name, *args, **kwargs):
+    made.append(name)
+    return create(cls, name, *args, **kwargs)
+enum.EnumType._create_ = recorded
+from PySide6.QtCore import QTimer
+from interviewer.gui import boot
+from interviewer.storage.paths import app_paths
+from interviewer.storage.track_index import write_index
+tracks = [
+    {"id": f"t{i}", "name": f"Track {i}", "meta": "30 min", "description": "A track."}
+    for i in range(4)
+]
+write_index(app_paths().cache_dir, [], tracks)
+app = boot.application(icon=False)
+made.clear()
+app, shell, loader = boot.show_shell(None)
+shell.skeleton.track_list.setCurrentRow(1)
+shell.grab()  # every widget painted, the tracks by the skeleton's delegate
+print(json.dumps([len(shell.skeleton.tracks), made]))
+loader.close_down()
+"""
+    with tempfile.TemporaryDirectory() as home:
+        env = {**__import__("os").environ, "INTERVIEWER_HOME": home}
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            env=env,
+        )
+    tracks, made = json.loads(done.stdout.strip().splitlines()[-1])
+    assert tracks == 4  # the tracks were drawn from the index
+    assert "GlobalColor" not in made and "AlignmentFlag" not in made, made

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 # (50-100 ms, a third of a bare window's whole start), so the first frame is made
 # without it and the names that need it are looked up after (`_qt()`).
 from PySide6.QtCore import QObject, QSize, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -243,30 +243,45 @@ class TrackLines(QStyledItemDelegate):
         view = self.parent()
         selected = isinstance(view, QListWidget) and view.currentRow() == index.row()
         bold, small = self._fonts(option)
-        opt = option
-        pal = opt.palette
+        pal = option.palette
         main = pal.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
         muted = main if selected else pal.color(QPalette.ColorRole.PlaceholderText)
-        rect = opt.rect.adjusted(self.PAD + 2, self.PAD, -self.PAD, -self.PAD)
+        rect = option.rect.adjusted(self.PAD + 2, self.PAD, -self.PAD, -self.PAD)
         painter.save()
         painter.setClipRect(rect)
-        fm = QFontMetrics(bold)
-        painter.setFont(bold)
-        painter.setPen(main)
-        painter.drawText(rect.left(), rect.top() + fm.ascent(), name)
-        painter.setFont(small)
-        painter.setPen(muted)
-        top = rect.top() + fm.height() + 2
-        painter.drawText(rect.left(), top + QFontMetrics(small).ascent(), meta)
+        top = rect.top()
+        _draw_line(painter, rect.left(), top, name, bold, main)
+        _draw_line(painter, rect.left(), top + QFontMetrics(bold).height() + 2, meta, small, muted)
         painter.restore()
+
+
+def _draw_line(painter: QPainter, left: int, top: int, text: str, font: QFont, color: Any) -> None:
+    """`text` in one line at (left, top) in `font` and `color`, its baseline one ascent
+    below `top` as `QPainter.drawText` puts it. Not with a pen: `setPen`, `setBrush`,
+    `QPen(color)` and `QBrush(color)` each make PySide6 set up every enum of the Qt
+    namespace (93 enums, 35-45 ms on this machine) the first time they are called, a
+    bare window's whole first frame; a rich-text document sets its colour from its
+    HTML and touches none of them (issue 18)."""
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    doc.setDefaultFont(font)
+    rgba = f"rgba({color.red()}, {color.green()}, {color.blue()}, {color.alpha()})"
+    doc.setHtml(f'<span style="color: {rgba}; white-space: pre">{_escape(text)}</span>')
+    painter.translate(left, top)
+    doc.drawContents(painter)
+    painter.translate(-left, -top)
+
+
+def _escape(text: str) -> str:
+    """html.escape's, quotes aside (the text is not in an attribute)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _plain(text: str) -> str:
     """Text shown as written (the labels' automatic format without the Qt enum)."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"<p>{escaped}</p>"  # html.escape's, quotes aside (not in an attribute)
+    return f"<p>{_escape(text)}</p>"
 
 
 #: How long a thread runs Python before handing the interpreter lock to a waiting one
