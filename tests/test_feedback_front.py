@@ -54,3 +54,28 @@ def test_a_later_page_is_not_covered_by_the_finished_one(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: bool(went_home))
     qtbot.wait(50)
     assert app.window.stack.currentWidget() is app.window.home
+
+
+def test_input_and_paints_due_run_between_building_the_page_and_showing_it(
+    qtbot: QtBot,
+) -> None:
+    """The page goes in front on a timer of its own, not a zero-delay call: those run
+    before anything already due (a key press, a paint, this test's zero timer), which
+    made building and showing one freeze (72 ms after a 40-question interview)."""
+    from PySide6.QtCore import QTimer
+
+    app = _one_question_app(qtbot)
+    seen: list[bool] = []
+    due = QTimer()
+    due.setSingleShot(True)
+    due.setInterval(0)
+    window = app.window
+    due.timeout.connect(lambda: seen.append(window.stack.currentWidget() is window.feedback))
+    app.controller.finished.connect(lambda _results: due.start())
+    start(qtbot, app)
+    qtbot.waitUntil(lambda: app.controller.answering)
+    app.window.interview.answer.setPlainText("Bias is error from wrong assumptions.")
+    app.window.interview.submit_action.trigger()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [False]  # what was due ran first; the page was not in front yet
+    qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.feedback)

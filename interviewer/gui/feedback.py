@@ -722,6 +722,14 @@ class _Content(QWidget):
     real width, leaving a large empty space at the end of the page.
     """
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # The page paints nothing of its own (its cards do): growing it as cards are
+        # added paints only what newly shows, not the whole visible page again after
+        # every batch of cards (10-12 ms each, eight times for a 40-question page;
+        # issue 18).
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
+
     def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), 0)
 
@@ -1152,6 +1160,11 @@ class FeedbackView(QWidget):
             # measure) until then. Joining the layout afterwards only asks for a layout
             # on a later turn, by which time the page is tall enough (below).
             card.setParent(content)
+            # Shown below the page's end until the layout puts it in place: shown where
+            # it stood in the stash, over the page's top left, it had the whole visible
+            # page painted again once per batch of cards (10-12 ms each, eight times
+            # for a 40-question page; issue 18).
+            card.move(card.x(), content.height())
             card.show()
         self._layout.insertWidget(self._cards_at, card)
         self._cards_at += 1
