@@ -669,7 +669,7 @@ class Loader(QObject):
         # shared the interpreter with the screen's construction and the home screen came
         # 0.15-0.2 s later (benchmarks.startup: 1.5-1.7x a bare window -> 2.6-2.7x), for
         # everything loaded 0.1-0.2 s sooner.
-        self._steps = [*imports, self._show_home, self._start_loading, self._icon]
+        self._steps = [_qt_namespace, *imports, self._show_home, self._start_loading, self._icon]
         self._next()
 
     def _show_home(self) -> None:
@@ -841,6 +841,14 @@ class Loader(QObject):
 
 def _import(module: str) -> None:
     importlib.import_module(module)
+
+
+def _qt_namespace() -> None:
+    """Have PySide6 set up the Qt namespace's enums (all 93 at its first use, 35-45 ms
+    here) in a turn of their own. The first frame uses none of them (`_draw_line`); left
+    to the first module that imports `Qt` (gui.widgets), they made that module's turn a
+    55-60 ms freeze just after the first frame (issue 18)."""
+    _qt()
 
 
 def _compile_patterns() -> None:
