@@ -510,3 +510,43 @@ loader.close_down()
     # that imports the home screen's widgets (together, a 55-60 ms freeze).
     assert "GlobalColor" in first_step and "AlignmentFlag" in first_step
     assert not widgets_imported
+
+
+def test_a_first_start_builds_the_home_screen_a_turn_before_the_window(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No index (a first start): the window's home screen is built in a loading step of
+    its own and the window takes it, and the window's other screens wait until the
+    window is in the shell and start-up is over (each step a turn of its own, no two
+    run back to back: together they froze the window for 50-60 ms)."""
+    from interviewer.gui.main_window import MainWindow
+
+    order: list[str] = []
+    built: list[object] = []
+    home_ahead = boot.Loader._home_ahead
+
+    def recorded_home_ahead(self: boot.Loader) -> None:
+        home_ahead(self)
+        built.append(self._new_home)
+        order.append("home")
+
+    for name in ("_build", "_attach", "_after"):
+        step = getattr(boot.Loader, name)
+        monkeypatch.setattr(
+            boot.Loader,
+            name,
+            lambda self, _step=step, _name=name: (order.append(_name), _step(self))[1],
+        )
+    monkeypatch.setattr(boot.Loader, "_home_ahead", recorded_home_ahead)
+    screen = MainWindow._build_next_screen
+    monkeypatch.setattr(
+        MainWindow, "_build_next_screen", lambda self: (order.append("screen"), screen(self))[1]
+    )
+    shell, loader = _started(qtbot)
+    assert shell.skeleton.tracks == []  # no index yet
+    _finish(qtbot, shell, loader)
+    qtbot.waitUntil(lambda: "screen" in order, timeout=10_000)
+    assert order[:4] == ["home", "_build", "_attach", "_after"], order
+    assert built and built[0] is not None and shell.main is not None
+    assert shell.main.home is built[0]
+    _close(loader)

@@ -102,6 +102,11 @@ SaveFile = Callable[[QWidget, str, str, str, str], tuple[str, str]]
 #: instead of the window's construction and the first screen's running back to back (a
 #: 47 ms freeze measured at launch; issue 18).
 LAZY_SCREEN_DELAY_MS = 1
+#: The pause before the first of them: the start-up's own last steps (the window put in
+#: the shell, the heap frozen; gui/boot.py) are 1 ms timers too, and timers due together
+#: run back to back: the interview screen and the window's attaching made one 50-60 ms
+#: freeze (issue 18).
+LAZY_SCREEN_FIRST_DELAY_MS = 60
 #: While an interview runs, the screens it does not need wait: looked at again this often.
 LAZY_SCREEN_IDLE_MS = 1000
 EXPORT_FILTERS = {
@@ -339,7 +344,7 @@ class MainWindow(QMainWindow):
         restore_geometry(self, self.geometry_file)
         self.offer_resume()
         self.banner_slot.settle()
-        QTimer.singleShot(LAZY_SCREEN_DELAY_MS, self, self._build_next_screen)
+        QTimer.singleShot(LAZY_SCREEN_FIRST_DELAY_MS, self, self._build_next_screen)
 
     # -------------------------------------------------------------- screens, built lazily
 
