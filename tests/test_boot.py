@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -530,18 +531,18 @@ def test_a_first_start_builds_the_home_screen_a_turn_before_the_window(
         built.append(self._new_home)
         order.append("home")
 
+    def recorded(name: str, step: Callable[[Any], None]) -> Callable[[Any], None]:
+        def run(self: Any) -> None:
+            order.append(name)
+            step(self)
+
+        return run
+
     for name in ("_build", "_attach", "_after"):
-        step = getattr(boot.Loader, name)
-        monkeypatch.setattr(
-            boot.Loader,
-            name,
-            lambda self, _step=step, _name=name: (order.append(_name), _step(self))[1],
-        )
+        monkeypatch.setattr(boot.Loader, name, recorded(name, getattr(boot.Loader, name)))
     monkeypatch.setattr(boot.Loader, "_home_ahead", recorded_home_ahead)
     screen = MainWindow._build_next_screen
-    monkeypatch.setattr(
-        MainWindow, "_build_next_screen", lambda self: (order.append("screen"), screen(self))[1]
-    )
+    monkeypatch.setattr(MainWindow, "_build_next_screen", recorded("screen", screen))
     shell, loader = _started(qtbot)
     assert shell.skeleton.tracks == []  # no index yet
     _finish(qtbot, shell, loader)
