@@ -6,7 +6,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.content import ContentLibrary
@@ -110,3 +110,16 @@ def start(qtbot: QtBot, app: App) -> None:
     qtbot.mouseClick(app.window.home.start_button, Qt.MouseButton.LeftButton)
     # At once, or once the practice history read in the background lands.
     qtbot.waitUntil(lambda: app.window.stack.currentWidget() is app.window.interview)
+
+
+class Paints(QObject):
+    """Counts the paint events a widget gets (install it as the widget's event filter)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False

@@ -6,24 +6,13 @@ itself when it grew and a card appeared over its top left before the layout move
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from interviewer.core.summary import summarize
 from interviewer.gui import feedback as feedback_module
 from interviewer.gui.feedback import FeedbackView
+from tests.gui_helpers import Paints
 from tests.test_feedback_prepare import RUBRICS, graded
-
-
-class PaintCounter(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.paints = 0
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-        return False
 
 
 @pytest.mark.parametrize("prepared", [True, False])
@@ -43,10 +32,10 @@ def test_cards_added_below_the_fold_do_not_repaint_the_overview(
     view.show_results(records, summarize(records), RUBRICS, progressive=True)
     overview = view._overview_box
     assert overview is not None
-    counter = PaintCounter()
+    counter = Paints()
     overview.installEventFilter(counter)
-    qtbot.waitUntil(lambda: counter.paints > 0)  # the page's first frame
-    first = counter.paints
+    qtbot.waitUntil(lambda: counter.count > 0)  # the page's first frame
+    first = counter.count
     qtbot.waitUntil(lambda: not view.building, timeout=30_000)
     qtbot.wait(100)  # any paint the last batches asked for
     assert len(view.cards) == 10
@@ -54,4 +43,4 @@ def test_cards_added_below_the_fold_do_not_repaint_the_overview(
         assert view.reused_cards == 10
     # The index of 10 questions fills the window below the overview: every card went
     # on the page out of sight, and the overview was not painted once per card.
-    assert counter.paints - first <= 1, counter.paints
+    assert counter.count - first <= 1, counter.count

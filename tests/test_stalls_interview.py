@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -24,6 +24,7 @@ from interviewer.core.models import Turn
 from interviewer.gui import interview
 from interviewer.gui.interview import Bubble, Transcript
 from interviewer.gui.widgets import ClockDisplay
+from tests.gui_helpers import Paints
 
 QUESTION = (
     "Welcome! **First question:** explain the bias-variance trade-off, and how you "
@@ -168,19 +169,6 @@ def test_a_wider_window_gives_every_bubble_its_new_height(transcript: Transcript
     assert _space_under_last_turn(transcript) <= 16 + 1
 
 
-class _Paints(QObject):
-    """Counts the paint events a widget gets."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
 def test_a_clock_tick_paints_its_bar_with_the_next_frame_not_at_once(qtbot: QtBot) -> None:
     clock = ClockDisplay("This question", 0.25, 60)
     qtbot.addWidget(clock)
@@ -189,7 +177,7 @@ def test_a_clock_tick_paints_its_bar_with_the_next_frame_not_at_once(qtbot: QtBo
     qtbot.waitExposed(clock)
     clock.set_time(300, 300, True)
     _settle()
-    paints = _Paints()
+    paints = Paints()
     clock.bar.installEventFilter(paints)
     clock.set_time(150, 300, True)
     assert paints.count == 0  # not painted inside the tick
