@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from pytestqt.qtbot import QtBot
@@ -123,3 +124,21 @@ class Paints(QObject):
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False
+
+
+def fresh_python_json(script: str, env: dict[str, str] | None = None) -> Any:
+    """Run `script` in a fresh interpreter (`python -c`) and return the JSON its last
+    line of output prints; a failing script fails the test with its error output."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=env,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])

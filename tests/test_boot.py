@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from interviewer.gui import boot
 from interviewer.storage.content_files import builtin_content_root
 from interviewer.storage.paths import app_paths
 from interviewer.storage.track_index import index_path, read_index, write_index
+from tests.gui_helpers import fresh_python_json
 
 TRACK_TOML = """id = "{id}"
 name = "{name}"
@@ -257,9 +259,6 @@ def test_the_loading_threads_modules_import_no_qt_and_leave_the_screens_only_qt(
     """In a fresh interpreter: what the loading thread imports brings in no PySide6
     module, and after it the screens' modules import none of the app's modules but the
     window's own (a new Qt-free one belongs in QT_FREE_MODULES, named here)."""
-    import subprocess
-    import sys
-
     script = """
 import importlib, json, sys
 from interviewer.gui import boot
@@ -277,10 +276,7 @@ new = sorted(
 )
 print(json.dumps([sorted(set(qt_after) - set(qt_before)), new]))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
-    )
-    qt_from_loading, app_from_screens = json.loads(done.stdout.strip().splitlines()[-1])
+    qt_from_loading, app_from_screens = fresh_python_json(script)
     assert qt_from_loading == []
     assert app_from_screens == []
 
@@ -289,9 +285,6 @@ def test_the_screens_modules_make_no_gui_objects_at_import() -> None:
     """The screens' modules may define widget classes and value constants (QColor), but
     must not create QObjects, pixmaps, icons or fonts at import. Checked in a fresh
     process (objects made later, such as the workers' dispatcher, are made on demand)."""
-    import subprocess
-    import sys
-
     script = """
 import importlib, json, sys
 from PySide6.QtCore import QObject
@@ -309,10 +302,7 @@ print(json.dumps(sorted(
     if isinstance(value, gui_types)
 )))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    assert fresh_python_json(script) == []
 
 
 def test_a_model_client_is_imported_on_a_background_thread(
@@ -461,8 +451,6 @@ def test_the_first_frame_sets_up_none_of_the_qt_namespaces_enums() -> None:
     the first time any is needed; a pen or brush from a colour needs them. The shell's
     first frame, tracks drawn, needs none (issue 18: first window). In a fresh
     interpreter, with the enums PySide6 creates recorded."""
-    import subprocess
-    import sys
     import tempfile
 
     script = """
@@ -495,16 +483,8 @@ print(json.dumps([len(shell.skeleton.tracks), first_frame, made,
 loader.close_down()
 """
     with tempfile.TemporaryDirectory() as home:
-        env = {**__import__("os").environ, "INTERVIEWER_HOME": home}
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-            env=env,
-        )
-    tracks, made, first_step, widgets_imported = json.loads(done.stdout.strip().splitlines()[-1])
+        env = {**os.environ, "INTERVIEWER_HOME": home}
+        tracks, made, first_step, widgets_imported = fresh_python_json(script, env)
     assert tracks == 4  # the tracks were drawn from the index
     assert "GlobalColor" not in made and "AlignmentFlag" not in made, made
     # Then the first loading step sets them up (35-45 ms), on its own: not in the turn

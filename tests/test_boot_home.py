@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from interviewer.storage.content_files import builtin_content_root
 from interviewer.storage.paths import app_paths
 from interviewer.storage.settings import home_choices_file, load_home_choices
 from interviewer.storage.track_index import read_index, read_index_and_errors, write_index
+from tests.gui_helpers import fresh_python_json
 from tests.test_boot import _close, _finish, _started, _unfreeze  # noqa: F401  (_unfreeze: autouse)
 
 
@@ -99,18 +98,7 @@ loader.close_down()
 print(json.dumps(seen))
 """
     env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-            env=env,
-        )
-        for _ in range(2)
-    ]
-    first, second = (json.loads(r.stdout.strip().splitlines()[-1]) for r in runs)
+    first, second = (fresh_python_json(script, env) for _ in range(2))
     assert not first["from_index"]  # no index yet: the main window's home screen
     assert second["from_index"]
     assert second["loaded"] == []
