@@ -22,7 +22,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from interviewer.core.engine import QuestionRecord
+from interviewer.core.engine import Phase, QuestionRecord
 from interviewer.core.models import CriterionScore, Grade, GradeDraft, Rubric, Turn
 from interviewer.core.requests import GradeRequest
 from interviewer.core.summary import summarize
@@ -236,6 +236,50 @@ def test_the_page_after_the_last_answer_takes_the_cards_built_during_the_intervi
     for card in feedback.cards[:-1]:
         assert card is prepared[card.record.question.id]
     assert not feedback.cards[-1].grading
+    assert [texts(c) for c in feedback.cards] == scratch_texts(
+        qtbot, feedback, results.records, results.rubrics
+    )
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_the_last_answers_card_is_built_ahead_once_the_interview_is_over(
+    qtbot: QtBot, gates: Gates, count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last grade lands after the interview is over (its engine is done) while the
+    report is written: its card is built ahead then, at the pace of a page filling in,
+    and the finished page takes every card (issue 18: built by the page from scratch,
+    the last card was the longest part of a 40-question page's wait)."""
+    from interviewer.gui import main_window
+
+    # No page of results so far: the last grade lands within the delay, as a fast one does.
+    monkeypatch.setattr(main_window, "SO_FAR_DELAY_MS", 60_000)
+    app = gated_app(qtbot, gates, count)
+    window, feedback = app.window, app.window.feedback
+    start(qtbot, app)
+    prepared = answer_all(qtbot, app, gates, count)
+    # While the candidate types, cards are built a small piece at a time, spread out.
+    assert feedback._prepare_timer.interval() == feedback_module.PREPARE_GAP_MS
+    records = records_of(app)
+    last = records[-1]
+    ended: list[bool] = []
+    app.controller.grading_progress.connect(
+        lambda done, total: ended.append(not app.controller.in_interview)
+    )
+    # The closing turn is in: only the last grade is awaited (as in the benchmarks).
+    qtbot.waitUntil(lambda: app.controller.phase is Phase.GRADING)
+    gates.release(last.question.id)
+    qtbot.waitUntil(lambda: app.controller.results is not None)
+    # The last grade's progress came once the engine was done.
+    assert ended and ended[-1]
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is feedback and not feedback.building)
+    assert feedback.reused_cards == count
+    assert same([c.record for c in feedback.cards], records)
+    for card in feedback.cards[:-1]:
+        assert card is prepared[card.record.question.id]
+    assert feedback.cards[-1] not in prepared.values() and not feedback.cards[-1].grading
+    assert feedback._prepare_timer.interval() == feedback_module.PIECE_GAP_MS
+    results = app.controller.results
+    assert results is not None
     assert [texts(c) for c in feedback.cards] == scratch_texts(
         qtbot, feedback, results.records, results.rubrics
     )

@@ -835,6 +835,7 @@ class FeedbackView(QWidget):
         self._prepare_timer = QTimer(self)
         self._prepare_timer.setSingleShot(True)
         self._prepare_timer.setInterval(PREPARE_GAP_MS)
+        self._prepare_budget = PREPARE_BUDGET_MS
         self._prepare_timer.timeout.connect(self._prepare_step)
         #: Prepared cards a page took instead of building them (for tests and benchmarks).
         self.reused_cards = 0
@@ -1195,6 +1196,7 @@ class FeedbackView(QWidget):
         rubrics: dict[str, Rubric],
         *,
         audio_dir: Path | None = None,
+        over: bool = False,
     ) -> None:
         """While the interview runs: build the cards of the answers graded so far, hidden,
         a small piece per turn of the event loop, so the page after the last answer only
@@ -1202,9 +1204,15 @@ class FeedbackView(QWidget):
         the same record in the same state (number, turns, grade); anything else is built
         afresh as before, so a card prepared too early is never shown. Nothing is
         prepared for records a page already shows (a page of results so far, not in
-        front): that page is updated in place (`update_results`)."""
+        front): that page is updated in place (`update_results`).
+
+        With `over`, the interview is over (the last grades are landing, nobody types):
+        the pieces are built at the pace of a page filling in, not spread out for typing
+        (issue 18)."""
         if self._shows(records):
             return
+        self._prepare_budget = BUILD_BUDGET_MS if over else PREPARE_BUDGET_MS
+        self._prepare_timer.setInterval(PIECE_GAP_MS if over else PREPARE_GAP_MS)
         total = len(records)
         wanted: list[tuple[tuple[object, ...], int, QuestionRecord, Rubric | None]] = []
         for number, rec in enumerate(records, start=1):
@@ -1364,7 +1372,7 @@ class FeedbackView(QWidget):
                     self._show_in_stash(card)
                     self._to_prepare.pop(0)  # built, measured, shown: ready for the page
                     break
-                if (time.perf_counter() - began) * 1000 >= PREPARE_BUDGET_MS:
+                if (time.perf_counter() - began) * 1000 >= self._prepare_budget:
                     break
         if self._to_prepare:
             self._prepare_timer.start()

@@ -1130,11 +1130,12 @@ class MainWindow(QMainWindow):
             self.grading_status.setText(f"Graded {done} of {total} answers so far")
         else:
             self.grading_status.setText("")
-        if (
-            done
-            and self.controller.in_interview
-            and self.stack.currentWidget() is not self.feedback
-        ):
+        # The last grade lands after the interview is over (the engine is done), while
+        # the report is written: its card is built ahead then too, in the 15-25 ms
+        # before the page asks for it (built from scratch by the page, it was the
+        # longest part of a 40-question page's wait; issue 18).
+        ending = self.controller.in_interview or self.controller.results is None
+        if done and ending and self.stack.currentWidget() is not self.feedback:
             self._prepare_feedback()  # not once the page shows: it builds what it needs
 
     def _prepare_feedback(self) -> None:
@@ -1149,6 +1150,7 @@ class MainWindow(QMainWindow):
             results.records,
             results.rubrics,
             audio_dir=self._audio_dir(self.controller.session_id),
+            over=self.controller.phase in (Phase.GRADING, Phase.DONE),
         )
 
     def _on_grade_working(self, text: str) -> None:
