@@ -21,9 +21,8 @@ from interviewer.core.grading.text import (
     _GENERIC_STEMS,
     STOP_STEMS,
     Sentence,
-    _seq_match,
+    TokenIndex,
     _term_tokens,
-    _token_match,
     stem,
     words,
 )
@@ -118,6 +117,19 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
     """
     qstems = _question_stems(question)
     hits: list[KeyPointHit] = []
+    # Each sentence's words indexed once for all the key points.
+    indexed = []
+    for sent in sentences:
+        content = _content(sent.stems)
+        indexed.append(
+            (
+                sent,
+                TokenIndex(sent.stems),
+                TokenIndex(_in_field_words(sent.tokens, sent.stems)),
+                content,
+                TokenIndex(sorted(content)),
+            )
+        )
     for kp in question.key_points:
         terms = [(t, _term_tokens(t)) for t in kp.terms]
         term_stems = {s for _, tt in terms for s in tt}
@@ -125,13 +137,8 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
         best = 0.0
         found_terms: list[str] = []
         where: list[int] = []
-        for idx, sent in enumerate(sentences):
-            field = _in_field_words(sent.tokens, sent.stems)
-            hit = [
-                (t, tt)
-                for t, tt in terms
-                if tt and (_seq_match(tt, sent.stems) or _seq_match(tt, field))
-            ]
+        for idx, (sent, said, field, sent_content, content_index) in enumerate(indexed):
+            hit = [(t, tt) for t, tt in terms if tt and (said.seq_match(tt) or field.seq_match(tt))]
             if not hit:
                 continue
             where.append(idx)
@@ -140,8 +147,7 @@ def key_point_coverage(sentences: Sequence[Sentence], question: Question) -> lis
                     found_terms.append(t)
             echo = all(all(s in qstems for s in tt) for _, tt in hit)
             base = 0.2 if echo else 0.55
-            sent_content = _content(sent.stems)
-            overlap = sum(1 for w in kp_words if any(_token_match(w, s) for s in sent_content))
+            overlap = sum(1 for w in kp_words if content_index.matches(w))
             extras = (len(hit) - 1) + overlap
             explains = bool(_EXPLAIN.search(sent.text)) or len(sent_content) >= 10
             score = base + 0.2 * min(extras, 2) + (0.15 if explains else 0.0)
