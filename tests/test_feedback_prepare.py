@@ -246,9 +246,9 @@ def test_the_last_answers_card_is_built_ahead_once_the_interview_is_over(
     qtbot: QtBot, gates: Gates, count: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The last grade lands after the interview is over (its engine is done) while the
-    report is written: its card is built ahead then, at the pace of a page filling in,
-    and the finished page takes every card (issue 18: built by the page from scratch,
-    the last card was the longest part of a 40-question page's wait)."""
+    report is written: its card is queued to be built ahead then, at the pace of a page
+    filling in (issue 18: built by the page from scratch, the last card was the longest
+    part of a 40-question page's wait). The page takes what is built of it by then."""
     from interviewer.gui import main_window
 
     # No page of results so far: the last grade lands within the delay, as a fast one does.
@@ -261,23 +261,29 @@ def test_the_last_answers_card_is_built_ahead_once_the_interview_is_over(
     assert feedback._prepare_timer.interval() == feedback_module.PREPARE_GAP_MS
     records = records_of(app)
     last = records[-1]
-    ended: list[bool] = []
+    # (engine done, queued to be built ahead, the pace) when the last grade's progress
+    # has reached the window (connected after the window's own slot).
+    seen: list[tuple[bool, bool, int]] = []
     app.controller.grading_progress.connect(
-        lambda done, total: ended.append(not app.controller.in_interview)
+        lambda done, total: seen.append(
+            (
+                not app.controller.in_interview,
+                any(rec is last for _k, _n, rec, _r in feedback._to_prepare),
+                feedback._prepare_timer.interval(),
+            )
+        )
     )
     # The closing turn is in: only the last grade is awaited (as in the benchmarks).
     qtbot.waitUntil(lambda: app.controller.phase is Phase.GRADING)
     gates.release(last.question.id)
     qtbot.waitUntil(lambda: app.controller.results is not None)
-    # The last grade's progress came once the engine was done.
-    assert ended and ended[-1]
+    assert seen[-1] == (True, True, feedback_module.PIECE_GAP_MS)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is feedback and not feedback.building)
-    assert feedback.reused_cards == count
     assert same([c.record for c in feedback.cards], records)
     for card in feedback.cards[:-1]:
         assert card is prepared[card.record.question.id]
+    assert feedback.reused_cards in (count - 1, count)  # the last, if begun in time
     assert feedback.cards[-1] not in prepared.values() and not feedback.cards[-1].grading
-    assert feedback._prepare_timer.interval() == feedback_module.PIECE_GAP_MS
     results = app.controller.results
     assert results is not None
     assert [texts(c) for c in feedback.cards] == scratch_texts(
@@ -700,6 +706,46 @@ def test_a_card_taken_half_built_is_finished_by_the_page(qtbot: QtBot) -> None:
     assert texts(view.cards[0]) == scratch_texts(qtbot, view, records, RUBRICS)[0]
     assert [c.record for c in view.cards] == records
     assert len(view.cards[0].criteria) == 2
+
+
+def test_nothing_is_prepared_beside_a_page_filling_in_and_it_resumes_after(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A piece prepared beside a page filling in ran in the same pass of the event loop
+    as a batch of its cards: one freeze of both (issue 18). The page builds what it
+    takes; what it does not take (another interview's cards) is prepared once it is
+    whole."""
+    page = [graded(f"p{i}", LONG) for i in range(4)]
+    ahead = [graded("a1", LONG), graded("a2", LONG)]
+    view = shown_view(qtbot)
+    pieces: list[tuple[str, bool]] = []  # (question id, page filling) per prepared piece
+    build_step, measure_step = QuestionCard.build_step, QuestionCard.measure_step
+
+    def note(card: QuestionCard) -> None:
+        if any(card is held for _key, held in view._prepared.values()):
+            pieces.append((card.record.question.id, view._filling))
+
+    def built(card: QuestionCard) -> bool:
+        note(card)
+        return build_step(card)
+
+    def measured(card: QuestionCard, width: int) -> bool:
+        note(card)
+        return measure_step(card, width)
+
+    monkeypatch.setattr(QuestionCard, "build_step", built)
+    monkeypatch.setattr(QuestionCard, "measure_step", measured)
+    view.prepare(ahead, RUBRICS, over=True)
+    show(view, page)
+    assert view._filling and view.preparing
+    qtbot.waitUntil(lambda: not view.building)
+    assert not any(filling for _qid, filling in pieces)
+    assert view.reused_cards == 0
+    # Whole: the cards of the other records are prepared now.
+    qtbot.waitUntil(lambda: not view.preparing)
+    assert {qid for qid, _filling in pieces} == {"a1", "a2"}
+    assert sorted(c.record.question.id for c in stashed(view)) == ["a1", "a2"]
+    assert all(c.complete for c in stashed(view))
 
 
 def test_prepared_cards_go_on_the_page_together_and_the_page_is_measured_once(

@@ -7,8 +7,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interviewer.core.grading.text import TokenIndex, _seq_match, _token_match, split_sentences
-from interviewer.core.grading.topics import key_point_coverage
+from interviewer.core.grading.text import (
+    TokenIndex,
+    _seq_match,
+    _term_tokens,
+    _token_match,
+    split_sentences,
+)
+from interviewer.core.grading.topics import _in_field_words, key_point_coverage
 from tests.factories import question
 
 # Few letters and short words: prefixes, equal words and joined pairs come up often.
@@ -54,19 +60,14 @@ def test_key_point_coverage_of_a_real_answer_is_unchanged() -> None:
     sentences = split_sentences(answer)
     hits = key_point_coverage(sentences, q)
     assert len(hits) == len(q.key_points)
-    from interviewer.core.grading import topics
-
     for hit in hits:
-        terms = [(t, topics._term_tokens(t)) for t in hit.key_point.terms]
+        terms = [(t, _term_tokens(t)) for t in hit.key_point.terms]
         where = [
             i
             for i, s in enumerate(sentences)
             if any(
                 tt
-                and (
-                    _seq_match(tt, s.stems)
-                    or _seq_match(tt, topics._in_field_words(s.tokens, s.stems))
-                )
+                and (_seq_match(tt, s.stems) or _seq_match(tt, _in_field_words(s.tokens, s.stems)))
                 for _t, tt in terms
             )
         ]
