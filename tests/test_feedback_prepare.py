@@ -708,46 +708,6 @@ def test_a_card_taken_half_built_is_finished_by_the_page(qtbot: QtBot) -> None:
     assert len(view.cards[0].criteria) == 2
 
 
-def test_nothing_is_prepared_beside_a_page_filling_in_and_it_resumes_after(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A piece prepared beside a page filling in ran in the same pass of the event loop
-    as a batch of its cards: one freeze of both (issue 18). The page builds what it
-    takes; what it does not take (another interview's cards) is prepared once it is
-    whole."""
-    page = [graded(f"p{i}", LONG) for i in range(4)]
-    ahead = [graded("a1", LONG), graded("a2", LONG)]
-    view = shown_view(qtbot)
-    pieces: list[tuple[str, bool]] = []  # (question id, page filling) per prepared piece
-    build_step, measure_step = QuestionCard.build_step, QuestionCard.measure_step
-
-    def note(card: QuestionCard) -> None:
-        if any(card is held for _key, held in view._prepared.values()):
-            pieces.append((card.record.question.id, view._filling))
-
-    def built(card: QuestionCard) -> bool:
-        note(card)
-        return build_step(card)
-
-    def measured(card: QuestionCard, width: int) -> bool:
-        note(card)
-        return measure_step(card, width)
-
-    monkeypatch.setattr(QuestionCard, "build_step", built)
-    monkeypatch.setattr(QuestionCard, "measure_step", measured)
-    view.prepare(ahead, RUBRICS, over=True)
-    show(view, page)
-    assert view._filling and view.preparing
-    qtbot.waitUntil(lambda: not view.building)
-    assert not any(filling for _qid, filling in pieces)
-    assert view.reused_cards == 0
-    # Whole: the cards of the other records are prepared now.
-    qtbot.waitUntil(lambda: not view.preparing)
-    assert {qid for qid, _filling in pieces} == {"a1", "a2"}
-    assert sorted(c.record.question.id for c in stashed(view)) == ["a1", "a2"]
-    assert all(c.complete for c in stashed(view))
-
-
 def test_prepared_cards_go_on_the_page_together_and_the_page_is_measured_once(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

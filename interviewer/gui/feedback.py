@@ -1345,12 +1345,6 @@ class FeedbackView(QWidget):
         once complete (in a turn of its own), so adding it later lays out nothing new."""
         if not self._to_prepare:
             return
-        if self._filling:
-            # A page is filling in: it takes what is prepared, even half built, and
-            # builds the rest in its own turns. A piece prepared beside it ran in the
-            # same pass of the event loop as a batch of cards: one freeze of both
-            # (30-45 ms for a 40-question page; issue 18). Resumed once the page is whole.
-            return
         key, number, rec, rubric = self._to_prepare[0]
         held = self._prepared.get(id(rec))
         if held is None or held[0] != key or held[1].record is not rec:
@@ -1460,8 +1454,6 @@ class FeedbackView(QWidget):
         else:
             self._filling = False
             self._scroll_bar_while_filling(False)
-            if self._to_prepare:
-                self._prepare_timer.start()
 
     def _replace_step(self, width: int) -> bool:
         """A piece of the first replacement card; True when it took its place."""
