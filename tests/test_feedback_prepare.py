@@ -12,6 +12,7 @@ import copy
 import gc
 import itertools
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -1078,3 +1079,63 @@ def test_nothing_is_prepared_for_the_records_a_page_already_shows(qtbot: QtBot) 
     assert stashed(view) == []
     view.prepare([graded("q1"), graded("q2")], RUBRICS)  # another interview's records
     assert view.preparing and view._glance_ahead is not None
+
+
+# --------------------------------------------------------------------------- one pass
+
+
+def test_a_batch_of_cards_takes_only_what_a_prepared_piece_left_of_its_pass(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both timers due at once run in one pass of the event loop, with no paint between:
+    # the page's batch counts the prepared piece that ran just before it.
+    records = [graded(f"q{i}") for i in range(1, 6)]
+    view = prepared_view(qtbot, records)
+    monkeypatch.setattr(feedback_module, "INSERT_BUDGET_MS", 1000.0)
+    monkeypatch.setattr(feedback_module, "BUILD_BUDGET_MS", 1000.0)
+    monkeypatch.setattr(feedback_module, "SAME_PASS_S", 60.0)  # "just before", however slow
+    show(view, records)
+    view._glance_wanted = False  # the index's own turn is not what this test is about
+    added = []
+    for _turn in range(20):  # each turn in a pass already spent: one piece, no more
+        view._pass_end, view._pass_ms = time.perf_counter(), 1000.0
+        before = len(view.cards)
+        view._add_next_card(view._generation)
+        added.append(len(view.cards) - before)
+        assert view._pass_ms >= 1000.0  # the pass's work so far, this batch's included
+        if len(view.cards) == 3:
+            break
+    assert added[-1] == 1 and max(added) == 1  # a card at a time, and still progress
+    view._pass_end = -1e9  # a paint came between: a new pass, the whole budget
+    view._add_next_card(view._generation)
+    assert len(view.cards) == 5 and not view.building
+
+
+def test_a_prepared_piece_takes_only_what_the_page_left_of_its_pass(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [graded("q1"), graded("q2")]
+    view = shown_view(qtbot)
+    view.prepare(records, RUBRICS)
+    view._prepare_timer.stop()  # only the steps below run
+    view._prepare_step()  # the first card is made, not built yet
+    view._prepare_timer.stop()
+    card = stashed(view)[0]
+    pieces: list[int] = []
+    step = QuestionCard.build_step
+
+    def counted(self: QuestionCard) -> bool:
+        pieces.append(1)
+        return step(self)
+
+    monkeypatch.setattr(QuestionCard, "build_step", counted)
+    monkeypatch.setattr(feedback_module, "SAME_PASS_S", 60.0)
+    view._prepare_budget = 1000.0  # enough to build the whole card in one step
+    view._pass_end, view._pass_ms = time.perf_counter(), 1000.0  # a batch used the pass
+    view._prepare_step()
+    view._prepare_timer.stop()
+    assert len(pieces) == 1 and not card.complete
+    view._pass_end = -1e9  # a new pass: the step builds on within its budget
+    view._prepare_step()
+    view._prepare_timer.stop()
+    assert len(pieces) > 1 and card.complete
