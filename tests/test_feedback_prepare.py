@@ -1098,7 +1098,7 @@ def test_a_batch_of_cards_takes_only_what_a_prepared_piece_left_of_its_pass(
     view._glance_wanted = False  # the index's own turn is not what this test is about
     added = []
     for _turn in range(20):  # each turn in a pass already spent: one piece, no more
-        view._pass_end, view._pass_ms = time.perf_counter(), 1000.0
+        view._pass_end, view._pass_by, view._pass_ms = time.perf_counter(), "prepare", 1000.0
         before = len(view.cards)
         view._add_next_card(view._generation)
         added.append(len(view.cards) - before)
@@ -1107,6 +1107,22 @@ def test_a_batch_of_cards_takes_only_what_a_prepared_piece_left_of_its_pass(
             break
     assert added[-1] == 1 and max(added) == 1  # a card at a time, and still progress
     view._pass_end = -1e9  # a paint came between: a new pass, the whole budget
+    view._add_next_card(view._generation)
+    assert len(view.cards) == 5 and not view.building
+
+
+def test_the_pages_own_batches_do_not_shrink_one_another(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its batches are 1 ms apart: each runs in a pass of its own, with the whole budget.
+    records = [graded(f"q{i}") for i in range(1, 6)]
+    view = prepared_view(qtbot, records)
+    monkeypatch.setattr(feedback_module, "INSERT_BUDGET_MS", 1000.0)
+    monkeypatch.setattr(feedback_module, "BUILD_BUDGET_MS", 1000.0)
+    monkeypatch.setattr(feedback_module, "SAME_PASS_S", 60.0)
+    show(view, records)
+    view._glance_wanted = False
+    view._pass_end, view._pass_by, view._pass_ms = time.perf_counter(), "page", 1000.0
     view._add_next_card(view._generation)
     assert len(view.cards) == 5 and not view.building
 
@@ -1131,7 +1147,8 @@ def test_a_prepared_piece_takes_only_what_the_page_left_of_its_pass(
     monkeypatch.setattr(QuestionCard, "build_step", counted)
     monkeypatch.setattr(feedback_module, "SAME_PASS_S", 60.0)
     view._prepare_budget = 1000.0  # enough to build the whole card in one step
-    view._pass_end, view._pass_ms = time.perf_counter(), 1000.0  # a batch used the pass
+    # A batch of the page used the pass up.
+    view._pass_end, view._pass_by, view._pass_ms = time.perf_counter(), "page", 1000.0
     view._prepare_step()
     view._prepare_timer.stop()
     assert len(pieces) == 1 and not card.complete

@@ -840,9 +840,11 @@ class FeedbackView(QWidget):
         self._prepare_timer.setInterval(PREPARE_GAP_MS)
         self._prepare_budget = PREPARE_BUDGET_MS
         self._prepare_timer.timeout.connect(self._prepare_step)
-        #: When the last piece of the page's or the preparation's work ended, and how
-        #: many milliseconds of such work its pass of the event loop had run by then.
+        #: When the last piece of the page's or the preparation's work ended, which of
+        #: the two did it ("page" or "prepare"), and how many milliseconds of their
+        #: work its pass of the event loop had run by then.
         self._pass_end = 0.0
+        self._pass_by = ""
         self._pass_ms = 0.0
         #: Prepared cards a page took instead of building them (for tests and benchmarks).
         self.reused_cards = 0
@@ -1373,7 +1375,7 @@ class FeedbackView(QWidget):
             width = self._card_width()
             began = time.perf_counter()
             # What the page did in this same pass counts against this step's budget.
-            budget = self._prepare_budget - self._spent_this_pass(began)
+            budget = self._prepare_budget - self._spent_this_pass(began, "prepare")
             while True:
                 if not card.complete:
                     card.build_step()
@@ -1383,22 +1385,26 @@ class FeedbackView(QWidget):
                     break
                 if (time.perf_counter() - began) * 1000 >= budget:
                     break
-            self._note_pass(began)
+            self._note_pass(began, "prepare")
         if self._to_prepare:
             self._prepare_timer.start()
 
-    def _spent_this_pass(self, now: float) -> float:
-        """Milliseconds of the page's and the preparation's work already run in this
-        pass of the event loop (0 when the last piece ended before a paint could come).
-        A batch of cards going on the page (up to 25 ms) and a prepared piece (8 ms)
-        were due in the same pass: with the paint after them, freezes of 38-49 ms on a
-        20-question page (issue 18); each now takes only what the other left."""
-        return self._pass_ms if now - self._pass_end < SAME_PASS_S else 0.0
+    def _spent_this_pass(self, now: float, me: str) -> float:
+        """Milliseconds the other of the two (the page filling in, the preparation
+        beside it) already ran in this pass of the event loop: 0 when its last piece
+        ended before a paint could come. A batch of cards going on the page (up to
+        25 ms) and a prepared piece (8 ms) were due in the same pass: with the paint
+        after them, freezes of 38-49 ms on a 20-question page (issue 18); each now takes
+        only what the other left. One's own pieces 1 ms apart are not counted: each of
+        those runs in a pass of its own."""
+        if self._pass_by == me or now - self._pass_end >= SAME_PASS_S:
+            return 0.0
+        return self._pass_ms
 
-    def _note_pass(self, began: float) -> None:
+    def _note_pass(self, began: float, me: str) -> None:
         now = time.perf_counter()
-        self._pass_ms = self._spent_this_pass(began) + (now - began) * 1000
-        self._pass_end = now
+        self._pass_ms = self._spent_this_pass(began, me) + (now - began) * 1000
+        self._pass_end, self._pass_by = now, me
 
     def _show_in_stash(self, card: QuestionCard) -> None:
         if card.parentWidget() is not self._stash:
@@ -1437,7 +1443,7 @@ class FeedbackView(QWidget):
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
             return
         began = time.perf_counter()
-        already = self._spent_this_pass(began)  # a prepared piece just before, same pass
+        already = self._spent_this_pass(began, "page")  # a prepared piece, same pass
         width = self._card_width()
         batch = 0  # cards put on the page this turn, measured together at the end
         replaced = 0  # cards that took the place of one whose grade changed
@@ -1473,7 +1479,7 @@ class FeedbackView(QWidget):
             self._layout.setEnabled(True)
         if batch or replaced:
             self._fit_page()
-        self._note_pass(began)
+        self._note_pass(began, "page")
         if self._pending or self._building is not None or self._replacing:
             QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
         else:
