@@ -285,3 +285,75 @@ def test_a_long_prompt_is_fine(engine: local.LocalWhisper, speech_dir: Path) -> 
     result = engine.transcribe(speak(ANSWER_GRADIENT, speech_dir), prompt=earlier)
     assert words_of(result.text) >= {"gradient", "descent"}
     assert local.MAX_NEW_TOKENS + 224 <= 448
+
+
+class ScriptedPasses:
+    """Stands in for `LocalWhisper._pass`: what tiny.en gave on a processor where the
+    prompted first pass skipped "Um, I think, uh," (AVX2 without AVX-512)."""
+
+    def __init__(self, full_seconds: float, *, primed_piece: list[tuple[str, float, float]]):
+        self.full = int(full_seconds * 16000)
+        self.primed_piece = primed_piece
+        self.calls: list[tuple[float, str]] = []
+
+    def __call__(self, samples: Any, prompt: str, cancel: Any) -> list[Any]:
+        from interviewer.voice.base import Word
+
+        self.calls.append((round(len(samples) / 16000, 2), prompt))
+        if len(samples) == self.full:  # the whole answer: its start skipped
+            return [Word("It", 1.44, 1.6, 0.02), Word("depends", 1.6, 2.5), Word("on", 2.5, 3.9)]
+        if prompt:  # the skipped piece, primed for fillers
+            return [Word(w, a, b) for w, a, b in self.primed_piece]
+        return [Word("I", 0.3, 0.45), Word("think,", 0.45, 0.7)]  # plain: no fillers
+
+
+def scripted_engine(monkeypatch: pytest.MonkeyPatch, passes: ScriptedPasses) -> local.LocalWhisper:
+    monkeypatch.setattr(local, "_whisper_class", lambda: object)
+    engine = local.LocalWhisper("tiny.en")
+    engine._model, engine._key = object(), ("scripted", 1)
+    engine.location = local.ModelLocation(Path("scripted"), "folder", "tiny.en")
+    monkeypatch.setitem(local._RUN_LOCKS, ("scripted", 1), threading.Lock())
+    monkeypatch.setattr(engine, "_pass", passes)
+    return engine
+
+
+def answer_audio() -> bytes:
+    """0.8 s of loud audio (the missed "Um, I think, uh,"), a pause, then what was heard."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    x = np.zeros(16000 * 4, dtype=np.float32)
+    x[: int(16000 * 0.8)] = rng.standard_normal(int(16000 * 0.8)) * 0.2
+    x[int(16000 * 1.44) : 16000 * 4] = rng.standard_normal(16000 * 4 - int(16000 * 1.44)) * 0.2
+    return (x * 32767 * 0.5).astype("<i2").tobytes()
+
+
+def test_a_skipped_start_is_decoded_again_with_its_fillers(monkeypatch: pytest.MonkeyPatch) -> None:
+    passes = ScriptedPasses(
+        4.0,
+        primed_piece=[
+            ("Um,", 0.0, 0.25),
+            ("I", 0.3, 0.4),
+            ("think,", 0.4, 0.65),
+            ("uh,", 0.7, 0.8),
+        ],
+    )
+    result = scripted_engine(monkeypatch, passes).transcribe(answer_audio())
+    assert result.text == "Um, I think, uh, It depends on", passes.calls
+    assert [prompt for _, prompt in passes.calls[1:]] == [local.FILLER_PROMPT]
+    assert passes.calls[1][0] < 1.5  # only the skipped piece is decoded again
+
+
+def test_a_recovery_that_loops_or_skips_again_falls_back_to_no_prompt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looped = [("the", 0.1 * i, 0.1 * i + 0.1) for i in range(8)]
+    passes = ScriptedPasses(4.0, primed_piece=looped)
+    result = scripted_engine(monkeypatch, passes).transcribe(answer_audio())
+    assert result.text == "I think, It depends on", passes.calls
+    assert [prompt for _, prompt in passes.calls[1:]] == [local.FILLER_PROMPT, ""]
+
+    skipped_again = [("uh,", 1.0, 1.1)]  # leaves 0-0.75 s of speech uncovered
+    passes = ScriptedPasses(4.0, primed_piece=skipped_again)
+    result = scripted_engine(monkeypatch, passes).transcribe(answer_audio())
+    assert result.text == "I think, It depends on", passes.calls

@@ -21,9 +21,11 @@ keeps them, as OpenAI's prompting guide suggests). Token suppression stays at it
 default: it only removes symbols and "[BLANK_AUDIO]"-style tags, and "um"/"uh" survive
 it once primed. Delivery metrics count them (core/voice_delivery.py). The prompt has
 a cost: tiny.en sometimes skips the first sentences of a window when prompted (on a
-two-paragraph answer it dropped the whole first paragraph). So any stretch of loud
-audio that no recognised word covers is decoded a second time without the prompt, and
-its words are merged in by time (`uncovered_speech`).
+two-paragraph answer it dropped the whole first paragraph; on one AMD machine it
+dropped "Um, I think, uh," before a sentence). So any stretch of loud audio that no
+recognised word covers is decoded a second time on its own, with the prompt and then,
+if that skips or loops again, without it, and its words are merged in by time
+(`uncovered_speech`, `_recover`).
 
 Decoding uses a beam of 2 by default: on two cores faster-whisper's default beam of 5
 took up to twice as long on our generated answers without better words, and greedy
@@ -327,8 +329,10 @@ def resolve_model(
 #: Tokens a window may produce: Whisper's 448 less the most a prompt takes (223, as
 #: faster-whisper cuts it); 30 s of fast speech is about 130.
 MAX_NEW_TOKENS = 448 - 224
-#: Speech at least this long that no recognised word covers is decoded again.
-MISSED_SPEECH_SECONDS = 1.0
+#: Speech at least this long that no recognised word covers is decoded again. "Um, I
+#: think, uh," is about 1 s of loud audio: at 1.0 s it was found on some processors and
+#: not on others (the same weights decode a little differently per processor).
+MISSED_SPEECH_SECONDS = 0.5
 #: A word "covers" the audio this far around it (gaps between words are not missed).
 COVER_MARGIN = 0.25
 
@@ -520,12 +524,12 @@ class LocalWhisper:
                 if not looping(plain):
                     words = plain
             # A prompt sometimes makes Whisper skip the start of its window (module
-            # docstring): speech no word covers is transcribed again without it.
+            # docstring): speech no word covers is transcribed again on its own.
             for start, end in uncovered_speech(samples, words):
                 piece = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
                 found = [
                     Word(w.word, round(w.start + start, 3), round(w.end + start, 3), w.probability)
-                    for w in self._pass(piece, "", cancel)
+                    for w in self._recover(piece, cancel)
                 ]
                 # The padding may hear a word the first pass has: keep the first's.
                 words += [
@@ -540,6 +544,19 @@ class LocalWhisper:
             for w in words
         ]
         return self._transcript(text, duration, shifted, began)
+
+    def _recover(self, piece: Any, cancel: CancelToken | None) -> list[Word]:
+        """The words of a stretch the first pass skipped. With the filler prompt first
+        (a skipped start is often "Um, I think, uh,", and a plain pass drops the fillers),
+        kept when it covers the stretch's speech without looping; else without a prompt,
+        which skips nothing but writes fillers down less often."""
+        primed = self._pass(piece, FILLER_PROMPT, cancel)
+        if primed and not looping(primed) and not uncovered_speech(piece, primed):
+            return primed
+        plain = self._pass(piece, "", cancel)
+        if looping(plain):
+            return [] if looping(primed) else primed
+        return plain
 
     def _pass(self, samples: Any, prompt: str, cancel: CancelToken | None) -> list[Word]:
         """One decoding of `samples` (float32 at 16 kHz); word times from its start."""
