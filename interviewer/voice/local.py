@@ -549,7 +549,7 @@ class LocalWhisper:
         """The words of a stretch the first pass skipped. With the filler prompt first
         (a skipped start is often "Um, I think, uh,", and a plain pass drops the fillers),
         kept when it covers the stretch's speech without looping; else without a prompt,
-        which skips nothing but writes fillers down less often."""
+        which skips less but writes fillers down less often."""
         primed = self._pass(piece, FILLER_PROMPT, cancel)
         if primed and not looping(primed) and not uncovered_speech(piece, primed):
             return primed
