@@ -19,7 +19,7 @@ from interviewer.core.errors import Cancelled
 from interviewer.llm.base import CancelToken
 from interviewer.voice import local
 from interviewer.voice.base import VoiceError, VoiceUnavailable
-from interviewer.voice.wav import read_wav
+from interviewer.voice.wav import float_to_pcm, read_wav
 from tests.fake_openai_server import closed_port
 from tests.speech import ANSWER_GRADIENT, ANSWER_PRECISION, silence, speak
 
@@ -288,8 +288,9 @@ def test_a_long_prompt_is_fine(engine: local.LocalWhisper, speech_dir: Path) -> 
 
 
 class ScriptedPasses:
-    """Stands in for `LocalWhisper._pass`: what tiny.en gave on a processor where the
-    prompted first pass skipped "Um, I think, uh," (AVX2 without AVX-512)."""
+    """Stands in for `LocalWhisper._pass`: what tiny.en gave on the machine where the
+    prompted first pass skipped "Um, I think, uh," (an AMD EPYC running CTranslate2's
+    AVX2 code)."""
 
     def __init__(self, full_seconds: float, *, primed_piece: list[tuple[str, float, float]]):
         self.full = int(full_seconds * 16000)
@@ -325,7 +326,7 @@ def answer_audio() -> bytes:
     x = np.zeros(16000 * 4, dtype=np.float32)
     x[: int(16000 * 0.8)] = rng.standard_normal(int(16000 * 0.8)) * 0.2
     x[int(16000 * 1.44) : 16000 * 4] = rng.standard_normal(16000 * 4 - int(16000 * 1.44)) * 0.2
-    return (x * 32767 * 0.5).astype("<i2").tobytes()
+    return float_to_pcm(x * 0.5)
 
 
 def test_a_skipped_start_is_decoded_again_with_its_fillers(monkeypatch: pytest.MonkeyPatch) -> None:
