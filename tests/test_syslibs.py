@@ -130,6 +130,25 @@ def test_check_derives_libraries_from_ldd_and_packages_from_them(
     assert {"libxcb-icccm4", "libxcb-keysyms1", "libglib2.0-0"} <= set(result.packages)
 
 
+@pytest.mark.parametrize("need", ["gui", "test"])
+def test_the_media_plugin_is_asked_about_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, need: str
+) -> None:
+    """QMediaPlayer (a model's voice, a recorded answer) loads Qt's FFmpeg plugin, which
+    needs XRandR on top of what the window does: on a fresh Debian every player failed
+    with "Not available" until it was installed. Only the plugin is there, so only it
+    can name the library."""
+    base = tmp_path / "PySide6"
+    plugin = base / syslibs.MEDIA_PLUGIN
+    plugin.parent.mkdir(parents=True)
+    plugin.write_bytes(b"\x7fELF")
+    missing = "\tlibXrandr.so.2 => not found\n\tlibc.so.6 => /lib/libc.so.6 (0x1)\n"
+    monkeypatch.setenv("PATH", str(fake_ldd(tmp_path, missing)))
+    result = syslibs.check(need, family="debian", pyside=base)
+    assert result.missing_libraries == ["libXrandr.so.2"]
+    assert "libxrandr2" in result.packages
+
+
 def test_check_passes_when_the_loader_finds_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
