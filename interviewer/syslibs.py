@@ -37,8 +37,8 @@ from pathlib import Path
 #: Qt files the app loads, relative to the PySide6 package. The platform plugins are what
 #: Qt opens first (xcb on X11, offscreen for tests and screenshots); the modules are the
 #: ones interviewer imports; the media plugin is what QMediaPlayer plays a model's voice
-#: and a recorded answer with: without the libraries it needs (PulseAudio's client,
-#: XRandR on a fresh Debian) every player fails with "Not available", silently for the
+#: and a recorded answer with: without the libraries only it needs (XRandR, XExt and DRM
+#: on a fresh Debian) every player fails with "Not available", silently for the
 #: candidate, and the provider-voice tests failed on a fresh machine.
 MEDIA_PLUGIN = "Qt/plugins/multimedia/libffmpegmediaplugin.so"
 QT_FILES = {
