@@ -446,24 +446,50 @@ def test_provider_audio_is_played_sentence_by_sentence(qtbot: QtBot, server: Any
     backend.close()
 
 
-def test_a_provider_voice_that_fails_falls_back_to_the_system_voice(
-    qtbot: QtBot, server: Any
-) -> None:
-    server.routes[("POST", "/v1/audio/speech")] = error(500, "speech is down")
+def provider_speaker(server: Any) -> tuple[Speaker, OpenAIBackend, list[str]]:
+    """A speaker with the fake server's voice, the system's mock voice to fall back on,
+    and the notices it gives."""
+    from interviewer.gui.speech import provider_synthesizer
+
     backend = OpenAIBackend(None, "m", base_url=server.base_url)
     settings = Settings(
         voice_read_aloud=True, voice_speech_engine="provider", voice_system_engine="mock"
     )
-    from interviewer.gui.speech import provider_synthesizer
-
     speaker, _ = build_speaker(settings, provider_synthesizer(backend, settings))
     notices: list[str] = []
     speaker.notice.connect(notices.append)
+    return speaker, backend, notices
+
+
+def test_a_provider_voice_that_fails_falls_back_to_the_system_voice(
+    qtbot: QtBot, server: Any
+) -> None:
+    server.routes[("POST", "/v1/audio/speech")] = error(500, "speech is down")
+    speaker, backend, notices = provider_speaker(server)
     with qtbot.waitSignal(speaker.finished, timeout=20_000):
         speaker.say("Only sentence.")
     assert isinstance(speaker.voice, SystemVoice)
     assert len(notices) == 1 and "system voice" in notices[0]
     assert speaker.spoken == ["Only sentence.", "Only sentence."]  # said again, by the system
+    backend.close()
+
+
+def test_a_provider_voice_that_cannot_play_here_falls_back_at_once(
+    qtbot: QtBot, server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Qt's media plugin (a system library missing: libXrandr on a fresh Debian)
+    every player is "Not available" and plays nothing, without an error: the system
+    voice reads at once, the notice says why, and no sentence is fetched for nothing."""
+    server.routes[("POST", "/v1/audio/speech")] = raw(wav_bytes(), content_type="audio/wav")
+    monkeypatch.setattr(ProviderVoice, "playable", property(lambda self: False))
+    speaker, backend, notices = provider_speaker(server)
+    with qtbot.waitSignal(speaker.finished, timeout=20_000):
+        speaker.say("First sentence. Second sentence.")
+    assert isinstance(speaker.voice, SystemVoice)
+    assert len(notices) == 1
+    assert "media plugin" in notices[0] and "interviewer.syslibs" in notices[0]
+    assert speaker.spoken == ["First sentence.", "First sentence.", "Second sentence."]
+    assert [r for r in server.requests if r.path == "/v1/audio/speech"] == []
     backend.close()
 
 

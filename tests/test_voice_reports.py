@@ -232,6 +232,37 @@ def test_no_replay_button_without_the_file(qtbot: QtBot, tmp_path: Path) -> None
         assert box.replay is None  # recording deleted, typed answer, or no session folder
 
 
+def test_replay_where_audio_cannot_play_says_why(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Speakers there, but Qt's media plugin did not load (a system library missing):
+    the player is "Not available" and would play nothing, without an error."""
+    from interviewer.gui import replay
+
+    recording = tmp_path / "answer.wav"
+    recording.write_bytes(b"RIFF")
+
+    class Unplayable:
+        played = False
+
+        def isAvailable(self) -> bool:
+            return False
+
+        def play(self) -> None:
+            self.played = True
+
+    stub = Unplayable()
+    monkeypatch.setattr(replay, "has_audio_output", lambda: True)
+    monkeypatch.setattr(replay.ReplayButton, "_ensure_player", lambda self: stub)
+    button = replay.ReplayButton(recording)
+    qtbot.addWidget(button)
+    with qtbot.waitSignal(button.problem) as said:
+        button.click()
+    assert "media plugin did not load" in said.args[0] and "interviewer.syslibs" in said.args[0]
+    assert str(recording) in said.args[0] and str(recording) in button.toolTip()
+    assert button.text() == replay.PLAY and not stub.played
+
+
 def test_replay_of_a_deleted_recording_says_so(qtbot: QtBot, tmp_path: Path) -> None:
     from interviewer.gui.replay import PLAY, ReplayButton
 

@@ -16,6 +16,12 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 PLAY = "▶ Play recording"
 STOP = "■ Stop"
+#: Why nothing can be played on this machine: Qt's media plugin did not load, and every
+#: player is "Not available" without an error (libXrandr missing on a fresh Debian).
+NO_MEDIA_BACKEND = (
+    "this machine cannot play audio: Qt's media plugin did not load, a system library is "
+    "missing (`python -m interviewer.syslibs --need gui` names it)"
+)
 
 
 def has_audio_output() -> bool:
@@ -76,6 +82,9 @@ class ReplayButton(QPushButton):
         player = self._ensure_player()
         if self.playing:
             player.stop()
+            return
+        if not player.isAvailable():
+            self._say(f"The recording cannot be played: {NO_MEDIA_BACKEND}. It is {self.path}.")
             return
         player.play()
         self.setText(STOP)

@@ -34,6 +34,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer, QUrl
 from PySide6.QtTextToSpeech import QTextToSpeech
 
 from interviewer.core.speech_text import SentenceSplitter, speaking_cap_seconds, split_sentences
+from interviewer.gui.replay import NO_MEDIA_BACKEND
 from interviewer.gui.workers import HTTP_STACK, QueryOp
 from interviewer.session import (
     AnswerClosed,
@@ -179,9 +180,15 @@ class ProviderVoice(Voice):
         #: turn is dropped
         self._turn = 0
 
+    @property
+    def playable(self) -> bool:
+        """Qt's media backend loaded: without it (a system library missing) every
+        player is "Not available" and plays nothing, without an error."""
+        return bool(self.player.isAvailable())
+
     def prepare(self, text: str) -> None:
-        if text in self._audio:
-            return
+        if text in self._audio or not self.playable:
+            return  # nothing is fetched (or paid for) that could not be played
         self._audio[text] = None
         synthesize = self._synthesize
 
@@ -198,6 +205,12 @@ class ProviderVoice(Voice):
         op.run_in_background()
 
     def speak(self, text: str) -> None:
+        if not self.playable:
+            # Told at once (the queue falls back to the system voice), not after each
+            # sentence's time runs out in silence.
+            self._turn += 1
+            self._fail_later(NO_MEDIA_BACKEND)
+            return
         self._current = text
         self.prepare(text)
         found = self._audio.get(text)
