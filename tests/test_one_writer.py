@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +234,35 @@ def test_one_writer_within_one_process_too(tmp_path: Path) -> None:
     lock.release()
     assert session_holder(db, "abc") is None
     take_session_lock(db, "abc", "terminal").release()
+
+
+def test_a_lock_taken_a_moment_ago_is_named_once_its_holder_wrote_it(tmp_path: Path) -> None:
+    """The holder writes its details just after taking the lock: a taker that reads the
+    file in between waits for them rather than naming nobody (two resumes started
+    together once said "details unknown")."""
+    import fcntl
+
+    db = tmp_path / "sessions.db"
+    lock = take_session_lock(db, "abc", "window")
+    assert lock.file is not None
+    details = lock.file.read_bytes()
+    lock.file.write_bytes(b"")  # as just after the holder's flock, before its write
+    late = threading.Timer(0.05, lock.file.write_bytes, args=(details,))
+    late.start()
+    try:
+        with pytest.raises(SessionBusy) as busy:
+            take_session_lock(db, "abc", "terminal")
+    finally:
+        late.join()
+    assert f"pid {os.getpid()}" in str(busy.value) and "window" in str(busy.value)
+    # Still locked by the window (flock, not the file's text).
+    fd = os.open(lock.file, os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+    lock.release()
 
 
 def test_a_store_in_memory_has_one_writer_per_session() -> None:

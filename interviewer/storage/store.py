@@ -1638,6 +1638,22 @@ def _read_holder(file: Path) -> dict[str, Any] | None:
     return raw if isinstance(raw, dict) else None
 
 
+#: How long a taker that found a session locked waits for the holder's details: a
+#: holder writes them just after it takes the lock, and two resumes started together
+#: once read the empty file in between ("details unknown" instead of the pid).
+HOLDER_WAIT_S = 0.25
+
+
+def _read_holder_soon(file: Path) -> dict[str, Any] | None:
+    """The holder's details, read again for a moment while the file is still empty."""
+    deadline = time.monotonic() + HOLDER_WAIT_S
+    while True:
+        holder = _read_holder(file)
+        if holder is not None or time.monotonic() >= deadline:
+            return holder
+        time.sleep(0.005)
+
+
 def _holder_info(front_end: str) -> bytes:
     pid = os.getpid()
     info = {
@@ -1682,7 +1698,7 @@ def take_session_lock(
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise SessionBusy(session_id, _read_holder(file)) from None
+            raise SessionBusy(session_id, _read_holder_soon(file)) from None
         except OSError:  # pragma: no cover - a file system without locks
             os.close(fd)
             return take_session_lock(None, session_id, front_end, owner=store_path)
