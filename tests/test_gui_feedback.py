@@ -380,22 +380,27 @@ def test_switching_to_a_dark_palette_recolours_the_text(qtbot: QtBot) -> None:
     dark.setColor(QPalette.ColorRole.WindowText, QColor("#e8eaed"))
     try:
         app.setPalette(dark)
-        qtbot.wait_until(lambda: _why_label(view) is not None)
-        label = _why_label(view)
+        muted = style.muted_colour(dark)
+        assert QColor(muted).lightness() > 128  # muted text is light on the dark window
+        qtbot.wait_until(lambda: _why_label(view, muted) is not None)
+        label = _why_label(view, muted)
         assert label is not None
-        colour = label.palette().color(QPalette.ColorRole.WindowText)
-        assert colour.lightness() > 128  # muted text is light on the dark window now
-        assert colour.name() == style.muted_colour(dark)
+        assert displayed(label).endswith("Why: Both terms are defined.")
+        # Plain labels take the colour from their palette, the merged ones from the HTML.
+        titles = [w for w in view.findChildren(QLabel) if w.text() == "Delivery" and w.isVisible()]
+        assert titles and all(
+            t.palette().color(QPalette.ColorRole.WindowText).name() == muted for t in titles
+        )
     finally:
         app.setPalette(before)
 
 
-def _why_label(view: FeedbackView) -> QLabel | None:
+def _why_label(view: FeedbackView, colour: str) -> QLabel | None:
+    """The shown label with the first card's reason, written in `colour`."""
     for label in view.findChildren(QLabel):
-        if label.text().startswith("Why: Both terms") and label.isVisible():
-            colour = label.palette().color(QPalette.ColorRole.WindowText)
-            if colour.lightness() > 128:
-                return label
+        html = label.text()
+        if "Why: Both terms" in html and label.isVisible() and f"color:{colour}" in html:
+            return label
     return None
 
 
@@ -554,3 +559,22 @@ def test_progressive_page_fills_in_small_pieces_and_ends_complete(
     view.show_results(recs[:1], summarize(recs[:1]), rubrics(), progressive=True)
     qtbot.waitUntil(lambda: not view.building, timeout=10_000)
     assert len(view.cards) == 1 and view.cards[0].complete
+
+
+def test_a_criterion_in_one_label_shows_hostile_quotes_as_written(qtbot: QtBot) -> None:
+    """The rubric wording, quotes and reason share one rich-text label (issue 18): what
+    the candidate or the grader wrote is shown as text, never taken as markup."""
+    rec = technical_record()
+    assert rec.grade is not None
+    rec.grade.criteria[0].evidence = ["<b>bold</b> & <script>x</script>"]
+    rec.grade.criteria[0].reasoning = "Uses <i>tags</i>."
+    view = shown_view(qtbot, [rec])
+    row = view.cards[0].criteria[0]
+    shown = displayed(row.body)
+    assert "“<b>bold</b> & <script>x</script>”" in shown
+    assert shown.endswith("Why: Uses <i>tags</i>.")
+    assert row.quotes == ["<b>bold</b> & <script>x</script>"]
+    assert "Quoted evidence: “<b>bold</b>" in row.body.accessibleName()
+    facts = view.cards[0].delivery_facts
+    text = all_text(view.cards[0])
+    assert facts and all(f.label in text and f.value in text for f in facts)

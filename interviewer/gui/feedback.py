@@ -72,6 +72,10 @@ LINK_STYLE = (
 GRADING_NOTE = "Being graded: the feedback on this answer appears here as soon as it lands."
 #: Answers longer than this are shown shortened, with a button to show all of them.
 LONG_ANSWER_CHARS = 1600
+#: The space between the lines of a criterion's rubric wording, quotes and reason, and
+#: between the rows of the delivery table (the spacing their separate labels had).
+ROW_GAP_PX = 3
+DELIVERY_GAP_PX = 2
 #: Pause between adding two question cards. Zero-delay callbacks queue behind one another
 #: ahead of timers, paints and input, so ten cards added "one per event-loop turn" still
 #: froze the window for their sum; a real gap lets the window breathe between cards.
@@ -308,27 +312,44 @@ class CriterionRow(QWidget):
         self.level_text = ""
         if criterion is not None and score in criterion.levels:
             self.level_text = criterion.levels[score]
-            level = rich_label(f"<b>{V.level_label(score)}:</b> {esc(self.level_text)}")
-            level.setAccessibleName(f"{V.level_label(score)}: {self.level_text}")
-            lay.addWidget(level)
+        #: The quotes as shown, for tests and screen readers.
+        self.quotes: list[str] = [quote.strip() for quote in evidence]
+        self.reasoning = reasoning.strip()
+        #: The rubric's wording, the quotes and the reason, one label (issue 18: a label
+        #: each made a card's 50-odd plain labels, and every one is shown, moved and
+        #: measured on its own); laid out as the separate labels were.
+        self.body = rich_label(self._body_html(score, uncertain), selectable=True)
+        self.body.setAccessibleName(self._body_text(score, uncertain))
+        lay.addWidget(self.body)
+
+    def _body_html(self, score: int, uncertain: bool) -> str:
+        muted = style.muted_colour(self.palette())
+        blocks: list[tuple[str, str]] = []  # (the block's style, its HTML)
+        if self.level_text:
+            blocks.append(("", f"<b>{V.level_label(score)}:</b> {esc(self.level_text)}"))
         if uncertain:
-            lay.addWidget(
-                plain_label(f"{V.UNCERTAIN.capitalize()}: {V.UNCERTAIN_NOTE}.", muted=True)
-            )
-        self.quotes: list[QLabel] = []
-        for quote in evidence:
-            q = plain_label(f"“{quote.strip()}”", selectable=True)
-            font = q.font()
-            font.setItalic(True)
-            q.setFont(font)
-            q.setContentsMargins(14, 0, 0, 0)
-            q.setAccessibleName("Quoted evidence")
-            self.quotes.append(q)
-            lay.addWidget(q)
-        if not evidence:
-            lay.addWidget(plain_label(V.NO_EVIDENCE, muted=True))
-        if reasoning.strip():
-            lay.addWidget(plain_label(f"Why: {reasoning.strip()}", muted=True, selectable=True))
+            note = f"{V.UNCERTAIN.capitalize()}: {V.UNCERTAIN_NOTE}."
+            blocks.append((f"color:{muted}", esc(note)))
+        blocks += [("margin-left:14px", f"<i>“{esc(q)}”</i>") for q in self.quotes]
+        if not self.quotes:
+            blocks.append((f"color:{muted}", esc(V.NO_EVIDENCE)))
+        if self.reasoning:
+            blocks.append((f"color:{muted}", esc(f"Why: {self.reasoning}")))
+        return "".join(
+            f"<div style='margin-top:{ROW_GAP_PX if i else 0}px;{css}'>{html}</div>"
+            for i, (css, html) in enumerate(blocks)
+        )
+
+    def _body_text(self, score: int, uncertain: bool) -> str:
+        parts: list[str] = []
+        if self.level_text:
+            parts.append(f"{V.level_label(score)}: {self.level_text}")
+        if uncertain:
+            parts.append(f"{V.UNCERTAIN.capitalize()}: {V.UNCERTAIN_NOTE}.")
+        parts += [f"Quoted evidence: “{q}”" for q in self.quotes] or [V.NO_EVIDENCE]
+        if self.reasoning:
+            parts.append(f"Why: {self.reasoning}")
+        return " ".join(parts)
 
 
 class QuestionCard(style.Panel):
@@ -678,14 +699,21 @@ class QuestionCard(style.Panel):
         if not self.delivery_facts:
             return
         section = _Section(V.DELIVERY)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(2)
-        grid.setColumnStretch(1, 1)
-        for i, fact in enumerate(self.delivery_facts):
-            grid.addWidget(plain_label(fact.label, wrap=False, muted=True), i, 0)
-            grid.addWidget(plain_label(fact.value, selectable=True), i, 1)
-        section.body.addLayout(grid)
+        # One label for the whole table (issue 18: two labels a row made it 9 widgets).
+        muted = style.muted_colour(section.palette())
+        rows = "".join(
+            f"<tr><td style='color:{muted};padding-right:12px;white-space:nowrap;"
+            f"padding-top:{DELIVERY_GAP_PX if i else 0}px'>{esc(fact.label)}</td>"
+            f"<td style='padding-top:{DELIVERY_GAP_PX if i else 0}px'>{esc(fact.value)}</td></tr>"
+            for i, fact in enumerate(self.delivery_facts)
+        )
+        table = rich_label(
+            f"<table cellspacing='0' cellpadding='0'>{rows}</table>", selectable=True
+        )
+        table.setAccessibleName(
+            "; ".join(f"{fact.label}: {fact.value}" for fact in self.delivery_facts)
+        )
+        section.body.addWidget(table)
         for note in self.view.delivery_notes:
             section.body.addWidget(plain_label(note, muted=True, selectable=True))
         section.setAccessibleName("Delivery metrics")

@@ -258,13 +258,17 @@ def plain_label(
     return label
 
 
-def rich_label(html_text: str, *, parent: QWidget | None = None) -> QLabel:
+def rich_label(
+    html_text: str, *, selectable: bool = False, parent: QWidget | None = None
+) -> QLabel:
     """A rich-text label; callers build `html_text` only from `esc()`-escaped pieces."""
     label = WrapLabel(parent)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setText(html_text)
     label.setWordWrap(True)
     label.setOpenExternalLinks(False)
+    if selectable:
+        label.select_on_pointer()
     return label
 
 
