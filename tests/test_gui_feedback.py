@@ -208,7 +208,7 @@ def test_overall_score_signal_and_categories(qtbot: QtBot) -> None:
 def test_each_criterion_shows_score_level_wording_and_evidence(qtbot: QtBot) -> None:
     view = shown_view(qtbot, records())
     card = view.cards[0]
-    rows = {row.chip.text(): row for row in card.criteria}
+    rows = {row.header.score_text: row for row in card.criteria}
     assert set(rows) == {"4/5", "2/5"}
     assert rows["4/5"].level_text == LEVELS[4]
     assert rows["2/5"].level_text == LEVELS[2]

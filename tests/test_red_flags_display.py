@@ -8,6 +8,7 @@ everywhere. A grade without red flags shows no empty block.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +27,7 @@ from interviewer.export import to_html, to_json, to_markdown, write_report
 from interviewer.export import view as V
 from interviewer.export.json_export import from_json
 from interviewer.export.view import build_view
+from interviewer.gui import style
 from interviewer.gui.style import Chip
 from tests.factories import question, rubric
 from tests.test_gui_feedback import all_text, answered, records, shown_view
@@ -338,10 +341,60 @@ def test_uncertain_criterion_is_marked_on_screen(qtbot: QtBot) -> None:
     view = shown_view(qtbot, [answered("q1", ANSWER, flagged_grade("q1"))])
     rows = view.cards[0].criteria
     certain, uncertain = rows
-    assert certain.uncertain_chip is None
-    chip = uncertain.uncertain_chip
-    assert chip is not None and chip.isVisible()
-    assert chip.text() == V.UNCERTAIN
-    assert V.UNCERTAIN_NOTE in chip.toolTip()
+    assert certain.header.uncertain_note == ""
+    assert "uncertain" not in certain.header._parts()
+    header = uncertain.header
+    assert header.isVisible()
+    # The tag is drawn between the name and the bar, and its tooltip says why.
+    tag = header._parts()["uncertain"]
+    assert header._parts()["title"].right() < tag.left() < header._parts()["bar"].left()
+    assert V.UNCERTAIN_NOTE in header.uncertain_note
+    assert V.UNCERTAIN_NOTE in header.accessibleName()
     assert V.UNCERTAIN_NOTE in all_text(uncertain)
     assert V.UNCERTAIN_NOTE not in all_text(certain)
+
+
+def test_a_criterion_header_paints_its_parts_with_their_tooltips(qtbot: QtBot) -> None:
+    """Name, "uncertain" tag, score bar and chip are one painted widget (issue 18): each
+    part is drawn where its tooltip is, in the level's colour, and a name too long for a
+    narrow card is shortened with the whole name in its tooltip."""
+    view = shown_view(qtbot, [answered("q1", ANSWER, flagged_grade("q1"))])
+    certain, uncertain = view.cards[0].criteria
+    header = uncertain.header
+    parts = header._parts()
+    assert header.tooltip_at(parts["uncertain"].center()) == header.uncertain_note
+    assert header.tooltip_at(parts["bar"].center()) == f"Depth: {header.score} out of 5"
+    assert header.tooltip_at(parts["chip"].center()) == header.score_tip
+    assert header.tooltip_at(parts["title"].center()) == ""  # the name is shown whole
+    assert certain.header.tooltip_at(certain.header._parts()["chip"].center())
+    # Drawn: the chip and the bar's filled start in the level's colour, the tag in blue.
+    image = header.grab().toImage()
+    scale = image.width() / header.width()
+
+    def colour_at(x: int, y: int) -> str:
+        return image.pixelColor(round(x * scale), round(y * scale)).name()
+
+    level = style.level_colour(header.score)
+    chip, bar, tag = parts["chip"], parts["bar"], parts["uncertain"]
+    assert colour_at(chip.left() + 3, chip.center().y()) == level.lower()
+    assert colour_at(bar.left() + bar.height(), bar.center().y()) == level.lower()
+    assert colour_at(tag.left() + 3, tag.center().y()) == style.INFO.lower()
+    # Every part inside the header, none over another, at the default size and narrow.
+    wide = header.width()
+    for width in (view.width(), 330):
+        view.resize(width, 760)
+        qtbot.waitUntil(lambda w=width: header.width() < (w if w > 330 else wide))
+        parts = header._parts()
+        inside = header.rect()
+        order = [parts["title"], parts["uncertain"], parts["bar"], parts["chip"]]
+        assert all(inside.contains(r) or r.width() == 0 for r in order)
+        assert all(a.right() < b.left() for a, b in itertools.pairwise(order))
+    long = certain.header
+    long.name = "A criterion name far too long to fit beside its score on a narrow card"
+    parts = long._parts()
+    title = parts["title"]
+    full = QFontMetrics(long._title_font()).horizontalAdvance(long.name)
+    # The bar gave up what it could first, then the name was shortened to what is left.
+    assert parts["bar"].width() == long.BAR_MIN
+    assert 0 < title.width() < full and title.right() < parts["bar"].left()
+    assert long.tooltip_at(title.center()) == long.name

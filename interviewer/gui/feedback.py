@@ -21,8 +21,19 @@ import time
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QKeySequence, QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QHelpEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -34,6 +45,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStyle,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -269,6 +281,149 @@ class RedFlagsBlock(style.Panel):
             self.items.append((flag.text, flag.quote, flag.correction))
 
 
+class CriterionHeader(QWidget):
+    """A criterion's name, its "uncertain" tag, score bar and score chip, painted as one
+    widget: as a label, two chips and a bar they were four of a feedback card's 60-odd
+    widgets per criterion, each shown, moved and measured on its own (issue 18). Looks
+    as they did; each part keeps its tooltip, and the whole its accessible name."""
+
+    SPACING = 10
+    BAR_WIDTH = 140
+    BAR_MIN = 60
+    CHIP_PAD = (9, 2)  # a chip's text from its edges, across and down
+
+    def __init__(
+        self, name: str, score: int, *, uncertain_note: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.score = score
+        #: What the score chip says, as "4/5".
+        self.score_text = f"{score}/5"
+        #: The "uncertain" tag's tooltip, or "" when several model samples agreed.
+        self.uncertain_note = uncertain_note
+        self.score_tip = f"{name}: {score} out of 5"
+        self.colour = style.level_colour(score)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        accessible = self.score_tip
+        if uncertain_note:
+            accessible += f". Uncertain score. {uncertain_note}"
+        self.setAccessibleName(accessible)
+
+    def _title_font(self) -> QFont:
+        return style.scaled_font(self.font(), bold=True)
+
+    def _chip_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def _chip_size(self, text: str) -> QSize:
+        metrics = QFontMetrics(self._chip_font())
+        across, down = self.CHIP_PAD
+        return QSize(metrics.horizontalAdvance(text) + 2 * across, metrics.height() + 2 * down)
+
+    def _bar_height(self) -> int:
+        return max(10, self.fontMetrics().height() // 2 + 2)
+
+    def _fixed_width(self) -> int:
+        """Everything but the name and the bar: the chips and the gaps between parts."""
+        width = self._chip_size(self.score_text).width() + 2 * self.SPACING
+        if self.uncertain_note:
+            width += self._chip_size(V.UNCERTAIN).width() + self.SPACING
+        return width
+
+    def sizeHint(self) -> QSize:
+        title = QFontMetrics(self._title_font())
+        height = max(title.height(), self._chip_size(self.score_text).height(), self._bar_height())
+        width = title.horizontalAdvance(self.name) + self._fixed_width() + self.BAR_WIDTH
+        return QSize(width, height)
+
+    def minimumSizeHint(self) -> QSize:
+        title = QFontMetrics(self._title_font())
+        # The name is elided before the bar shrinks below its minimum.
+        name = min(title.horizontalAdvance(self.name), title.horizontalAdvance("M") * 6)
+        return QSize(name + self._fixed_width() + self.BAR_MIN, self.sizeHint().height())
+
+    def _parts(self) -> dict[str, QRect]:
+        """Where each part is drawn: "title", "uncertain" (if any), "bar" and "chip"."""
+        h = self.height()
+        chip = self._chip_size(self.score_text)
+        right = self.width()
+        chip_rect = QRect(
+            right - chip.width(), (h - chip.height()) // 2, chip.width(), chip.height()
+        )
+        title_w = QFontMetrics(self._title_font()).horizontalAdvance(self.name)
+        unc = self._chip_size(V.UNCERTAIN) if self.uncertain_note else QSize(0, 0)
+        before_bar = title_w + (unc.width() + self.SPACING if self.uncertain_note else 0)
+        room = chip_rect.left() - self.SPACING - before_bar - self.SPACING
+        bar_w = max(self.BAR_MIN, min(self.BAR_WIDTH, room))
+        bar_h = self._bar_height()
+        bar_rect = QRect(chip_rect.left() - self.SPACING - bar_w, (h - bar_h) // 2, bar_w, bar_h)
+        unc_left = bar_rect.left() - self.SPACING - unc.width()
+        title_w = min(
+            title_w, (unc_left if self.uncertain_note else bar_rect.left()) - self.SPACING
+        )
+        parts = {"title": QRect(0, 0, max(0, title_w), h), "bar": bar_rect, "chip": chip_rect}
+        if self.uncertain_note:
+            left = min(title_w + self.SPACING, unc_left)
+            parts["uncertain"] = QRect(left, (h - unc.height()) // 2, unc.width(), unc.height())
+        return parts
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        parts = self._parts()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        title = parts["title"]
+        painter.setFont(self._title_font())
+        painter.setPen(text)
+        shown = painter.fontMetrics().elidedText(
+            self.name, Qt.TextElideMode.ElideRight, title.width()
+        )
+        painter.drawText(
+            title, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown
+        )
+        painter.setFont(self._chip_font())
+        if "uncertain" in parts:
+            self._paint_chip(painter, parts["uncertain"], V.UNCERTAIN, style.INFO)
+        style.paint_bar(painter, QRectF(parts["bar"]), self.score / 5, self.colour, self.palette())
+        self._paint_chip(painter, parts["chip"], self.score_text, self.colour)
+        painter.end()
+
+    @staticmethod
+    def _paint_chip(painter: QPainter, rect: QRect, text: str, colour: str) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        r = QRectF(rect)
+        painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+        painter.setPen(QColor(style.text_on(colour)))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """What the part under `pos` says when pointed at ("" for none): the tag why
+        the score is uncertain, the bar and chip the score, a shortened name in full."""
+        parts = self._parts()
+        if "uncertain" in parts and parts["uncertain"].contains(pos):
+            return self.uncertain_note
+        if parts["bar"].contains(pos) or parts["chip"].contains(pos):
+            return self.score_tip
+        title = parts["title"]
+        full = QFontMetrics(self._title_font()).horizontalAdvance(self.name)
+        return self.name if title.contains(pos) and title.width() < full else ""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+
 class CriterionRow(QWidget):
     """A criterion's score, the rubric's wording for that level, the quotes and the reason."""
 
@@ -288,27 +443,13 @@ class CriterionRow(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 2, 0, 6)
         lay.setSpacing(3)
-        top = QHBoxLayout()
-        top.setSpacing(10)
-        title = plain_label(name, wrap=False)
-        title.setFont(style.scaled_font(title.font(), bold=True))
-        top.addWidget(title)
-        #: The "uncertain" tag, when several model samples disagreed on this score.
-        self.uncertain_chip: Chip | None = None
-        if uncertain:
-            note = V.uncertain_note(name)
-            # Blue, not a level colour: the tag must not read as a second score.
-            self.uncertain_chip = Chip(V.UNCERTAIN, style.INFO, tooltip=note)
-            self.uncertain_chip.setAccessibleName(f"Uncertain score. {note}")
-            top.addWidget(self.uncertain_chip)
-        top.addStretch(1)
-        colour = style.level_colour(score)
-        bar = ScoreBar(score, 5, colour, accessible_name=f"{name}: {score} out of 5")
-        bar.setFixedWidth(140)
-        top.addWidget(bar)
-        self.chip = Chip(f"{score}/5", colour, tooltip=f"{name}: {score} out of 5")
-        top.addWidget(self.chip)
-        lay.addLayout(top)
+        #: The name, the "uncertain" tag (when several model samples disagreed on this
+        #: score; blue, not a level colour: it must not read as a second score), the
+        #: score bar and chip.
+        self.header = CriterionHeader(
+            name, score, uncertain_note=V.uncertain_note(name) if uncertain else ""
+        )
+        lay.addWidget(self.header)
         self.level_text = ""
         if criterion is not None and score in criterion.levels:
             self.level_text = criterion.levels[score]

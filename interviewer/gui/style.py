@@ -388,20 +388,30 @@ class ScoreBar(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
         h = float(self.sizeHint().height())
         rect = QRectF(0, (self.height() - h) / 2, self.width(), h)
-        track = self.palette().color(QPalette.ColorRole.Mid)
-        track.setAlpha(90)
-        painter.setBrush(track)
-        painter.drawRoundedRect(rect, h / 2, h / 2)
+        share = None
         if self.value is not None and self.maximum > 0:
-            share = max(0.0, min(1.0, self.value / self.maximum))
-            if share > 0:
-                filled = QRectF(rect.x(), rect.y(), max(h, rect.width() * share), h)
-                painter.setBrush(QColor(self.colour))
-                painter.drawRoundedRect(filled, h / 2, h / 2)
+            share = self.value / self.maximum
+        paint_bar(painter, rect, share, self.colour, self.palette())
         painter.end()
+
+
+def paint_bar(
+    painter: QPainter, rect: QRectF, share: float | None, colour: str, palette: QPalette
+) -> None:
+    """A score bar in `rect`: a faint rounded track, filled from the left by `share`
+    (0 to 1; None for none) in `colour`."""
+    h = rect.height()
+    painter.setPen(Qt.PenStyle.NoPen)
+    track = palette.color(QPalette.ColorRole.Mid)
+    track.setAlpha(90)
+    painter.setBrush(track)
+    painter.drawRoundedRect(rect, h / 2, h / 2)
+    if share is not None and share > 0:
+        filled = QRectF(rect.x(), rect.y(), max(h, rect.width() * min(1.0, share)), h)
+        painter.setBrush(QColor(colour))
+        painter.drawRoundedRect(filled, h / 2, h / 2)
 
 
 def paint_rounded(
