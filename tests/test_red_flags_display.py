@@ -383,7 +383,12 @@ def test_a_criterion_header_paints_its_parts_with_their_tooltips(qtbot: QtBot) -
     wide = header.width()
     for width in (view.width(), 330):
         view.resize(width, 760)
-        qtbot.waitUntil(lambda w=width: header.width() < (w if w > 330 else wide))
+        limit = width if width > 330 else wide
+
+        def narrower(limit: int = limit) -> bool:
+            return header.width() < limit
+
+        qtbot.waitUntil(narrower)
         parts = header._parts()
         inside = header.rect()
         order = [parts["title"], parts["uncertain"], parts["bar"], parts["chip"]]
