@@ -23,7 +23,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontDatabase,
     QFontMetrics,
@@ -323,9 +322,6 @@ class CriterionHeader(QWidget):
         across, down = self.CHIP_PAD
         return QSize(metrics.horizontalAdvance(text) + 2 * across, metrics.height() + 2 * down)
 
-    def _bar_height(self) -> int:
-        return max(10, self.fontMetrics().height() // 2 + 2)
-
     def _fixed_width(self) -> int:
         """Everything but the name and the bar: the chips and the gaps between parts."""
         width = self._chip_size(self.score_text).width() + 2 * self.SPACING
@@ -335,7 +331,11 @@ class CriterionHeader(QWidget):
 
     def sizeHint(self) -> QSize:
         title = QFontMetrics(self._title_font())
-        height = max(title.height(), self._chip_size(self.score_text).height(), self._bar_height())
+        height = max(
+            title.height(),
+            self._chip_size(self.score_text).height(),
+            style.bar_height(self.fontMetrics()),
+        )
         width = title.horizontalAdvance(self.name) + self._fixed_width() + self.BAR_WIDTH
         return QSize(width, height)
 
@@ -358,7 +358,7 @@ class CriterionHeader(QWidget):
         before_bar = title_w + (unc.width() + self.SPACING if self.uncertain_note else 0)
         room = chip_rect.left() - self.SPACING - before_bar - self.SPACING
         bar_w = max(self.BAR_MIN, min(self.BAR_WIDTH, room))
-        bar_h = self._bar_height()
+        bar_h = style.bar_height(self.fontMetrics())
         bar_rect = QRect(chip_rect.left() - self.SPACING - bar_w, (h - bar_h) // 2, bar_w, bar_h)
         unc_left = bar_rect.left() - self.SPACING - unc.width()
         title_w = min(
@@ -386,19 +386,10 @@ class CriterionHeader(QWidget):
         )
         painter.setFont(self._chip_font())
         if "uncertain" in parts:
-            self._paint_chip(painter, parts["uncertain"], V.UNCERTAIN, style.INFO)
+            style.paint_pill(painter, QRectF(parts["uncertain"]), style.INFO, V.UNCERTAIN)
         style.paint_bar(painter, QRectF(parts["bar"]), self.score / 5, self.colour, self.palette())
-        self._paint_chip(painter, parts["chip"], self.score_text, self.colour)
+        style.paint_pill(painter, QRectF(parts["chip"]), self.colour, self.score_text)
         painter.end()
-
-    @staticmethod
-    def _paint_chip(painter: QPainter, rect: QRect, text: str, colour: str) -> None:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(colour))
-        r = QRectF(rect)
-        painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
-        painter.setPen(QColor(style.text_on(colour)))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
 
     def tooltip_at(self, pos: QPoint) -> str:
         """What the part under `pos` says when pointed at ("" for none): the tag why

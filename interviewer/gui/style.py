@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QColor,
     QEnterEvent,
     QFont,
+    QFontMetrics,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -349,12 +350,25 @@ class Chip(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(self.colour))
-        r = QRectF(self.rect())
-        painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+        paint_pill(painter, QRectF(self.rect()), self.colour)
         painter.end()
         super().paintEvent(event)
+
+
+def paint_pill(painter: QPainter, rect: QRectF, colour: str, text: str = "") -> None:
+    """A chip's pill in `colour`, with `text` centred in black or white (whichever
+    reads better on it) when given."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+    if text:
+        painter.setPen(QColor(text_on(colour)))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+
+
+def bar_height(metrics: QFontMetrics) -> int:
+    """A score bar's thickness for text of these metrics."""
+    return max(10, metrics.height() // 2 + 2)
 
 
 class ScoreBar(QWidget):
@@ -380,7 +394,7 @@ class ScoreBar(QWidget):
             self.setToolTip(accessible_name)
 
     def sizeHint(self) -> QSize:
-        return QSize(160, max(10, self.fontMetrics().height() // 2 + 2))
+        return QSize(160, bar_height(self.fontMetrics()))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(60, self.sizeHint().height())
