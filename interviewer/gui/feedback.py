@@ -189,7 +189,7 @@ class AnswerBox(style.Panel):
         self.expanded = False
         self._short = _shorten(shown, LONG_ANSWER_CHARS) if self.long else shown
         self._full = shown
-        self.text_label = plain_label(self._short, selectable=True)
+        self.text_label = plain_label(self._short, selectable=True, column=True)
         self.text_label.setAccessibleName("Your answer")
         lay.addWidget(self.text_label)
         label = answer_label(turn, first)
@@ -256,23 +256,27 @@ class RedFlagsBlock(style.Panel):
         style.set_message_colour(title, "danger")
         self.title = title
         lay.addWidget(title)
-        lay.addWidget(plain_label(V.RED_FLAGS_NOTE, muted=True))
+        lay.addWidget(plain_label(V.RED_FLAGS_NOTE, muted=True, column=True))
         #: (red flag, quote, correction) as shown, for tests and screen readers.
         self.items: list[tuple[str, str, str]] = []
         for flag in flags:
             lay.addSpacing(4)
-            head = plain_label(flag.text, selectable=True)
+            head = plain_label(flag.text, selectable=True, column=True)
             head.setFont(style.scaled_font(head.font(), bold=True))
             head.setAccessibleName(f"Red flag: {flag.text}")
             lay.addWidget(head)
             if flag.quote:
-                said = rich_label(f"<b>{V.RED_FLAG_QUOTE}:</b> <i>“{esc(flag.quote)}”</i>")
+                said = rich_label(
+                    f"<b>{V.RED_FLAG_QUOTE}:</b> <i>“{esc(flag.quote)}”</i>", column=True
+                )
                 said.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 said.setContentsMargins(14, 0, 0, 0)
                 said.setAccessibleName(f"{V.RED_FLAG_QUOTE}: {flag.quote}")
                 lay.addWidget(said)
             if flag.correction:
-                fix = rich_label(f"<b>{V.RED_FLAG_CORRECTION}:</b> {esc(flag.correction)}")
+                fix = rich_label(
+                    f"<b>{V.RED_FLAG_CORRECTION}:</b> {esc(flag.correction)}", column=True
+                )
                 fix.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 fix.setContentsMargins(14, 0, 0, 0)
                 fix.setAccessibleName(f"{V.RED_FLAG_CORRECTION}: {flag.correction}")
@@ -450,7 +454,7 @@ class CriterionRow(QWidget):
         #: The rubric's wording, the quotes and the reason, one label (issue 18: a label
         #: each made a card's 50-odd plain labels, and every one is shown, moved and
         #: measured on its own); laid out as the separate labels were.
-        self.body = rich_label(self._body_html(score, uncertain), selectable=True)
+        self.body = rich_label(self._body_html(score, uncertain), selectable=True, column=True)
         self.body.setAccessibleName(self._body_text(score, uncertain))
         lay.addWidget(self.body)
 
@@ -563,7 +567,7 @@ class QuestionCard(style.Panel):
             for flag in flags:
                 detail = flag_text(flag)[1]
                 if flag in ("injection", "offline_fallback") and detail:
-                    note = plain_label(detail)
+                    note = plain_label(detail, column=True)
                     style.set_message_colour(note, "danger" if flag == "injection" else "warning")
                     self.flag_notes.append(note)
                     lay.addWidget(note)
@@ -626,16 +630,16 @@ class QuestionCard(style.Panel):
         grade = record.grade
         yield from self._add_exchange(lay, record)
         if record.status == "unasked":
-            lay.addWidget(plain_label(V.NOT_REACHED_NOTE, muted=True))
+            lay.addWidget(plain_label(V.NOT_REACHED_NOTE, muted=True, column=True))
         elif record.status == "skipped":
-            lay.addWidget(plain_label(V.SKIPPED_NOTE, muted=True))
+            lay.addWidget(plain_label(V.SKIPPED_NOTE, muted=True, column=True))
             self._add_lists(lay, self.view.lists)
         elif grade is None and self.grading:
-            note = plain_label(GRADING_NOTE, muted=True)
+            note = plain_label(GRADING_NOTE, muted=True, column=True)
             note.setAccessibleName("Being graded")
             lay.addWidget(note)
         elif grade is None:
-            msg = plain_label(f"Not graded: {self.view.grade_error}", selectable=True)
+            msg = plain_label(f"Not graded: {self.view.grade_error}", selectable=True, column=True)
             style.set_message_colour(msg, "danger")
             lay.addWidget(msg)
             self._add_lists(lay, self.view.lists)
@@ -673,7 +677,7 @@ class QuestionCard(style.Panel):
         first = True
         for turn in record.turns:
             if turn.role == "interviewer" and turn.kind == "follow_up":
-                follow = rich_label(f"<b>Follow-up:</b> {esc(turn.text)}")
+                follow = rich_label(f"<b>Follow-up:</b> {esc(turn.text)}", column=True)
                 follow.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lay.addWidget(follow)
             elif turn.role == "candidate":
@@ -685,12 +689,12 @@ class QuestionCard(style.Panel):
                 lay.addWidget(box)
                 yield
             elif turn.role == "system" and turn.text.strip():
-                lay.addWidget(plain_label(turn.text, muted=True))
+                lay.addWidget(plain_label(turn.text, muted=True, column=True))
 
     def _add_grade(self, lay: QVBoxLayout, grade: Grade, rubric: Rubric | None) -> Iterator[None]:
         """Add the grade's sections, pausing (yield) after each criterion and section."""
         if grade.summary.strip():
-            summary = plain_label(grade.summary.strip(), selectable=True)
+            summary = plain_label(grade.summary.strip(), selectable=True, column=True)
             summary.setAccessibleName("Grader's summary")
             lay.addWidget(summary)
 
@@ -724,7 +728,9 @@ class QuestionCard(style.Panel):
             self.criteria.append(row)
             crit_section.body.addWidget(row)
         if self.view.dropped_note:
-            crit_section.body.addWidget(plain_label(self.view.dropped_note, muted=True))
+            crit_section.body.addWidget(
+                plain_label(self.view.dropped_note, muted=True, column=True)
+            )
 
         if self.view.star:
             yield
@@ -840,14 +846,14 @@ class QuestionCard(style.Panel):
             for i, fact in enumerate(self.delivery_facts)
         )
         table = rich_label(
-            f"<table cellspacing='0' cellpadding='0'>{rows}</table>", selectable=True
+            f"<table cellspacing='0' cellpadding='0'>{rows}</table>", selectable=True, column=True
         )
         table.setAccessibleName(
             "; ".join(f"{fact.label}: {fact.value}" for fact in self.delivery_facts)
         )
         section.body.addWidget(table)
         for note in self.view.delivery_notes:
-            section.body.addWidget(plain_label(note, muted=True, selectable=True))
+            section.body.addWidget(plain_label(note, muted=True, selectable=True, column=True))
         section.setAccessibleName("Delivery metrics")
         lay.addWidget(section)
 

@@ -64,6 +64,9 @@ INFO = "#3d7fd9"
 #: URL or hash cannot stretch a word-wrapped label wider than the window.
 _LONG_WORD = 40
 _ZWSP = "\u200b"
+#: Markup in a rich-text label's text, and where its words may break (`WrapLabel`).
+_TAG = re.compile(r"<[^>]*>")
+_WORD_BREAK = re.compile(rf"[\s{_ZWSP}]+")
 
 
 def level_colour(score: int) -> str:
@@ -167,6 +170,23 @@ class WrapLabel(QLabel):
     _natural: QSize | None = None
     _heights: dict[int, int] | None = None
     _select_later = False
+    _in_column = False
+    _min_width: int | None = None
+
+    def in_column(self) -> None:
+        """Only ever laid out in a column that gives it its width (nothing beside it, in
+        a box of boxes up to a page that scrolls vertically): its natural width never
+        decides anything, only its height at the width it gets.
+
+        QLabel works out a wrapped label's natural size and minimum together, about six
+        layouts of the whole text (a "balanced" width, then the widths of one line and
+        of the longest word); for a rich-text label that is four times the one layout
+        its real height takes, the largest part of measuring a feedback card (issue 18).
+        Such a label's hints take no layout: the width of 80 average characters, its
+        height at the width it has (or was last measured at), and the width of its
+        longest word as its minimum."""
+        self._in_column = True
+        self._forget()
 
     def select_on_pointer(self) -> None:
         """Selectable with the mouse, from the moment the pointer is first over it.
@@ -195,6 +215,7 @@ class WrapLabel(QLabel):
 
     def _forget(self) -> None:
         self._measured = self._natural = self._heights = None
+        self._min_width = None
 
     def setText(self, text: str) -> None:
         self._forget()
@@ -212,6 +233,8 @@ class WrapLabel(QLabel):
         return found
 
     def sizeHint(self) -> QSize:
+        if self._in_column and self.wordWrap():
+            return self._column_hint()
         if self._natural is None:
             self._natural = super().sizeHint()
         hint = self._natural
@@ -221,6 +244,43 @@ class WrapLabel(QLabel):
         if self._measured is None or self._measured[0] != width:
             self._measured = (width, QSize(hint.width(), self.heightForWidth(width)))
         return QSize(self._measured[1])
+
+    def minimumSizeHint(self) -> QSize:
+        if not (self._in_column and self.wordWrap()):
+            return super().minimumSizeHint()
+        if self._min_width is None:
+            self._min_width = self._longest_word() + self._extra().width()
+        return QSize(self._min_width, self._one_line())
+
+    def _extra(self) -> QSize:
+        """The label's margins around its text, both ways."""
+        m = self.contentsMargins()
+        return QSize(
+            m.left() + m.right() + 2 * self.margin(), m.top() + m.bottom() + 2 * self.margin()
+        )
+
+    def _one_line(self) -> int:
+        return self.fontMetrics().lineSpacing() + self._extra().height()
+
+    def _column_hint(self) -> QSize:
+        width = self.fontMetrics().averageCharWidth() * 80 + self._extra().width()
+        if self.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            return QSize(width, self.heightForWidth(self.width()))
+        if self._heights:  # measured before it was laid out: the last width asked for
+            return QSize(width, list(self._heights.values())[-1])
+        return QSize(width, self._one_line())
+
+    def _longest_word(self) -> int:
+        """The width of the text's widest word in this font (bold, to be safe for
+        rich text's bold words); long unbroken runs count up to where they may wrap."""
+        text = self.text()
+        if self.textFormat() != Qt.TextFormat.PlainText:
+            text = html.unescape(_TAG.sub(" ", text))
+        words = sorted(set(_WORD_BREAK.split(text)), key=len)[-3:]
+        font = QFont(self.font())
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        return max((metrics.horizontalAdvance(word) for word in words), default=0)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
@@ -245,13 +305,17 @@ def plain_label(
     wrap: bool = True,
     selectable: bool = False,
     muted: bool = False,
+    column: bool = False,
     parent: QWidget | None = None,
 ) -> QLabel:
-    """A label that never interprets its text as markup."""
+    """A label that never interprets its text as markup (`column`: see
+    `WrapLabel.in_column`)."""
     label = WrapLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(soft_wrap(text) if wrap else text)
     label.setWordWrap(wrap)
+    if column:
+        label.in_column()
     if selectable:
         label.select_on_pointer()
     if muted:
@@ -260,13 +324,20 @@ def plain_label(
 
 
 def rich_label(
-    html_text: str, *, selectable: bool = False, parent: QWidget | None = None
+    html_text: str,
+    *,
+    selectable: bool = False,
+    column: bool = False,
+    parent: QWidget | None = None,
 ) -> QLabel:
-    """A rich-text label; callers build `html_text` only from `esc()`-escaped pieces."""
+    """A rich-text label; callers build `html_text` only from `esc()`-escaped pieces
+    (`column`: see `WrapLabel.in_column`)."""
     label = WrapLabel(parent)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setText(html_text)
     label.setWordWrap(True)
+    if column:
+        label.in_column()
     label.setOpenExternalLinks(False)
     if selectable:
         label.select_on_pointer()
