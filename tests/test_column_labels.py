@@ -19,7 +19,7 @@ from interviewer.gui import style
 from tests.test_gui_feedback import records, rubrics
 
 
-def _column(qtbot: QtBot, label: QLabel, width: int) -> QWidget:
+def _column(qtbot: QtBot, label: QWidget, width: int) -> QWidget:
     box = QWidget()
     qtbot.addWidget(box)
     lay = QVBoxLayout(box)
@@ -94,18 +94,18 @@ def test_a_column_label_s_minimum_fits_its_longest_word_and_follows_its_font(
 def test_feedback_cards_look_the_same_with_column_labels(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, width: int
 ) -> None:
-    def layout(column: bool) -> list[tuple[int, int, list[tuple[int, int, int, int]]]]:
+    def layout(column: bool) -> list[tuple[int, int, list[object]]]:
         if not column:
             monkeypatch.setattr(style.WrapLabel, "in_column", lambda self: None)
-        shapes = []
+        shapes: list[tuple[int, int, list[object]]] = []
         for number, rec in enumerate(records(), start=1):
             card = feedback_module.QuestionCard(
                 number, rec, feedback_module._rubric_for(rec, rubrics()), total=5
             )
             box = _column(qtbot, card, width)
-            qtbot.waitUntil(lambda card=card: card.inside.layout().geometry().width() > 0)
             labels = card.findChildren(style.WrapLabel)
-            shapes.append((card.width(), card.height(), [lab.geometry().getRect() for lab in labels]))
+            rects: list[object] = [lab.geometry().getRect() for lab in labels]
+            shapes.append((card.width(), card.height(), rects))
             box.close()
         monkeypatch.undo()
         return shapes
