@@ -171,7 +171,9 @@ class WrapLabel(QLabel):
     _heights: dict[int, int] | None = None
     _select_later = False
     _in_column = False
-    _min_width: int | None = None
+    #: A column label's text widths (its longest word, 80 average characters), kept
+    #: until its text or font changes; its margins are added when asked.
+    _widths: tuple[int, int] | None = None
 
     def in_column(self) -> None:
         """Only ever laid out in a column that gives it its width (nothing beside it, in
@@ -215,7 +217,7 @@ class WrapLabel(QLabel):
 
     def _forget(self) -> None:
         self._measured = self._natural = self._heights = None
-        self._min_width = None
+        self._widths = None
 
     def setText(self, text: str) -> None:
         self._forget()
@@ -248,9 +250,7 @@ class WrapLabel(QLabel):
     def minimumSizeHint(self) -> QSize:
         if not (self._in_column and self.wordWrap()):
             return super().minimumSizeHint()
-        if self._min_width is None:
-            self._min_width = self._longest_word() + self._extra().width()
-        return QSize(self._min_width, self._one_line())
+        return QSize(self._text_widths()[0] + self._extra().width(), self._one_line())
 
     def _extra(self) -> QSize:
         """The label's margins around its text, both ways."""
@@ -263,12 +263,17 @@ class WrapLabel(QLabel):
         return self.fontMetrics().lineSpacing() + self._extra().height()
 
     def _column_hint(self) -> QSize:
-        width = self.fontMetrics().averageCharWidth() * 80 + self._extra().width()
+        width = self._text_widths()[1] + self._extra().width()
         if self.testAttribute(Qt.WidgetAttribute.WA_Resized):
             return QSize(width, self.heightForWidth(self.width()))
         if self._heights:  # measured before it was laid out: the last width asked for
-            return QSize(width, list(self._heights.values())[-1])
+            return QSize(width, next(reversed(self._heights.values())))
         return QSize(width, self._one_line())
+
+    def _text_widths(self) -> tuple[int, int]:
+        if self._widths is None:
+            self._widths = (self._longest_word(), self.fontMetrics().averageCharWidth() * 80)
+        return self._widths
 
     def _longest_word(self) -> int:
         """The width of the text's widest word in this font (bold, to be safe for
