@@ -698,6 +698,7 @@ class Loader(QObject):
             self.home_ready.emit()
 
     def _start_loading(self) -> None:
+        quiet_media_probe()
         sys.setswitchinterval(LOADING_SWITCH_INTERVAL)
         self._thread = threading.Thread(target=self._load, name="interviewer-load", daemon=True)
         self._thread.start()
@@ -903,6 +904,23 @@ def _preload_model_client() -> threading.Thread | None:
     thread = threading.Thread(target=backend.preload_client, name="interviewer-client", daemon=True)
     thread.start()
     return thread
+
+
+#: Qt Multimedia's back end looks for optional libraries (VA-API, PipeWire) when it is
+#: loaded and warns on stderr for each one missing: ten lines in the terminal of every
+#: launch on a machine without them, none of which concerns recording an answer.
+MEDIA_PROBE_RULES = "qt.multimedia.symbolsresolver.warning=false"
+
+
+def quiet_media_probe() -> None:
+    """Silence those warnings before the loading thread loads the back end
+    (`_preload_multimedia`). A filter rule rather than the message handler that
+    `recorder.quiet_multimedia` installs around a device query: a handler called on the
+    loading thread would make PySide6 set up types there. Rules in QT_LOGGING_RULES
+    still win, so QT_LOGGING_RULES="qt.multimedia.*=true" shows them again."""
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules(MEDIA_PROBE_RULES)
 
 
 def _preload_multimedia() -> None:
