@@ -1156,3 +1156,67 @@ def test_a_prepared_piece_takes_only_what_the_page_left_of_its_pass(
     view._prepare_step()
     view._prepare_timer.stop()
     assert len(pieces) > 1 and card.complete
+
+
+# ------------------------------------------------- the first frame is a pass of its own
+
+
+def test_a_page_on_its_way_to_the_front_waits_for_its_first_frame(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bringing the page to the front and painting it is one pass of the event loop;
+    a batch of cards or a prepared piece due in the same pass made a 40-50 ms freeze.
+    Held, nothing is built or added until the page's first frame is painted."""
+    monkeypatch.setattr(feedback_module, "FIRST_FRAME_WAIT_S", 30.0)  # only a paint ends it
+    records = [graded("q1"), graded("q2", LONG), graded("q3")]
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.prepare(records, RUBRICS)
+    view.hold_for_first_frame()
+    show(view, records)
+    qtbot.wait(300)  # several card gaps and preparation ticks
+    assert view.cards == [] and view.building
+    assert not any(c.complete for c in stashed(view))
+    painted: list[float] = []
+    added: list[float] = []
+    insert = view._insert
+
+    def timed_insert(card: QuestionCard, **kwargs: bool) -> None:
+        added.append(time.perf_counter())
+        insert(card, **kwargs)
+
+    monkeypatch.setattr(view, "_insert", timed_insert)
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.perf_counter())
+            return False
+
+    paints = Paints()
+    view.installEventFilter(paints)
+    view.show()
+    qtbot.waitUntil(lambda: not view.building, timeout=5000)
+    assert painted and added and min(added) > painted[0]
+    assert [c.record.question.id for c in view.cards] == ["q1", "q2", "q3"]
+
+
+def test_a_held_page_that_never_comes_to_the_front_is_still_completed(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another page was asked for before this one came in front: no frame of it is
+    painted, and the hold ends after `FIRST_FRAME_WAIT_S`, not never."""
+    monkeypatch.setattr(feedback_module, "FIRST_FRAME_WAIT_S", 0.2)
+    records = [graded("q1"), graded("q2")]
+    view = FeedbackView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.hold_for_first_frame()
+    show(view, records)
+    qtbot.wait(100)
+    assert view.cards == []
+    qtbot.waitUntil(lambda: not view.building, timeout=5000)
+    assert not view.isVisible()
+    assert [c.record.question.id for c in view.cards] == ["q1", "q2"]

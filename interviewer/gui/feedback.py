@@ -110,6 +110,11 @@ PREPARE_BUDGET_MS = 4.0
 #: Two pieces of work that end and start closer together than this ran in one pass of
 #: the event loop (both timers were due at once), with no paint between them.
 SAME_PASS_S = 0.002
+#: Longest the page's filling and the preparation beside it wait for the page's first
+#: frame once it is on its way to the front (`hold_for_first_frame`). Bringing a page
+#: of results to the front and painting it took 25-36 ms; a batch of cards or a
+#: prepared piece due in that same pass made it a freeze of 40-50 ms (issue 18).
+FIRST_FRAME_WAIT_S = 0.15
 #: The feedback page's left and right margins together (px).
 CONTENT_MARGINS = 36
 
@@ -1012,6 +1017,8 @@ class FeedbackView(QWidget):
         self._pass_end = 0.0
         self._pass_by = ""
         self._pass_ms = 0.0
+        #: Until when the page's pieces wait for its first frame (0: they do not).
+        self._hold_until = 0.0
         #: Prepared cards a page took instead of building them (for tests and benchmarks).
         self.reused_cards = 0
         #: The question index is still to be added (a progressive page adds it after
@@ -1520,6 +1527,9 @@ class FeedbackView(QWidget):
         once complete (in a turn of its own), so adding it later lays out nothing new."""
         if not self._to_prepare:
             return
+        if self._waiting_for_frame():
+            self._prepare_timer.start()
+            return
         key, number, rec, rubric = self._to_prepare[0]
         held = self._prepared.get(id(rec))
         if held is None or held[0] != key or held[1].record is not rec:
@@ -1554,6 +1564,27 @@ class FeedbackView(QWidget):
             self._note_pass(began, "prepare")
         if self._to_prepare:
             self._prepare_timer.start()
+
+    def hold_for_first_frame(self) -> None:
+        """The page is about to be brought to the front: its filling and preparation
+        wait until its first frame is painted (at most `FIRST_FRAME_WAIT_S`), so the
+        show, the layout and the paint of that frame are a pass of their own."""
+        self._hold_until = time.perf_counter() + FIRST_FRAME_WAIT_S
+
+    def _waiting_for_frame(self) -> bool:
+        if self._hold_until and time.perf_counter() >= self._hold_until:
+            self._hold_until = 0.0
+        return bool(self._hold_until)
+
+    def _frame_painted(self) -> None:
+        self._hold_until = 0.0
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._hold_until:
+            # Released once this frame is over (the page paints before its children):
+            # the next piece comes a pass later.
+            QTimer.singleShot(0, self, self._frame_painted)
 
     def _spent_this_pass(self, now: float, me: str) -> float:
         """Milliseconds the other of the two (the page filling in, the preparation
@@ -1603,6 +1634,9 @@ class FeedbackView(QWidget):
         work, so the window keeps painting and answering input while the page fills."""
         if generation != self._generation:
             return  # newer results replaced these
+        if self._waiting_for_frame():
+            QTimer.singleShot(PIECE_GAP_MS, self, lambda: self._add_next_card(generation))
+            return
         if self._glance_wanted:
             # The question index, in turns of its own after the overview's first frame.
             self._add_glance_rows(GLANCE_ROWS_PER_TURN)

@@ -663,6 +663,7 @@ class MainWindow(QMainWindow):
             # In front on the next turn, as in `_on_finished`: not in the turn that
             # built it.
             was = self.stack.currentWidget()
+            self.feedback.hold_for_first_frame()
             QTimer.singleShot(IN_FRONT_DELAY_MS, self, lambda: self._so_far_in_front(was))
         self.feedback.export_button.setEnabled(False)
 
@@ -702,6 +703,7 @@ class MainWindow(QMainWindow):
             # show, polish and layout came in the same turn as building it, the longest
             # freeze left at the end of an interview (35-52 ms; issue 18).
             was = self.stack.currentWidget()
+            self.feedback.hold_for_first_frame()
             QTimer.singleShot(IN_FRONT_DELAY_MS, self, lambda: self._feedback_in_front(was))
         self.first_check.resume()  # a check stopped for the interview runs now
 
